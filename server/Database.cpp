@@ -1,0 +1,208 @@
+#include "Database.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QUuid>
+
+#include <array>
+
+Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
+
+namespace {
+
+// Each entry upgrades the schema by one version; never edit a released one.
+const std::array<const char *, 1> Migrations{{
+    R"sql(
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    name TEXT,
+    email TEXT,
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+-- A verified email belongs to one account: makes email_in_use race-safe.
+CREATE UNIQUE INDEX accounts_verified_email ON accounts (email COLLATE NOCASE) WHERE email_verified = 1;
+CREATE TABLE identities (
+    provider_id TEXT NOT NULL,
+    provider_user_id TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    linked_at INTEGER NOT NULL,
+    PRIMARY KEY (provider_id, provider_user_id)
+);
+CREATE INDEX identities_account ON identities (account_id);
+CREATE TABLE token_families (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    auth_time INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+CREATE TABLE refresh_tokens (
+    token_hash BLOB PRIMARY KEY,
+    family_id TEXT NOT NULL REFERENCES token_families (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    retired_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
+CREATE TABLE authorization_codes (
+    code_hash BLOB PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    provider_user_id TEXT NOT NULL,
+    email TEXT,
+    email_verified INTEGER NOT NULL,
+    name TEXT,
+    upstream_username TEXT,
+    auth_time INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    family_id TEXT,
+    onboarding_jti TEXT
+) WITHOUT ROWID;
+-- Onboarding token ids that were used or revoked: a jti is single use.
+CREATE TABLE onboardings (
+    jti TEXT PRIMARY KEY,
+    account_id TEXT REFERENCES accounts (id) ON DELETE CASCADE,
+    idempotency_key TEXT,
+    family_id TEXT,
+    completed_at INTEGER,
+    revoked_at INTEGER,
+    expires_at INTEGER NOT NULL
+);
+)sql",
+}};
+
+} // namespace
+
+Database::Database()
+    : m_name(QStringLiteral("latchkey-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
+Database::~Database()
+{
+    close();
+}
+
+int Database::schemaVersion()
+{
+    return int(Migrations.size());
+}
+
+bool Database::open(const QString &path, QString *error)
+{
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
+    m_db.setDatabaseName(path);
+    if (!m_db.open()) {
+        *error = QStringLiteral("cannot open the database %1: %2").arg(path, m_db.lastError().text());
+        return false;
+    }
+    // NORMAL is durable in WAL mode except for the last commits before a power
+    // loss, which costs at most a sign-in; FULL would fsync every grant.
+    const char *pragmas[] = {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                             "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"};
+    for (const char *pragma : pragmas) {
+        if (!exec(QString::fromLatin1(pragma))) {
+            *error = QStringLiteral("cannot configure the database: %1").arg(m_db.lastError().text());
+            return false;
+        }
+    }
+    return migrate(error);
+}
+
+void Database::close()
+{
+    m_queries.clear();
+    if (m_db.isValid()) {
+        m_db.close();
+        m_db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+}
+
+int Database::currentVersion()
+{
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+bool Database::migrate(QString *error)
+{
+    const int version = currentVersion();
+    if (version > schemaVersion()) {
+        *error = QStringLiteral("the database has schema version %1, newer than this server's %2")
+                     .arg(version)
+                     .arg(schemaVersion());
+        return false;
+    }
+    for (int next = version; next < schemaVersion(); ++next) {
+        Transaction transaction(*this);
+        QString script = QString::fromUtf8(Migrations[size_t(next)]);
+        script.remove(QRegularExpression(QStringLiteral("--[^\n]*")));
+        const QStringList statements = script.split(u';', Qt::SkipEmptyParts);
+        for (const QString &statement : statements) {
+            if (statement.trimmed().isEmpty())
+                continue;
+            if (!exec(statement)) {
+                *error = QStringLiteral("migration to version %1 failed: %2").arg(next + 1).arg(m_db.lastError().text());
+                return false;
+            }
+        }
+        if (!exec(QStringLiteral("PRAGMA user_version = %1").arg(next + 1)) || !transaction.commit()) {
+            *error = QStringLiteral("cannot record schema version %1").arg(next + 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+QSqlQuery &Database::query(const QString &sql)
+{
+    auto &cached = m_queries[sql];
+    if (!cached) {
+        cached = std::make_shared<QSqlQuery>(m_db);
+        if (!cached->prepare(sql))
+            qCCritical(lcDatabase) << "cannot prepare statement:" << cached->lastError().text();
+    }
+    cached->finish();
+    return *cached;
+}
+
+bool Database::exec(const QString &sql, const QVariantList &values)
+{
+    QSqlQuery &q = query(sql);
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values.at(i));
+    const bool ok = q.exec();
+    if (!ok)
+        qCWarning(lcDatabase) << "statement failed:" << q.lastError().text();
+    // Results are not read here; an unfinished statement would block COMMIT.
+    q.finish();
+    return ok;
+}
+
+bool Database::begin()
+{
+    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+bool Database::commit()
+{
+    return exec(QStringLiteral("COMMIT"));
+}
+
+void Database::rollback()
+{
+    exec(QStringLiteral("ROLLBACK"));
+}

@@ -1,0 +1,141 @@
+#include "OidcServer.h"
+
+#include "AccountEndpoint.h"
+#include "AccountStore.h"
+#include "AuthorizeEndpoint.h"
+#include "ClientRegistry.h"
+#include "Database.h"
+#include "DiscoveryEndpoint.h"
+#include "HttpServer.h"
+#include "KeyStore.h"
+#include "ServerContext.h"
+#include "SeedImporter.h"
+#include "SessionEndpoint.h"
+#include "TokenEndpoint.h"
+#include "TokenIssuer.h"
+#include "TokenStore.h"
+#include "UsernameSuggester.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QStandardPaths>
+
+Q_LOGGING_CATEGORY(lcServer, "latchkey.server")
+
+namespace {
+constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;
+const QString DatabaseFile = QStringLiteral("latchkey.sqlite");
+const QString KeysFile = QStringLiteral("signing-keys.json");
+
+QString hostForUrl(const QHostAddress &address)
+{
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return QLatin1Char('[') + address.toString() + QLatin1Char(']');
+    return address.toString();
+}
+} // namespace
+
+OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+{
+    m_maintenance.setInterval(MaintenanceIntervalMs);
+    connect(&m_maintenance, &QTimer::timeout, this, [this] { m_tokens->purgeExpired(); });
+}
+
+OidcServer::~OidcServer() = default;
+
+QString OidcServer::defaultDataDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/latchkey-server");
+}
+
+QString OidcServer::issuer() const
+{
+    return m_issuer ? m_issuer->issuer() : m_config.issuer;
+}
+
+bool OidcServer::openStorage(QString *error)
+{
+    if (m_config.dataDir.isEmpty())
+        m_config.dataDir = defaultDataDir();
+    if (!QDir().mkpath(m_config.dataDir)) {
+        *error = QStringLiteral("cannot create the data directory %1").arg(m_config.dataDir);
+        return false;
+    }
+    QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const QDir dir(m_config.dataDir);
+    const bool fresh = !dir.exists(DatabaseFile);
+    m_db = std::make_unique<Database>();
+    if (!m_db->open(dir.filePath(DatabaseFile), error))
+        return false;
+    m_keys = std::make_unique<KeyStore>(m_clock);
+    if (!m_keys->load(dir.filePath(KeysFile), m_config.signingAlgorithm, error))
+        return false;
+    m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
+    m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
+    if (fresh) {
+        SeedImporter::Result result;
+        SeedImporter(*m_db, *m_accounts).importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
+    }
+    m_tokens->purgeExpired();
+    return true;
+}
+
+bool OidcServer::start(QString *error)
+{
+    if (!openStorage(error))
+        return false;
+    m_http = std::make_unique<HttpServer>();
+    m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, error);
+    if (m_port == 0)
+        return false;
+    const QString issuer = m_config.issuer.isEmpty()
+        ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
+        : m_config.issuer;
+    m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock);
+    createServices();
+    m_maintenance.start();
+    return true;
+}
+
+void OidcServer::createServices()
+{
+    m_clients = std::make_unique<ClientRegistry>();
+    m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
+    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
+                                      *m_clients, *m_suggester});
+    m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
+    m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
+    m_token = std::make_unique<TokenEndpoint>(*m_context);
+    m_account = std::make_unique<AccountEndpoint>(*m_context);
+    m_session = std::make_unique<SessionEndpoint>(*m_context);
+    m_discovery->registerRoutes(*m_http);
+    m_authorize->registerRoutes(*m_http);
+    m_token->registerRoutes(*m_http);
+    m_account->registerRoutes(*m_http);
+    m_session->registerRoutes(*m_http);
+}
+
+bool OidcServer::importSeed(const QString &path, QString *report)
+{
+    SeedImporter::Result result;
+    QString error;
+    if (!SeedImporter(*m_db, *m_accounts).importFile(path, &result, &error)) {
+        *report = error;
+        return false;
+    }
+    *report = QStringLiteral("seed %1: %2 accounts created, %3 identities linked")
+                  .arg(path)
+                  .arg(result.created)
+                  .arg(result.linked);
+    for (const QString &problem : result.problems)
+        *report += QStringLiteral("\n  ") + problem;
+    return true;
+}
+
+bool OidcServer::rotateKeys(QString *error)
+{
+    return m_keys->rotate(error);
+}

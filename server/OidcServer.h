@@ -1,0 +1,70 @@
+#pragma once
+
+#include "Clock.h"
+#include "ServerConfig.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class AccountEndpoint;
+class AccountStore;
+class AuthorizeEndpoint;
+class ClientRegistry;
+class Database;
+class DiscoveryEndpoint;
+class HttpServer;
+class KeyStore;
+class SessionEndpoint;
+class TokenEndpoint;
+class TokenIssuer;
+class TokenStore;
+class UsernameSuggester;
+struct ServerContext;
+
+// latchkey-server as an object: owns storage, keys and endpoints, and serves
+// PROTOCOL.md over HTTP. Tests run it in-process on port 0.
+class OidcServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit OidcServer(const ServerConfig &config, QObject *parent = nullptr);
+    ~OidcServer() override;
+
+    // Opens the data directory (creating it with mode 0700), loads or makes
+    // the signing keys, applies the QA fixtures to a new database, listens.
+    bool start(QString *error);
+    bool importSeed(const QString &path, QString *report);
+    bool rotateKeys(QString *error);
+
+    QString issuer() const;
+    quint16 port() const { return m_port; }
+    Clock &clock() { return m_clock; }
+    const ServerConfig &config() const { return m_config; }
+
+    static QString defaultDataDir();
+
+private:
+    bool openStorage(QString *error);
+    void createServices();
+
+    ServerConfig m_config;
+    Clock m_clock;
+    quint16 m_port = 0;
+    QTimer m_maintenance;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<KeyStore> m_keys;
+    std::unique_ptr<AccountStore> m_accounts;
+    std::unique_ptr<TokenStore> m_tokens;
+    std::unique_ptr<TokenIssuer> m_issuer;
+    std::unique_ptr<ClientRegistry> m_clients;
+    std::unique_ptr<UsernameSuggester> m_suggester;
+    std::unique_ptr<ServerContext> m_context;
+    std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<DiscoveryEndpoint> m_discovery;
+    std::unique_ptr<AuthorizeEndpoint> m_authorize;
+    std::unique_ptr<TokenEndpoint> m_token;
+    std::unique_ptr<AccountEndpoint> m_account;
+    std::unique_ptr<SessionEndpoint> m_session;
+};

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "Account.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// What a (simulated) upstream provider tells us about the person signing in.
+struct UpstreamProfile
+{
+    UpstreamIdentity identity;
+    QString email;
+    bool emailVerified = false;
+    QString name;
+    QString upstreamUsername; // e.g. a GitHub login
+};
+
+// The upstream providers the reference server brokers, all simulated, and
+// the one-click QA personas offered on each provider's page.
+class ProviderCatalog
+{
+public:
+    struct Provider
+    {
+        QString id;
+        QString name;
+    };
+    struct Persona
+    {
+        QString key;
+        QString label;
+        QString description;
+    };
+
+    static QList<Provider> providers();
+    static std::optional<Provider> find(const QString &providerId);
+    static QList<Persona> personas();
+    // A profile for the persona; "new" personas get a fresh user id each time,
+    // so every click is a person the server has never seen.
+    static std::optional<UpstreamProfile> personaProfile(const QString &providerId, const QString &personaKey);
+};

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+class Clock;
+
+// A token bucket per key (an onboarding token's jti, say): `perMinute`
+// attempts, refilled continuously. Memory only; a restart forgives everyone.
+class RateLimiter
+{
+public:
+    RateLimiter(const Clock &clock, int perMinute);
+
+    // 0 when allowed (and counted); otherwise the seconds to wait.
+    int acquire(const QString &key);
+
+private:
+    struct Bucket
+    {
+        double tokens;
+        qint64 updatedAt;
+    };
+
+    const Clock &m_clock;
+    double m_capacity;
+    QHash<QString, Bucket> m_buckets;
+};

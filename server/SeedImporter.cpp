@@ -1,0 +1,100 @@
+#include "SeedImporter.h"
+
+#include "AccountStore.h"
+#include "Database.h"
+#include "ProviderCatalog.h"
+#include "UsernameRules.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace {
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+void linkIdentities(AccountStore &accounts, const QString &accountId, const QJsonArray &identities,
+                    SeedImporter::Result *result)
+{
+    for (const auto &value : identities) {
+        const QJsonObject o = value.toObject();
+        const UpstreamIdentity identity{str(o, "provider"), str(o, "provider_user_id")};
+        if (!ProviderCatalog::find(identity.providerId) || identity.providerUserId.isEmpty()) {
+            result->problems.append(QStringLiteral("identity %1:%2 skipped: unknown provider or empty user id")
+                                        .arg(identity.providerId, identity.providerUserId));
+            continue;
+        }
+        const auto owner = accounts.findByIdentity(identity);
+        if (owner && owner->id != accountId)
+            result->problems.append(QStringLiteral("identity %1:%2 skipped: linked to account \"%3\"")
+                                        .arg(identity.providerId, identity.providerUserId, owner->username));
+        else if (!owner && accounts.link(accountId, identity))
+            ++result->linked;
+    }
+}
+
+} // namespace
+
+SeedImporter::SeedImporter(Database &db, AccountStore &accounts)
+    : m_db(db)
+    , m_accounts(accounts)
+{
+}
+
+bool SeedImporter::importFile(const QString &path, Result *result, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the seed file %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return importJson(file.readAll(), result, error);
+}
+
+bool SeedImporter::importJson(const QByteArray &json, Result *result, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("the seed is not valid JSON: %1 at offset %2")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
+        return false;
+    }
+    if (!doc.object().value(QLatin1String("accounts")).isArray()) {
+        *error = QStringLiteral("the seed has no \"accounts\" array");
+        return false;
+    }
+    Transaction transaction(m_db);
+    for (const auto &value : doc.object().value(QLatin1String("accounts")).toArray()) {
+        const QJsonObject o = value.toObject();
+        Account account{QString(), str(o, "username"), str(o, "name"), str(o, "email"),
+                        o.value(QLatin1String("email_verified")).toBool()};
+        const auto reason = UsernameRules::check(account.username);
+        if (reason != UsernameRules::Reason::Ok && reason != UsernameRules::Reason::Reserved) {
+            result->problems.append(QStringLiteral("account \"%1\" skipped: username %2")
+                                        .arg(account.username, UsernameRules::reasonCode(reason)));
+            continue;
+        }
+        if (!m_accounts.findByUsername(account.username)) {
+            if (m_accounts.add(account) != AccountStore::CreateResult::Created) {
+                result->problems.append(
+                    QStringLiteral("account \"%1\" skipped: its verified email belongs to another account")
+                        .arg(account.username));
+                continue;
+            }
+            ++result->created;
+        }
+        const auto stored = m_accounts.findByUsername(account.username);
+        linkIdentities(m_accounts, stored->id, o.value(QLatin1String("identities")).toArray(), result);
+    }
+    if (!transaction.commit()) {
+        *error = QStringLiteral("the seed could not be saved");
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+
+// Everything latchkey-server is told at start-up, from its command line or a test.
+struct ServerConfig
+{
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8765;
+    // Empty: derived from the address the server actually listens on.
+    QString issuer;
+    QString dataDir;
+    // "ES256" (default) or "RS256": the algorithm new tokens are signed with.
+    QString signingAlgorithm = QStringLiteral("ES256");
+    QString termsVersion = QStringLiteral("2026-11-01");
+    // Attempts per minute allowed for one onboarding token.
+    int usernameChecksPerMinute = 120;
+    int onboardAttemptsPerMinute = 20;
+};

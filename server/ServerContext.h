@@ -1,0 +1,25 @@
+#pragma once
+
+class AccountStore;
+class ClientRegistry;
+class Clock;
+class Database;
+class KeyStore;
+class TokenIssuer;
+class TokenStore;
+class UsernameSuggester;
+struct ServerConfig;
+
+// The services every endpoint works with, owned by OidcServer.
+struct ServerContext
+{
+    const ServerConfig &config;
+    const Clock &clock;
+    Database &db;
+    KeyStore &keys;
+    AccountStore &accounts;
+    TokenStore &tokens;
+    TokenIssuer &issuer;
+    const ClientRegistry &clients;
+    UsernameSuggester &suggester;
+};

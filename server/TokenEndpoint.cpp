@@ -1,0 +1,166 @@
+#include "TokenEndpoint.h"
+
+#include "AccountStore.h"
+#include "ClientRegistry.h"
+#include "FormData.h"
+#include "HttpServer.h"
+#include "Pkce.h"
+#include "Protocol.h"
+#include "ProviderCatalog.h"
+#include "Reply.h"
+#include "ServerContext.h"
+#include "TokenIssuer.h"
+#include "TokenStore.h"
+#include "UsernameSuggester.h"
+
+namespace {
+
+using Status = Reply::Status;
+
+QHttpServerResponse oauthError(const QString &code, const QString &description, Status status = Status::BadRequest)
+{
+    return Reply::error(status, code, description);
+}
+
+QHttpServerResponse invalidGrant(const QString &description)
+{
+    return oauthError(QStringLiteral("invalid_grant"), description);
+}
+
+} // namespace
+
+TokenEndpoint::TokenEndpoint(ServerContext &context)
+    : m_context(context)
+{
+}
+
+void TokenEndpoint::registerRoutes(HttpServer &server)
+{
+    server.route(QStringLiteral("/token"), QHttpServerRequest::Method::Post,
+                 [this](const QHttpServerRequest &r) { return token(r); });
+}
+
+QHttpServerResponse TokenEndpoint::token(const QHttpServerRequest &request)
+{
+    if (!FormData::isFormContentType(request.value(QByteArrayLiteral("Content-Type"))))
+        return oauthError(QStringLiteral("invalid_request"),
+                          QStringLiteral("The body must be application/x-www-form-urlencoded."));
+    QString duplicate;
+    const auto fields = FormData::parse(request.body(), &duplicate);
+    if (!fields)
+        return oauthError(QStringLiteral("invalid_request"),
+                          QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
+    const QString clientId = fields->value(QStringLiteral("client_id"));
+    if (clientId.isEmpty())
+        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("client_id is missing."));
+    if (!m_context.clients.isKnown(clientId) || fields->contains(QStringLiteral("client_secret")))
+        return oauthError(QStringLiteral("invalid_client"), QStringLiteral("Unknown client."), Status::Unauthorized);
+    const QString grantType = fields->value(QStringLiteral("grant_type"));
+    if (grantType.isEmpty())
+        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("grant_type is missing."));
+    if (grantType == QLatin1String("authorization_code"))
+        return authorizationCode(*fields);
+    if (grantType == QLatin1String("refresh_token"))
+        return refreshToken(*fields);
+    return oauthError(QStringLiteral("unsupported_grant_type"),
+                      QStringLiteral("grant_type \"%1\" is not supported.").arg(grantType));
+}
+
+QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
+{
+    for (const char *name : {"code", "redirect_uri", "code_verifier"}) {
+        if (f.value(QLatin1String(name)).isEmpty())
+            return oauthError(QStringLiteral("invalid_request"), QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
+    }
+    const QByteArray code = f.value(QStringLiteral("code")).toLatin1();
+    AuthorizationGrant grant;
+    switch (m_context.tokens.redeemCode(code, &grant)) {
+    case TokenStore::CodeOutcome::Unknown:
+        return invalidGrant(QStringLiteral("The authorization code is not valid."));
+    case TokenStore::CodeOutcome::Expired:
+        return invalidGrant(QStringLiteral("The authorization code has expired."));
+    case TokenStore::CodeOutcome::AlreadyUsed:
+        return invalidGrant(QStringLiteral("The authorization code was already used; what it issued is revoked."));
+    case TokenStore::CodeOutcome::Valid:
+        break;
+    }
+    if (grant.clientId != f.value(QStringLiteral("client_id")))
+        return invalidGrant(QStringLiteral("The authorization code was issued to another client."));
+    if (grant.redirectUri != f.value(QStringLiteral("redirect_uri")))
+        return invalidGrant(QStringLiteral("redirect_uri does not match the authorization request."));
+    if (!Pkce::matches(f.value(QStringLiteral("code_verifier")).toLatin1(), grant.codeChallenge.toLatin1()))
+        return invalidGrant(QStringLiteral("code_verifier does not match the code_challenge."));
+
+    const auto account = m_context.accounts.findByIdentity(grant.identity);
+    if (!account)
+        return onboardingResponse(code, grant);
+    const QString familyId = m_context.tokens.createFamily(account->id, grant.clientId, grant.scope, grant.authTime);
+    const bool offline = grant.scope.split(u' ').contains(QLatin1String("offline_access"));
+    const QByteArray refresh = offline ? m_context.tokens.issueRefreshToken(familyId) : QByteArray();
+    m_context.tokens.recordCodeResult(code, familyId, {});
+    return Reply::json(m_context.issuer.tokenResponse(*account, grant.clientId, grant.scope, familyId, grant.nonce,
+                                                      grant.authTime, refresh));
+}
+
+QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
+{
+    const auto provider = ProviderCatalog::find(grant.identity.providerId);
+    QJsonObject claims{
+        {QLatin1String("nonce"), grant.nonce},
+        {QLatin1String("provider"), provider ? provider->name : grant.identity.providerId},
+        {QLatin1String("provider_id"), grant.identity.providerId},
+        {QLatin1String("provider_user_id"), grant.identity.providerUserId},
+        {QLatin1String("email_verified"), grant.emailVerified},
+        {QLatin1String("cch"), grant.codeChallenge},
+        {QLatin1String("scope"), grant.scope},
+        {QLatin1String("auth_time"), double(grant.authTime)},
+    };
+    if (!grant.email.isEmpty())
+        claims.insert(QLatin1String("email"), grant.email);
+    if (!grant.name.isEmpty())
+        claims.insert(QLatin1String("name"), grant.name);
+    const QString username = m_context.suggester.preferred(grant.upstreamUsername, grant.name, grant.email);
+    if (!username.isEmpty())
+        claims.insert(QLatin1String("preferred_username"), username);
+    QString jti;
+    const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti);
+    m_context.tokens.recordCodeResult(code, {}, jti);
+    return Reply::json(QJsonObject{{QLatin1String("onboarding_token"), QString::fromLatin1(token)},
+                                   {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeOnboarding)},
+                                   {QLatin1String("expires_in"), Protocol::OnboardingTokenLifetimeSeconds}});
+}
+
+QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)
+{
+    const QByteArray presented = f.value(QStringLiteral("refresh_token")).toLatin1();
+    if (presented.isEmpty())
+        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("refresh_token is missing."));
+    const QStringList asked = f.value(QStringLiteral("scope")).split(u' ', Qt::SkipEmptyParts);
+    TokenFamily family;
+    QByteArray next;
+    switch (m_context.tokens.rotate(presented, f.value(QStringLiteral("client_id")), asked, &family, &next)) {
+    case TokenStore::RefreshOutcome::Rotated:
+        break;
+    case TokenStore::RefreshOutcome::Reused:
+        return invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
+    case TokenStore::RefreshOutcome::Revoked:
+        return invalidGrant(QStringLiteral("The session was revoked."));
+    case TokenStore::RefreshOutcome::Expired:
+        return invalidGrant(QStringLiteral("The refresh token has expired."));
+    case TokenStore::RefreshOutcome::Unknown:
+    case TokenStore::RefreshOutcome::WrongClient:
+        return invalidGrant(QStringLiteral("The refresh token is not valid."));
+    case TokenStore::RefreshOutcome::ScopeNotGranted:
+        return oauthError(QStringLiteral("invalid_scope"),
+                          QStringLiteral("The requested scope exceeds what this session was granted."));
+    case TokenStore::RefreshOutcome::Failed:
+        return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be refreshed."),
+                          Status::InternalServerError);
+    }
+    const QString scope = asked.isEmpty() ? family.scope : asked.join(u' ');
+    const auto account = m_context.accounts.findById(family.accountId);
+    if (!account)
+        return invalidGrant(QStringLiteral("The account no longer exists."));
+    return Reply::json(m_context.issuer.tokenResponse(*account, family.clientId, scope, family.id, QString(),
+                                                      family.authTime, next));
+}

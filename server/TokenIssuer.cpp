@@ -1,0 +1,82 @@
+#include "TokenIssuer.h"
+
+#include "Clock.h"
+#include "Jws.h"
+#include "KeyStore.h"
+#include "Protocol.h"
+#include "SecureRandom.h"
+
+TokenIssuer::TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock)
+    : m_issuer(issuer)
+    , m_keys(keys)
+    , m_clock(clock)
+{
+}
+
+QByteArray TokenIssuer::sign(const char *typ, QJsonObject claims, const QString &audience, int lifetime) const
+{
+    const qint64 now = m_clock.now();
+    claims.insert(QLatin1String("iss"), m_issuer);
+    claims.insert(QLatin1String("aud"), audience);
+    claims.insert(QLatin1String("iat"), double(now));
+    claims.insert(QLatin1String("exp"), double(now + lifetime));
+    return Jws::sign(QJsonObject{{QLatin1String("typ"), QLatin1String(typ)}}, claims, m_keys.signingKey());
+}
+
+QByteArray TokenIssuer::idToken(const Account &account, const QString &clientId, const QString &nonce,
+                                qint64 authTime) const
+{
+    QJsonObject claims{
+        {QLatin1String("sub"), account.id},
+        {QLatin1String("auth_time"), double(authTime)},
+        {QLatin1String("preferred_username"), account.username},
+        {QLatin1String("email_verified"), account.emailVerified},
+    };
+    if (!nonce.isEmpty())
+        claims.insert(QLatin1String("nonce"), nonce);
+    if (!account.name.isEmpty())
+        claims.insert(QLatin1String("name"), account.name);
+    if (!account.email.isEmpty())
+        claims.insert(QLatin1String("email"), account.email);
+    return sign(Protocol::TypIdToken, claims, clientId, Protocol::IdTokenLifetimeSeconds);
+}
+
+QByteArray TokenIssuer::accessToken(const Account &account, const QString &clientId, const QString &scope,
+                                    const QString &familyId, QString *jti) const
+{
+    const QString id = QString::fromLatin1(SecureRandom::token(16));
+    if (jti)
+        *jti = id;
+    const QJsonObject claims{
+        {QLatin1String("sub"), account.id},
+        {QLatin1String("client_id"), clientId},
+        {QLatin1String("scope"), scope},
+        {QLatin1String("jti"), id},
+        {QLatin1String("sid"), familyId},
+    };
+    return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
+}
+
+QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const
+{
+    *jti = QString::fromLatin1(SecureRandom::token(16));
+    claims.insert(QLatin1String("jti"), *jti);
+    return sign(Protocol::TypOnboardingToken, claims, clientId, Protocol::OnboardingTokenLifetimeSeconds);
+}
+
+QJsonObject TokenIssuer::tokenResponse(const Account &account, const QString &clientId, const QString &scope,
+                                       const QString &familyId, const QString &nonce, qint64 authTime,
+                                       const QByteArray &refreshToken) const
+{
+    QJsonObject response{
+        {QLatin1String("access_token"), QString::fromLatin1(accessToken(account, clientId, scope, familyId))},
+        {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeBearer)},
+        {QLatin1String("expires_in"), Protocol::AccessTokenLifetimeSeconds},
+        {QLatin1String("scope"), scope},
+    };
+    if (scope.split(u' ').contains(QLatin1String("openid")))
+        response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(account, clientId, nonce, authTime)));
+    if (!refreshToken.isEmpty())
+        response.insert(QLatin1String("refresh_token"), QString::fromLatin1(refreshToken));
+    return response;
+}

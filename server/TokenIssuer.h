@@ -1,0 +1,39 @@
+#pragma once
+
+#include "Account.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+class Clock;
+class KeyStore;
+
+// Mints the JWTs of PROTOCOL.md 6.1 and 7 with the current signing key.
+class TokenIssuer
+{
+public:
+    TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock);
+
+    const QString &issuer() const { return m_issuer; }
+
+    // `nonce` is left out when empty (ID tokens from a refresh grant).
+    QByteArray idToken(const Account &account, const QString &clientId, const QString &nonce, qint64 authTime) const;
+    // `familyId` goes into "sid", so revoking a session also stops its access tokens.
+    QByteArray accessToken(const Account &account, const QString &clientId, const QString &scope,
+                           const QString &familyId, QString *jti = nullptr) const;
+    // `claims` holds the onboarding-specific claims; standard ones are added here.
+    QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const;
+
+    // The standard token response of PROTOCOL.md 5.1.
+    QJsonObject tokenResponse(const Account &account, const QString &clientId, const QString &scope,
+                              const QString &familyId, const QString &nonce, qint64 authTime,
+                              const QByteArray &refreshToken) const;
+
+private:
+    QByteArray sign(const char *typ, QJsonObject claims, const QString &audience, int lifetime) const;
+
+    QString m_issuer;
+    const KeyStore &m_keys;
+    const Clock &m_clock;
+};

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "Account.h"
+
+#include <QByteArray>
+#include <QStringList>
+#include <QString>
+
+#include <optional>
+
+class Clock;
+class Database;
+
+// What an authorization code is bound to (PROTOCOL.md 4).
+struct AuthorizationGrant
+{
+    QString clientId;
+    QString redirectUri;
+    QString codeChallenge;
+    QString nonce;
+    QString scope;
+    UpstreamIdentity identity;
+    QString email;
+    bool emailVerified = false;
+    QString name;
+    QString upstreamUsername;
+    qint64 authTime = 0;
+};
+
+// A sign-in session: every refresh token rotated from one grant.
+struct TokenFamily
+{
+    QString id;
+    QString accountId;
+    QString clientId;
+    QString scope;
+    qint64 authTime = 0;
+};
+
+// The record of an onboarding token's jti once used or revoked.
+struct OnboardingRecord
+{
+    QString accountId;
+    QString idempotencyKey;
+    QString familyId;
+    bool revoked = false;
+};
+
+// Authorization codes, refresh token families and onboarding records. Codes
+// and refresh tokens are stored only as SHA-256 hashes.
+class TokenStore
+{
+public:
+    enum class CodeOutcome { Valid, Unknown, Expired, AlreadyUsed };
+    enum class RefreshOutcome { Rotated, Unknown, Expired, Reused, Revoked, WrongClient, ScopeNotGranted, Failed };
+
+    TokenStore(Database &db, const Clock &clock);
+
+    QByteArray createCode(const AuthorizationGrant &grant);
+    // Marks the code used. A second use revokes what the first one issued.
+    CodeOutcome redeemCode(const QByteArray &code, AuthorizationGrant *grant);
+    void recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti);
+
+    QString createFamily(const QString &accountId, const QString &clientId, const QString &scope, qint64 authTime);
+    QByteArray issueRefreshToken(const QString &familyId);
+    // Retires `token` and returns its successor in *next (RFC 9700 4.14.2).
+    // `narrowedScope` (may be empty) must be within the family's scope; nothing
+    // is retired when it is not.
+    RefreshOutcome rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
+                          TokenFamily *family, QByteArray *next);
+    bool isFamilyActive(const QString &familyId);
+    void revokeFamily(const QString &familyId);
+    // Revokes the family of a refresh token; false when the token is unknown.
+    bool revokeRefreshToken(const QByteArray &token, const QString &clientId);
+
+    std::optional<OnboardingRecord> onboarding(const QString &jti);
+    bool recordOnboarding(const QString &jti, const OnboardingRecord &record, qint64 expiresAt);
+    void revokeOnboarding(const QString &jti, qint64 expiresAt);
+
+    // Drops what can no longer be used; returns the rows deleted.
+    int purgeExpired();
+
+private:
+    static QByteArray hash(const QByteArray &secret);
+
+    Database &m_db;
+    const Clock &m_clock;
+};

@@ -1,0 +1,170 @@
+// latchkey-server: the reference OpenID Provider of PROTOCOL.md.
+
+#include "OidcServer.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] auto written = ::write(signalPipe[0], &byte, 1);
+}
+
+// SIGINT and SIGTERM end the event loop, so the database closes cleanly.
+void installSignalHandlers(QCoreApplication &app)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
+        char byte;
+        [[maybe_unused]] auto readBytes = ::read(signalPipe[1], &byte, 1);
+        QTextStream(stderr) << "latchkey-server: shutting down\n";
+        app.quit();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+bool parseListen(const QString &text, ServerConfig &config)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535 || !config.listenAddress.setAddress(host))
+        return false;
+    config.listenPort = quint16(port);
+    return true;
+}
+
+bool applyLogLevel(const QString &level)
+{
+    static const QStringList levels{QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"),
+                                    QStringLiteral("error")};
+    const qsizetype index = levels.indexOf(level);
+    if (index < 0)
+        return false;
+    QString rules;
+    for (qsizetype i = 0; i < levels.size() - 1; ++i)
+        rules += QStringLiteral("*.%1=%2\n").arg(levels.at(i), i >= index ? QStringLiteral("true") : QStringLiteral("false"));
+    QLoggingCategory::setFilterRules(rules);
+    return true;
+}
+
+bool confirmReset(const QString &dataDir, bool assumeYes)
+{
+    if (assumeYes)
+        return true;
+    QTextStream out(stdout);
+    out << "Delete every account, session and signing key in " << dataDir << "? Type \"yes\" to confirm: ";
+    out.flush();
+    return QTextStream(stdin).readLine().trimmed() == QLatin1String("yes");
+}
+
+int fail(const QString &message)
+{
+    QTextStream(stderr) << "latchkey-server: " << message << '\n';
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("latchkey-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
+    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}"
+                                      "%{if-critical}error %{endif}%{category}: %{message}"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The Latchkey reference OpenID Provider: brokers simulated Google, GitHub and Microsoft sign-ins, "
+        "onboards new users and stores everything in SQLite."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port to listen on."),
+                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8765"));
+    const QCommandLineOption issuer(QStringLiteral("issuer"),
+                                    QStringLiteral("Issuer URL (default: http://<listen address>)."), QStringLiteral("url"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (default: %1).")
+                                                                     .arg(OidcServer::defaultDataDir()),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Create the accounts in a JSON seed file."),
+                                  QStringLiteral("file"));
+    const QCommandLineOption reset(QStringLiteral("reset"), QStringLiteral("Delete the data directory first (asks)."));
+    const QCommandLineOption yes(QStringLiteral("yes"), QStringLiteral("Do not ask before --reset."));
+    const QCommandLineOption rotate(QStringLiteral("rotate-keys"),
+                                    QStringLiteral("Add a new signing key; it signs after %1 seconds.").arg(300));
+    const QCommandLineOption algorithm(QStringLiteral("signing-alg"), QStringLiteral("ES256 (default) or RS256."),
+                                       QStringLiteral("alg"), QStringLiteral("ES256"));
+    const QCommandLineOption logLevel(QStringLiteral("log-level"), QStringLiteral("debug, info, warning or error."),
+                                      QStringLiteral("level"), QStringLiteral("info"));
+    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel});
+    parser.process(app);
+
+    ServerConfig config;
+    if (!parseListen(parser.value(listen), config))
+        return fail(QStringLiteral("--listen wants host:port, e.g. 127.0.0.1:8765"));
+    if (!applyLogLevel(parser.value(logLevel)))
+        return fail(QStringLiteral("--log-level must be debug, info, warning or error"));
+    const QString alg = parser.value(algorithm).toUpper();
+    if (alg != QLatin1String("ES256") && alg != QLatin1String("RS256"))
+        return fail(QStringLiteral("--signing-alg must be ES256 or RS256"));
+    config.signingAlgorithm = alg;
+    config.issuer = parser.value(issuer);
+    while (config.issuer.endsWith(u'/'))
+        config.issuer.chop(1);
+    config.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : OidcServer::defaultDataDir();
+
+    if (parser.isSet(reset)) {
+        if (!confirmReset(config.dataDir, parser.isSet(yes)))
+            return fail(QStringLiteral("reset cancelled; nothing was deleted"));
+        if (!QDir(config.dataDir).removeRecursively())
+            return fail(QStringLiteral("cannot delete %1").arg(config.dataDir));
+    }
+    if (!config.listenAddress.isLoopback())
+        QTextStream(stderr) << "latchkey-server: warning: listening beyond loopback without TLS\n";
+
+    installSignalHandlers(app);
+    OidcServer server(config);
+    QString error;
+    if (!server.start(&error))
+        return fail(error);
+    if (parser.isSet(rotate) && !server.rotateKeys(&error))
+        return fail(error);
+    if (parser.isSet(seed)) {
+        QString report;
+        const bool ok = server.importSeed(parser.value(seed), &report);
+        QTextStream(stderr) << "latchkey-server: " << report << '\n';
+        if (!ok)
+            return 1;
+    }
+    QTextStream(stdout) << "latchkey-server " << QCoreApplication::applicationVersion() << " ready\n"
+                        << "issuer: " << server.issuer() << '\n'
+                        << "data directory: " << server.config().dataDir << '\n'
+                        << Qt::flush;
+    return QCoreApplication::exec();
+}
