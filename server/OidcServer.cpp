@@ -40,6 +40,8 @@ OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
 {
+    // The pages live in a static library's resources, which the linker may otherwise drop.
+    Q_INIT_RESOURCE(server);
     m_maintenance.setInterval(MaintenanceIntervalMs);
     connect(&m_maintenance, &QTimer::timeout, this, [this] { m_tokens->purgeExpired(); });
 }

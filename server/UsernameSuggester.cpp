@@ -31,7 +31,7 @@ QStringList UsernameSuggester::candidates(const QString &base) const
     dotted.replace(u'_', u'.').replace(u'-', u'.');
     if (dotted == base)
         dotted.replace(u'.', u'_');
-    auto numbered = [&base](int n) {
+    auto numbered = [&base](int n) -> QString {
         const QString suffix = QString::number(n);
         return base.left(UsernameRules::MaxLength - int(suffix.size())) + suffix;
     };

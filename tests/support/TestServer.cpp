@@ -1,0 +1,23 @@
+#include "TestServer.h"
+
+TestServer::TestServer(const ServerConfig &config)
+    : m_config(config)
+{
+    m_config.listenAddress = QHostAddress::LocalHost;
+    m_config.listenPort = 0;
+    m_config.dataDir = m_dir.path();
+}
+
+bool TestServer::start(QString *error)
+{
+    QString ignored;
+    m_server = std::make_unique<OidcServer>(m_config);
+    return m_server->start(error ? error : &ignored);
+}
+
+bool TestServer::restart(QString *error)
+{
+    m_config.listenPort = m_server->port();
+    m_server.reset();
+    return start(error);
+}
