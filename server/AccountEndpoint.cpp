@@ -303,15 +303,16 @@ QHttpServerResponse AccountEndpoint::issue(const Account &account, const Onboard
     const QJsonObject &c = token.claims;
     const QString scope = claim(c, "scope").isEmpty() ? QLatin1String(Protocol::DefaultScope) : claim(c, "scope");
     const qint64 authTime = qint64(c.value(QLatin1String("auth_time")).toDouble());
-    const QString familyId = m_context.tokens.createFamily(account.id, token.clientId, scope, authTime);
     const bool offline = scope.split(u' ').contains(QLatin1String("offline_access"));
-    const QByteArray refresh = offline ? m_context.tokens.issueRefreshToken(familyId) : QByteArray();
+    QByteArray refresh;
+    const auto family = m_context.tokens.createFamily(account.id, token.clientId, scope, authTime,
+                                                      offline ? &refresh : nullptr);
     const qint64 expiresAt = qint64(c.value(QLatin1String("exp")).toDouble());
-    if (familyId.isEmpty() || (offline && refresh.isEmpty())
-        || !m_context.tokens.recordOnboarding(token.jti, {account.id, idempotencyKey, familyId, false}, expiresAt))
+    if (!family
+        || !m_context.tokens.recordOnboarding(token.jti, {account.id, idempotencyKey, family->id, false}, expiresAt))
         return Reply::error(Status::InternalServerError, QStringLiteral("server_error"),
                             QStringLiteral("The account could not be created."));
-    return Reply::json(m_context.issuer.tokenResponse(account, token.clientId, scope, familyId, claim(c, "nonce"),
+    return Reply::json(m_context.issuer.tokenResponse(account, token.clientId, scope, family->sessionId, claim(c, "nonce"),
                                                       authTime, refresh),
                        Status::Created);
 }

@@ -5,6 +5,8 @@
 #include <QSqlError>
 #include <QUuid>
 
+#include "WalCheckpointer.h"
+
 #include <array>
 
 Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
@@ -32,23 +34,22 @@ CREATE TABLE identities (
     PRIMARY KEY (provider_id, provider_user_id)
 );
 CREATE INDEX identities_account ON identities (account_id);
+-- A sign-in session. Its refresh token is "<id>.<secret>": only the current
+-- token's hash is kept, so a rotation rewrites one row, and a wrong secret
+-- for a known id can only be an old token replayed (ids appear nowhere else).
 CREATE TABLE token_families (
     id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE,
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     client_id TEXT NOT NULL,
     scope TEXT NOT NULL,
     auth_time INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
-    revoked_at INTEGER
+    revoked_at INTEGER,
+    refresh_hash BLOB,
+    refresh_expires_at INTEGER,
+    rotations INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE refresh_tokens (
-    token_hash BLOB PRIMARY KEY,
-    family_id TEXT NOT NULL REFERENCES token_families (id) ON DELETE CASCADE,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    retired_at INTEGER
-) WITHOUT ROWID;
-CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);
 CREATE TABLE authorization_codes (
     code_hash BLOB PRIMARY KEY,
     client_id TEXT NOT NULL,
@@ -116,11 +117,16 @@ bool Database::open(const QString &path, QString *error)
             return false;
         }
     }
-    return migrate(error);
+    if (!migrate(error))
+        return false;
+    m_checkpointer = std::make_unique<WalCheckpointer>(path);
+    exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+    return true;
 }
 
 void Database::close()
 {
+    m_checkpointer.reset();
     m_queries.clear();
     if (m_db.isValid()) {
         m_db.close();

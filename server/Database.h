@@ -7,6 +7,8 @@
 
 #include <memory>
 
+class WalCheckpointer;
+
 // The server's SQLite database: one connection, WAL mode, schema migrations
 // keyed on PRAGMA user_version, and a cache of prepared statements.
 class Database
@@ -41,6 +43,7 @@ private:
     QString m_name;
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_queries;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 
 // Rolls back unless committed, so no early return leaves a transaction open.

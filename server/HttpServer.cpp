@@ -98,9 +98,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     QElapsedTimer timer;
     timer.start();
     const QHttpServerResponse response = respond(request);
-    qCInfo(lcRequest).noquote() << QString::fromLatin1(methodName(request.method())) << request.url().path()
-                                << int(response.statusCode())
-                                << QString::number(double(timer.nsecsElapsed()) / 1e6, 'f', 2) + QStringLiteral("ms");
+    // Path only: query strings carry codes and tokens.
+    qCInfo(lcRequest, "%s %s %d %.2fms", methodName(request.method()).constData(),
+           request.url().path().toUtf8().constData(), int(response.statusCode()), double(timer.nsecsElapsed()) / 1e6);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     responder.sendResponse(response);
 #else

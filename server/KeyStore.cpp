@@ -44,7 +44,8 @@ bool KeyStore::load(const QString &path, const QString &algorithm, QString *erro
                 *error = QStringLiteral("the signing key file %1 is damaged: %2").arg(path, keyError);
                 return false;
             }
-            m_entries.append({*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble())});
+            m_entries.append({*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble()),
+                              key->publicKey()});
         }
         if (file.permissions() & ~(OwnerOnly | QFileDevice::ReadUser | QFileDevice::WriteUser))
             file.setPermissions(OwnerOnly);
@@ -53,7 +54,8 @@ bool KeyStore::load(const QString &path, const QString &algorithm, QString *erro
                                           [this](const Entry &e) { return e.key.type() == m_type; });
     if (!hasKeyOfType) {
         // Nothing was ever signed with this algorithm here, so no lead is needed.
-        m_entries.append({Jwk::generate(m_type), m_clock.now()});
+        const Jwk key = Jwk::generate(m_type);
+        m_entries.append({key, m_clock.now(), key.publicKey()});
         return save(error);
     }
     const int before = keyCount();
@@ -63,7 +65,8 @@ bool KeyStore::load(const QString &path, const QString &algorithm, QString *erro
 
 bool KeyStore::rotate(QString *error)
 {
-    m_entries.append({Jwk::generate(m_type), m_clock.now() + PublishLead});
+    const Jwk key = Jwk::generate(m_type);
+    m_entries.append({key, m_clock.now() + PublishLead, key.publicKey()});
     prune();
     return save(error);
 }
@@ -84,7 +87,7 @@ JwkSet KeyStore::publishedKeys() const
     const qint64 now = m_clock.now();
     for (int i = 0; i < m_entries.size(); ++i) {
         if (retiresAt(i) > now)
-            set.add(m_entries.at(i).key.publicKey());
+            set.add(m_entries.at(i).publicKey);
     }
     return set;
 }

@@ -33,6 +33,7 @@ private:
     {
         Jwk key;
         qint64 activatesAt = 0;
+        Jwk publicKey; // made once: verifiers reuse its prepared contexts
     };
 
     bool save(QString *error) const;

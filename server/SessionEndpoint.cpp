@@ -62,7 +62,7 @@ QJsonObject SessionEndpoint::verifyAccessToken(const QByteArray &token, QString 
         *problem = QStringLiteral("The access token has expired.");
         return {};
     }
-    if (!m_context.tokens.isFamilyActive(c.value(QLatin1String("sid")).toString())) {
+    if (!m_context.tokens.isSessionActive(c.value(QLatin1String("sid")).toString())) {
         *problem = QStringLiteral("The session was revoked.");
         return {};
     }
@@ -121,7 +121,7 @@ QHttpServerResponse SessionEndpoint::revoke(const QHttpServerRequest &request)
         QString problem;
         const QJsonObject claims = verifyAccessToken(token, &problem);
         if (claims.value(QLatin1String("client_id")).toString() == clientId)
-            m_context.tokens.revokeFamily(claims.value(QLatin1String("sid")).toString());
+            m_context.tokens.revokeSession(claims.value(QLatin1String("sid")).toString());
     }
     return Reply::bytes(QByteArrayLiteral("application/json"), QByteArrayLiteral("{}"));
 }

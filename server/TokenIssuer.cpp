@@ -42,7 +42,7 @@ QByteArray TokenIssuer::idToken(const Account &account, const QString &clientId,
 }
 
 QByteArray TokenIssuer::accessToken(const Account &account, const QString &clientId, const QString &scope,
-                                    const QString &familyId, QString *jti) const
+                                    const QString &sessionId, QString *jti) const
 {
     const QString id = QString::fromLatin1(SecureRandom::token(16));
     if (jti)
@@ -52,7 +52,7 @@ QByteArray TokenIssuer::accessToken(const Account &account, const QString &clien
         {QLatin1String("client_id"), clientId},
         {QLatin1String("scope"), scope},
         {QLatin1String("jti"), id},
-        {QLatin1String("sid"), familyId},
+        {QLatin1String("sid"), sessionId},
     };
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
 }
@@ -65,16 +65,16 @@ QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clien
 }
 
 QJsonObject TokenIssuer::tokenResponse(const Account &account, const QString &clientId, const QString &scope,
-                                       const QString &familyId, const QString &nonce, qint64 authTime,
-                                       const QByteArray &refreshToken) const
+                                       const QString &sessionId, const QString &nonce, qint64 authTime,
+                                       const QByteArray &refreshToken, bool withIdToken) const
 {
     QJsonObject response{
-        {QLatin1String("access_token"), QString::fromLatin1(accessToken(account, clientId, scope, familyId))},
+        {QLatin1String("access_token"), QString::fromLatin1(accessToken(account, clientId, scope, sessionId))},
         {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeBearer)},
         {QLatin1String("expires_in"), Protocol::AccessTokenLifetimeSeconds},
         {QLatin1String("scope"), scope},
     };
-    if (scope.split(u' ').contains(QLatin1String("openid")))
+    if (withIdToken && scope.split(u' ').contains(QLatin1String("openid")))
         response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(account, clientId, nonce, authTime)));
     if (!refreshToken.isEmpty())
         response.insert(QLatin1String("refresh_token"), QString::fromLatin1(refreshToken));

@@ -19,16 +19,17 @@ public:
 
     // `nonce` is left out when empty (ID tokens from a refresh grant).
     QByteArray idToken(const Account &account, const QString &clientId, const QString &nonce, qint64 authTime) const;
-    // `familyId` goes into "sid", so revoking a session also stops its access tokens.
+    // `sessionId` goes into "sid", so revoking a session also stops its access tokens.
     QByteArray accessToken(const Account &account, const QString &clientId, const QString &scope,
-                           const QString &familyId, QString *jti = nullptr) const;
+                           const QString &sessionId, QString *jti = nullptr) const;
     // `claims` holds the onboarding-specific claims; standard ones are added here.
     QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const;
 
-    // The standard token response of PROTOCOL.md 5.1.
+    // The standard token response of PROTOCOL.md 5.1, with an ID token when
+    // `withIdToken` and the scope has openid.
     QJsonObject tokenResponse(const Account &account, const QString &clientId, const QString &scope,
-                              const QString &familyId, const QString &nonce, qint64 authTime,
-                              const QByteArray &refreshToken) const;
+                              const QString &sessionId, const QString &nonce, qint64 authTime,
+                              const QByteArray &refreshToken, bool withIdToken = true) const;
 
 private:
     QByteArray sign(const char *typ, QJsonObject claims, const QString &audience, int lifetime) const;

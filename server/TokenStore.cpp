@@ -80,53 +80,63 @@ void TokenStore::recordCodeResult(const QByteArray &code, const QString &familyI
                hash(code)});
 }
 
-QString TokenStore::createFamily(const QString &accountId, const QString &clientId, const QString &scope,
-                                 qint64 authTime)
+QByteArray TokenStore::newRefreshToken(const QString &familyId)
 {
-    const QString id = QString::fromLatin1(SecureRandom::token(16));
-    if (!m_db.exec(QStringLiteral("INSERT INTO token_families (id, account_id, client_id, scope, auth_time, "
-                                  "created_at) VALUES (?, ?, ?, ?, ?, ?)"),
-                   {id, accountId, clientId, scope, authTime, m_clock.now()}))
-        return {};
-    return id;
+    return familyId.toLatin1() + '.' + SecureRandom::token(RefreshTokenBytes);
 }
 
-QByteArray TokenStore::issueRefreshToken(const QString &familyId)
+std::optional<TokenFamily> TokenStore::createFamily(const QString &accountId, const QString &clientId,
+                                                    const QString &scope, qint64 authTime, QByteArray *refreshToken)
 {
-    const QByteArray token = SecureRandom::token(RefreshTokenBytes);
+    const TokenFamily family{QString::fromLatin1(SecureRandom::token(16)), QString::fromLatin1(SecureRandom::token(16)),
+                             accountId, clientId, scope, authTime};
     const qint64 now = m_clock.now();
-    if (!m_db.exec(QStringLiteral("INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) "
-                                  "VALUES (?, ?, ?, ?)"),
-                   {hash(token), familyId, now, now + Protocol::RefreshTokenIdleLifetimeSeconds}))
-        return {};
-    return token;
+    QVariant refreshHash;
+    QVariant refreshExpiry;
+    if (refreshToken) {
+        *refreshToken = newRefreshToken(family.id);
+        refreshHash = hash(*refreshToken);
+        refreshExpiry = now + Protocol::RefreshTokenIdleLifetimeSeconds;
+    }
+    if (!m_db.exec(QStringLiteral("INSERT INTO token_families (id, session_id, account_id, client_id, scope, "
+                                  "auth_time, created_at, refresh_hash, refresh_expires_at) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   {family.id, family.sessionId, accountId, clientId, scope, authTime, now, refreshHash, refreshExpiry}))
+        return std::nullopt;
+    return family;
 }
 
 TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QString &clientId,
                                               const QStringList &narrowedScope, TokenFamily *family,
                                               QByteArray *next)
 {
-    Transaction transaction(m_db);
+    const qsizetype dot = token.indexOf('.');
+    if (dot <= 0)
+        return RefreshOutcome::Unknown;
+    family->id = QString::fromLatin1(token.left(dot));
     QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT r.expires_at, r.retired_at, f.id, f.account_id, f.client_id, f.scope, f.auth_time, f.revoked_at "
-        "FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id WHERE r.token_hash = ?"));
-    const QByteArray tokenHash = hash(token);
-    q.bindValue(0, tokenHash);
+        "SELECT session_id, account_id, client_id, scope, auth_time, revoked_at, refresh_hash, refresh_expires_at "
+        "FROM token_families WHERE id = ?"));
+    q.bindValue(0, family->id);
     if (!q.exec() || !q.next())
         return RefreshOutcome::Unknown;
-    const qint64 expiresAt = q.value(0).toLongLong();
-    const bool retired = !q.value(1).isNull();
-    *family = TokenFamily{q.value(2).toString(), q.value(3).toString(), q.value(4).toString(),
-                          q.value(5).toString(), q.value(6).toLongLong()};
-    const bool revoked = !q.value(7).isNull();
+    family->sessionId = q.value(0).toString();
+    family->accountId = q.value(1).toString();
+    family->clientId = q.value(2).toString();
+    family->scope = q.value(3).toString();
+    family->authTime = q.value(4).toLongLong();
+    const bool revoked = !q.value(5).isNull();
+    const QByteArray currentHash = q.value(6).toByteArray();
+    const qint64 expiresAt = q.value(7).toLongLong();
     q.finish();
     if (family->clientId != clientId)
         return RefreshOutcome::WrongClient;
     if (revoked)
         return RefreshOutcome::Revoked;
-    if (retired) {
+    const QByteArray presentedHash = hash(token);
+    if (currentHash.isEmpty() || presentedHash != currentHash) {
+        // Only a holder of one of this family's tokens knows its id: an old one came back.
         revokeFamily(family->id);
-        transaction.commit();
         return RefreshOutcome::Reused;
     }
     const qint64 now = m_clock.now();
@@ -137,18 +147,28 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
         if (!granted.contains(scope))
             return RefreshOutcome::ScopeNotGranted;
     }
-    if (!m_db.exec(QStringLiteral("UPDATE refresh_tokens SET retired_at = ? WHERE token_hash = ?"), {now, tokenHash}))
+    *next = newRefreshToken(family->id);
+    // Compare-and-swap on the old hash: of two concurrent rotations only one wins.
+    QSqlQuery &update = m_db.query(QStringLiteral(
+        "UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, rotations = rotations + 1 "
+        "WHERE id = ? AND refresh_hash = ? AND revoked_at IS NULL"));
+    update.bindValue(0, hash(*next));
+    update.bindValue(1, now + Protocol::RefreshTokenIdleLifetimeSeconds);
+    update.bindValue(2, family->id);
+    update.bindValue(3, presentedHash);
+    if (!update.exec())
         return RefreshOutcome::Failed;
-    *next = issueRefreshToken(family->id);
-    if (next->isEmpty() || !transaction.commit())
-        return RefreshOutcome::Failed;
+    if (update.numRowsAffected() != 1) {
+        revokeFamily(family->id);
+        return RefreshOutcome::Reused;
+    }
     return RefreshOutcome::Rotated;
 }
 
-bool TokenStore::isFamilyActive(const QString &familyId)
+bool TokenStore::isSessionActive(const QString &sessionId)
 {
-    QSqlQuery &q = m_db.query(QStringLiteral("SELECT revoked_at FROM token_families WHERE id = ?"));
-    q.bindValue(0, familyId);
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT revoked_at FROM token_families WHERE session_id = ?"));
+    q.bindValue(0, sessionId);
     const bool active = q.exec() && q.next() && q.value(0).isNull();
     q.finish();
     return active;
@@ -160,19 +180,26 @@ void TokenStore::revokeFamily(const QString &familyId)
               {m_clock.now(), familyId});
 }
 
+void TokenStore::revokeSession(const QString &sessionId)
+{
+    m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
+              {m_clock.now(), sessionId});
+}
+
 bool TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
 {
-    QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT f.id FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id "
-        "WHERE r.token_hash = ? AND f.client_id = ?"));
-    q.bindValue(0, hash(token));
-    q.bindValue(1, clientId);
-    if (!q.exec() || !q.next())
+    const qsizetype dot = token.indexOf('.');
+    if (dot <= 0)
         return false;
-    const QString familyId = q.value(0).toString();
+    QSqlQuery &q = m_db.query(QStringLiteral(
+        "SELECT refresh_hash FROM token_families WHERE id = ? AND client_id = ?"));
+    q.bindValue(0, QString::fromLatin1(token.left(dot)));
+    q.bindValue(1, clientId);
+    const bool current = q.exec() && q.next() && q.value(0).toByteArray() == hash(token);
     q.finish();
-    revokeFamily(familyId);
-    return true;
+    if (current)
+        revokeFamily(QString::fromLatin1(token.left(dot)));
+    return current;
 }
 
 std::optional<OnboardingRecord> TokenStore::onboarding(const QString &jti)
@@ -210,10 +237,9 @@ int TokenStore::purgeExpired()
     // Codes are kept a while after expiry so a late replay is still recognised.
     const QList<std::pair<QString, qint64>> purges{
         {QStringLiteral("DELETE FROM authorization_codes WHERE expires_at < ?"), now - 3600},
-        {QStringLiteral("DELETE FROM refresh_tokens WHERE expires_at < ?"), now},
-        {QStringLiteral("DELETE FROM token_families WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens r "
-                        "WHERE r.family_id = token_families.id) AND created_at < ?"),
-         now - Protocol::RefreshTokenIdleLifetimeSeconds},
+        {QStringLiteral("DELETE FROM token_families WHERE refresh_expires_at < ?"), now},
+        // Sessions without a refresh token only back access tokens, which live minutes.
+        {QStringLiteral("DELETE FROM token_families WHERE refresh_hash IS NULL AND created_at < ?"), now - 86400},
         {QStringLiteral("DELETE FROM onboardings WHERE expires_at < ? AND account_id IS NULL"), now},
     };
     int deleted = 0;

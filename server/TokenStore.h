@@ -27,10 +27,12 @@ struct AuthorizationGrant
     qint64 authTime = 0;
 };
 
-// A sign-in session: every refresh token rotated from one grant.
+// A sign-in session: every refresh token rotated from one grant. `id` is
+// internal and part of its refresh tokens; `sessionId` goes into access tokens.
 struct TokenFamily
 {
     QString id;
+    QString sessionId;
     QString accountId;
     QString clientId;
     QString scope;
@@ -61,15 +63,17 @@ public:
     CodeOutcome redeemCode(const QByteArray &code, AuthorizationGrant *grant);
     void recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti);
 
-    QString createFamily(const QString &accountId, const QString &clientId, const QString &scope, qint64 authTime);
-    QByteArray issueRefreshToken(const QString &familyId);
+    // Starts a session; when `refreshToken` is given, also its first refresh token.
+    std::optional<TokenFamily> createFamily(const QString &accountId, const QString &clientId, const QString &scope,
+                                            qint64 authTime, QByteArray *refreshToken);
     // Retires `token` and returns its successor in *next (RFC 9700 4.14.2).
     // `narrowedScope` (may be empty) must be within the family's scope; nothing
     // is retired when it is not.
     RefreshOutcome rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
                           TokenFamily *family, QByteArray *next);
-    bool isFamilyActive(const QString &familyId);
+    bool isSessionActive(const QString &sessionId);
     void revokeFamily(const QString &familyId);
+    void revokeSession(const QString &sessionId);
     // Revokes the family of a refresh token; false when the token is unknown.
     bool revokeRefreshToken(const QByteArray &token, const QString &clientId);
 
@@ -82,6 +86,7 @@ public:
 
 private:
     static QByteArray hash(const QByteArray &secret);
+    static QByteArray newRefreshToken(const QString &familyId);
 
     Database &m_db;
     const Clock &m_clock;

@@ -9,13 +9,39 @@
 #include <QSocketNotifier>
 #include <QTextStream>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
 
 int signalPipe[2] = {-1, -1};
+
+// One line per message, UTC timestamp first, written with a single write so
+// lines from a busy server never interleave. Cheaper than a message pattern,
+// which matters at thousands of requests per second.
+void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    static const char *const levels[] = {"debug", "warning", "error", "fatal", "info"};
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm utc{};
+    gmtime_r(&now.tv_sec, &utc);
+    const QByteArray text = message.toUtf8();
+    char line[2048];
+    const int size = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: %s\n",
+                                   utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
+                                   utc.tm_sec, now.tv_nsec / 1000000, levels[type], context.category,
+                                   text.constData());
+    [[maybe_unused]] auto written = ::write(STDERR_FILENO, line, size_t(std::min<int>(size, sizeof line - 1)));
+    if (type == QtFatalMsg)
+        std::abort();
+}
+
 
 void onSignal(int)
 {
@@ -96,8 +122,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("latchkey-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
-    qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}"
-                                      "%{if-critical}error %{endif}%{category}: %{message}"));
+    qInstallMessageHandler(writeLogLine);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(

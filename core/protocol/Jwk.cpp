@@ -9,6 +9,7 @@
 #include <openssl/core_names.h>
 
 #include <array>
+#include <mutex>
 
 namespace {
 
@@ -33,11 +34,6 @@ constexpr std::array<BnMember, 8> RsaMembers{{
     {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
 }};
 constexpr int RsaPublicMemberCount = 2;
-
-std::shared_ptr<EVP_PKEY> share(EVP_PKEY *key)
-{
-    return std::shared_ptr<EVP_PKEY>(key, [](EVP_PKEY *k) { EVP_PKEY_free(k); });
-}
 
 QByteArray bnParam(EVP_PKEY *key, const char *name, int padTo = 0)
 {
@@ -151,7 +147,72 @@ EVP_PKEY *rsaFromJson(const QJsonObject &json, bool *isPrivate, QString *error)
     return keyFromParams("RSA", bld.get(), *isPrivate);
 }
 
+EVP_MD_CTX *makeTemplate(EVP_PKEY *key, bool sign)
+{
+    OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+    if (!ctx)
+        return nullptr;
+    const int ok = sign ? EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr)
+                        : EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr);
+    return ok == 1 ? ctx.release() : nullptr;
+}
+
+EVP_MD_CTX *copyOf(const EVP_MD_CTX *prototype)
+{
+    if (!prototype)
+        return nullptr;
+    OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
+    if (!ctx || EVP_MD_CTX_copy_ex(ctx.get(), prototype) != 1)
+        return nullptr;
+    return ctx.release();
+}
+
 } // namespace
+
+struct Jwk::State
+{
+    explicit State(EVP_PKEY *k) : key(k) {}
+    ~State()
+    {
+        EVP_MD_CTX_free(signTemplate);
+        EVP_MD_CTX_free(verifyTemplate);
+        EVP_PKEY_free(key);
+    }
+    State(const State &) = delete;
+    State &operator=(const State &) = delete;
+
+    EVP_PKEY *key;
+    std::once_flag signOnce;
+    std::once_flag verifyOnce;
+    EVP_MD_CTX *signTemplate = nullptr;
+    EVP_MD_CTX *verifyTemplate = nullptr;
+};
+
+void Jwk::adopt(EVP_PKEY *key)
+{
+    m_state = std::make_shared<State>(key);
+}
+
+EVP_PKEY *Jwk::evpKey() const
+{
+    return m_state ? m_state->key : nullptr;
+}
+
+EVP_MD_CTX *Jwk::newSignContext() const
+{
+    if (!m_state || !m_private)
+        return nullptr;
+    std::call_once(m_state->signOnce, [this] { m_state->signTemplate = makeTemplate(m_state->key, true); });
+    return copyOf(m_state->signTemplate);
+}
+
+EVP_MD_CTX *Jwk::newVerifyContext() const
+{
+    if (!m_state)
+        return nullptr;
+    std::call_once(m_state->verifyOnce, [this] { m_state->verifyTemplate = makeTemplate(m_state->key, false); });
+    return copyOf(m_state->verifyTemplate);
+}
 
 Jwk Jwk::generate(Type type)
 {
@@ -163,7 +224,7 @@ Jwk Jwk::generate(Type type)
         key = EVP_RSA_gen(2048);
     if (!key)
         return jwk;
-    jwk.m_key = share(key);
+    jwk.adopt(key);
     jwk.m_type = type;
     jwk.m_private = true;
     jwk.m_kid = jwk.thumbprint();
@@ -192,7 +253,7 @@ std::optional<Jwk> Jwk::fromJson(const QJsonObject &json, QString *error)
             *error = QStringLiteral("the key parameters are invalid");
         return std::nullopt;
     }
-    jwk.m_key = share(key);
+    jwk.adopt(key);
     jwk.m_private = isPrivate;
     if (!passesKeyCheck(key, isPrivate)) {
         if (error)

@@ -7,6 +7,7 @@
 #include <optional>
 
 typedef struct evp_pkey_st EVP_PKEY;
+typedef struct evp_md_ctx_st EVP_MD_CTX;
 
 // A JSON Web Key (RFC 7517) for signing: EC P-256 (ES256) or RSA >= 2048
 // bits (RS256). Holds a public key, or a key pair when it was generated or
@@ -37,12 +38,19 @@ public:
     // RFC 7638 thumbprint, base64url; the default kid.
     QString thumbprint() const;
 
-    EVP_PKEY *evpKey() const { return m_key.get(); }
+    EVP_PKEY *evpKey() const;
+    // A SHA-256 sign (or verify) context for this key, ready for
+    // EVP_DigestSign/Verify; the caller frees it. Copied from a template made
+    // once per key, which spares OpenSSL's algorithm lookups on every token.
+    EVP_MD_CTX *newSignContext() const;
+    EVP_MD_CTX *newVerifyContext() const;
 
 private:
+    struct State;
     QJsonObject publicMembers() const;
+    void adopt(EVP_PKEY *key);
 
-    std::shared_ptr<EVP_PKEY> m_key;
+    std::shared_ptr<State> m_state;
     Type m_type = Type::None;
     bool m_private = false;
     QString m_kid;

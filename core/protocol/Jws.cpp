@@ -99,10 +99,10 @@ QByteArray rawToDer(const QByteArray &raw)
     return out;
 }
 
-QByteArray digestSign(EVP_PKEY *key, QByteArrayView input)
+QByteArray digestSign(const Jwk &key, QByteArrayView input)
 {
-    OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1)
+    OpenSslPtr<EVP_MD_CTX> ctx(key.newSignContext());
+    if (!ctx)
         return {};
     const auto *data = reinterpret_cast<const unsigned char *>(input.data());
     size_t size = 0;
@@ -116,10 +116,10 @@ QByteArray digestSign(EVP_PKEY *key, QByteArrayView input)
     return out;
 }
 
-bool digestVerify(EVP_PKEY *key, QByteArrayView input, const QByteArray &signature)
+bool digestVerify(const Jwk &key, QByteArrayView input, const QByteArray &signature)
 {
-    OpenSslPtr<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
-    if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr) != 1)
+    OpenSslPtr<EVP_MD_CTX> ctx(key.newVerifyContext());
+    if (!ctx)
         return false;
     return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()),
                             size_t(signature.size()),
@@ -170,7 +170,7 @@ QByteArray Jws::signEncoded(const QByteArray &encodedHeader, const QByteArray &e
     if (!key.hasPrivateKey())
         return {};
     const QByteArray input = encodedHeader + '.' + encodedPayload;
-    QByteArray signature = digestSign(key.evpKey(), input);
+    QByteArray signature = digestSign(key, input);
     if (key.type() == Jwk::Type::EcP256)
         signature = derToRaw(signature);
     if (signature.isEmpty())
@@ -225,7 +225,7 @@ Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
             return fail(Error::BadSignature, QStringLiteral("ES256 signature of %1 bytes").arg(signature.size()));
         signature = rawToDer(signature);
     }
-    if (signature.isEmpty() || !digestVerify(key.evpKey(), parts->signingInput, signature))
+    if (signature.isEmpty() || !digestVerify(key, parts->signingInput, signature))
         return fail(Error::BadSignature, QStringLiteral("signature does not verify"));
     return decoded;
 }

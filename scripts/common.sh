@@ -1,0 +1,49 @@
+# Shared by the project's scripts: package installation and the build.
+# Sourced, not run.
+
+LATCHKEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LATCHKEY_BUILD=${LATCHKEY_BUILD:-$LATCHKEY_ROOT/build}
+
+# Debian 12 packages: build tools, Qt 6.4 and OpenSSL, and what the tests run
+# (a private D-Bus session with gnome-keyring's Secret Service, Xvfb).
+LATCHKEY_PACKAGES=(
+  cmake g++ ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+  qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libssl-dev
+  qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the packages that are missing; does nothing when all are there.
+install_missing_packages() {
+  local missing=()
+  for pkg in "${LATCHKEY_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    say "All ${#LATCHKEY_PACKAGES[@]} required packages are installed"
+    return 0
+  fi
+  say "Installing ${#missing[@]} missing packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures (once) and builds everything into $LATCHKEY_BUILD.
+build_all() {
+  local werror=OFF
+  [ "${CI:-}" = "true" ] && werror=ON
+  if [ ! -f "$LATCHKEY_BUILD/build.ninja" ]; then
+    say "Configuring in $LATCHKEY_BUILD"
+    cmake -S "$LATCHKEY_ROOT" -B "$LATCHKEY_BUILD" -G Ninja \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLATCHKEY_WERROR=$werror >/dev/null
+  fi
+  say "Building"
+  cmake --build "$LATCHKEY_BUILD" --parallel "$(nproc)"
+}
