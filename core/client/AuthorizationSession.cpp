@@ -1,0 +1,46 @@
+#include "AuthorizationSession.h"
+
+#include "Pkce.h"
+#include "SecureRandom.h"
+
+#include <QUrlQuery>
+
+namespace {
+constexpr int StateBytes = 16; // 128 bits, the minimum PROTOCOL.md asks for
+constexpr int NonceBytes = 16;
+
+QString encoded(const QString &value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+}
+} // namespace
+
+AuthorizationSession AuthorizationSession::create(const QString &redirectUri)
+{
+    AuthorizationSession session;
+    session.verifier = Pkce::generateVerifier();
+    session.challenge = Pkce::challengeFor(session.verifier);
+    session.state = QString::fromLatin1(SecureRandom::token(StateBytes));
+    session.nonce = QString::fromLatin1(SecureRandom::token(NonceBytes));
+    session.redirectUri = redirectUri;
+    return session;
+}
+
+QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,
+                               const QString &loginHint) const
+{
+    QUrl url = provider.authorizationEndpoint;
+    QUrlQuery query(url); // keep any query the provider's endpoint already has
+    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    query.addQueryItem(QStringLiteral("client_id"), encoded(clientId));
+    query.addQueryItem(QStringLiteral("redirect_uri"), encoded(redirectUri));
+    query.addQueryItem(QStringLiteral("scope"), encoded(scope));
+    query.addQueryItem(QStringLiteral("state"), state);
+    query.addQueryItem(QStringLiteral("nonce"), nonce);
+    query.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
+    query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    if (!loginHint.isEmpty())
+        query.addQueryItem(QStringLiteral("login_hint"), encoded(loginHint));
+    url.setQuery(query);
+    return url;
+}

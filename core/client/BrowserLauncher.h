@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+// Opens the authorization URL in the system browser, or with a command the
+// user configured ("firefox --private-window %u"). The URL is passed as one
+// argument and never through a shell.
+class BrowserLauncher
+{
+public:
+    explicit BrowserLauncher(const QString &commandTemplate = {});
+
+    bool open(const QUrl &url, QString *error) const;
+    // The program and arguments the template gives for `url` (for tests and logs).
+    QStringList command(const QUrl &url) const;
+
+private:
+    QString m_template;
+};

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "LoopbackReceiver.h"
+#include "Protocol.h"
+#include "TokenValidator.h"
+
+#include <QString>
+
+// How the client signs in: which provider, as which client, and how it
+// reaches the browser.
+struct ClientConfig
+{
+    QString issuer = QStringLiteral("http://127.0.0.1:8765");
+    QString clientId = QLatin1String(Protocol::DefaultClientId);
+    QString scope = QLatin1String(Protocol::DefaultScope);
+    // "program args %u"; empty: the system browser (QDesktopServices).
+    QString browserCommand;
+    int browserTimeoutMs = LoopbackReceiver::DefaultTimeoutMs;
+    // Lock file shared by every running instance, so only one refreshes at a time.
+    QString refreshLockPath;
+    TokenValidator::Clock clock = &TokenValidator::systemTime;
+};

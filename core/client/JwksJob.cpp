@@ -1,0 +1,29 @@
+#include "JwksJob.h"
+
+#include "RequestFactory.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+JwksJob::JwksJob(QNetworkAccessManager *manager, const QUrl &url, QObject *parent)
+    : NetworkJob(manager, parent)
+    , m_url(url)
+{
+}
+
+QNetworkReply *JwksJob::send()
+{
+    return manager()->get(RequestFactory::create(m_url));
+}
+
+void JwksJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
+{
+    if (status != 200) {
+        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        return;
+    }
+    m_keys = JwkSet::fromJson(QJsonDocument::fromJson(body).object());
+    if (m_keys.isEmpty())
+        fail(JobError::make(JobError::Code::InvalidResponse, tr("The server publishes no signing key Latchkey can use.")));
+}

@@ -1,0 +1,169 @@
+#include "LoopbackReceiver.h"
+
+#include "Protocol.h"
+
+#include <QFile>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QLocale>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+namespace {
+// Give the browser a moment to receive the final page before the server goes.
+constexpr int ShutdownDelayMs = 2000;
+
+QString escaped(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+} // namespace
+
+LoopbackReceiver::LoopbackReceiver(QObject *parent)
+    : QObject(parent)
+{
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        finish(Error::TimedOut, tr("The browser did not come back within %n minute(s).", nullptr,
+                                   int(m_timeout.interval() / 60000)));
+    });
+}
+
+LoopbackReceiver::~LoopbackReceiver() = default;
+
+bool LoopbackReceiver::listen()
+{
+    if (isListening())
+        return true;
+    m_server = std::make_unique<QHttpServer>();
+    m_server->route(QLatin1String(Protocol::RedirectPath), QHttpServerRequest::Method::Get,
+                    [this](const QHttpServerRequest &request) { return handle(request); });
+    // Explicit loopback addresses, never QHostAddress::Any (RFC 8252 8.3).
+    for (const auto &[address, host] : {std::pair{QHostAddress(QHostAddress::LocalHost), QStringLiteral("127.0.0.1")},
+                                        std::pair{QHostAddress(QHostAddress::LocalHostIPv6), QStringLiteral("[::1]")}}) {
+        auto *tcp = new QTcpServer(m_server.get());
+        if (tcp->listen(address, 0)) {
+            m_server->bind(tcp);
+            m_tcp = tcp;
+            m_port = tcp->serverPort();
+            m_host = host;
+            return true;
+        }
+        delete tcp;
+    }
+    m_server.reset();
+    m_error = Error::CouldNotListen;
+    m_errorMessage = tr("Latchkey cannot receive the browser's answer: no loopback port is available.");
+    return false;
+}
+
+bool LoopbackReceiver::isListening() const
+{
+    return m_tcp && m_tcp->isListening();
+}
+
+QString LoopbackReceiver::redirectUri() const
+{
+    return QStringLiteral("http://%1:%2%3").arg(m_host).arg(m_port).arg(QLatin1String(Protocol::RedirectPath));
+}
+
+void LoopbackReceiver::expect(const QString &state, const QString &issuer, int timeoutMs)
+{
+    m_state = state;
+    m_issuer = issuer;
+    m_waiting = true;
+    m_code.clear();
+    m_error = Error::None;
+    m_errorMessage.clear();
+    m_protocolError.clear();
+    m_timeout.start(timeoutMs);
+}
+
+void LoopbackReceiver::cancel()
+{
+    if (m_waiting)
+        finish(Error::Cancelled, tr("Signing in was cancelled."));
+    else
+        stopListening();
+}
+
+QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
+{
+    if (!request.remoteAddress().isLoopback())
+        return page(false, tr("Not allowed"), tr("Only this computer may answer Latchkey."), 403);
+    const QUrlQuery query(request.url());
+    const QString state = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
+    if (!m_waiting || state.isEmpty() || state != m_state) {
+        // A stale tab or a stray request: explain, and keep waiting for the real one.
+        return page(false, tr("This sign-in page is out of date"),
+                    tr("It belongs to an earlier or another sign-in. Return to Latchkey and continue there."), 400);
+    }
+    const QString iss = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+    if (!m_issuer.isEmpty() && iss != m_issuer) {
+        finish(Error::IssuerMismatch, tr("The answer came from an unexpected server. Signing in was stopped for your safety."));
+        return page(false, tr("Signing in was stopped"), m_errorMessage, 400);
+    }
+    m_protocolError = query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded);
+    if (!m_protocolError.isEmpty()) {
+        const QString description = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
+        if (m_protocolError == QLatin1String("access_denied"))
+            finish(Error::AccessDenied, tr("Signing in was cancelled in the browser."));
+        else
+            finish(Error::AuthorizationError, description.isEmpty()
+                                                  ? tr("The server could not sign you in (%1).").arg(m_protocolError)
+                                                  : description);
+        return page(false, tr("You are not signed in"), m_errorMessage, 200);
+    }
+    const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+    if (code.isEmpty()) {
+        finish(Error::AuthorizationError, tr("The server's answer had no authorization code."));
+        return page(false, tr("You are not signed in"), m_errorMessage, 400);
+    }
+    m_code = code;
+    finish(Error::None, {});
+    return page(true, tr("You're signed in to the browser part"),
+                tr("Latchkey is finishing signing you in."), 200);
+}
+
+QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status)
+{
+    QFile file(QStringLiteral(":/client/callback.html"));
+    QString html = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QStringLiteral("{{title}}");
+    html.replace(QLatin1String("{{lang}}"), QLocale().bcp47Name())
+        .replace(QLatin1String("{{kind}}"), success ? QStringLiteral("ok") : QStringLiteral("failed"))
+        .replace(QLatin1String("{{mark}}"), success ? QStringLiteral("✓") : QStringLiteral("!"))
+        .replace(QLatin1String("{{title}}"), escaped(title))
+        .replace(QLatin1String("{{message}}"), escaped(message))
+        .replace(QLatin1String("{{hint}}"), escaped(tr("You can close this tab and return to Latchkey.")));
+    QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"), html.toUtf8(),
+                                 QHttpServerResponse::StatusCode(status));
+    response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
+    response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
+    response.addHeader(QByteArrayLiteral("Content-Security-Policy"),
+                       QByteArrayLiteral("default-src 'none'; style-src 'unsafe-inline'"));
+    return response;
+}
+
+void LoopbackReceiver::finish(Error error, const QString &message)
+{
+    if (!m_waiting)
+        return;
+    m_waiting = false;
+    m_timeout.stop();
+    m_error = error;
+    m_errorMessage = message;
+    stopListening();
+    Q_EMIT finished();
+}
+
+void LoopbackReceiver::stopListening()
+{
+    if (m_tcp)
+        m_tcp->close(); // the port is free from here on
+    if (m_server) {
+        // The answer to the last request may still be on its way out.
+        QHttpServer *server = m_server.release();
+        QTimer::singleShot(ShutdownDelayMs, server, [server] { delete server; });
+    }
+}

@@ -1,0 +1,94 @@
+#include "NetworkJob.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUrl>
+
+NetworkJob::NetworkJob(QNetworkAccessManager *manager, QObject *parent)
+    : QObject(parent)
+    , m_manager(manager)
+{
+}
+
+NetworkJob::~NetworkJob()
+{
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+}
+
+void NetworkJob::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    m_reply = send();
+    if (!m_reply) {
+        if (m_error.ok())
+            m_error = JobError::make(JobError::Code::Unsupported, JobError::tr("The request could not be made."));
+        // Keep "finished after start() returns" true for every outcome.
+        QTimer::singleShot(0, this, &NetworkJob::finish);
+        return;
+    }
+    connect(m_reply, &QNetworkReply::finished, this, &NetworkJob::onReplyFinished);
+}
+
+void NetworkJob::abort()
+{
+    if (m_done)
+        return;
+    m_error = JobError::make(JobError::Code::Cancelled, JobError::tr("Cancelled."));
+    if (m_reply) {
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+    }
+    finish();
+}
+
+void NetworkJob::fail(const JobError &error)
+{
+    m_error = error;
+}
+
+QByteArray NetworkJob::formBody(const QList<std::pair<QString, QString>> &fields)
+{
+    QByteArray body;
+    for (const auto &[name, value] : fields) {
+        if (!body.isEmpty())
+            body += '&';
+        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
+    }
+    return body;
+}
+
+void NetworkJob::onReplyFinished()
+{
+    QNetworkReply *reply = m_reply;
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString host = reply->url().host();
+    if (status == 0) {
+        const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
+            || reply->error() == QNetworkReply::TimeoutError;
+        m_error = timedOut ? JobError::make(JobError::Code::Timeout,
+                                            JobError::tr("The server at %1 did not answer in time.").arg(host))
+                           : JobError::make(JobError::Code::Network,
+                                            JobError::tr("The server at %1 cannot be reached (%2).")
+                                                .arg(host, reply->errorString()));
+    } else {
+        parse(status, reply->readAll(), reply);
+    }
+    finish();
+}
+
+void NetworkJob::finish()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    Q_EMIT finished();
+}

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "JobError.h"
+
+#include <QObject>
+#include <QPointer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+// One network call. Owns its reply, emits finished() exactly once — after
+// success, failure, timeout or abort() — and holds the outcome as a value.
+// Subclasses build the request in send() and read the answer in parse().
+class NetworkJob : public QObject
+{
+    Q_OBJECT
+public:
+    ~NetworkJob() override;
+
+    void start();
+    // Ends the job now; finished() follows with JobError::Code::Cancelled.
+    void abort();
+    bool isRunning() const { return m_started && !m_done; }
+    const JobError &error() const { return m_error; }
+
+Q_SIGNALS:
+    void finished();
+
+protected:
+    NetworkJob(QNetworkAccessManager *manager, QObject *parent);
+
+    virtual QNetworkReply *send() = 0;
+    // Called for every HTTP answer; sets results or calls fail().
+    virtual void parse(int status, const QByteArray &body, QNetworkReply *reply) = 0;
+
+    void fail(const JobError &error);
+    QNetworkAccessManager *manager() const { return m_manager; }
+    static QByteArray formBody(const QList<std::pair<QString, QString>> &fields);
+
+private:
+    void onReplyFinished();
+    void finish();
+
+    QNetworkAccessManager *m_manager;
+    QPointer<QNetworkReply> m_reply;
+    JobError m_error;
+    bool m_started = false;
+    bool m_done = false;
+};

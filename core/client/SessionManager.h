@@ -1,0 +1,123 @@
+#pragma once
+
+#include "AuthorizationSession.h"
+#include "ClientConfig.h"
+#include "JwkSet.h"
+#include "OnboardingContext.h"
+#include "ProviderMetadata.h"
+#include "StoredSession.h"
+#include "TokenResponse.h"
+#include "JobError.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+class LoopbackReceiver;
+class OnboardingClient;
+class QLockFile;
+class QNetworkAccessManager;
+class TokenVault;
+class VaultJob;
+
+// The one object the UI talks to. It owns the sign-in flow (discovery, the
+// loopback receiver, the browser, the code exchange, token validation), the
+// onboarding hand-off, and the session's life: restoring it from the
+// keychain, refreshing it in the background, signing out.
+class SessionManager : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { SignedOut, Restoring, WaitingForBrowser, Exchanging, OnboardingRequired, SignedIn, Error };
+    Q_ENUM(State)
+    // Why the person is signed out (shown on the signed-out view).
+    enum class SignOutReason { None, UserRequested, Cancelled, AccessDenied, SessionEnded, KeychainUnavailable };
+    Q_ENUM(SignOutReason)
+
+    SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, TokenVault *vault,
+                   QObject *parent = nullptr);
+    ~SessionManager() override;
+
+    State state() const { return m_state; }
+    SignOutReason signOutReason() const { return m_signOutReason; }
+    // The specific message for Error and for the signed-out reason.
+    QString message() const { return m_message; }
+    // Set while signed in when the session could not be saved in the keychain.
+    QString vaultWarning() const { return m_vaultWarning; }
+    const AccountProfile &profile() const { return m_profile; }
+    qint64 accessTokenExpiresAt() const { return m_session.accessTokenExpiresAt; }
+    QString accessToken() const { return m_session.accessToken; }
+    QUrl authorizationUrl() const { return m_authorizationUrl; }
+    const ClientConfig &config() const { return m_config; }
+    OnboardingClient *onboarding() const { return m_onboarding; }
+
+public Q_SLOTS:
+    void restore();
+    void signIn();
+    void openBrowserAgain();
+    void cancel();
+    void signOut();
+    void refreshNow();
+
+Q_SIGNALS:
+    void stateChanged(SessionManager::State state);
+    // The browser came back to the loopback receiver: a good moment to raise the window.
+    void browserReturned();
+    void refreshed();
+    void signOutFinished();
+
+private:
+    void setState(State state, const QString &message = {});
+    void signedOut(SignOutReason reason, const QString &message);
+    void fail(const QString &message);
+
+    using OnError = std::function<void(const QString &message)>;
+    void withMetadata(std::function<void()> next, OnError onError);
+    void withKeys(bool refetch, std::function<void()> next, OnError onError);
+    void startBrowser();
+    void onCallback();
+    void exchange(const QString &code);
+    void handleTokens(const TokenResponse &tokens, const QString &nonce, const QString &provider);
+    void enterOnboarding(const TokenResponse &tokens, const QJsonObject &claims, const QString &nonce);
+    // Validates with the cached keys, refetching them once on an unknown kid.
+    void validate(const QString &token, bool onboarding, const QString &nonce,
+                  std::function<void(const QJsonObject &claims)> next);
+    void completeSignIn(const TokenResponse &tokens, const QJsonObject &idClaims, const QString &provider);
+    void fillFromUserInfo(std::function<void()> next);
+    void store(std::function<void()> next);
+    void adoptStored(const StoredSession &stored);
+
+    void refresh();
+    void refreshLocked();
+    void finishRefresh(const StoredSession &next);
+    void refreshFailed(const JobError &error);
+    void scheduleRefresh();
+    void releaseLock();
+
+    ClientConfig m_config;
+    QNetworkAccessManager *m_manager;
+    TokenVault *m_vault;
+    State m_state = State::SignedOut;
+    SignOutReason m_signOutReason = SignOutReason::None;
+    QString m_message;
+    QString m_vaultWarning;
+
+    std::optional<ProviderMetadata> m_metadata;
+    JwkSet m_keys;
+    qint64 m_keysFetchedAt = 0;
+    LoopbackReceiver *m_receiver;
+    AuthorizationSession m_authorization;
+    QUrl m_authorizationUrl;
+    QPointer<OnboardingClient> m_onboarding;
+
+    AccountProfile m_profile;
+    StoredSession m_session;
+    QTimer m_refreshTimer;
+    QTimer m_vaultRetry;
+    bool m_refreshing = false;
+    std::unique_ptr<QLockFile> m_lock;
+    quint64 m_generation = 0; // bumps on every new flow, so stale callbacks are ignored
+};

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "JwkSet.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+// Validates the tokens the client trusts: ID tokens per OIDC Core 3.1.3.7 and
+// onboarding tokens per PROTOCOL.md 6.1, with 60 s of clock-skew leeway and
+// an injectable clock. Claims are only used after this said yes.
+class TokenValidator
+{
+    Q_GADGET
+public:
+    enum class Error {
+        None,
+        Malformed,
+        UnknownKey, // the caller may refetch the JWKS once and try again
+        Signature,
+        WrongType,
+        Issuer,
+        Audience,
+        Expired,
+        IssuedInFuture,
+        Nonce,
+        MissingClaim,
+    };
+    Q_ENUM(Error)
+
+    struct Result
+    {
+        Error error = Error::None;
+        QString message; // for logs
+        QJsonObject claims;
+        bool ok() const { return error == Error::None; }
+    };
+
+    using Clock = std::function<qint64()>; // UTC seconds
+    static qint64 systemTime();
+
+    TokenValidator(const QString &issuer, const QString &clientId, Clock clock = &TokenValidator::systemTime);
+
+    // `nonce` empty: not checked (an ID token from a refresh has none).
+    Result validateIdToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
+    Result validateOnboardingToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
+
+private:
+    Result validate(const QString &token, const JwkSet &keys, const QStringList &types, const QString &nonce) const;
+
+    QString m_issuer;
+    QString m_clientId;
+    Clock m_clock;
+};

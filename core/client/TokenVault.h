@@ -1,0 +1,36 @@
+#pragma once
+
+#include "StoredSession.h"
+#include "VaultJob.h"
+
+#include <QObject>
+
+class QSettings;
+
+// Where sessions live between runs: the tokens in the OS keychain (one entry
+// per account, service "Latchkey"), the non-secret account facts in the
+// settings. It never falls back to a plain file: without a keychain a
+// session is simply not remembered, and the caller is told why.
+class TokenVault : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr char Service[] = "Latchkey";
+
+    explicit TokenVault(QSettings *settings, QObject *parent = nullptr);
+
+    // Jobs are started and delete themselves after finished().
+    VaultJob *save(const AccountProfile &account, const StoredSession &session);
+    VaultJob *load(const AccountProfile &account);
+    VaultJob *remove(const AccountProfile &account);
+
+    // The account last signed in here (facts only), or an invalid profile.
+    AccountProfile currentAccount() const;
+    void setCurrentAccount(const AccountProfile &account);
+    void forgetCurrentAccount();
+
+private:
+    VaultJob *run(VaultJob::Operation operation, const AccountProfile &account, const StoredSession &session = {});
+
+    QSettings *m_settings;
+};

@@ -1,0 +1,33 @@
+#include "UserInfoJob.h"
+
+#include "RequestFactory.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+UserInfoJob::UserInfoJob(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &accessToken,
+                         QObject *parent)
+    : NetworkJob(manager, parent)
+    , m_endpoint(endpoint)
+    , m_accessToken(accessToken)
+{
+}
+
+QNetworkReply *UserInfoJob::send()
+{
+    QNetworkRequest request = RequestFactory::create(m_endpoint);
+    request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_accessToken.toLatin1());
+    return manager()->get(request);
+}
+
+void UserInfoJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
+{
+    if (status != 200) {
+        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        return;
+    }
+    m_claims = QJsonDocument::fromJson(body).object();
+    if (m_claims.value(QLatin1String("sub")).toString().isEmpty())
+        fail(JobError::make(JobError::Code::InvalidResponse, tr("The server's user information has no subject.")));
+}

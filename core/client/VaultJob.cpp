@@ -1,0 +1,86 @@
+#include "VaultJob.h"
+
+#include <qt6keychain/keychain.h>
+
+VaultJob::VaultJob(Operation operation, const QString &service, const QString &key, const StoredSession &session,
+                   QObject *parent)
+    : QObject(parent)
+    , m_operation(operation)
+    , m_service(service)
+    , m_key(key)
+    , m_session(session)
+{
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        finish(Error::TimedOut, tr("The keychain did not answer in time."));
+    });
+}
+
+void VaultJob::start()
+{
+    QKeychain::Job *job = nullptr;
+    switch (m_operation) {
+    case Operation::Read:
+        job = new QKeychain::ReadPasswordJob(m_service, this);
+        break;
+    case Operation::Write: {
+        auto *write = new QKeychain::WritePasswordJob(m_service, this);
+        write->setBinaryData(m_session.toJson());
+        job = write;
+        break;
+    }
+    case Operation::Delete:
+        job = new QKeychain::DeletePasswordJob(m_service, this);
+        break;
+    }
+    job->setInsecureFallback(false); // never plaintext, whatever the platform
+    job->setAutoDelete(false);
+    job->setKey(m_key);
+    m_job = job;
+    connect(job, &QKeychain::Job::finished, this, &VaultJob::onKeychainFinished);
+    m_deadline.start(TimeoutMs);
+    job->start();
+}
+
+void VaultJob::onKeychainFinished(QKeychain::Job *job)
+{
+    job->deleteLater();
+    const QString detail = job->errorString();
+    switch (job->error()) {
+    case QKeychain::NoError:
+        if (m_operation == Operation::Read
+            && !StoredSession::fromJson(static_cast<QKeychain::ReadPasswordJob *>(job)->binaryData(), &m_session))
+            finish(Error::Corrupt, tr("The keychain entry of this account cannot be read."));
+        else
+            finish(Error::None, {});
+        return;
+    case QKeychain::EntryNotFound:
+        finish(Error::NotFound, tr("No saved session."));
+        return;
+    case QKeychain::AccessDenied:
+    case QKeychain::AccessDeniedByUser:
+        finish(Error::Denied, tr("Access to the keychain was refused."));
+        return;
+    default:
+        break;
+    }
+    // QtKeychain reports most Secret Service failures as OtherError; its text tells them apart.
+    if (detail.contains(QLatin1String("Object does not exist"), Qt::CaseInsensitive)
+        || detail.contains(QLatin1String("locked"), Qt::CaseInsensitive))
+        finish(Error::Locked, tr("The keychain is locked."));
+    else
+        finish(Error::Unavailable, tr("No keychain (Secret Service) is available on this computer."));
+}
+
+void VaultJob::finish(Error error, const QString &message)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_deadline.stop();
+    if (m_job)
+        m_job->disconnect(this);
+    m_error = error;
+    m_errorMessage = message;
+    Q_EMIT finished();
+}
