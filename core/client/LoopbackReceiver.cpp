@@ -23,6 +23,8 @@ QString escaped(const QString &text)
 LoopbackReceiver::LoopbackReceiver(QObject *parent)
     : QObject(parent)
 {
+    // The pages are resources of a static library, which the linker may drop otherwise.
+    Q_INIT_RESOURCE(client);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         finish(Error::TimedOut, tr("The browser did not come back within %n minute(s).", nullptr,

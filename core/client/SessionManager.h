@@ -3,6 +3,7 @@
 #include "AuthorizationSession.h"
 #include "ClientConfig.h"
 #include "JwkSet.h"
+#include "OnboardingClient.h"
 #include "OnboardingContext.h"
 #include "ProviderMetadata.h"
 #include "StoredSession.h"
@@ -17,7 +18,6 @@
 #include <memory>
 
 class LoopbackReceiver;
-class OnboardingClient;
 class QLockFile;
 class QNetworkAccessManager;
 class TokenVault;

@@ -21,20 +21,23 @@ void VaultJob::start()
     QKeychain::Job *job = nullptr;
     switch (m_operation) {
     case Operation::Read:
-        job = new QKeychain::ReadPasswordJob(m_service, this);
+        job = new QKeychain::ReadPasswordJob(m_service);
         break;
     case Operation::Write: {
-        auto *write = new QKeychain::WritePasswordJob(m_service, this);
+        auto *write = new QKeychain::WritePasswordJob(m_service);
         write->setBinaryData(m_session.toJson());
         job = write;
         break;
     }
     case Operation::Delete:
-        job = new QKeychain::DeletePasswordJob(m_service, this);
+        job = new QKeychain::DeletePasswordJob(m_service);
         break;
     }
     job->setInsecureFallback(false); // never plaintext, whatever the platform
-    job->setAutoDelete(false);
+    // No parent, and it deletes itself when done: the libsecret backend
+    // crashes if a job is deleted while its D-Bus call is still pending,
+    // so a keychain job must outlive us when we time out or go away.
+    job->setAutoDelete(true);
     job->setKey(m_key);
     m_job = job;
     connect(job, &QKeychain::Job::finished, this, &VaultJob::onKeychainFinished);
@@ -44,7 +47,6 @@ void VaultJob::start()
 
 void VaultJob::onKeychainFinished(QKeychain::Job *job)
 {
-    job->deleteLater();
     const QString detail = job->errorString();
     switch (job->error()) {
     case QKeychain::NoError:

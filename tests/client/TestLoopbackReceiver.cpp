@@ -1,0 +1,166 @@
+#include "HttpRobot.h"
+#include "LoopbackReceiver.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+using Error = LoopbackReceiver::Error;
+
+namespace {
+bool portIsClosed(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return !socket.waitForConnected(1000);
+}
+} // namespace
+
+class TestLoopbackReceiver : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void listensOnIpv4LoopbackOnly();
+    void validCallbackEndsWaitAndReleasesPort();
+    void outcomes_data();
+    void outcomes();
+    void strayRequestsDoNotEndWait_data();
+    void strayRequestsDoNotEndWait();
+    void newExpectationReplacesOldState();
+    void timeoutReleasesPort();
+    void cancelReleasesPort();
+};
+
+void TestLoopbackReceiver::listensOnIpv4LoopbackOnly()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    QVERIFY(receiver.port() > 0);
+    QCOMPARE(receiver.redirectUri(), QStringLiteral("http://127.0.0.1:%1/callback").arg(receiver.port()));
+}
+
+void TestLoopbackReceiver::validCallbackEndsWaitAndReleasesPort()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "https://id.example", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    HttpRobot http;
+    const HttpResult page = http.get(QUrl(receiver.redirectUri() + "?code=c-1&state=s-1&iss=https%3A%2F%2Fid.example"));
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.header("Content-Type").startsWith("text/html"));
+    QVERIFY(page.body.contains("return to Latchkey"));
+    QCOMPARE(page.header("Cache-Control"), QByteArray("no-store"));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.error(), Error::None);
+    QCOMPARE(receiver.code(), QStringLiteral("c-1"));
+    QVERIFY(!receiver.isListening());
+    QVERIFY(portIsClosed(receiver.port()));
+}
+
+void TestLoopbackReceiver::outcomes_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QString>("issuer");
+    QTest::addColumn<Error>("error");
+    QTest::addColumn<QString>("protocolError");
+    QTest::newRow("access denied") << "error=access_denied&state=s-1&iss=https%3A%2F%2Fid.example" << "https://id.example"
+                                   << Error::AccessDenied << "access_denied";
+    QTest::newRow("other error") << "error=server_error&error_description=Oops&state=s-1" << "" << Error::AuthorizationError
+                                 << "server_error";
+    QTest::newRow("wrong iss") << "code=c&state=s-1&iss=https%3A%2F%2Fevil.example" << "https://id.example"
+                               << Error::IssuerMismatch << "";
+    QTest::newRow("missing iss when advertised") << "code=c&state=s-1" << "https://id.example" << Error::IssuerMismatch << "";
+    QTest::newRow("iss not checked when not advertised") << "code=c&state=s-1" << "" << Error::None << "";
+    QTest::newRow("no code") << "state=s-1" << "" << Error::AuthorizationError << "";
+}
+
+void TestLoopbackReceiver::outcomes()
+{
+    QFETCH(QString, query);
+    QFETCH(QString, issuer);
+    QFETCH(Error, error);
+    QFETCH(QString, protocolError);
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", issuer, 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    HttpRobot http;
+    const HttpResult page = http.get(QUrl(receiver.redirectUri() + "?" + query));
+    QVERIFY(page.body.contains("return to Latchkey"));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.error(), error);
+    QCOMPARE(receiver.protocolError(), protocolError);
+    if (error != Error::None)
+        QVERIFY(!receiver.errorMessage().isEmpty());
+    QVERIFY(!receiver.isListening());
+}
+
+void TestLoopbackReceiver::strayRequestsDoNotEndWait_data()
+{
+    QTest::addColumn<QByteArray>("verb");
+    QTest::addColumn<QString>("pathAndQuery");
+    QTest::addColumn<int>("status");
+    QTest::newRow("favicon") << QByteArray("GET") << "/favicon.ico" << 404;
+    QTest::newRow("root") << QByteArray("GET") << "/" << 404;
+    QTest::newRow("POST to callback") << QByteArray("POST") << "/callback?code=c&state=s-1" << 404;
+    QTest::newRow("wrong state") << QByteArray("GET") << "/callback?code=c&state=other" << 400;
+    QTest::newRow("missing state") << QByteArray("GET") << "/callback?code=c" << 400;
+    QTest::newRow("error with wrong state") << QByteArray("GET") << "/callback?error=access_denied&state=x" << 400;
+}
+
+void TestLoopbackReceiver::strayRequestsDoNotEndWait()
+{
+    QFETCH(QByteArray, verb);
+    QFETCH(QString, pathAndQuery);
+    QFETCH(int, status);
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    HttpRobot http;
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(receiver.port());
+    QCOMPARE(http.send(verb, QUrl(base + pathAndQuery), {}, {}).status, status);
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(receiver.isListening());
+    QCOMPARE(http.get(QUrl(base + "/callback?code=real&state=s-1")).status, 200);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.code(), QStringLiteral("real"));
+}
+
+void TestLoopbackReceiver::newExpectationReplacesOldState()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("first", "", 5000);
+    receiver.expect("second", "", 5000);
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=c&state=first")).status, 400);
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=c&state=second")).status, 200);
+}
+
+void TestLoopbackReceiver::timeoutReleasesPort()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 200);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(receiver.error(), Error::TimedOut);
+    QVERIFY(portIsClosed(receiver.port()));
+}
+
+void TestLoopbackReceiver::cancelReleasesPort()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    receiver.cancel();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.error(), Error::Cancelled);
+    QVERIFY(portIsClosed(receiver.port()));
+}
+
+QTEST_GUILESS_MAIN(TestLoopbackReceiver)
+#include "TestLoopbackReceiver.moc"

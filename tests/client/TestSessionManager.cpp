@@ -1,0 +1,383 @@
+// SessionManager against the real reference server, the real keychain of the
+// test's D-Bus session, and a robot in place of the system browser.
+
+#include "ClientHarness.h"
+#include "OnboardingClient.h"
+#include "SessionManager.h"
+#include "SignInRobot.h"
+#include "VaultJob.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUrlQuery>
+
+using State = SessionManager::State;
+
+namespace {
+constexpr int FlowTimeoutMs = 15000;
+
+// Reads what the keychain holds for the account (the test waits for it).
+std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfile &account, VaultJob::Error *error = nullptr)
+{
+    VaultJob *job = vault.load(account);
+    QSignalSpy done(job, &VaultJob::finished);
+    if (!done.wait(VaultJob::TimeoutMs + 1000))
+        return std::nullopt;
+    if (error)
+        *error = job->error();
+    if (job->error() != VaultJob::Error::None)
+        return std::nullopt;
+    return job->session();
+}
+
+bool portIsClosed(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return !socket.waitForConnected(1000);
+}
+} // namespace
+
+class TestSessionManager : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void returningUserSignsInAndIsStored();
+    void newUserOnboardsThenSignsIn();
+    void restartRestoresSessionFromKeychain();
+    void expiredAccessTokenIsRefreshedAtStart();
+    void refreshRotatesAndSavesFirst();
+    void signOutRevokesAndDeletes();
+    void endedSessionSignsOutWithReason();
+    void wrongStateKeepsWaiting();
+    void strayRequestsKeepWaiting();
+    void openBrowserAgainUsesFreshSecrets();
+    void wrongIssuerInRedirectStops();
+    void wrongNonceIsRejected();
+    void expiredOnboardingTokenIsRejected();
+    void accessDeniedReturnsToSignedOut();
+    void serverDownIsAnError();
+    void browserNeverReturning();
+    void twoInstancesRefreshOnce();
+
+private:
+    std::unique_ptr<SessionManager> signedIn(const QString &persona = QStringLiteral("returning"));
+
+    std::unique_ptr<ClientHarness> m_harness;
+};
+
+void TestSessionManager::init()
+{
+    m_harness = std::make_unique<ClientHarness>();
+    QString error;
+    QVERIFY2(m_harness->start(&error), qPrintable(error));
+}
+
+void TestSessionManager::cleanup()
+{
+    m_harness.reset();
+}
+
+std::unique_ptr<SessionManager> TestSessionManager::signedIn(const QString &persona)
+{
+    m_harness->browser().usePersona(QStringLiteral("github"), persona);
+    auto manager = m_harness->newManager();
+    manager->signIn();
+    [&] { QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs); }();
+    return manager;
+}
+
+void TestSessionManager::returningUserSignsInAndIsStored()
+{
+    auto manager = signedIn();
+    QCOMPARE(manager->profile().username, QStringLiteral("rita"));
+    QCOMPARE(manager->profile().name, QStringLiteral("Rita Returning"));
+    QCOMPARE(manager->profile().email, QStringLiteral("rita@example.com"));
+    QVERIFY(manager->profile().emailVerified);
+    QCOMPARE(manager->profile().issuer, m_harness->server().issuer());
+    QVERIFY(manager->vaultWarning().isEmpty());
+    QVERIFY(manager->accessTokenExpiresAt() > QDateTime::currentSecsSinceEpoch() + 800);
+    // The redirect URI was the loopback receiver on 127.0.0.1, with the browser answered.
+    const QUrlQuery sent(m_harness->browser().openedUrls().constFirst());
+    QVERIFY(sent.queryItemValue("redirect_uri", QUrl::FullyDecoded).startsWith("http://127.0.0.1:"));
+    QCOMPARE(sent.queryItemValue("code_challenge_method"), QStringLiteral("S256"));
+    QCOMPARE(m_harness->browser().lastLanding().status, 200);
+    QVERIFY(m_harness->browser().lastLanding().body.contains("return to Latchkey"));
+
+    const auto stored = keychainEntry(m_harness->vault(), manager->profile());
+    QVERIFY(stored.has_value());
+    QCOMPARE(stored->accessToken, manager->accessToken());
+    QVERIFY(!stored->refreshToken.isEmpty());
+    QCOMPARE(m_harness->vault().currentAccount().username, QStringLiteral("rita"));
+    // Facts in the settings, secrets only in the keychain.
+    QFile settings(m_harness->settings().fileName());
+    QVERIFY(settings.open(QIODevice::ReadOnly));
+    const QByteArray plain = settings.readAll();
+    QVERIFY(plain.contains("rita"));
+    QVERIFY(!plain.contains(stored->refreshToken.toLatin1()));
+    QVERIFY(!plain.contains(stored->accessToken.left(30).toLatin1()));
+}
+
+void TestSessionManager::newUserOnboardsThenSignsIn()
+{
+    m_harness->browser().useIdentity("github", "gh-new-1", "nina@example.org", true, "Nina Nová");
+    auto manager = m_harness->newManager();
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::OnboardingRequired, FlowTimeoutMs);
+    OnboardingClient *onboarding = manager->onboarding();
+    QVERIFY(onboarding);
+    const OnboardingContext &c = onboarding->context();
+    QCOMPARE(c.provider, QStringLiteral("GitHub"));
+    QCOMPARE(c.email, QStringLiteral("nina@example.org"));
+    QVERIFY(c.emailVerified);
+    QCOMPARE(c.name, QStringLiteral("Nina Nová"));
+    QCOMPARE(c.preferredUsername, QStringLiteral("nina.nova"));
+    QVERIFY(c.termsOfService.isValid());
+    QVERIFY(c.expiresAt > QDateTime::currentSecsSinceEpoch() + 500);
+
+    QSignalSpy checked(onboarding, &OnboardingClient::usernameChecked);
+    onboarding->checkUsername(c.preferredUsername);
+    QVERIFY(checked.wait(FlowTimeoutMs));
+    QVERIFY(checked.first().first().value<UsernameCheckJob::Result>().available);
+
+    const QByteArray terms = m_harness->browser().http().get(QUrl(m_harness->server().issuer() + "/terms")).header("Terms-Version");
+    onboarding->submit(c.preferredUsername, c.name, QString::fromLatin1(terms));
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    QCOMPARE(manager->profile().username, QStringLiteral("nina.nova"));
+    QCOMPARE(manager->profile().provider, QStringLiteral("GitHub"));
+    QVERIFY(keychainEntry(m_harness->vault(), manager->profile()).has_value());
+}
+
+void TestSessionManager::restartRestoresSessionFromKeychain()
+{
+    const AccountProfile profile = signedIn()->profile();
+    const int browserOpens = m_harness->browser().openedUrls().size();
+
+    auto restarted = m_harness->newManager();
+    restarted->restore();
+    QTRY_COMPARE_WITH_TIMEOUT(restarted->state(), State::SignedIn, FlowTimeoutMs);
+    QCOMPARE(restarted->profile().username, profile.username);
+    QCOMPARE(restarted->profile().subject, profile.subject);
+    QCOMPARE(m_harness->browser().openedUrls().size(), browserOpens); // no browser involved
+}
+
+void TestSessionManager::expiredAccessTokenIsRefreshedAtStart()
+{
+    const QString before = signedIn()->accessToken();
+    ClientConfig later = m_harness->config();
+    later.clock = [] { return QDateTime::currentSecsSinceEpoch() + 3600; }; // an hour later: expired
+    auto restarted = m_harness->newManager(later);
+    QSignalSpy refreshed(restarted.get(), &SessionManager::refreshed);
+    restarted->restore();
+    QVERIFY(refreshed.wait(FlowTimeoutMs));
+    QCOMPARE(restarted->state(), State::SignedIn);
+    QVERIFY(restarted->accessToken() != before);
+}
+
+void TestSessionManager::refreshRotatesAndSavesFirst()
+{
+    auto manager = signedIn();
+    const QString oldRefresh = keychainEntry(m_harness->vault(), manager->profile())->refreshToken;
+    QSignalSpy refreshed(manager.get(), &SessionManager::refreshed);
+    manager->refreshNow();
+    QVERIFY(refreshed.wait(FlowTimeoutMs));
+    const auto stored = keychainEntry(m_harness->vault(), manager->profile());
+    QVERIFY(stored->refreshToken != oldRefresh);
+    QCOMPARE(stored->accessToken, manager->accessToken());
+    // The server rotated: the old token is retired (and presenting it would end the session).
+    SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
+    QCOMPARE(robot.refresh(stored->refreshToken).status, 200);
+}
+
+void TestSessionManager::signOutRevokesAndDeletes()
+{
+    auto manager = signedIn();
+    const AccountProfile profile = manager->profile();
+    const QString refresh = keychainEntry(m_harness->vault(), profile)->refreshToken;
+    QSignalSpy finished(manager.get(), &SessionManager::signOutFinished);
+    manager->signOut();
+    QCOMPARE(manager->state(), State::SignedOut);
+    QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::UserRequested);
+    QVERIFY(finished.wait(FlowTimeoutMs));
+    VaultJob::Error error = VaultJob::Error::None;
+    QVERIFY(!keychainEntry(m_harness->vault(), profile, &error).has_value());
+    QCOMPARE(error, VaultJob::Error::NotFound);
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+    SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
+    QCOMPARE(robot.refresh(refresh).json().value("error").toString(), QStringLiteral("invalid_grant"));
+}
+
+void TestSessionManager::endedSessionSignsOutWithReason()
+{
+    auto manager = signedIn();
+    const QString refresh = keychainEntry(m_harness->vault(), manager->profile())->refreshToken;
+    // Revoked elsewhere (say, "sign out everywhere" on the server).
+    m_harness->browser().http().postForm(QUrl(m_harness->server().issuer() + "/revoke"),
+                                         {{"token", refresh}, {"client_id", m_harness->config().clientId}});
+    manager->refreshNow();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedOut, FlowTimeoutMs);
+    QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::SessionEnded);
+    QVERIFY(manager->message().contains("Sign in again"));
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+}
+
+void TestSessionManager::wrongStateKeepsWaiting()
+{
+    auto manager = m_harness->newManager();
+    m_harness->browser().beforeRedirect = [this](const QUrl &redirect) {
+        QUrl forged = redirect;
+        QUrlQuery query(redirect);
+        query.removeAllQueryItems("state");
+        query.addQueryItem("state", "forged");
+        forged.setQuery(query);
+        const HttpResult answer = m_harness->browser().http().get(forged);
+        QCOMPARE(answer.status, 400);
+        QVERIFY(answer.body.contains("out of date"));
+    };
+    m_harness->browser().usePersona("google", "returning");
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+}
+
+void TestSessionManager::strayRequestsKeepWaiting()
+{
+    auto manager = m_harness->newManager();
+    m_harness->browser().beforeRedirect = [this](const QUrl &redirect) {
+        QUrl favicon = redirect;
+        favicon.setPath("/favicon.ico");
+        favicon.setQuery(QString());
+        QCOMPARE(m_harness->browser().http().get(favicon).status, 404);
+        QCOMPARE(m_harness->browser().http().send("POST", redirect, "x=1", {}).status, 404);
+        QUrl noState = redirect;
+        noState.setQuery("code=abc");
+        QCOMPARE(m_harness->browser().http().get(noState).status, 400);
+    };
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+}
+
+void TestSessionManager::openBrowserAgainUsesFreshSecrets()
+{
+    m_harness->browser().stayAway();
+    auto manager = m_harness->newManager();
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(m_harness->browser().openedUrls().size(), 1, FlowTimeoutMs);
+    const QUrlQuery first(m_harness->browser().openedUrls().at(0));
+    m_harness->browser().usePersona("microsoft", "returning");
+    manager->openBrowserAgain();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    const QUrlQuery second(m_harness->browser().openedUrls().at(1));
+    QVERIFY(first.queryItemValue("state") != second.queryItemValue("state"));
+    QVERIFY(first.queryItemValue("nonce") != second.queryItemValue("nonce"));
+    QVERIFY(first.queryItemValue("code_challenge") != second.queryItemValue("code_challenge"));
+    QCOMPARE(first.queryItemValue("redirect_uri"), second.queryItemValue("redirect_uri"));
+}
+
+void TestSessionManager::wrongIssuerInRedirectStops()
+{
+    m_harness->browser().rewriteRedirect = [](const QUrl &redirect) {
+        QUrl changed = redirect;
+        QUrlQuery query(redirect);
+        query.removeAllQueryItems("iss");
+        query.addQueryItem("iss", QString::fromLatin1(QUrl::toPercentEncoding("https://evil.example")));
+        changed.setQuery(query);
+        return changed;
+    };
+    auto manager = m_harness->newManager();
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
+    QVERIFY(manager->message().contains("unexpected server"));
+}
+
+void TestSessionManager::wrongNonceIsRejected()
+{
+    m_harness->browser().rewriteAuthorizeUrl = [](const QUrl &url) {
+        QUrl changed = url;
+        QUrlQuery query(url);
+        query.removeAllQueryItems("nonce");
+        query.addQueryItem("nonce", "not-the-apps-nonce");
+        changed.setQuery(query);
+        return changed;
+    };
+    auto manager = m_harness->newManager();
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
+    QVERIFY2(manager->message().contains("nonce"), qPrintable(manager->message()));
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+}
+
+void TestSessionManager::expiredOnboardingTokenIsRejected()
+{
+    ClientConfig config = m_harness->config();
+    config.clock = [] { return QDateTime::currentSecsSinceEpoch() + 700; }; // past the 600 s + 60 s leeway
+    m_harness->browser().usePersona("google", "new");
+    auto manager = m_harness->newManager(config);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
+    QVERIFY2(manager->message().contains("expired"), qPrintable(manager->message()));
+}
+
+void TestSessionManager::accessDeniedReturnsToSignedOut()
+{
+    m_harness->browser().cancelAtProvider("google");
+    auto manager = m_harness->newManager();
+    QSignalSpy returned(manager.get(), &SessionManager::browserReturned);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedOut, FlowTimeoutMs);
+    QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::AccessDenied);
+    QVERIFY(manager->message().contains("cancelled"));
+    QCOMPARE(returned.size(), 1);
+}
+
+void TestSessionManager::serverDownIsAnError()
+{
+    const ClientConfig config = m_harness->config();
+    m_harness->server().stop();
+    auto manager = m_harness->newManager(config);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
+    QVERIFY2(manager->message().contains("cannot be reached"), qPrintable(manager->message()));
+    QVERIFY(m_harness->browser().openedUrls().isEmpty());
+}
+
+void TestSessionManager::browserNeverReturning()
+{
+    ClientConfig config = m_harness->config();
+    config.browserTimeoutMs = 300;
+    m_harness->browser().stayAway();
+    auto manager = m_harness->newManager(config);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(m_harness->browser().openedUrls().size(), 1, FlowTimeoutMs);
+    const QUrl redirect(QUrlQuery(m_harness->browser().openedUrls().first()).queryItemValue("redirect_uri", QUrl::FullyDecoded));
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
+    QVERIFY(manager->message().contains("did not come back"));
+    QVERIFY(portIsClosed(quint16(redirect.port()))); // the port is released
+}
+
+void TestSessionManager::twoInstancesRefreshOnce()
+{
+    const AccountProfile profile = signedIn()->profile();
+    auto first = m_harness->newManager();
+    auto second = m_harness->newManager();
+    first->restore();
+    second->restore();
+    QTRY_VERIFY_WITH_TIMEOUT(first->state() == State::SignedIn && second->state() == State::SignedIn, FlowTimeoutMs);
+    QSignalSpy firstDone(first.get(), &SessionManager::refreshed);
+    QSignalSpy secondDone(second.get(), &SessionManager::refreshed);
+    first->refreshNow();
+    second->refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(firstDone.size() == 1 && secondDone.size() == 1, FlowTimeoutMs);
+    // One rotation only: both hold the token the keychain holds, and it still works.
+    const QString stored = keychainEntry(m_harness->vault(), profile)->refreshToken;
+    QCOMPARE(first->state(), State::SignedIn);
+    QCOMPARE(second->state(), State::SignedIn);
+    SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
+    QCOMPARE(robot.refresh(stored).status, 200);
+}
+
+QTEST_MAIN(TestSessionManager)
+#include "TestSessionManager.moc"

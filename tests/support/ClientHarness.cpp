@@ -1,0 +1,30 @@
+#include "ClientHarness.h"
+
+#include "SessionManager.h"
+
+ClientHarness::ClientHarness(const ServerConfig &serverConfig)
+    : m_server(serverConfig)
+    , m_settings(std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat))
+    , m_vault(std::make_unique<TokenVault>(m_settings.get()))
+{
+}
+
+ClientHarness::~ClientHarness() = default;
+
+bool ClientHarness::start(QString *error)
+{
+    return m_server.start(error);
+}
+
+ClientConfig ClientHarness::config() const
+{
+    ClientConfig config;
+    config.issuer = m_server.issuer();
+    config.refreshLockPath = m_dir.filePath(QStringLiteral("refresh.lock"));
+    return config;
+}
+
+std::unique_ptr<SessionManager> ClientHarness::newManager(const ClientConfig &config)
+{
+    return std::make_unique<SessionManager>(config, &m_network, m_vault.get());
+}
