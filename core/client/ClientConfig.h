@@ -16,6 +16,8 @@ struct ClientConfig
     // "program args %u"; empty: the system browser (QDesktopServices).
     QString browserCommand;
     int browserTimeoutMs = LoopbackReceiver::DefaultTimeoutMs;
+    // How often a locked or missing keychain is tried again while signed out.
+    int keychainRetryMs = 15000;
     // Lock file shared by every running instance, so only one refreshes at a time.
     QString refreshLockPath;
     TokenValidator::Clock clock = &TokenValidator::systemTime;

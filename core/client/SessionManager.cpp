@@ -18,7 +18,6 @@
 Q_LOGGING_CATEGORY(lcSession, "latchkey.session")
 
 namespace {
-constexpr int VaultRetryMs = 15000;
 constexpr int RefreshRetryMs = 30000;
 constexpr int LockRetryMs = 500;
 constexpr int LockStaleMs = 30000;
@@ -37,7 +36,7 @@ SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &SessionManager::refresh);
     m_vaultRetry.setSingleShot(true);
-    m_vaultRetry.setInterval(VaultRetryMs);
+    m_vaultRetry.setInterval(m_config.keychainRetryMs);
     connect(&m_vaultRetry, &QTimer::timeout, this, &SessionManager::restore);
     connect(m_receiver, &LoopbackReceiver::finished, this, &SessionManager::onCallback);
 }

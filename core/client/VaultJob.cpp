@@ -2,6 +2,18 @@
 
 #include <qt6keychain/keychain.h>
 
+#ifdef Q_OS_LINUX
+#include <QDBusConnection>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
+#include <QDBusVariant>
+#endif
+
+namespace {
+constexpr int ProbeTimeoutMs = 3000;
+}
+
 VaultJob::VaultJob(Operation operation, const QString &service, const QString &key, const StoredSession &session,
                    QObject *parent)
     : QObject(parent)
@@ -57,7 +69,7 @@ void VaultJob::onKeychainFinished(QKeychain::Job *job)
             finish(Error::None, {});
         return;
     case QKeychain::EntryNotFound:
-        finish(Error::NotFound, tr("No saved session."));
+        resolveNotFound();
         return;
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
@@ -72,6 +84,27 @@ void VaultJob::onKeychainFinished(QKeychain::Job *job)
         finish(Error::Locked, tr("The keychain is locked."));
     else
         finish(Error::Unavailable, tr("No keychain (Secret Service) is available on this computer."));
+}
+
+void VaultJob::resolveNotFound()
+{
+#ifdef Q_OS_LINUX
+    QDBusMessage get = QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.secrets"), QStringLiteral("/org/freedesktop/secrets/aliases/default"),
+        QStringLiteral("org.freedesktop.DBus.Properties"), QStringLiteral("Get"));
+    get << QStringLiteral("org.freedesktop.Secret.Collection") << QStringLiteral("Locked");
+    auto *watcher = new QDBusPendingCallWatcher(QDBusConnection::sessionBus().asyncCall(get, ProbeTimeoutMs), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const QDBusPendingReply<QDBusVariant> reply = *watcher;
+        if (!reply.isError() && reply.value().variant().toBool())
+            finish(Error::Locked, tr("The keychain is locked."));
+        else
+            finish(Error::NotFound, tr("No saved session."));
+    });
+#else
+    finish(Error::NotFound, tr("No saved session."));
+#endif
 }
 
 void VaultJob::finish(Error error, const QString &message)

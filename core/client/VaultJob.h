@@ -43,6 +43,9 @@ Q_SIGNALS:
 
 private:
     void onKeychainFinished(QKeychain::Job *job);
+    // QtKeychain reports an entry in a locked keyring as "not found"; the
+    // Secret Service itself can tell the two apart.
+    void resolveNotFound();
     void finish(Error error, const QString &message);
 
     Operation m_operation;
