@@ -47,3 +47,18 @@ build_all() {
   say "Building"
   cmake --build "$LATCHKEY_BUILD" --parallel "$(nproc)"
 }
+
+# Runs a command inside a private D-Bus session with an unlocked gnome-keyring,
+# a throwaway HOME and runtime directory: tests and benchmarks never touch
+# the user's own keychain or settings.
+run_in_private_session() {
+  local sandbox status=0
+  sandbox=$(mktemp -d /tmp/latchkey-session.XXXXXX)
+  mkdir -m 700 "$sandbox/home" "$sandbox/runtime"
+  HOME="$sandbox/home" XDG_RUNTIME_DIR="$sandbox/runtime" \
+    dbus-run-session -- sh -c '
+      printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+      exec "$@"' sh "$@" || status=$?
+  rm -rf "$sandbox"
+  return $status
+}

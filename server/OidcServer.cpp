@@ -96,7 +96,7 @@ bool OidcServer::start(QString *error)
     const QString issuer = m_config.issuer.isEmpty()
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
         : m_config.issuer;
-    m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock);
+    m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock, m_config.minimalIdTokens);
     createServices();
     m_maintenance.start();
     return true;

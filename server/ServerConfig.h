@@ -14,6 +14,9 @@ struct ServerConfig
     // "ES256" (default) or "RS256": the algorithm new tokens are signed with.
     QString signingAlgorithm = QStringLiteral("ES256");
     QString termsVersion = QStringLiteral("2026-11-01");
+    // ID tokens with only the required claims; the profile comes from
+    // userinfo, as with many standard providers (a QA mode).
+    bool minimalIdTokens = false;
     // Attempts per minute allowed for one onboarding token.
     int usernameChecksPerMinute = 120;
     int onboardAttemptsPerMinute = 20;

@@ -6,10 +6,11 @@
 #include "Protocol.h"
 #include "SecureRandom.h"
 
-TokenIssuer::TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock)
+TokenIssuer::TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock, bool minimalIdTokens)
     : m_issuer(issuer)
     , m_keys(keys)
     , m_clock(clock)
+    , m_minimalIdTokens(minimalIdTokens)
 {
 }
 
@@ -26,18 +27,17 @@ QByteArray TokenIssuer::sign(const char *typ, QJsonObject claims, const QString 
 QByteArray TokenIssuer::idToken(const Account &account, const QString &clientId, const QString &nonce,
                                 qint64 authTime) const
 {
-    QJsonObject claims{
-        {QLatin1String("sub"), account.id},
-        {QLatin1String("auth_time"), double(authTime)},
-        {QLatin1String("preferred_username"), account.username},
-        {QLatin1String("email_verified"), account.emailVerified},
-    };
+    QJsonObject claims{{QLatin1String("sub"), account.id}, {QLatin1String("auth_time"), double(authTime)}};
     if (!nonce.isEmpty())
         claims.insert(QLatin1String("nonce"), nonce);
-    if (!account.name.isEmpty())
-        claims.insert(QLatin1String("name"), account.name);
-    if (!account.email.isEmpty())
-        claims.insert(QLatin1String("email"), account.email);
+    if (!m_minimalIdTokens) {
+        claims.insert(QLatin1String("preferred_username"), account.username);
+        claims.insert(QLatin1String("email_verified"), account.emailVerified);
+        if (!account.name.isEmpty())
+            claims.insert(QLatin1String("name"), account.name);
+        if (!account.email.isEmpty())
+            claims.insert(QLatin1String("email"), account.email);
+    }
     return sign(Protocol::TypIdToken, claims, clientId, Protocol::IdTokenLifetimeSeconds);
 }
 

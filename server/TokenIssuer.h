@@ -13,7 +13,7 @@ class KeyStore;
 class TokenIssuer
 {
 public:
-    TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock);
+    TokenIssuer(const QString &issuer, const KeyStore &keys, const Clock &clock, bool minimalIdTokens = false);
 
     const QString &issuer() const { return m_issuer; }
 
@@ -37,4 +37,5 @@ private:
     QString m_issuer;
     const KeyStore &m_keys;
     const Clock &m_clock;
+    bool m_minimalIdTokens;
 };

@@ -147,7 +147,9 @@ int main(int argc, char *argv[])
                                        QStringLiteral("alg"), QStringLiteral("ES256"));
     const QCommandLineOption logLevel(QStringLiteral("log-level"), QStringLiteral("debug, info, warning or error."),
                                       QStringLiteral("level"), QStringLiteral("info"));
-    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel});
+    const QCommandLineOption minimal(QStringLiteral("minimal-id-tokens"),
+                                     QStringLiteral("QA: ID tokens without profile claims; clients read userinfo."));
+    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel, minimal});
     parser.process(app);
 
     ServerConfig config;
@@ -159,6 +161,7 @@ int main(int argc, char *argv[])
     if (alg != QLatin1String("ES256") && alg != QLatin1String("RS256"))
         return fail(QStringLiteral("--signing-alg must be ES256 or RS256"));
     config.signingAlgorithm = alg;
+    config.minimalIdTokens = parser.isSet(minimal);
     config.issuer = parser.value(issuer);
     while (config.issuer.endsWith(u'/'))
         config.issuer.chop(1);

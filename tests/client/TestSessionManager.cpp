@@ -2,6 +2,8 @@
 // test's D-Bus session, and a robot in place of the system browser.
 
 #include "ClientHarness.h"
+#include "Jws.h"
+#include "KeyStore.h"
 #include "OnboardingClient.h"
 #include "SessionManager.h"
 #include "SignInRobot.h"
@@ -63,6 +65,8 @@ private Q_SLOTS:
     void serverDownIsAnError();
     void browserNeverReturning();
     void twoInstancesRefreshOnce();
+    void rotatedKeyIsFetchedOnce();
+    void profileCompletedFromUserInfo();
 
 private:
     std::unique_ptr<SessionManager> signedIn(const QString &persona = QStringLiteral("returning"));
@@ -377,6 +381,45 @@ void TestSessionManager::twoInstancesRefreshOnce()
     QCOMPARE(second->state(), State::SignedIn);
     SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
     QCOMPARE(robot.refresh(stored).status, 200);
+}
+
+void TestSessionManager::rotatedKeyIsFetchedOnce()
+{
+    auto offset = std::make_shared<qint64>(0);
+    ClientConfig config = m_harness->config();
+    config.clock = [offset] { return QDateTime::currentSecsSinceEpoch() + *offset; };
+    auto manager = m_harness->newManager(config);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    const QString oldKid = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).header.value("kid").toString();
+
+    QString error;
+    QVERIFY(m_harness->server().server().rotateKeys(&error));
+    m_harness->server().clock().advance(KeyStore::PublishLead); // the new key signs from now on
+    *offset = KeyStore::PublishLead;
+    manager->signOut();
+    manager->signIn(); // the cached key set lacks the new kid
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    const QString newKid = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).header.value("kid").toString();
+    QVERIFY(newKid != oldKid);
+}
+
+void TestSessionManager::profileCompletedFromUserInfo()
+{
+    // A provider that keeps profile claims out of the ID token, as many do.
+    ServerConfig serverConfig;
+    serverConfig.minimalIdTokens = true;
+    m_harness.reset(); // one browser robot at a time holds the URL handler
+    m_harness = std::make_unique<ClientHarness>(serverConfig);
+    QVERIFY(m_harness->start());
+    auto manager = signedIn();
+    const QJsonObject idClaims = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).payload;
+    QVERIFY(!idClaims.contains("preferred_username"));
+    QVERIFY(!idClaims.contains("email"));
+    QCOMPARE(manager->profile().username, QStringLiteral("rita"));
+    QCOMPARE(manager->profile().name, QStringLiteral("Rita Returning"));
+    QCOMPARE(manager->profile().email, QStringLiteral("rita@example.com"));
+    QVERIFY(manager->profile().emailVerified);
 }
 
 QTEST_MAIN(TestSessionManager)

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds and runs the benchmarks: refresh grants and userinfo on the server,
+# and the client's callback-to-signed-in time. Prints figures; judges nothing.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+install_missing_packages
+build_all
+say "Server: refresh grants and userinfo"
+"$LATCHKEY_BUILD/bench/latchkey-bench-token" "$@"
+say "Client: from the browser's redirect to signed in"
+QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="*.debug=false" run_in_private_session "$LATCHKEY_BUILD/bench/latchkey-bench-signin"
