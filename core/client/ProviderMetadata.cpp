@@ -13,10 +13,6 @@ QUrl endpoint(const QJsonObject &document, const char *key)
                                                                                                                : QUrl();
 }
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ProviderMetadata", text);
-}
 } // namespace
 
 std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObject &document,

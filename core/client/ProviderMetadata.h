@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 #include <QUrl>
@@ -10,6 +11,8 @@
 // onboarding extension is present only when the provider advertises it.
 struct ProviderMetadata
 {
+    Q_DECLARE_TR_FUNCTIONS(ProviderMetadata)
+public:
     QString issuer;
     QUrl authorizationEndpoint;
     QUrl tokenEndpoint;

@@ -542,3 +542,16 @@ void SessionManager::signOut()
     m_vault->forgetCurrentAccount();
     signedOut(SignOutReason::UserRequested, {});
 }
+
+void SessionManager::reconfigure(const ClientConfig &config)
+{
+    if (m_state == State::SignedIn || m_state == State::Restoring)
+        signOut();
+    ++m_generation;
+    m_receiver->cancel();
+    m_config = config;
+    m_metadata.reset();
+    m_keys = {};
+    m_keysFetchedAt = 0;
+    signedOut(SignOutReason::None, {});
+}

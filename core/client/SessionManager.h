@@ -62,6 +62,8 @@ public Q_SLOTS:
     void cancel();
     void signOut();
     void refreshNow();
+    // Another server or client id: signs out of the current one first.
+    void reconfigure(const ClientConfig &config);
 
 Q_SIGNALS:
     void stateChanged(SessionManager::State state);

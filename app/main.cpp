@@ -1,0 +1,102 @@
+// latchkey: the desktop client. Command line and wiring only.
+
+#include "MainWindow.h"
+#include "SessionManager.h"
+#include "TokenVault.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QIcon>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTranslator>
+
+namespace {
+
+void installTranslators(QApplication &app)
+{
+    // Qt's own strings (dialog buttons) and ours, both from the system locale.
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("latchkey"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    // The terms page may load WebEngine from a plugin later; it needs this set now.
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Latchkey"));
+    QApplication::setApplicationName(QStringLiteral("latchkey"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Latchkey"));
+    QApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.latchkey.Latchkey"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latchkey.svg")));
+    installTranslators(app);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Sign in with OpenID Connect through your browser."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption issuer(QStringLiteral("issuer"), QApplication::translate("main", "Server (issuer) URL."),
+                                    QStringLiteral("url"));
+    const QCommandLineOption clientId(QStringLiteral("client-id"), QApplication::translate("main", "OAuth client id."),
+                                      QStringLiteral("id"));
+    const QCommandLineOption browser(QStringLiteral("browser-command"),
+                                     QApplication::translate("main", "Browser to use instead of the system one; %u is "
+                                                                     "the sign-in URL, e.g. \"firefox %u\"."),
+                                     QStringLiteral("command"));
+    const QCommandLineOption signIn(QStringLiteral("sign-in"), QApplication::translate("main", "Start signing in right away."));
+    const QCommandLineOption signOut(QStringLiteral("sign-out"),
+                                     QApplication::translate("main", "Sign out of the remembered session."));
+    parser.addOptions({issuer, clientId, browser, signIn, signOut});
+    parser.process(app);
+
+    QSettings settings;
+    ClientConfig config;
+    config.issuer = parser.isSet(issuer) ? parser.value(issuer)
+                                         : settings.value(QStringLiteral("server/issuer"), config.issuer).toString();
+    while (config.issuer.endsWith(QLatin1Char('/')))
+        config.issuer.chop(1);
+    config.clientId = parser.isSet(clientId)
+        ? parser.value(clientId)
+        : settings.value(QStringLiteral("server/clientId"), config.clientId).toString();
+    config.browserCommand = parser.isSet(browser) ? parser.value(browser)
+                                                  : settings.value(QStringLiteral("browser/command")).toString();
+    const QString state = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    QDir().mkpath(state);
+    config.refreshLockPath = state + QStringLiteral("/refresh.lock");
+
+    QNetworkAccessManager network;
+    TokenVault vault(&settings);
+    SessionManager session(config, &network, &vault);
+    MainWindow window(&session, &network, &settings);
+    window.show();
+
+    if (parser.isSet(signIn) || parser.isSet(signOut)) {
+        // Act once the remembered session is known: restored, or not there.
+        auto *once = new QObject(&app);
+        QObject::connect(&session, &SessionManager::stateChanged, once,
+                         [&, once, wantsIn = parser.isSet(signIn)](SessionManager::State s) {
+                             if (s == SessionManager::State::Restoring)
+                                 return;
+                             delete once;
+                             if (wantsIn && s == SessionManager::State::SignedOut)
+                                 session.signIn();
+                             else if (!wantsIn && s == SessionManager::State::SignedIn)
+                                 session.signOut();
+                         });
+    }
+    session.restore();
+    return QApplication::exec();
+}

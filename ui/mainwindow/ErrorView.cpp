@@ -1,0 +1,47 @@
+#include "ErrorView.h"
+
+#include "Style.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+ErrorView::ErrorView(QWidget *parent)
+    : QWidget(parent)
+    , m_message(new QLabel(this))
+{
+    auto *title = new QLabel(tr("Signing in didn't work"), this);
+    Style::heading(title);
+    Style::status(m_message);
+    m_message->setObjectName(QStringLiteral("errorMessageLabel"));
+    auto *retry = new QPushButton(tr("&Try again"), this);
+    retry->setObjectName(QStringLiteral("retryButton"));
+    Style::primary(retry);
+    auto *settings = new QPushButton(tr("Se&rver settings…"), this);
+    settings->setObjectName(QStringLiteral("errorSettingsButton"));
+    auto *back = new QPushButton(tr("&Back"), this);
+    back->setObjectName(QStringLiteral("errorBackButton"));
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(retry);
+    buttons->addWidget(settings);
+    buttons->addStretch(1);
+    buttons->addWidget(back);
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch(1);
+    layout->addWidget(title);
+    layout->addWidget(m_message);
+    layout->addLayout(buttons);
+    layout->addStretch(2);
+    connect(retry, &QPushButton::clicked, this, &ErrorView::retryRequested);
+    connect(settings, &QPushButton::clicked, this, &ErrorView::settingsRequested);
+    connect(back, &QPushButton::clicked, this, &ErrorView::dismissRequested);
+    setFocusProxy(retry);
+}
+
+void ErrorView::setMessage(const QString &message)
+{
+    m_message->setText(message);
+    m_message->setAccessibleName(message);
+}

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+
+// Signing in failed: what happened, in specific words, and a way to retry.
+class ErrorView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ErrorView(QWidget *parent = nullptr);
+    void setMessage(const QString &message);
+
+Q_SIGNALS:
+    void retryRequested();
+    void settingsRequested();
+    void dismissRequested();
+
+private:
+    QLabel *m_message;
+};

@@ -1,0 +1,178 @@
+#include "MainWindow.h"
+
+#include "BusyView.h"
+#include "ErrorView.h"
+#include "OnboardingWizard.h"
+#include "SettingsDialog.h"
+#include "SignedInView.h"
+#include "SignedOutView.h"
+#include "WaitingView.h"
+
+#include <QApplication>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+
+MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, QSettings *settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_manager(manager)
+    , m_settings(settings)
+    , m_stack(new QStackedWidget(this))
+    , m_signedOut(new SignedOutView(m_stack))
+    , m_waiting(new WaitingView(m_stack))
+    , m_busy(new BusyView(m_stack))
+    , m_signedIn(new SignedInView(m_stack))
+    , m_error(new ErrorView(m_stack))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Latchkey"));
+    m_signedOut->setObjectName(QStringLiteral("signedOutView"));
+    m_waiting->setObjectName(QStringLiteral("waitingView"));
+    m_busy->setObjectName(QStringLiteral("busyView"));
+    m_signedIn->setObjectName(QStringLiteral("signedInView"));
+    m_error->setObjectName(QStringLiteral("errorView"));
+    for (QWidget *view : {static_cast<QWidget *>(m_signedOut), static_cast<QWidget *>(m_waiting),
+                          static_cast<QWidget *>(m_busy), static_cast<QWidget *>(m_signedIn),
+                          static_cast<QWidget *>(m_error)}) {
+        view->setContentsMargins(24, 12, 24, 12);
+        m_stack->addWidget(view);
+    }
+    setCentralWidget(m_stack);
+    createMenus();
+    setMinimumSize(420, 340);
+    resize(580, 440);
+
+    connect(m_signedOut, &SignedOutView::signInRequested, m_session, &SessionManager::signIn);
+    connect(m_signedOut, &SignedOutView::settingsRequested, this, &MainWindow::showSettings);
+    connect(m_waiting, &WaitingView::openAgainRequested, m_session, &SessionManager::openBrowserAgain);
+    connect(m_waiting, &WaitingView::cancelRequested, m_session, &SessionManager::cancel);
+    connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
+    connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signIn);
+    connect(m_error, &ErrorView::settingsRequested, this, &MainWindow::showSettings);
+    connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
+    connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
+    connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
+    onStateChanged(m_session->state());
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *app = menuBar()->addMenu(tr("&Latchkey"));
+    QAction *settings = app->addAction(tr("&Server settings…"), this, &MainWindow::showSettings);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    app->addSeparator();
+    QAction *quit = app->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Latchkey"), this, [this] {
+        QMessageBox::about(this, tr("About Latchkey"),
+                           tr("<h3>Latchkey %1</h3><p>Sign in on the desktop with your Google, GitHub or Microsoft "
+                              "account, through your own browser.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+QString MainWindow::signedOutReason() const
+{
+    using Reason = SessionManager::SignOutReason;
+    switch (m_session->signOutReason()) {
+    case Reason::UserRequested:
+        return tr("You signed out.");
+    case Reason::None:
+    case Reason::Cancelled:
+        return {};
+    default:
+        return m_session->message();
+    }
+}
+
+void MainWindow::onStateChanged(SessionManager::State state)
+{
+    using State = SessionManager::State;
+    switch (state) {
+    case State::SignedOut:
+        closeWizard();
+        m_signedOut->setServer(m_session->config().issuer);
+        m_signedOut->setReason(signedOutReason());
+        m_stack->setCurrentWidget(m_signedOut);
+        break;
+    case State::Restoring:
+        m_busy->setText(tr("Restoring your session…"));
+        m_stack->setCurrentWidget(m_busy);
+        break;
+    case State::WaitingForBrowser:
+        closeWizard();
+        m_waiting->setLink(m_session->authorizationUrl());
+        m_waiting->setProblem(m_session->message());
+        m_stack->setCurrentWidget(m_waiting);
+        break;
+    case State::Exchanging:
+        m_busy->setText(tr("Signing you in…"));
+        m_stack->setCurrentWidget(m_busy);
+        break;
+    case State::OnboardingRequired:
+        m_busy->setText(tr("Welcome! Finish creating your account in the registration window."));
+        m_stack->setCurrentWidget(m_busy);
+        openWizard();
+        break;
+    case State::SignedIn:
+        closeWizard();
+        m_signedIn->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->vaultWarning());
+        m_stack->setCurrentWidget(m_signedIn);
+        break;
+    case State::Error:
+        closeWizard();
+        m_error->setMessage(m_session->message());
+        m_stack->setCurrentWidget(m_error);
+        break;
+    }
+    if (QWidget *view = m_stack->currentWidget())
+        view->setFocus();
+}
+
+void MainWindow::openWizard()
+{
+    if (m_wizard || !m_session->onboarding())
+        return;
+    m_wizard = new OnboardingWizard(m_session->onboarding(), m_manager, m_session->config().clock, this);
+    m_wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_wizard, &OnboardingWizard::cancelled, m_session, &SessionManager::cancel);
+    connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signIn);
+    m_wizard->show();
+    m_wizard->raise();
+    m_wizard->activateWindow();
+}
+
+void MainWindow::closeWizard()
+{
+    if (m_wizard)
+        m_wizard->dismiss();
+}
+
+void MainWindow::bringToFront()
+{
+    show();
+    setWindowState((windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    raise();
+    activateWindow();
+}
+
+void MainWindow::showSettings()
+{
+    const ClientConfig current = m_session->config();
+    SettingsDialog dialog(current.issuer, current.clientId, m_manager, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (dialog.issuer() == current.issuer && dialog.clientId() == current.clientId)
+        return;
+    m_settings->setValue(QStringLiteral("server/issuer"), dialog.issuer());
+    m_settings->setValue(QStringLiteral("server/clientId"), dialog.clientId());
+    ClientConfig changed = current;
+    changed.issuer = dialog.issuer();
+    changed.clientId = dialog.clientId();
+    m_session->reconfigure(changed);
+}

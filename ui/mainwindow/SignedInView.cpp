@@ -1,0 +1,94 @@
+#include "SignedInView.h"
+
+#include "Style.h"
+
+#include <QDateTime>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace {
+QString initialsOf(const QString &name, const QString &fallback)
+{
+    QString initials;
+    for (const QString &word : (name.isEmpty() ? fallback : name).split(u' ', Qt::SkipEmptyParts)) {
+        initials += word.at(0).toUpper();
+        if (initials.size() == 2)
+            break;
+    }
+    return initials;
+}
+} // namespace
+
+SignedInView::SignedInView(QWidget *parent)
+    : QWidget(parent)
+    , m_initials(new QLabel(this))
+    , m_name(new QLabel(this))
+    , m_username(new QLabel(this))
+    , m_email(new QLabel(this))
+    , m_provider(new QLabel(this))
+    , m_expiry(new QLabel(this))
+    , m_warning(new QLabel(this))
+{
+    m_initials->setAlignment(Qt::AlignCenter);
+    m_initials->setFixedSize(m_initials->fontMetrics().height() * 3, m_initials->fontMetrics().height() * 3);
+    m_initials->setStyleSheet(QStringLiteral("background: palette(highlight); color: palette(highlighted-text);"
+                                             "border-radius: %1px;").arg(m_initials->height() / 2));
+    Style::subheading(m_initials);
+    m_initials->setAccessibleName(tr("Account picture"));
+    Style::heading(m_name);
+    m_name->setObjectName(QStringLiteral("accountNameLabel"));
+    m_username->setObjectName(QStringLiteral("accountUsernameLabel"));
+    Style::secondary(m_username);
+    for (QLabel *label : {m_email, m_provider, m_expiry})
+        Style::status(label);
+    m_email->setObjectName(QStringLiteral("accountEmailLabel"));
+    m_provider->setObjectName(QStringLiteral("accountProviderLabel"));
+    m_expiry->setObjectName(QStringLiteral("sessionExpiryLabel"));
+    Style::status(m_warning);
+    m_warning->setObjectName(QStringLiteral("vaultWarningLabel"));
+    m_warning->hide();
+    auto *signOut = new QPushButton(tr("Sign &out"), this);
+    signOut->setObjectName(QStringLiteral("signOutButton"));
+
+    auto *names = new QVBoxLayout;
+    names->addWidget(m_name);
+    names->addWidget(m_username);
+    auto *header = new QHBoxLayout;
+    header->addWidget(m_initials, 0, Qt::AlignTop);
+    header->addLayout(names, 1);
+    auto *details = new QFormLayout;
+    details->addRow(tr("Email:"), m_email);
+    details->addRow(tr("Signed in with:"), m_provider);
+    details->addRow(tr("Session:"), m_expiry);
+    auto *layout = new QVBoxLayout(this);
+    layout->addStretch(1);
+    layout->addLayout(header);
+    layout->addSpacing(12);
+    layout->addLayout(details);
+    layout->addWidget(m_warning);
+    layout->addSpacing(12);
+    layout->addWidget(signOut, 0, Qt::AlignLeft);
+    layout->addStretch(2);
+    connect(signOut, &QPushButton::clicked, this, &SignedInView::signOutRequested);
+    setFocusProxy(signOut);
+}
+
+void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, const QString &warning)
+{
+    m_initials->setText(initialsOf(p.name, p.username));
+    m_name->setText(p.name.isEmpty() ? p.username : p.name);
+    m_username->setText(p.username.isEmpty() ? QString() : QStringLiteral("@") + p.username);
+    m_email->setText(p.email.isEmpty() ? tr("none shared")
+                     : p.emailVerified ? tr("%1 ✓ verified").arg(p.email)
+                                       : tr("%1 (not verified)").arg(p.email));
+    m_provider->setText(p.provider.isEmpty() ? tr("your identity provider") : p.provider);
+    const QDateTime expiry = QDateTime::fromSecsSinceEpoch(accessExpiresAt);
+    m_expiry->setText(tr("Renews automatically; current access until %1")
+                          .arg(QLocale().toString(expiry.time(), QLocale::ShortFormat)));
+    m_warning->setText(warning);
+    m_warning->setVisible(!warning.isEmpty());
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "StoredSession.h"
+
+#include <QWidget>
+
+class QLabel;
+
+// Who is signed in: name, username, email with its verified state, the
+// provider, how long the current access lasts, and "Sign out".
+class SignedInView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SignedInView(QWidget *parent = nullptr);
+    void setAccount(const AccountProfile &profile, qint64 accessExpiresAt, const QString &warning);
+
+Q_SIGNALS:
+    void signOutRequested();
+
+private:
+    QLabel *m_initials;
+    QLabel *m_name;
+    QLabel *m_username;
+    QLabel *m_email;
+    QLabel *m_provider;
+    QLabel *m_expiry;
+    QLabel *m_warning;
+};

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QLabel>
+#include <QTimer>
+
+// Tells how long the registration stays valid, once that is under two
+// minutes; silent before, so it never nags.
+class CountdownLabel : public QLabel
+{
+    Q_OBJECT
+public:
+    static constexpr int VisibleBelowSeconds = 120;
+
+    CountdownLabel(qint64 expiresAt, std::function<qint64()> clock, QWidget *parent = nullptr);
+
+private:
+    void update();
+
+    qint64 m_expiresAt;
+    std::function<qint64()> m_clock;
+    QTimer m_timer;
+};

@@ -1,0 +1,85 @@
+#include "OnboardingWizard.h"
+
+#include "CountdownLabel.h"
+#include "CreateAccountPage.h"
+#include "OnboardingClient.h"
+#include "ProfilePage.h"
+#include "TermsPage.h"
+#include "WelcomePage.h"
+
+#include <QLayout>
+#include <QMessageBox>
+#include <QPushButton>
+
+OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManager *manager,
+                                   std::function<qint64()> clock, QWidget *parent)
+    : QWizard(parent)
+    , m_profile(new ProfilePage(client, this))
+    , m_create(new CreateAccountPage(client, this))
+{
+    setObjectName(QStringLiteral("onboardingWizard"));
+    setWindowTitle(tr("Create your Latchkey account"));
+    setWizardStyle(QWizard::ModernStyle);
+    setOption(QWizard::NoBackButtonOnLastPage, false);
+    setButtonText(QWizard::FinishButton, tr("&Create account"));
+    const OnboardingContext &c = client->context();
+    setPage(WelcomeId, new WelcomePage(c, this));
+    setPage(ProfileId, m_profile);
+    if (!c.termsOfService.isEmpty()) {
+        m_terms = new TermsPage(c.termsOfService, manager, this);
+        setPage(TermsId, m_terms);
+    }
+    setPage(CreateId, m_create);
+    for (int id : pageIds()) {
+        if (id != WelcomeId)
+            page(id)->layout()->addWidget(new CountdownLabel(c.expiresAt, clock, page(id)));
+    }
+    button(QWizard::FinishButton)->setObjectName(QStringLiteral("createAccountButton"));
+    button(QWizard::NextButton)->setObjectName(QStringLiteral("nextButton"));
+    button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
+    button(QWizard::CancelButton)->setObjectName(QStringLiteral("cancelButton"));
+
+    connect(m_create, &CreateAccountPage::backToProfile, this, [this](const QString &message, const QStringList &suggestions) {
+        goBackTo(ProfileId);
+        m_profile->showServerVerdict(message, suggestions);
+    });
+    connect(m_create, &CreateAccountPage::backToTerms, this, [this](const QString &reason) {
+        goBackTo(TermsId);
+        if (m_terms)
+            m_terms->reload(reason);
+    });
+    connect(m_create, &CreateAccountPage::restartRequested, this, [this] {
+        dismiss();
+        Q_EMIT restartRequested();
+    });
+    resize(sizeHint().expandedTo(QSize(640, 520)));
+}
+
+void OnboardingWizard::goBackTo(int id)
+{
+    while (currentId() != id && currentId() != WelcomeId)
+        back();
+}
+
+void OnboardingWizard::reject()
+{
+    QMessageBox question(QMessageBox::Question, tr("Cancel registration?"),
+                         tr("Your account will not be created, and what you entered is discarded."),
+                         QMessageBox::NoButton, this);
+    question.setObjectName(QStringLiteral("cancelRegistrationQuestion"));
+    QPushButton *discard = question.addButton(tr("&Discard registration"), QMessageBox::DestructiveRole);
+    discard->setObjectName(QStringLiteral("discardButton"));
+    QPushButton *keep = question.addButton(tr("&Keep going"), QMessageBox::RejectRole);
+    keep->setObjectName(QStringLiteral("keepGoingButton"));
+    question.setDefaultButton(keep);
+    question.exec();
+    if (question.clickedButton() != discard)
+        return;
+    QWizard::reject();
+    Q_EMIT cancelled();
+}
+
+void OnboardingWizard::dismiss()
+{
+    QWizard::done(QDialog::Accepted);
+}

@@ -1,0 +1,25 @@
+#include "WelcomePage.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+WelcomePage::WelcomePage(const OnboardingContext &c, QWidget *parent)
+    : QWizardPage(parent)
+{
+    setObjectName(QStringLiteral("welcomePage"));
+    setTitle(tr("Create your Latchkey account"));
+    const QString who = !c.email.isEmpty() ? c.email : !c.name.isEmpty() ? c.name : tr("a new account");
+    auto *intro = new QLabel(tr("You signed in with %1 as %2.").arg(c.provider, who), this);
+    intro->setObjectName(QStringLiteral("welcomeIdentityLabel"));
+    intro->setWordWrap(true);
+    intro->setTextFormat(Qt::PlainText);
+    auto *next = new QLabel(tr("This is your first time here. In the next steps you choose your username and "
+                               "display name%1; then Latchkey creates your account and signs you in.")
+                                .arg(c.termsOfService.isEmpty() ? QString() : tr(" and review the terms of service")),
+                            this);
+    next->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(next);
+    layout->addStretch(1);
+}
