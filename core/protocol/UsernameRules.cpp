@@ -96,8 +96,18 @@ QString UsernameRules::normalizeInput(const QString &typed)
 
 QString UsernameRules::fromFreeText(const QString &text)
 {
+    // Letters that do not decompose get their usual ASCII spelling first.
+    static const QList<std::pair<QString, QString>> spelled{
+        {QStringLiteral("ß"), QStringLiteral("ss")}, {QStringLiteral("æ"), QStringLiteral("ae")},
+        {QStringLiteral("œ"), QStringLiteral("oe")}, {QStringLiteral("ø"), QStringLiteral("o")},
+        {QStringLiteral("ł"), QStringLiteral("l")},  {QStringLiteral("đ"), QStringLiteral("d")},
+        {QStringLiteral("þ"), QStringLiteral("th")}, {QStringLiteral("ı"), QStringLiteral("i")},
+    };
+    QString spelledOut = text.toLower();
+    for (const auto &[letter, ascii] : spelled)
+        spelledOut.replace(letter, ascii);
     // Drop accents by decomposing (é -> e + combining mark), then keep what the rules allow.
-    const QString decomposed = text.normalized(QString::NormalizationForm_KD).toLower();
+    const QString decomposed = spelledOut.normalized(QString::NormalizationForm_KD);
     QString out;
     for (QChar c : decomposed) {
         if (isLower(c) || (!out.isEmpty() && isDigit(c)))

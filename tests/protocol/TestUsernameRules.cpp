@@ -86,6 +86,7 @@ void TestUsernameRules::fromFreeText_data()
     QTest::addColumn<QString>("username");
     QTest::newRow("display name") << "Alice Wong" << "alice.wong";
     QTest::newRow("accents") << QStringLiteral("Zoë Ñúñez") << "zoe.nunez";
+    QTest::newRow("letters without decomposition") << QStringLiteral("Großmann Søren Łukasz") << "grossmann.soren.lukasz";
     QTest::newRow("email local part") << "alice_w" << "alice_w";
     QTest::newRow("leading digits dropped") << "42 Alice" << "alice";
     QTest::newRow("separators collapse") << "a -- b" << "a.b";

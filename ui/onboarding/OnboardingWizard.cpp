@@ -81,5 +81,6 @@ void OnboardingWizard::reject()
 
 void OnboardingWizard::dismiss()
 {
-    QWizard::done(QDialog::Accepted);
+    // QDialog's, not QWizard's: that one would validate (submit) the current page again.
+    QDialog::done(QDialog::Accepted);
 }

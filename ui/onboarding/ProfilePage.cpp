@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
@@ -88,7 +89,8 @@ void ProfilePage::initializePage()
         m_username->setText(UsernameRules::normalizeInput(c.preferredUsername));
         onUsernameEdited(m_username->text());
     }
-    m_username->setFocus();
+    // After QWizard has placed its own focus: the username is the choice to make here.
+    QTimer::singleShot(0, m_username, qOverload<>(&QWidget::setFocus));
 }
 
 bool ProfilePage::isComplete() const

@@ -1,0 +1,338 @@
+// The registration wizard, page by page, as a person clicks (and types)
+// through it against the real server; every outcome of creating the account.
+
+#include "ClientHarness.h"
+#include "MainWindow.h"
+#include "OnboardingWizard.h"
+#include "ProfilePage.h"
+#include "Screenshots.h"
+#include "SignInRobot.h"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTest>
+#include <QTimer>
+
+using State = SessionManager::State;
+
+namespace {
+constexpr int Timeout = 20000;
+}
+
+class TestOnboardingWizard : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void personasFinish_data();
+    void personasFinish();
+    void takenUsernameSuggestionPicked();
+    void invalidUsernameIsExplained_data();
+    void invalidUsernameIsExplained();
+    void takenAtCreateGoesBackKeepingName();
+    void emailInUseOffersSignInAgain();
+    void expiredRegistrationRestarts();
+    void cancelAsksThenDiscards();
+    void keyboardOnly();
+
+private:
+    OnboardingWizard *openWizard(const QString &persona);
+    template<typename T>
+    T *find(const char *name) const
+    {
+        return m_window->wizard() ? m_window->wizard()->findChild<T *>(QLatin1String(name)) : nullptr;
+    }
+    void next() { QTest::mouseClick(m_window->wizard()->button(QWizard::NextButton), Qt::LeftButton); }
+    bool waitForAvailable();
+    void acceptTerms();
+    void snap(const QString &name);
+
+    std::unique_ptr<ClientHarness> m_harness;
+    std::unique_ptr<SessionManager> m_session;
+    std::unique_ptr<MainWindow> m_window;
+    bool m_screenshots = false;
+};
+
+void TestOnboardingWizard::init()
+{
+    m_harness = std::make_unique<ClientHarness>();
+    QVERIFY(m_harness->start());
+    m_session = m_harness->newManager();
+    m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
+    m_window->show();
+    m_screenshots = false;
+}
+
+void TestOnboardingWizard::cleanup()
+{
+    m_window.reset();
+    m_session.reset();
+    m_harness.reset();
+}
+
+void TestOnboardingWizard::snap(const QString &name)
+{
+    if (m_screenshots && m_window->wizard())
+        Screenshots::save(m_window->wizard(), name);
+}
+
+OnboardingWizard *TestOnboardingWizard::openWizard(const QString &persona)
+{
+    m_harness->browser().usePersona("github", persona);
+    m_session->signIn();
+    if (!QTest::qWaitFor([this] { return m_window->wizard() && m_window->wizard()->isVisible(); }, Timeout))
+        return nullptr;
+    return m_window->wizard();
+}
+
+bool TestOnboardingWizard::waitForAvailable()
+{
+    return QTest::qWaitFor([this] { return find<QLabel>("usernameStatusLabel")->text().startsWith(QStringLiteral("✓")); },
+                           Timeout);
+}
+
+void TestOnboardingWizard::acceptTerms()
+{
+    QCOMPARE(m_window->wizard()->currentId(), int(OnboardingWizard::TermsId));
+    QTRY_VERIFY_WITH_TIMEOUT(find<QCheckBox>("agreeCheckBox")->isEnabled(), Timeout);
+    QVERIFY(!m_window->wizard()->button(QWizard::NextButton)->isEnabled());
+    QCheckBox *agree = find<QCheckBox>("agreeCheckBox");
+    QTest::mouseClick(agree, Qt::LeftButton, {}, QPoint(agree->height() / 2, agree->height() / 2)); // on the box
+    QVERIFY(agree->isChecked());
+    QVERIFY2(m_window->wizard()->button(QWizard::NextButton)->isEnabled(), qPrintable(m_window->wizard()->field("termsVersion").toString()));
+    snap("wizard-3-terms");
+    next();
+}
+
+void TestOnboardingWizard::personasFinish_data()
+{
+    QTest::addColumn<QString>("persona");
+    QTest::addColumn<QString>("username");
+    QTest::addColumn<QString>("emailText");
+    QTest::newRow("new user") << "new" << "nora.newcomer" << "verified by GitHub";
+    QTest::newRow("unverified email") << "unverified-email" << "uma.unverified" << "not verified";
+    QTest::newRow("no email") << "no-email" << "noel.noemail" << "shared no email";
+    QTest::newRow("long unicode name") << "long-name" << "maximiliane.adelheid.grossherz" << "verified";
+    QTest::newRow("provider login taken") << "taken-username" << "sam2" << "verified";
+}
+
+void TestOnboardingWizard::personasFinish()
+{
+    QFETCH(QString, persona);
+    QFETCH(QString, username);
+    QFETCH(QString, emailText);
+    m_screenshots = persona == "new";
+    OnboardingWizard *wizard = openWizard(persona);
+    QVERIFY(wizard);
+    QCOMPARE(wizard->currentId(), int(OnboardingWizard::WelcomeId));
+    QVERIFY(find<QLabel>("welcomeIdentityLabel")->text().contains("GitHub"));
+    snap("wizard-1-welcome");
+    next();
+    QCOMPARE(wizard->currentId(), int(OnboardingWizard::ProfileId));
+    QCOMPARE(find<QLineEdit>("usernameEdit")->text(), username);
+    QVERIFY(find<QLabel>("emailLabel")->text().contains(emailText));
+    QVERIFY(waitForAvailable());
+    snap("wizard-2-profile");
+    if (persona == "long-name") {
+        Screenshots::save(wizard, "wizard-2-profile-long-name");
+        QVERIFY(find<QLineEdit>("nameEdit")->text().contains(QStringLiteral("李小龍")));
+    }
+    next();
+    acceptTerms();
+    QCOMPARE(wizard->currentId(), int(OnboardingWizard::CreateId));
+    QVERIFY(find<QLabel>("summaryLabel")->text().contains(username));
+    snap("wizard-4-create");
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QTRY_VERIFY(!m_window->wizard());
+    QCOMPARE(m_session->profile().username, username);
+    QCOMPARE(m_session->profile().provider, QStringLiteral("GitHub"));
+}
+
+void TestOnboardingWizard::takenUsernameSuggestionPicked()
+{
+    m_screenshots = true;
+    OnboardingWizard *wizard = openWizard("new");
+    next();
+    QLineEdit *username = find<QLineEdit>("usernameEdit");
+    username->clear();
+    QTest::keyClicks(username, "Rita");
+    QCOMPARE(username->text(), QStringLiteral("rita")); // lowercased as typed
+    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("usernameStatusLabel")->text().contains("already has"), Timeout);
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+    QPushButton *suggestion = find<QPushButton>("suggestionButton0");
+    QVERIFY(suggestion->isVisible());
+    snap("wizard-2-profile-taken");
+    const QString picked = suggestion->text();
+    QTest::mouseClick(suggestion, Qt::LeftButton);
+    QCOMPARE(username->text(), picked);
+    QVERIFY(waitForAvailable());
+    next();
+    acceptTerms();
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QCOMPARE(m_session->profile().username, picked);
+}
+
+void TestOnboardingWizard::invalidUsernameIsExplained_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("too short") << "ab" << "at least 3";
+    QTest::newRow("starts with digit") << "1abc" << "Start with a letter";
+    QTest::newRow("invalid character") << "ann smith" << "only lowercase";
+    QTest::newRow("ends with separator") << "ann." << "End with a letter";
+    QTest::newRow("two separators") << "ann..b" << "next to each other";
+    QTest::newRow("reserved") << "admin" << "reserved";
+}
+
+void TestOnboardingWizard::invalidUsernameIsExplained()
+{
+    QFETCH(QString, typed);
+    QFETCH(QString, message);
+    OnboardingWizard *wizard = openWizard("new");
+    next();
+    QLineEdit *username = find<QLineEdit>("usernameEdit");
+    username->clear();
+    QTest::keyClicks(username, typed);
+    QVERIFY2(find<QLabel>("usernameStatusLabel")->text().contains(message), qPrintable(find<QLabel>("usernameStatusLabel")->text()));
+    QTest::qWait(ProfilePage::DebounceMs + 100);
+    QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
+}
+
+void TestOnboardingWizard::takenAtCreateGoesBackKeepingName()
+{
+    OnboardingWizard *wizard = openWizard("new");
+    next();
+    find<QLineEdit>("nameEdit")->setText("Nora N.");
+    QLineEdit *username = find<QLineEdit>("usernameEdit");
+    username->clear();
+    QTest::keyClicks(username, "nora.racer");
+    QVERIFY(waitForAvailable());
+    next();
+    acceptTerms();
+    // Someone else takes the name while this person reads the summary.
+    HttpRobot http;
+    SignInRobot other(m_harness->server().issuer(), http);
+    AuthorizationRequest request = other.newRequest();
+    const QString token = other.onboardingTokenFor(request, "google", "the-other-nora");
+    QCOMPARE(other.onboard(token, request.verifier, "nora.racer", "k").status, 201);
+
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OnboardingWizard::ProfileId), Timeout);
+    QVERIFY(find<QLabel>("usernameStatusLabel")->text().contains("already has"));
+    QVERIFY(find<QPushButton>("suggestionButton0")->isVisible());
+    QCOMPARE(find<QLineEdit>("nameEdit")->text(), QStringLiteral("Nora N.")); // nothing else lost
+    QTest::mouseClick(find<QPushButton>("suggestionButton0"), Qt::LeftButton);
+    QVERIFY(waitForAvailable());
+    next();
+    QCOMPARE(wizard->currentId(), int(OnboardingWizard::TermsId));
+    QVERIFY(find<QCheckBox>("agreeCheckBox")->isChecked()); // still agreed
+    next();
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QCOMPARE(m_session->profile().name, QStringLiteral("Nora N."));
+}
+
+void TestOnboardingWizard::emailInUseOffersSignInAgain()
+{
+    OnboardingWizard *wizard = openWizard("email-in-use");
+    next();
+    QVERIFY(waitForAvailable());
+    next();
+    acceptTerms();
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("createStatusLabel")->text().contains("already exists"), Timeout);
+    QVERIFY(find<QLabel>("createStatusLabel")->text().contains("GitHub"));
+    QPushButton *restart = find<QPushButton>("restartSignInButton");
+    QVERIFY(restart->isVisible());
+    Screenshots::save(wizard, "wizard-4-create-email-in-use");
+    m_harness->browser().usePersona("github", "returning");
+    QTest::mouseClick(restart, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QCOMPARE(m_session->profile().username, QStringLiteral("rita"));
+}
+
+void TestOnboardingWizard::expiredRegistrationRestarts()
+{
+    OnboardingWizard *wizard = openWizard("new");
+    next();
+    QVERIFY(waitForAvailable());
+    next();
+    acceptTerms();
+    m_harness->server().clock().advance(601);
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("createStatusLabel")->text().contains("no longer valid"), Timeout);
+    QVERIFY(find<QPushButton>("restartSignInButton")->isVisible());
+    QTest::mouseClick(find<QPushButton>("restartSignInButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->wizard() || m_window->wizard() != wizard, Timeout);
+    QVERIFY(m_session->state() != State::Error);
+}
+
+void TestOnboardingWizard::cancelAsksThenDiscards()
+{
+    OnboardingWizard *wizard = openWizard("new");
+    // First "keep going", then "discard".
+    QTimer::singleShot(100, this, [] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QTest::mouseClick(box->findChild<QPushButton *>("keepGoingButton"), Qt::LeftButton);
+    });
+    QTest::mouseClick(wizard->button(QWizard::CancelButton), Qt::LeftButton);
+    QVERIFY(wizard->isVisible());
+    QCOMPARE(m_session->state(), State::OnboardingRequired);
+    QTimer::singleShot(100, this, [] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QVERIFY(box);
+        QTest::mouseClick(box->findChild<QPushButton *>("discardButton"), Qt::LeftButton);
+    });
+    QTest::mouseClick(wizard->button(QWizard::CancelButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedOut, Timeout);
+    QTRY_VERIFY(!m_session->onboarding()); // the registration token is gone
+}
+
+void TestOnboardingWizard::keyboardOnly()
+{
+    OnboardingWizard *wizard = openWizard("new");
+    QVERIFY(QTest::qWaitForWindowActive(wizard) || wizard->isVisible());
+    auto press = [wizard](Qt::Key key) {
+        QWidget *target = QApplication::focusWidget() ? QApplication::focusWidget() : wizard;
+        QTest::keyClick(target, key);
+    };
+    press(Qt::Key_Return); // Next on the welcome page
+    QTRY_COMPARE(wizard->currentId(), int(OnboardingWizard::ProfileId));
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(find<QLineEdit>("usernameEdit")));
+    QVERIFY(waitForAvailable());
+    press(Qt::Key_Return);
+    QTRY_COMPARE(wizard->currentId(), int(OnboardingWizard::TermsId));
+    QTRY_VERIFY_WITH_TIMEOUT(find<QCheckBox>("agreeCheckBox")->isEnabled(), Timeout);
+    // Tab to the checkbox, Space to tick it, Return for Next.
+    for (int i = 0; i < 10 && QApplication::focusWidget() != find<QCheckBox>("agreeCheckBox"); ++i)
+        press(Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(find<QCheckBox>("agreeCheckBox")));
+    press(Qt::Key_Space);
+    QVERIFY(find<QCheckBox>("agreeCheckBox")->isChecked());
+    press(Qt::Key_Return);
+    QTRY_COMPARE(wizard->currentId(), int(OnboardingWizard::CreateId));
+    press(Qt::Key_Return); // "Create account" is the default button
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+}
+
+int main(int argc, char *argv[])
+{
+    // The terms page loads WebEngine from a plugin; it needs this before the app exists.
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    QApplication app(argc, argv);
+    TestOnboardingWizard test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestOnboardingWizard.moc"
