@@ -312,7 +312,7 @@ QHttpServerResponse AccountEndpoint::issue(const Account &account, const Onboard
         || !m_context.tokens.recordOnboarding(token.jti, {account.id, idempotencyKey, family->id, false}, expiresAt))
         return Reply::error(Status::InternalServerError, QStringLiteral("server_error"),
                             QStringLiteral("The account could not be created."));
-    return Reply::json(m_context.issuer.tokenResponse(account, token.clientId, scope, family->sessionId, claim(c, "nonce"),
-                                                      authTime, refresh),
+    return Reply::json(m_context.issuer.tokenResponse({account, token.clientId, scope, family->sessionId,
+                                                       claim(c, "nonce"), claim(c, "provider"), authTime, refresh}),
                        Status::Created);
 }

@@ -102,8 +102,10 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
         return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be created."),
                           Status::InternalServerError);
     m_context.tokens.recordCodeResult(code, family->id, {});
-    return Reply::json(m_context.issuer.tokenResponse(*account, grant.clientId, grant.scope, family->sessionId,
-                                                      grant.nonce, grant.authTime, refresh));
+    const auto provider = ProviderCatalog::find(grant.identity.providerId);
+    return Reply::json(m_context.issuer.tokenResponse({*account, grant.clientId, grant.scope, family->sessionId,
+                                                       grant.nonce, provider ? provider->name : QString(),
+                                                       grant.authTime, refresh}));
 }
 
 QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
@@ -168,6 +170,6 @@ QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)
     // No new ID token (OIDC Core 12.2 allows leaving it out): the person did not
     // authenticate again, and signing one would halve the grants per second.
     // Clients refresh the profile through userinfo.
-    return Reply::json(m_context.issuer.tokenResponse(*account, family.clientId, scope, family.sessionId, QString(),
-                                                      family.authTime, next, false));
+    return Reply::json(m_context.issuer.tokenResponse(
+        {*account, family.clientId, scope, family.sessionId, {}, {}, family.authTime, next, false}));
 }

@@ -24,12 +24,12 @@ QByteArray TokenIssuer::sign(const char *typ, QJsonObject claims, const QString 
     return Jws::sign(QJsonObject{{QLatin1String("typ"), QLatin1String(typ)}}, claims, m_keys.signingKey());
 }
 
-QByteArray TokenIssuer::idToken(const Account &account, const QString &clientId, const QString &nonce,
-                                qint64 authTime) const
+QByteArray TokenIssuer::idToken(const TokenGrant &grant) const
 {
-    QJsonObject claims{{QLatin1String("sub"), account.id}, {QLatin1String("auth_time"), double(authTime)}};
-    if (!nonce.isEmpty())
-        claims.insert(QLatin1String("nonce"), nonce);
+    const Account &account = grant.account;
+    QJsonObject claims{{QLatin1String("sub"), account.id}, {QLatin1String("auth_time"), double(grant.authTime)}};
+    if (!grant.nonce.isEmpty())
+        claims.insert(QLatin1String("nonce"), grant.nonce);
     if (!m_minimalIdTokens) {
         claims.insert(QLatin1String("preferred_username"), account.username);
         claims.insert(QLatin1String("email_verified"), account.emailVerified);
@@ -37,8 +37,10 @@ QByteArray TokenIssuer::idToken(const Account &account, const QString &clientId,
             claims.insert(QLatin1String("name"), account.name);
         if (!account.email.isEmpty())
             claims.insert(QLatin1String("email"), account.email);
+        if (!grant.provider.isEmpty())
+            claims.insert(QLatin1String("idp"), grant.provider);
     }
-    return sign(Protocol::TypIdToken, claims, clientId, Protocol::IdTokenLifetimeSeconds);
+    return sign(Protocol::TypIdToken, claims, grant.clientId, Protocol::IdTokenLifetimeSeconds);
 }
 
 QByteArray TokenIssuer::accessToken(const Account &account, const QString &clientId, const QString &scope,
@@ -64,19 +66,18 @@ QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clien
     return sign(Protocol::TypOnboardingToken, claims, clientId, Protocol::OnboardingTokenLifetimeSeconds);
 }
 
-QJsonObject TokenIssuer::tokenResponse(const Account &account, const QString &clientId, const QString &scope,
-                                       const QString &sessionId, const QString &nonce, qint64 authTime,
-                                       const QByteArray &refreshToken, bool withIdToken) const
+QJsonObject TokenIssuer::tokenResponse(const TokenGrant &grant) const
 {
     QJsonObject response{
-        {QLatin1String("access_token"), QString::fromLatin1(accessToken(account, clientId, scope, sessionId))},
+        {QLatin1String("access_token"),
+         QString::fromLatin1(accessToken(grant.account, grant.clientId, grant.scope, grant.sessionId))},
         {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeBearer)},
         {QLatin1String("expires_in"), Protocol::AccessTokenLifetimeSeconds},
-        {QLatin1String("scope"), scope},
+        {QLatin1String("scope"), grant.scope},
     };
-    if (withIdToken && scope.split(u' ').contains(QLatin1String("openid")))
-        response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(account, clientId, nonce, authTime)));
-    if (!refreshToken.isEmpty())
-        response.insert(QLatin1String("refresh_token"), QString::fromLatin1(refreshToken));
+    if (grant.withIdToken && grant.scope.split(u' ').contains(QLatin1String("openid")))
+        response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(grant)));
+    if (!grant.refreshToken.isEmpty())
+        response.insert(QLatin1String("refresh_token"), QString::fromLatin1(grant.refreshToken));
     return response;
 }

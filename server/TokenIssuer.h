@@ -9,6 +9,20 @@
 class Clock;
 class KeyStore;
 
+// What one token response is about.
+struct TokenGrant
+{
+    Account account;
+    QString clientId;
+    QString scope;
+    QString sessionId;    // goes into the access token's "sid"
+    QString nonce;        // empty: none (refresh)
+    QString provider;     // upstream provider's display name, as "idp"; empty: unknown
+    qint64 authTime = 0;
+    QByteArray refreshToken;
+    bool withIdToken = true;
+};
+
 // Mints the JWTs of PROTOCOL.md 6.1 and 7 with the current signing key.
 class TokenIssuer
 {
@@ -17,8 +31,7 @@ public:
 
     const QString &issuer() const { return m_issuer; }
 
-    // `nonce` is left out when empty (ID tokens from a refresh grant).
-    QByteArray idToken(const Account &account, const QString &clientId, const QString &nonce, qint64 authTime) const;
+    QByteArray idToken(const TokenGrant &grant) const;
     // `sessionId` goes into "sid", so revoking a session also stops its access tokens.
     QByteArray accessToken(const Account &account, const QString &clientId, const QString &scope,
                            const QString &sessionId, QString *jti = nullptr) const;
@@ -26,10 +39,8 @@ public:
     QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const;
 
     // The standard token response of PROTOCOL.md 5.1, with an ID token when
-    // `withIdToken` and the scope has openid.
-    QJsonObject tokenResponse(const Account &account, const QString &clientId, const QString &scope,
-                              const QString &sessionId, const QString &nonce, qint64 authTime,
-                              const QByteArray &refreshToken, bool withIdToken = true) const;
+    // asked for and the scope has openid.
+    QJsonObject tokenResponse(const TokenGrant &grant) const;
 
 private:
     QByteArray sign(const char *typ, QJsonObject claims, const QString &audience, int lifetime) const;

@@ -271,7 +271,7 @@ void SessionManager::completeSignIn(const TokenResponse &tokens, const QJsonObje
                                c.value(QLatin1String("preferred_username")).toString(),
                                c.value(QLatin1String("email")).toString(),
                                c.value(QLatin1String("email_verified")).toBool(),
-                               provider};
+                               provider.isEmpty() ? c.value(QLatin1String("idp")).toString() : provider};
     m_session = StoredSession{tokens.refreshToken, tokens.accessToken, m_config.clock() + tokens.expiresIn,
                               tokens.idToken};
     if (m_onboarding)

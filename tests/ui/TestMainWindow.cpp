@@ -91,6 +91,7 @@ void TestMainWindow::signInAsReturningUser()
     QCOMPARE(find<QLabel>("accountUsernameLabel")->text(), QStringLiteral("@rita"));
     QVERIFY(find<QLabel>("accountEmailLabel")->text().contains("rita@example.com"));
     QVERIFY(find<QLabel>("accountEmailLabel")->text().contains("verified"));
+    QCOMPARE(find<QLabel>("accountProviderLabel")->text(), QStringLiteral("GitHub"));
     QVERIFY(!find<QLabel>("sessionExpiryLabel")->text().isEmpty());
     QVERIFY(find<QLabel>("vaultWarningLabel")->isHidden());
     Screenshots::save(m_window.get(), "main-signed-in");

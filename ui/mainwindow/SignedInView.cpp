@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace {
@@ -85,7 +86,7 @@ void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, c
     m_email->setText(p.email.isEmpty() ? tr("none shared")
                      : p.emailVerified ? tr("%1 ✓ verified").arg(p.email)
                                        : tr("%1 (not verified)").arg(p.email));
-    m_provider->setText(p.provider.isEmpty() ? tr("your identity provider") : p.provider);
+    m_provider->setText(p.provider.isEmpty() ? QUrl(p.issuer).authority() : p.provider);
     const QDateTime expiry = QDateTime::fromSecsSinceEpoch(accessExpiresAt);
     m_expiry->setText(tr("Renews automatically; current access until %1")
                           .arg(QLocale().toString(expiry.time(), QLocale::ShortFormat)));
