@@ -1,5 +1,6 @@
 // latchkey: the desktop client. Command line and wiring only.
 
+#include "Localization.h"
 #include "MainWindow.h"
 #include "SessionManager.h"
 #include "TokenVault.h"
@@ -8,41 +9,26 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
-#include <QLibraryInfo>
-#include <QLocale>
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSettings>
 #include <QStandardPaths>
-#include <QTranslator>
 
-namespace {
-
-void installTranslators(QApplication &app)
-{
-    // Qt's own strings (dialog buttons) and ours, both from the system locale.
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("latchkey"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(own);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
     // The terms page may load WebEngine from a plugin later; it needs this set now.
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false"));
     QApplication::setOrganizationName(QStringLiteral("Latchkey"));
     QApplication::setApplicationName(QStringLiteral("latchkey"));
     QApplication::setApplicationDisplayName(QStringLiteral("Latchkey"));
     QApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.latchkey.Latchkey"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latchkey.svg")));
-    installTranslators(app);
+    Localization::install(&app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Sign in with OpenID Connect through your browser."));

@@ -7,7 +7,7 @@ LATCHKEY_BUILD=${LATCHKEY_BUILD:-$LATCHKEY_ROOT/build}
 # Debian 12 packages: build tools, Qt 6.4 and OpenSSL, and what the tests run
 # (a private D-Bus session with gnome-keyring's Secret Service, Xvfb).
 LATCHKEY_PACKAGES=(
-  cmake g++ ninja-build pkg-config
+  cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libssl-dev
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n

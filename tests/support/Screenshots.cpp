@@ -12,6 +12,8 @@ QString Screenshots::directory()
 QString Screenshots::save(QWidget *widget, const QString &name)
 {
     QDir().mkpath(directory());
-    const QString path = QDir(directory()).filePath(name + QStringLiteral(".png"));
+    // A run at another scale (QT_SCALE_FACTOR=2) names its pictures apart.
+    const QString suffix = qEnvironmentVariable("LATCHKEY_SCREENSHOT_SUFFIX");
+    const QString path = QDir(directory()).filePath(name + suffix + QStringLiteral(".png"));
     return widget->grab().save(path) ? path : QString();
 }

@@ -13,9 +13,12 @@ WelcomePage::WelcomePage(const OnboardingContext &c, QWidget *parent)
     intro->setObjectName(QStringLiteral("welcomeIdentityLabel"));
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::PlainText);
-    auto *next = new QLabel(tr("This is your first time here. In the next steps you choose your username and "
-                               "display name%1; then Latchkey creates your account and signs you in.")
-                                .arg(c.termsOfService.isEmpty() ? QString() : tr(" and review the terms of service")),
+    auto *next = new QLabel(c.termsOfService.isEmpty()
+                                ? tr("This is your first time here. Next you choose your username and display name; "
+                                     "then Latchkey creates your account and signs you in.")
+                                : tr("This is your first time here. Next you choose your username and display name "
+                                     "and review the terms of service; then Latchkey creates your account and signs "
+                                     "you in."),
                             this);
     next->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
