@@ -41,6 +41,7 @@ private Q_SLOTS:
     void expiredRegistrationRestarts();
     void cancelAsksThenDiscards();
     void keyboardOnly();
+    void countdownShowsInTheLastTwoMinutes();
 
 private:
     OnboardingWizard *openWizard(const QString &persona);
@@ -323,6 +324,25 @@ void TestOnboardingWizard::keyboardOnly()
     QTRY_COMPARE(wizard->currentId(), int(OnboardingWizard::CreateId));
     press(Qt::Key_Return); // "Create account" is the default button
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+}
+
+void TestOnboardingWizard::countdownShowsInTheLastTwoMinutes()
+{
+    // The person took eight minutes: 100 s of the 600 s registration are left.
+    ClientConfig late = m_harness->config();
+    late.clock = [] { return QDateTime::currentSecsSinceEpoch() + 500; };
+    m_window.reset();
+    m_session = m_harness->newManager(late);
+    m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
+    m_window->show();
+    OnboardingWizard *wizard = openWizard("new");
+    QVERIFY(wizard);
+    next();
+    QLabel *countdown = wizard->currentPage()->findChild<QLabel *>("countdownLabel");
+    QVERIFY(countdown);
+    QTRY_VERIFY(countdown->isVisible());
+    QVERIFY2(countdown->text().contains("1:"), qPrintable(countdown->text()));
+    Screenshots::save(wizard, "wizard-2-profile-countdown");
 }
 
 int main(int argc, char *argv[])
