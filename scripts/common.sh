@@ -12,6 +12,7 @@ LATCHKEY_PACKAGES=(
   qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libssl-dev
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core
+  chromium python3-pyatspi at-spi2-core imagemagick nodejs
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -33,6 +34,13 @@ install_missing_packages() {
   say "Installing ${#missing[@]} missing packages: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The end-to-end browser driver comes from npm; some Node.js packagings ship npm apart.
+install_npm_if_missing() {
+  command -v npm >/dev/null 2>&1 && return 0
+  say "Installing npm"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 }
 
 # Configures (once) and builds everything into $LATCHKEY_BUILD.

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
 install_missing_packages
+install_npm_if_missing
 build_all
 say "Running the tests"
 cd "$LATCHKEY_BUILD"

@@ -453,7 +453,7 @@
         <translation>Status des Benutzernamens</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+18" />
         <source>&amp;Display name:</source>
         <translation>&amp;Anzeigename:</translation>
     </message>
@@ -468,7 +468,7 @@
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
-        <location line="+52" />
+        <location line="+55" />
         <source>Choose a username.</source>
         <translation>Wählen Sie einen Benutzernamen.</translation>
     </message>
@@ -614,7 +614,12 @@
         <translation>Kontobild</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+4" />
+        <source>Your username</source>
+        <translation>Ihr Benutzername</translation>
+    </message>
+    <message>
+        <location line="+10" />
         <source>Sign &amp;out</source>
         <translation>Ab&amp;melden</translation>
     </message>
@@ -672,7 +677,7 @@
         <translation>Melden Sie sich mit Ihrem Google-, GitHub- oder Microsoft-Konto an. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+8" />
         <source>Why you are signed out</source>
         <translation>Warum Sie abgemeldet sind</translation>
     </message>
@@ -920,7 +925,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+48" />
+        <location filename="../../app/main.cpp" line="+34" />
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>

@@ -43,6 +43,7 @@ SignedInView::SignedInView(QWidget *parent)
     Style::heading(m_name);
     m_name->setObjectName(QStringLiteral("accountNameLabel"));
     m_username->setObjectName(QStringLiteral("accountUsernameLabel"));
+    m_username->setAccessibleDescription(tr("Your username"));
     Style::secondary(m_username);
     for (QLabel *label : {m_email, m_provider, m_expiry})
         Style::status(label);

@@ -21,7 +21,8 @@ SignedOutView::SignedOutView(QWidget *parent)
     m_server->setObjectName(QStringLiteral("serverLabel"));
     m_reason->setObjectName(QStringLiteral("signOutReasonLabel"));
     Style::status(m_reason);
-    m_reason->setAccessibleName(tr("Why you are signed out"));
+    // The message itself is the accessible name (what a screen reader reads).
+    m_reason->setAccessibleDescription(tr("Why you are signed out"));
     m_reason->hide();
     m_signIn->setObjectName(QStringLiteral("signInButton"));
     m_signIn->setAccessibleName(tr("Sign in"));

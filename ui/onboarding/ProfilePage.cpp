@@ -51,7 +51,6 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
         button->setAutoDefault(false);
         connect(button, &QPushButton::clicked, this, [this, button] {
             m_username->setText(button->text());
-            onUsernameEdited(button->text());
             m_username->setFocus();
         });
         m_suggestions.append(button);
@@ -74,7 +73,8 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &ProfilePage::startCheck);
-    connect(m_username, &QLineEdit::textEdited, this, &ProfilePage::onUsernameEdited);
+    // textChanged, not textEdited: assistive technology sets text programmatically.
+    connect(m_username, &QLineEdit::textChanged, this, &ProfilePage::onUsernameEdited);
     connect(client, &OnboardingClient::usernameChecked, this, &ProfilePage::onChecked);
     connect(client, &OnboardingClient::usernameCheckFailed, this, &ProfilePage::onCheckFailed);
     showStatus(Check::None, {});
@@ -87,7 +87,8 @@ void ProfilePage::initializePage()
         m_name->setText(c.name);
     if (m_username->text().isEmpty()) {
         m_username->setText(UsernameRules::normalizeInput(c.preferredUsername));
-        onUsernameEdited(m_username->text());
+        if (m_username->text().isEmpty())
+            onUsernameEdited({}); // nothing suggested: say what to do
     }
     // After QWizard has placed its own focus: the username is the choice to make here.
     QTimer::singleShot(0, m_username, qOverload<>(&QWidget::setFocus));
@@ -107,8 +108,9 @@ void ProfilePage::onUsernameEdited(const QString &text)
     const QString lowered = UsernameRules::normalizeInput(text);
     if (lowered != text) {
         const int cursor = m_username->cursorPosition();
-        m_username->setText(lowered);
+        m_username->setText(lowered); // comes back here with the lowered text
         m_username->setCursorPosition(cursor);
+        return;
     }
     m_debounce.stop();
     m_checkedUsername.clear();

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The "system browser" of the end-to-end tests, given to latchkey as
+//   --browser-command "node browser.js %u"
+// It opens the sign-in URL in Debian's Chromium (headless, via playwright-core),
+// does what LATCHKEY_E2E_BROWSER says, and follows the redirect back to the app:
+//   persona:<provider>:<persona>   click "Continue with <provider>", then the persona
+//   cancel:<provider>              cancel on the provider's page (access_denied)
+// It writes the moment the redirect leaves for the app (ms since the epoch)
+// to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const url = process.argv[2];
+const action = (process.env.LATCHKEY_E2E_BROWSER || 'persona:github:returning').split(':');
+const outDir = process.env.LATCHKEY_E2E_DIR || '.';
+const providerNames = { google: 'Google', github: 'GitHub', microsoft: 'Microsoft' };
+const log = (line) => fs.appendFileSync(path.join(outDir, 'browser.log'), `${new Date().toISOString()} ${line}\n`);
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const context = await browser.newContext();
+    // Nothing but this machine: the sign-in never needs anything else.
+    await context.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      return ['127.0.0.1', '[::1]', '::1'].includes(host) ? route.continue() : route.abort();
+    });
+    const page = await context.newPage();
+    page.on('request', (request) => {
+      if (/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/callback\?/.test(request.url()))
+        fs.writeFileSync(path.join(outDir, 'redirect-at'), String(Date.now()));
+    });
+    await page.goto(url);
+    const [kind, provider, persona] = action;
+    await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
+    await page.waitForSelector('form.personas');
+    if (kind === 'persona')
+      await page.click(`button[name="persona"][value="${persona}"]`);
+    else
+      await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.waitForURL(/\/callback\?/, { timeout: 15000 });
+    await page.screenshot({ path: path.join(outDir, `browser-${kind}-${provider}.png`) });
+    log(`done: ${kind} at ${provider}, landed on ${new URL(page.url()).pathname}`);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error) => {
+  log(`failed: ${error.stack || error}`);
+  process.exit(1);
+});

@@ -1,0 +1,342 @@
+#!/usr/bin/python3
+"""Latchkey end to end, as a person and a QA engineer meet it.
+
+Real processes: latchkey-server and the latchkey app, on a real X server
+(Xvfb), with gnome-keyring's Secret Service on a private D-Bus session and
+Debian's Chromium as the system browser (browser.js). The app is driven from
+outside as assistive technology does: through the AT-SPI accessibility tree,
+finding controls by their accessible names. run-e2e.sh sets all of this up;
+this file runs the scenarios in order and stops every process it started.
+
+Usage: e2e.py BUILD_DIR
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pyatspi
+
+BUILD = os.path.abspath(sys.argv[1])
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(BUILD, "e2e")
+SERVER = os.path.join(BUILD, "server", "latchkey-server")
+APP = os.path.join(BUILD, "app", "latchkey")
+TIMEOUT = 25
+
+
+class Failure(Exception):
+    pass
+
+
+def wait_for(what, probe, timeout=TIMEOUT, interval=0.05):
+    """Polls `probe` until it returns something truthy; fails saying what was awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = probe()
+        except Exception:  # the accessibility tree changes under our feet
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise Failure(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def screenshot(name):
+    subprocess.run(["import", "-window", "root", os.path.join(OUT, name + ".png")],
+                   check=False, stderr=subprocess.DEVNULL)
+
+
+class Processes:
+    """Every process the suite starts, stopped at the end even on failure."""
+
+    def __init__(self):
+        self.running = []
+
+    def start(self, args, env=None, log=None):
+        out = open(os.path.join(OUT, log), "ab") if log else subprocess.DEVNULL
+        process = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.running.append(process)
+        return process
+
+    def stop(self, process, timeout=10):
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if process in self.running:
+            self.running.remove(process)
+
+    def stop_all(self):
+        for process in list(self.running):
+            self.stop(process, timeout=5)
+
+
+class Server:
+    def __init__(self, processes, port, data):
+        self.processes, self.port, self.data = processes, port, data
+        self.issuer = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self):
+        self.process = self.processes.start([SERVER, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data],
+                                            log="server.log")
+        wait_for("the server's discovery document",
+                 lambda: urllib.request.urlopen(self.issuer + "/.well-known/openid-configuration", timeout=2))
+
+    def stop(self):
+        self.processes.stop(self.process)
+
+    def refresh(self, refresh_token):
+        body = urllib.parse.urlencode({"grant_type": "refresh_token", "refresh_token": refresh_token,
+                                       "client_id": "latchkey-desktop"}).encode()
+        try:
+            with urllib.request.urlopen(self.issuer + "/token", data=body, timeout=5) as reply:
+                return reply.status, json.load(reply)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+
+class App:
+    """The latchkey app, reached through its accessibility tree."""
+
+    def __init__(self, processes, issuer, browser_action):
+        env = dict(os.environ, QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", QT_QPA_PLATFORM="xcb",
+                   LATCHKEY_E2E_BROWSER=browser_action, LATCHKEY_E2E_DIR=OUT, QT_LOGGING_RULES="*.debug=false")
+        command = f'node "{os.path.join(HERE, "browser.js")}" %u'
+        self.processes = processes
+        self.process = processes.start([APP, "--issuer", issuer, "--browser-command", command], env=env,
+                                       log="app.log")
+        self.root = wait_for("the app on the accessibility bus", self._find_app)
+
+    def _find_app(self):
+        desktop = pyatspi.Registry.getDesktop(0)
+        for index in range(desktop.childCount):
+            child = desktop.getChildAtIndex(index)
+            if child is not None and child.get_process_id() == self.process.pid:
+                return child
+        return None
+
+    def find(self, role, name, timeout=TIMEOUT, match=None):
+        """The first control with this role whose accessible name is `name` (or passes `match`)."""
+        def probe():
+            return pyatspi.findDescendant(
+                self.root, lambda a: a.getRoleName() == role and (match(a.name) if match else a.name == name),
+                True)
+        return wait_for(f'{role} "{name}"', probe, timeout)
+
+    def showing(self, role, name, timeout=TIMEOUT):
+        def probe():
+            node = pyatspi.findDescendant(
+                self.root, lambda a: a.getRoleName() == role and a.name == name
+                and a.getState().contains(pyatspi.STATE_SHOWING), True)
+            return node
+        return wait_for(f'{role} "{name}" on screen', probe, timeout)
+
+    @staticmethod
+    def act(node, *names):
+        action = node.queryAction()
+        for index in range(action.nActions):
+            if action.getName(index) in names:
+                action.doAction(index)
+                return
+        raise Failure(f"{node.name} offers none of {names}")
+
+    def press(self, role, name):
+        self.act(self.showing(role, name), "Press", "Toggle")
+
+    @staticmethod
+    def text(node):
+        return node.queryText().getText(0, -1)
+
+    def quit(self):
+        self.processes.stop(self.process)
+
+
+def keychain_entries():
+    result = subprocess.run(["secret-tool", "search", "--all", "--unlock", "server", "Latchkey"],
+                            capture_output=True, text=True)
+    return result.stdout + result.stderr
+
+
+def keychain_refresh_token():
+    # QtKeychain stores the session as base64 of its JSON, in the "secret" line.
+    for line in keychain_entries().splitlines():
+        if line.startswith("secret = "):
+            import base64
+            raw = line[len("secret = "):].strip()
+            try:
+                return json.loads(base64.b64decode(raw))["refresh_token"]
+            except Exception:
+                return json.loads(raw)["refresh_token"]
+    return None
+
+
+def signed_in_as(app, username, timeout=TIMEOUT):
+    return app.showing("label", "@" + username, timeout)
+
+
+# ---- scenarios -------------------------------------------------------------
+
+def new_user(server, processes, facts):
+    app = App(processes, server.issuer, "persona:github:new")
+    screenshot("01-signed-out")
+    app.press("push button", "Sign in")
+    next_button = app.showing("push button", "Next >")
+    screenshot("02-wizard-welcome")
+    app.act(next_button, "Press")
+    username = app.showing("text", "Username")
+    prefilled = App.text(username)
+    if not re.fullmatch(r"nora\.newcomer\d*", prefilled):
+        raise Failure(f"the username was not prefilled from the onboarding token: {prefilled!r}")
+    name = App.text(app.showing("text", "Display name"))
+    if name != "Nora Newcomer":
+        raise Failure(f"the display name was not prefilled: {name!r}")
+    # A taken username: the server says so and suggests others.
+    username.queryEditableText().setTextContents("rita")
+    status = app.find("label", "Username status")
+    wait_for("the username to be reported taken", lambda: "already has" in status.description)
+    suggestion = app.find("push button", None, match=lambda n: n.startswith("Use the username "))
+    picked = suggestion.name[len("Use the username "):]
+    screenshot("03-wizard-username-taken")
+    app.act(suggestion, "Press")
+    wait_for(f"{picked} to be available", lambda: status.description.startswith("✓"))
+    app.press("push button", "Next >")
+    agree = app.showing("check box", "I agree to the terms of service")
+    wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
+    screenshot("04-wizard-terms")
+    app.act(agree, "Toggle", "Press")
+    app.press("push button", "Next >")
+    app.press("push button", "Create account")
+    signed_in_as(app, picked)
+    screenshot("05-signed-in-new-user")
+    if "Latchkey" not in keychain_entries() or not keychain_refresh_token():
+        raise Failure("the keychain holds no Latchkey entry after signing up")
+    facts["username"] = picked
+    app.quit()
+
+
+def restart(server, processes, facts):
+    opened_before = browser_runs()
+    app = App(processes, server.issuer, "persona:github:returning")
+    signed_in_as(app, facts["username"])
+    screenshot("06-restarted-signed-in")
+    if browser_runs() != opened_before:
+        raise Failure("restoring the session opened the browser")
+    app.quit()
+
+
+def sign_out(server, processes, facts):
+    app = App(processes, server.issuer, "persona:github:returning")
+    signed_in_as(app, facts["username"])
+    refresh_token = keychain_refresh_token()
+    if not refresh_token:
+        raise Failure("no refresh token in the keychain before signing out")
+    app.press("push button", "Sign out")
+    app.showing("push button", "Sign in")
+    screenshot("07-signed-out")
+    wait_for("the keychain entry to be deleted", lambda: keychain_refresh_token() is None)
+    status, body = wait_for("the server to reject the refresh token",
+                            lambda: (lambda r: r if r[0] == 400 else None)(server.refresh(refresh_token)))
+    if body.get("error") != "invalid_grant":
+        raise Failure(f"the revoked refresh token got {status} {body}")
+    app.quit()
+
+
+def returning_user(server, processes, facts):
+    app = App(processes, server.issuer, "persona:github:returning")
+    # Found before signing in (empty), then watched: a cheap poll, so the
+    # measured time is the app's, not the tree walk's.
+    username = wait_for("the username label", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and a.description == "Your username", True))
+    app.press("push button", "Sign in")
+    wait_for("the signed-in view", lambda: username.name == "@rita", interval=0.005)
+    seen_at = time.time()
+    if pyatspi.findDescendant(app.root, lambda a: a.getRoleName() == "push button" and a.name == "Next >", True):
+        raise Failure("a returning user was shown the registration wizard")
+    with open(os.path.join(OUT, "redirect-at")) as f:
+        facts["redirect_to_signed_in_ms"] = seen_at * 1000 - int(f.read())
+    screenshot("08-returning-user-signed-in")
+    app.press("push button", "Sign out")  # leave the keychain empty for the next scenario
+    app.showing("push button", "Sign in")
+    wait_for("the keychain entry to be deleted", lambda: keychain_refresh_token() is None)
+    app.quit()
+
+
+def access_denied(server, processes, facts):
+    app = App(processes, server.issuer, "cancel:google")
+    if keychain_refresh_token() is not None:
+        raise Failure("a session is stored: this scenario must start signed out")
+    app.press("push button", "Sign in")
+    wait_for("the cancellation to be explained", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and a.description == "Why you are signed out"
+        and "cancelled" in a.name, True))
+    app.showing("push button", "Sign in")
+    screenshot("09-access-denied")
+    app.quit()
+
+
+def browser_runs():
+    try:
+        with open(os.path.join(OUT, "browser.log")) as f:
+            return sum(1 for line in f if " done: " in line)
+    except FileNotFoundError:
+        return 0
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    processes = Processes()
+    data = os.path.join(OUT, "server-data")
+    server = Server(processes, free_port(), data)
+    facts = {}
+    passed, failed = 0, 0
+    suite_started = time.monotonic()
+    scenarios = [new_user, restart, sign_out, returning_user, access_denied]
+    try:
+        for scenario in scenarios:
+            started = time.monotonic()
+            server.start()  # each scenario meets a freshly started server on the same data
+            try:
+                scenario(server, processes, facts)
+                passed += 1
+                print(f"PASS   {scenario.__name__} ({time.monotonic() - started:.1f} s)", flush=True)
+            except Exception as error:
+                failed += 1
+                screenshot(f"failed-{scenario.__name__}")
+                print(f"FAIL!  {scenario.__name__}: {error}", flush=True)
+            finally:
+                for process in [p for p in processes.running if p is not server.process]:
+                    processes.stop(process)
+                server.stop()
+    finally:
+        processes.stop_all()
+    print(f"suite wall time: {time.monotonic() - suite_started:.1f} s")
+    if "redirect_to_signed_in_ms" in facts:
+        print(f"browser redirect -> signed-in view: {facts['redirect_to_signed_in_ms']:.0f} ms")
+    print(f"e2e: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
