@@ -1,7 +1,9 @@
 // latchkey: the desktop client. Command line and wiring only.
 
+#include "BundledServer.h"
 #include "Localization.h"
 #include "MainWindow.h"
+#include "ShutdownSignals.h"
 #include "SessionManager.h"
 #include "TokenVault.h"
 
@@ -10,6 +12,7 @@
 #include <QDir>
 #include <QIcon>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QSettings>
 #include <QStandardPaths>
@@ -45,8 +48,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption signIn(QStringLiteral("sign-in"), QApplication::translate("main", "Start signing in right away."));
     const QCommandLineOption signOut(QStringLiteral("sign-out"),
                                      QApplication::translate("main", "Sign out of the remembered session."));
-    parser.addOptions({issuer, clientId, browser, signIn, signOut});
+    const QCommandLineOption withServer(QStringLiteral("with-reference-server"),
+                                        QApplication::translate("main", "Start a private reference server on a free "
+                                                                        "port and sign in against it (for QA and demos)."));
+    parser.addOptions({issuer, clientId, browser, signIn, signOut, withServer});
     parser.process(app);
+
+    ShutdownSignals shutdown; // SIGTERM from the session: quit cleanly, stop what we started
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
 
     QSettings settings;
     ClientConfig config;
@@ -68,6 +77,22 @@ int main(int argc, char *argv[])
     SessionManager session(config, &network, &vault);
     MainWindow window(&session, &network, &settings);
     window.show();
+
+    BundledServer bundled;
+    if (parser.isSet(withServer)) {
+        // Not saved in the settings: this server lives as long as this run.
+        QObject::connect(&bundled, &BundledServer::ready, &session, [&session](const QString &url) {
+            ClientConfig changed = session.config();
+            changed.issuer = url;
+            session.reconfigure(changed);
+            session.signIn();
+        });
+        QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const QString &message) {
+            QMessageBox::critical(&window, QApplication::translate("main", "Latchkey"), message);
+        });
+        bundled.start();
+        return QApplication::exec();
+    }
 
     if (parser.isSet(signIn) || parser.isSet(signOut)) {
         // Act once the remembered session is known: restored, or not there.

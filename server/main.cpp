@@ -1,25 +1,21 @@
 // latchkey-server: the reference OpenID Provider of PROTOCOL.md.
 
 #include "OidcServer.h"
+#include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QLoggingCategory>
-#include <QSocketNotifier>
 #include <QTextStream>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
-
-int signalPipe[2] = {-1, -1};
 
 // One line per message, UTC timestamp first, written with a single write so
 // lines from a busy server never interleave. Cheaper than a message pattern,
@@ -42,32 +38,6 @@ void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QStri
         std::abort();
 }
 
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] auto written = ::write(signalPipe[0], &byte, 1);
-}
-
-// SIGINT and SIGTERM end the event loop, so the database closes cleanly.
-void installSignalHandlers(QCoreApplication &app)
-{
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0)
-        return;
-    auto *notifier = new QSocketNotifier(signalPipe[1], QSocketNotifier::Read, &app);
-    QObject::connect(notifier, &QSocketNotifier::activated, &app, [&app] {
-        char byte;
-        [[maybe_unused]] auto readBytes = ::read(signalPipe[1], &byte, 1);
-        QTextStream(stderr) << "latchkey-server: shutting down\n";
-        app.quit();
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
 
 bool parseListen(const QString &text, ServerConfig &config)
 {
@@ -176,7 +146,11 @@ int main(int argc, char *argv[])
     if (!config.listenAddress.isLoopback())
         QTextStream(stderr) << "latchkey-server: warning: listening beyond loopback without TLS\n";
 
-    installSignalHandlers(app);
+    ShutdownSignals shutdown;
+    QObject::connect(&shutdown, &ShutdownSignals::requested, &app, [] {
+        QTextStream(stderr) << "latchkey-server: shutting down\n";
+        QCoreApplication::quit();
+    });
     OidcServer server(config);
     QString error;
     if (!server.start(&error))

@@ -15,6 +15,29 @@
     </message>
 </context>
 <context>
+    <name>BundledServer</name>
+    <message>
+        <location filename="../../core/client/BundledServer.cpp" line="+24" />
+        <source>The reference server could not be started: %1</source>
+        <translation>Der Referenzserver konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>The reference server stopped at once (exit code %1).</source>
+        <translation>Der Referenzserver hat sich sofort beendet (Exit-Code %1).</translation>
+    </message>
+    <message>
+        <location line="+28" />
+        <source>latchkey-server is not installed next to Latchkey.</source>
+        <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5" />
+        <source>The reference server did not start within %n second(s).</source>
+        <translation><numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunde gestartet.</numerusform><numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunden gestartet.</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>BusyView</name>
     <message>
         <location filename="../../ui/mainwindow/BusyView.cpp" line="+18" />
@@ -925,7 +948,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+34" />
+        <location filename="../../app/main.cpp" line="+37" />
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
@@ -953,6 +976,16 @@
         <location line="+2" />
         <source>Sign out of the remembered session.</source>
         <translation>Von der gespeicherten Sitzung abmelden.</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Start a private reference server on a free port and sign in against it (for QA and demos).</source>
+        <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
+    </message>
+    <message>
+        <location line="+39" />
+        <source>Latchkey</source>
+        <translation>Latchkey</translation>
     </message>
 </context>
 </TS>

@@ -119,13 +119,13 @@ class Server:
 class App:
     """The latchkey app, reached through its accessibility tree."""
 
-    def __init__(self, processes, issuer, browser_action):
+    def __init__(self, processes, issuer, browser_action, extra=()):
         env = dict(os.environ, QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1", QT_QPA_PLATFORM="xcb",
                    LATCHKEY_E2E_BROWSER=browser_action, LATCHKEY_E2E_DIR=OUT, QT_LOGGING_RULES="*.debug=false")
         command = f'node "{os.path.join(HERE, "browser.js")}" %u'
         self.processes = processes
-        self.process = processes.start([APP, "--issuer", issuer, "--browser-command", command], env=env,
-                                       log="app.log")
+        args = [APP, "--browser-command", command, *extra] + (["--issuer", issuer] if issuer else [])
+        self.process = processes.start(args, env=env, log="app.log")
         self.root = wait_for("the app on the accessibility bus", self._find_app)
 
     def _find_app(self):
@@ -295,6 +295,21 @@ def access_denied(server, processes, facts):
     app.quit()
 
 
+def with_reference_server(server, processes, facts):
+    app = App(processes, None, "persona:github:returning", extra=["--with-reference-server"])
+    signed_in_as(app, "rita")  # signed in against its own server, no second terminal
+    screenshot("10-with-reference-server")
+    children = subprocess.run(["pgrep", "-P", str(app.process.pid), "-f", "latchkey-server"],
+                              capture_output=True, text=True).stdout.split()
+    if not children:
+        raise Failure("no bundled latchkey-server runs under the app")
+    os.kill(app.process.pid, signal.SIGTERM)  # the app alone: it must stop its server itself
+    app.process.wait(10)
+    wait_for("the bundled server to stop with the app",
+             lambda: not any(os.path.exists(f"/proc/{pid}") for pid in children))
+    app.quit()
+
+
 def browser_runs():
     try:
         with open(os.path.join(OUT, "browser.log")) as f:
@@ -312,7 +327,7 @@ def main():
     facts = {}
     passed, failed = 0, 0
     suite_started = time.monotonic()
-    scenarios = [new_user, restart, sign_out, returning_user, access_denied]
+    scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server]
     try:
         for scenario in scenarios:
             started = time.monotonic()

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+// A latchkey-server the app starts for itself (--with-reference-server): on a
+// free loopback port, with a temporary data directory, stopped with the app.
+// For QA and demos: no second terminal, nothing left behind.
+class BundledServer : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int StartTimeoutMs = 15000;
+
+    explicit BundledServer(QObject *parent = nullptr);
+    ~BundledServer() override;
+
+    // The latchkey-server next to this program, in the build tree, or on PATH.
+    static QString findBinary();
+    void start(const QString &binary = findBinary());
+    QString issuer() const { return m_issuer; }
+    QString errorMessage() const { return m_error; }
+
+Q_SIGNALS:
+    void ready(const QString &issuer);
+    void failed(const QString &message);
+
+private:
+    void onOutput();
+    void fail(const QString &message);
+
+    QTemporaryDir m_data;
+    QProcess m_process;
+    QByteArray m_output;
+    QString m_issuer;
+    QString m_error;
+};
