@@ -13,6 +13,7 @@ LATCHKEY_PACKAGES=(
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
+  dpkg-dev file lintian desktop-file-utils appstream
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -50,7 +51,7 @@ build_all() {
   if [ ! -f "$LATCHKEY_BUILD/build.ninja" ]; then
     say "Configuring in $LATCHKEY_BUILD"
     cmake -S "$LATCHKEY_ROOT" -B "$LATCHKEY_BUILD" -G Ninja \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLATCHKEY_WERROR=$werror >/dev/null
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr -DLATCHKEY_WERROR=$werror >/dev/null
   fi
   say "Building"
   cmake --build "$LATCHKEY_BUILD" --parallel "$(nproc)"

@@ -41,8 +41,8 @@ QString TermsPage::pluginPath()
     if (!qEnvironmentVariableIsEmpty("LATCHKEY_PLUGIN_DIR"))
         places.append(qEnvironmentVariable("LATCHKEY_PLUGIN_DIR"));
     const QString appDir = QCoreApplication::applicationDirPath();
-    places << appDir + QStringLiteral("/../plugins") << appDir + QStringLiteral("/../lib/latchkey/plugins")
-           << appDir + QStringLiteral("/../lib/x86_64-linux-gnu/latchkey/plugins");
+    // The installed layout first, then the build tree's.
+    places << appDir + QStringLiteral("/" LATCHKEY_INSTALLED_PLUGIN_DIR) << appDir + QStringLiteral("/../plugins");
     for (const QString &place : places) {
         const QString path = QDir(place).filePath(name);
         if (QFile::exists(path))

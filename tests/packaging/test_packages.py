@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Builds the Debian packages from a finished build and checks them as an
+installer would: lintian without errors, the desktop and AppStream files
+valid, every dependency satisfiable here, dpkg unpacking both into a fresh
+root, and the installed programs running from there, the server answering
+its discovery document.
+
+Usage: test_packages.py BUILD_DIR
+"""
+import glob
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+BUILD = os.path.abspath(sys.argv[1])
+checks_passed, checks_failed = 0, 0
+
+
+def check(name, ok, detail=""):
+    global checks_passed, checks_failed
+    if ok:
+        checks_passed += 1
+        print(f"PASS   {name}")
+    else:
+        checks_failed += 1
+        print(f"FAIL!  {name}: {detail}")
+
+
+def run(args, **kwargs):
+    return subprocess.run(args, capture_output=True, text=True, **kwargs)
+
+
+def installed_version(package):
+    result = run(["dpkg-query", "-W", "-f", "${Status}|${Version}", package])
+    status, _, version = result.stdout.partition("|")
+    return version if result.returncode == 0 and status.endswith("installed") else None
+
+
+def satisfied(alternative):
+    match = re.fullmatch(r"\s*([a-z0-9.+-]+)(?:\s*\(\s*([<>=]+)\s*([^)]+)\))?\s*", alternative)
+    if not match:
+        return False
+    package, relation, wanted = match.groups()
+    version = installed_version(package)
+    if version is None:
+        return False
+    if not relation:
+        return True
+    operator = {">=": "ge", "<=": "le", "=": "eq", ">>": "gt", "<<": "lt"}[relation]
+    return run(["dpkg", "--compare-versions", version, operator, wanted.strip()]).returncode == 0
+
+
+def main():
+    out = tempfile.mkdtemp(prefix="latchkey-packages.")
+    built = run(["cpack", "-G", "DEB", "--config", os.path.join(BUILD, "CPackConfig.cmake"), "-B", out])
+    debs = sorted(glob.glob(os.path.join(out, "*.deb")))
+    check("cpack builds two packages", built.returncode == 0 and len(debs) == 2, built.stdout + built.stderr)
+    names = {run(["dpkg-deb", "-f", deb, "Package"]).stdout.strip(): deb for deb in debs}
+    check("package names", set(names) == {"latchkey", "latchkey-server"}, str(names))
+
+    for name, deb in names.items():
+        print(f"{name}: {os.path.getsize(deb) / 1024:.0f} KiB, "
+              f"{run(['dpkg-deb', '-f', deb, 'Installed-Size']).stdout.strip()} KiB installed")
+        lint = run(["lintian", "--fail-on", "error", "--no-tag-display-limit", deb])
+        check(f"lintian {name}: no errors", lint.returncode == 0, lint.stdout + lint.stderr)
+        for line in lint.stdout.splitlines():
+            print(f"       lintian: {line}")
+        depends = run(["dpkg-deb", "-f", deb, "Depends"]).stdout.strip()
+        for dependency in filter(None, (d.strip() for d in depends.split(","))):
+            check(f"{name} depends on {dependency}",
+                  any(satisfied(alt) for alt in dependency.split("|")), "not satisfiable on this system")
+
+    # A fresh root with its own dpkg database: unpack registers every file
+    # (and the conffile) without running maintainer scripts on this machine.
+    root = tempfile.mkdtemp(prefix="latchkey-root.")
+    os.makedirs(os.path.join(root, "var/lib/dpkg/info"))
+    os.makedirs(os.path.join(root, "var/lib/dpkg/updates"))
+    open(os.path.join(root, "var/lib/dpkg/status"), "w").close()
+    for name, deb in names.items():
+        unpacked = run(["dpkg", "--root", root, "--force-depends", "--force-not-root", "--unpack", deb])
+        check(f"dpkg unpacks {name} into a fresh root", unpacked.returncode == 0, unpacked.stderr)
+        listed = run(["dpkg", "--root", root, "-L", name]).stdout.split()
+        # Until "configure", dpkg keeps a new conffile beside its final name.
+        missing = [p for p in listed if not os.path.lexists(os.path.join(root, p.lstrip("/")))
+                   and not os.path.lexists(os.path.join(root, p.lstrip("/") + ".dpkg-new"))]
+        check(f"every file of {name} is installed", listed and not missing, str(missing))
+    conffiles = open(os.path.join(root, "var/lib/dpkg/info/latchkey-server.conffiles")).read()
+    check("the server's configuration is a conffile", "/etc/latchkey-server/latchkey-server.conf" in conffiles, conffiles)
+
+    usr = os.path.join(root, "usr")
+    desktop = os.path.join(usr, "share/applications/org.latchkey.Latchkey.desktop")
+    check("desktop-file-validate", run(["desktop-file-validate", desktop]).returncode == 0, desktop)
+    metainfo = os.path.join(usr, "share/metainfo/org.latchkey.Latchkey.metainfo.xml")
+    appstream = run(["appstreamcli", "validate", "--no-net", metainfo])
+    check("appstreamcli validate", appstream.returncode == 0, appstream.stdout)
+    check("icon in the hicolor theme", os.path.exists(os.path.join(usr, "share/icons/hicolor/scalable/apps/org.latchkey.Latchkey.svg")))
+    check("man pages", all(os.path.exists(os.path.join(usr, f"share/man/man1/{m}.1.gz")) for m in ("latchkey", "latchkey-server")))
+    plugin = glob.glob(os.path.join(usr, "lib/*/latchkey/plugins/liblatchkey_webterms.so"))
+    check("the WebEngine terms plugin", len(plugin) == 1, str(plugin))
+    unit = open(os.path.join(usr, "lib/systemd/system/latchkey-server.service")).read()
+    check("the unit runs as its own user, hardened",
+          all(k in unit for k in ("User=latchkey-server", "ProtectSystem=strict", "StateDirectory=latchkey-server",
+                                  "NoNewPrivileges=yes")), unit)
+    config = open(os.path.join(root, "etc/latchkey-server/latchkey-server.conf.dpkg-new")).read()
+    check("the service listens on loopback only by default", "--listen 127.0.0.1:" in config, config)
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=tempfile.mkdtemp())
+    version = run([os.path.join(usr, "bin/latchkey"), "--version"], env=env)
+    check("installed latchkey --version", version.returncode == 0 and "0.1.0" in version.stdout, version.stdout + version.stderr)
+    help_text = run([os.path.join(usr, "bin/latchkey-server"), "--help"])
+    check("installed latchkey-server --help", help_text.returncode == 0 and "--listen" in help_text.stdout, help_text.stderr)
+
+    data = tempfile.mkdtemp()
+    server = subprocess.Popen([os.path.join(usr, "bin/latchkey-server"), "--listen", "127.0.0.1:0", "--data-dir", data],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        issuer = None
+        for _ in range(5):
+            line = server.stdout.readline()
+            if line.startswith("issuer: "):
+                issuer = line.split()[1]
+                break
+        with urllib.request.urlopen(issuer + "/.well-known/openid-configuration", timeout=5) as reply:
+            discovery = json.load(reply)
+        check("the installed server answers discovery", discovery.get("issuer") == issuer, str(discovery)[:200])
+    except Exception as error:
+        check("the installed server answers discovery", False, str(error))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        check("the installed server stops cleanly", server.wait(10) == 0)
+
+    print(f"packaging: {checks_passed} passed, {checks_failed} failed")
+    return 0 if checks_failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
