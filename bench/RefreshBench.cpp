@@ -4,6 +4,7 @@
 //
 //   latchkey-bench-token [--connections 32] [--seconds 10] [--server PATH]
 
+#include "BundledServer.h"
 #include "KeepAliveClient.h"
 #include "SignInRobot.h"
 
@@ -11,8 +12,7 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
@@ -36,21 +36,6 @@ struct Phase
     qint64 elapsedNs = 0;
 };
 
-QString startServer(QProcess &server, const QString &binary, const QString &dataDir, const QString &logLevel)
-{
-    server.setStandardErrorFile(dataDir + QStringLiteral("/server.log"));
-    server.start(binary, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
-                          dataDir, QStringLiteral("--log-level"), logLevel});
-    static const QRegularExpression issuerLine(QStringLiteral("issuer: (\\S+)"));
-    QByteArray out;
-    while (server.waitForReadyRead(5000)) {
-        out += server.readAllStandardOutput();
-        const auto match = issuerLine.match(QString::fromUtf8(out));
-        if (match.hasMatch())
-            return match.captured(1);
-    }
-    return {};
-}
 
 QList<Session> signIn(const QString &issuer, int count)
 {
@@ -149,8 +134,11 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     QTemporaryDir dir;
-    QProcess server;
-    const QString issuer = startServer(server, parser.value(serverBinary), dir.path(), parser.value(logLevel));
+    BundledServer server;
+    server.setLogFile(dir.filePath(QStringLiteral("server.log")));
+    QSignalSpy ready(&server, &BundledServer::ready);
+    server.start(parser.value(serverBinary), {QStringLiteral("--log-level"), parser.value(logLevel)});
+    const QString issuer = ready.wait(BundledServer::StartTimeoutMs) ? server.issuer() : QString();
     if (issuer.isEmpty()) {
         QTextStream(stderr) << "latchkey-bench-token: the server did not start\n";
         return 1;
@@ -163,7 +151,5 @@ int main(int argc, char *argv[])
     report("refresh grants", refresh);
     Phase userinfo = run(QUrl(issuer), sessions, parser.value(seconds).toInt(), false);
     report("userinfo", userinfo);
-    server.terminate();
-    server.waitForFinished(5000);
     return refresh.errors + userinfo.errors == 0 ? 0 : 2;
 }

@@ -6,6 +6,7 @@
 //   latchkey-bench-signin [--runs 30] [--server PATH]
 
 #include "BrowserRobot.h"
+#include "BundledServer.h"
 #include "SessionManager.h"
 #include "TokenVault.h"
 
@@ -13,8 +14,6 @@
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QNetworkAccessManager>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -25,20 +24,6 @@
 
 namespace {
 
-QString startServer(QProcess &server, const QString &binary, const QString &dataDir)
-{
-    server.setStandardErrorFile(dataDir + QStringLiteral("/server.log"));
-    server.start(binary, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"), dataDir});
-    static const QRegularExpression issuerLine(QStringLiteral("issuer: (\\S+)"));
-    QByteArray out;
-    while (server.waitForReadyRead(5000)) {
-        out += server.readAllStandardOutput();
-        const auto match = issuerLine.match(QString::fromUtf8(out));
-        if (match.hasMatch())
-            return match.captured(1);
-    }
-    return {};
-}
 
 double percentile(std::vector<double> values, double p)
 {
@@ -61,9 +46,12 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     QTemporaryDir dir;
-    QProcess server;
+    BundledServer server;
+    server.setLogFile(dir.filePath(QStringLiteral("server.log")));
+    QSignalSpy ready(&server, &BundledServer::ready);
+    server.start(parser.value(serverBinary), {});
     ClientConfig config;
-    config.issuer = startServer(server, parser.value(serverBinary), dir.path());
+    config.issuer = ready.wait(BundledServer::StartTimeoutMs) ? server.issuer() : QString();
     if (config.issuer.isEmpty()) {
         std::fprintf(stderr, "latchkey-bench-signin: the server did not start\n");
         return 1;
@@ -103,7 +91,5 @@ int main(int argc, char *argv[])
                 percentile(callbackToStored, 0.5), percentile(callbackToStored, 0.9), percentile(callbackToStored, 1.0));
     std::printf("sign-in started -> signed in (robot browser): median %6.2f ms  p90 %6.2f ms\n",
                 percentile(whole, 0.5), percentile(whole, 0.9));
-    server.terminate();
-    server.waitForFinished(5000);
     return 0;
 }

@@ -50,7 +50,7 @@ QString BundledServer::findBinary()
     return QStandardPaths::findExecutable(name);
 }
 
-void BundledServer::start(const QString &binary)
+void BundledServer::start(const QString &binary, const QStringList &arguments)
 {
     if (binary.isEmpty()) {
         QTimer::singleShot(0, this, [this] { fail(tr("latchkey-server is not installed next to Latchkey.")); });
@@ -60,8 +60,9 @@ void BundledServer::start(const QString &binary)
         if (m_issuer.isEmpty())
             fail(tr("The reference server did not start within %n second(s).", nullptr, StartTimeoutMs / 1000));
     });
-    m_process.start(binary, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--data-dir"),
-                             m_data.path(), QStringLiteral("--log-level"), QStringLiteral("warning")});
+    m_process.start(binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                        QStringLiteral("--data-dir"), m_data.path()}
+                                + arguments);
 }
 
 void BundledServer::onOutput()

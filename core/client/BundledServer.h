@@ -18,7 +18,15 @@ public:
 
     // The latchkey-server next to this program, in the build tree, or on PATH.
     static QString findBinary();
-    void start(const QString &binary = findBinary());
+    // `arguments` come after --listen and --data-dir.
+    void start(const QString &binary = findBinary(),
+               const QStringList &arguments = {QStringLiteral("--log-level"), QStringLiteral("warning")});
+    // Sends the server's log to a file instead of this program's stderr.
+    void setLogFile(const QString &path)
+    {
+        m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        m_process.setStandardErrorFile(path);
+    }
     QString issuer() const { return m_issuer; }
     QString errorMessage() const { return m_error; }
 
