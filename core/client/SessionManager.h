@@ -50,7 +50,7 @@ public:
     const AccountProfile &profile() const { return m_profile; }
     qint64 accessTokenExpiresAt() const { return m_session.accessTokenExpiresAt; }
     QString accessToken() const { return m_session.accessToken; }
-    QString idTokenForTests() const { return m_session.idToken; }
+    QString idToken() const { return m_session.idToken; }
     QUrl authorizationUrl() const { return m_authorizationUrl; }
     const ClientConfig &config() const { return m_config; }
     OnboardingClient *onboarding() const { return m_onboarding; }

@@ -391,7 +391,7 @@ void TestSessionManager::rotatedKeyIsFetchedOnce()
     auto manager = m_harness->newManager(config);
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
-    const QString oldKid = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).header.value("kid").toString();
+    const QString oldKid = Jws::decodeUnverified(manager->idToken().toLatin1()).header.value("kid").toString();
 
     QString error;
     QVERIFY(m_harness->server().server().rotateKeys(&error));
@@ -400,7 +400,7 @@ void TestSessionManager::rotatedKeyIsFetchedOnce()
     manager->signOut();
     manager->signIn(); // the cached key set lacks the new kid
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
-    const QString newKid = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).header.value("kid").toString();
+    const QString newKid = Jws::decodeUnverified(manager->idToken().toLatin1()).header.value("kid").toString();
     QVERIFY(newKid != oldKid);
 }
 
@@ -413,7 +413,7 @@ void TestSessionManager::profileCompletedFromUserInfo()
     m_harness = std::make_unique<ClientHarness>(serverConfig);
     QVERIFY(m_harness->start());
     auto manager = signedIn();
-    const QJsonObject idClaims = Jws::decodeUnverified(manager->idTokenForTests().toLatin1()).payload;
+    const QJsonObject idClaims = Jws::decodeUnverified(manager->idToken().toLatin1()).payload;
     QVERIFY(!idClaims.contains("preferred_username"));
     QVERIFY(!idClaims.contains("email"));
     QCOMPARE(manager->profile().username, QStringLiteral("rita"));
