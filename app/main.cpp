@@ -20,7 +20,10 @@
 
 int main(int argc, char *argv[])
 {
-    // The terms page may load WebEngine from a plugin later; it needs this set now.
+    // The terms page may load WebEngine from a plugin later, and WebEngine loaded
+    // late crashes unless GL contexts are shared from the start. Measured under
+    // X11 (Xvfb): 36 MB resident at idle without this, 94 MB with it; a helper
+    // process for the terms view would avoid that cost (not done yet).
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
