@@ -5,6 +5,7 @@
 // does what LATCHKEY_E2E_BROWSER says, and follows the redirect back to the app:
 //   persona:<provider>:<persona>   click "Continue with <provider>", then the persona
 //   cancel:<provider>              cancel on the provider's page (access_denied)
+//   standard:<login>               sign in on node-oidc-provider's development pages
 // It writes the moment the redirect leaves for the app (ms since the epoch)
 // to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw.
 'use strict';
@@ -39,6 +40,18 @@ async function main() {
     });
     await page.goto(url);
     const [kind, provider, persona] = action;
+    if (kind === 'standard') {
+      await page.fill('input[name="login"]', provider);
+      await page.fill('input[name="password"]', 'any');
+      await page.click('button[type="submit"]');
+      // The consent page comes for a first authorization; then the redirect.
+      await page.waitForURL(/\/(callback\?|interaction\/)/, { timeout: 15000 });
+      if (!/\/callback\?/.test(page.url()))
+        await page.click('button[type="submit"]');
+      await page.waitForURL(/\/callback\?/, { timeout: 15000 });
+      log(`done: standard provider sign-in as ${provider}`);
+      return;
+    }
     await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
     await page.waitForSelector('form.personas');
     if (kind === 'persona')

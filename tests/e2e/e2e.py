@@ -310,6 +310,24 @@ def with_reference_server(server, processes, facts):
     app.quit()
 
 
+def standard_provider(server, processes, facts):
+    # Another provider entirely: node-oidc-provider, no onboarding extension,
+    # profile claims only in userinfo, opaque access tokens.
+    port = free_port()
+    op = processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(port)], log="standard-op.log")
+    issuer = f"http://127.0.0.1:{port}"
+    wait_for("the standard provider", lambda: urllib.request.urlopen(
+        issuer + "/.well-known/openid-configuration", timeout=2))
+    app = App(processes, issuer, "standard:stan")
+    app.press("push button", "Sign in")
+    signed_in_as(app, "stan")
+    screenshot("11-standard-provider-signed-in")
+    app.press("push button", "Sign out")
+    app.showing("push button", "Sign in")
+    app.quit()
+    processes.stop(op)
+
+
 def browser_runs():
     try:
         with open(os.path.join(OUT, "browser.log")) as f:
@@ -327,7 +345,8 @@ def main():
     facts = {}
     passed, failed = 0, 0
     suite_started = time.monotonic()
-    scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server]
+    scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server,
+                 standard_provider]
     try:
         for scenario in scenarios:
             started = time.monotonic()

@@ -1,0 +1,27 @@
+// A standard OpenID Provider for the end-to-end tests: node-oidc-provider with
+// its development login pages and none of Latchkey's extensions, to show the
+// app signs in against any compliant provider, not only its own server.
+//   node standard-provider.mjs PORT
+// The accounts are made up on the spot; the login page takes any name.
+import Provider from 'oidc-provider';
+
+const port = Number(process.argv[2]);
+const issuer = `http://127.0.0.1:${port}`;
+const provider = new Provider(issuer, {
+  clients: [{
+    client_id: 'latchkey-desktop',
+    application_type: 'native', // RFC 8252: loopback redirects on any port
+    token_endpoint_auth_method: 'none',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  }],
+  claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+  findAccount: (ctx, id) => ({
+    accountId: id,
+    claims: () => ({ sub: id, name: 'Stan Dard', preferred_username: id, email: `${id}@example.org`, email_verified: true }),
+  }),
+  features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
+  cookies: { keys: ['end-to-end tests only'] },
+});
+provider.listen(port, '127.0.0.1', () => console.log(`issuer: ${issuer}`));
