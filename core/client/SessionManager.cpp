@@ -399,8 +399,13 @@ void SessionManager::refresh()
     if (m_refreshing)
         return;
     if (m_session.refreshToken.isEmpty()) {
-        if (m_session.accessTokenExpiresAt <= m_config.clock())
+        // Nothing to renew with (the provider gave no refresh token): the
+        // session ends with its access token.
+        const qint64 left = m_session.accessTokenExpiresAt - m_config.clock();
+        if (left <= 0)
             signedOut(SignOutReason::SessionEnded, tr("Your session has ended. Sign in again."));
+        else
+            m_refreshTimer.start(int(qMin<qint64>(left, 24 * 3600) * 1000 + 1000));
         return;
     }
     // One refresh at a time across every running instance: two rotations of

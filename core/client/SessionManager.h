@@ -50,6 +50,8 @@ public:
     const AccountProfile &profile() const { return m_profile; }
     qint64 accessTokenExpiresAt() const { return m_session.accessTokenExpiresAt; }
     QString accessToken() const { return m_session.accessToken; }
+    // False when the provider issued no refresh token: the session ends with the access token.
+    bool canRenew() const { return !m_session.refreshToken.isEmpty(); }
     QString idToken() const { return m_session.idToken; }
     QUrl authorizationUrl() const { return m_authorizationUrl; }
     const ClientConfig &config() const { return m_config; }

@@ -566,22 +566,22 @@
     </message>
     <message>
         <location line="+96" />
-        <location line="+148" />
+        <location line="+153" />
         <source>Your session can't be remembered on this computer: %1</source>
         <translation>Ihre Sitzung kann auf diesem Computer nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location line="-109" />
+        <location line="-114" />
         <source>Your session can't be restored right now: %1</source>
         <translation>Ihre Sitzung kann gerade nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+42" />
         <source>Your session has ended. Sign in again.</source>
         <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+86" />
+        <location line="+88" />
         <source>Your session has ended (%1). Sign in again.</source>
         <translation>Ihre Sitzung ist beendet (%1). Melden Sie sich erneut an.</translation>
     </message>
@@ -677,9 +677,14 @@
         <translation>%1 (nicht bestätigt)</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+4" />
         <source>Renews automatically; current access until %1</source>
         <translation>Verlängert sich automatisch; aktueller Zugang bis %1</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Ends at %1; the server does not renew it, so sign in again then.</source>
+        <translation>Endet um %1; der Server verlängert sie nicht, melden Sie sich dann erneut an.</translation>
     </message>
 </context>
 <context>
@@ -948,7 +953,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+37" />
+        <location filename="../../app/main.cpp" line="+40" />
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>

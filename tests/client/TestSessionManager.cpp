@@ -66,6 +66,7 @@ private Q_SLOTS:
     void browserNeverReturning();
     void twoInstancesRefreshOnce();
     void rotatedKeyIsFetchedOnce();
+    void withoutRefreshTokenSessionEndsWithAccess();
     void profileCompletedFromUserInfo();
 
 private:
@@ -402,6 +403,22 @@ void TestSessionManager::rotatedKeyIsFetchedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
     const QString newKid = Jws::decodeUnverified(manager->idToken().toLatin1()).header.value("kid").toString();
     QVERIFY(newKid != oldKid);
+}
+
+void TestSessionManager::withoutRefreshTokenSessionEndsWithAccess()
+{
+    auto offset = std::make_shared<qint64>(0);
+    ClientConfig config = m_harness->config();
+    config.scope = "openid profile email"; // no offline_access: no refresh token
+    config.clock = [offset] { return QDateTime::currentSecsSinceEpoch() + *offset; };
+    auto manager = m_harness->newManager(config);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    QVERIFY(!manager->canRenew());
+    *offset = 901; // the access token has expired
+    manager->refreshNow();
+    QCOMPARE(manager->state(), State::SignedOut);
+    QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::SessionEnded);
 }
 
 void TestSessionManager::profileCompletedFromUserInfo()

@@ -321,6 +321,9 @@ def standard_provider(server, processes, facts):
     app = App(processes, issuer, "standard:stan")
     app.press("push button", "Sign in")
     signed_in_as(app, "stan")
+    # No offline_access without a consent prompt there: no refresh token, and the view says so.
+    wait_for("the session end to be stated", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and "does not renew" in a.name, True))
     screenshot("11-standard-provider-signed-in")
     app.press("push button", "Sign out")
     app.showing("push button", "Sign in")

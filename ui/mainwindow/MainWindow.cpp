@@ -121,7 +121,8 @@ void MainWindow::onStateChanged(SessionManager::State state)
         break;
     case State::SignedIn:
         closeWizard();
-        m_signedIn->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->vaultWarning());
+        m_signedIn->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
+                               m_session->vaultWarning());
         m_stack->setCurrentWidget(m_signedIn);
         break;
     case State::Error:

@@ -79,7 +79,7 @@ SignedInView::SignedInView(QWidget *parent)
     setFocusProxy(signOut);
 }
 
-void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, const QString &warning)
+void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, bool renews, const QString &warning)
 {
     m_initials->setText(initialsOf(p.name, p.username));
     m_name->setText(p.name.isEmpty() ? p.username : p.name);
@@ -89,8 +89,9 @@ void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, c
                                        : tr("%1 (not verified)").arg(p.email));
     m_provider->setText(p.provider.isEmpty() ? QUrl(p.issuer).authority() : p.provider);
     const QDateTime expiry = QDateTime::fromSecsSinceEpoch(accessExpiresAt);
-    m_expiry->setText(tr("Renews automatically; current access until %1")
-                          .arg(QLocale().toString(expiry.time(), QLocale::ShortFormat)));
+    const QString until = QLocale().toString(expiry.time(), QLocale::ShortFormat);
+    m_expiry->setText(renews ? tr("Renews automatically; current access until %1").arg(until)
+                             : tr("Ends at %1; the server does not renew it, so sign in again then.").arg(until));
     m_warning->setText(warning);
     m_warning->setVisible(!warning.isEmpty());
 }

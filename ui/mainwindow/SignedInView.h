@@ -13,7 +13,7 @@ class SignedInView : public QWidget
     Q_OBJECT
 public:
     explicit SignedInView(QWidget *parent = nullptr);
-    void setAccount(const AccountProfile &profile, qint64 accessExpiresAt, const QString &warning);
+    void setAccount(const AccountProfile &profile, qint64 accessExpiresAt, bool renews, const QString &warning);
 
 Q_SIGNALS:
     void signOutRequested();
