@@ -37,7 +37,10 @@ SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager
     connect(&m_refreshTimer, &QTimer::timeout, this, &SessionManager::refresh);
     m_vaultRetry.setSingleShot(true);
     m_vaultRetry.setInterval(m_config.keychainRetryMs);
-    connect(&m_vaultRetry, &QTimer::timeout, this, &SessionManager::restore);
+    connect(&m_vaultRetry, &QTimer::timeout, this, [this] {
+        if (m_state == State::SignedOut && m_signOutReason == SignOutReason::KeychainUnavailable)
+            loadFromVault(true);
+    });
     connect(m_receiver, &LoopbackReceiver::finished, this, &SessionManager::onCallback);
 }
 
@@ -343,11 +346,16 @@ void SessionManager::restore()
         signedOut(SignOutReason::None, {});
         return;
     }
-    ++m_generation;
     m_profile = account;
     setState(State::Restoring);
-    VaultJob *job = m_vault->load(account);
-    connect(job, &VaultJob::finished, this, [this, job, generation = m_generation] {
+    loadFromVault(false);
+}
+
+void SessionManager::loadFromVault(bool quietRetry)
+{
+    ++m_generation;
+    VaultJob *job = m_vault->load(m_profile);
+    connect(job, &VaultJob::finished, this, [this, job, quietRetry, generation = m_generation] {
         if (generation != m_generation)
             return;
         switch (job->error()) {
@@ -359,9 +367,11 @@ void SessionManager::restore()
             signedOut(SignOutReason::SessionEnded, job->errorMessage());
             return;
         default:
-            // Keep who was signed in and try again: the keychain may be unlocked later.
-            signedOut(SignOutReason::KeychainUnavailable,
-                      tr("Your session can't be restored right now: %1").arg(job->errorMessage()));
+            // Keep who was signed in and try again: the keychain may be unlocked
+            // later. Retries stay quiet: the view only changes when one works.
+            if (!quietRetry)
+                signedOut(SignOutReason::KeychainUnavailable,
+                          tr("Your session can't be restored right now: %1").arg(job->errorMessage()));
             m_vaultRetry.start();
             return;
         }

@@ -95,6 +95,7 @@ private:
     void store(std::function<void()> next);
     void adoptStored(const StoredSession &stored);
 
+    void loadFromVault(bool quietRetry);
     void refresh();
     void refreshLocked();
     void finishRefresh(const StoredSession &next);
