@@ -223,8 +223,9 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
     const UpstreamIdentity identity{claim(c, "provider_id"), claim(c, "provider_user_id")};
     if (m_context.accounts.findByIdentity(identity))
         return onboardingConflict();
-    Account account{QString(), claim(body, "username"),
-                    body.contains(QLatin1String("name")) ? claim(body, "name").simplified() : claim(c, "name"),
+    // PROTOCOL.md 6.4: name is optional and defaults to the token's; blank counts as not given.
+    const QString name = claim(body, "name").simplified();
+    Account account{QString(), claim(body, "username"), name.isEmpty() ? claim(c, "name") : name,
                     claim(c, "email"), c.value(QLatin1String("email_verified")).toBool()};
     if (const auto reason = UsernameRules::check(account.username); reason != UsernameRules::Reason::Ok)
         return Reply::error(Status::BadRequest, QStringLiteral("invalid_username"),

@@ -44,16 +44,13 @@ QByteArray TokenIssuer::idToken(const TokenGrant &grant) const
 }
 
 QByteArray TokenIssuer::accessToken(const Account &account, const QString &clientId, const QString &scope,
-                                    const QString &sessionId, QString *jti) const
+                                    const QString &sessionId) const
 {
-    const QString id = QString::fromLatin1(SecureRandom::token(16));
-    if (jti)
-        *jti = id;
     const QJsonObject claims{
         {QLatin1String("sub"), account.id},
         {QLatin1String("client_id"), clientId},
         {QLatin1String("scope"), scope},
-        {QLatin1String("jti"), id},
+        {QLatin1String("jti"), QString::fromLatin1(SecureRandom::token(16))},
         {QLatin1String("sid"), sessionId},
     };
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);

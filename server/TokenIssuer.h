@@ -34,7 +34,7 @@ public:
     QByteArray idToken(const TokenGrant &grant) const;
     // `sessionId` goes into "sid", so revoking a session also stops its access tokens.
     QByteArray accessToken(const Account &account, const QString &clientId, const QString &scope,
-                           const QString &sessionId, QString *jti = nullptr) const;
+                           const QString &sessionId) const;
     // `claims` holds the onboarding-specific claims; standard ones are added here.
     QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const;
 

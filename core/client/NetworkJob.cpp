@@ -54,17 +54,6 @@ void NetworkJob::fail(const JobError &error)
     m_error = error;
 }
 
-QByteArray NetworkJob::formBody(const QList<std::pair<QString, QString>> &fields)
-{
-    QByteArray body;
-    for (const auto &[name, value] : fields) {
-        if (!body.isEmpty())
-            body += '&';
-        body += QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    }
-    return body;
-}
-
 void NetworkJob::onReplyFinished()
 {
     QNetworkReply *reply = m_reply;

@@ -35,7 +35,6 @@ protected:
 
     void fail(const JobError &error);
     QNetworkAccessManager *manager() const { return m_manager; }
-    static QByteArray formBody(const QList<std::pair<QString, QString>> &fields);
 
 private:
     void onReplyFinished();

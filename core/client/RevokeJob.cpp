@@ -1,5 +1,6 @@
 #include "RevokeJob.h"
 
+#include "FormData.h"
 #include "RequestFactory.h"
 
 #include <QNetworkAccessManager>
@@ -9,7 +10,7 @@ RevokeJob::RevokeJob(QNetworkAccessManager *manager, const QUrl &endpoint, const
                      const QString &token, QObject *parent)
     : NetworkJob(manager, parent)
     , m_endpoint(endpoint)
-    , m_body(formBody({{QStringLiteral("token"), token},
+    , m_body(FormData::encode({{QStringLiteral("token"), token},
                        {QStringLiteral("token_type_hint"), QStringLiteral("refresh_token")},
                        {QStringLiteral("client_id"), clientId}}))
 {

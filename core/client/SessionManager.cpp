@@ -78,25 +78,31 @@ void SessionManager::fail(const QString &message)
 
 // ---- provider metadata and keys ----
 
+template<typename Job>
+void SessionManager::run(Job *job, std::function<void(Job *)> onDone, OnError onError)
+{
+    connect(job, &NetworkJob::finished, this, [this, job, onDone, onError, generation = m_generation] {
+        job->deleteLater();
+        if (generation != m_generation)
+            return; // a newer flow replaced the one that asked
+        if (job->error().ok())
+            onDone(job);
+        else
+            onError(job->error().message);
+    });
+    job->start();
+}
+
 void SessionManager::withMetadata(std::function<void()> next, OnError onError)
 {
     if (m_metadata) {
         next();
         return;
     }
-    auto *job = new DiscoveryJob(m_manager, m_config.issuer, this);
-    connect(job, &NetworkJob::finished, this, [this, job, next, onError, generation = m_generation] {
-        job->deleteLater();
-        if (generation != m_generation)
-            return;
-        if (!job->error().ok()) {
-            onError(job->error().message);
-            return;
-        }
+    run<DiscoveryJob>(new DiscoveryJob(m_manager, m_config.issuer, this), [this, next](DiscoveryJob *job) {
         m_metadata = job->metadata();
         next();
-    });
-    job->start();
+    }, onError);
 }
 
 void SessionManager::withKeys(bool refetch, std::function<void()> next, OnError onError)
@@ -105,20 +111,11 @@ void SessionManager::withKeys(bool refetch, std::function<void()> next, OnError 
         next();
         return;
     }
-    auto *job = new JwksJob(m_manager, m_metadata->jwksUri, this);
-    connect(job, &NetworkJob::finished, this, [this, job, next, onError, generation = m_generation] {
-        job->deleteLater();
-        if (generation != m_generation)
-            return;
-        if (!job->error().ok()) {
-            onError(job->error().message);
-            return;
-        }
+    run<JwksJob>(new JwksJob(m_manager, m_metadata->jwksUri, this), [this, next](JwksJob *job) {
         m_keys = job->keys();
         m_keysFetchedAt = m_config.clock();
         next();
-    });
-    job->start();
+    }, onError);
 }
 
 // ---- signing in ----
@@ -181,18 +178,10 @@ void SessionManager::exchange(const QString &code)
 {
     setState(State::Exchanging);
     const QString nonce = m_authorization.nonce;
-    auto *job = TokenJob::exchangeCode(m_manager, m_metadata->tokenEndpoint, m_config.clientId, code,
-                                       m_authorization.redirectUri, m_authorization.verifier, this);
-    connect(job, &NetworkJob::finished, this, [this, job, nonce, generation = m_generation] {
-        job->deleteLater();
-        if (generation != m_generation)
-            return;
-        if (!job->error().ok())
-            fail(job->error().message);
-        else
-            handleTokens(job->response(), nonce, {});
-    });
-    job->start();
+    run<TokenJob>(TokenJob::exchangeCode(m_manager, m_metadata->tokenEndpoint, m_config.clientId, code,
+                                         m_authorization.redirectUri, m_authorization.verifier, this),
+                  [this, nonce](TokenJob *job) { handleTokens(job->response(), nonce, {}); },
+                  [this](const QString &message) { fail(message); });
 }
 
 void SessionManager::validate(const QString &token, bool onboarding, const QString &nonce,
@@ -375,7 +364,7 @@ void SessionManager::loadFromVault(bool quietRetry)
             m_vaultRetry.start();
             return;
         }
-        adoptStored(job->session());
+        m_session = job->session();
         if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
             setState(State::SignedIn);
             scheduleRefresh();
@@ -383,11 +372,6 @@ void SessionManager::loadFromVault(bool quietRetry)
             refresh();
         }
     });
-}
-
-void SessionManager::adoptStored(const StoredSession &stored)
-{
-    m_session = stored;
 }
 
 void SessionManager::refreshNow()
@@ -441,7 +425,7 @@ void SessionManager::refresh()
         const bool rotatedElsewhere = job->error() == VaultJob::Error::None
             && stored.refreshToken != m_session.refreshToken;
         if (rotatedElsewhere) {
-            adoptStored(stored);
+            m_session = stored;
             if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
                 finishRefresh(stored);
                 return;

@@ -80,6 +80,9 @@ private:
     void fail(const QString &message);
 
     using OnError = std::function<void(const QString &message)>;
+    // Starts a job of this flow; a newer flow silences its answer.
+    template<typename Job>
+    void run(Job *job, std::function<void(Job *)> onDone, OnError onError);
     void withMetadata(std::function<void()> next, OnError onError);
     void withKeys(bool refetch, std::function<void()> next, OnError onError);
     void startBrowser();
@@ -93,7 +96,6 @@ private:
     void completeSignIn(const TokenResponse &tokens, const QJsonObject &idClaims, const QString &provider);
     void fillFromUserInfo(std::function<void()> next);
     void store(std::function<void()> next);
-    void adoptStored(const StoredSession &stored);
 
     void loadFromVault(bool quietRetry);
     void refresh();

@@ -1,5 +1,6 @@
 #include "TokenJob.h"
 
+#include "FormData.h"
 #include "RequestFactory.h"
 
 #include <QJsonDocument>
@@ -18,7 +19,7 @@ TokenJob *TokenJob::exchangeCode(QNetworkAccessManager *manager, const QUrl &end
                                  QObject *parent)
 {
     return new TokenJob(manager, endpoint,
-                        formBody({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                        FormData::encode({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
                                   {QStringLiteral("code"), code},
                                   {QStringLiteral("redirect_uri"), redirectUri},
                                   {QStringLiteral("client_id"), clientId},
@@ -30,7 +31,7 @@ TokenJob *TokenJob::refresh(QNetworkAccessManager *manager, const QUrl &endpoint
                             const QString &refreshToken, QObject *parent)
 {
     return new TokenJob(manager, endpoint,
-                        formBody({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                        FormData::encode({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                                   {QStringLiteral("refresh_token"), refreshToken},
                                   {QStringLiteral("client_id"), clientId}}),
                         parent);

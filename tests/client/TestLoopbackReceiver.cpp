@@ -2,19 +2,9 @@
 #include "LoopbackReceiver.h"
 
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTest>
 
 using Error = LoopbackReceiver::Error;
-
-namespace {
-bool portIsClosed(quint16 port)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    return !socket.waitForConnected(1000);
-}
-} // namespace
 
 class TestLoopbackReceiver : public QObject
 {
@@ -55,7 +45,7 @@ void TestLoopbackReceiver::validCallbackEndsWaitAndReleasesPort()
     QCOMPARE(receiver.error(), Error::None);
     QCOMPARE(receiver.code(), QStringLiteral("c-1"));
     QVERIFY(!receiver.isListening());
-    QVERIFY(portIsClosed(receiver.port()));
+    QVERIFY(!HttpRobot::acceptsConnections(receiver.port()));
 }
 
 void TestLoopbackReceiver::outcomes_data()
@@ -147,7 +137,7 @@ void TestLoopbackReceiver::timeoutReleasesPort()
     QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
     QVERIFY(finished.wait(5000));
     QCOMPARE(receiver.error(), Error::TimedOut);
-    QVERIFY(portIsClosed(receiver.port()));
+    QVERIFY(!HttpRobot::acceptsConnections(receiver.port()));
 }
 
 void TestLoopbackReceiver::cancelReleasesPort()
@@ -159,7 +149,7 @@ void TestLoopbackReceiver::cancelReleasesPort()
     receiver.cancel();
     QCOMPARE(finished.size(), 1);
     QCOMPARE(receiver.error(), Error::Cancelled);
-    QVERIFY(portIsClosed(receiver.port()));
+    QVERIFY(!HttpRobot::acceptsConnections(receiver.port()));
 }
 
 QTEST_GUILESS_MAIN(TestLoopbackReceiver)

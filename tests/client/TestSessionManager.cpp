@@ -10,7 +10,6 @@
 #include "VaultJob.h"
 
 #include <QSignalSpy>
-#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -33,12 +32,6 @@ std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfi
     return job->session();
 }
 
-bool portIsClosed(quint16 port)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    return !socket.waitForConnected(1000);
-}
 } // namespace
 
 class TestSessionManager : public QObject
@@ -360,7 +353,7 @@ void TestSessionManager::browserNeverReturning()
     const QUrl redirect(QUrlQuery(m_harness->browser().openedUrls().first()).queryItemValue("redirect_uri", QUrl::FullyDecoded));
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
     QVERIFY(manager->message().contains("did not come back"));
-    QVERIFY(portIsClosed(quint16(redirect.port()))); // the port is released
+    QVERIFY(!HttpRobot::acceptsConnections(quint16(redirect.port()))); // the port is released
 }
 
 void TestSessionManager::twoInstancesRefreshOnce()

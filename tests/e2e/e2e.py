@@ -10,6 +10,7 @@ this file runs the scenarios in order and stops every process it started.
 
 Usage: e2e.py BUILD_DIR
 """
+import base64
 import json
 import os
 import re
@@ -182,7 +183,6 @@ def keychain_refresh_token():
     # QtKeychain stores the session as base64 of its JSON, in the "secret" line.
     for line in keychain_entries().splitlines():
         if line.startswith("secret = "):
-            import base64
             raw = line[len("secret = "):].strip()
             try:
                 return json.loads(base64.b64decode(raw))["refresh_token"]

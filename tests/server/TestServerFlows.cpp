@@ -357,13 +357,18 @@ void TestServerFlows::onboardingRetryIsIdempotent()
 void TestServerFlows::failedProofDoesNotConsumeToken()
 {
     const AuthorizationRequest request = m_robot->newRequest();
-    const QString token = m_robot->onboardingTokenFor(request, QStringLiteral("google"), QStringLiteral("g-pop"));
+    const QString token = m_robot->onboardingTokenFor(request, QStringLiteral("google"), QStringLiteral("g-pop"), {},
+                                                      false, QStringLiteral("Pop Owner"));
     const HttpResult stolen = m_robot->onboard(token, Pkce::generateVerifier(), QStringLiteral("thief"), QStringLiteral("t"));
     QCOMPARE(stolen.status, 401);
     QCOMPARE(str(stolen.json(), "reason"), QStringLiteral("proof"));
     const HttpResult taken = m_robot->onboard(token, request.verifier, QStringLiteral("rita"), QStringLiteral("k"));
     QCOMPARE(taken.status, 409);
-    QCOMPARE(m_robot->onboard(token, request.verifier, QStringLiteral("owner"), QStringLiteral("k")).status, 201);
+    const HttpResult created = m_robot->onboard(token, request.verifier, QStringLiteral("owner"), QStringLiteral("k"),
+                                                {{QStringLiteral("name"), QStringLiteral("   ")}});
+    QCOMPARE(created.status, 201);
+    // A blank name is no name: the account keeps the one the provider gave.
+    QCOMPARE(str(verified(str(created.json(), "id_token"), {QStringLiteral("JWT")}), "name"), QStringLiteral("Pop Owner"));
 }
 
 void TestServerFlows::restartKeepsKeysAccountsAndSessions()

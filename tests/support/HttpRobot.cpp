@@ -1,8 +1,11 @@
 #include "HttpRobot.h"
 
+#include "FormData.h"
+
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
 namespace {
@@ -17,14 +20,6 @@ QJsonObject HttpResult::json() const
 HttpRobot::HttpRobot()
 {
     m_manager.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-}
-
-QByteArray HttpRobot::formEncode(const FieldList &fields)
-{
-    QByteArray out;
-    for (const auto &[name, value] : fields)
-        out += (out.isEmpty() ? "" : "&") + QUrl::toPercentEncoding(name) + '=' + QUrl::toPercentEncoding(value);
-    return out;
 }
 
 QNetworkReply *HttpRobot::start(const QByteArray &verb, const QUrl &url, const QByteArray &body,
@@ -67,7 +62,7 @@ HttpResult HttpRobot::postForm(const QUrl &url, const FieldList &fields, const H
 {
     HeaderList all{{"Content-Type", "application/x-www-form-urlencoded"}};
     all += headers;
-    return send("POST", url, formEncode(fields), all);
+    return send("POST", url, FormData::encode(fields), all);
 }
 
 HttpResult HttpRobot::postJson(const QUrl &url, const QJsonObject &body, const HeaderList &headers)
@@ -75,4 +70,11 @@ HttpResult HttpRobot::postJson(const QUrl &url, const QJsonObject &body, const H
     HeaderList all{{"Content-Type", "application/json"}};
     all += headers;
     return send("POST", url, QJsonDocument(body).toJson(QJsonDocument::Compact), all);
+}
+
+bool HttpRobot::acceptsConnections(quint16 port)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    return socket.waitForConnected(1000);
 }

@@ -42,8 +42,9 @@ public:
     QNetworkReply *start(const QByteArray &verb, const QUrl &url, const QByteArray &body, const HeaderList &headers);
     static HttpResult collect(QNetworkReply *reply);
 
-    static QByteArray formEncode(const FieldList &fields);
     QNetworkAccessManager &manager() { return m_manager; }
+    // Whether anything accepts connections on 127.0.0.1:port.
+    static bool acceptsConnections(quint16 port);
 
 private:
     QNetworkAccessManager m_manager;

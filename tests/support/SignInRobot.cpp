@@ -1,5 +1,6 @@
 #include "SignInRobot.h"
 
+#include "FormData.h"
 #include "Pkce.h"
 #include "Protocol.h"
 #include "SecureRandom.h"
@@ -52,7 +53,7 @@ QUrl SignInRobot::authorizeUrl(const AuthorizationRequest &r, const FieldList &r
     }
     fields.removeIf([&omit](const auto &field) { return omit.contains(field.first); });
     QUrl target = url(QStringLiteral("/authorize"));
-    target.setQuery(QString::fromLatin1(HttpRobot::formEncode(fields)), QUrl::StrictMode);
+    target.setQuery(QString::fromLatin1(FormData::encode(fields)), QUrl::StrictMode);
     return target;
 }
 

@@ -78,7 +78,6 @@ void TermsPage::fetchVersion()
 {
     m_status->setText(tr("Loading the terms…"));
     auto *job = new TermsJob(m_manager, m_terms, this);
-    m_job = job;
     connect(job, &NetworkJob::finished, this, [this, job] {
         job->deleteLater();
         if (!job->error().ok()) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QPointer>
 #include <QUrl>
 #include <QWizardPage>
 
@@ -8,7 +7,6 @@ class QCheckBox;
 class QLabel;
 class QNetworkAccessManager;
 class QVBoxLayout;
-class TermsJob;
 
 // The terms of service, shown in a web view the first time this page opens
 // (WebEngine is loaded then, not at start-up), and "I agree". The version
@@ -42,6 +40,5 @@ private:
     QWidget *m_viewer = nullptr;
     QCheckBox *m_agree;
     QLabel *m_status;
-    QPointer<TermsJob> m_job;
     QString m_version;
 };

@@ -81,7 +81,6 @@ void SettingsDialog::accept()
     setChecking(true);
     m_status->setText(tr("Checking %1…").arg(issuer()));
     auto *job = new DiscoveryJob(m_manager, issuer(), this);
-    m_job = job;
     connect(job, &NetworkJob::finished, this, [this, job] {
         job->deleteLater();
         setChecking(false);

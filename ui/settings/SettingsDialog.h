@@ -1,9 +1,7 @@
 #pragma once
 
 #include <QDialog>
-#include <QPointer>
 
-class DiscoveryJob;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -33,6 +31,5 @@ private:
     QLabel *m_status;
     QProgressBar *m_progress;
     QDialogButtonBox *m_buttons;
-    QPointer<DiscoveryJob> m_job;
     QString m_verifiedIssuer;
 };

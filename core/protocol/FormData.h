@@ -6,7 +6,8 @@
 
 #include <optional>
 
-// application/x-www-form-urlencoded, as browsers and OAuth clients send it.
+// application/x-www-form-urlencoded, as browsers and OAuth clients send it;
+// the one implementation for the server, the client and the tests.
 // RFC 6749 section 3.1: a parameter sent twice makes the request invalid,
 // so parsing fails and names it in *duplicate.
 class FormData
