@@ -11,4 +11,11 @@ install_npm_if_missing
 build_all
 say "Running the tests"
 cd "$LATCHKEY_BUILD"
-run_in_private_session ctest --output-on-failure --parallel "$(nproc)" "$@"
+status=0
+run_in_private_session ctest --output-on-failure --parallel "$(nproc)" "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  # Long test logs get cut by CI viewers; repeat just the failed checks last.
+  say "Failed checks"
+  grep -h -A1 -E '^(FAIL!|XPASS|QFATAL)|Traceback|^E2E FAILED' Testing/Temporary/LastTest*.log 2>/dev/null | tail -n 60 || true
+fi
+exit "$status"
