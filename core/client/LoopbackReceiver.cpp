@@ -34,6 +34,20 @@ LoopbackReceiver::LoopbackReceiver(QObject *parent)
 
 LoopbackReceiver::~LoopbackReceiver() = default;
 
+QList<QHostAddress> LoopbackReceiver::defaultAddresses()
+{
+    return {QHostAddress(QHostAddress::LocalHost), QHostAddress(QHostAddress::LocalHostIPv6)};
+}
+
+void LoopbackReceiver::setAddresses(const QList<QHostAddress> &addresses)
+{
+    m_addresses.clear();
+    for (const QHostAddress &address : addresses) {
+        if (address != QHostAddress::Any && address != QHostAddress::AnyIPv4 && address != QHostAddress::AnyIPv6)
+            m_addresses.append(address);
+    }
+}
+
 bool LoopbackReceiver::listen()
 {
     if (isListening())
@@ -41,15 +55,15 @@ bool LoopbackReceiver::listen()
     m_server = std::make_unique<QHttpServer>();
     m_server->route(QLatin1String(Protocol::RedirectPath), QHttpServerRequest::Method::Get,
                     [this](const QHttpServerRequest &request) { return handle(request); });
-    // Explicit loopback addresses, never QHostAddress::Any (RFC 8252 8.3).
-    for (const auto &[address, host] : {std::pair{QHostAddress(QHostAddress::LocalHost), QStringLiteral("127.0.0.1")},
-                                        std::pair{QHostAddress(QHostAddress::LocalHostIPv6), QStringLiteral("[::1]")}}) {
+    for (const QHostAddress &address : std::as_const(m_addresses)) {
         auto *tcp = new QTcpServer(m_server.get());
         if (tcp->listen(address, 0)) {
             m_server->bind(tcp);
             m_tcp = tcp;
             m_port = tcp->serverPort();
-            m_host = host;
+            m_host = address.protocol() == QAbstractSocket::IPv6Protocol
+                         ? QStringLiteral("[%1]").arg(address.toString())
+                         : address.toString();
             return true;
         }
         delete tcp;
@@ -124,8 +138,8 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
     }
     m_code = code;
     finish(Error::None, {});
-    return page(true, tr("You're signed in to the browser part"),
-                tr("Latchkey is finishing signing you in."), 200);
+    return page(true, tr("Done in the browser"),
+                tr("Latchkey is finishing in its own window."), 200);
 }
 
 QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHostAddress>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -37,7 +39,14 @@ public:
     explicit LoopbackReceiver(QObject *parent = nullptr);
     ~LoopbackReceiver() override;
 
-    // Starts listening; the port stays until the wait ends.
+    // 127.0.0.1, then [::1]: the addresses tried in order by listen().
+    static QList<QHostAddress> defaultAddresses();
+    // Other candidates, for a machine (or a test) where the defaults do not
+    // fit. Never an "any" address: RFC 8252 8.3.
+    void setAddresses(const QList<QHostAddress> &addresses);
+
+    // Starts listening on the first candidate that binds; the port stays
+    // until the wait ends.
     bool listen();
     bool isListening() const;
     QString redirectUri() const;
@@ -67,6 +76,7 @@ private:
     std::unique_ptr<QHttpServer> m_server;
     QPointer<QTcpServer> m_tcp;
     QTimer m_timeout;
+    QList<QHostAddress> m_addresses = defaultAddresses();
     quint16 m_port = 0;
     QString m_host;
     QString m_state;

@@ -4,43 +4,46 @@
 <context>
     <name>BrowserLauncher</name>
     <message>
-        <location filename="../../core/client/BrowserLauncher.cpp" line="+33" />
+        <location filename="../../core/client/BrowserLauncher.cpp" line="+33"/>
         <source>No web browser could be opened.</source>
         <translation>Es konnte kein Webbrowser geöffnet werden.</translation>
     </message>
     <message>
-        <location line="+7" />
-        <source>The browser command "%1" could not be started.</source>
+        <location line="+7"/>
+        <source>The browser command &quot;%1&quot; could not be started.</source>
         <translation>Der Browser-Befehl „%1“ konnte nicht gestartet werden.</translation>
     </message>
 </context>
 <context>
     <name>BundledServer</name>
     <message>
-        <location filename="../../core/client/BundledServer.cpp" line="+24" />
+        <location filename="../../core/client/BundledServer.cpp" line="+24"/>
         <source>The reference server could not be started: %1</source>
         <translation>Der Referenzserver konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>The reference server stopped at once (exit code %1).</source>
         <translation>Der Referenzserver hat sich sofort beendet (Exit-Code %1).</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+28"/>
         <source>latchkey-server is not installed next to Latchkey.</source>
         <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
     </message>
     <message numerus="yes">
-        <location line="+5" />
+        <location line="+5"/>
         <source>The reference server did not start within %n second(s).</source>
-        <translation><numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunde gestartet.</numerusform><numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunden gestartet.</numerusform></translation>
+        <translation>
+            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunde gestartet.</numerusform>
+            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunden gestartet.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>BusyView</name>
     <message>
-        <location filename="../../ui/mainwindow/BusyView.cpp" line="+18" />
+        <location filename="../../ui/mainwindow/BusyView.cpp" line="+18"/>
         <source>Working</source>
         <translation>In Arbeit</translation>
     </message>
@@ -48,12 +51,12 @@
 <context>
     <name>CountdownLabel</name>
     <message>
-        <location filename="../../ui/onboarding/CountdownLabel.cpp" line="+21" />
+        <location filename="../../ui/onboarding/CountdownLabel.cpp" line="+21"/>
         <source>This registration has expired. Cancel and sign in again to start over.</source>
         <translation>Diese Registrierung ist abgelaufen. Brechen Sie ab und melden Sie sich erneut an, um neu zu beginnen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Finish within %1:%2 minutes, or sign in again to start over.</source>
         <translation>Schließen Sie innerhalb von %1:%2 Minuten ab, sonst melden Sie sich erneut an.</translation>
     </message>
@@ -61,97 +64,100 @@
 <context>
     <name>CreateAccountPage</name>
     <message>
-        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+18" />
+        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+18"/>
         <source>&amp;Sign in again</source>
         <translation>Erneut an&amp;melden</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Create your account</source>
         <translation>Konto erstellen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Check the details, then create the account.</source>
         <translation>Prüfen Sie die Angaben und erstellen Sie dann das Konto.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Creating your account</source>
         <translation>Ihr Konto wird erstellt</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>Username: %1</source>
         <translation>Benutzername: %1</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Display name: %1</source>
         <translation>Anzeigename: %1</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Email: %1</source>
         <translation>E-Mail: %1</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signs in with: %1</source>
         <translation>Anmeldung mit: %1</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>Creating your account…</source>
         <translation>Ihr Konto wird erstellt …</translation>
     </message>
     <message>
-        <location line="+23" />
+        <location line="+23"/>
         <source>Your account is ready. Signing you in…</source>
         <translation>Ihr Konto ist bereit. Sie werden angemeldet …</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>The terms have changed. Please review and agree to the current version.</source>
         <translation>Die Nutzungsbedingungen haben sich geändert. Bitte lesen Sie die aktuelle Fassung und stimmen Sie ihr zu.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>An account with %1 already exists. Sign in with %2 instead: that is how you signed up before.</source>
         <translation>Es gibt bereits ein Konto mit %1. Melden Sie sich stattdessen mit %2 an – damit haben Sie sich damals registriert.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>the provider you used then</source>
         <translation>dem damals verwendeten Anbieter</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source> or </source>
         <translation> oder </translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>This registration is no longer valid (it expired, or the account was already created). Sign in again to continue.</source>
         <translation>Diese Registrierung ist nicht mehr gültig (abgelaufen oder das Konto wurde bereits erstellt). Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
     <message numerus="yes">
-        <location line="+5" />
+        <location line="+5"/>
         <source>Too many attempts. Wait %n second(s), then click Create account again.</source>
-        <translation><numerusform>Zu viele Versuche. Warten Sie %n Sekunde und klicken Sie dann erneut auf „Konto erstellen“.</numerusform><numerusform>Zu viele Versuche. Warten Sie %n Sekunden und klicken Sie dann erneut auf „Konto erstellen“.</numerusform></translation>
+        <translation>
+            <numerusform>Zu viele Versuche. Warten Sie %n Sekunde und klicken Sie dann erneut auf „Konto erstellen“.</numerusform>
+            <numerusform>Zu viele Versuche. Warten Sie %n Sekunden und klicken Sie dann erneut auf „Konto erstellen“.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The server could not be reached. Your choices are kept: click Create account to try again.</source>
         <translation>Der Server ist nicht erreichbar. Ihre Angaben bleiben erhalten: Klicken Sie auf „Konto erstellen“, um es erneut zu versuchen.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The account could not be created: %1</source>
         <translation>Das Konto konnte nicht erstellt werden: %1</translation>
     </message>
@@ -159,12 +165,12 @@
 <context>
     <name>DiscoveryJob</name>
     <message>
-        <location filename="../../core/client/DiscoveryJob.cpp" line="+20" />
-        <source>"%1" is not a server address.</source>
+        <location filename="../../core/client/DiscoveryJob.cpp" line="+20"/>
+        <source>&quot;%1&quot; is not a server address.</source>
         <translation>„%1“ ist keine Serveradresse.</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>%1 is not an OpenID Connect server (its discovery document is not JSON).</source>
         <translation>%1 ist kein OpenID-Connect-Server (sein Discovery-Dokument ist kein JSON).</translation>
     </message>
@@ -172,22 +178,22 @@
 <context>
     <name>ErrorView</name>
     <message>
-        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14" />
-        <source>Signing in didn't work</source>
+        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14"/>
+        <source>Signing in didn&apos;t work</source>
         <translation>Die Anmeldung hat nicht geklappt</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Se&amp;rver settings…</source>
         <translation>Se&amp;rvereinstellungen …</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
@@ -195,42 +201,45 @@
 <context>
     <name>JobError</name>
     <message numerus="yes">
-        <location filename="../../core/client/JobError.cpp" line="+24" />
+        <location filename="../../core/client/JobError.cpp" line="+24"/>
         <source>Too many attempts. Try again in %n second(s).</source>
-        <translation><numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunde erneut.</numerusform><numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunden erneut.</numerusform></translation>
+        <translation>
+            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunde erneut.</numerusform>
+            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunden erneut.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The sign-in server has a problem (HTTP %1). Try again later.</source>
         <translation>Der Anmeldeserver hat ein Problem (HTTP %1). Versuchen Sie es später erneut.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The server refused the request (%1).</source>
         <translation>Der Server hat die Anfrage abgelehnt (%1).</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>The server answered HTTP %1 without an explanation.</source>
         <translation>Der Server antwortete mit HTTP %1 ohne Erklärung.</translation>
     </message>
     <message>
-        <location filename="../../core/client/NetworkJob.cpp" line="+31" />
+        <location filename="../../core/client/NetworkJob.cpp" line="+31"/>
         <source>The request could not be made.</source>
         <translation>Die Anfrage konnte nicht gestellt werden.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+24"/>
         <source>The server at %1 did not answer in time.</source>
         <translation>Der Server %1 hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>The server at %1 cannot be reached (%2).</source>
         <translation>Der Server %1 ist nicht erreichbar (%2).</translation>
     </message>
@@ -238,7 +247,7 @@
 <context>
     <name>JwksJob</name>
     <message>
-        <location filename="../../core/client/JwksJob.cpp" line="+28" />
+        <location filename="../../core/client/JwksJob.cpp" line="+28"/>
         <source>The server publishes no signing key Latchkey can use.</source>
         <translation>Der Server veröffentlicht keinen Signaturschlüssel, den Latchkey verwenden kann.</translation>
     </message>
@@ -246,83 +255,86 @@
 <context>
     <name>LoopbackReceiver</name>
     <message numerus="yes">
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+30" />
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+30"/>
         <source>The browser did not come back within %n minute(s).</source>
-        <translation><numerusform>Der Browser hat sich nicht innerhalb von %n Minute zurückgemeldet.</numerusform><numerusform>Der Browser hat sich nicht innerhalb von %n Minuten zurückgemeldet.</numerusform></translation>
+        <translation>
+            <numerusform>Der Browser hat sich nicht innerhalb von %n Minute zurückgemeldet.</numerusform>
+            <numerusform>Der Browser hat sich nicht innerhalb von %n Minuten zurückgemeldet.</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+29" />
-        <source>Latchkey cannot receive the browser's answer: no loopback port is available.</source>
+        <location line="+29"/>
+        <source>Latchkey cannot receive the browser&apos;s answer: no loopback port is available.</source>
         <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
     </message>
     <message>
-        <location line="+29" />
+        <location line="+29"/>
         <source>Signing in was cancelled.</source>
         <translation>Die Anmeldung wurde abgebrochen.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Not allowed</source>
         <translation>Nicht erlaubt</translation>
     </message>
     <message>
-        <location line="+0" />
+        <location line="+0"/>
         <source>Only this computer may answer Latchkey.</source>
         <translation>Nur dieser Computer darf Latchkey antworten.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>This sign-in page is out of date</source>
         <translation>Diese Anmeldeseite ist veraltet</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>It belongs to an earlier or another sign-in. Return to Latchkey and continue there.</source>
         <translation>Sie gehört zu einer früheren oder anderen Anmeldung. Kehren Sie zu Latchkey zurück und fahren Sie dort fort.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>The answer came from an unexpected server. Signing in was stopped for your safety.</source>
         <translation>Die Antwort kam von einem unerwarteten Server. Die Anmeldung wurde zu Ihrer Sicherheit gestoppt.</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signing in was stopped</source>
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>The server could not sign you in (%1).</source>
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="+2" />
-        <location line="+5" />
+        <location line="+2"/>
+        <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
     </message>
     <message>
-        <location line="-1" />
-        <source>The server's answer had no authorization code.</source>
+        <location line="-1"/>
+        <source>The server&apos;s answer had no authorization code.</source>
         <translation>Die Antwort des Servers enthielt keinen Autorisierungscode.</translation>
     </message>
     <message>
-        <location line="+5" />
-        <source>You're signed in to the browser part</source>
-        <translation>Der Browser-Teil der Anmeldung ist erledigt</translation>
+        <location line="+5"/>
+        <source>Done in the browser</source>
+        <translation>Im Browser erledigt</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>Latchkey is finishing signing you in.</source>
-        <translation>Latchkey schließt Ihre Anmeldung ab.</translation>
+        <location line="+1"/>
+        <source>Latchkey is finishing in its own window.</source>
+        <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
@@ -330,62 +342,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+30" />
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+30"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+33"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Server settings…</source>
         <translation>&amp;Servereinstellungen …</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;About Latchkey</source>
         <translation>Ü&amp;ber Latchkey</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>About Latchkey</source>
         <translation>Über Latchkey</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Sign in on the desktop with your Google, GitHub or Microsoft account, through your own browser.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Melden Sie sich am Desktop mit Ihrem Google-, GitHub- oder Microsoft-Konto an – über Ihren eigenen Browser.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>You signed out.</source>
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+20" />
+        <location line="+20"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Signing you in…</source>
         <translation>Sie werden angemeldet …</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Welcome! Finish creating your account in the registration window.</source>
         <translation>Willkommen! Schließen Sie die Kontoerstellung im Registrierungsfenster ab.</translation>
     </message>
@@ -393,32 +405,32 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+21" />
+        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+21"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>&amp;Create account</source>
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="+42"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Your account will not be created, and what you entered is discarded.</source>
         <translation>Ihr Konto wird nicht erstellt, und Ihre Eingaben werden verworfen.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>&amp;Discard registration</source>
         <translation>Registrierung &amp;verwerfen</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Weitermachen</translation>
     </message>
@@ -426,92 +438,92 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+21" />
+        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+21"/>
         <source>Suggestions:</source>
         <translation>Vorschläge:</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Your profile</source>
         <translation>Ihr Profil</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>This is how others see you. You can change your display name later; the username stays.</source>
         <translation>So sehen andere Sie. Den Anzeigenamen können Sie später ändern, den Benutzernamen nicht.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Display name</source>
         <translation>Anzeigename</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Username</source>
         <translation>Benutzername</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>%1 shared no email address</source>
         <translation>%1 hat keine E-Mail-Adresse übermittelt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1 — verified by %2</source>
         <translation>%1 – bestätigt von %2</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1 — not verified</source>
         <translation>%1 – nicht bestätigt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Email</source>
         <translation>E-Mail</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Username status</source>
         <translation>Status des Benutzernamens</translation>
     </message>
     <message>
-        <location line="+18" />
+        <location line="+18"/>
         <source>&amp;Display name:</source>
         <translation>&amp;Anzeigename:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Email:</source>
         <translation>E-Mail:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>&amp;Username:</source>
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
-        <location line="+55" />
+        <location line="+55"/>
         <source>Choose a username.</source>
         <translation>Wählen Sie einen Benutzernamen.</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Checking whether “%1” is available…</source>
         <translation>Es wird geprüft, ob „%1“ frei ist …</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+17"/>
         <source>✓ “%1” is available.</source>
         <translation>✓ „%1“ ist frei.</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+12"/>
         <source>Availability could not be checked (%1). It will be checked when you create the account.</source>
         <translation>Die Verfügbarkeit konnte nicht geprüft werden (%1). Sie wird beim Erstellen des Kontos geprüft.</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+24"/>
         <source>Use the username %1</source>
         <translation>Benutzernamen %1 verwenden</translation>
     </message>
@@ -519,17 +531,17 @@
 <context>
     <name>ProviderMetadata</name>
     <message>
-        <location filename="../../core/client/ProviderMetadata.cpp" line="+24" />
-        <source>The server calls itself "%1", not "%2". Check the server address in the settings.</source>
+        <location filename="../../core/client/ProviderMetadata.cpp" line="+24"/>
+        <source>The server calls itself &quot;%1&quot;, not &quot;%2&quot;. Check the server address in the settings.</source>
         <translation>Der Server nennt sich „%1“, nicht „%2“. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
     </message>
     <message>
-        <location line="+8" />
-        <source>The server's discovery document lacks an authorization, token or key endpoint.</source>
+        <location line="+8"/>
+        <source>The server&apos;s discovery document lacks an authorization, token or key endpoint.</source>
         <translation>Dem Discovery-Dokument des Servers fehlt ein Autorisierungs-, Token- oder Schlüssel-Endpunkt.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>The server does not support PKCE with S256, which Latchkey requires.</source>
         <translation>Der Server unterstützt kein PKCE mit S256, das Latchkey voraussetzt.</translation>
     </message>
@@ -537,7 +549,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../../ui/terms/webengine/WebTermsPlugin.cpp" line="+23" />
+        <location filename="../../ui/terms/webengine/WebTermsPlugin.cpp" line="+23"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
@@ -545,43 +557,43 @@
 <context>
     <name>SessionManager</name>
     <message>
-        <location filename="../../core/client/SessionManager.cpp" line="+210" />
-        <source>The server's registration token is not valid (%1).</source>
+        <location filename="../../core/client/SessionManager.cpp" line="+202"/>
+        <source>The server&apos;s registration token is not valid (%1).</source>
         <translation>Das Registrierungstoken des Servers ist ungültig (%1).</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>The server's identity token is not valid (%1).</source>
+        <location line="+1"/>
+        <source>The server&apos;s identity token is not valid (%1).</source>
         <translation>Das Identitätstoken des Servers ist ungültig (%1).</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>This is your first sign-in, but the server offers no way to register from this app.</source>
         <translation>Dies ist Ihre erste Anmeldung, aber der Server bietet keine Registrierung über diese App an.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>The server sent no identity token.</source>
         <translation>Der Server hat kein Identitätstoken gesendet.</translation>
     </message>
     <message>
-        <location line="+96" />
-        <location line="+153" />
-        <source>Your session can't be remembered on this computer: %1</source>
+        <location line="+96"/>
+        <location line="+155"/>
+        <source>Your session can&apos;t be remembered on this computer: %1</source>
         <translation>Ihre Sitzung kann auf diesem Computer nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location line="-114" />
-        <source>Your session can't be restored right now: %1</source>
+        <location line="-109"/>
+        <source>Your session can&apos;t be restored right now: %1</source>
         <translation>Ihre Sitzung kann gerade nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location line="+42" />
+        <location line="+37"/>
         <source>Your session has ended. Sign in again.</source>
         <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+88" />
+        <location line="+88"/>
         <source>Your session has ended (%1). Sign in again.</source>
         <translation>Ihre Sitzung ist beendet (%1). Melden Sie sich erneut an.</translation>
     </message>
@@ -589,42 +601,42 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings/SettingsDialog.cpp" line="+25" />
+        <location filename="../../ui/settings/SettingsDialog.cpp" line="+25"/>
         <source>Server settings</source>
         <translation>Servereinstellungen</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Server address</source>
         <translation>Serveradresse</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Client id</source>
         <translation>Client-ID</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>&amp;Server address:</source>
         <translation>&amp;Serveradresse:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>C&amp;lient id:</source>
         <translation>C&amp;lient-ID:</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+35"/>
         <source>Enter a client id.</source>
         <translation>Geben Sie eine Client-ID ein.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Checking %1…</source>
         <translation>%1 wird geprüft …</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+6"/>
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
     </message>
@@ -632,57 +644,57 @@
 <context>
     <name>SignedInView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+42" />
+        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+42"/>
         <source>Account picture</source>
         <translation>Kontobild</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Your username</source>
         <translation>Ihr Benutzername</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Sign &amp;out</source>
         <translation>Ab&amp;melden</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>Email:</source>
         <translation>E-Mail:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Signed in with:</source>
         <translation>Angemeldet mit:</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Session:</source>
         <translation>Sitzung:</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>none shared</source>
         <translation>keine übermittelt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1 ✓ verified</source>
         <translation>%1 ✓ bestätigt</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>%1 (not verified)</source>
         <translation>%1 (nicht bestätigt)</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Renews automatically; current access until %1</source>
         <translation>Verlängert sich automatisch; aktueller Zugang bis %1</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Ends at %1; the server does not renew it, so sign in again then.</source>
         <translation>Endet um %1; der Server verlängert sie nicht, melden Sie sich dann erneut an.</translation>
     </message>
@@ -690,37 +702,37 @@
 <context>
     <name>SignedOutView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+13" />
+        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+13"/>
         <source>&amp;Sign in</source>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Welcome to Latchkey</source>
         <translation>Willkommen bei Latchkey</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Sign in with your Google, GitHub or Microsoft account. Your browser opens for the sign-in itself; Latchkey never sees your password.</source>
         <translation>Melden Sie sich mit Ihrem Google-, GitHub- oder Microsoft-Konto an. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Why you are signed out</source>
         <translation>Warum Sie abgemeldet sind</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Sign in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Se&amp;rver settings…</source>
         <translation>Se&amp;rvereinstellungen …</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>Server: %1</source>
         <translation>Server: %1</translation>
     </message>
@@ -728,7 +740,7 @@
 <context>
     <name>TermsJob</name>
     <message>
-        <location filename="../../core/client/TermsJob.cpp" line="+35" />
+        <location filename="../../core/client/TermsJob.cpp" line="+35"/>
         <source>The terms of service do not say which version they are.</source>
         <translation>Die Nutzungsbedingungen nennen ihre Version nicht.</translation>
     </message>
@@ -736,38 +748,38 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/onboarding/TermsPage.cpp" line="+20" />
+        <location filename="../../ui/onboarding/TermsPage.cpp" line="+20"/>
         <source>I &amp;agree to the terms of service</source>
         <translation>Ich &amp;stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
-        <location line="+4" />
-        <location line="+38" />
+        <location line="+4"/>
+        <location line="+38"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
     <message>
-        <location line="-37" />
+        <location line="-37"/>
         <source>Please read the terms. Your account is created only if you agree.</source>
         <translation>Bitte lesen Sie die Bedingungen. Ihr Konto wird nur erstellt, wenn Sie zustimmen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>I agree to the terms of service</source>
         <translation>Ich stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
-        <location line="+52" />
+        <location line="+52"/>
         <source>Loading the terms…</source>
         <translation>Die Bedingungen werden geladen …</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+5"/>
         <source>The terms could not be loaded: %1 Go back and forward to try again.</source>
         <translation>Die Bedingungen konnten nicht geladen werden: %1 Gehen Sie zurück und wieder vor, um es erneut zu versuchen.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Version %1</source>
         <translation>Version %1</translation>
     </message>
@@ -775,28 +787,28 @@
 <context>
     <name>TokenResponse</name>
     <message>
-        <location filename="../../core/client/TokenResponse.cpp" line="+16" />
+        <location filename="../../core/client/TokenResponse.cpp" line="+16"/>
         <source>The server asked for onboarding but sent no onboarding token.</source>
         <translation>Der Server verlangt eine Registrierung, hat aber kein Registrierungstoken gesendet.</translation>
     </message>
     <message>
-        <location line="+10" />
-        <source>The server's answer has no access_token.</source>
+        <location line="+10"/>
+        <source>The server&apos;s answer has no access_token.</source>
         <translation>Die Antwort des Servers enthält kein access_token.</translation>
     </message>
 </context>
 <context>
     <name>UserInfoJob</name>
     <message>
-        <location filename="../../core/client/UserInfoJob.cpp" line="+32" />
-        <source>The server's user information has no subject.</source>
+        <location filename="../../core/client/UserInfoJob.cpp" line="+32"/>
+        <source>The server&apos;s user information has no subject.</source>
         <translation>Die Benutzerinformationen des Servers enthalten keinen Betreff (sub).</translation>
     </message>
 </context>
 <context>
     <name>UsernameCheckJob</name>
     <message>
-        <location filename="../../core/client/UsernameCheckJob.cpp" line="+44" />
+        <location filename="../../core/client/UsernameCheckJob.cpp" line="+44"/>
         <source>The username check gave no answer.</source>
         <translation>Die Prüfung des Benutzernamens lieferte keine Antwort.</translation>
     </message>
@@ -804,42 +816,42 @@
 <context>
     <name>UsernameMessages</name>
     <message>
-        <location filename="../../ui/onboarding/UsernameMessages.cpp" line="+12" />
+        <location filename="../../ui/onboarding/UsernameMessages.cpp" line="+12"/>
         <source>Use at least 3 characters.</source>
         <translation>Verwenden Sie mindestens 3 Zeichen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Use at most 30 characters.</source>
         <translation>Verwenden Sie höchstens 30 Zeichen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Use only lowercase letters, digits and the separators . _ -</source>
         <translation>Verwenden Sie nur Kleinbuchstaben, Ziffern und die Trennzeichen . _ -</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Start with a letter.</source>
         <translation>Beginnen Sie mit einem Buchstaben.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>End with a letter or a digit.</source>
         <translation>Enden Sie mit einem Buchstaben oder einer Ziffer.</translation>
     </message>
     <message>
-        <location line="+2" />
-        <source>Don't put two separators (. _ -) next to each other.</source>
+        <location line="+2"/>
+        <source>Don&apos;t put two separators (. _ -) next to each other.</source>
         <translation>Setzen Sie keine zwei Trennzeichen (. _ -) direkt hintereinander.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>This name is reserved.</source>
         <translation>Dieser Name ist reserviert.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Someone already has this username.</source>
         <translation>Dieser Benutzername ist bereits vergeben.</translation>
     </message>
@@ -847,34 +859,34 @@
 <context>
     <name>VaultJob</name>
     <message>
-        <location filename="../../core/client/VaultJob.cpp" line="+27" />
+        <location filename="../../core/client/VaultJob.cpp" line="+27"/>
         <source>The keychain did not answer in time.</source>
         <translation>Der Schlüsselbund hat nicht rechtzeitig geantwortet.</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+40"/>
         <source>The keychain entry of this account cannot be read.</source>
         <translation>Der Schlüsselbund-Eintrag dieses Kontos ist nicht lesbar.</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>Access to the keychain was refused.</source>
         <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
     </message>
     <message>
-        <location line="+8" />
-        <location line="+17" />
+        <location line="+8"/>
+        <location line="+17"/>
         <source>The keychain is locked.</source>
         <translation>Der Schlüsselbund ist gesperrt.</translation>
     </message>
     <message>
-        <location line="-15" />
+        <location line="-15"/>
         <source>No keychain (Secret Service) is available on this computer.</source>
         <translation>Auf diesem Computer ist kein Schlüsselbund (Secret Service) verfügbar.</translation>
     </message>
     <message>
-        <location line="+17" />
-        <location line="+3" />
+        <location line="+17"/>
+        <location line="+3"/>
         <source>No saved session.</source>
         <translation>Keine gespeicherte Sitzung.</translation>
     </message>
@@ -882,70 +894,70 @@
 <context>
     <name>WaitingView</name>
     <message>
-        <location filename="../../ui/mainwindow/WaitingView.cpp" line="+16" />
+        <location filename="../../ui/mainwindow/WaitingView.cpp" line="+16"/>
         <source>&amp;Open the browser again</source>
         <translation>Browser erneut ö&amp;ffnen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Cop&amp;y sign-in link</source>
         <translation>Anmeldelink &amp;kopieren</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Continue in your browser</source>
         <translation>Weiter im Browser</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Latchkey opened your web browser. Choose how to sign in there; this window continues by itself when you are done.</source>
         <translation>Latchkey hat Ihren Webbrowser geöffnet. Wählen Sie dort, wie Sie sich anmelden; dieses Fenster macht danach von selbst weiter.</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Waiting for the browser</source>
         <translation>Warten auf den Browser</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>&amp;Cancel</source>
         <translation>Abbre&amp;chen</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+32"/>
         <source>%1 Copy the sign-in link and open it in a browser yourself.</source>
         <translation>%1 Kopieren Sie den Anmeldelink und öffnen Sie ihn selbst in einem Browser.</translation>
     </message>
     <message>
-        <location line="+7" />
-        <source>The sign-in link is on the clipboard. Paste it into your browser's address bar.</source>
+        <location line="+7"/>
+        <source>The sign-in link is on the clipboard. Paste it into your browser&apos;s address bar.</source>
         <translation>Der Anmeldelink ist in der Zwischenablage. Fügen Sie ihn in die Adresszeile Ihres Browsers ein.</translation>
     </message>
 </context>
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../ui/onboarding/WelcomePage.cpp" line="+10" />
+        <location filename="../../ui/onboarding/WelcomePage.cpp" line="+10"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>a new account</source>
         <translation>ein neues Konto</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>You signed in with %1 as %2.</source>
         <translation>Sie haben sich bei %1 als %2 angemeldet.</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>This is your first time here. Next you choose your username and display name; then Latchkey creates your account and signs you in.</source>
         <translation>Sie sind zum ersten Mal hier. Als Nächstes wählen Sie Benutzernamen und Anzeigenamen; dann erstellt Latchkey Ihr Konto und meldet Sie an.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>This is your first time here. Next you choose your username and display name and review the terms of service; then Latchkey creates your account and signs you in.</source>
         <translation>Sie sind zum ersten Mal hier. Als Nächstes wählen Sie Benutzernamen und Anzeigenamen und lesen die Nutzungsbedingungen; dann erstellt Latchkey Ihr Konto und meldet Sie an.</translation>
     </message>
@@ -953,42 +965,42 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+40" />
+        <location filename="../../app/main.cpp" line="+40"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>OAuth client id.</source>
         <translation>OAuth-Client-ID.</translation>
     </message>
     <message>
-        <location line="+3" />
-        <source>Browser to use instead of the system one; %u is the sign-in URL, e.g. "firefox %u".</source>
+        <location line="+3"/>
+        <source>Browser to use instead of the system one; %u is the sign-in URL, e.g. &quot;firefox %u&quot;.</source>
         <translation>Browser statt des Systembrowsers; %u ist die Anmelde-URL, z. B. „firefox %u“.</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Start signing in right away.</source>
         <translation>Sofort mit der Anmeldung beginnen.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Sign out of the remembered session.</source>
         <translation>Von der gespeicherten Sitzung abmelden.</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Start a private reference server on a free port and sign in against it (for QA and demos).</source>
         <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+39"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

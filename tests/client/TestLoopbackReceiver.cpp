@@ -1,7 +1,9 @@
 #include "HttpRobot.h"
 #include "LoopbackReceiver.h"
 
+#include <QNetworkInterface>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 using Error = LoopbackReceiver::Error;
@@ -11,6 +13,9 @@ class TestLoopbackReceiver : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void listensOnIpv4LoopbackOnly();
+    void fallsBackToIpv6Loopback();
+    void refusesAnyAddress();
+    void rejectsPeersFromOtherAddresses();
     void validCallbackEndsWaitAndReleasesPort();
     void outcomes_data();
     void outcomes();
@@ -27,6 +32,57 @@ void TestLoopbackReceiver::listensOnIpv4LoopbackOnly()
     QVERIFY(receiver.listen());
     QVERIFY(receiver.port() > 0);
     QCOMPARE(receiver.redirectUri(), QStringLiteral("http://127.0.0.1:%1/callback").arg(receiver.port()));
+}
+
+void TestLoopbackReceiver::fallsBackToIpv6Loopback()
+{
+    if (QTcpServer probe; !probe.listen(QHostAddress::LocalHostIPv6))
+        QSKIP("IPv6 is disabled on this machine.");
+    // 127.0.0.1 always binds here, so an address that is not this machine's
+    // (TEST-NET-3, RFC 5737) stands in for an IPv4 loopback that cannot bind.
+    LoopbackReceiver receiver;
+    receiver.setAddresses({QHostAddress("203.0.113.7"), QHostAddress(QHostAddress::LocalHostIPv6)});
+    QVERIFY(receiver.listen());
+    QCOMPARE(receiver.redirectUri(), QStringLiteral("http://[::1]:%1/callback").arg(receiver.port()));
+    receiver.expect("s-6", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=c-6&state=s-6")).status, 200);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.code(), QStringLiteral("c-6"));
+}
+
+void TestLoopbackReceiver::refusesAnyAddress()
+{
+    LoopbackReceiver receiver;
+    receiver.setAddresses({QHostAddress(QHostAddress::Any), QHostAddress(QHostAddress::AnyIPv4)});
+    QVERIFY(!receiver.listen());
+    QCOMPARE(receiver.error(), Error::CouldNotListen);
+    QVERIFY(!receiver.errorMessage().isEmpty());
+}
+
+void TestLoopbackReceiver::rejectsPeersFromOtherAddresses()
+{
+    // Listening on the machine's own network address makes a request arrive
+    // from a peer that is not loopback, as one from another host would.
+    QHostAddress external;
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback() && !address.isLinkLocal())
+            external = address;
+    }
+    if (external.isNull())
+        QSKIP("This machine has no non-loopback IPv4 address to send from.");
+    LoopbackReceiver receiver;
+    receiver.setAddresses({external});
+    QVERIFY(receiver.listen());
+    receiver.expect("s-7", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    HttpRobot http;
+    const HttpResult page = http.get(QUrl(receiver.redirectUri() + "?code=c-7&state=s-7"));
+    QCOMPARE(page.status, 403);
+    QVERIFY(page.body.contains("Only this computer"));
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(receiver.isListening());
 }
 
 void TestLoopbackReceiver::validCallbackEndsWaitAndReleasesPort()
