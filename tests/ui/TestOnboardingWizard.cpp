@@ -151,6 +151,7 @@ void TestOnboardingWizard::personasFinish()
     if (persona == "long-name") {
         Screenshots::save(wizard, "wizard-2-profile-long-name");
         QVERIFY(find<QLineEdit>("nameEdit")->text().contains(QStringLiteral("李小龍")));
+        QCOMPARE(find<QLineEdit>("nameEdit")->cursorPosition(), 0); // the beginning is what shows
     }
     next();
     acceptTerms();

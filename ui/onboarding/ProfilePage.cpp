@@ -83,8 +83,10 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
 void ProfilePage::initializePage()
 {
     const OnboardingContext &c = m_client->context();
-    if (m_name->text().isEmpty())
+    if (m_name->text().isEmpty()) {
         m_name->setText(c.name);
+        m_name->setCursorPosition(0); // a long name shows its beginning, not its tail
+    }
     if (m_username->text().isEmpty()) {
         m_username->setText(UsernameRules::normalizeInput(c.preferredUsername));
         if (m_username->text().isEmpty())
