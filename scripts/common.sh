@@ -5,13 +5,15 @@ LATCHKEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LATCHKEY_BUILD=${LATCHKEY_BUILD:-$LATCHKEY_ROOT/build}
 
 # Debian 12 packages: build tools, Qt 6.4 and OpenSSL, and what the tests run
-# (a private D-Bus session with gnome-keyring's Secret Service, Xvfb).
+# (a private D-Bus session with gnome-keyring's Secret Service, Xvfb, and fonts
+# for the CJK and emoji of the QA personas, so screenshots show no boxes).
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
   qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libssl-dev
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools fonts-dejavu-core
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
 )
