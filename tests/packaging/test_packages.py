@@ -55,8 +55,22 @@ def satisfied(alternative):
     return run(["dpkg", "--compare-versions", version, operator, wanted.strip()]).returncode == 0
 
 
+def scratch(work, name):
+    path = os.path.join(work, name)
+    os.makedirs(path)
+    return path
+
+
 def main():
-    out = tempfile.mkdtemp(prefix="latchkey-packages.")
+    # Everything this test writes lives here and goes when it ends.
+    with tempfile.TemporaryDirectory(prefix="latchkey-packaging.") as work:
+        check_packages(work)
+    print(f"packaging: {checks_passed} passed, {checks_failed} failed")
+    return 0 if checks_failed == 0 else 1
+
+
+def check_packages(work):
+    out = scratch(work, "packages")
     built = run(["cpack", "-G", "DEB", "--config", os.path.join(BUILD, "CPackConfig.cmake"), "-B", out])
     debs = sorted(glob.glob(os.path.join(out, "*.deb")))
     check("cpack builds two packages", built.returncode == 0 and len(debs) == 2, built.stdout + built.stderr)
@@ -77,7 +91,7 @@ def main():
 
     # A fresh root with its own dpkg database: unpack registers every file
     # (and the conffile) without running maintainer scripts on this machine.
-    root = tempfile.mkdtemp(prefix="latchkey-root.")
+    root = scratch(work, "root")
     os.makedirs(os.path.join(root, "var/lib/dpkg/info"))
     os.makedirs(os.path.join(root, "var/lib/dpkg/updates"))
     open(os.path.join(root, "var/lib/dpkg/status"), "w").close()
@@ -109,13 +123,13 @@ def main():
     config = open(os.path.join(root, "etc/latchkey-server/latchkey-server.conf.dpkg-new")).read()
     check("the service listens on loopback only by default", "--listen 127.0.0.1:" in config, config)
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=tempfile.mkdtemp())
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=scratch(work, "home"))
     version = run([os.path.join(usr, "bin/latchkey"), "--version"], env=env)
     check("installed latchkey --version", version.returncode == 0 and "0.1.0" in version.stdout, version.stdout + version.stderr)
     help_text = run([os.path.join(usr, "bin/latchkey-server"), "--help"])
     check("installed latchkey-server --help", help_text.returncode == 0 and "--listen" in help_text.stdout, help_text.stderr)
 
-    data = tempfile.mkdtemp()
+    data = scratch(work, "server-data")
     server = subprocess.Popen([os.path.join(usr, "bin/latchkey-server"), "--listen", "127.0.0.1:0", "--data-dir", data],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -133,9 +147,6 @@ def main():
     finally:
         server.send_signal(signal.SIGTERM)
         check("the installed server stops cleanly", server.wait(10) == 0)
-
-    print(f"packaging: {checks_passed} passed, {checks_failed} failed")
-    return 0 if checks_failed == 0 else 1
 
 
 if __name__ == "__main__":
