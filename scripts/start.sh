@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, then starts the reference
 # server on 127.0.0.1:8765 (QA personas ready, data in a fresh directory
-# unless LATCHKEY_DATA_DIR names one) and the Latchkey app signed out
+# removed at the end, unless LATCHKEY_DATA_DIR names one to keep; LATCHKEY_LISTEN
+# changes the address) and the Latchkey app signed out
 # against it. Closing the app stops the server. Extra arguments go to the app.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -9,12 +10,19 @@ source "$(dirname "$0")/common.sh"
 install_missing_packages
 build_all
 
-data=${LATCHKEY_DATA_DIR:-$(mktemp -d /tmp/latchkey-server.XXXXXX)}
+fresh=
+if [ -n "${LATCHKEY_DATA_DIR:-}" ]; then
+  data=$LATCHKEY_DATA_DIR
+else
+  data=$(mktemp -d /tmp/latchkey-server.XXXXXX)
+  fresh=$data
+fi
 listen=${LATCHKEY_LISTEN:-127.0.0.1:8765}
 say "Starting latchkey-server on $listen (data in $data)"
 "$LATCHKEY_BUILD/server/latchkey-server" --listen "$listen" --data-dir "$data" &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+# A fresh data directory goes with the server; one named by LATCHKEY_DATA_DIR stays.
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; [ -z "$fresh" ] || rm -rf "$fresh"' EXIT
 for _ in $(seq 50); do
   curl -fs "http://$listen/.well-known/openid-configuration" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { echo "latchkey-server did not start" >&2; exit 1; }
