@@ -18,8 +18,68 @@
 #include <QStandardPaths>
 
 
+namespace {
+
+struct Options
+{
+    QCommandLineOption issuer{QStringLiteral("issuer"), QCoreApplication::translate("main", "Server (issuer) URL."),
+                              QStringLiteral("url")};
+    QCommandLineOption clientId{QStringLiteral("client-id"), QCoreApplication::translate("main", "OAuth client id."),
+                                QStringLiteral("id")};
+    QCommandLineOption browser{QStringLiteral("browser-command"),
+                               QCoreApplication::translate("main", "Browser to use instead of the system one; %u is "
+                                                                   "the sign-in URL, e.g. \"firefox %u\"."),
+                               QStringLiteral("command")};
+    QCommandLineOption signIn{QStringLiteral("sign-in"), QCoreApplication::translate("main", "Start signing in right away.")};
+    QCommandLineOption signOut{QStringLiteral("sign-out"),
+                               QCoreApplication::translate("main", "Sign out of the remembered session.")};
+    QCommandLineOption withServer{QStringLiteral("with-reference-server"),
+                                  QCoreApplication::translate("main", "Start a private reference server on a free "
+                                                                      "port and sign in against it (for QA and demos).")};
+};
+
+void describeApplication(QCoreApplication *app)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Latchkey"));
+    QCoreApplication::setApplicationName(QStringLiteral("latchkey"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
+    Localization::install(app);
+}
+
+// Parses the command line; --help and --version print and exit here.
+void parse(QCommandLineParser &parser, const Options &options, const QCoreApplication &app)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Sign in with OpenID Connect through your browser."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,
+                       options.withServer});
+    parser.process(app);
+}
+
+// --help and --version need no display: answer them before a GUI exists,
+// so they work over SSH and in scripts.
+bool onlyPrints(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    if (onlyPrints(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        describeApplication(&app);
+        QCommandLineParser parser;
+        parse(parser, Options(), app); // exits
+        return 0;
+    }
     // The terms page may load WebEngine from a plugin later, and WebEngine loaded
     // late crashes unless GL contexts are shared from the start. Measured under
     // X11 (Xvfb): 36 MB resident at idle without this, 94 MB with it; a helper
@@ -28,48 +88,28 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false"));
-    QApplication::setOrganizationName(QStringLiteral("Latchkey"));
-    QApplication::setApplicationName(QStringLiteral("latchkey"));
+    describeApplication(&app);
     QApplication::setApplicationDisplayName(QStringLiteral("Latchkey"));
-    QApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("org.latchkey.Latchkey"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latchkey.svg")));
-    Localization::install(&app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Sign in with OpenID Connect through your browser."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption issuer(QStringLiteral("issuer"), QApplication::translate("main", "Server (issuer) URL."),
-                                    QStringLiteral("url"));
-    const QCommandLineOption clientId(QStringLiteral("client-id"), QApplication::translate("main", "OAuth client id."),
-                                      QStringLiteral("id"));
-    const QCommandLineOption browser(QStringLiteral("browser-command"),
-                                     QApplication::translate("main", "Browser to use instead of the system one; %u is "
-                                                                     "the sign-in URL, e.g. \"firefox %u\"."),
-                                     QStringLiteral("command"));
-    const QCommandLineOption signIn(QStringLiteral("sign-in"), QApplication::translate("main", "Start signing in right away."));
-    const QCommandLineOption signOut(QStringLiteral("sign-out"),
-                                     QApplication::translate("main", "Sign out of the remembered session."));
-    const QCommandLineOption withServer(QStringLiteral("with-reference-server"),
-                                        QApplication::translate("main", "Start a private reference server on a free "
-                                                                        "port and sign in against it (for QA and demos)."));
-    parser.addOptions({issuer, clientId, browser, signIn, signOut, withServer});
-    parser.process(app);
+    const Options options; // after the translator: the help text is localized
+    parse(parser, options, app);
 
     ShutdownSignals shutdown; // SIGTERM from the session: quit cleanly, stop what we started
     QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
 
     QSettings settings;
     ClientConfig config;
-    config.issuer = parser.isSet(issuer) ? parser.value(issuer)
+    config.issuer = parser.isSet(options.issuer) ? parser.value(options.issuer)
                                          : settings.value(QStringLiteral("server/issuer"), config.issuer).toString();
     while (config.issuer.endsWith(QLatin1Char('/')))
         config.issuer.chop(1);
-    config.clientId = parser.isSet(clientId)
-        ? parser.value(clientId)
+    config.clientId = parser.isSet(options.clientId)
+        ? parser.value(options.clientId)
         : settings.value(QStringLiteral("server/clientId"), config.clientId).toString();
-    config.browserCommand = parser.isSet(browser) ? parser.value(browser)
+    config.browserCommand = parser.isSet(options.browser) ? parser.value(options.browser)
                                                   : settings.value(QStringLiteral("browser/command")).toString();
     const QString state = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
     QDir().mkpath(state);
@@ -82,7 +122,7 @@ int main(int argc, char *argv[])
     window.show();
 
     BundledServer bundled;
-    if (parser.isSet(withServer)) {
+    if (parser.isSet(options.withServer)) {
         // Not saved in the settings: this server lives as long as this run.
         QObject::connect(&bundled, &BundledServer::ready, &session, [&session](const QString &url) {
             ClientConfig changed = session.config();
@@ -97,11 +137,11 @@ int main(int argc, char *argv[])
         return QApplication::exec();
     }
 
-    if (parser.isSet(signIn) || parser.isSet(signOut)) {
+    if (parser.isSet(options.signIn) || parser.isSet(options.signOut)) {
         // Act once the remembered session is known: restored, or not there.
         auto *once = new QObject(&app);
         QObject::connect(&session, &SessionManager::stateChanged, once,
-                         [&, once, wantsIn = parser.isSet(signIn)](SessionManager::State s) {
+                         [&, once, wantsIn = parser.isSet(options.signIn)](SessionManager::State s) {
                              if (s == SessionManager::State::Restoring)
                                  return;
                              delete once;

@@ -263,7 +263,7 @@
         </translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+43"/>
         <source>Latchkey cannot receive the browser&apos;s answer: no loopback port is available.</source>
         <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
     </message>
@@ -503,7 +503,7 @@
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+57"/>
         <source>Choose a username.</source>
         <translation>Wählen Sie einen Benutzernamen.</translation>
     </message>
@@ -965,12 +965,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+40"/>
+        <location filename="../../app/main.cpp" line="+52"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-27"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
@@ -1000,7 +1000,7 @@
         <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+97"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

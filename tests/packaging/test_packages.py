@@ -123,9 +123,15 @@ def check_packages(work):
     config = open(os.path.join(root, "etc/latchkey-server/latchkey-server.conf.dpkg-new")).read()
     check("the service listens on loopback only by default", "--listen 127.0.0.1:" in config, config)
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=scratch(work, "home"))
+    # As over SSH or in a script: no display, no platform plugin chosen.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["HOME"] = scratch(work, "home")
     version = run([os.path.join(usr, "bin/latchkey"), "--version"], env=env)
-    check("installed latchkey --version", version.returncode == 0 and "0.1.0" in version.stdout, version.stdout + version.stderr)
+    check("installed latchkey --version, no display", version.returncode == 0 and "0.1.0" in version.stdout,
+          version.stdout + version.stderr)
+    app_help = run([os.path.join(usr, "bin/latchkey"), "--help"], env=env)
+    check("installed latchkey --help, no display", app_help.returncode == 0 and "--with-reference-server" in app_help.stdout,
+          app_help.stdout + app_help.stderr)
     help_text = run([os.path.join(usr, "bin/latchkey-server"), "--help"])
     check("installed latchkey-server --help", help_text.returncode == 0 and "--listen" in help_text.stdout, help_text.stderr)
 
