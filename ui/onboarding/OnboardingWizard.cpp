@@ -7,9 +7,11 @@
 #include "TermsPage.h"
 #include "WelcomePage.h"
 
+#include <QApplication>
 #include <QLayout>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTimer>
 
 OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManager *manager,
                                    std::function<qint64()> clock, QWidget *parent)
@@ -48,11 +50,37 @@ OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManag
         if (m_terms)
             m_terms->reload(reason);
     });
+    connect(this, &QWizard::currentIdChanged, this, [this] {
+        QTimer::singleShot(0, this, &OnboardingWizard::keepKeyboardFocus); // after the page placed its own
+    });
     connect(m_create, &CreateAccountPage::restartRequested, this, [this] {
         dismiss();
         Q_EMIT restartRequested();
     });
     resize(sizeHint().expandedTo(QSize(640, 520)));
+}
+
+void OnboardingWizard::keepKeyboardFocus()
+{
+    // The button a person pressed may have been hidden by the page change
+    // (Next becomes Create account): focus must not fall into nothing, or a
+    // screen reader announces nothing and Space does nothing.
+    const QWidget *focused = QApplication::focusWidget();
+    if (!currentPage() || !isVisible() || (focused && focused->isVisible() && isAncestorOf(focused)))
+        return;
+    for (QWidget *candidate = currentPage()->nextInFocusChain(); candidate && currentPage()->isAncestorOf(candidate);
+         candidate = candidate->nextInFocusChain()) {
+        if (candidate->isVisible() && candidate->isEnabled() && (candidate->focusPolicy() & Qt::TabFocus)) {
+            candidate->setFocus(Qt::TabFocusReason);
+            return;
+        }
+    }
+    for (WizardButton which : {FinishButton, NextButton}) {
+        if (button(which)->isVisible()) {
+            button(which)->setFocus(Qt::TabFocusReason);
+            return;
+        }
+    }
 }
 
 void OnboardingWizard::goBackTo(int id)

@@ -33,6 +33,7 @@ Q_SIGNALS:
 
 private:
     void goBackTo(int id);
+    void keepKeyboardFocus();
 
     ProfilePage *m_profile;
     TermsPage *m_terms = nullptr;
