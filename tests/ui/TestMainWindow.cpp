@@ -1,6 +1,7 @@
 // The main window driven like a person would: buttons found by objectName,
 // clicked with QTest, against the real server, keychain and a robot browser.
 
+#include "AccessibilityAudit.h"
 #include "ClientHarness.h"
 #include "MainWindow.h"
 #include "Screenshots.h"
@@ -84,6 +85,7 @@ void TestMainWindow::signInAsReturningUser()
     QCOMPARE(currentView()->objectName(), QStringLiteral("signedOutView"));
     QVERIFY(find<QLabel>("serverLabel")->text().contains(m_harness->server().issuer()));
     Screenshots::save(m_window.get(), "main-signed-out");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
     m_harness->browser().usePersona("github", "returning");
     QTest::mouseClick(find<QPushButton>("signInButton"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("signedInView"), 15000);
@@ -95,6 +97,7 @@ void TestMainWindow::signInAsReturningUser()
     QVERIFY(!find<QLabel>("sessionExpiryLabel")->text().isEmpty());
     QVERIFY(find<QLabel>("vaultWarningLabel")->isHidden());
     Screenshots::save(m_window.get(), "main-signed-in");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
 }
 
 void TestMainWindow::restartShowsSignedIn()
@@ -115,6 +118,7 @@ void TestMainWindow::waitingViewOffersTheLink()
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("waitingView"), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(find<QPushButton>("copyLinkButton")->isEnabled(), 15000);
     Screenshots::save(m_window.get(), "main-waiting-for-browser");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
     QTest::mouseClick(find<QPushButton>("copyLinkButton"), Qt::LeftButton);
     QCOMPARE(QApplication::clipboard()->text(), QString::fromUtf8(m_session->authorizationUrl().toEncoded()));
     QVERIFY(find<QLabel>("waitingStatusLabel")->text().contains("clipboard"));
@@ -135,6 +139,7 @@ void TestMainWindow::accessDeniedShowsReason()
     QVERIFY(find<QLabel>("signOutReasonLabel")->isVisible());
     QVERIFY(find<QLabel>("signOutReasonLabel")->text().contains("cancelled"));
     Screenshots::save(m_window.get(), "main-access-denied");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
 }
 
 void TestMainWindow::serverDownShowsErrorAndRetry()
@@ -146,6 +151,7 @@ void TestMainWindow::serverDownShowsErrorAndRetry()
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("errorView"), 15000);
     QVERIFY(find<QLabel>("errorMessageLabel")->text().contains("cannot be reached"));
     Screenshots::save(m_window.get(), "main-error-server-down");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
     QTest::mouseClick(find<QPushButton>("retryButton"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("errorView"), 15000);
     QTest::mouseClick(find<QPushButton>("errorBackButton"), Qt::LeftButton);
@@ -183,6 +189,7 @@ void TestMainWindow::settingsValidateTheServer()
         QTest::mouseClick(dialog->findChild<QPushButton *>("saveButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QLabel *>("settingsStatusLabel")->text().startsWith("Not saved"), 10000);
         Screenshots::save(dialog, "settings-refused");
+        LATCHKEY_VERIFY_ACCESSIBLE(dialog);
         QVERIFY(dialog->isVisible());
         issuer->setText(m_other->issuer() + "/");
         QTest::mouseClick(dialog->findChild<QPushButton *>("saveButton"), Qt::LeftButton);

@@ -1,6 +1,7 @@
 // The registration wizard, page by page, as a person clicks (and types)
 // through it against the real server; every outcome of creating the account.
 
+#include "AccessibilityAudit.h"
 #include "ClientHarness.h"
 #include "MainWindow.h"
 #include "OnboardingWizard.h"
@@ -117,6 +118,7 @@ void TestOnboardingWizard::acceptTerms()
     QVERIFY(agree->isChecked());
     QVERIFY2(m_window->wizard()->button(QWizard::NextButton)->isEnabled(), qPrintable(m_window->wizard()->field("termsVersion").toString()));
     snap("wizard-3-terms");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window->wizard());
     next();
 }
 
@@ -143,22 +145,25 @@ void TestOnboardingWizard::personasFinish()
     QCOMPARE(wizard->currentId(), int(OnboardingWizard::WelcomeId));
     QVERIFY(find<QLabel>("welcomeIdentityLabel")->text().contains("GitHub"));
     snap("wizard-1-welcome");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     next();
     QCOMPARE(wizard->currentId(), int(OnboardingWizard::ProfileId));
     QCOMPARE(find<QLineEdit>("usernameEdit")->text(), username);
     QVERIFY(find<QLabel>("emailLabel")->text().contains(emailText));
     QVERIFY(waitForAvailable());
-    snap("wizard-2-profile");
     if (persona == "long-name") {
         Screenshots::save(wizard, "wizard-2-profile-long-name");
         QVERIFY(find<QLineEdit>("nameEdit")->text().contains(QStringLiteral("李小龍")));
         QCOMPARE(find<QLineEdit>("nameEdit")->cursorPosition(), 0); // the beginning is what shows
     }
+    snap("wizard-2-profile");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     next();
     acceptTerms();
     QCOMPARE(wizard->currentId(), int(OnboardingWizard::CreateId));
     QVERIFY(find<QLabel>("summaryLabel")->text().contains(username));
     snap("wizard-4-create");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
     QTRY_VERIFY(!m_window->wizard());
@@ -180,6 +185,7 @@ void TestOnboardingWizard::takenUsernameSuggestionPicked()
     QPushButton *suggestion = find<QPushButton>("suggestionButton0");
     QVERIFY(suggestion->isVisible());
     snap("wizard-2-profile-taken");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     const QString picked = suggestion->text();
     QTest::mouseClick(suggestion, Qt::LeftButton);
     QCOMPARE(username->text(), picked);
@@ -264,6 +270,7 @@ void TestOnboardingWizard::emailInUseOffersSignInAgain()
     QPushButton *restart = find<QPushButton>("restartSignInButton");
     QVERIFY(restart->isVisible());
     Screenshots::save(wizard, "wizard-4-create-email-in-use");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     m_harness->browser().usePersona("github", "returning");
     QTest::mouseClick(restart, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
