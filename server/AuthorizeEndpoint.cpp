@@ -150,7 +150,8 @@ QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
     }
     return Reply::html(PageRenderer::page(QStringLiteral("signin"), QStringLiteral("Sign in"),
                                           {{QStringLiteral("providers"), buttons},
-                                           {QStringLiteral("request"), requestId}}));
+                                           {QStringLiteral("request"), requestId}}),
+                       Reply::Status::Ok, returnTo(requestId));
 }
 
 QHttpServerResponse AuthorizeEndpoint::providerPage(const QHttpServerRequest &request,
@@ -187,7 +188,7 @@ QHttpServerResponse AuthorizeEndpoint::providerForm(const QString &requestId, co
                                            {QStringLiteral("email"), typed.email},
                                            {QStringLiteral("name"), typed.name},
                                            {QStringLiteral("checked"), typed.emailVerified ? QStringLiteral("checked") : QString()}}),
-                       message.isEmpty() ? Reply::Status::Ok : Reply::Status::BadRequest);
+                       message.isEmpty() ? Reply::Status::Ok : Reply::Status::BadRequest, returnTo(requestId));
 }
 
 QHttpServerResponse AuthorizeEndpoint::providerSubmit(const QHttpServerRequest &request,
@@ -266,6 +267,12 @@ QUrl AuthorizeEndpoint::redirectUrl(const QString &redirectUri, const QList<std:
     QUrl url(redirectUri);
     url.setQuery(QString::fromLatin1(FormData::encode(fields)), QUrl::StrictMode);
     return url;
+}
+
+QUrl AuthorizeEndpoint::returnTo(const QString &requestId)
+{
+    const Pending *pending = findPending(requestId);
+    return pending ? QUrl(pending->redirectUri) : QUrl();
 }
 
 const AuthorizeEndpoint::Pending *AuthorizeEndpoint::findPending(const QString &requestId)

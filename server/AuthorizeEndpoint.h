@@ -50,6 +50,8 @@ private:
     QHttpServerResponse expiredRequest();
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
+    // The redirect URI a page's forms lead to, for its Content-Security-Policy.
+    QUrl returnTo(const QString &requestId);
     const Pending *findPending(const QString &requestId);
     QString addPending(const Pending &pending);
 

@@ -9,6 +9,20 @@ void addCommonHeaders(QHttpServerResponse &response)
     response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
 }
 
+// The CSP source that lets a form's redirect reach `target`. Browsers check
+// form-action on redirects too, so the client's loopback port must be named.
+// CSP has no syntax for an IPv6 literal (Chromium drops "http://[::1]:*" as
+// invalid), so a [::1] redirect can only be allowed by its scheme.
+QByteArray formActionSource(const QUrl &target)
+{
+    if (!target.isValid() || target.host().isEmpty())
+        return {};
+    if (target.host().contains(QLatin1Char(':')))
+        return target.scheme().toLatin1() + ':';
+    return target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+        .toEncoded();
+}
+
 void addNoStore(QHttpServerResponse &response)
 {
     response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
@@ -34,15 +48,17 @@ QHttpServerResponse Reply::error(Status status, const QString &code, const QStri
     return json(body, status);
 }
 
-QHttpServerResponse Reply::html(const QString &page, Status status)
+QHttpServerResponse Reply::html(const QString &page, Status status, const QUrl &returnTo)
 {
     QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"), page.toUtf8(), status);
     addCommonHeaders(response);
     addNoStore(response);
     // Pages are plain HTML: no scripts, no framing, resources from here only.
+    QByteArray formAction = QByteArrayLiteral("form-action 'self'");
+    if (const QByteArray source = formActionSource(returnTo); !source.isEmpty())
+        formAction += ' ' + source;
     response.addHeader(QByteArrayLiteral("Content-Security-Policy"),
-                       QByteArrayLiteral("default-src 'self'; script-src 'none'; frame-ancestors 'none'; "
-                                         "form-action 'self' http://127.0.0.1:* http://[::1]:*"));
+                       QByteArrayLiteral("default-src 'self'; script-src 'none'; frame-ancestors 'none'; ") + formAction);
     response.addHeader(QByteArrayLiteral("X-Frame-Options"), QByteArrayLiteral("DENY"));
     return response;
 }

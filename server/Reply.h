@@ -15,7 +15,9 @@ public:
     // {"error": code, "error_description": description, ...extra}
     static QHttpServerResponse error(Status status, const QString &code, const QString &description,
                                      const QJsonObject &extra = {});
-    static QHttpServerResponse html(const QString &page, Status status = Status::Ok);
+    // `returnTo`: where the page's forms end up after the server redirects
+    // (a client's loopback redirect URI); without it forms may only post here.
+    static QHttpServerResponse html(const QString &page, Status status = Status::Ok, const QUrl &returnTo = {});
     static QHttpServerResponse redirect(const QUrl &location);
     static QHttpServerResponse bytes(const QByteArray &mimeType, const QByteArray &body,
                                      Status status = Status::Ok);

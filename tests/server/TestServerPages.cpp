@@ -20,6 +20,8 @@ private Q_SLOTS:
     void invalidIdentityKeepsWhatWasTyped();
     void expiredRequestExplainsWhatToDo();
     void staticPagesServeTermsVersion();
+    void formsMayOnlyLeadToTheClientsRedirect_data();
+    void formsMayOnlyLeadToTheClientsRedirect();
 
 private:
     QString providerPage(const QString &provider, const AuthorizationRequest &request, QString *requestId = nullptr);
@@ -62,6 +64,40 @@ void TestServerPages::signInPageOffersEachProvider()
         QVERIFY2(html.contains(QStringLiteral("Continue with %1</a>").arg(QLatin1String(provider))), provider);
     QVERIFY(html.contains("Cancel and return to the app"));
     QVERIFY(!html.contains("<script"));
+}
+
+void TestServerPages::formsMayOnlyLeadToTheClientsRedirect_data()
+{
+    // Browsers check form-action on the redirect after a form post too, so
+    // the provider page must name the client's loopback address; CSP cannot
+    // write an IPv6 literal (Chromium drops "http://[::1]:*"), hence "http:".
+    QTest::addColumn<QString>("redirectUri");
+    QTest::addColumn<QString>("formAction");
+    QTest::newRow("IPv4 loopback") << "http://127.0.0.1:43123/callback" << "form-action 'self' http://127.0.0.1:43123";
+    QTest::newRow("IPv6 loopback") << "http://[::1]:43123/callback" << "form-action 'self' http:";
+}
+
+void TestServerPages::formsMayOnlyLeadToTheClientsRedirect()
+{
+    QFETCH(QString, redirectUri);
+    QFETCH(QString, formAction);
+    AuthorizationRequest request = m_robot->newRequest();
+    request.redirectUri = redirectUri;
+    const HttpResult signIn = m_http->get(m_robot->authorizeUrl(request));
+    QCOMPARE(signIn.status, 200);
+    QVERIFY2(signIn.header("Content-Security-Policy").endsWith(formAction.toLatin1()),
+             signIn.header("Content-Security-Policy").constData());
+    static const QRegularExpression link("/signin/github\\?request=([A-Za-z0-9_-]+)");
+    const QString id = link.match(QString::fromUtf8(signIn.body)).captured(1);
+    QVERIFY(!id.isEmpty());
+    const HttpResult provider = m_http->get(m_server->url("/signin/github?request=" + id));
+    QCOMPARE(provider.status, 200);
+    QVERIFY2(provider.header("Content-Security-Policy").endsWith(formAction.toLatin1()),
+             provider.header("Content-Security-Policy").constData());
+    // A page that belongs to no sign-in lets forms post only to the server.
+    const HttpResult home = m_http->get(m_server->url("/"));
+    QVERIFY2(home.header("Content-Security-Policy").endsWith("form-action 'self'"),
+             home.header("Content-Security-Policy").constData());
 }
 
 void TestServerPages::providerPageIsAnAccessibleForm()
