@@ -19,7 +19,7 @@ struct UpstreamProfile
 
 // The upstream providers the reference server brokers, all simulated, and
 // the one-click QA personas offered on each provider's page.
-class ProviderCatalog
+class SimulatedProviders
 {
 public:
     struct Provider

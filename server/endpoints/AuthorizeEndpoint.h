@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ProviderCatalog.h"
+#include "SimulatedProviders.h"
 
 #include <QHash>
 #include <QHttpServerResponse>
@@ -37,12 +37,12 @@ private:
     };
 
     QHttpServerResponse authorize(const QHttpServerRequest &request);
-    QHttpServerResponse providerPage(const QHttpServerRequest &request, const ProviderCatalog::Provider &provider);
-    QHttpServerResponse providerSubmit(const QHttpServerRequest &request, const ProviderCatalog::Provider &provider);
+    QHttpServerResponse providerPage(const QHttpServerRequest &request, const SimulatedProviders::Provider &provider);
+    QHttpServerResponse providerSubmit(const QHttpServerRequest &request, const SimulatedProviders::Provider &provider);
     QHttpServerResponse cancel(const QHttpServerRequest &request);
 
     QHttpServerResponse signInPage(const QString &requestId);
-    QHttpServerResponse providerForm(const QString &requestId, const ProviderCatalog::Provider &provider,
+    QHttpServerResponse providerForm(const QString &requestId, const SimulatedProviders::Provider &provider,
                                      const UpstreamProfile &typed, const QString &message);
     QHttpServerResponse complete(const QString &requestId, const UpstreamProfile &profile);
     QHttpServerResponse redirectError(const QString &redirectUri, const QString &state, const QString &error,

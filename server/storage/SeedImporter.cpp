@@ -2,7 +2,7 @@
 
 #include "AccountStore.h"
 #include "Database.h"
-#include "ProviderCatalog.h"
+#include "SimulatedProviders.h"
 #include "UsernameRules.h"
 
 #include <QFile>
@@ -23,7 +23,7 @@ void linkIdentities(AccountStore &accounts, const QString &accountId, const QJso
     for (const auto &value : identities) {
         const QJsonObject o = value.toObject();
         const UpstreamIdentity identity{str(o, "provider"), str(o, "provider_user_id")};
-        if (!ProviderCatalog::find(identity.providerId) || identity.providerUserId.isEmpty()) {
+        if (!SimulatedProviders::find(identity.providerId) || identity.providerUserId.isEmpty()) {
             result->problems.append(QStringLiteral("identity %1:%2 skipped: unknown provider or empty user id")
                                         .arg(identity.providerId, identity.providerUserId));
             continue;

@@ -9,7 +9,7 @@
 #include "KeyStore.h"
 #include "Pkce.h"
 #include "Protocol.h"
-#include "ProviderCatalog.h"
+#include "SimulatedProviders.h"
 #include "Reply.h"
 #include "ServerConfig.h"
 #include "ServerContext.h"
@@ -243,7 +243,7 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
         QJsonArray providers;
         if (const auto owner = m_context.accounts.findByVerifiedEmail(account.email)) {
             for (const QString &id : m_context.accounts.providersOf(owner->id)) {
-                const auto provider = ProviderCatalog::find(id);
+                const auto provider = SimulatedProviders::find(id);
                 providers.append(provider ? provider->name : id);
             }
         }

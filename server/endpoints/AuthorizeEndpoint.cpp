@@ -105,7 +105,7 @@ void AuthorizeEndpoint::registerRoutes(HttpServer &server)
                  [this](const QHttpServerRequest &r) { return authorize(r); });
     server.route(QStringLiteral("/signin/cancel"), Method::Post,
                  [this](const QHttpServerRequest &r) { return cancel(r); });
-    for (const auto &provider : ProviderCatalog::providers()) {
+    for (const auto &provider : SimulatedProviders::providers()) {
         const QString path = QStringLiteral("/signin/") + provider.id;
         server.route(path, Method::Get, [this, provider](const QHttpServerRequest &r) { return providerPage(r, provider); });
         server.route(path, Method::Post,
@@ -143,7 +143,7 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
 QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
 {
     QString buttons;
-    for (const auto &provider : ProviderCatalog::providers()) {
+    for (const auto &provider : SimulatedProviders::providers()) {
         buttons += QStringLiteral("<li><a class=\"provider\" href=\"/signin/%1?request=%2\">Continue with %3</a></li>\n")
                        .arg(PageRenderer::escape(provider.id), PageRenderer::escape(requestId),
                             PageRenderer::escape(provider.name));
@@ -155,7 +155,7 @@ QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
 }
 
 QHttpServerResponse AuthorizeEndpoint::providerPage(const QHttpServerRequest &request,
-                                                    const ProviderCatalog::Provider &provider)
+                                                    const SimulatedProviders::Provider &provider)
 {
     const QString requestId = request.query().queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
     const Pending *pending = findPending(requestId);
@@ -166,11 +166,11 @@ QHttpServerResponse AuthorizeEndpoint::providerPage(const QHttpServerRequest &re
     return providerForm(requestId, provider, typed, {});
 }
 
-QHttpServerResponse AuthorizeEndpoint::providerForm(const QString &requestId, const ProviderCatalog::Provider &provider,
+QHttpServerResponse AuthorizeEndpoint::providerForm(const QString &requestId, const SimulatedProviders::Provider &provider,
                                                     const UpstreamProfile &typed, const QString &message)
 {
     QString personas;
-    for (const auto &persona : ProviderCatalog::personas()) {
+    for (const auto &persona : SimulatedProviders::personas()) {
         personas += PageRenderer::fragment(QStringLiteral("persona"), {{QStringLiteral("key"), persona.key},
                                                                        {QStringLiteral("label"), persona.label},
                                                                        {QStringLiteral("description"), persona.description}});
@@ -192,7 +192,7 @@ QHttpServerResponse AuthorizeEndpoint::providerForm(const QString &requestId, co
 }
 
 QHttpServerResponse AuthorizeEndpoint::providerSubmit(const QHttpServerRequest &request,
-                                                      const ProviderCatalog::Provider &provider)
+                                                      const SimulatedProviders::Provider &provider)
 {
     QString duplicate;
     const Fields f = FormData::parse(request.body(), &duplicate).value_or(Fields());
@@ -203,7 +203,7 @@ QHttpServerResponse AuthorizeEndpoint::providerSubmit(const QHttpServerRequest &
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
         return cancel(request);
     if (f.contains(QStringLiteral("persona"))) {
-        const auto profile = ProviderCatalog::personaProfile(provider.id, f.value(QStringLiteral("persona")));
+        const auto profile = SimulatedProviders::personaProfile(provider.id, f.value(QStringLiteral("persona")));
         if (!profile)
             return providerForm(requestId, provider, {}, QStringLiteral("That test persona does not exist."));
         return complete(requestId, *profile);

@@ -1,10 +1,10 @@
-#include "ProviderCatalog.h"
+#include "SimulatedProviders.h"
 
 #include "SecureRandom.h"
 
 #include <QCoreApplication>
 
-QList<ProviderCatalog::Provider> ProviderCatalog::providers()
+QList<SimulatedProviders::Provider> SimulatedProviders::providers()
 {
     return {
         {QStringLiteral("google"), QStringLiteral("Google")},
@@ -13,7 +13,7 @@ QList<ProviderCatalog::Provider> ProviderCatalog::providers()
     };
 }
 
-std::optional<ProviderCatalog::Provider> ProviderCatalog::find(const QString &providerId)
+std::optional<SimulatedProviders::Provider> SimulatedProviders::find(const QString &providerId)
 {
     for (const auto &provider : providers()) {
         if (provider.id == providerId)
@@ -22,7 +22,7 @@ std::optional<ProviderCatalog::Provider> ProviderCatalog::find(const QString &pr
     return std::nullopt;
 }
 
-QList<ProviderCatalog::Persona> ProviderCatalog::personas()
+QList<SimulatedProviders::Persona> SimulatedProviders::personas()
 {
     return {
         {QStringLiteral("returning"), QStringLiteral("Returning user"),
@@ -42,7 +42,7 @@ QList<ProviderCatalog::Persona> ProviderCatalog::personas()
     };
 }
 
-std::optional<UpstreamProfile> ProviderCatalog::personaProfile(const QString &providerId, const QString &key)
+std::optional<UpstreamProfile> SimulatedProviders::personaProfile(const QString &providerId, const QString &key)
 {
     if (!find(providerId))
         return std::nullopt;

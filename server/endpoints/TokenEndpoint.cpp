@@ -6,7 +6,7 @@
 #include "HttpServer.h"
 #include "Pkce.h"
 #include "Protocol.h"
-#include "ProviderCatalog.h"
+#include "SimulatedProviders.h"
 #include "Reply.h"
 #include "ServerContext.h"
 #include "TokenIssuer.h"
@@ -102,7 +102,7 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
         return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be created."),
                           Status::InternalServerError);
     m_context.tokens.recordCodeResult(code, family->id, {});
-    const auto provider = ProviderCatalog::find(grant.identity.providerId);
+    const auto provider = SimulatedProviders::find(grant.identity.providerId);
     return Reply::json(m_context.issuer.tokenResponse({*account, grant.clientId, grant.scope, family->sessionId,
                                                        grant.nonce, provider ? provider->name : QString(),
                                                        grant.authTime, refresh}));
@@ -110,7 +110,7 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
 
 QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
 {
-    const auto provider = ProviderCatalog::find(grant.identity.providerId);
+    const auto provider = SimulatedProviders::find(grant.identity.providerId);
     QJsonObject claims{
         {QLatin1String("nonce"), grant.nonce},
         {QLatin1String("provider"), provider ? provider->name : grant.identity.providerId},
