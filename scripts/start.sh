@@ -19,7 +19,8 @@ else
 fi
 listen=${LATCHKEY_LISTEN:-127.0.0.1:8765}
 say "Starting latchkey-server on $listen (data in $data)"
-"$LATCHKEY_BUILD/server/latchkey-server" --listen "$listen" --data-dir "$data" &
+# QA mode: simulated providers and personas, on loopback only (README, "QA mode").
+"$LATCHKEY_BUILD/server/latchkey-server" --qa --listen "$listen" --data-dir "$data" &
 server=$!
 # A fresh data directory goes with the server; one named by LATCHKEY_DATA_DIR stays.
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; [ -z "$fresh" ] || rm -rf "$fresh"' EXIT

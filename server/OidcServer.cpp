@@ -8,6 +8,12 @@
 #include "DiscoveryEndpoint.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
+#include "ProviderDirectory.h"
+#include "ProvidersFile.h"
+#include "SignInFlow.h"
+#include "SimulatedSignInEndpoint.h"
+#include "UpstreamEndpoint.h"
+#include "UpstreamHttp.h"
 #include "ServerContext.h"
 #include "SeedImporter.h"
 #include "SessionEndpoint.h"
@@ -19,6 +25,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QNetworkAccessManager>
 #include <QStandardPaths>
 
 Q_LOGGING_CATEGORY(lcServer, "latchkey.server")
@@ -69,6 +76,9 @@ bool OidcServer::openStorage(QString *error)
     QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     const QDir dir(m_config.dataDir);
     const bool fresh = !dir.exists(DatabaseFile);
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), m_config.upstreamDeadlineMs);
+    m_providers = std::make_unique<ProviderDirectory>(m_config.providers, m_config.qaMode, *m_upstreamHttp, m_clock);
     m_db = std::make_unique<Database>();
     if (!m_db->open(dir.filePath(DatabaseFile), error))
         return false;
@@ -77,17 +87,43 @@ bool OidcServer::openStorage(QString *error)
         return false;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
-    if (fresh) {
+    if (fresh && m_config.qaMode) {
         SeedImporter::Result result;
-        SeedImporter(*m_db, *m_accounts).importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
+        SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
     }
     m_tokens->purgeExpired();
     return true;
 }
 
+bool OidcServer::checkConfig(QString *error)
+{
+    if (m_config.qaMode && !m_config.listenAddress.isLoopback()) {
+        *error = QStringLiteral("--qa refuses to listen on %1: QA mode lets anyone sign in as anyone, so it "
+                                "listens on loopback only (127.0.0.1 or [::1])")
+                     .arg(m_config.listenAddress.toString());
+        return false;
+    }
+    if (!m_config.providersFile.isEmpty()) {
+        auto providers = ProvidersFile::load(m_config.providersFile, error);
+        if (!providers)
+            return false;
+        m_config.providers = *providers;
+    }
+    if (m_config.providers.isEmpty() && !m_config.qaMode) {
+        *error = QStringLiteral(
+            "no upstream providers, so nobody could sign in.\n"
+            "  Configure real ones (Google, GitHub, your company's OpenID Connect provider) in a providers file\n"
+            "  and start with --providers FILE; see latchkey-server(1) and the README.\n"
+            "  Or, to try Latchkey on this machine only, start with --qa: simulated providers, test personas\n"
+            "  and QA accounts that let anyone sign in as anyone. QA mode must never face a network.");
+        return false;
+    }
+    return true;
+}
+
 bool OidcServer::start(QString *error)
 {
-    if (!openStorage(error))
+    if (!checkConfig(error) || !openStorage(error))
         return false;
     m_http = std::make_unique<HttpServer>();
     m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, error);
@@ -98,33 +134,52 @@ bool OidcServer::start(QString *error)
         : m_config.issuer;
     m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock, m_config.minimalIdTokens);
     createServices();
+    m_providers->prepare();
     m_maintenance.start();
     return true;
+}
+
+QStringList OidcServer::redirectUris(const ServerConfig &config)
+{
+    const QString issuer = config.issuer.isEmpty()
+        ? QStringLiteral("http://%1:%2").arg(hostForUrl(config.listenAddress)).arg(config.listenPort)
+        : config.issuer;
+    QStringList lines;
+    for (const UpstreamSettings &provider : config.providers)
+        lines.append(QStringLiteral("%1 %2%3").arg(provider.id, issuer, UpstreamEndpoint::callbackPath(provider.id)));
+    return lines;
 }
 
 void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
+    m_signIns = std::make_unique<SignInFlow>(m_clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
-                                      *m_clients, *m_suggester});
+                                      *m_clients, *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
     m_token = std::make_unique<TokenEndpoint>(*m_context);
     m_account = std::make_unique<AccountEndpoint>(*m_context);
     m_session = std::make_unique<SessionEndpoint>(*m_context);
+    m_upstream = std::make_unique<UpstreamEndpoint>(*m_context);
     m_discovery->registerRoutes(*m_http);
     m_authorize->registerRoutes(*m_http);
     m_token->registerRoutes(*m_http);
     m_account->registerRoutes(*m_http);
     m_session->registerRoutes(*m_http);
+    m_upstream->registerRoutes(*m_http);
+    if (m_config.qaMode) {
+        m_simulated = std::make_unique<SimulatedSignInEndpoint>(*m_context);
+        m_simulated->registerRoutes(*m_http);
+    }
 }
 
 bool OidcServer::importSeed(const QString &path, QString *report)
 {
     SeedImporter::Result result;
     QString error;
-    if (!SeedImporter(*m_db, *m_accounts).importFile(path, &result, &error)) {
+    if (!SeedImporter(*m_db, *m_accounts, *m_providers).importFile(path, &result, &error)) {
         *report = error;
         return false;
     }

@@ -16,6 +16,12 @@ class Database;
 class DiscoveryEndpoint;
 class HttpServer;
 class KeyStore;
+class ProviderDirectory;
+class QNetworkAccessManager;
+class SignInFlow;
+class SimulatedSignInEndpoint;
+class UpstreamEndpoint;
+class UpstreamHttp;
 class SessionEndpoint;
 class TokenEndpoint;
 class TokenIssuer;
@@ -32,8 +38,10 @@ public:
     explicit OidcServer(const ServerConfig &config, QObject *parent = nullptr);
     ~OidcServer() override;
 
-    // Opens the data directory (creating it with mode 0700), loads or makes
-    // the signing keys, applies the QA fixtures to a new database, listens.
+    // Reads the providers file, opens the data directory (creating it with
+    // mode 0700), loads or makes the signing keys, applies the QA fixtures to
+    // a new database in QA mode, listens. Refuses to start with no provider
+    // at all, and in QA mode on an address beyond loopback.
     bool start(QString *error);
     bool importSeed(const QString &path, QString *report);
     bool rotateKeys(QString *error);
@@ -44,8 +52,12 @@ public:
     const ServerConfig &config() const { return m_config; }
 
     static QString defaultDataDir();
+    // The redirect URI of each configured provider, to register there:
+    // "<id> <issuer>/upstream/<id>/callback" per line.
+    static QStringList redirectUris(const ServerConfig &config);
 
 private:
+    bool checkConfig(QString *error);
     bool openStorage(QString *error);
     void createServices();
 
@@ -60,6 +72,8 @@ private:
     std::unique_ptr<TokenIssuer> m_issuer;
     std::unique_ptr<ClientRegistry> m_clients;
     std::unique_ptr<UsernameSuggester> m_suggester;
+    std::unique_ptr<ProviderDirectory> m_providers;
+    std::unique_ptr<SignInFlow> m_signIns;
     std::unique_ptr<ServerContext> m_context;
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<DiscoveryEndpoint> m_discovery;
@@ -67,4 +81,9 @@ private:
     std::unique_ptr<TokenEndpoint> m_token;
     std::unique_ptr<AccountEndpoint> m_account;
     std::unique_ptr<SessionEndpoint> m_session;
+    std::unique_ptr<UpstreamEndpoint> m_upstream;
+    std::unique_ptr<SimulatedSignInEndpoint> m_simulated;
+    // Last: destroyed first, so no upstream answer arrives into a half-destroyed server.
+    std::unique_ptr<UpstreamHttp> m_upstreamHttp;
+    std::unique_ptr<QNetworkAccessManager> m_network;
 };

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "UpstreamSettings.h"
+
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 
 // Everything latchkey-server is told at start-up, from its command line or a test.
@@ -20,4 +23,12 @@ struct ServerConfig
     // Attempts per minute allowed for one onboarding token.
     int usernameChecksPerMinute = 120;
     int onboardAttemptsPerMinute = 20;
+    // QA mode: simulated providers, personas, QA accounts and faults. They
+    // authenticate nobody, so QA mode is for loopback only.
+    bool qaMode = false;
+    // The providers file (--providers); read at start into `providers`.
+    QString providersFile;
+    QList<UpstreamSettings> providers;
+    // How long an upstream provider may take for one answer.
+    int upstreamDeadlineMs = 10000;
 };

@@ -5,6 +5,8 @@ class ClientRegistry;
 class Clock;
 class Database;
 class KeyStore;
+class ProviderDirectory;
+class SignInFlow;
 class TokenIssuer;
 class TokenStore;
 class UsernameSuggester;
@@ -22,4 +24,6 @@ struct ServerContext
     TokenIssuer &issuer;
     const ClientRegistry &clients;
     UsernameSuggester &suggester;
+    ProviderDirectory &providers;
+    SignInFlow &signIns;
 };

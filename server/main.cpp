@@ -1,6 +1,7 @@
 // latchkey-server: the reference OpenID Provider of PROTOCOL.md.
 
 #include "OidcServer.h"
+#include "ProvidersFile.h"
 #include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
@@ -85,6 +86,21 @@ int fail(const QString &message)
     return 1;
 }
 
+int printRedirectUris(ServerConfig config)
+{
+    if (config.providersFile.isEmpty())
+        return fail(QStringLiteral("--print-redirect-uris needs --providers FILE"));
+    QString error;
+    const auto providers = ProvidersFile::load(config.providersFile, &error);
+    if (!providers)
+        return fail(error);
+    config.providers = *providers;
+    QTextStream out(stdout);
+    for (const QString &line : OidcServer::redirectUris(config))
+        out << line << '\n';
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -96,8 +112,9 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "The Latchkey reference OpenID Provider: brokers simulated Google, GitHub and Microsoft sign-ins, "
-        "onboards new users and stores everything in SQLite."));
+        "The Latchkey reference OpenID Provider: brokers real OpenID Connect and OAuth 2.0 providers "
+        "(--providers), onboards new users and stores everything in SQLite. --qa adds simulated providers "
+        "for testing on this machine."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port to listen on."),
@@ -119,7 +136,16 @@ int main(int argc, char *argv[])
                                       QStringLiteral("level"), QStringLiteral("info"));
     const QCommandLineOption minimal(QStringLiteral("minimal-id-tokens"),
                                      QStringLiteral("QA: ID tokens without profile claims; clients read userinfo."));
-    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel, minimal});
+    const QCommandLineOption providers(QStringLiteral("providers"),
+                                       QStringLiteral("The upstream providers to sign in with (JSON; see the man page)."),
+                                       QStringLiteral("file"));
+    const QCommandLineOption printRedirects(QStringLiteral("print-redirect-uris"),
+                                            QStringLiteral("Print the redirect URI to register at each provider, then exit."));
+    const QCommandLineOption qa(QStringLiteral("qa"),
+                                QStringLiteral("QA mode: simulated providers, test personas, QA accounts and faults. "
+                                               "Anyone can sign in as anyone: loopback only, never on a network."));
+    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
+                       printRedirects, qa});
     parser.process(app);
 
     ServerConfig config;
@@ -136,6 +162,10 @@ int main(int argc, char *argv[])
     while (config.issuer.endsWith(u'/'))
         config.issuer.chop(1);
     config.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : OidcServer::defaultDataDir();
+    config.qaMode = parser.isSet(qa);
+    config.providersFile = parser.value(providers);
+    if (parser.isSet(printRedirects))
+        return printRedirectUris(config);
 
     if (parser.isSet(reset)) {
         if (!confirmReset(config.dataDir, parser.isSet(yes)))

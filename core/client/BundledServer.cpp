@@ -60,7 +60,8 @@ void BundledServer::start(const QString &binary, const QStringList &arguments)
         if (m_issuer.isEmpty())
             fail(tr("The reference server did not start within %n second(s).", nullptr, StartTimeoutMs / 1000));
     });
-    m_process.start(binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+    // QA mode: a private server on loopback whose personas stand in for real providers.
+    m_process.start(binary, QStringList{QStringLiteral("--qa"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                                         QStringLiteral("--data-dir"), m_data.path()}
                                 + arguments);
 }

@@ -9,7 +9,7 @@
 #include "KeyStore.h"
 #include "Pkce.h"
 #include "Protocol.h"
-#include "SimulatedProviders.h"
+#include "ProviderDirectory.h"
 #include "Reply.h"
 #include "ServerConfig.h"
 #include "ServerContext.h"
@@ -242,10 +242,8 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
     auto emailInUse = [&]() {
         QJsonArray providers;
         if (const auto owner = m_context.accounts.findByVerifiedEmail(account.email)) {
-            for (const QString &id : m_context.accounts.providersOf(owner->id)) {
-                const auto provider = SimulatedProviders::find(id);
-                providers.append(provider ? provider->name : id);
-            }
+            for (const QString &key : m_context.accounts.providersOf(owner->id))
+                providers.append(m_context.providers.displayName(key));
         }
         return conflict(QStringLiteral("email_in_use"),
                         QStringLiteral("Another account already uses this email. Sign in with the provider you "

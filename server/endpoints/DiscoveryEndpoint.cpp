@@ -3,6 +3,7 @@
 #include "HttpServer.h"
 #include "KeyStore.h"
 #include "PageRenderer.h"
+#include "ProviderDirectory.h"
 #include "Protocol.h"
 #include "Reply.h"
 #include "ServerConfig.h"
@@ -65,7 +66,12 @@ DiscoveryEndpoint::DiscoveryEndpoint(ServerContext &context)
 void DiscoveryEndpoint::registerRoutes(HttpServer &server)
 {
     server.route(QLatin1String(Protocol::DiscoveryPath), Method::Get, [this](const QHttpServerRequest &) {
-        return Reply::json(discoveryDocument(m_context.issuer.issuer()));
+        QJsonObject document = discoveryDocument(m_context.issuer.issuer());
+        QJsonArray providers;
+        for (const auto &entry : m_context.providers.entries())
+            providers.append(QJsonObject{{QLatin1String("id"), entry.id}, {QLatin1String("name"), entry.name}});
+        document.insert(QLatin1String("upstream_providers"), providers);
+        return Reply::json(document);
     });
     server.route(QStringLiteral("/jwks.json"), Method::Get, [this](const QHttpServerRequest &) {
         auto response = Reply::json(m_context.keys.publishedKeys().toJson());

@@ -6,7 +6,7 @@
 #include "HttpServer.h"
 #include "Pkce.h"
 #include "Protocol.h"
-#include "SimulatedProviders.h"
+#include "ProviderDirectory.h"
 #include "Reply.h"
 #include "ServerContext.h"
 #include "TokenIssuer.h"
@@ -102,18 +102,17 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
         return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be created."),
                           Status::InternalServerError);
     m_context.tokens.recordCodeResult(code, family->id, {});
-    const auto provider = SimulatedProviders::find(grant.identity.providerId);
+    const QString provider = m_context.providers.displayName(grant.identity.providerId);
     return Reply::json(m_context.issuer.tokenResponse({*account, grant.clientId, grant.scope, family->sessionId,
-                                                       grant.nonce, provider ? provider->name : QString(),
+                                                       grant.nonce, provider,
                                                        grant.authTime, refresh}));
 }
 
 QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
 {
-    const auto provider = SimulatedProviders::find(grant.identity.providerId);
     QJsonObject claims{
         {QLatin1String("nonce"), grant.nonce},
-        {QLatin1String("provider"), provider ? provider->name : grant.identity.providerId},
+        {QLatin1String("provider"), m_context.providers.displayName(grant.identity.providerId)},
         {QLatin1String("provider_id"), grant.identity.providerId},
         {QLatin1String("provider_user_id"), grant.identity.providerUserId},
         {QLatin1String("email_verified"), grant.emailVerified},

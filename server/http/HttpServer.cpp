@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QTcpServer>
+#include <QTcpSocket>
 
 #include <exception>
 
@@ -28,7 +29,75 @@ QByteArray allowHeader(const QList<QByteArray> &names)
     return out;
 }
 
+QHttpServerResponse internalError()
+{
+    // No detail leaves the server: it may name internal state.
+    return Reply::error(Reply::Status::InternalServerError, QStringLiteral("server_error"),
+                        QStringLiteral("The server could not handle this request."));
+}
+
 } // namespace
+
+// One request's way back to its client: logs the line of the request when
+// it is answered (now or later) and makes sure it is answered at most once.
+class HttpServer::Answer
+{
+public:
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    Answer(const QHttpServerRequest &request, QHttpServerResponder &responder)
+        : m_responder(std::move(responder))
+#else
+    Answer(const QHttpServerRequest &request, QTcpSocket *socket)
+        : m_request(&request)
+        , m_socket(socket)
+#endif
+        , m_method(methodName(request.method()))
+        , m_path(request.url().path().toUtf8())
+    {
+        m_timer.start();
+    }
+
+    // std::nullopt: close the connection without an answer.
+    void send(std::optional<QHttpServerResponse> &&response)
+    {
+        if (m_sent)
+            return;
+        m_sent = true;
+        // Path only: query strings carry codes and tokens.
+        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(), m_path.constData(),
+               response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+        // Without an answer the responder is let go unanswered: Qt 6.5+ gives
+        // no way to close the connection, so the client meets its own timeout.
+        if (response)
+            m_responder->sendResponse(*response);
+        m_responder.reset();
+#else
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (response)
+            response->write(HttpServer::makeResponder(*m_request, m_socket));
+        else
+            m_socket->abort();
+#endif
+    }
+
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    QTcpSocket *socket() const { return m_socket; }
+#endif
+
+private:
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    std::optional<QHttpServerResponder> m_responder;
+#else
+    const QHttpServerRequest *m_request; // lives as long as its socket (Qt 6.4)
+    QPointer<QTcpSocket> m_socket;
+#endif
+    QByteArray m_method;
+    QByteArray m_path;
+    QElapsedTimer m_timer;
+    bool m_sent = false;
+};
 
 HttpServer::HttpServer(QObject *parent)
     : QAbstractHttpServer(parent)
@@ -37,7 +106,12 @@ HttpServer::HttpServer(QObject *parent)
 
 void HttpServer::route(const QString &path, QHttpServerRequest::Methods methods, Handler handler)
 {
-    m_routes[path].append(Route{methods, std::move(handler)});
+    m_routes[path].append(Route{methods, std::move(handler), {}});
+}
+
+void HttpServer::routeDeferred(const QString &path, QHttpServerRequest::Methods methods, DeferredHandler handler)
+{
+    m_routes[path].append(Route{methods, {}, std::move(handler)});
 }
 
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
@@ -52,18 +126,24 @@ quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString 
     return tcp->serverPort();
 }
 
-QHttpServerResponse HttpServer::dispatch(const QHttpServerRequest &request)
+std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerRequest &request, const Route **route) const
 {
+    if (request.body().size() > Protocol::MaxRequestBody
+        || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > Protocol::MaxRequestBody)
+        return Reply::error(Reply::Status::PayloadTooLarge, QStringLiteral("invalid_request"),
+                            QStringLiteral("The request body is larger than 64 KiB."));
     const auto it = m_routes.constFind(request.url().path());
     if (it == m_routes.cend())
         return Reply::error(Reply::Status::NotFound, QStringLiteral("not_found"),
                             QStringLiteral("There is nothing at this path."));
     QList<QByteArray> allowed;
-    for (const Route &route : *it) {
-        if (route.methods.testFlag(request.method()))
-            return route.handler(request);
+    for (const Route &candidate : *it) {
+        if (candidate.methods.testFlag(request.method())) {
+            *route = &candidate;
+            return std::nullopt;
+        }
         for (auto m : {QHttpServerRequest::Method::Get, QHttpServerRequest::Method::Post})
-            if (route.methods.testFlag(m))
+            if (candidate.methods.testFlag(m))
                 allowed.append(methodName(m));
     }
     auto response = Reply::error(Reply::Status::MethodNotAllowed, QStringLiteral("method_not_allowed"),
@@ -73,39 +153,56 @@ QHttpServerResponse HttpServer::dispatch(const QHttpServerRequest &request)
     return response;
 }
 
-QHttpServerResponse HttpServer::respond(const QHttpServerRequest &request)
+QHttpServerResponse HttpServer::respond(const QHttpServerRequest &request, const Route &route)
 {
-    if (request.body().size() > Protocol::MaxRequestBody
-        || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > Protocol::MaxRequestBody)
-        return Reply::error(Reply::Status::PayloadTooLarge, QStringLiteral("invalid_request"),
-                            QStringLiteral("The request body is larger than 64 KiB."));
     try {
-        return dispatch(request);
-    } catch (const std::exception &) {
-        // No detail leaves the server: it may name internal state.
+        return route.handler(request);
     } catch (...) {
     }
-    return Reply::error(Reply::Status::InternalServerError, QStringLiteral("server_error"),
-                        QStringLiteral("The server could not handle this request."));
+    return internalError();
+}
+
+void HttpServer::defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer)
+{
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    QTcpSocket *socket = answer->socket();
+    m_waitingSockets.insert(socket);
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_waitingSockets.remove(socket); });
+#endif
+    Responder responder = [this, answer](std::optional<QHttpServerResponse> &&response) {
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+        m_waitingSockets.remove(answer->socket());
+#endif
+        answer->send(std::move(response));
+    };
+    try {
+        route.deferred(request, responder);
+        return;
+    } catch (...) {
+    }
+    responder(internalError());
 }
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    auto answer = std::make_shared<Answer>(request, responder);
 #else
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
-#endif
 {
-    QElapsedTimer timer;
-    timer.start();
-    const QHttpServerResponse response = respond(request);
-    // Path only: query strings carry codes and tokens.
-    qCInfo(lcRequest, "%s %s %d %.2fms", methodName(request.method()).constData(),
-           request.url().path().toUtf8().constData(), int(response.statusCode()), double(timer.nsecsElapsed()) / 1e6);
-#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    responder.sendResponse(response);
-#else
-    response.write(makeResponder(request, socket));
+    if (m_waitingSockets.contains(socket)) {
+        socket->abort();
+        return true;
+    }
+    auto answer = std::make_shared<Answer>(request, socket);
 #endif
+    const Route *route = nullptr;
+    if (auto early = findRoute(request, &route))
+        answer->send(std::move(early));
+    else if (route->deferred)
+        defer(request, *route, answer);
+    else
+        answer->send(respond(request, *route));
     return true;
 }
 

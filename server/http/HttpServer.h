@@ -6,9 +6,14 @@
 #include <QHttpServerResponse>
 #include <QList>
 
+#include <QPointer>
+#include <QSet>
+
 #include <functional>
+#include <optional>
 
 class QTcpServer;
+class QTcpSocket;
 
 // The reference server's HTTP front: exact-path routing with 404 for unknown
 // paths and 405 (with Allow) for known paths asked with another method, the
@@ -19,10 +24,18 @@ class HttpServer : public QAbstractHttpServer
     Q_OBJECT
 public:
     using Handler = std::function<QHttpServerResponse(const QHttpServerRequest &)>;
+    // Answers a deferred request, once; std::nullopt closes the connection
+    // without an answer (a QA fault: "the response was lost"). Calling it
+    // after the client went away does nothing.
+    using Responder = std::function<void(std::optional<QHttpServerResponse> &&response)>;
+    // A handler that answers later, e.g. after asking an upstream provider.
+    // The request is only valid during the call: copy what is needed.
+    using DeferredHandler = std::function<void(const QHttpServerRequest &, Responder)>;
 
     explicit HttpServer(QObject *parent = nullptr);
 
     void route(const QString &path, QHttpServerRequest::Methods methods, Handler handler);
+    void routeDeferred(const QString &path, QHttpServerRequest::Methods methods, DeferredHandler handler);
     // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.
     quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
 
@@ -43,10 +56,20 @@ private:
     {
         QHttpServerRequest::Methods methods;
         Handler handler;
+        DeferredHandler deferred;
     };
+    class Answer;
 
-    QHttpServerResponse dispatch(const QHttpServerRequest &request);
-    QHttpServerResponse respond(const QHttpServerRequest &request);
+    // The route for the request, or the answer when there is none (404, 405, 413).
+    std::optional<QHttpServerResponse> findRoute(const QHttpServerRequest &request, const Route **route) const;
+    QHttpServerResponse respond(const QHttpServerRequest &request, const Route &route);
+    void defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer);
 
     QHash<QString, QList<Route>> m_routes;
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    // Qt 6.4 reads the next request of a connection at once: one that comes
+    // while a deferred answer is pending closes the connection instead of
+    // being answered out of order. (Qt 6.5+ waits for the responder itself.)
+    QSet<QTcpSocket *> m_waitingSockets;
+#endif
 };

@@ -1,21 +1,11 @@
 #pragma once
 
-#include "Account.h"
+#include "UpstreamProfile.h"
 
 #include <QList>
 #include <QString>
 
 #include <optional>
-
-// What a (simulated) upstream provider tells us about the person signing in.
-struct UpstreamProfile
-{
-    UpstreamIdentity identity;
-    QString email;
-    bool emailVerified = false;
-    QString name;
-    QString upstreamUsername; // e.g. a GitHub login
-};
 
 // The upstream providers the reference server brokers, all simulated, and
 // the one-click QA personas offered on each provider's page.

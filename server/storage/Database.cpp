@@ -14,7 +14,7 @@ Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
 namespace {
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 1> Migrations{{
+const std::array<const char *, 2> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -79,6 +79,15 @@ CREATE TABLE onboardings (
     revoked_at INTEGER,
     expires_at INTEGER NOT NULL
 );
+)sql",
+    // Version 2: every identity so far came from a simulated QA provider. They
+    // move into the "qa:" namespace, which no real upstream provider matches,
+    // so QA accounts seeded by an earlier version cannot be signed into.
+    R"sql(
+UPDATE identities SET provider_id = 'qa:' || provider_id WHERE provider_id NOT LIKE 'qa:%';
+UPDATE authorization_codes SET provider_id = 'qa:' || provider_id WHERE provider_id NOT LIKE 'qa:%';
+-- QA mode: a fault a tester attached to the sign-in (README, "QA faults").
+ALTER TABLE authorization_codes ADD COLUMN qa_fault TEXT;
 )sql",
 }};
 

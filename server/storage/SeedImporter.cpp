@@ -2,7 +2,7 @@
 
 #include "AccountStore.h"
 #include "Database.h"
-#include "SimulatedProviders.h"
+#include "ProviderDirectory.h"
 #include "UsernameRules.h"
 
 #include <QFile>
@@ -17,13 +17,17 @@ QString str(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toString();
 }
 
-void linkIdentities(AccountStore &accounts, const QString &accountId, const QJsonArray &identities,
-                    SeedImporter::Result *result)
+void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, const QString &accountId,
+                    const QJsonArray &identities, SeedImporter::Result *result)
 {
     for (const auto &value : identities) {
         const QJsonObject o = value.toObject();
-        const UpstreamIdentity identity{str(o, "provider"), str(o, "provider_user_id")};
-        if (!SimulatedProviders::find(identity.providerId) || identity.providerUserId.isEmpty()) {
+        const auto *provider = providers.find(str(o, "provider"));
+        // A seed names providers by id; the identity is stored under the
+        // provider's key, so a QA seed never links a real provider's user.
+        const UpstreamIdentity identity{provider ? provider->identityKey : str(o, "provider"),
+                                        str(o, "provider_user_id")};
+        if (!provider || identity.providerUserId.isEmpty()) {
             result->problems.append(QStringLiteral("identity %1:%2 skipped: unknown provider or empty user id")
                                         .arg(identity.providerId, identity.providerUserId));
             continue;
@@ -39,9 +43,10 @@ void linkIdentities(AccountStore &accounts, const QString &accountId, const QJso
 
 } // namespace
 
-SeedImporter::SeedImporter(Database &db, AccountStore &accounts)
+SeedImporter::SeedImporter(Database &db, AccountStore &accounts, const ProviderDirectory &providers)
     : m_db(db)
     , m_accounts(accounts)
+    , m_providers(providers)
 {
 }
 
@@ -90,7 +95,7 @@ bool SeedImporter::importJson(const QByteArray &json, Result *result, QString *e
             ++result->created;
         }
         const auto stored = m_accounts.findByUsername(account.username);
-        linkIdentities(m_accounts, stored->id, o.value(QLatin1String("identities")).toArray(), result);
+        linkIdentities(m_accounts, m_providers, stored->id, o.value(QLatin1String("identities")).toArray(), result);
     }
     if (!transaction.commit()) {
         *error = QStringLiteral("the seed could not be saved");

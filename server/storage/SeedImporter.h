@@ -5,10 +5,12 @@
 
 class AccountStore;
 class Database;
+class ProviderDirectory;
 
 // Creates accounts with linked identities from a JSON seed (--seed FILE, and
 // the QA fixtures on first start). Idempotent: an account whose username
-// exists is left as it is, and linked identities stay linked.
+// exists is left as it is, and linked identities stay linked. Providers are
+// named by id and must be ones this server offers.
 //
 // {"accounts": [{"username": "rita", "name": "Rita", "email": "rita@example.com",
 //                "email_verified": true,
@@ -23,7 +25,7 @@ public:
         QStringList problems; // one line per entry that was skipped, and why
     };
 
-    SeedImporter(Database &db, AccountStore &accounts);
+    SeedImporter(Database &db, AccountStore &accounts, const ProviderDirectory &providers);
 
     // false (with *error) when the file cannot be read or is not a seed at all.
     bool importFile(const QString &path, Result *result, QString *error);
@@ -32,4 +34,5 @@ public:
 private:
     Database &m_db;
     AccountStore &m_accounts;
+    const ProviderDirectory &m_providers;
 };

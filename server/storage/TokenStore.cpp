@@ -30,10 +30,11 @@ QByteArray TokenStore::createCode(const AuthorizationGrant &g)
     const qint64 now = m_clock.now();
     m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
                              "nonce, scope, provider_id, provider_user_id, email, email_verified, name, "
-                             "upstream_username, auth_time, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                             "upstream_username, auth_time, expires_at, qa_fault) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
               {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
                g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername,
-               g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds});
+               g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
+               g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)});
     return code;
 }
 
@@ -42,8 +43,8 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
     Transaction transaction(m_db);
     QSqlQuery &q = m_db.query(QStringLiteral(
         "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, email, "
-        "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti "
-        "FROM authorization_codes WHERE code_hash = ?"));
+        "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, "
+        "qa_fault FROM authorization_codes WHERE code_hash = ?"));
     q.bindValue(0, hash(code));
     if (!q.exec() || !q.next())
         return CodeOutcome::Unknown;
@@ -51,7 +52,7 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
                             q.value(3).toString(), q.value(4).toString(),
                             {q.value(5).toString(), q.value(6).toString()}, q.value(7).toString(),
                             q.value(8).toBool(), q.value(9).toString(), q.value(10).toString(),
-                            q.value(11).toLongLong()};
+                            q.value(11).toLongLong(), q.value(16).toString()};
     const qint64 expiresAt = q.value(12).toLongLong();
     const bool used = !q.value(13).isNull();
     const QString familyId = q.value(14).toString();

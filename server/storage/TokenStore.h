@@ -25,6 +25,7 @@ struct AuthorizationGrant
     QString name;
     QString upstreamUsername;
     qint64 authTime = 0;
+    QString qaFault; // QA mode: the fault a tester attached to this sign-in
 };
 
 // A sign-in session: every refresh token rotated from one grant. `id` is

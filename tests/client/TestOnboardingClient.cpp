@@ -102,7 +102,7 @@ private:
 
 void TestOnboardingClient::init()
 {
-    ServerConfig config;
+    ServerConfig config = qaServerConfig();
     config.onboardAttemptsPerMinute = 3;
     m_server = std::make_unique<TestServer>(config);
     QVERIFY(m_server->start());

@@ -417,7 +417,7 @@ void TestSessionManager::withoutRefreshTokenSessionEndsWithAccess()
 void TestSessionManager::profileCompletedFromUserInfo()
 {
     // A provider that keeps profile claims out of the ID token, as many do.
-    ServerConfig serverConfig;
+    ServerConfig serverConfig = qaServerConfig();
     serverConfig.minimalIdTokens = true;
     m_harness.reset(); // one browser robot at a time holds the URL handler
     m_harness = std::make_unique<ClientHarness>(serverConfig);

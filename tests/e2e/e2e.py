@@ -99,7 +99,7 @@ class Server:
         self.process = None
 
     def start(self):
-        self.process = self.processes.start([SERVER, "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data],
+        self.process = self.processes.start([SERVER, "--qa", "--listen", f"127.0.0.1:{self.port}", "--data-dir", self.data],
                                             log="server.log")
         wait_for("the server's discovery document",
                  lambda: urllib.request.urlopen(self.issuer + "/.well-known/openid-configuration", timeout=2))

@@ -136,7 +136,7 @@ def check_packages(work):
     check("installed latchkey-server --help", help_text.returncode == 0 and "--listen" in help_text.stdout, help_text.stderr)
 
     data = scratch(work, "server-data")
-    server = subprocess.Popen([os.path.join(usr, "bin/latchkey-server"), "--listen", "127.0.0.1:0", "--data-dir", data],
+    server = subprocess.Popen([os.path.join(usr, "bin/latchkey-server"), "--qa", "--listen", "127.0.0.1:0", "--data-dir", data],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         issuer = None

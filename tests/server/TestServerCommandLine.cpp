@@ -32,7 +32,7 @@ private:
 
 QString TestServerCommandLine::start(QProcess &process, const QStringList &arguments)
 {
-    process.start(binary(), QStringList{"--listen", "127.0.0.1:0"} + arguments);
+    process.start(binary(), QStringList{"--qa", "--listen", "127.0.0.1:0"} + arguments);
     QByteArray out;
     static const QRegularExpression issuerLine(QStringLiteral("^issuer: (\\S+)$"), QRegularExpression::MultilineOption);
     for (int i = 0; i < 100 && !issuerLine.match(QString::fromUtf8(out)).hasMatch(); ++i) {
@@ -71,7 +71,7 @@ void TestServerCommandLine::badOptionsFailClearly()
     QFETCH(QString, message);
     QTemporaryDir dir;
     QProcess process;
-    process.start(binary(), arguments + QStringList{"--data-dir", dir.path()});
+    process.start(binary(), arguments + QStringList{"--qa", "--data-dir", dir.path()});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY2(process.readAllStandardError().contains(message.toUtf8()), qPrintable(message));
@@ -143,7 +143,7 @@ void TestServerCommandLine::invalidSeedIsRejected()
     seed.write("{\"accounts\": [");
     seed.close();
     QProcess process;
-    process.start(binary(), {"--listen", "127.0.0.1:0", "--data-dir", dir.filePath("data"), "--seed", seed.fileName()});
+    process.start(binary(), {"--qa", "--listen", "127.0.0.1:0", "--data-dir", dir.filePath("data"), "--seed", seed.fileName()});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY(process.readAllStandardError().contains("not valid JSON"));

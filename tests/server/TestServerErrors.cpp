@@ -46,7 +46,7 @@ private:
 
 void TestServerErrors::init()
 {
-    ServerConfig config;
+    ServerConfig config = qaServerConfig();
     config.onboardAttemptsPerMinute = 5;
     config.usernameChecksPerMinute = 5;
     m_server = std::make_unique<TestServer>(config);

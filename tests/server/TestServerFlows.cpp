@@ -116,7 +116,8 @@ void TestServerFlows::newUserOnboardsAndSignsIn()
     QCOMPARE(str(claims, "aud"), ClientId);
     QCOMPARE(str(claims, "nonce"), request.nonce);
     QCOMPARE(str(claims, "provider"), QStringLiteral("GitHub"));
-    QCOMPARE(str(claims, "provider_id"), QStringLiteral("github"));
+    // A simulated provider's identities live under "qa:", which no real provider matches.
+    QCOMPARE(str(claims, "provider_id"), QStringLiteral("qa:github"));
     QCOMPARE(str(claims, "provider_user_id"), QStringLiteral("gh-1001"));
     QCOMPARE(str(claims, "email"), QStringLiteral("alice@example.net"));
     QCOMPARE(claims.value(QLatin1String("email_verified")).toBool(), true);
@@ -396,7 +397,7 @@ void TestServerFlows::restartKeepsKeysAccountsAndSessions()
 
 void TestServerFlows::rs256ServerSignsWithRsa()
 {
-    ServerConfig config;
+    ServerConfig config = qaServerConfig();
     config.signingAlgorithm = QStringLiteral("RS256");
     m_robot.reset();
     m_server = std::make_unique<TestServer>(config);

@@ -19,7 +19,7 @@ class SessionManager;
 class ClientHarness
 {
 public:
-    explicit ClientHarness(const ServerConfig &serverConfig = {});
+    explicit ClientHarness(const ServerConfig &serverConfig = qaServerConfig());
     ~ClientHarness();
 
     bool start(QString *error = nullptr);

@@ -7,12 +7,21 @@
 
 #include <memory>
 
+// The server as the tests run it: in QA mode, with its simulated providers,
+// personas and QA accounts.
+inline ServerConfig qaServerConfig()
+{
+    ServerConfig config;
+    config.qaMode = true;
+    return config;
+}
+
 // A real latchkey-server in the test process: 127.0.0.1, a port the OS
 // picks, and a temporary data directory of its own.
 class TestServer
 {
 public:
-    explicit TestServer(const ServerConfig &config = {});
+    explicit TestServer(const ServerConfig &config = qaServerConfig());
 
     bool start(QString *error = nullptr);
     // Stops and starts again on the same port and data directory.

@@ -8,9 +8,11 @@
 
 #include <functional>
 
-// Validates the tokens the client trusts: ID tokens per OIDC Core 3.1.3.7 and
-// onboarding tokens per PROTOCOL.md 6.1, with 60 s of clock-skew leeway and
-// an injectable clock. Claims are only used after this said yes.
+// Validates the JWTs a relying party trusts: ID tokens per OIDC Core 3.1.3.7
+// and onboarding tokens per PROTOCOL.md 6.1, with 60 s of clock-skew leeway
+// and an injectable clock. The client checks its provider's tokens with it,
+// and the server its upstream providers' ID tokens. Claims are only used
+// after this said yes.
 class TokenValidator
 {
     Q_GADGET
@@ -27,6 +29,7 @@ public:
         IssuedInFuture,
         Nonce,
         MissingClaim,
+        Algorithm, // signed with an algorithm the provider does not announce
     };
     Q_ENUM(Error)
 
@@ -43,6 +46,10 @@ public:
 
     TokenValidator(const QString &issuer, const QString &clientId, Clock clock = &TokenValidator::systemTime);
 
+    // The "alg" values accepted, from the provider's metadata
+    // (id_token_signing_alg_values_supported); empty: any Jws supports.
+    void setAcceptedAlgorithms(const QStringList &algorithms) { m_algorithms = algorithms; }
+
     // `nonce` empty: not checked (an ID token from a refresh has none).
     Result validateIdToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
     Result validateOnboardingToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
@@ -53,4 +60,5 @@ private:
     QString m_issuer;
     QString m_clientId;
     Clock m_clock;
+    QStringList m_algorithms;
 };

@@ -6,6 +6,8 @@
 #include <QDateTime>
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace {
 
 TokenValidator::Result fail(TokenValidator::Error error, const QString &message)
@@ -26,6 +28,14 @@ TokenValidator::Error fromJws(Jws::Error error)
     default:
         return TokenValidator::Error::Signature;
     }
+}
+
+// A JSON number of seconds as qint64 without undefined behaviour: huge,
+// negative or fractional values saturate instead of overflowing.
+qint64 seconds(const QJsonValue &value)
+{
+    constexpr double limit = 4e18; // below 2^63, far beyond any real date
+    return qint64(std::clamp(value.toDouble(), -limit, limit));
 }
 
 } // namespace
@@ -64,6 +74,9 @@ TokenValidator::Result TokenValidator::validate(const QString &token, const JwkS
     const auto verified = Jws::verify(token.toLatin1(), keys, types);
     if (!verified.ok())
         return fail(fromJws(verified.error), verified.message);
+    const QString alg = verified.header.value(QLatin1String("alg")).toString();
+    if (!m_algorithms.isEmpty() && !m_algorithms.contains(alg))
+        return fail(Error::Algorithm, QStringLiteral("signed with %1, which the provider does not announce").arg(alg));
     const QJsonObject &c = verified.payload;
     if (c.value(QLatin1String("iss")).toString() != m_issuer)
         return fail(Error::Issuer, QStringLiteral("issued by \"%1\"").arg(c.value(QLatin1String("iss")).toString()));
@@ -77,9 +90,9 @@ TokenValidator::Result TokenValidator::validate(const QString &token, const JwkS
     if (!c.value(QLatin1String("exp")).isDouble() || !c.value(QLatin1String("iat")).isDouble())
         return fail(Error::MissingClaim, QStringLiteral("exp or iat is missing"));
     const qint64 now = m_clock();
-    if (qint64(c.value(QLatin1String("exp")).toDouble()) + Protocol::ClockSkewLeewaySeconds < now)
+    if (seconds(c.value(QLatin1String("exp"))) < now - Protocol::ClockSkewLeewaySeconds)
         return fail(Error::Expired, QStringLiteral("expired"));
-    if (qint64(c.value(QLatin1String("iat")).toDouble()) - Protocol::ClockSkewLeewaySeconds > now)
+    if (seconds(c.value(QLatin1String("iat"))) > now + Protocol::ClockSkewLeewaySeconds)
         return fail(Error::IssuedInFuture, QStringLiteral("issued in the future; is the clock right?"));
     if (!nonce.isEmpty() && c.value(QLatin1String("nonce")).toString() != nonce)
         return fail(Error::Nonce, QStringLiteral("the nonce does not match this sign-in"));

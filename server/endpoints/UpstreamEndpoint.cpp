@@ -1,0 +1,216 @@
+#include "UpstreamEndpoint.h"
+
+#include "Pkce.h"
+#include "ProviderDirectory.h"
+#include "Reply.h"
+#include "SecureRandom.h"
+#include "ServerContext.h"
+#include "SignInFlow.h"
+#include "TokenIssuer.h"
+#include "UpstreamProvider.h"
+
+#include <QNetworkCookie>
+#include <QUrlQuery>
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+constexpr qsizetype MaxDescription = 200;
+const QString CookiePrefix = QStringLiteral("lk_");
+
+QByteArray bindingCookie(const QString &requestId, const QString &providerId, const QByteArray &value, bool secure,
+                         qint64 maxAge)
+{
+    QNetworkCookie cookie((CookiePrefix + requestId).toLatin1(), value);
+    cookie.setPath(UpstreamEndpoint::callbackPath(providerId));
+    cookie.setHttpOnly(true);
+    cookie.setSecure(secure);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 1, 0)
+    cookie.setSameSitePolicy(QNetworkCookie::SameSite::Lax); // sent on the top-level return from the provider
+#endif
+    return cookie.toRawForm() + "; Max-Age=" + QByteArray::number(maxAge);
+}
+
+QHash<QString, QByteArray> cookies(const QHttpServerRequest &request)
+{
+    QHash<QString, QByteArray> out;
+    for (const QByteArray &pair : request.value(QByteArrayLiteral("Cookie")).split(';')) {
+        const qsizetype equals = pair.indexOf('=');
+        if (equals > 0)
+            out.insert(QString::fromLatin1(pair.left(equals).trimmed()), pair.mid(equals + 1).trimmed());
+    }
+    return out;
+}
+
+// Text from another party, fit to quote to the person: one line, bounded.
+QString quoted(const QString &text)
+{
+    QString out = text.simplified().left(MaxDescription);
+    out.removeIf([](QChar c) { return c.category() == QChar::Other_Control || c.category() == QChar::Other_Format; });
+    return out;
+}
+
+const char *errorFor(UpstreamOutcome::Kind kind)
+{
+    switch (kind) {
+    case UpstreamOutcome::Kind::Cancelled:
+        return "access_denied";
+    case UpstreamOutcome::Kind::Unavailable:
+        return "temporarily_unavailable";
+    default:
+        return "server_error";
+    }
+}
+
+} // namespace
+
+UpstreamEndpoint::UpstreamEndpoint(ServerContext &context)
+    : m_context(context)
+{
+}
+
+QString UpstreamEndpoint::callbackPath(const QString &providerId)
+{
+    return QStringLiteral("/upstream/%1/callback").arg(providerId);
+}
+
+void UpstreamEndpoint::registerRoutes(HttpServer &server)
+{
+    for (const auto &entry : m_context.providers.entries()) {
+        if (!entry.upstream)
+            continue;
+        UpstreamProvider *provider = entry.upstream;
+        server.routeDeferred(QStringLiteral("/signin/") + entry.id, Method::Get,
+                             [this, provider](const QHttpServerRequest &r, HttpServer::Responder respond) {
+                                 begin(r, *provider, std::move(respond));
+                             });
+        server.routeDeferred(callbackPath(entry.id), Method::Get,
+                             [this, provider](const QHttpServerRequest &r, HttpServer::Responder respond) {
+                                 callback(r, *provider, std::move(respond));
+                             });
+    }
+}
+
+void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider &provider,
+                             HttpServer::Responder respond)
+{
+    const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
+    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    if (!pending || pending->finished) {
+        respond(SignInFlow::expired());
+        return;
+    }
+    const QString id = provider.settings().id;
+    UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)), QString::fromLatin1(SecureRandom::token(24)),
+                            provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
+                            m_context.issuer.issuer() + callbackPath(id)};
+    const QByteArray binding = SecureRandom::token(24);
+    m_context.signIns.attachUpstream(requestId, id, attempt, binding);
+    const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
+    provider.begin(attempt, [=, this](const QUrl &url, const UpstreamOutcome &failure) {
+        if (!m_context.signIns.find(requestId)) {
+            respond(SignInFlow::expired());
+        } else if (url.isEmpty()) {
+            respond(finish(requestId, failure, id));
+        } else {
+            QHttpServerResponse response = Reply::redirect(url);
+            response.addHeader(QByteArrayLiteral("Set-Cookie"),
+                               bindingCookie(requestId, id, binding, secure, SignInFlow::Lifetime));
+            respond(std::move(response));
+        }
+    });
+}
+
+QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const
+{
+    const auto jar = cookies(request);
+    for (auto it = jar.begin(); it != jar.end(); ++it) {
+        if (!it.key().startsWith(CookiePrefix))
+            continue;
+        const QString requestId = it.key().mid(CookiePrefix.size());
+        const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+        if (pending && pending->providerId == providerId && pending->browserBinding == it.value())
+            return requestId;
+    }
+    return {};
+}
+
+void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvider &provider,
+                                HttpServer::Responder respond)
+{
+    const QUrlQuery query(request.url());
+    auto param = [&query](const char *name) {
+        return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
+    };
+    const QString id = provider.settings().id;
+    const QString &name = provider.settings().name;
+    QString requestId = m_context.signIns.findByUpstreamState(param("state"));
+    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    if (!pending || pending->providerId != id) {
+        // Not a state we gave out: if this browser is signing in here, end that
+        // sign-in at its app; otherwise there is no app to return to.
+        requestId = requestFromCookies(request, id);
+        pending = m_context.signIns.find(requestId);
+        if (!pending || pending->finished) {
+            respond(SignInFlow::expired());
+            return;
+        }
+        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
+                                       QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
+                                                      "is wrong). Start signing in again from the app.").arg(name)));
+        return;
+    }
+    if (pending->finished) {
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
+                                                QStringLiteral("This answer from %1 was already used. Start signing in "
+                                                               "again from the app.").arg(name)));
+        return;
+    }
+    if (cookies(request).value(CookiePrefix + requestId) != pending->browserBinding) {
+        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
+                                       QStringLiteral("This sign-in was started in another browser. Start signing in "
+                                                      "again from the app, and finish in the browser it opens.")));
+        return;
+    }
+    const QString error = param("error");
+    if (error == QLatin1String("access_denied")) {
+        respond(m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
+                                       QStringLiteral("You cancelled signing in at %1.").arg(name)));
+        return;
+    }
+    if (!error.isEmpty() || param("code").isEmpty()) {
+        const QString description = param("error_description");
+        respond(finish(requestId,
+                       UpstreamOutcome::failure(UpstreamOutcome::Kind::Refused,
+                                                error.isEmpty()
+                                                    ? QStringLiteral("%1 sent no authorization code.").arg(name)
+                                                    : QStringLiteral("%1 did not sign you in: %2%3").arg(
+                                                          name, quoted(error),
+                                                          description.isEmpty() ? QStringLiteral(".")
+                                                                                : QStringLiteral(" (%1).").arg(quoted(description))),
+                                                QStringLiteral("upstream error %1").arg(quoted(error))),
+                       id));
+        return;
+    }
+    // From here on this answer is spent: a second one with the same state is a replay.
+    m_context.signIns.find(requestId)->finished = true;
+    const UpstreamAttempt attempt = pending->upstream;
+    provider.finish(param("code"), attempt, [=, this](const UpstreamOutcome &outcome) {
+        QHttpServerResponse response = m_context.signIns.find(requestId) ? finish(requestId, outcome, id)
+                                                                          : SignInFlow::expired();
+        response.addHeader(QByteArrayLiteral("Set-Cookie"), bindingCookie(requestId, id, {}, false, 0));
+        respond(std::move(response));
+    });
+}
+
+QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const UpstreamOutcome &outcome,
+                                             const QString &providerId)
+{
+    if (outcome.ok()) {
+        UpstreamProfile profile = outcome.profile;
+        profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
+        return m_context.signIns.complete(requestId, profile);
+    }
+    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(outcome.logDetail));
+    return m_context.signIns.fail(requestId, QLatin1String(errorFor(outcome.kind)), outcome.description);
+}

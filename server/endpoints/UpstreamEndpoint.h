@@ -1,0 +1,33 @@
+#pragma once
+
+#include "HttpServer.h"
+#include "UpstreamOutcome.h"
+
+#include <QString>
+
+class UpstreamProvider;
+struct ServerContext;
+
+// The broker's way through a real upstream provider: /signin/<id> sends the
+// browser there (authorization code, PKCE S256, state, nonce), and
+// /upstream/<id>/callback, the redirect URI an admin registers there, takes
+// it back, learns who the person is and returns to the app with a code, or
+// with the error PROTOCOL.md section 4 names. The answer is tied to the
+// browser that started the sign-in by a cookie as well as by `state`.
+class UpstreamEndpoint
+{
+public:
+    explicit UpstreamEndpoint(ServerContext &context);
+    void registerRoutes(HttpServer &server);
+
+    static QString callbackPath(const QString &providerId);
+
+private:
+    void begin(const QHttpServerRequest &request, UpstreamProvider &provider, HttpServer::Responder respond);
+    void callback(const QHttpServerRequest &request, UpstreamProvider &provider, HttpServer::Responder respond);
+    // The sign-in this browser started at this provider, from its cookies.
+    QString requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const;
+    QHttpServerResponse finish(const QString &requestId, const UpstreamOutcome &outcome, const QString &providerId);
+
+    ServerContext &m_context;
+};

@@ -1,0 +1,194 @@
+#include "OidcUpstream.h"
+
+#include "Clock.h"
+#include "ProvidersFile.h"
+#include "TokenValidator.h"
+
+#include <QJsonArray>
+#include <QMetaEnum>
+
+namespace {
+
+QString discoveryUrl(QString issuer)
+{
+    while (issuer.endsWith(u'/'))
+        issuer.chop(1);
+    return issuer + QStringLiteral("/.well-known/openid-configuration");
+}
+
+QUrl endpoint(const QJsonObject &document, const char *name, QString *problem)
+{
+    const QUrl url(document.value(QLatin1String(name)).toString(), QUrl::StrictMode);
+    if (problem->isEmpty() && (!url.isValid() || !ProvidersFile::isAcceptableUrl(url)))
+        *problem = QStringLiteral("%1 is missing or not https").arg(QLatin1String(name));
+    return url;
+}
+
+} // namespace
+
+void OidcUpstream::prepare()
+{
+    withEndpoints([this](const Endpoints *endpoints, const UpstreamOutcome &failure) {
+        if (!endpoints)
+            qCWarning(lcUpstream, "%s: discovery failed, retried at the next sign-in: %s", qPrintable(m_settings.id),
+                      qPrintable(failure.logDetail));
+    });
+}
+
+void OidcUpstream::withEndpoints(EndpointsCallback next)
+{
+    if (m_metadata) {
+        next(&m_metadata->endpoints, {});
+        return;
+    }
+    m_waiting.append(std::move(next));
+    if (!m_discovering)
+        discover();
+}
+
+void OidcUpstream::discover()
+{
+    m_discovering = true;
+    m_http.get(QUrl(discoveryUrl(m_settings.issuer)), {}, [this](const UpstreamReply &reply) {
+        m_discovering = false;
+        UpstreamOutcome failure;
+        QString problem;
+        if (!reply.reached() || reply.status >= 500)
+            failure = unavailable(reply, QStringLiteral("discovery"));
+        else if (auto metadata = readDiscovery(reply, &problem))
+            m_metadata = metadata;
+        else
+            failure = invalid(QStringLiteral("its discovery document is not usable"), QStringLiteral("discovery: ") + problem);
+        const QList<EndpointsCallback> waiting = std::exchange(m_waiting, {});
+        for (const auto &next : waiting)
+            next(m_metadata ? &m_metadata->endpoints : nullptr, failure);
+    });
+}
+
+std::optional<OidcUpstream::Metadata> OidcUpstream::readDiscovery(const UpstreamReply &reply, QString *problem) const
+{
+    const QJsonObject document = reply.json();
+    if (!reply.isSuccess() || document.isEmpty()) {
+        *problem = QStringLiteral("%1, not a JSON object").arg(reply.detail);
+        return std::nullopt;
+    }
+    // OIDC Discovery 4.3: the issuer must be exactly the one configured.
+    if (document.value(QLatin1String("issuer")).toString() != m_settings.issuer) {
+        *problem = QStringLiteral("it names the issuer \"%1\", not \"%2\"")
+                       .arg(document.value(QLatin1String("issuer")).toString().left(200), m_settings.issuer);
+        return std::nullopt;
+    }
+    Metadata m;
+    m.endpoints.authorization = endpoint(document, "authorization_endpoint", problem);
+    m.endpoints.token = endpoint(document, "token_endpoint", problem);
+    m.jwks = endpoint(document, "jwks_uri", problem);
+    if (document.contains(QLatin1String("userinfo_endpoint")))
+        m.userinfo = endpoint(document, "userinfo_endpoint", problem);
+    for (const QJsonValue &alg : document.value(QLatin1String("id_token_signing_alg_values_supported")).toArray())
+        m.algorithms.append(alg.toString());
+    if (m.algorithms.isEmpty())
+        m.algorithms = {QStringLiteral("RS256")}; // OIDC Discovery 3: the default
+    if (!problem->isEmpty())
+        return std::nullopt;
+    return m;
+}
+
+void OidcUpstream::fetchKeys(std::function<void(const UpstreamOutcome &failure)> next)
+{
+    m_http.get(m_metadata->jwks, {}, [this, next](const UpstreamReply &reply) {
+        if (!reply.reached() || reply.status >= 500) {
+            next(unavailable(reply, QStringLiteral("jwks")));
+            return;
+        }
+        const QJsonObject json = reply.json();
+        if (!reply.isSuccess() || !json.value(QLatin1String("keys")).isArray()) {
+            next(invalid(QStringLiteral("its signing keys could not be read"), QStringLiteral("jwks: ") + reply.detail));
+            return;
+        }
+        m_keys = JwkSet::fromJson(json);
+        next({});
+    });
+}
+
+void OidcUpstream::profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done)
+{
+    const QString idToken = tokens.value(QLatin1String("id_token")).toString();
+    if (idToken.isEmpty()) {
+        done(invalid(QStringLiteral("it sent no ID token")));
+        return;
+    }
+    const QByteArray accessToken = tokens.value(QLatin1String("access_token")).toString().toLatin1();
+    if (m_keys.isEmpty()) {
+        fetchKeys([=, this](const UpstreamOutcome &failure) {
+            if (!failure.ok())
+                done(failure);
+            else
+                verify(idToken, accessToken, attempt, true, done);
+        });
+        return;
+    }
+    verify(idToken, accessToken, attempt, false, done);
+}
+
+void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt,
+                          bool keysFresh, OutcomeCallback done)
+{
+    TokenValidator validator(m_settings.issuer, m_settings.clientId,
+                             [this] { return m_clock.now(); });
+    validator.setAcceptedAlgorithms(m_metadata->algorithms);
+    const auto result = validator.validateIdToken(idToken, m_keys, attempt.nonce);
+    if (result.error == TokenValidator::Error::UnknownKey && !keysFresh) {
+        // A key the provider rotated in since the set was fetched: fetch once more.
+        fetchKeys([=, this](const UpstreamOutcome &failure) {
+            if (!failure.ok())
+                done(failure);
+            else
+                verify(idToken, accessToken, attempt, true, done);
+        });
+        return;
+    }
+    if (!result.ok()) {
+        const char *error = QMetaEnum::fromType<TokenValidator::Error>().valueToKey(int(result.error));
+        done(invalid(QStringLiteral("its ID token failed verification (%1)").arg(QLatin1String(error)),
+                     QStringLiteral("ID token rejected: %1").arg(result.message)));
+        return;
+    }
+    const QJsonObject &c = result.claims;
+    UpstreamProfile profile{{m_settings.id, c.value(QLatin1String("sub")).toString()},
+                            text(c.value(QLatin1String("email"))),
+                            truthy(c.value(QLatin1String("email_verified"))),
+                            text(c.value(QLatin1String("name"))),
+                            text(c.value(QLatin1String("preferred_username")))};
+    if ((profile.email.isEmpty() || profile.name.isEmpty()) && m_metadata->userinfo.isValid() && !accessToken.isEmpty())
+        completeFromUserinfo(profile, accessToken, done);
+    else
+        done(accept(profile));
+}
+
+void OidcUpstream::completeFromUserinfo(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done)
+{
+    m_http.get(m_metadata->userinfo, accessToken, [this, profile, done](const UpstreamReply &reply) mutable {
+        const QJsonObject info = reply.json();
+        if (!reply.isSuccess() || info.isEmpty()) {
+            // The ID token already proved who this is; only extras are missing.
+            qCWarning(lcUpstream, "%s: userinfo failed (%s); going on with the ID token's claims",
+                      qPrintable(m_settings.id), qPrintable(reply.detail));
+            done(accept(profile));
+            return;
+        }
+        // OIDC Core 5.3.2: a userinfo answer about someone else is not used.
+        if (info.value(QLatin1String("sub")).toString() != profile.identity.providerUserId) {
+            done(invalid(QStringLiteral("its user information is about another user")));
+            return;
+        }
+        if (profile.email.isEmpty()) {
+            profile.email = text(info.value(QLatin1String("email")));
+            profile.emailVerified = truthy(info.value(QLatin1String("email_verified")));
+        }
+        if (profile.name.isEmpty())
+            profile.name = text(info.value(QLatin1String("name")));
+        if (profile.upstreamUsername.isEmpty())
+            profile.upstreamUsername = text(info.value(QLatin1String("preferred_username")));
+        done(accept(profile));
+    });
+}

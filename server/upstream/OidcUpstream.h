@@ -1,0 +1,48 @@
+#pragma once
+
+#include "JwkSet.h"
+#include "UpstreamProvider.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <optional>
+
+// An OpenID Connect provider found by discovery from its issuer (exact
+// match), whose ID tokens are verified against its JWKS: signature, alg
+// announced in its metadata, iss, aud, azp, exp, iat and nonce. Userinfo
+// fills in email or name when the ID token lacks them.
+class OidcUpstream : public UpstreamProvider
+{
+    Q_OBJECT
+public:
+    using UpstreamProvider::UpstreamProvider;
+
+    bool usesNonce() const override { return true; }
+    void prepare() override;
+
+protected:
+    void withEndpoints(EndpointsCallback next) override;
+    void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) override;
+
+private:
+    struct Metadata
+    {
+        Endpoints endpoints;
+        QUrl userinfo;
+        QUrl jwks;
+        QStringList algorithms;
+    };
+
+    void discover();
+    std::optional<Metadata> readDiscovery(const UpstreamReply &reply, QString *problem) const;
+    void fetchKeys(std::function<void(const UpstreamOutcome &failure)> next);
+    void verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt,
+                bool keysFresh, OutcomeCallback done);
+    void completeFromUserinfo(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done);
+
+    std::optional<Metadata> m_metadata;
+    JwkSet m_keys;
+    bool m_discovering = false;
+    QList<EndpointsCallback> m_waiting;
+};

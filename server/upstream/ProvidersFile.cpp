@@ -1,0 +1,325 @@
+#include "ProvidersFile.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSet>
+
+namespace {
+
+constexpr qint64 MaxFileSize = 1024 * 1024;
+constexpr qint64 MaxSecretSize = 4096;
+constexpr int MaxNameLength = 64;
+
+const QSet<QString> CommonKeys{
+    QStringLiteral("id"),        QStringLiteral("name"),   QStringLiteral("type"),
+    QStringLiteral("client_id"), QStringLiteral("client_secret_file"),
+    QStringLiteral("scopes"),    QStringLiteral("pkce"),   QStringLiteral("token_endpoint_auth_method")};
+const QSet<QString> OidcKeys{QStringLiteral("issuer")};
+const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"), QStringLiteral("token_endpoint"),
+                               QStringLiteral("userinfo_endpoint"), QStringLiteral("emails_endpoint"),
+                               QStringLiteral("claims")};
+const QSet<QString> ClaimNames{QStringLiteral("provider_user_id"), QStringLiteral("email"),
+                               QStringLiteral("email_verified"), QStringLiteral("name"),
+                               QStringLiteral("preferred_username")};
+
+// Collects the first problem with the entry being read, worded for an admin.
+class EntryReader
+{
+public:
+    EntryReader(const QJsonObject &entry, int index, const QProcessEnvironment &environment)
+        : m_entry(entry)
+        , m_environment(environment)
+        , m_label(QStringLiteral("provider #%1").arg(index + 1))
+    {
+    }
+
+    std::optional<UpstreamSettings> read(QString *error);
+
+private:
+    bool fail(const QString &field, const QString &problem)
+    {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("%1: field \"%2\": %3").arg(m_label, field, problem);
+        return false;
+    }
+    QString string(const QString &field, bool required);
+    QUrl url(const QString &field, bool required);
+    bool readType(UpstreamSettings &s);
+    bool readKeys(const UpstreamSettings &s);
+    bool readScopes(UpstreamSettings &s);
+    bool readOptions(UpstreamSettings &s);
+    bool readEndpoints(UpstreamSettings &s);
+    bool readClaims(UpstreamSettings &s);
+    bool readSecret(UpstreamSettings &s);
+
+    const QJsonObject &m_entry;
+    const QProcessEnvironment &m_environment;
+    QString m_label;
+    QString m_error;
+};
+
+QString EntryReader::string(const QString &field, bool required)
+{
+    const QJsonValue value = m_entry.value(field);
+    if (value.isUndefined()) {
+        if (required)
+            fail(field, QStringLiteral("is missing"));
+        return {};
+    }
+    if (!value.isString() || value.toString().trimmed().isEmpty()) {
+        fail(field, QStringLiteral("must be a non-empty string"));
+        return {};
+    }
+    return value.toString().trimmed();
+}
+
+QUrl EntryReader::url(const QString &field, bool required)
+{
+    const QString text = string(field, required);
+    if (text.isEmpty())
+        return {};
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty() || url.hasFragment()) {
+        fail(field, QStringLiteral("is not an absolute URL"));
+        return {};
+    }
+    if (!ProvidersFile::isAcceptableUrl(url)) {
+        fail(field, QStringLiteral("must be https (plain http only on a loopback address, for tests)"));
+        return {};
+    }
+    return url;
+}
+
+bool EntryReader::readType(UpstreamSettings &s)
+{
+    const QString type = string(QStringLiteral("type"), true);
+    if (type == QLatin1String("oidc"))
+        s.type = UpstreamSettings::Type::Oidc;
+    else if (type == QLatin1String("oauth2"))
+        s.type = UpstreamSettings::Type::OAuth2;
+    else if (!type.isEmpty())
+        return fail(QStringLiteral("type"), QStringLiteral("\"%1\" is not a type; use \"oidc\" or \"oauth2\"").arg(type));
+    return m_error.isEmpty();
+}
+
+bool EntryReader::readKeys(const UpstreamSettings &s)
+{
+    const QSet<QString> &typeKeys = s.type == UpstreamSettings::Type::Oidc ? OidcKeys : OAuth2Keys;
+    for (const QString &key : m_entry.keys()) {
+        if (key == QLatin1String("client_secret"))
+            return fail(key, QStringLiteral("secrets are never read from this file: use \"client_secret_file\" "
+                                            "(mode 0600) or the environment variable %1")
+                                 .arg(ProvidersFile::secretVariable(s.id)));
+        if (!CommonKeys.contains(key) && !typeKeys.contains(key))
+            return fail(key, QStringLiteral("is not a known setting for a provider of this type"));
+    }
+    return true;
+}
+
+bool EntryReader::readScopes(UpstreamSettings &s)
+{
+    const QJsonValue value = m_entry.value(QStringLiteral("scopes"));
+    if (value.isUndefined()) {
+        if (s.type == UpstreamSettings::Type::Oidc)
+            s.scopes = {QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")};
+        return true;
+    }
+    static const QRegularExpression scopeToken(QStringLiteral("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}$"));
+    if (!value.isArray())
+        return fail(QStringLiteral("scopes"), QStringLiteral("must be a list of strings"));
+    for (const QJsonValue &scope : value.toArray()) {
+        if (!scope.isString() || !scopeToken.match(scope.toString()).hasMatch())
+            return fail(QStringLiteral("scopes"), QStringLiteral("holds something that is not a scope name"));
+        s.scopes.append(scope.toString());
+    }
+    if (s.type == UpstreamSettings::Type::Oidc && !s.scopes.contains(QLatin1String("openid")))
+        return fail(QStringLiteral("scopes"), QStringLiteral("must include \"openid\" for an oidc provider"));
+    return true;
+}
+
+bool EntryReader::readOptions(UpstreamSettings &s)
+{
+    const QJsonValue pkce = m_entry.value(QStringLiteral("pkce"));
+    if (!pkce.isUndefined() && !pkce.isBool())
+        return fail(QStringLiteral("pkce"), QStringLiteral("must be true or false"));
+    s.pkce = pkce.toBool(true);
+    const QString method = m_entry.contains(QStringLiteral("token_endpoint_auth_method"))
+        ? string(QStringLiteral("token_endpoint_auth_method"), true)
+        : QStringLiteral("client_secret_basic");
+    if (method == QLatin1String("client_secret_basic"))
+        s.clientAuth = UpstreamSettings::ClientAuth::SecretBasic;
+    else if (method == QLatin1String("client_secret_post"))
+        s.clientAuth = UpstreamSettings::ClientAuth::SecretPost;
+    else
+        return fail(QStringLiteral("token_endpoint_auth_method"),
+                    QStringLiteral("use \"client_secret_basic\" or \"client_secret_post\""));
+    return m_error.isEmpty();
+}
+
+bool EntryReader::readEndpoints(UpstreamSettings &s)
+{
+    if (s.type == UpstreamSettings::Type::Oidc) {
+        const QUrl issuer = url(QStringLiteral("issuer"), true);
+        s.issuer = issuer.toString();
+        return m_error.isEmpty();
+    }
+    s.authorizationEndpoint = url(QStringLiteral("authorization_endpoint"), true);
+    s.tokenEndpoint = url(QStringLiteral("token_endpoint"), true);
+    s.userinfoEndpoint = url(QStringLiteral("userinfo_endpoint"), true);
+    s.emailsEndpoint = url(QStringLiteral("emails_endpoint"), false);
+    return m_error.isEmpty();
+}
+
+bool EntryReader::readClaims(UpstreamSettings &s)
+{
+    if (s.type != UpstreamSettings::Type::OAuth2)
+        return true;
+    const QJsonValue value = m_entry.value(QStringLiteral("claims"));
+    if (!value.isObject())
+        return fail(QStringLiteral("claims"), value.isUndefined()
+                                                  ? QStringLiteral("is missing; it must map at least \"provider_user_id\"")
+                                                  : QStringLiteral("must be an object of claim name to user-info field"));
+    const QJsonObject claims = value.toObject();
+    for (auto it = claims.begin(); it != claims.end(); ++it) {
+        if (!ClaimNames.contains(it.key()))
+            return fail(QStringLiteral("claims.") + it.key(), QStringLiteral("is not a claim Latchkey reads"));
+        if (!it.value().isString() || it.value().toString().isEmpty())
+            return fail(QStringLiteral("claims.") + it.key(), QStringLiteral("must name a user-info field"));
+        s.claims.insert(it.key(), it.value().toString());
+    }
+    if (!s.claims.contains(QStringLiteral("provider_user_id")))
+        return fail(QStringLiteral("claims.provider_user_id"), QStringLiteral("is missing: the user's stable id is required"));
+    return true;
+}
+
+bool EntryReader::readSecret(UpstreamSettings &s)
+{
+    const QString variable = ProvidersFile::secretVariable(s.id);
+    const QString path = string(QStringLiteral("client_secret_file"), false);
+    if (!m_error.isEmpty())
+        return false;
+    if (path.isEmpty()) {
+        s.clientSecret = m_environment.value(variable).toUtf8().trimmed();
+        if (s.clientSecret.isEmpty())
+            return fail(QStringLiteral("client_secret_file"),
+                        QStringLiteral("is missing, and %1 is not set: the client secret comes from one of them").arg(variable));
+        return true;
+    }
+    QFile file(path);
+    const QFileInfo info(file);
+    if (!info.isFile() || !file.open(QIODevice::ReadOnly))
+        return fail(QStringLiteral("client_secret_file"), QStringLiteral("%1 cannot be read").arg(path));
+    if (info.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteOther))
+        return fail(QStringLiteral("client_secret_file"),
+                    QStringLiteral("%1 is readable by other users; make it mode 0600 (chmod 600 %1)").arg(path));
+    s.clientSecret = file.read(MaxSecretSize + 1).trimmed();
+    if (s.clientSecret.isEmpty() || s.clientSecret.size() > MaxSecretSize)
+        return fail(QStringLiteral("client_secret_file"), QStringLiteral("%1 holds no secret (or more than 4 KiB)").arg(path));
+    return true;
+}
+
+std::optional<UpstreamSettings> EntryReader::read(QString *error)
+{
+    static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,31}$"));
+    UpstreamSettings s;
+    s.id = string(QStringLiteral("id"), true);
+    if (!s.id.isEmpty())
+        m_label = QStringLiteral("provider \"%1\"").arg(s.id);
+    if (!s.id.isEmpty() && !idPattern.match(s.id).hasMatch())
+        fail(QStringLiteral("id"), QStringLiteral("use 1 to 32 lowercase letters, digits and '-'"));
+    s.name = string(QStringLiteral("name"), true);
+    if (s.name.size() > MaxNameLength)
+        fail(QStringLiteral("name"), QStringLiteral("is longer than %1 characters").arg(MaxNameLength));
+    s.clientId = string(QStringLiteral("client_id"), true);
+    const bool ok = m_error.isEmpty() && readType(s) && readKeys(s) && readScopes(s) && readOptions(s)
+        && readEndpoints(s) && readClaims(s) && readSecret(s);
+    if (!ok) {
+        *error = m_error;
+        return std::nullopt;
+    }
+    return s;
+}
+
+} // namespace
+
+QString ProvidersFile::secretVariable(const QString &providerId)
+{
+    return QStringLiteral("LATCHKEY_PROVIDER_%1_SECRET").arg(providerId.toUpper().replace(u'-', u'_'));
+}
+
+bool ProvidersFile::isAcceptableUrl(const QUrl &url)
+{
+    if (url.scheme() == QLatin1String("https"))
+        return true;
+    if (url.scheme() != QLatin1String("http"))
+        return false;
+    const QHostAddress host(url.host());
+    return url.host() == QLatin1String("localhost") || (!host.isNull() && host.isLoopback());
+}
+
+std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, QString *error,
+                                                           const QProcessEnvironment &environment)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("providers file %1: %2").arg(path, file.errorString());
+        return std::nullopt;
+    }
+    if (file.size() > MaxFileSize) {
+        *error = QStringLiteral("providers file %1: larger than 1 MiB").arg(path);
+        return std::nullopt;
+    }
+    QString problem;
+    auto providers = parse(file.readAll(), &problem, environment);
+    if (!providers)
+        *error = QStringLiteral("providers file %1: %2").arg(path, problem);
+    return providers;
+}
+
+std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, QString *error,
+                                                            const QProcessEnvironment &environment)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (!document.isObject()) {
+        *error = parseError.error != QJsonParseError::NoError
+            ? QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString())
+            : QStringLiteral("the file must be a JSON object {\"providers\": [...]}");
+        return std::nullopt;
+    }
+    const QJsonObject root = document.object();
+    for (const QString &key : root.keys()) {
+        if (key != QLatin1String("providers")) {
+            *error = QStringLiteral("unknown top-level field \"%1\"; only \"providers\" is read").arg(key);
+            return std::nullopt;
+        }
+    }
+    if (!root.value(QStringLiteral("providers")).isArray()) {
+        *error = QStringLiteral("field \"providers\" must be a list");
+        return std::nullopt;
+    }
+    QList<UpstreamSettings> providers;
+    QSet<QString> ids;
+    const QJsonArray entries = root.value(QStringLiteral("providers")).toArray();
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        if (!entries.at(i).isObject()) {
+            *error = QStringLiteral("provider #%1 is not an object").arg(i + 1);
+            return std::nullopt;
+        }
+        const QJsonObject entry = entries.at(i).toObject();
+        auto settings = EntryReader(entry, int(i), environment).read(error);
+        if (!settings)
+            return std::nullopt;
+        if (ids.contains(settings->id)) {
+            *error = QStringLiteral("provider \"%1\": field \"id\": another provider already has this id").arg(settings->id);
+            return std::nullopt;
+        }
+        ids.insert(settings->id);
+        providers.append(*settings);
+    }
+    return providers;
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "UpstreamSettings.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QProcessEnvironment>
+
+#include <optional>
+
+// Reads and checks the providers file of `latchkey-server --providers FILE`.
+// Anything wrong stops the server at start with a message naming the
+// provider and the field, so a typo never becomes a half-working broker.
+class ProvidersFile
+{
+public:
+    static std::optional<QList<UpstreamSettings>> load(const QString &path, QString *error,
+                                                       const QProcessEnvironment &environment
+                                                       = QProcessEnvironment::systemEnvironment());
+    static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error,
+                                                        const QProcessEnvironment &environment);
+    // LATCHKEY_PROVIDER_<ID>_SECRET, the id upper-cased with '-' as '_'.
+    static QString secretVariable(const QString &providerId);
+    // http is for tests on this machine only; anything reachable must be https.
+    static bool isAcceptableUrl(const QUrl &url);
+};

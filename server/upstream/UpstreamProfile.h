@@ -1,0 +1,15 @@
+#pragma once
+
+#include "Account.h"
+
+#include <QString>
+
+// What an upstream provider tells us about the person signing in.
+struct UpstreamProfile
+{
+    UpstreamIdentity identity; // (identity key of the provider, the user's stable id there)
+    QString email;
+    bool emailVerified = false; // only when the provider itself says so
+    QString name;
+    QString upstreamUsername; // e.g. a GitHub login
+};

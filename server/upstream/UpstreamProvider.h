@@ -1,0 +1,69 @@
+#pragma once
+
+#include "UpstreamAttempt.h"
+#include "UpstreamHttp.h"
+#include "UpstreamOutcome.h"
+#include "UpstreamSettings.h"
+
+#include <QLoggingCategory>
+#include <QObject>
+
+#include <functional>
+
+class Clock;
+
+Q_DECLARE_LOGGING_CATEGORY(lcUpstream)
+
+// One real upstream identity provider the broker sends people to. The
+// authorization code grant (PKCE S256, state) and the code exchange are
+// shared; how the person's profile is learned afterwards is the subclass's
+// (an ID token for OpenID Connect, a user-info API for plain OAuth 2.0).
+class UpstreamProvider : public QObject
+{
+    Q_OBJECT
+public:
+    using UrlCallback = std::function<void(const QUrl &url, const UpstreamOutcome &failure)>;
+    using OutcomeCallback = std::function<void(const UpstreamOutcome &)>;
+
+    UpstreamProvider(const UpstreamSettings &settings, UpstreamHttp &http, const Clock &clock,
+                     QObject *parent = nullptr);
+
+    const UpstreamSettings &settings() const { return m_settings; }
+    virtual bool usesNonce() const { return false; }
+    // Loads what the provider publishes, so the first sign-in need not wait.
+    virtual void prepare() {}
+
+    // Where to send the browser for this attempt.
+    void begin(const UpstreamAttempt &attempt, UrlCallback done);
+    // The browser came back with `code`: exchange it and learn who this is.
+    void finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done);
+
+protected:
+    struct Endpoints
+    {
+        QUrl authorization;
+        QUrl token;
+    };
+    using EndpointsCallback = std::function<void(const Endpoints *endpoints, const UpstreamOutcome &failure)>;
+
+    virtual void withEndpoints(EndpointsCallback next) = 0;
+    virtual void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) = 0;
+
+    // A reply that did not come or came as 5xx, worded for the person.
+    UpstreamOutcome unavailable(const UpstreamReply &reply, const QString &what) const;
+    UpstreamOutcome invalid(const QString &problem, const QString &logDetail = {}) const;
+    // Bounds and checks the profile an upstream described.
+    UpstreamOutcome accept(UpstreamProfile profile) const;
+    // A JSON string, or an integral number as digits (GitHub's ids are numbers).
+    static QString text(const QJsonValue &value);
+    static bool truthy(const QJsonValue &value);
+
+    UpstreamSettings m_settings;
+    UpstreamHttp &m_http;
+    const Clock &m_clock;
+
+private:
+    void exchange(const Endpoints &endpoints, const QString &code, const UpstreamAttempt &attempt,
+                  OutcomeCallback done);
+    QByteArray tokenRequest(const QString &code, const UpstreamAttempt &attempt) const;
+};

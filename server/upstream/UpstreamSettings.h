@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+// One upstream identity provider as the providers file configures it
+// (README: "Real upstream providers"). Checked by ProvidersFile before use.
+struct UpstreamSettings
+{
+    enum class Type { Oidc, OAuth2 };
+    enum class ClientAuth { SecretBasic, SecretPost };
+
+    QString id;   // [a-z0-9-], also the callback path /upstream/<id>/callback
+    QString name; // shown on the sign-in page and in the app
+    Type type = Type::Oidc;
+    QString issuer;                 // oidc: discovery comes from here
+    QUrl authorizationEndpoint;     // oauth2
+    QUrl tokenEndpoint;             // oauth2
+    QUrl userinfoEndpoint;          // oauth2 (required), oidc (from discovery)
+    QUrl emailsEndpoint;            // oauth2, optional: a GitHub-style address list
+    QString clientId;
+    QByteArray clientSecret;        // from client_secret_file or the environment, never the JSON
+    QStringList scopes;
+    // oauth2: our claim name -> the user-info field holding it.
+    QHash<QString, QString> claims;
+    bool pkce = true;
+    ClientAuth clientAuth = ClientAuth::SecretBasic;
+};
