@@ -6,6 +6,8 @@
 //   persona:<provider>:<persona>   click "Continue with <provider>", then the persona
 //   cancel:<provider>              cancel on the provider's page (access_denied)
 //   standard:<login>               sign in on node-oidc-provider's development pages
+//   broker:<provider name>:<login> at latchkey-server brokering node-oidc-provider: pick
+//                                  the provider if its page shows, then sign in there
 // It writes the moment the redirect leaves for the app (ms since the epoch)
 // to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw.
 'use strict';
@@ -40,8 +42,17 @@ async function main() {
     });
     await page.goto(url);
     const [kind, provider, persona] = action;
-    if (kind === 'standard') {
-      await page.fill('input[name="login"]', provider);
+    if (kind === 'broker') {
+      // The app names the provider (provider=<id>), so the chooser is skipped; click through it if not.
+      const choose = page.getByRole('link', { name: `Continue with ${provider}` });
+      if (await choose.count() > 0)
+        await choose.click();
+      await page.waitForSelector('input[name="login"]', { timeout: 15000 });
+      await page.screenshot({ path: path.join(outDir, 'browser-upstream-login.png') });
+    }
+    if (kind === 'standard' || kind === 'broker') {
+      const login = kind === 'broker' ? persona : provider;
+      await page.fill('input[name="login"]', login);
       await page.fill('input[name="password"]', 'any');
       await page.click('button[type="submit"]');
       // The consent page comes for a first authorization; then the redirect.
@@ -49,7 +60,7 @@ async function main() {
       if (!/\/callback\?/.test(page.url()))
         await page.click('button[type="submit"]');
       await page.waitForURL(/\/callback\?/, { timeout: 15000 });
-      log(`done: standard provider sign-in as ${provider}`);
+      log(`done: ${kind} sign-in as ${login}`);
       return;
     }
     await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();

@@ -331,6 +331,59 @@ def standard_provider(server, processes, facts):
     processes.stop(op)
 
 
+def brokered_new_user(server, processes, facts):
+    # latchkey-server as a real identity broker (no --qa): node-oidc-provider is
+    # its upstream "Corp SSO"; a new person signs up through the wizard.
+    op_port, broker_port = free_port(), free_port()
+    broker_issuer = f"http://127.0.0.1:{broker_port}"
+    op_issuer = f"http://127.0.0.1:{op_port}"
+    secret = "e2e-upstream-secret-" + str(op_port)
+    op = processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(op_port),
+                          broker_issuer + "/upstream/corp/callback"],
+                         env=dict(os.environ, UPSTREAM_CLIENT_SECRET=secret), log="upstream-op.log")
+    wait_for("the upstream provider", lambda: urllib.request.urlopen(
+        op_issuer + "/.well-known/openid-configuration", timeout=2))
+    providers = os.path.join(OUT, "providers.json")
+    with open(providers, "w") as f:
+        json.dump({"providers": [{"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": op_issuer,
+                                  "client_id": "latchkey-broker"}]}, f)
+    broker = processes.start([SERVER, "--providers", providers, "--listen", f"127.0.0.1:{broker_port}",
+                              "--data-dir", os.path.join(OUT, "broker-data")],
+                             env=dict(os.environ, LATCHKEY_PROVIDER_CORP_SECRET=secret), log="broker.log")
+    wait_for("the broker", lambda: urllib.request.urlopen(
+        broker_issuer + "/.well-known/openid-configuration", timeout=2))
+    app = App(processes, broker_issuer, "broker:Corp SSO:carla")
+    sign_in = wait_for("a sign-in button", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "push button" and a.name in ("Continue with Corp SSO", "Sign in")
+        and a.getState().contains(pyatspi.STATE_SHOWING), True))
+    screenshot("12-broker-signed-out")
+    App.act(sign_in, "Press")
+    next_button = app.showing("push button", "Next >")
+    screenshot("13-broker-wizard-welcome")
+    app.act(next_button, "Press")
+    username = App.text(app.showing("text", "Username"))
+    if username != "carla":
+        raise Failure(f"the username was not prefilled from the upstream's preferred_username: {username!r}")
+    name = App.text(app.showing("text", "Display name"))
+    if name != "Stan Dard":
+        raise Failure(f"the display name was not prefilled from the upstream: {name!r}")
+    status = app.find("label", "Username status")
+    wait_for("carla to be available", lambda: status.description.startswith("✓"))
+    app.press("push button", "Next >")
+    agree = app.showing("check box", "I agree to the terms of service")
+    wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
+    app.act(agree, "Toggle", "Press")
+    app.press("push button", "Next >")
+    app.press("push button", "Create account")
+    signed_in_as(app, "carla")
+    screenshot("14-broker-signed-in")
+    if broker_issuer not in keychain_entries() or not keychain_refresh_token():
+        raise Failure("the keychain holds no session for the broker after signing up")
+    app.quit()
+    processes.stop(broker)
+    processes.stop(op)
+
+
 def browser_runs():
     try:
         with open(os.path.join(OUT, "browser.log")) as f:
@@ -349,7 +402,10 @@ def main():
     passed, failed = 0, 0
     suite_started = time.monotonic()
     scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server,
-                 standard_provider]
+                 standard_provider, brokered_new_user]
+    only = os.environ.get("LATCHKEY_E2E_ONLY")  # for a developer re-running one scenario
+    if only:
+        scenarios = [s for s in scenarios if s.__name__ in only.split(",")]
     try:
         for scenario in scenarios:
             started = time.monotonic()
