@@ -8,8 +8,11 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 class TestServerCommandLine : public QObject
 {
@@ -23,16 +26,59 @@ private Q_SLOTS:
     void invalidSeedIsRejected();
     void resetAsksFirst();
     void rotateKeysPublishesSecondKey();
+    void refusesToStart_data();
+    void refusesToStart();
+    void printsRedirectUris();
+    void withoutQaOnlyConfiguredProviders();
 
 private:
-    // Starts the server; returns its issuer, or an empty string (and fails the test).
-    QString start(QProcess &process, const QStringList &arguments);
+    // Starts the server (in QA mode unless `qa` is false); returns its issuer,
+    // or an empty string (and fails the test).
+    QString start(QProcess &process, const QStringList &arguments, bool qa = true);
     static QString binary() { return QStringLiteral(LATCHKEY_SERVER_BINARY); }
+    // The environment the server gets: the secret of provider "corp", no other provider secret.
+    static QProcessEnvironment serverEnvironment();
+    static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content,
+                             QFile::Permissions permissions = QFile::ReadOwner | QFile::WriteOwner);
+    static quint16 closedPort();
 };
 
-QString TestServerCommandLine::start(QProcess &process, const QStringList &arguments)
+QProcessEnvironment TestServerCommandLine::serverEnvironment()
 {
-    process.start(binary(), QStringList{"--qa", "--listen", "127.0.0.1:0"} + arguments);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : environment.keys()) {
+        if (name.startsWith(QLatin1String("LATCHKEY_PROVIDER_")))
+            environment.remove(name);
+    }
+    environment.insert("LATCHKEY_PROVIDER_CORP_SECRET", "corp-secret");
+    return environment;
+}
+
+QString TestServerCommandLine::writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content,
+                                         QFile::Permissions permissions)
+{
+    QFile file(dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    file.close();
+    file.setPermissions(permissions);
+    return file.fileName();
+}
+
+quint16 TestServerCommandLine::closedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
+
+QString TestServerCommandLine::start(QProcess &process, const QStringList &arguments, bool qa)
+{
+    process.setProcessEnvironment(serverEnvironment());
+    process.start(binary(), (qa ? QStringList{"--qa"} : QStringList{}) + QStringList{"--listen", "127.0.0.1:0"} + arguments);
     QByteArray out;
     static const QRegularExpression issuerLine(QStringLiteral("^issuer: (\\S+)$"), QRegularExpression::MultilineOption);
     for (int i = 0; i < 100 && !issuerLine.match(QString::fromUtf8(out)).hasMatch(); ++i) {
@@ -51,7 +97,8 @@ void TestServerCommandLine::helpListsOptions()
     QCOMPARE(process.exitCode(), 0);
     const QByteArray help = process.readAllStandardOutput();
     for (const char *option : {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys",
-                               "--log-level", "--signing-alg", "--version"})
+                               "--log-level", "--signing-alg", "--version", "--providers", "--print-redirect-uris",
+                               "--qa"})
         QVERIFY2(help.contains(option), option);
 }
 
@@ -192,6 +239,202 @@ void TestServerCommandLine::rotateKeysPublishesSecondKey()
     QCOMPARE(jwks.json().value("keys").toArray().size(), 2);
     process.terminate();
     QVERIFY(process.waitForFinished(10000));
+}
+
+
+// A real provider entry for the files below; `extra` adds or replaces fields.
+static QByteArray corpProvider(const QByteArray &extra = {})
+{
+    return R"({"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": "https://sso.example.org",
+              "client_id": "latchkey")" + (extra.isEmpty() ? QByteArray() : ", " + extra) + "}";
+}
+
+static QByteArray providersFile(const QList<QByteArray> &entries)
+{
+    QByteArray json = R"({"providers": [)";
+    for (qsizetype i = 0; i < entries.size(); ++i)
+        json += (i ? ", " : "") + entries.at(i);
+    return json + "]}";
+}
+
+void TestServerCommandLine::refusesToStart_data()
+{
+    // `providers`: the providers file (none when empty); "SECRET" in it
+    // becomes the path of a secret file with mode `secretMode` (none when 0).
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("providers");
+    QTest::addColumn<int>("secretMode");
+    QTest::addColumn<QStringList>("messages");
+    const QStringList loopback{"--listen", "127.0.0.1:0"};
+    QTest::newRow("no providers and no --qa")
+        << loopback << QByteArray() << 0 << QStringList{"no upstream providers", "--providers", "--qa"};
+    QTest::newRow("--qa beyond loopback")
+        << QStringList{"--qa", "--listen", "0.0.0.0:0"} << QByteArray() << 0
+        << QStringList{"--qa refuses to listen on 0.0.0.0", "loopback"};
+    QTest::newRow("unknown type")
+        << loopback << providersFile({corpProvider(R"("type": "saml")")}) << 0
+        << QStringList{"provider \"corp\"", "field \"type\"", "\"saml\" is not a type"};
+    QTest::newRow("unknown key")
+        << loopback << providersFile({corpProvider(R"("tenant": "acme")")}) << 0
+        << QStringList{"provider \"corp\"", "field \"tenant\"", "is not a known setting"};
+    QTest::newRow("missing client_id")
+        << loopback << providersFile({R"({"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": "https://sso.example.org"})"})
+        << 0 << QStringList{"provider \"corp\"", "field \"client_id\"", "is missing"};
+    QTest::newRow("duplicate id")
+        << loopback << providersFile({corpProvider(), corpProvider()}) << 0
+        << QStringList{"provider \"corp\"", "field \"id\"", "another provider already has this id"};
+    QTest::newRow("client_secret in the file")
+        << loopback << providersFile({corpProvider(R"("client_secret": "hunter2")")}) << 0
+        << QStringList{"provider \"corp\"", "field \"client_secret\"", "client_secret_file",
+                       "LATCHKEY_PROVIDER_CORP_SECRET"};
+    QTest::newRow("secret file readable by others")
+        << loopback << providersFile({corpProvider(R"("client_secret_file": "SECRET")")}) << 0644
+        << QStringList{"provider \"corp\"", "field \"client_secret_file\"", "readable by other users", "chmod 600"};
+    QTest::newRow("secret file missing")
+        << loopback << providersFile({corpProvider(R"("client_secret_file": "SECRET.missing")")}) << 0600
+        << QStringList{"provider \"corp\"", "field \"client_secret_file\"", "cannot be read"};
+    QTest::newRow("no secret anywhere")
+        << loopback << providersFile({corpProvider(), corpProvider().replace("\"corp\"", "\"other-idp\"")}) << 0
+        << QStringList{"provider \"other-idp\"", "field \"client_secret_file\"", "LATCHKEY_PROVIDER_OTHER_IDP_SECRET"};
+    QTest::newRow("http issuer off loopback")
+        << loopback << providersFile({corpProvider(R"("issuer": "http://example.org")")}) << 0
+        << QStringList{"provider \"corp\"", "field \"issuer\"", "must be https"};
+    QTest::newRow("oauth2 without claims")
+        << loopback
+        << providersFile({R"({"id": "corp", "name": "Corp", "type": "oauth2", "client_id": "x",
+                              "authorization_endpoint": "https://corp.example/authorize",
+                              "token_endpoint": "https://corp.example/token",
+                              "userinfo_endpoint": "https://corp.example/user"})"})
+        << 0 << QStringList{"provider \"corp\"", "field \"claims\"", "provider_user_id"};
+    QTest::newRow("invalid JSON")
+        << loopback << QByteArray(R"({"providers": [)") << 0 << QStringList{"providers file", "not valid JSON"};
+}
+
+void TestServerCommandLine::refusesToStart()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, providers);
+    QFETCH(int, secretMode);
+    QFETCH(QStringList, messages);
+    QTemporaryDir dir;
+    if (secretMode) {
+        const QString secret = writeFile(dir, "corp.secret", "s3cret\n");
+        QCOMPARE(::chmod(QFile::encodeName(secret).constData(), mode_t(secretMode)), 0);
+    }
+    if (!providers.isEmpty())
+        arguments << "--providers" << writeFile(dir, "providers.json", providers.replace("SECRET", dir.filePath("corp.secret").toUtf8()));
+    QProcess process;
+    process.setProcessEnvironment(serverEnvironment());
+    process.start(binary(), arguments + QStringList{"--data-dir", dir.filePath("data")});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 1);
+    QVERIFY(process.readAllStandardOutput().isEmpty()); // never "ready"
+    const QByteArray error = process.readAllStandardError();
+    for (const QString &message : messages)
+        QVERIFY2(error.contains(message.toUtf8()), qPrintable(message + "\nnot in: " + QString::fromUtf8(error)));
+    QVERIFY2(!error.contains("hunter2"), "a secret reached the output");
+}
+
+void TestServerCommandLine::printsRedirectUris()
+{
+    QTemporaryDir dir;
+    const QString providers = writeFile(
+        dir, "providers.json",
+        providersFile({corpProvider(), R"({"id": "git-hub", "name": "GitHub", "type": "oauth2", "client_id": "Iv1.x",
+                                          "authorization_endpoint": "https://github.com/login/oauth/authorize",
+                                          "token_endpoint": "https://github.com/login/oauth/access_token",
+                                          "userinfo_endpoint": "https://api.github.com/user",
+                                          "claims": {"provider_user_id": "id"}})"}));
+    QProcessEnvironment environment = serverEnvironment();
+    environment.insert("LATCHKEY_PROVIDER_GIT_HUB_SECRET", "gh-secret");
+
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(binary(), {"--providers", providers, "--issuer", "https://login.example.org/", "--print-redirect-uris",
+                             "--data-dir", dir.filePath("data")});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    QCOMPARE(process.readAllStandardOutput(), QByteArray("corp https://login.example.org/upstream/corp/callback\n"
+                                                         "git-hub https://login.example.org/upstream/git-hub/callback\n"));
+    QVERIFY2(!QFile::exists(dir.filePath("data")), "printing the redirect URIs touched the data directory");
+
+    // Without --issuer the issuer follows --listen, as at start.
+    QProcess byListen;
+    byListen.setProcessEnvironment(environment);
+    byListen.start(binary(), {"--providers", providers, "--listen", "127.0.0.1:9123", "--print-redirect-uris"});
+    QVERIFY(byListen.waitForFinished(10000));
+    QCOMPARE(byListen.exitCode(), 0);
+    QCOMPARE(byListen.readAllStandardOutput().split('\n').first(),
+             QByteArray("corp http://127.0.0.1:9123/upstream/corp/callback"));
+
+    QProcess withoutFile;
+    withoutFile.start(binary(), {"--print-redirect-uris"});
+    QVERIFY(withoutFile.waitForFinished(10000));
+    QCOMPARE(withoutFile.exitCode(), 1);
+    QVERIFY(withoutFile.readAllStandardError().contains("--print-redirect-uris needs --providers FILE"));
+}
+
+void TestServerCommandLine::withoutQaOnlyConfiguredProviders()
+{
+    // Both providers point at a port where nothing listens: discovery failing
+    // at start is only a warning, the server starts anyway.
+    const quint16 port = closedPort();
+    QVERIFY(port != 0);
+    const QByteArray dead = "http://127.0.0.1:" + QByteArray::number(port);
+    QTemporaryDir dir;
+    const QString providers = writeFile(
+        dir, "providers.json",
+        providersFile({corpProvider(R"("issuer": ")" + dead + "\""),
+                       R"({"id": "forge", "name": "Forge", "type": "oauth2", "client_id": "forge-client",
+                           "client_secret_file": ")" + dir.filePath("forge.secret").toUtf8() + R"(",
+                           "authorization_endpoint": ")" + dead + R"(/authorize",
+                           "token_endpoint": ")" + dead + R"(/token",
+                           "userinfo_endpoint": ")" + dead + R"(/user",
+                           "claims": {"provider_user_id": "id", "email": "email"}})"}));
+    QVERIFY(!writeFile(dir, "forge.secret", "forge-secret\n").isEmpty());
+    // The QA accounts and the simulated providers' names, seeded into a server without --qa.
+    const QString seed = writeFile(dir, "seed.json", R"({"accounts": [
+        {"username": "rita", "identities": [{"provider": "github", "provider_user_id": "qa-returning"}]},
+        {"username": "sam", "identities": [{"provider": "github", "provider_user_id": "qa-sam"}]}]})");
+
+    QProcess process;
+    const QString issuer = start(process, {"--providers", providers, "--data-dir", dir.filePath("data"), "--seed", seed},
+                                 false);
+    QVERIFY(!issuer.isEmpty());
+    HttpRobot http;
+    SignInRobot robot(issuer, http);
+
+    const QJsonArray upstream =
+        http.get(robot.url(QLatin1String(Protocol::DiscoveryPath))).json().value("upstream_providers").toArray();
+    QCOMPARE(upstream.size(), 2);
+    QCOMPARE(upstream.at(0).toObject().value("id").toString(), QStringLiteral("corp"));
+    QCOMPARE(upstream.at(0).toObject().value("name").toString(), QStringLiteral("Corp SSO"));
+    QCOMPARE(upstream.at(1).toObject().value("id").toString(), QStringLiteral("forge"));
+
+    for (const char *simulated : {"github", "google", "microsoft"})
+        QCOMPARE(http.get(robot.url(QStringLiteral("/signin/") + QLatin1String(simulated))).status, 404);
+
+    const HttpResult page = http.get(robot.authorizeUrl(robot.newRequest()));
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.body.contains("/signin/corp?"));
+    QVERIFY(page.body.contains("/signin/forge?"));
+    QVERIFY(!page.body.contains("/signin/github"));
+    QVERIFY(!page.body.contains("Google"));
+    // provider=<id> skips the page; an unknown one (a simulated one here) shows it.
+    const HttpResult skipped = http.get(robot.authorizeUrl(robot.newRequest(), {{"provider", "forge"}}));
+    QCOMPARE(skipped.status, 302);
+    QCOMPARE(skipped.location().path(), QStringLiteral("/signin/forge"));
+    QCOMPARE(http.get(robot.authorizeUrl(robot.newRequest(), {{"provider", "github"}})).status, 200);
+
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 0);
+    const QByteArray log = process.readAllStandardError();
+    // rita and sam did not exist yet, and "github" is no provider here.
+    QVERIFY2(log.contains("2 accounts created, 0 identities linked"), log.constData());
+    QVERIFY(log.contains("identity github:qa-returning skipped: unknown provider"));
+    QVERIFY2(log.contains("corp: discovery failed"), log.constData());
+    QVERIFY(!log.contains("corp-secret") && !log.contains("forge-secret"));
 }
 
 QTEST_GUILESS_MAIN(TestServerCommandLine)
