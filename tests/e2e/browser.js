@@ -6,6 +6,8 @@
 //   persona:<provider>:<persona>   click "Continue with <provider>", then the persona
 //   cancel:<provider>              cancel on the provider's page (access_denied)
 //   standard:<login>               sign in on node-oidc-provider's development pages
+//   follow:<provider name>         only follow the redirects back to the app
+//   broker-cancel:<provider name>  cancel on node-oidc-provider's login page, behind a broker
 //   broker:<provider name>:<login> at latchkey-server brokering node-oidc-provider: pick
 //                                  the provider if its page shows, then sign in there
 // It writes the moment the redirect leaves for the app (ms since the epoch)
@@ -42,11 +44,26 @@ async function main() {
     });
     await page.goto(url);
     const [kind, provider, persona] = action;
-    if (kind === 'broker') {
-      // The app names the provider (provider=<id>), so the chooser is skipped; click through it if not.
+    // Behind a broker the app names the provider (provider=<id>) and the chooser is
+    // skipped; an app that does not gets the chooser, and this clicks through it.
+    const chooseProvider = async () => {
       const choose = page.getByRole('link', { name: `Continue with ${provider}` });
       if (await choose.count() > 0)
         await choose.click();
+    };
+    if (kind === 'follow' || kind === 'broker-cancel') {
+      await chooseProvider();
+      if (kind === 'broker-cancel') {
+        await page.waitForSelector('input[name="login"]', { timeout: 15000 });
+        await page.getByRole('link', { name: '[ Cancel ]' }).click();
+      }
+      await page.waitForURL(/\/callback\?/, { timeout: 15000 });
+      await page.screenshot({ path: path.join(outDir, `browser-${kind}.png`) });
+      log(`done: ${kind}, landed on ${new URL(page.url()).pathname}`);
+      return;
+    }
+    if (kind === 'broker') {
+      await chooseProvider();
       await page.waitForSelector('input[name="login"]', { timeout: 15000 });
       await page.screenshot({ path: path.join(outDir, 'browser-upstream-login.png') });
     }

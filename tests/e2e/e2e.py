@@ -331,33 +331,45 @@ def standard_provider(server, processes, facts):
     processes.stop(op)
 
 
-def brokered_new_user(server, processes, facts):
-    # latchkey-server as a real identity broker (no --qa): node-oidc-provider is
-    # its upstream "Corp SSO"; a new person signs up through the wizard.
+def start_broker(processes, upstream_running=True):
+    """latchkey-server as a real identity broker (no --qa) whose upstream "Corp SSO"
+    is node-oidc-provider, or a closed port when upstream_running is false."""
     op_port, broker_port = free_port(), free_port()
     broker_issuer = f"http://127.0.0.1:{broker_port}"
     op_issuer = f"http://127.0.0.1:{op_port}"
     secret = "e2e-upstream-secret-" + str(op_port)
-    op = processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(op_port),
-                          broker_issuer + "/upstream/corp/callback"],
-                         env=dict(os.environ, UPSTREAM_CLIENT_SECRET=secret), log="upstream-op.log")
-    wait_for("the upstream provider", lambda: urllib.request.urlopen(
-        op_issuer + "/.well-known/openid-configuration", timeout=2))
+    if upstream_running:
+        processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(op_port),
+                         broker_issuer + "/upstream/corp/callback"],
+                        env=dict(os.environ, UPSTREAM_CLIENT_SECRET=secret), log="upstream-op.log")
+        wait_for("the upstream provider", lambda: urllib.request.urlopen(
+            op_issuer + "/.well-known/openid-configuration", timeout=2))
     providers = os.path.join(OUT, "providers.json")
     with open(providers, "w") as f:
         json.dump({"providers": [{"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": op_issuer,
                                   "client_id": "latchkey-broker"}]}, f)
-    broker = processes.start([SERVER, "--providers", providers, "--listen", f"127.0.0.1:{broker_port}",
-                              "--data-dir", os.path.join(OUT, "broker-data")],
-                             env=dict(os.environ, LATCHKEY_PROVIDER_CORP_SECRET=secret), log="broker.log")
+    data = os.path.join(OUT, "broker-data")
+    shutil.rmtree(data, ignore_errors=True)
+    processes.start([SERVER, "--providers", providers, "--listen", f"127.0.0.1:{broker_port}", "--data-dir", data],
+                    env=dict(os.environ, LATCHKEY_PROVIDER_CORP_SECRET=secret), log="broker.log")
     wait_for("the broker", lambda: urllib.request.urlopen(
         broker_issuer + "/.well-known/openid-configuration", timeout=2))
-    app = App(processes, broker_issuer, "broker:Corp SSO:carla")
+    return broker_issuer
+
+
+def press_sign_in(app):
     sign_in = wait_for("a sign-in button", lambda: pyatspi.findDescendant(
         app.root, lambda a: a.getRoleName() == "push button" and a.name in ("Continue with Corp SSO", "Sign in")
         and a.getState().contains(pyatspi.STATE_SHOWING), True))
-    screenshot("12-broker-signed-out")
     App.act(sign_in, "Press")
+
+
+def brokered_new_user(server, processes, facts):
+    # A new person signs up through the broker, wizard included.
+    broker_issuer = start_broker(processes)
+    app = App(processes, broker_issuer, "broker:Corp SSO:carla")
+    screenshot("12-broker-signed-out")
+    press_sign_in(app)
     next_button = app.showing("push button", "Next >")
     screenshot("13-broker-wizard-welcome")
     app.act(next_button, "Press")
@@ -380,8 +392,30 @@ def brokered_new_user(server, processes, facts):
     if broker_issuer not in keychain_entries() or not keychain_refresh_token():
         raise Failure("the keychain holds no session for the broker after signing up")
     app.quit()
-    processes.stop(broker)
-    processes.stop(op)
+
+
+def brokered_upstream_cancelled(server, processes, facts):
+    # The person cancels on the upstream's own page: back to signed out, saying so.
+    app = App(processes, start_broker(processes), "broker-cancel:Corp SSO")
+    press_sign_in(app)
+    reason = wait_for("the signed-out reason", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and "cancelled" in a.name
+        and a.getState().contains(pyatspi.STATE_SHOWING), True))
+    facts["upstream_cancelled_text"] = reason.name
+    screenshot("15-broker-upstream-cancelled")
+    app.quit()
+
+
+def brokered_upstream_down(server, processes, facts):
+    # The upstream cannot be reached: the app shows the broker's specific reason.
+    app = App(processes, start_broker(processes, upstream_running=False), "follow:Corp SSO")
+    press_sign_in(app)
+    reason = wait_for("the error's reason", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and "Corp SSO cannot be reached" in a.name
+        and a.getState().contains(pyatspi.STATE_SHOWING), True))
+    facts["upstream_down_text"] = reason.name
+    screenshot("16-broker-upstream-down")
+    app.quit()
 
 
 def browser_runs():
@@ -402,7 +436,7 @@ def main():
     passed, failed = 0, 0
     suite_started = time.monotonic()
     scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server,
-                 standard_provider, brokered_new_user]
+                 standard_provider, brokered_new_user, brokered_upstream_cancelled, brokered_upstream_down]
     only = os.environ.get("LATCHKEY_E2E_ONLY")  # for a developer re-running one scenario
     if only:
         scenarios = [s for s in scenarios if s.__name__ in only.split(",")]
