@@ -44,12 +44,15 @@ set(CPACK_DEBIAN_CLIENT_PACKAGE_SUGGESTS "latchkey-server")
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME latchkey-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "reference OpenID Provider for the Latchkey desktop client
-The server brokers simulated Google, GitHub and Microsoft sign-ins with
-one-click QA personas, onboards new users through the Latchkey onboarding
-API, and keeps accounts, sessions and signing keys in SQLite.
+The server brokers sign-ins at real upstream providers (OpenID Connect
+providers such as Google, OAuth 2.0 providers such as GitHub) named in a
+providers file, onboards new users through the Latchkey onboarding API, and
+keeps accounts, sessions and signing keys in SQLite. A QA mode with simulated
+providers and test personas is for developer machines only.
 
 The packaged service runs as its own system user with a hardened systemd
-unit and listens on loopback only by default.")
+unit, listens on loopback only by default, and starts once
+/etc/latchkey-server/providers.json exists.")
 # Qt loads its SQLite driver as a plugin, which the dependency scan cannot see.
 # The postinst makes the system user with systemd-sysusers, or adduser without systemd.
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser")

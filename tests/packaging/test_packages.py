@@ -122,6 +122,13 @@ def check_packages(work):
                                   "NoNewPrivileges=yes")), unit)
     config = open(os.path.join(root, "etc/latchkey-server/latchkey-server.conf.dpkg-new")).read()
     check("the service listens on loopback only by default", "--listen 127.0.0.1:" in config, config)
+    args = next((line for line in config.splitlines() if line.startswith("LATCHKEY_SERVER_ARGS=")), "")
+    check("the service reads /etc/latchkey-server/providers.json",
+          "--providers /etc/latchkey-server/providers.json" in args, args)
+    check("the service never runs in QA mode", "--qa" not in args, args)
+    example = os.path.join(usr, "share/doc/latchkey-server/examples/providers.json.example")
+    check("the example providers file is installed", os.path.isfile(example), example)
+    check("the unit does not retry a configuration error", "RestartPreventExitStatus=1" in unit, unit)
 
     # As over SSH or in a script: no display, no platform plugin chosen.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
@@ -134,6 +141,13 @@ def check_packages(work):
           app_help.stdout + app_help.stderr)
     help_text = run([os.path.join(usr, "bin/latchkey-server"), "--help"])
     check("installed latchkey-server --help", help_text.returncode == 0 and "--listen" in help_text.stdout, help_text.stderr)
+
+    server_binary = os.path.join(usr, "bin/latchkey-server")
+    refused = run([server_binary, "--listen", "127.0.0.1:0", "--data-dir", scratch(work, "refused-data")], timeout=10)
+    check("the installed server without providers and without --qa refuses to start",
+          refused.returncode == 1 and "--qa" in refused.stderr and "--providers" in refused.stderr
+          and "ready" not in refused.stdout, f"exit {refused.returncode}: {refused.stderr}")
+    check_example_providers(work, example, server_binary)
 
     data = scratch(work, "server-data")
     server = subprocess.Popen([os.path.join(usr, "bin/latchkey-server"), "--qa", "--listen", "127.0.0.1:0", "--data-dir", data],
@@ -153,6 +167,28 @@ def check_packages(work):
     finally:
         server.send_signal(signal.SIGTERM)
         check("the installed server stops cleanly", server.wait(10) == 0)
+
+
+def check_example_providers(work, example, server_binary):
+    """The shipped example is a valid providers file, once its secrets exist."""
+    if not os.path.isfile(example):
+        return
+    secrets = scratch(work, "secrets")
+    text = open(example).read()
+    for path in set(re.findall(r'"client_secret_file":\s*"([^"]+)"', text)):
+        local = os.path.join(secrets, os.path.basename(path))
+        with open(os.open(local, os.O_WRONLY | os.O_CREAT, 0o600), "w") as secret:
+            secret.write("example-secret\n")
+        text = text.replace(f'"{path}"', json.dumps(local))
+    providers = os.path.join(work, "providers.json")
+    with open(providers, "w") as copy:
+        copy.write(text)
+    printed = run([server_binary, "--providers", providers, "--issuer", "https://login.example.org",
+                   "--print-redirect-uris"], timeout=10)
+    expected = ("google https://login.example.org/upstream/google/callback\n"
+                "github https://login.example.org/upstream/github/callback\n")
+    check("the example providers file is valid (--print-redirect-uris)",
+          printed.returncode == 0 and printed.stdout == expected, printed.stdout + printed.stderr)
 
 
 if __name__ == "__main__":
