@@ -168,8 +168,9 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     }
     if (cookies(request).value(CookiePrefix + requestId) != pending->browserBinding) {
         respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
-                                       QStringLiteral("This sign-in was started in another browser. Start signing in "
-                                                      "again from the app, and finish in the browser it opens.")));
+                                       QStringLiteral("This sign-in with %1 was started in another browser. Start "
+                                                      "signing in again from the app, and finish in the browser it "
+                                                      "opens.").arg(name)));
         return;
     }
     const QString error = param("error");
