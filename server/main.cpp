@@ -91,7 +91,7 @@ int printRedirectUris(ServerConfig config)
     if (config.providersFile.isEmpty())
         return fail(QStringLiteral("--print-redirect-uris needs --providers FILE"));
     QString error;
-    const auto providers = ProvidersFile::load(config.providersFile, &error);
+    const auto providers = ProvidersFile::load(config.providersFile, &error, ProvidersFile::Secrets::Skipped);
     if (!providers)
         return fail(error);
     config.providers = *providers;

@@ -30,8 +30,10 @@ const QSet<QString> ClaimNames{QStringLiteral("provider_user_id"), QStringLitera
 class EntryReader
 {
 public:
-    EntryReader(const QJsonObject &entry, int index, const QProcessEnvironment &environment)
+    EntryReader(const QJsonObject &entry, int index, ProvidersFile::Secrets secrets,
+                const QProcessEnvironment &environment)
         : m_entry(entry)
+        , m_secrets(secrets)
         , m_environment(environment)
         , m_label(QStringLiteral("provider #%1").arg(index + 1))
     {
@@ -57,6 +59,7 @@ private:
     bool readSecret(UpstreamSettings &s);
 
     const QJsonObject &m_entry;
+    ProvidersFile::Secrets m_secrets;
     const QProcessEnvironment &m_environment;
     QString m_label;
     QString m_error;
@@ -202,6 +205,8 @@ bool EntryReader::readSecret(UpstreamSettings &s)
     const QString path = string(QStringLiteral("client_secret_file"), false);
     if (!m_error.isEmpty())
         return false;
+    if (m_secrets == ProvidersFile::Secrets::Skipped)
+        return true;
     if (path.isEmpty()) {
         s.clientSecret = m_environment.value(variable).toUtf8().trimmed();
         if (s.clientSecret.isEmpty())
@@ -261,7 +266,7 @@ bool ProvidersFile::isAcceptableUrl(const QUrl &url)
     return url.host() == QLatin1String("localhost") || (!host.isNull() && host.isLoopback());
 }
 
-std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, QString *error,
+std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, QString *error, Secrets secrets,
                                                            const QProcessEnvironment &environment)
 {
     QFile file(path);
@@ -274,13 +279,13 @@ std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, 
         return std::nullopt;
     }
     QString problem;
-    auto providers = parse(file.readAll(), &problem, environment);
+    auto providers = parse(file.readAll(), &problem, secrets, environment);
     if (!providers)
         *error = QStringLiteral("providers file %1: %2").arg(path, problem);
     return providers;
 }
 
-std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, QString *error,
+std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, QString *error, Secrets secrets,
                                                             const QProcessEnvironment &environment)
 {
     QJsonParseError parseError;
@@ -311,7 +316,7 @@ std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &js
             return std::nullopt;
         }
         const QJsonObject entry = entries.at(i).toObject();
-        auto settings = EntryReader(entry, int(i), environment).read(error);
+        auto settings = EntryReader(entry, int(i), secrets, environment).read(error);
         if (!settings)
             return std::nullopt;
         if (ids.contains(settings->id)) {

@@ -14,10 +14,16 @@
 class ProvidersFile
 {
 public:
+    // Without secrets the file is checked but no secret is read: an admin
+    // printing the redirect URIs to register has none yet (GitHub asks for
+    // the callback URL before it issues one).
+    enum class Secrets { Required, Skipped };
+
     static std::optional<QList<UpstreamSettings>> load(const QString &path, QString *error,
+                                                       Secrets secrets = Secrets::Required,
                                                        const QProcessEnvironment &environment
                                                        = QProcessEnvironment::systemEnvironment());
-    static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error,
+    static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error, Secrets secrets,
                                                         const QProcessEnvironment &environment);
     // LATCHKEY_PROVIDER_<ID>_SECRET, the id upper-cased with '-' as '_'.
     static QString secretVariable(const QString &providerId);

@@ -367,6 +367,14 @@ void TestServerCommandLine::printsRedirectUris()
     QCOMPARE(byListen.readAllStandardOutput().split('\n').first(),
              QByteArray("corp http://127.0.0.1:9123/upstream/corp/callback"));
 
+    // No secret yet (GitHub asks for the callback URL before it issues one): still printed.
+    QProcess withoutSecret;
+    withoutSecret.setProcessEnvironment(serverEnvironment());
+    withoutSecret.start(binary(), {"--providers", providers, "--listen", "127.0.0.1:9123", "--print-redirect-uris"});
+    QVERIFY(withoutSecret.waitForFinished(10000));
+    QCOMPARE(withoutSecret.exitCode(), 0);
+    QCOMPARE(withoutSecret.readAllStandardOutput().split('\n').size(), 3);
+
     QProcess withoutFile;
     withoutFile.start(binary(), {"--print-redirect-uris"});
     QVERIFY(withoutFile.waitForFinished(10000));
