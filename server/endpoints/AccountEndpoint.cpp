@@ -20,6 +20,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
+
+#include <memory>
 
 namespace {
 
@@ -114,8 +117,41 @@ void AccountEndpoint::registerRoutes(HttpServer &server)
 {
     server.route(QStringLiteral("/api/account/username-check"), QHttpServerRequest::Method::Get,
                  [this](const QHttpServerRequest &r) { return usernameCheck(r); });
-    server.route(QStringLiteral("/api/account/onboard"), QHttpServerRequest::Method::Post,
-                 [this](const QHttpServerRequest &r) { return onboard(r); });
+    server.routeDeferred(QStringLiteral("/api/account/onboard"), QHttpServerRequest::Method::Post,
+                         [this](const QHttpServerRequest &r, const HttpServer::Responder &respond) {
+                             onboardDeferred(r, respond);
+                         });
+}
+
+QaFaults::Fault AccountEndpoint::faultOf(const Onboarding &token) const
+{
+    return QaFaults::honoured(m_context.config.qaMode, claim(token.claims, "qa_fault"));
+}
+
+bool AccountEndpoint::strikesFirstTime(const Onboarding &token)
+{
+    if (m_struckOnce.contains(token.jti))
+        return false;
+    m_struckOnce.insert(token.jti);
+    return true;
+}
+
+void AccountEndpoint::onboardDeferred(const QHttpServerRequest &request, const HttpServer::Responder &respond)
+{
+    Onboarding token;
+    auto response = onboard(request, &token);
+    const QaFaults::Fault fault = faultOf(token);
+    // The account exists now; the app's retry with the same Idempotency-Key
+    // must find it through the idempotent replay.
+    if (fault == QaFaults::Fault::OnboardResponseLost && response.statusCode() == Status::Created
+        && strikesFirstTime(token))
+        return respond(std::nullopt);
+    if (fault != QaFaults::Fault::OnboardSlow)
+        return respond(std::move(response));
+    auto late = std::make_shared<QHttpServerResponse>(std::move(response));
+    // Precise: a coarse timer may fire up to 5 % early, and the tester was promised 5 s.
+    QTimer::singleShot(QaFaults::SlowOnboardMs, Qt::PreciseTimer, &m_lateAnswers,
+                       [late, respond] { respond(std::move(*late)); });
 }
 
 QString AccountEndpoint::verify(const QByteArray &compact, const QString &audience, Onboarding *token)
@@ -161,6 +197,8 @@ QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &req
     Onboarding token;
     if (const QString reason = verify(compact, {}, &token); !reason.isEmpty())
         return invalidToken(reason);
+    if (faultOf(token) == QaFaults::Fault::UsernameCheckDown)
+        return QaFaults::unavailable(QStringLiteral("The username check is down."));
     if (const int wait = m_checkLimiter.acquire(token.jti))
         return slowDown(wait);
     const auto query = request.query();
@@ -179,7 +217,7 @@ QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &req
     return Reply::json(body);
 }
 
-QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request)
+QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request, Onboarding *verified)
 {
     if (!isJson(request))
         return invalidRequest(QStringLiteral("The body must be application/json."));
@@ -204,8 +242,11 @@ QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request)
     if (const QString reason = verify(claim(body, "onboarding_token").toLatin1(), claim(body, "client_id"), &token);
         !reason.isEmpty())
         return invalidToken(reason);
+    *verified = token;
     if (const int wait = m_onboardLimiter.acquire(token.jti))
         return slowDown(wait);
+    if (faultOf(token) == QaFaults::Fault::Onboard503Once && strikesFirstTime(token))
+        return QaFaults::unavailable(QStringLiteral("The account service is busy; try again."));
     if (!Pkce::matches(claim(body, "code_verifier").toLatin1(), claim(token.claims, "cch").toLatin1()))
         return invalidToken(QStringLiteral("proof"));
     if (const auto record = m_context.tokens.onboarding(token.jti)) {

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "HttpServer.h"
+#include "QaFaults.h"
 #include "RateLimiter.h"
 
 #include <QHttpServerResponse>
 #include <QJsonObject>
+#include <QObject>
+#include <QSet>
 #include <QString>
 
-class HttpServer;
 class QHttpServerRequest;
 struct Account;
 struct ServerContext;
@@ -28,7 +31,10 @@ private:
     };
 
     QHttpServerResponse usernameCheck(const QHttpServerRequest &request);
-    QHttpServerResponse onboard(const QHttpServerRequest &request);
+    // Deferred, so QA faults can answer late or not at all.
+    void onboardDeferred(const QHttpServerRequest &request, const HttpServer::Responder &respond);
+    // `token` is filled once the onboarding token is verified.
+    QHttpServerResponse onboard(const QHttpServerRequest &request, Onboarding *token);
     QHttpServerResponse create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey);
     QHttpServerResponse replay(const Onboarding &token, const QString &accountId, const QString &previousFamily,
                                const QString &idempotencyKey);
@@ -37,8 +43,13 @@ private:
     // Empty on success; otherwise the PROTOCOL.md reason ("expired", "signature", ...).
     QString verify(const QByteArray &compact, const QString &audience, Onboarding *token);
     QStringList suggestionsFor(const QString &wanted, const QJsonObject &claims);
+    QaFaults::Fault faultOf(const Onboarding &token) const;
+    // True the first time a once-only fault strikes this token.
+    bool strikesFirstTime(const Onboarding &token);
 
     ServerContext &m_context;
     RateLimiter m_checkLimiter;
     RateLimiter m_onboardLimiter;
+    QSet<QString> m_struckOnce; // jtis a once-only QA fault already hit
+    QObject m_lateAnswers;      // owns the slow fault's timers; destroyed before the HTTP server
 };

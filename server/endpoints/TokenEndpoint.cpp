@@ -7,7 +7,9 @@
 #include "Pkce.h"
 #include "Protocol.h"
 #include "ProviderDirectory.h"
+#include "QaFaults.h"
 #include "Reply.h"
+#include "ServerConfig.h"
 #include "ServerContext.h"
 #include "TokenIssuer.h"
 #include "TokenStore.h"
@@ -90,6 +92,10 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
         return invalidGrant(QStringLiteral("redirect_uri does not match the authorization request."));
     if (!Pkce::matches(f.value(QStringLiteral("code_verifier")).toLatin1(), grant.codeChallenge.toLatin1()))
         return invalidGrant(QStringLiteral("code_verifier does not match the code_challenge."));
+    // After the checks, so only the client the code belongs to meets it; the
+    // code is spent, as when a server fails half-way, so the app signs in again.
+    if (QaFaults::honoured(m_context.config.qaMode, grant.qaFault) == QaFaults::Fault::TokenEndpointDown)
+        return QaFaults::unavailable(QStringLiteral("The token endpoint is down."));
 
     const auto account = m_context.accounts.findByIdentity(grant.identity);
     if (!account)
@@ -127,12 +133,17 @@ QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, co
     const QString username = m_context.suggester.preferred(grant.upstreamUsername, grant.name, grant.email);
     if (!username.isEmpty())
         claims.insert(QLatin1String("preferred_username"), username);
+    const QaFaults::Fault fault = QaFaults::honoured(m_context.config.qaMode, grant.qaFault);
+    if (fault != QaFaults::Fault::None) // the onboarding endpoints obey it from the token
+        claims.insert(QLatin1String("qa_fault"), grant.qaFault);
+    const int lifetime = fault == QaFaults::Fault::OnboardingExpires30s ? QaFaults::ShortOnboardingLifetime
+                                                                        : Protocol::OnboardingTokenLifetimeSeconds;
     QString jti;
-    const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti);
+    const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti, lifetime);
     m_context.tokens.recordCodeResult(code, {}, jti);
     return Reply::json(QJsonObject{{QLatin1String("onboarding_token"), QString::fromLatin1(token)},
                                    {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeOnboarding)},
-                                   {QLatin1String("expires_in"), Protocol::OnboardingTokenLifetimeSeconds}});
+                                   {QLatin1String("expires_in"), lifetime}});
 }
 
 QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)

@@ -4,6 +4,7 @@
 #include "HttpServer.h"
 #include "PageRenderer.h"
 #include "ProviderDirectory.h"
+#include "QaFaults.h"
 #include "Reply.h"
 #include "ServerContext.h"
 #include "SignInFlow.h"
@@ -25,6 +26,23 @@ std::optional<QString> checkTypedProfile(const UpstreamProfile &p)
     if (!p.email.isEmpty() && (!p.email.contains(u'@') || p.email.startsWith(u'@') || p.email.endsWith(u'@')))
         return QStringLiteral("The email address is not valid.");
     return std::nullopt;
+}
+
+QString faultOption(const QString &key, const QString &label, const QString &selected)
+{
+    const QString selectedAttribute = key == selected ? QStringLiteral("selected") : QString();
+    return PageRenderer::fragment(QStringLiteral("fault-option"), {{QStringLiteral("key"), key},
+                                                                   {QStringLiteral("label"), label},
+                                                                   {QStringLiteral("selected"), selectedAttribute}});
+}
+
+// "No fault" first, so a tester who ignores the list gets a plain sign-in.
+QString faultOptions(const QString &selected)
+{
+    QString html = faultOption({}, QStringLiteral("No fault"), selected);
+    for (const auto &fault : QaFaults::all())
+        html += faultOption(fault.key, fault.label, selected);
+    return html;
 }
 
 } // namespace
@@ -59,7 +77,8 @@ QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &requ
 }
 
 QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, const SimulatedProviders::Provider &provider,
-                                                  const UpstreamProfile &typed, const QString &message)
+                                                  const UpstreamProfile &typed, const QString &message,
+                                                  const QString &fault)
 {
     QString personas;
     for (const auto &persona : SimulatedProviders::personas()) {
@@ -75,6 +94,7 @@ QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, cons
                                            {QStringLiteral("provider_id"), provider.id},
                                            {QStringLiteral("request"), requestId},
                                            {QStringLiteral("personas"), personas},
+                                           {QStringLiteral("fault_options"), faultOptions(fault)},
                                            {QStringLiteral("message"), messageHtml},
                                            {QStringLiteral("provider_user_id"), typed.identity.providerUserId},
                                            {QStringLiteral("email"), typed.email},
@@ -90,12 +110,15 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     QString duplicate;
     const Fields f = FormData::parse(request.body(), &duplicate).value_or(Fields());
     const QString requestId = f.value(QStringLiteral("request"));
-    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    SignInFlow::Pending *pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return SignInFlow::expired();
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
         return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
                                       QStringLiteral("The person cancelled signing in."));
+    pending->fault = f.value(QStringLiteral("fault"));
+    if (!pending->fault.isEmpty() && !QaFaults::isKnown(pending->fault))
+        return form(requestId, provider, {}, QStringLiteral("That QA fault does not exist."));
     if (f.contains(QStringLiteral("persona"))) {
         const auto profile = SimulatedProviders::personaProfile(provider.id, f.value(QStringLiteral("persona")));
         if (!profile)
@@ -108,7 +131,7 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
                           f.value(QStringLiteral("name")).simplified(),
                           {}};
     if (const auto problem = checkTypedProfile(typed))
-        return form(requestId, provider, typed, *problem);
+        return form(requestId, provider, typed, *problem, pending->fault);
     return complete(requestId, typed);
 }
 

@@ -22,7 +22,7 @@ private:
     QHttpServerResponse page(const QHttpServerRequest &request, const SimulatedProviders::Provider &provider);
     QHttpServerResponse submit(const QHttpServerRequest &request, const SimulatedProviders::Provider &provider);
     QHttpServerResponse form(const QString &requestId, const SimulatedProviders::Provider &provider,
-                             const UpstreamProfile &typed, const QString &message);
+                             const UpstreamProfile &typed, const QString &message, const QString &fault = {});
     QHttpServerResponse complete(const QString &requestId, UpstreamProfile profile);
 
     ServerContext &m_context;

@@ -56,11 +56,12 @@ QByteArray TokenIssuer::accessToken(const Account &account, const QString &clien
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
 }
 
-QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const
+QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti,
+                                        int lifetime) const
 {
     *jti = QString::fromLatin1(SecureRandom::token(16));
     claims.insert(QLatin1String("jti"), *jti);
-    return sign(Protocol::TypOnboardingToken, claims, clientId, Protocol::OnboardingTokenLifetimeSeconds);
+    return sign(Protocol::TypOnboardingToken, claims, clientId, lifetime);
 }
 
 QJsonObject TokenIssuer::tokenResponse(const TokenGrant &grant) const

@@ -83,6 +83,15 @@ QUrlQuery SignInRobot::signInWithPersona(const AuthorizationRequest &request, co
                                             {{QStringLiteral("request"), id}, {QStringLiteral("persona"), persona}}));
 }
 
+QUrlQuery SignInRobot::signInWithPersona(const AuthorizationRequest &request, const QString &provider,
+                                         const QString &persona, const FieldList &extra)
+{
+    const QString id = openSignInPage(request);
+    FieldList fields{{QStringLiteral("request"), id}, {QStringLiteral("persona"), persona}};
+    fields += extra;
+    return followToLoopback(m_http.postForm(url(QStringLiteral("/signin/") + provider), fields));
+}
+
 QUrlQuery SignInRobot::signInAs(const AuthorizationRequest &request, const QString &provider, const QString &userId,
                                 const QString &email, bool verified, const QString &name)
 {

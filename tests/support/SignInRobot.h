@@ -32,6 +32,9 @@ public:
 
     // The query string that reached the loopback redirect URI.
     QUrlQuery signInWithPersona(const AuthorizationRequest &request, const QString &provider, const QString &persona);
+    // The same with more fields of the provider form, e.g. {"fault", "onboard-slow"}.
+    QUrlQuery signInWithPersona(const AuthorizationRequest &request, const QString &provider, const QString &persona,
+                                const FieldList &extra);
     QUrlQuery signInAs(const AuthorizationRequest &request, const QString &provider, const QString &userId,
                        const QString &email, bool verified, const QString &name);
     QUrlQuery cancelAt(const AuthorizationRequest &request, const QString &provider);
