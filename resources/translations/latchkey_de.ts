@@ -255,7 +255,7 @@
 <context>
     <name>LoopbackReceiver</name>
     <message numerus="yes">
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+30"/>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+51"/>
         <source>The browser did not come back within %n minute(s).</source>
         <translation>
             <numerusform>Der Browser hat sich nicht innerhalb von %n Minute zurückgemeldet.</numerusform>
@@ -268,7 +268,7 @@
         <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Signing in was cancelled.</source>
         <translation>Die Anmeldung wurde abgebrochen.</translation>
     </message>
@@ -303,9 +303,24 @@
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+26"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in provider can&apos;t be reached right now. Try again in a few minutes.</source>
+        <translation>Der Anmeldedienst ist gerade nicht erreichbar. Versuchen Sie es in ein paar Minuten noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in provider could not confirm who you are.</source>
+        <translation>Der Anmeldedienst konnte nicht bestätigen, wer Sie sind.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The server turned down Latchkey&apos;s sign-in request (%1). Check the server address and client id in the server settings.</source>
+        <translation>Der Server hat die Anmeldeanfrage von Latchkey abgelehnt (%1). Prüfen Sie Serveradresse und Client-ID in den Servereinstellungen.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -313,7 +328,7 @@
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-32"/>
         <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
@@ -334,7 +349,7 @@
         <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+36"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
@@ -405,7 +420,7 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+21"/>
+        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+23"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
@@ -415,7 +430,7 @@
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+68"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
@@ -531,7 +546,7 @@
 <context>
     <name>ProviderMetadata</name>
     <message>
-        <location filename="../../core/client/ProviderMetadata.cpp" line="+24"/>
+        <location filename="../../core/client/ProviderMetadata.cpp" line="+43"/>
         <source>The server calls itself &quot;%1&quot;, not &quot;%2&quot;. Check the server address in the settings.</source>
         <translation>Der Server nennt sich „%1“, nicht „%2“. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
     </message>
