@@ -178,12 +178,17 @@
 <context>
     <name>ErrorView</name>
     <message>
-        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14"/>
+        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+15"/>
         <source>Signing in didn&apos;t work</source>
         <translation>Die Anmeldung hat nicht geklappt</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>The server&apos;s explanation</source>
+        <translation>Die Erklärung des Servers</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
@@ -572,7 +577,7 @@
 <context>
     <name>SessionManager</name>
     <message>
-        <location filename="../../core/client/SessionManager.cpp" line="+202"/>
+        <location filename="../../core/client/SessionManager.cpp" line="+247"/>
         <source>The server&apos;s registration token is not valid (%1).</source>
         <translation>Das Registrierungstoken des Servers ist ungültig (%1).</translation>
     </message>

@@ -44,12 +44,12 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     setMinimumSize(420, 340);
     resize(580, 440);
 
-    connect(m_signedOut, &SignedOutView::signInRequested, m_session, &SessionManager::signIn);
+    connect(m_signedOut, &SignedOutView::signInRequested, m_session, [this] { m_session->signIn(); });
     connect(m_signedOut, &SignedOutView::settingsRequested, this, &MainWindow::showSettings);
     connect(m_waiting, &WaitingView::openAgainRequested, m_session, &SessionManager::openBrowserAgain);
     connect(m_waiting, &WaitingView::cancelRequested, m_session, &SessionManager::cancel);
     connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
-    connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signIn);
+    connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signInAgain);
     connect(m_error, &ErrorView::settingsRequested, this, &MainWindow::showSettings);
     connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
     connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
@@ -127,7 +127,7 @@ void MainWindow::onStateChanged(SessionManager::State state)
         break;
     case State::Error:
         closeWizard();
-        m_error->setMessage(m_session->message());
+        m_error->setMessage(m_session->message(), m_session->messageDetail());
         m_stack->setCurrentWidget(m_error);
         break;
     }
@@ -142,7 +142,7 @@ void MainWindow::openWizard()
     m_wizard = new OnboardingWizard(m_session->onboarding(), m_manager, m_session->config().clock, this);
     m_wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_wizard, &OnboardingWizard::cancelled, m_session, &SessionManager::cancel);
-    connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signIn);
+    connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signInAgain);
     m_wizard->show();
     m_wizard->raise();
     m_wizard->activateWindow();
