@@ -367,7 +367,7 @@
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -398,8 +398,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Sign in on the desktop with your Google, GitHub or Microsoft account, through your own browser.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Melden Sie sich am Desktop mit Ihrem Google-, GitHub- oder Microsoft-Konto an – über Ihren eigenen Browser.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Sign in on the desktop with an account you already have, through your own browser.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Melden Sie sich am Desktop mit einem Konto an, das Sie bereits haben – über Ihren eigenen Browser.&lt;/p&gt;</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -407,7 +407,7 @@
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
@@ -722,39 +722,49 @@
 <context>
     <name>SignedOutView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+13"/>
+        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+14"/>
         <source>&amp;Sign in</source>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Welcome to Latchkey</source>
         <translation>Willkommen bei Latchkey</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Sign in with your Google, GitHub or Microsoft account. Your browser opens for the sign-in itself; Latchkey never sees your password.</source>
-        <translation>Melden Sie sich mit Ihrem Google-, GitHub- oder Microsoft-Konto an. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Why you are signed out</source>
         <translation>Warum Sie abgemeldet sind</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Sign in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-24"/>
         <source>Se&amp;rver settings…</source>
         <translation>Se&amp;rvereinstellungen …</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+7"/>
+        <source>Sign in with an account you already have. Your browser opens for the sign-in itself; Latchkey never sees your password.</source>
+        <translation>Melden Sie sich mit einem Konto an, das Sie bereits haben. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The server&apos;s explanation</source>
+        <translation>Die Erklärung des Servers</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Server: %1</source>
         <translation>Server: %1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Continue with %1</source>
+        <translation>Weiter mit %1</translation>
     </message>
 </context>
 <context>
