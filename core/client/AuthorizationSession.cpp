@@ -27,7 +27,7 @@ AuthorizationSession AuthorizationSession::create(const QString &redirectUri)
 }
 
 QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,
-                               const QString &loginHint) const
+                               const QString &loginHint, const QString &upstreamProvider) const
 {
     QUrl url = provider.authorizationEndpoint;
     QUrlQuery query(url); // keep any query the provider's endpoint already has
@@ -41,6 +41,8 @@ QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &
     query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
     if (!loginHint.isEmpty())
         query.addQueryItem(QStringLiteral("login_hint"), encoded(loginHint));
+    if (!upstreamProvider.isEmpty())
+        query.addQueryItem(QStringLiteral("provider"), encoded(upstreamProvider));
     url.setQuery(query);
     return url;
 }

@@ -17,6 +17,8 @@ struct AuthorizationSession
     QString redirectUri;
 
     static AuthorizationSession create(const QString &redirectUri);
+    // `upstreamProvider`: the `provider` extension of PROTOCOL.md 4, which
+    // skips the server's chooser; empty: not sent.
     QUrl url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,
-             const QString &loginHint = {}) const;
+             const QString &loginHint = {}, const QString &upstreamProvider = {}) const;
 };

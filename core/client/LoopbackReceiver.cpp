@@ -13,10 +13,31 @@
 namespace {
 // Give the browser a moment to receive the final page before the server goes.
 constexpr int ShutdownDelayMs = 2000;
+// Longer than any description a person reads; a bound for what a server sends.
+constexpr int MaxDetailLength = 400;
+constexpr int MaxCodeLength = 64;
 
 QString escaped(const QString &text)
 {
     return text.toHtmlEscaped();
+}
+
+// RFC 6749 Appendix B: the redirect's query is form-encoded, so many
+// providers send a space in error_description as '+'.
+QString formValue(const QUrlQuery &query, const QString &key)
+{
+    QString value = query.queryItemValue(key, QUrl::FullyEncoded);
+    value.replace(QLatin1Char('+'), QLatin1String("%20"));
+    return QUrl::fromPercentEncoding(value.toLatin1());
+}
+
+// error_description arrives from the network: one line, bounded, shown as text.
+QString plainDetail(const QString &description)
+{
+    QString detail = description.simplified();
+    if (detail.size() > MaxDetailLength)
+        detail = detail.left(MaxDetailLength - 1) + QChar(0x2026);
+    return detail;
 }
 } // namespace
 
@@ -92,6 +113,7 @@ void LoopbackReceiver::expect(const QString &state, const QString &issuer, int t
     m_code.clear();
     m_error = Error::None;
     m_errorMessage.clear();
+    m_errorDetail.clear();
     m_protocolError.clear();
     m_timeout.start(timeoutMs);
 }
@@ -120,16 +142,12 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
         finish(Error::IssuerMismatch, tr("The answer came from an unexpected server. Signing in was stopped for your safety."));
         return page(false, tr("Signing in was stopped"), m_errorMessage, 400);
     }
-    m_protocolError = query.queryItemValue(QStringLiteral("error"), QUrl::FullyDecoded);
+    m_protocolError = formValue(query, QStringLiteral("error")).left(MaxCodeLength);
     if (!m_protocolError.isEmpty()) {
-        const QString description = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
-        if (m_protocolError == QLatin1String("access_denied"))
-            finish(Error::AccessDenied, tr("Signing in was cancelled in the browser."));
-        else
-            finish(Error::AuthorizationError, description.isEmpty()
-                                                  ? tr("The server could not sign you in (%1).").arg(m_protocolError)
-                                                  : description);
-        return page(false, tr("You are not signed in"), m_errorMessage, 200);
+        const QString description = formValue(query, QStringLiteral("error_description"));
+        finish(m_protocolError == QLatin1String("access_denied") ? Error::AccessDenied : Error::AuthorizationError,
+               describeError(m_protocolError), plainDetail(description));
+        return page(false, tr("You are not signed in"), m_errorMessage, 200, m_errorDetail);
     }
     const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
     if (code.isEmpty()) {
@@ -142,7 +160,30 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
                 tr("Latchkey is finishing in its own window."), 200);
 }
 
-QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status)
+// The app's own sentence for an error redirect (RFC 6749 4.1.2.1, and the
+// upstream failures of PROTOCOL.md 4): what happened and what to do, so the
+// server's description is only the detail beneath it.
+QString LoopbackReceiver::describeError(const QString &code)
+{
+    if (code == QLatin1String("access_denied"))
+        return tr("Signing in was cancelled in the browser.");
+    if (code == QLatin1String("temporarily_unavailable"))
+        return tr("The sign-in provider can't be reached right now. Try again in a few minutes.");
+    if (code == QLatin1String("server_error"))
+        return tr("The sign-in provider could not confirm who you are.");
+    // These mean the request itself was refused: a setting, or this version of Latchkey.
+    static const QStringList refusedRequest{QStringLiteral("invalid_request"), QStringLiteral("unauthorized_client"),
+                                            QStringLiteral("unsupported_response_type"),
+                                            QStringLiteral("invalid_scope")};
+    if (refusedRequest.contains(code))
+        return tr("The server turned down Latchkey's sign-in request (%1). Check the server address and client id in "
+                  "the server settings.")
+            .arg(code);
+    return tr("The server could not sign you in (%1).").arg(code);
+}
+
+QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status,
+                                           const QString &detail)
 {
     QFile file(QStringLiteral(":/client/callback.html"));
     QString html = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QStringLiteral("{{title}}");
@@ -151,6 +192,7 @@ QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, c
         .replace(QLatin1String("{{mark}}"), success ? QStringLiteral("✓") : QStringLiteral("!"))
         .replace(QLatin1String("{{title}}"), escaped(title))
         .replace(QLatin1String("{{message}}"), escaped(message))
+        .replace(QLatin1String("{{detail}}"), escaped(detail))
         .replace(QLatin1String("{{hint}}"), escaped(tr("You can close this tab and return to Latchkey.")));
     QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"), html.toUtf8(),
                                  QHttpServerResponse::StatusCode(status));
@@ -161,7 +203,7 @@ QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, c
     return response;
 }
 
-void LoopbackReceiver::finish(Error error, const QString &message)
+void LoopbackReceiver::finish(Error error, const QString &message, const QString &detail)
 {
     if (!m_waiting)
         return;
@@ -169,6 +211,7 @@ void LoopbackReceiver::finish(Error error, const QString &message)
     m_timeout.stop();
     m_error = error;
     m_errorMessage = message;
+    m_errorDetail = detail;
     stopListening();
     Q_EMIT finished();
 }

@@ -27,7 +27,7 @@ public:
         None,
         CouldNotListen,
         AccessDenied,       // the person cancelled at the provider
-        AuthorizationError, // any other error redirect
+        AuthorizationError, // any other error redirect: protocolError() says which
         IssuerMismatch,     // RFC 9207: the response names another issuer
         TimedOut,
         Cancelled,
@@ -60,7 +60,11 @@ public:
 
     QString code() const { return m_code; }
     Error error() const { return m_error; }
+    // In the app's own words, translated.
     QString errorMessage() const { return m_errorMessage; }
+    // The server's error_description, if any: plain text in its own words
+    // (English), never markup, shown beneath errorMessage().
+    QString errorDetail() const { return m_errorDetail; }
     QString protocolError() const { return m_protocolError; }
 
 Q_SIGNALS:
@@ -69,8 +73,10 @@ Q_SIGNALS:
 
 private:
     QHttpServerResponse handle(const QHttpServerRequest &request);
-    QHttpServerResponse page(bool success, const QString &title, const QString &message, int status);
-    void finish(Error error, const QString &message);
+    QHttpServerResponse page(bool success, const QString &title, const QString &message, int status,
+                             const QString &detail = {});
+    static QString describeError(const QString &code);
+    void finish(Error error, const QString &message, const QString &detail = {});
     void stopListening();
 
     std::unique_ptr<QHttpServer> m_server;
@@ -85,5 +91,6 @@ private:
     QString m_code;
     Error m_error = Error::None;
     QString m_errorMessage;
+    QString m_errorDetail;
     QString m_protocolError;
 };

@@ -4,6 +4,9 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QRegularExpression>
+
+#include <algorithm>
 
 namespace {
 QUrl endpoint(const QJsonObject &document, const char *key)
@@ -11,6 +14,22 @@ QUrl endpoint(const QJsonObject &document, const char *key)
     const QUrl url(document.value(QLatin1String(key)).toString(), QUrl::StrictMode);
     return url.isValid() && (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http")) ? url
                                                                                                                : QUrl();
+}
+
+// A name from the server ends up on a button: one line of printable
+// characters (no controls, no bidi overrides), cut at a length a layout holds.
+QString displayName(const QString &raw)
+{
+    QList<uint> points = raw.simplified().toUcs4();
+    points.removeIf([](uint c) { return !QChar::isPrint(char32_t(c)); });
+    points = QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()), points.size())
+                 .simplified()
+                 .toUcs4();
+    if (points.size() > ProviderMetadata::MaxUpstreamNameLength) {
+        points.resize(ProviderMetadata::MaxUpstreamNameLength - 1);
+        points.append(0x2026); // …
+    }
+    return QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()), points.size());
 }
 
 } // namespace
@@ -48,5 +67,36 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
         m.onboardingEndpoint = endpoint(document, Protocol::OnboardingEndpointKey);
         m.usernameCheckEndpoint = endpoint(document, Protocol::UsernameCheckEndpointKey);
     }
+    m.upstreamProviders = parseUpstreamProviders(document.value(QLatin1String("upstream_providers")));
     return m;
+}
+
+bool ProviderMetadata::listsUpstreamProvider(const QString &id) const
+{
+    return std::any_of(upstreamProviders.cbegin(), upstreamProviders.cend(),
+                       [&id](const UpstreamProviderInfo &p) { return p.id == id; });
+}
+
+// Only an extension: a bad entry, or a bad list, costs the buttons it would
+// have made, never the sign-in itself.
+QList<UpstreamProviderInfo> ProviderMetadata::parseUpstreamProviders(const QJsonValue &value)
+{
+    static const QRegularExpression validId(QRegularExpression::anchoredPattern(QStringLiteral("[a-z0-9._-]{1,64}")));
+    QList<UpstreamProviderInfo> providers;
+    const QJsonArray entries = value.toArray(); // not an array: none
+    for (const QJsonValue &entry : entries) {
+        if (providers.size() == MaxUpstreamProviders)
+            break;
+        const QJsonValue id = entry.toObject().value(QLatin1String("id"));
+        const QJsonValue name = entry.toObject().value(QLatin1String("name"));
+        if (!id.isString() || !name.isString() || !validId.match(id.toString()).hasMatch())
+            continue;
+        const UpstreamProviderInfo provider{id.toString(), displayName(name.toString())};
+        // A repeated id would make two buttons for one provider.
+        const bool repeated = std::any_of(providers.cbegin(), providers.cend(),
+                                          [&provider](const UpstreamProviderInfo &p) { return p.id == provider.id; });
+        if (!provider.name.isEmpty() && !repeated)
+            providers.append(provider);
+    }
+    return providers;
 }

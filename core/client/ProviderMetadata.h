@@ -1,14 +1,18 @@
 #pragma once
 
+#include "UpstreamProviderInfo.h"
+
 #include <QCoreApplication>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
 #include <optional>
 
 // What the client uses of an OpenID Provider's discovery document. The
-// onboarding extension is present only when the provider advertises it.
+// extensions (onboarding, upstream providers) are present only when the
+// provider advertises them.
 struct ProviderMetadata
 {
     Q_DECLARE_TR_FUNCTIONS(ProviderMetadata)
@@ -23,10 +27,18 @@ public:
     QUrl onboardingEndpoint;
     QUrl usernameCheckEndpoint;
     bool issParameterSupported = false;
+    // In the server's display order; empty at a standard OP.
+    QList<UpstreamProviderInfo> upstreamProviders;
+
+    static constexpr int MaxUpstreamProviders = 20;
+    static constexpr int MaxUpstreamNameLength = 80;
 
     bool supportsOnboarding() const { return onboardingEndpoint.isValid() && !onboardingEndpoint.isEmpty(); }
+    bool listsUpstreamProvider(const QString &id) const;
 
     // Checks the document against the configured issuer; on failure says why.
     static std::optional<ProviderMetadata> fromDiscovery(const QJsonObject &document, const QString &expectedIssuer,
                                                          QString *problem);
+    // The usable entries of `upstream_providers`; anything malformed is left out.
+    static QList<UpstreamProviderInfo> parseUpstreamProviders(const QJsonValue &value);
 };

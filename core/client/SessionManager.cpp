@@ -49,15 +49,16 @@ SessionManager::~SessionManager()
     releaseLock();
 }
 
-void SessionManager::setState(State state, const QString &message)
+void SessionManager::setState(State state, const QString &message, const QString &detail)
 {
     m_state = state;
     m_message = message;
+    m_messageDetail = detail;
     qCDebug(lcSession) << "state" << state;
     Q_EMIT stateChanged(state);
 }
 
-void SessionManager::signedOut(SignOutReason reason, const QString &message)
+void SessionManager::signedOut(SignOutReason reason, const QString &message, const QString &detail)
 {
     m_refreshTimer.stop();
     m_session = {};
@@ -66,14 +67,14 @@ void SessionManager::signedOut(SignOutReason reason, const QString &message)
         m_profile = {};
     if (m_onboarding)
         m_onboarding->deleteLater(); // the onboarding token goes with it
-    setState(State::SignedOut, message);
+    setState(State::SignedOut, message, detail);
 }
 
-void SessionManager::fail(const QString &message)
+void SessionManager::fail(const QString &message, const QString &detail)
 {
     ++m_generation;
     m_receiver->cancel();
-    setState(State::Error, message);
+    setState(State::Error, message, detail);
 }
 
 // ---- provider metadata and keys ----
@@ -100,9 +101,41 @@ void SessionManager::withMetadata(std::function<void()> next, OnError onError)
         return;
     }
     run<DiscoveryJob>(new DiscoveryJob(m_manager, m_config.issuer, this), [this, next](DiscoveryJob *job) {
-        m_metadata = job->metadata();
+        setMetadata(job->metadata());
         next();
     }, onError);
+}
+
+void SessionManager::setMetadata(const std::optional<ProviderMetadata> &metadata)
+{
+    const QList<UpstreamProviderInfo> before = upstreamProviders();
+    m_metadata = metadata;
+    if (upstreamProviders() != before)
+        Q_EMIT upstreamProvidersChanged(upstreamProviders());
+}
+
+QList<UpstreamProviderInfo> SessionManager::upstreamProviders() const
+{
+    return m_metadata ? m_metadata->upstreamProviders : QList<UpstreamProviderInfo>();
+}
+
+void SessionManager::loadUpstreamProviders()
+{
+    if (m_metadata || m_loadingProvidersOf == m_config.issuer)
+        return;
+    // Outside the flows' generations: a sign-in starting meanwhile must not
+    // silence this answer, which stays true until the server changes.
+    m_loadingProvidersOf = m_config.issuer;
+    auto *job = new DiscoveryJob(m_manager, m_config.issuer, this);
+    connect(job, &NetworkJob::finished, this, [this, job, issuer = m_config.issuer] {
+        job->deleteLater();
+        if (issuer != m_config.issuer)
+            return; // asked of a server no longer used
+        m_loadingProvidersOf.clear();
+        if (job->error().ok() && !m_metadata)
+            setMetadata(job->metadata());
+    });
+    job->start();
 }
 
 void SessionManager::withKeys(bool refetch, std::function<void()> next, OnError onError)
@@ -120,15 +153,25 @@ void SessionManager::withKeys(bool refetch, std::function<void()> next, OnError 
 
 // ---- signing in ----
 
-void SessionManager::signIn()
+void SessionManager::signIn(const QString &provider)
 {
     ++m_generation;
+    m_upstreamProvider = provider;
     m_vaultRetry.stop();
     m_signOutReason = SignOutReason::None;
     m_authorizationUrl.clear();
     setState(State::WaitingForBrowser);
     auto onError = [this](const QString &message) { fail(message); };
     withMetadata([this, onError] { withKeys(false, [this] { startBrowser(); }, onError); }, onError);
+}
+
+void SessionManager::signInAgain()
+{
+    // email_in_use says this provider is the wrong one for the person's
+    // account: the server's chooser lets them pick the one they used first.
+    const bool wrongProvider = m_onboarding
+        && m_onboarding->lastError().protocolError == QLatin1String("email_in_use");
+    signIn(wrongProvider ? QString() : m_upstreamProvider);
 }
 
 void SessionManager::startBrowser()
@@ -138,7 +181,9 @@ void SessionManager::startBrowser()
         return;
     }
     m_authorization = AuthorizationSession::create(m_receiver->redirectUri());
-    m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope);
+    // Only a provider the server lists: the parameter is an extension.
+    const QString provider = m_metadata->listsUpstreamProvider(m_upstreamProvider) ? m_upstreamProvider : QString();
+    m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope, {}, provider);
     m_receiver->expect(m_authorization.state, m_metadata->issParameterSupported ? m_metadata->issuer : QString(),
                        m_config.browserTimeoutMs);
     QString error;
@@ -166,11 +211,11 @@ void SessionManager::onCallback()
         return;
     case LoopbackReceiver::Error::AccessDenied:
         Q_EMIT browserReturned();
-        signedOut(SignOutReason::AccessDenied, m_receiver->errorMessage());
+        signedOut(SignOutReason::AccessDenied, m_receiver->errorMessage(), m_receiver->errorDetail());
         return;
     default:
         Q_EMIT browserReturned();
-        fail(m_receiver->errorMessage());
+        fail(m_receiver->errorMessage(), m_receiver->errorDetail());
     }
 }
 
@@ -549,7 +594,8 @@ void SessionManager::reconfigure(const ClientConfig &config)
     ++m_generation;
     m_receiver->cancel();
     m_config = config;
-    m_metadata.reset();
+    m_upstreamProvider.clear();
+    setMetadata(std::nullopt);
     m_keys = {};
     m_keysFetchedAt = 0;
     signedOut(SignOutReason::None, {});

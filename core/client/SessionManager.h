@@ -45,6 +45,9 @@ public:
     SignOutReason signOutReason() const { return m_signOutReason; }
     // The specific message for Error and for the signed-out reason.
     QString message() const { return m_message; }
+    // The server's own explanation beneath message(), when it gave one:
+    // plain text, never markup. Empty otherwise.
+    QString messageDetail() const { return m_messageDetail; }
     // Set while signed in when the session could not be saved in the keychain.
     QString vaultWarning() const { return m_vaultWarning; }
     const AccountProfile &profile() const { return m_profile; }
@@ -56,10 +59,23 @@ public:
     QUrl authorizationUrl() const { return m_authorizationUrl; }
     const ClientConfig &config() const { return m_config; }
     OnboardingClient *onboarding() const { return m_onboarding; }
+    // The providers the server lists in discovery (upstream_providers);
+    // empty at a standard OP, and until discovery has answered.
+    QList<UpstreamProviderInfo> upstreamProviders() const;
+    // The provider of the current or last sign-in; empty: the server's chooser.
+    QString upstreamProvider() const { return m_upstreamProvider; }
 
 public Q_SLOTS:
     void restore();
-    void signIn();
+    // `provider`: an id of upstreamProviders(), so the browser goes straight
+    // to that provider; empty, or one the server does not list: the server
+    // shows its own chooser.
+    void signIn(const QString &provider = {});
+    // Try again, or restart after a failed registration: with the provider chosen last.
+    void signInAgain();
+    // For the signed-out view: fetches discovery unless it is known, then
+    // upstreamProvidersChanged() tells. A failure is quiet: no list, plain sign-in.
+    void loadUpstreamProviders();
     void openBrowserAgain();
     void cancel();
     void signOut();
@@ -73,11 +89,13 @@ Q_SIGNALS:
     void browserReturned();
     void refreshed();
     void signOutFinished();
+    void upstreamProvidersChanged(const QList<UpstreamProviderInfo> &providers);
 
 private:
-    void setState(State state, const QString &message = {});
-    void signedOut(SignOutReason reason, const QString &message);
-    void fail(const QString &message);
+    void setState(State state, const QString &message = {}, const QString &detail = {});
+    void signedOut(SignOutReason reason, const QString &message, const QString &detail = {});
+    void fail(const QString &message, const QString &detail = {});
+    void setMetadata(const std::optional<ProviderMetadata> &metadata);
 
     using OnError = std::function<void(const QString &message)>;
     // Starts a job of this flow; a newer flow silences its answer.
@@ -111,9 +129,12 @@ private:
     State m_state = State::SignedOut;
     SignOutReason m_signOutReason = SignOutReason::None;
     QString m_message;
+    QString m_messageDetail;
     QString m_vaultWarning;
 
     std::optional<ProviderMetadata> m_metadata;
+    QString m_loadingProvidersOf; // the issuer whose discovery is on its way
+    QString m_upstreamProvider;
     JwkSet m_keys;
     qint64 m_keysFetchedAt = 0;
     LoopbackReceiver *m_receiver;

@@ -30,8 +30,8 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_NAME latchkey)
 set(CPACK_DEBIAN_CLIENT_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_CLIENT_DESCRIPTION "desktop sign-in with OpenID Connect through the system browser
-Latchkey signs you in with your Google, GitHub or Microsoft account through
-an OpenID Provider. The sign-in happens in your own web browser (RFC 8252
+Latchkey signs you in with an account you already have, through an OpenID
+Provider and the sign-in services it offers. The sign-in happens in your own web browser (RFC 8252
 loopback redirect with PKCE), so Latchkey never sees your password. Sessions
 are kept in the system keychain (Secret Service) and restored at start.
 

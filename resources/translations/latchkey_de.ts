@@ -178,12 +178,17 @@
 <context>
     <name>ErrorView</name>
     <message>
-        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14"/>
+        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+15"/>
         <source>Signing in didn&apos;t work</source>
         <translation>Die Anmeldung hat nicht geklappt</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
+        <source>The server&apos;s explanation</source>
+        <translation>Die Erklärung des Servers</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
@@ -255,7 +260,7 @@
 <context>
     <name>LoopbackReceiver</name>
     <message numerus="yes">
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+30"/>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+51"/>
         <source>The browser did not come back within %n minute(s).</source>
         <translation>
             <numerusform>Der Browser hat sich nicht innerhalb von %n Minute zurückgemeldet.</numerusform>
@@ -268,7 +273,7 @@
         <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Signing in was cancelled.</source>
         <translation>Die Anmeldung wurde abgebrochen.</translation>
     </message>
@@ -303,9 +308,24 @@
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+26"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in provider can&apos;t be reached right now. Try again in a few minutes.</source>
+        <translation>Der Anmeldedienst ist gerade nicht erreichbar. Versuchen Sie es in ein paar Minuten noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in provider could not confirm who you are.</source>
+        <translation>Der Anmeldedienst konnte nicht bestätigen, wer Sie sind.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The server turned down Latchkey&apos;s sign-in request (%1). Check the server address and client id in the server settings.</source>
+        <translation>Der Server hat die Anmeldeanfrage von Latchkey abgelehnt (%1). Prüfen Sie Serveradresse und Client-ID in den Servereinstellungen.</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -313,7 +333,7 @@
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-32"/>
         <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
@@ -334,7 +354,7 @@
         <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+36"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
@@ -347,7 +367,7 @@
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -378,8 +398,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Sign in on the desktop with your Google, GitHub or Microsoft account, through your own browser.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Melden Sie sich am Desktop mit Ihrem Google-, GitHub- oder Microsoft-Konto an – über Ihren eigenen Browser.&lt;/p&gt;</translation>
+        <source>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Sign in on the desktop with an account you already have, through your own browser.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Latchkey %1&lt;/h3&gt;&lt;p&gt;Melden Sie sich am Desktop mit einem Konto an, das Sie bereits haben – über Ihren eigenen Browser.&lt;/p&gt;</translation>
     </message>
     <message>
         <location line="+11"/>
@@ -387,7 +407,7 @@
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+22"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
@@ -405,7 +425,7 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+21"/>
+        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+23"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
@@ -415,7 +435,7 @@
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+68"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
@@ -531,7 +551,7 @@
 <context>
     <name>ProviderMetadata</name>
     <message>
-        <location filename="../../core/client/ProviderMetadata.cpp" line="+24"/>
+        <location filename="../../core/client/ProviderMetadata.cpp" line="+43"/>
         <source>The server calls itself &quot;%1&quot;, not &quot;%2&quot;. Check the server address in the settings.</source>
         <translation>Der Server nennt sich „%1“, nicht „%2“. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
     </message>
@@ -557,7 +577,7 @@
 <context>
     <name>SessionManager</name>
     <message>
-        <location filename="../../core/client/SessionManager.cpp" line="+202"/>
+        <location filename="../../core/client/SessionManager.cpp" line="+247"/>
         <source>The server&apos;s registration token is not valid (%1).</source>
         <translation>Das Registrierungstoken des Servers ist ungültig (%1).</translation>
     </message>
@@ -702,39 +722,49 @@
 <context>
     <name>SignedOutView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+13"/>
+        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+14"/>
         <source>&amp;Sign in</source>
         <translation>&amp;Anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Welcome to Latchkey</source>
         <translation>Willkommen bei Latchkey</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Sign in with your Google, GitHub or Microsoft account. Your browser opens for the sign-in itself; Latchkey never sees your password.</source>
-        <translation>Melden Sie sich mit Ihrem Google-, GitHub- oder Microsoft-Konto an. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Why you are signed out</source>
         <translation>Warum Sie abgemeldet sind</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+7"/>
         <source>Sign in</source>
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-24"/>
         <source>Se&amp;rver settings…</source>
         <translation>Se&amp;rvereinstellungen …</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+7"/>
+        <source>Sign in with an account you already have. Your browser opens for the sign-in itself; Latchkey never sees your password.</source>
+        <translation>Melden Sie sich mit einem Konto an, das Sie bereits haben. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>The server&apos;s explanation</source>
+        <translation>Die Erklärung des Servers</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Server: %1</source>
         <translation>Server: %1</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Continue with %1</source>
+        <translation>Weiter mit %1</translation>
     </message>
 </context>
 <context>

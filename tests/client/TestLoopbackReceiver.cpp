@@ -19,6 +19,8 @@ private Q_SLOTS:
     void validCallbackEndsWaitAndReleasesPort();
     void outcomes_data();
     void outcomes();
+    void errorMessages_data();
+    void errorMessages();
     void strayRequestsDoNotEndWait_data();
     void strayRequestsDoNotEndWait();
     void newExpectationReplacesOldState();
@@ -140,6 +142,70 @@ void TestLoopbackReceiver::outcomes()
     if (error != Error::None)
         QVERIFY(!receiver.errorMessage().isEmpty());
     QVERIFY(!receiver.isListening());
+}
+
+void TestLoopbackReceiver::errorMessages_data()
+{
+    // The app's own sentence per code (PROTOCOL.md 4's upstream failures
+    // first); the server's description is only the detail, kept as text.
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<Error>("error");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("detail");
+    QTest::newRow("cancelled upstream")
+        << "error=access_denied&error_description=You+cancelled+at+Google." << Error::AccessDenied
+        << "Signing in was cancelled in the browser." << "You cancelled at Google.";
+    QTest::newRow("provider unreachable")
+        << "error=temporarily_unavailable&error_description=Google+did+not+answer+within+10+seconds."
+        << Error::AuthorizationError
+        << "The sign-in provider can't be reached right now. Try again in a few minutes."
+        << "Google did not answer within 10 seconds.";
+    QTest::newRow("provider's own error")
+        << "error=server_error&error_description=GitHub+said%3A+bad_verification_code" << Error::AuthorizationError
+        << "The sign-in provider could not confirm who you are." << "GitHub said: bad_verification_code";
+    QTest::newRow("markup in the description stays literal")
+        << "error=server_error&error_description=%3Cb%3Ex%3C%2Fb%3E+%26amp%3B+%3Cimg+src%3Dx%3E"
+        << Error::AuthorizationError << "The sign-in provider could not confirm who you are."
+        << "<b>x</b> &amp; <img src=x>";
+    QTest::newRow("description over several lines becomes one")
+        << "error=server_error&error_description=line+one%0D%0Aline%09two" << Error::AuthorizationError
+        << "The sign-in provider could not confirm who you are." << "line one line two";
+    QTest::newRow("form encoding: '+' is a space, %2B a plus, UTF-8")
+        << "error=server_error&error_description=1%2B1+%C3%BCber+%F0%9F%94%91" << Error::AuthorizationError
+        << "The sign-in provider could not confirm who you are." << QString::fromUtf8("1+1 über 🔑");
+    QTest::newRow("no description") << "error=temporarily_unavailable" << Error::AuthorizationError
+                                    << "The sign-in provider can't be reached right now. Try again in a few minutes."
+                                    << "";
+    for (const char *code : {"invalid_request", "unauthorized_client", "unsupported_response_type", "invalid_scope"}) {
+        QTest::newRow(code) << QStringLiteral("error=%1&error_description=Nope.").arg(code) << Error::AuthorizationError
+                            << QStringLiteral("The server turned down Latchkey's sign-in request (%1). Check the "
+                                              "server address and client id in the server settings.")
+                                   .arg(code)
+                            << "Nope.";
+    }
+    QTest::newRow("unknown code") << "error=mystery&error_description=Hmm." << Error::AuthorizationError
+                                  << "The server could not sign you in (mystery)." << "Hmm.";
+}
+
+void TestLoopbackReceiver::errorMessages()
+{
+    QFETCH(QString, query);
+    QFETCH(Error, error);
+    QFETCH(QString, message);
+    QFETCH(QString, detail);
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    HttpRobot http;
+    const HttpResult page = http.get(QUrl(receiver.redirectUri() + "?state=s-1&" + query));
+    QCOMPARE(receiver.error(), error);
+    QCOMPARE(receiver.errorMessage(), message);
+    QCOMPARE(receiver.errorDetail(), detail);
+    // The browser's page says the same, escaped: the server's text never becomes markup.
+    QVERIFY(page.body.contains(message.toHtmlEscaped().toUtf8()));
+    QVERIFY(page.body.contains(detail.toHtmlEscaped().toUtf8()));
+    QVERIFY(!page.body.contains("<b>x</b>"));
+    QVERIFY(!page.body.contains("<img"));
 }
 
 void TestLoopbackReceiver::strayRequestsDoNotEndWait_data()

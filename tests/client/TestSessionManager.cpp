@@ -2,6 +2,7 @@
 // test's D-Bus session, and a robot in place of the system browser.
 
 #include "ClientHarness.h"
+#include "DiscoveryOverlay.h"
 #include "Jws.h"
 #include "KeyStore.h"
 #include "OnboardingClient.h"
@@ -9,6 +10,7 @@
 #include "SignInRobot.h"
 #include "VaultJob.h"
 
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void rotatedKeyIsFetchedOnce();
     void withoutRefreshTokenSessionEndsWithAccess();
     void profileCompletedFromUserInfo();
+    void upstreamProviderChosenAndKept();
 
 private:
     std::unique_ptr<SessionManager> signedIn(const QString &persona = QStringLiteral("returning"));
@@ -430,6 +433,52 @@ void TestSessionManager::profileCompletedFromUserInfo()
     QCOMPARE(manager->profile().name, QStringLiteral("Rita Returning"));
     QCOMPARE(manager->profile().email, QStringLiteral("rita@example.com"));
     QVERIFY(manager->profile().emailVerified);
+}
+
+void TestSessionManager::upstreamProviderChosenAndKept()
+{
+    // The reference server in this branch lists no providers yet: its own
+    // document, with a list, from an address of the test's own.
+    DiscoveryOverlay overlay;
+    QString error;
+    QVERIFY2(overlay.start(m_harness->server().issuer(), &error), qPrintable(error));
+    overlay.document().insert("upstream_providers", QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
+                                                               QJsonObject{{"id", "google"}, {"name", "Google"}}});
+    ClientConfig config = m_harness->config();
+    config.issuer = overlay.issuer();
+    auto manager = m_harness->newManager(config);
+    QVERIFY(manager->upstreamProviders().isEmpty());
+    QSignalSpy changed(manager.get(), &SessionManager::upstreamProvidersChanged);
+    manager->loadUpstreamProviders();
+    manager->loadUpstreamProviders(); // one request is enough
+    QVERIFY(changed.wait(FlowTimeoutMs));
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(manager->upstreamProviders().size(), 2);
+    QCOMPARE(manager->upstreamProviders().at(1).id, QStringLiteral("google"));
+    QCOMPARE(manager->state(), State::SignedOut);
+
+    m_harness->browser().stayAway();
+    const auto signInWith = [&manager](const std::function<void()> &start) {
+        start();
+        const bool opened = QTest::qWaitFor([&manager] { return manager->authorizationUrl().isValid(); }, FlowTimeoutMs);
+        const QUrlQuery sent(manager->authorizationUrl());
+        manager->cancel();
+        return opened ? sent.queryItemValue("provider") : QStringLiteral("(no URL)");
+    };
+    QCOMPARE(signInWith([&] { manager->signIn("google"); }), QStringLiteral("google"));
+    QCOMPARE(signInWith([&] { manager->signInAgain(); }), QStringLiteral("google"));
+    // An id the server does not list is not sent: the server's chooser.
+    QCOMPARE(signInWith([&] { manager->signIn("okta"); }), QString());
+    QCOMPARE(signInWith([&] { manager->signIn(); }), QString());
+    QVERIFY(manager->upstreamProvider().isEmpty());
+    QCOMPARE(changed.size(), 1);
+
+    // Another server: the list and the choice go with the old one.
+    QCOMPARE(signInWith([&] { manager->signIn("github"); }), QStringLiteral("github"));
+    manager->reconfigure(m_harness->config());
+    QCOMPARE(changed.size(), 2);
+    QVERIFY(changed.last().at(0).value<QList<UpstreamProviderInfo>>().isEmpty());
+    QVERIFY(manager->upstreamProvider().isEmpty());
 }
 
 QTEST_MAIN(TestSessionManager)

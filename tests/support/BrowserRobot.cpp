@@ -53,10 +53,18 @@ void BrowserRobot::openUrl(const QUrl &url)
 void BrowserRobot::act(const QUrl &url)
 {
     const QUrl authorize = rewriteAuthorizeUrl ? rewriteAuthorizeUrl(url) : url;
-    const HttpResult page = m_http.get(authorize);
-    if (page.status == 302) { // the server sent an error straight back
-        m_landing = m_http.get(page.location());
-        return;
+    HttpResult page = m_http.get(authorize);
+    QString providerPath = QStringLiteral("/signin/") + m_provider;
+    if (page.status == 302) {
+        const QUrl next = authorize.resolved(page.location());
+        if (!next.path().startsWith(QLatin1String("/signin/"))) { // the server sent an error straight back
+            m_landing = m_http.get(next);
+            return;
+        }
+        // provider=<id> (PROTOCOL.md 4): the server skipped its chooser and
+        // sent the browser to that provider, where the person now is.
+        providerPath = next.path();
+        page = m_http.get(next);
     }
     static const QRegularExpression requestField(QStringLiteral("name=\"request\" value=\"([^\"]+)\""));
     const QString requestId = requestField.match(QString::fromUtf8(page.body)).captured(1);
@@ -68,7 +76,7 @@ void BrowserRobot::act(const QUrl &url)
     else
         fields.append({QStringLiteral("action"), QStringLiteral("cancel")});
     QUrl signIn = authorize;
-    signIn.setPath(QStringLiteral("/signin/") + m_provider);
+    signIn.setPath(providerPath);
     signIn.setQuery(QString());
     const HttpResult answer = m_http.postForm(signIn, fields);
     if (answer.status != 302)

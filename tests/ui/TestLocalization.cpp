@@ -34,6 +34,8 @@ void TestLocalization::germanIsShown()
     QVERIFY(Localization::install(qApp, QLocale(QLocale::German, QLocale::Germany)));
     SignedOutView view;
     QCOMPARE(view.findChild<QPushButton *>("signInButton")->text(), QStringLiteral("&Anmelden"));
+    view.setUpstreamProviders({{"google", "Google"}});
+    QCOMPARE(view.findChild<QPushButton *>("signInButton_google")->text(), QStringLiteral("Weiter mit Google"));
     WaitingView waiting;
     QCOMPARE(waiting.findChild<QPushButton *>("copyLinkButton")->text(), QStringLiteral("Anmeldelink &kopieren"));
     QCOMPARE(UsernameMessages::describe(UsernameRules::Reason::Taken), QStringLiteral("Dieser Benutzername ist bereits vergeben."));

@@ -3,18 +3,26 @@
 
 #include "AccessibilityAudit.h"
 #include "ClientHarness.h"
+#include "DiscoveryOverlay.h"
+#include "HttpRobot.h"
 #include "MainWindow.h"
+#include "Protocol.h"
 #include "Screenshots.h"
 
+#include <QAccessible>
 #include <QApplication>
 #include <QClipboard>
 #include <QDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QTimer>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QStackedWidget>
 #include <QTest>
+#include <QUrlQuery>
 
 using State = SessionManager::State;
 
@@ -32,6 +40,10 @@ private Q_SLOTS:
     void signOutShowsSignedOut();
     void keyboardSignIn();
     void settingsValidateTheServer();
+    void providerButtonsFromDiscovery();
+    void standardProviderShowsPlainSignIn();
+    void upstreamFailuresShowDetail_data();
+    void upstreamFailuresShowDetail();
 
 private:
     QWidget *currentView() const;
@@ -44,6 +56,16 @@ private:
         return widget;
     }
     void startWindow(const ClientConfig &config);
+    // The server lists providers in discovery, or not: either way the view
+    // shows what it lists before a test goes on.
+    void waitForProviders(const QString &issuer);
+    // The button a person presses to sign in with `provider`: its own when
+    // the server lists it, else the plain Sign in (the server's chooser).
+    QPushButton *signInButton(const QString &provider) const;
+    // The "Continue with …" buttons on show, top to bottom.
+    QList<QPushButton *> providerButtons() const;
+    void startWithOverlay(DiscoveryOverlay &overlay, const QJsonValue &providers);
+    static QString providerParameter(const QUrl &authorizationUrl);
 
     std::unique_ptr<ClientHarness> m_harness;
     std::unique_ptr<SessionManager> m_session;
@@ -73,6 +95,54 @@ void TestMainWindow::startWindow(const ClientConfig &config)
     m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    waitForProviders(config.issuer);
+}
+
+void TestMainWindow::waitForProviders(const QString &issuer)
+{
+    HttpRobot http;
+    const HttpResult discovery = http.get(QUrl(issuer + Protocol::DiscoveryPath));
+    const QJsonValue listed = QJsonDocument::fromJson(discovery.body).object().value("upstream_providers");
+    const QList<UpstreamProviderInfo> expected = ProviderMetadata::parseUpstreamProviders(listed);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->upstreamProviders() == expected, 10000);
+}
+
+QPushButton *TestMainWindow::signInButton(const QString &provider) const
+{
+    auto *own = m_window->findChild<QPushButton *>("signInButton_" + provider);
+    return own && own->isVisible() ? own : find<QPushButton>("signInButton");
+}
+
+QList<QPushButton *> TestMainWindow::providerButtons() const
+{
+    QList<QPushButton *> buttons;
+    for (QPushButton *button : m_window->findChildren<QPushButton *>(QRegularExpression("^signInButton_"))) {
+        if (button->isVisible())
+            buttons.append(button);
+    }
+    std::sort(buttons.begin(), buttons.end(), [](QWidget *a, QWidget *b) { return a->y() < b->y(); });
+    return buttons;
+}
+
+// The reference server in this branch lists no providers yet (and may list
+// others later), so the tests that need a list, or none, serve the real
+// server's discovery document with their own from a port of their own.
+void TestMainWindow::startWithOverlay(DiscoveryOverlay &overlay, const QJsonValue &providers)
+{
+    QString error;
+    QVERIFY2(overlay.start(m_harness->server().issuer(), &error), qPrintable(error));
+    if (providers.isUndefined())
+        overlay.document().remove("upstream_providers");
+    else
+        overlay.document().insert("upstream_providers", providers);
+    ClientConfig config = m_harness->config();
+    config.issuer = overlay.issuer();
+    startWindow(config);
+}
+
+QString TestMainWindow::providerParameter(const QUrl &authorizationUrl)
+{
+    return QUrlQuery(authorizationUrl).queryItemValue("provider");
 }
 
 QWidget *TestMainWindow::currentView() const
@@ -87,7 +157,7 @@ void TestMainWindow::signInAsReturningUser()
     Screenshots::save(m_window.get(), "main-signed-out");
     LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
     m_harness->browser().usePersona("github", "returning");
-    QTest::mouseClick(find<QPushButton>("signInButton"), Qt::LeftButton);
+    QTest::mouseClick(signInButton("github"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("signedInView"), 15000);
     QCOMPARE(find<QLabel>("accountNameLabel")->text(), QStringLiteral("Rita Returning"));
     QCOMPARE(find<QLabel>("accountUsernameLabel")->text(), QStringLiteral("@rita"));
@@ -114,7 +184,7 @@ void TestMainWindow::restartShowsSignedIn()
 void TestMainWindow::waitingViewOffersTheLink()
 {
     m_harness->browser().stayAway();
-    QTest::mouseClick(find<QPushButton>("signInButton"), Qt::LeftButton);
+    QTest::mouseClick(signInButton("google"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("waitingView"), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(find<QPushButton>("copyLinkButton")->isEnabled(), 15000);
     Screenshots::save(m_window.get(), "main-waiting-for-browser");
@@ -133,7 +203,7 @@ void TestMainWindow::waitingViewOffersTheLink()
 void TestMainWindow::accessDeniedShowsReason()
 {
     m_harness->browser().cancelAtProvider("microsoft");
-    QTest::mouseClick(find<QPushButton>("signInButton"), Qt::LeftButton);
+    QTest::mouseClick(signInButton("microsoft"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedOut, 15000);
     QCOMPARE(currentView()->objectName(), QStringLiteral("signedOutView"));
     QVERIFY(find<QLabel>("signOutReasonLabel")->isVisible());
@@ -171,7 +241,7 @@ void TestMainWindow::signOutShowsSignedOut()
 void TestMainWindow::keyboardSignIn()
 {
     m_harness->browser().usePersona("github", "returning");
-    QPushButton *signIn = find<QPushButton>("signInButton");
+    QPushButton *signIn = signInButton("github");
     QTRY_VERIFY(signIn->hasFocus() || currentView()->hasFocus() || m_window->focusWidget() == signIn);
     signIn->setFocus();
     QTest::keyClick(signIn, Qt::Key_Space);
@@ -200,6 +270,135 @@ void TestMainWindow::settingsValidateTheServer()
     QCOMPARE(m_harness->settings().value("server/issuer").toString(), m_other->issuer());
     QCOMPARE(m_session->config().issuer, m_other->issuer());
     QVERIFY(find<QLabel>("serverLabel")->text().contains(m_other->issuer()));
+}
+
+void TestMainWindow::providerButtonsFromDiscovery()
+{
+    DiscoveryOverlay overlay;
+    startWithOverlay(overlay, QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
+                                         QJsonObject{{"id", "google"}, {"name", "Google"}},
+                                         QJsonObject{{"id", "microsoft"}, {"name", "Microsoft"}}});
+    const QList<QPushButton *> buttons = providerButtons();
+    QCOMPARE(buttons.size(), 3);
+    QCOMPARE(buttons[0]->objectName(), QStringLiteral("signInButton_github"));
+    QCOMPARE(buttons[1]->objectName(), QStringLiteral("signInButton_google"));
+    QCOMPARE(buttons[2]->objectName(), QStringLiteral("signInButton_microsoft"));
+    QCOMPARE(buttons[0]->text(), QStringLiteral("Continue with GitHub"));
+    QCOMPARE(QAccessible::queryAccessibleInterface(buttons[1])->text(QAccessible::Name),
+             QStringLiteral("Continue with Google"));
+    QVERIFY(find<QPushButton>("signInButton")->isHidden());
+    // The first is where the keyboard starts, and what Enter presses.
+    QVERIFY(buttons[0]->isDefault());
+    QCOMPARE(m_window->focusWidget(), buttons[0]);
+    Screenshots::save(m_window.get(), "main-signed-out-providers");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+
+    // The browser goes to the provider pressed, past the server's chooser.
+    m_harness->browser().stayAway();
+    QTest::mouseClick(buttons[1], Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("waitingView"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(providerParameter(m_session->authorizationUrl()), QStringLiteral("google"), 15000);
+    QCOMPARE(providerParameter(m_harness->browser().openedUrls().constLast()), QStringLiteral("google"));
+    QTest::mouseClick(find<QPushButton>("openBrowserAgainButton"), Qt::LeftButton);
+    QCOMPARE(providerParameter(m_harness->browser().openedUrls().constLast()), QStringLiteral("google"));
+    QTest::mouseClick(find<QPushButton>("cancelSignInButton"), Qt::LeftButton);
+    QCOMPARE(currentView()->objectName(), QStringLiteral("signedOutView"));
+
+    // From the keyboard: Tab to the third, Space.
+    QPushButton *microsoft = find<QPushButton>("signInButton_microsoft");
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    for (int presses = 0; presses < 5 && !microsoft->hasFocus(); ++presses)
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QVERIFY(microsoft->hasFocus());
+    QTest::keyClick(microsoft, Qt::Key_Space);
+    QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("waitingView"), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(providerParameter(m_session->authorizationUrl()), QStringLiteral("microsoft"), 15000);
+}
+
+void TestMainWindow::standardProviderShowsPlainSignIn()
+{
+    DiscoveryOverlay overlay;
+    startWithOverlay(overlay, QJsonValue::Undefined); // a standard OP: no upstream_providers
+    // Discovery has answered once the sign-in has its URL; still no list then.
+    m_harness->browser().stayAway();
+    QTest::mouseClick(find<QPushButton>("signInButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_session->authorizationUrl().isValid(), 15000);
+    QVERIFY(!QUrlQuery(m_session->authorizationUrl()).hasQueryItem("provider"));
+    QTest::mouseClick(find<QPushButton>("cancelSignInButton"), Qt::LeftButton);
+    QCOMPARE(currentView()->objectName(), QStringLiteral("signedOutView"));
+
+    QVERIFY(find<QPushButton>("signInButton")->isVisible());
+    QVERIFY(providerButtons().isEmpty());
+    // The app names no provider of its own: which there are is the server's to say.
+    QStringList shown;
+    for (QLabel *label : currentView()->findChildren<QLabel *>())
+        shown << label->text();
+    for (QPushButton *button : currentView()->findChildren<QPushButton *>())
+        shown << button->text() << QAccessible::queryAccessibleInterface(button)->text(QAccessible::Name);
+    for (const char *name : {"google", "github", "microsoft"})
+        QVERIFY2(!shown.join('\n').contains(name, Qt::CaseInsensitive), name);
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+}
+
+void TestMainWindow::upstreamFailuresShowDetail_data()
+{
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<QString>("messageLabel");
+    QTest::addColumn<QString>("detailLabel");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("provider unreachable")
+        << "temporarily_unavailable" << "errorView" << "errorMessageLabel" << "errorDetailLabel"
+        << "The sign-in provider can't be reached right now. Try again in a few minutes.";
+    QTest::newRow("provider's own error") << "server_error" << "errorView" << "errorMessageLabel" << "errorDetailLabel"
+                                          << "The sign-in provider could not confirm who you are.";
+    QTest::newRow("cancelled at the provider")
+        << "access_denied" << "signedOutView" << "signOutReasonLabel" << "signOutDetailLabel"
+        << "Signing in was cancelled in the browser.";
+}
+
+void TestMainWindow::upstreamFailuresShowDetail()
+{
+    QFETCH(QString, error);
+    QFETCH(QString, view);
+    QFETCH(QString, messageLabel);
+    QFETCH(QString, detailLabel);
+    QFETCH(QString, message);
+    DiscoveryOverlay overlay;
+    startWithOverlay(overlay, QJsonArray{QJsonObject{{"id", "google"}, {"name", "Google"}},
+                                         QJsonObject{{"id", "github"}, {"name", "GitHub"}}});
+    // The server's redirect after a failure at the provider (PROTOCOL.md 4),
+    // with a description that must stay text.
+    const QString description = "<b>Google</b> did not answer within 10 s.<br>Try <a href=\"x\">later</a>.";
+    m_harness->browser().usePersona("github", "returning");
+    m_harness->browser().rewriteRedirect = [error, description](const QUrl &redirect) {
+        QUrlQuery failure;
+        failure.addQueryItem("error", error);
+        failure.addQueryItem("error_description", QString::fromLatin1(QUrl::toPercentEncoding(description)));
+        failure.addQueryItem("state", QUrlQuery(redirect).queryItemValue("state"));
+        QUrl changed = redirect;
+        changed.setQuery(failure);
+        return changed;
+    };
+    QTest::mouseClick(find<QPushButton>("signInButton_github"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), view, 15000);
+    QCOMPARE(find<QLabel>(qPrintable(messageLabel))->text(), message);
+    auto *detail = find<QLabel>(qPrintable(detailLabel));
+    QVERIFY(detail->isVisible());
+    QCOMPARE(detail->text(), description);
+    QCOMPARE(detail->textFormat(), Qt::PlainText);
+    QCOMPARE(QAccessible::queryAccessibleInterface(detail)->text(QAccessible::Name), description);
+    Screenshots::save(m_window.get(), "main-upstream-" + error);
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+    if (view != "errorView")
+        return;
+
+    // Try again goes back to the provider chosen before.
+    m_harness->browser().rewriteRedirect = nullptr;
+    m_harness->browser().stayAway();
+    QTest::mouseClick(find<QPushButton>("retryButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(providerParameter(m_session->authorizationUrl()), QStringLiteral("github"), 15000);
 }
 
 QTEST_MAIN(TestMainWindow)

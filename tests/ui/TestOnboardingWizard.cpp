@@ -96,7 +96,7 @@ void TestOnboardingWizard::snap(const QString &name)
 OnboardingWizard *TestOnboardingWizard::openWizard(const QString &persona)
 {
     m_harness->browser().usePersona("github", persona);
-    m_session->signIn();
+    m_session->signIn("github");
     if (!QTest::qWaitFor([this] { return m_window->wizard() && m_window->wizard()->isVisible(); }, Timeout))
         return nullptr;
     return m_window->wizard();
@@ -273,6 +273,8 @@ void TestOnboardingWizard::emailInUseOffersSignInAgain()
     LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     m_harness->browser().usePersona("github", "returning");
     QTest::mouseClick(restart, Qt::LeftButton);
+    // GitHub is the wrong provider for this email's account: the server's chooser this time.
+    QVERIFY(m_session->upstreamProvider().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
     QCOMPARE(m_session->profile().username, QStringLiteral("rita"));
 }
@@ -298,6 +300,7 @@ void TestOnboardingWizard::expiredRegistrationRestarts()
     QTest::mouseClick(find<QPushButton>("restartSignInButton"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(expired.isNull() && m_window->wizard() && m_window->wizard()->isVisible(), Timeout);
     QCOMPARE(m_session->state(), State::OnboardingRequired);
+    QCOMPARE(m_session->upstreamProvider(), QStringLiteral("github")); // the provider chosen before
 }
 
 void TestOnboardingWizard::cancelAsksThenDiscards()

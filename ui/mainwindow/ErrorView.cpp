@@ -10,11 +10,16 @@
 ErrorView::ErrorView(QWidget *parent)
     : QWidget(parent)
     , m_message(new QLabel(this))
+    , m_detail(new QLabel(this))
 {
     auto *title = new QLabel(tr("Signing in didn't work"), this);
     Style::heading(title);
     Style::status(m_message);
     m_message->setObjectName(QStringLiteral("errorMessageLabel"));
+    m_detail->setObjectName(QStringLiteral("errorDetailLabel"));
+    Style::status(m_detail); // plain text: the server's words are never markup
+    m_detail->setAccessibleDescription(tr("The server's explanation"));
+    m_detail->hide();
     auto *retry = new QPushButton(tr("&Try again"), this);
     retry->setObjectName(QStringLiteral("retryButton"));
     Style::primary(retry);
@@ -32,6 +37,7 @@ ErrorView::ErrorView(QWidget *parent)
     layout->addStretch(1);
     layout->addWidget(title);
     layout->addWidget(m_message);
+    layout->addWidget(m_detail);
     layout->addLayout(buttons);
     layout->addStretch(2);
     connect(retry, &QPushButton::clicked, this, &ErrorView::retryRequested);
@@ -40,8 +46,11 @@ ErrorView::ErrorView(QWidget *parent)
     setFocusProxy(retry);
 }
 
-void ErrorView::setMessage(const QString &message)
+void ErrorView::setMessage(const QString &message, const QString &detail)
 {
     m_message->setText(message);
     m_message->setAccessibleName(message);
+    m_detail->setText(detail);
+    m_detail->setAccessibleName(detail);
+    m_detail->setVisible(!detail.isEmpty());
 }

@@ -10,7 +10,8 @@ class ErrorView : public QWidget
     Q_OBJECT
 public:
     explicit ErrorView(QWidget *parent = nullptr);
-    void setMessage(const QString &message);
+    // `detail`: the server's own words beneath the message, shown as plain text.
+    void setMessage(const QString &message, const QString &detail = {});
 
 Q_SIGNALS:
     void retryRequested();
@@ -19,4 +20,5 @@ Q_SIGNALS:
 
 private:
     QLabel *m_message;
+    QLabel *m_detail;
 };

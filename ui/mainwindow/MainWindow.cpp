@@ -49,12 +49,14 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     connect(m_waiting, &WaitingView::openAgainRequested, m_session, &SessionManager::openBrowserAgain);
     connect(m_waiting, &WaitingView::cancelRequested, m_session, &SessionManager::cancel);
     connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
-    connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signIn);
+    connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signInAgain);
     connect(m_error, &ErrorView::settingsRequested, this, &MainWindow::showSettings);
     connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
     connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
     connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
+    connect(m_session, &SessionManager::upstreamProvidersChanged, m_signedOut, &SignedOutView::setUpstreamProviders);
+    m_signedOut->setUpstreamProviders(m_session->upstreamProviders());
     onStateChanged(m_session->state());
 }
 
@@ -70,8 +72,8 @@ void MainWindow::createMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Latchkey"), this, [this] {
         QMessageBox::about(this, tr("About Latchkey"),
-                           tr("<h3>Latchkey %1</h3><p>Sign in on the desktop with your Google, GitHub or Microsoft "
-                              "account, through your own browser.</p>")
+                           tr("<h3>Latchkey %1</h3><p>Sign in on the desktop with an account you already have, "
+                              "through your own browser.</p>")
                                .arg(QApplication::applicationVersion()));
     });
 }
@@ -97,8 +99,9 @@ void MainWindow::onStateChanged(SessionManager::State state)
     case State::SignedOut:
         closeWizard();
         m_signedOut->setServer(m_session->config().issuer);
-        m_signedOut->setReason(signedOutReason());
+        m_signedOut->setReason(signedOutReason(), m_session->messageDetail());
         m_stack->setCurrentWidget(m_signedOut);
+        m_session->loadUpstreamProviders(); // which buttons to offer: the server's list
         break;
     case State::Restoring:
         m_busy->setText(tr("Restoring your session…"));
@@ -127,7 +130,7 @@ void MainWindow::onStateChanged(SessionManager::State state)
         break;
     case State::Error:
         closeWizard();
-        m_error->setMessage(m_session->message());
+        m_error->setMessage(m_session->message(), m_session->messageDetail());
         m_stack->setCurrentWidget(m_error);
         break;
     }
@@ -142,7 +145,7 @@ void MainWindow::openWizard()
     m_wizard = new OnboardingWizard(m_session->onboarding(), m_manager, m_session->config().clock, this);
     m_wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_wizard, &OnboardingWizard::cancelled, m_session, &SessionManager::cancel);
-    connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signIn);
+    connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signInAgain);
     m_wizard->show();
     m_wizard->raise();
     m_wizard->activateWindow();
