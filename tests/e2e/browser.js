@@ -80,7 +80,10 @@ async function main() {
       log(`done: ${kind} sign-in as ${login}`);
       return;
     }
-    await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
+    // The app names the provider (provider=<id>), so the server skips its chooser.
+    const choose = page.getByRole('link', { name: `Continue with ${providerNames[provider]}` });
+    if (await choose.count() > 0)
+      await choose.click();
     await page.waitForSelector('form.personas');
     if (kind === 'persona')
       await page.click(`button[name="persona"][value="${persona}"]`);

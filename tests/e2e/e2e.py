@@ -200,7 +200,7 @@ def signed_in_as(app, username, timeout=TIMEOUT):
 def new_user(server, processes, facts):
     app = App(processes, server.issuer, "persona:github:new")
     screenshot("01-signed-out")
-    app.press("push button", "Sign in")
+    app.press("push button", "Continue with GitHub")
     next_button = app.showing("push button", "Next >")
     screenshot("02-wizard-welcome")
     app.act(next_button, "Press")
@@ -252,7 +252,7 @@ def sign_out(server, processes, facts):
     if not refresh_token:
         raise Failure("no refresh token in the keychain before signing out")
     app.press("push button", "Sign out")
-    app.showing("push button", "Sign in")
+    app.showing("push button", "Continue with GitHub")
     screenshot("07-signed-out")
     wait_for("the keychain entry to be deleted", lambda: keychain_refresh_token() is None)
     status, body = wait_for("the server to reject the refresh token",
@@ -268,7 +268,7 @@ def returning_user(server, processes, facts):
     # measured time is the app's, not the tree walk's.
     username = wait_for("the username label", lambda: pyatspi.findDescendant(
         app.root, lambda a: a.getRoleName() == "label" and a.description == "Your username", True))
-    app.press("push button", "Sign in")
+    app.press("push button", "Continue with GitHub")
     wait_for("the signed-in view", lambda: username.name == "@rita", interval=0.005)
     seen_at = time.time()
     if pyatspi.findDescendant(app.root, lambda a: a.getRoleName() == "push button" and a.name == "Next >", True):
@@ -277,7 +277,7 @@ def returning_user(server, processes, facts):
         facts["redirect_to_signed_in_ms"] = seen_at * 1000 - int(f.read())
     screenshot("08-returning-user-signed-in")
     app.press("push button", "Sign out")  # leave the keychain empty for the next scenario
-    app.showing("push button", "Sign in")
+    app.showing("push button", "Continue with GitHub")
     wait_for("the keychain entry to be deleted", lambda: keychain_refresh_token() is None)
     app.quit()
 
@@ -286,11 +286,11 @@ def access_denied(server, processes, facts):
     app = App(processes, server.issuer, "cancel:google")
     if keychain_refresh_token() is not None:
         raise Failure("a session is stored: this scenario must start signed out")
-    app.press("push button", "Sign in")
+    app.press("push button", "Continue with Google")
     wait_for("the cancellation to be explained", lambda: pyatspi.findDescendant(
         app.root, lambda a: a.getRoleName() == "label" and a.description == "Why you are signed out"
         and "cancelled" in a.name, True))
-    app.showing("push button", "Sign in")
+    app.showing("push button", "Continue with Google")
     screenshot("09-access-denied")
     app.quit()
 
