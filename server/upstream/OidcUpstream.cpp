@@ -118,15 +118,6 @@ void OidcUpstream::profileFrom(const QJsonObject &tokens, const UpstreamAttempt 
         return;
     }
     const QByteArray accessToken = tokens.value(QLatin1String("access_token")).toString().toLatin1();
-    if (m_keys.isEmpty()) {
-        fetchKeys([=, this](const UpstreamOutcome &failure) {
-            if (!failure.ok())
-                done(failure);
-            else
-                verify(idToken, accessToken, attempt, true, done);
-        });
-        return;
-    }
     verify(idToken, accessToken, attempt, false, done);
 }
 
@@ -136,9 +127,10 @@ void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken,
     TokenValidator validator(m_settings.issuer, m_settings.clientId,
                              [this] { return m_clock.now(); });
     validator.setAcceptedAlgorithms(m_metadata->algorithms);
-    const auto result = validator.validateIdToken(idToken, m_keys, attempt.nonce);
+    const auto result = m_keys.isEmpty() ? TokenValidator::Result{TokenValidator::Error::UnknownKey, {}, {}}
+                                         : validator.validateIdToken(idToken, m_keys, attempt.nonce);
     if (result.error == TokenValidator::Error::UnknownKey && !keysFresh) {
-        // A key the provider rotated in since the set was fetched: fetch once more.
+        // No keys yet, or one the provider rotated in since the set was fetched: fetch once more.
         fetchKeys([=, this](const UpstreamOutcome &failure) {
             if (!failure.ok())
                 done(failure);
