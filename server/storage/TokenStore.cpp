@@ -61,8 +61,12 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
     if (used) {
         if (!familyId.isEmpty())
             revokeFamily(familyId);
-        if (!onboardingJti.isEmpty())
+        if (!onboardingJti.isEmpty()) {
+            // The code issued the onboarding token, and that the session it created.
+            if (const auto record = onboarding(onboardingJti); record && !record->familyId.isEmpty())
+                revokeFamily(record->familyId);
             revokeOnboarding(onboardingJti, m_clock.now() + Protocol::OnboardingTokenLifetimeSeconds);
+        }
         transaction.commit();
         return CodeOutcome::AlreadyUsed;
     }

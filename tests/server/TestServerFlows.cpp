@@ -36,6 +36,7 @@ private Q_SLOTS:
     void failedScopeNarrowingKeepsToken();
     void revocationEndsSession();
     void codeReuseRevokesIssuedTokens();
+    void codeReuseAfterOnboardingRevokesSession();
     void onboardingRetryIsIdempotent();
     void failedProofDoesNotConsumeToken();
     void restartKeepsKeysAccountsAndSessions();
@@ -330,6 +331,35 @@ void TestServerFlows::codeReuseRevokesIssuedTokens()
                          {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              401);
+}
+
+void TestServerFlows::codeReuseAfterOnboardingRevokesSession()
+{
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QString code = m_robot->signInAs(request, QStringLiteral("github"), QStringLiteral("gh-replayed"), {}, false,
+                                           QStringLiteral("Replayed Code"))
+                             .queryItemValue(QStringLiteral("code"));
+    const QString onboardingToken = str(m_robot->exchangeCode(request, code).json(), "onboarding_token");
+    QVERIFY(!onboardingToken.isEmpty());
+    const HttpResult created = m_robot->onboard(onboardingToken, request.verifier, QStringLiteral("replayed"),
+                                                QStringLiteral("key-r"));
+    QCOMPARE(created.status, 201);
+    const QJsonObject tokens = created.json();
+
+    const HttpResult replay = m_robot->exchangeCode(request, code);
+    QCOMPARE(replay.status, 400);
+    QCOMPARE(str(replay.json(), "error"), QStringLiteral("invalid_grant"));
+    // PROTOCOL.md 4: what the code issued includes the session the onboarding created.
+    QCOMPARE(str(m_robot->refresh(str(tokens, "refresh_token")).json(), "error"), QStringLiteral("invalid_grant"));
+    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")),
+                         {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
+                 .status,
+             401);
+    // Nor does the wizard's idempotent retry bring the session back.
+    const HttpResult retry = m_robot->onboard(onboardingToken, request.verifier, QStringLiteral("replayed"),
+                                              QStringLiteral("key-r"));
+    QCOMPARE(retry.status, 401);
+    QCOMPARE(str(retry.json(), "reason"), QStringLiteral("revoked"));
 }
 
 void TestServerFlows::onboardingRetryIsIdempotent()
