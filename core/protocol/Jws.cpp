@@ -10,6 +10,23 @@ namespace {
 
 constexpr int Es256SignatureSize = 64;
 constexpr int Es256CoordinateSize = 32;
+// The order n of P-256 and n / 2, big-endian: an s above n / 2 is the
+// "high" twin of the signature with n - s (SEC 1 4.1.4 accepts both).
+constexpr char P256OrderHex[] = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+constexpr unsigned char P256HalfOrder[Es256CoordinateSize] = {
+    0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8};
+
+// `raw`: r || s, 64 bytes.
+bool isHighS(const QByteArray &raw)
+{
+    for (int i = 0; i < Es256CoordinateSize; ++i) {
+        const auto byte = static_cast<unsigned char>(raw.at(Es256CoordinateSize + i));
+        if (byte != P256HalfOrder[i])
+            return byte > P256HalfOrder[i];
+    }
+    return false;
+}
 
 struct Parts
 {
@@ -76,6 +93,16 @@ QByteArray derToRaw(const QByteArray &der)
     auto *out = reinterpret_cast<unsigned char *>(raw.data());
     BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out, Es256CoordinateSize);
     BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out + Es256CoordinateSize, Es256CoordinateSize);
+    if (isHighS(raw)) {
+        // Sign in the one form verify() accepts: s' = n - s.
+        BIGNUM *n = nullptr;
+        BN_hex2bn(&n, P256OrderHex);
+        const OpenSslPtr<BIGNUM> order(n);
+        const OpenSslPtr<BIGNUM> low(BN_new());
+        if (!order || !low || !BN_sub(low.get(), order.get(), ECDSA_SIG_get0_s(sig.get()))
+            || BN_bn2binpad(low.get(), out + Es256CoordinateSize, Es256CoordinateSize) != Es256CoordinateSize)
+            return {};
+    }
     return raw;
 }
 
@@ -196,7 +223,7 @@ Jws::Result Jws::decodeUnverified(QByteArrayView compact)
 }
 
 Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
-                        const std::optional<QStringList> &acceptedTypes)
+                        const std::optional<QStringList> &acceptedTypes, EcdsaForms ecdsaForms)
 {
     Result decoded = decodeUnverified(compact);
     if (!decoded.ok())
@@ -207,6 +234,11 @@ Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
         return fail(Error::UnsupportedAlgorithm, QStringLiteral("algorithm \"%1\" is not accepted").arg(alg));
     if (decoded.header.contains(QLatin1String("crit")))
         return fail(Error::UnsupportedAlgorithm, QStringLiteral("critical header extensions are not supported"));
+    // Present but not a string is not "absent" (RFC 7515 4.1.4, 4.1.9).
+    for (const char *member : {"typ", "kid"}) {
+        if (decoded.header.contains(QLatin1String(member)) && !decoded.header.value(QLatin1String(member)).isString())
+            return fail(Error::Malformed, QStringLiteral("\"%1\" is not a string").arg(QLatin1String(member)));
+    }
     const QString typ = decoded.header.value(QLatin1String("typ")).toString();
     if (acceptedTypes && !typeAccepted(typ, *acceptedTypes))
         return fail(Error::WrongType, QStringLiteral("token type \"%1\" is not accepted here").arg(typ));
@@ -223,6 +255,8 @@ Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
     if (key.type() == Jwk::Type::EcP256) {
         if (signature.size() != Es256SignatureSize)
             return fail(Error::BadSignature, QStringLiteral("ES256 signature of %1 bytes").arg(signature.size()));
+        if (ecdsaForms == EcdsaForms::LowSOnly && isHighS(signature))
+            return fail(Error::BadSignature, QStringLiteral("ES256 signature with a high s"));
         signature = rawToDer(signature);
     }
     if (signature.isEmpty() || !digestVerify(key, parts->signingInput, signature))

@@ -43,11 +43,17 @@ public:
     static QByteArray signEncoded(const QByteArray &encodedHeader, const QByteArray &encodedPayload,
                                   const Jwk &key);
 
+    // Which of the two valid ES256 signatures (s and n - s) are accepted.
+    // Ours are always low-S, so a token has exactly one valid form; other
+    // issuers (the RFC 7515 example, Java, Node) sign either half.
+    enum class EcdsaForms { LowSOnly, Either };
+
     // `acceptedTypes`: the "typ" values accepted (compared case-insensitively,
     // with or without "application/"); an empty string in it accepts a token
     // without "typ". std::nullopt skips the check (test vectors only).
     static Result verify(QByteArrayView compact, const JwkSet &keys,
-                         const std::optional<QStringList> &acceptedTypes);
+                         const std::optional<QStringList> &acceptedTypes,
+                         EcdsaForms ecdsaForms = EcdsaForms::LowSOnly);
 
     // Reads header and payload without any check. Never trust the result.
     static Result decodeUnverified(QByteArrayView compact);

@@ -1,3 +1,4 @@
+#include "Base64Url.h"
 #include "Jws.h"
 #include "Protocol.h"
 #include "TokenValidator.h"
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void idToken();
     void onboardingToken_data();
     void onboardingToken();
+    void highSFromAnotherIssuer();
 
 private:
     QString sign(const QJsonObject &claims, const QString &typ, const Jwk &key) const;
@@ -150,6 +152,28 @@ void TestTokenValidator::onboardingToken()
     QCOMPARE(result.error, error);
     if (result.ok())
         QCOMPARE(result.claims.value("provider").toString(), QStringLiteral("GitHub"));
+}
+
+void TestTokenValidator::highSFromAnotherIssuer()
+{
+    // Other issuers (Keycloak, Node, the RFC 7515 example) sign ES256 with s
+    // in either half; half of their tokens must not fail at random. Only the
+    // server's own tokens are held to low s (TestJws).
+    const QByteArray token = sign(baseClaims(), QStringLiteral("JWT"), m_key).toLatin1();
+    const qsizetype dot = token.lastIndexOf('.');
+    QByteArray signature = *Base64Url::decode(token.mid(dot + 1));
+    const QByteArray order = QByteArray::fromHex("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
+    int borrow = 0;
+    for (int i = 31; i >= 0; --i) { // s := n - s
+        const int digit = quint8(order.at(i)) - quint8(signature.at(32 + i)) - borrow;
+        borrow = digit < 0 ? 1 : 0;
+        signature[32 + i] = char(quint8(digit + 256 * borrow));
+    }
+    const QString twin = QString::fromLatin1(token.left(dot + 1) + Base64Url::encode(signature));
+    QCOMPARE(Jws::verify(twin.toLatin1(), m_keys, std::nullopt).error, Jws::Error::BadSignature);
+    const TokenValidator validator(Issuer, Client, [] { return Now; });
+    const auto result = validator.validateIdToken(twin, m_keys, QStringLiteral("n-1"));
+    QVERIFY2(result.ok(), qPrintable(result.message));
 }
 
 QTEST_GUILESS_MAIN(TestTokenValidator)

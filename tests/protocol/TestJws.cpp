@@ -22,9 +22,15 @@ private Q_SLOTS:
     void typeCheck();
     void rejects_data();
     void rejects();
+    void highSIsTheOtherForm();
+    void everySignatureIsLowS();
+    void headerMemberTypes_data();
+    void headerMemberTypes();
 
 private:
     static QByteArray craft(const QByteArray &header, const QByteArray &payload, const QByteArray &signature);
+    // The same ES256 signature with s replaced by n - s (n: the P-256 order).
+    static QByteArray otherForm(const QByteArray &token);
     QJsonObject vector(const char *name) const { return m_vectors.value(QLatin1String(name)).toObject(); }
     Jwk vectorKey(const char *name) const;
 
@@ -52,6 +58,21 @@ QByteArray TestJws::craft(const QByteArray &header, const QByteArray &payload, c
     return Base64Url::encode(header) + '.' + Base64Url::encode(payload) + '.' + Base64Url::encode(signature);
 }
 
+QByteArray TestJws::otherForm(const QByteArray &token)
+{
+    static const QByteArray order = QByteArray::fromHex(
+        "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
+    const qsizetype dot = token.lastIndexOf('.');
+    QByteArray signature = *Base64Url::decode(token.mid(dot + 1));
+    int borrow = 0;
+    for (int i = 31; i >= 0; --i) {
+        int digit = quint8(order.at(i)) - quint8(signature.at(32 + i)) - borrow;
+        borrow = digit < 0 ? 1 : 0;
+        signature[32 + i] = char(quint8(digit + 256 * borrow));
+    }
+    return token.left(dot + 1) + Base64Url::encode(signature);
+}
+
 void TestJws::rfc7515RS256Verifies()
 {
     const JwkSet keys({vectorKey("rs256").publicKey()});
@@ -75,17 +96,20 @@ void TestJws::rfc7515RS256SignsIdentically()
 void TestJws::rfc7515ES256Verifies()
 {
     const JwkSet keys({vectorKey("es256").publicKey()});
-    const auto result = Jws::verify(vector("es256").value(QLatin1String("compact")).toString().toLatin1(), keys,
-                                    std::nullopt);
+    const QByteArray compact = vector("es256").value(QLatin1String("compact")).toString().toLatin1();
+    // The RFC's signature has a high s, as any signer's may: other issuers' tokens take either form.
+    const auto result = Jws::verify(compact, keys, std::nullopt, Jws::EcdsaForms::Either);
     QVERIFY2(result.ok(), qPrintable(result.message));
     QCOMPARE(result.payload.value(QLatin1String("iss")).toString(), QStringLiteral("joe"));
+    QCOMPARE(Jws::verify(compact, keys, std::nullopt).error, Error::BadSignature);
+    QVERIFY(Jws::verify(otherForm(compact), keys, std::nullopt).ok());
 
     // ECDSA is randomized; a fresh signature by the RFC key must verify as well.
     const QJsonObject v = vector("es256");
     const QByteArray resigned = Jws::signEncoded(v.value(QLatin1String("protected")).toString().toLatin1(),
                                                  v.value(QLatin1String("payload")).toString().toLatin1(),
                                                  vectorKey("es256"));
-    QVERIFY(resigned != v.value(QLatin1String("compact")).toString().toLatin1());
+    QVERIFY(resigned != compact);
     QVERIFY(Jws::verify(resigned, keys, std::nullopt).ok());
 }
 
@@ -189,6 +213,64 @@ void TestJws::rejects()
     QCOMPARE(result.error, error);
     QVERIFY(!result.message.isEmpty());
     QVERIFY(result.payload.isEmpty());
+}
+
+void TestJws::highSIsTheOtherForm()
+{
+    // (r, n - s) verifies under plain ECDSA: a second valid form of the same token.
+    const JwkSet keys({m_ec.publicKey()});
+    const QByteArray token = Jws::sign({{QStringLiteral("typ"), QStringLiteral("JWT")}}, {{QStringLiteral("sub"), 1}}, m_ec);
+    QVERIFY(Jws::verify(token, keys, QStringList{QStringLiteral("JWT")}).ok());
+    const QByteArray twin = otherForm(token);
+    QVERIFY(twin != token);
+    const auto strict = Jws::verify(twin, keys, QStringList{QStringLiteral("JWT")});
+    QCOMPARE(strict.error, Error::BadSignature);
+    QVERIFY(strict.payload.isEmpty());
+    QVERIFY(Jws::verify(twin, keys, QStringList{QStringLiteral("JWT")}, Jws::EcdsaForms::Either).ok());
+}
+
+void TestJws::everySignatureIsLowS()
+{
+    // OpenSSL picks s from either half; the signer must fold it into the low one.
+    const JwkSet keys({m_ec.publicKey()});
+    for (int i = 0; i < 64; ++i) {
+        const QByteArray token = Jws::sign({}, {{QStringLiteral("i"), i}}, m_ec);
+        QVERIFY2(Jws::verify(token, keys, std::nullopt).ok(), qPrintable(QString::number(i)));
+    }
+}
+
+void TestJws::headerMemberTypes_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<Error>("error");
+    QTest::newRow("typ a string") << QByteArray(R"("typ":"JWT")") << Error::None;
+    QTest::newRow("typ absent") << QByteArray() << Error::None;
+    QTest::newRow("typ a number") << QByteArray(R"("typ":1)") << Error::Malformed;
+    QTest::newRow("typ null") << QByteArray(R"("typ":null)") << Error::Malformed;
+    QTest::newRow("typ false") << QByteArray(R"("typ":false)") << Error::Malformed;
+    QTest::newRow("typ an object") << QByteArray(R"("typ":{"typ":"JWT"})") << Error::Malformed;
+    QTest::newRow("typ an array") << QByteArray(R"("typ":["JWT"])") << Error::Malformed;
+    // A kid that is not a string is no reason to try the only key there is.
+    QTest::newRow("kid a number") << QByteArray(R"("kid":7)") << Error::Malformed;
+    QTest::newRow("kid null") << QByteArray(R"("kid":null)") << Error::Malformed;
+}
+
+void TestJws::headerMemberTypes()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(Error, error);
+    // Signed for real, so only the member's type decides; JWT or no typ would do.
+    QByteArray json = R"({"alg":"ES256")";
+    if (!header.contains("\"kid\""))
+        json += R"(,"kid":")" + m_ec.kid().toLatin1() + '"';
+    if (!header.isEmpty())
+        json += ',' + header;
+    json += '}';
+    const QByteArray token = Jws::signEncoded(Base64Url::encode(json), Base64Url::encode(R"({"sub":"u1"})"), m_ec);
+    const auto result = Jws::verify(token, JwkSet({m_ec.publicKey()}), QStringList{QStringLiteral("JWT"), QString()});
+    QCOMPARE(result.error, error);
+    if (error != Error::None)
+        QVERIFY(result.payload.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestJws)
