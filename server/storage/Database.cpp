@@ -14,7 +14,7 @@ Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
 namespace {
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 2> Migrations{{
+const std::array<const char *, 3> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -88,6 +88,14 @@ UPDATE identities SET provider_id = 'qa:' || provider_id WHERE provider_id NOT L
 UPDATE authorization_codes SET provider_id = 'qa:' || provider_id WHERE provider_id NOT LIKE 'qa:%';
 -- QA mode: a fault a tester attached to the sign-in (README, "QA faults").
 ALTER TABLE authorization_codes ADD COLUMN qa_fault TEXT;
+)sql",
+    // Version 3: a refresh response lost on the way must not end the session
+    // (PROTOCOL.md 5.2). The token retired by the latest rotation is kept (its
+    // hash) with when it was retired; it is cleared once the current token has
+    // been used, so a previous token is accepted once, while its successor is unused.
+    R"sql(
+ALTER TABLE token_families ADD COLUMN previous_hash BLOB;
+ALTER TABLE token_families ADD COLUMN previous_retired_at INTEGER;
 )sql",
 }};
 

@@ -6,7 +6,11 @@
 #include "SecureRandom.h"
 
 #include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QSqlError>
 #include <QSqlQuery>
+
+Q_LOGGING_CATEGORY(lcTokens, "latchkey.tokens")
 
 namespace {
 constexpr int CodeBytes = 32;         // 256 bits
@@ -111,6 +115,11 @@ std::optional<TokenFamily> TokenStore::createFamily(const QString &accountId, co
     return family;
 }
 
+bool TokenStore::withinGrace(const QVariant &retiredAt) const
+{
+    return !retiredAt.isNull() && m_clock.now() - retiredAt.toLongLong() <= RefreshGraceSeconds;
+}
+
 TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QString &clientId,
                                               const QStringList &narrowedScope, TokenFamily *family,
                                               QByteArray *next)
@@ -120,8 +129,8 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
         return RefreshOutcome::Unknown;
     family->id = QString::fromLatin1(token.left(dot));
     QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT session_id, account_id, client_id, scope, auth_time, revoked_at, refresh_hash, refresh_expires_at "
-        "FROM token_families WHERE id = ?"));
+        "SELECT session_id, account_id, client_id, scope, auth_time, revoked_at, refresh_hash, refresh_expires_at, "
+        "previous_hash, previous_retired_at FROM token_families WHERE id = ?"));
     q.bindValue(0, family->id);
     if (!q.exec() || !q.next())
         return RefreshOutcome::Unknown;
@@ -133,40 +142,67 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
     const bool revoked = !q.value(5).isNull();
     const QByteArray currentHash = q.value(6).toByteArray();
     const qint64 expiresAt = q.value(7).toLongLong();
+    const QByteArray previousHash = q.value(8).toByteArray();
+    const QVariant previousRetiredAt = q.value(9);
     q.finish();
     if (family->clientId != clientId)
         return RefreshOutcome::WrongClient;
     if (revoked)
         return RefreshOutcome::Revoked;
     const QByteArray presentedHash = hash(token);
-    if (currentHash.isEmpty() || presentedHash != currentHash) {
+    const bool current = !currentHash.isEmpty() && presentedHash == currentHash;
+    // The latest rotation's response was lost: the client still holds the token it retired.
+    const bool lostResponse = !current && !previousHash.isEmpty() && presentedHash == previousHash
+        && withinGrace(previousRetiredAt);
+    if (!current && !lostResponse) {
         // Only a holder of one of this family's tokens knows its id: an old one came back.
         revokeFamily(family->id);
         return RefreshOutcome::Reused;
     }
     const qint64 now = m_clock.now();
-    if (expiresAt < now)
+    if (current && expiresAt < now)
         return RefreshOutcome::Expired;
     const QStringList granted = family->scope.split(u' ');
     for (const QString &scope : narrowedScope) {
-        if (!granted.contains(scope))
+        if (!granted.contains(scope)) {
+            // The client got the latest response after all: the grace is over.
+            if (current)
+                m_db.exec(QStringLiteral("UPDATE token_families SET previous_hash = NULL, previous_retired_at = NULL "
+                                         "WHERE id = ? AND refresh_hash = ?"),
+                          {family->id, currentHash});
             return RefreshOutcome::ScopeNotGranted;
+        }
     }
     *next = newRefreshToken(family->id);
-    // Compare-and-swap on the old hash: of two concurrent rotations only one wins.
-    QSqlQuery &update = m_db.query(QStringLiteral(
-        "UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, rotations = rotations + 1 "
-        "WHERE id = ? AND refresh_hash = ? AND revoked_at IS NULL"));
+    // Compare-and-swap on the hashes read above: of two concurrent rotations
+    // only one wins. A normal rotation keeps the token it retires as the
+    // previous one; the grace answer retires the unused successor and leaves
+    // no previous token, so the grace is used once.
+    QSqlQuery &update = m_db.query(
+        current ? QStringLiteral("UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, "
+                                 "previous_hash = refresh_hash, previous_retired_at = ?, rotations = rotations + 1 "
+                                 "WHERE id = ? AND refresh_hash = ? AND revoked_at IS NULL")
+                : QStringLiteral("UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, "
+                                 "previous_hash = NULL, previous_retired_at = ?, rotations = rotations + 1 "
+                                 "WHERE id = ? AND refresh_hash = ? AND previous_hash = ? AND revoked_at IS NULL"));
     update.bindValue(0, hash(*next));
     update.bindValue(1, now + Protocol::RefreshTokenIdleLifetimeSeconds);
-    update.bindValue(2, family->id);
-    update.bindValue(3, presentedHash);
-    if (!update.exec())
+    update.bindValue(2, current ? QVariant(now) : QVariant());
+    update.bindValue(3, family->id);
+    update.bindValue(4, currentHash);
+    if (!current)
+        update.bindValue(5, presentedHash);
+    if (!update.exec()) {
+        qCWarning(lcTokens) << "cannot rotate a refresh token:" << update.lastError().text();
         return RefreshOutcome::Failed;
+    }
     if (update.numRowsAffected() != 1) {
         revokeFamily(family->id);
         return RefreshOutcome::Reused;
     }
+    if (lostResponse)
+        qCInfo(lcTokens, "session %s: the previous refresh token came back within the grace; its unused "
+                         "successor is retired", qPrintable(family->sessionId));
     return RefreshOutcome::Rotated;
 }
 
@@ -197,14 +233,18 @@ bool TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clie
     if (dot <= 0)
         return false;
     QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT refresh_hash FROM token_families WHERE id = ? AND client_id = ?"));
+        "SELECT refresh_hash, previous_hash, previous_retired_at FROM token_families WHERE id = ? AND client_id = ?"));
     q.bindValue(0, QString::fromLatin1(token.left(dot)));
     q.bindValue(1, clientId);
-    const bool current = q.exec() && q.next() && q.value(0).toByteArray() == hash(token);
+    const QByteArray presented = hash(token);
+    // A client whose last refresh response was lost signs out with the token it still holds.
+    const bool valid = q.exec() && q.next()
+        && (q.value(0).toByteArray() == presented
+            || (q.value(1).toByteArray() == presented && withinGrace(q.value(2))));
     q.finish();
-    if (current)
+    if (valid)
         revokeFamily(QString::fromLatin1(token.left(dot)));
-    return current;
+    return valid;
 }
 
 std::optional<OnboardingRecord> TokenStore::onboarding(const QString &jti)

@@ -57,6 +57,13 @@ public:
     enum class CodeOutcome { Valid, Unknown, Expired, AlreadyUsed };
     enum class RefreshOutcome { Rotated, Unknown, Expired, Reused, Revoked, WrongClient, ScopeNotGranted, Failed };
 
+    // How long the token retired by the latest rotation is still accepted,
+    // once, while its successor is unused: the rotation's response may never
+    // have reached the client (PROTOCOL.md 5.2, docs/protocol-notes.md). The
+    // client retries a failed refresh after 30 s, or 45 s when its request
+    // timed out, so 60 s covers both.
+    static constexpr int RefreshGraceSeconds = 60;
+
     TokenStore(Database &db, const Clock &clock);
 
     QByteArray createCode(const AuthorizationGrant &grant);
@@ -69,13 +76,15 @@ public:
                                             qint64 authTime, QByteArray *refreshToken);
     // Retires `token` and returns its successor in *next (RFC 9700 4.14.2).
     // `narrowedScope` (may be empty) must be within the family's scope; nothing
-    // is retired when it is not.
+    // is retired when it is not. Any other token of the family revokes it,
+    // except the previous one within the grace (see RefreshGraceSeconds).
     RefreshOutcome rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
                           TokenFamily *family, QByteArray *next);
     bool isSessionActive(const QString &sessionId);
     void revokeFamily(const QString &familyId);
     void revokeSession(const QString &sessionId);
-    // Revokes the family of a refresh token; false when the token is unknown.
+    // Revokes the family of a refresh token (the current one, or the previous
+    // one within the grace); false when the token is unknown.
     bool revokeRefreshToken(const QByteArray &token, const QString &clientId);
 
     std::optional<OnboardingRecord> onboarding(const QString &jti);
@@ -88,6 +97,7 @@ public:
 private:
     static QByteArray hash(const QByteArray &secret);
     static QByteArray newRefreshToken(const QString &familyId);
+    bool withinGrace(const QVariant &retiredAt) const;
 
     Database &m_db;
     const Clock &m_clock;
