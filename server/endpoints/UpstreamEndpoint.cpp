@@ -212,6 +212,7 @@ QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const Ups
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
         return m_context.signIns.complete(requestId, profile);
     }
-    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(outcome.logDetail));
+    // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
+    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(quoted(outcome.logDetail)));
     return m_context.signIns.fail(requestId, QLatin1String(errorFor(outcome.kind)), outcome.description);
 }

@@ -63,8 +63,10 @@ public:
         if (m_sent)
             return;
         m_sent = true;
-        // Path only: query strings carry codes and tokens.
-        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(), m_path.constData(),
+        // Path only: query strings carry codes and tokens. Percent-encoded, so
+        // no control character in it can forge or cut a log line.
+        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(),
+               QUrl::toPercentEncoding(QString::fromUtf8(m_path), "/:@!$&'()*+,;=").constData(),
                response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
         // Without an answer the responder is let go unanswered: Qt 6.5+ gives

@@ -7,9 +7,11 @@
 #include "TestServer.h"
 
 #include <QJsonArray>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <functional>
+#include <optional>
 
 namespace {
 const QString ClientId = QLatin1String(Protocol::DefaultClientId);
@@ -30,6 +32,8 @@ private Q_SLOTS:
     void apiErrors();
     void rateLimits_data();
     void rateLimits();
+    void requestLogLineIsOneLine_data();
+    void requestLogLineIsOneLine();
 
 private:
     using Scenario = std::function<HttpResult()>;
@@ -405,6 +409,59 @@ void TestServerErrors::rateLimits()
     QCOMPARE(last.status, 429);
     QCOMPARE(last.json().value(QLatin1String("error")).toString(), QStringLiteral("slow_down"));
     QVERIFY(last.header("Retry-After").toInt() >= 1);
+}
+
+// ---- the log: request-controlled text cannot forge lines ----
+
+namespace {
+QStringList capturedRequestLines;
+
+void captureRequestLines(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "latchkey.request") == 0)
+        capturedRequestLines.append(message);
+}
+
+struct RequestLogCapture
+{
+    RequestLogCapture() : previous(qInstallMessageHandler(captureRequestLines)) { capturedRequestLines.clear(); }
+    ~RequestLogCapture() { qInstallMessageHandler(previous); }
+    QtMessageHandler previous;
+};
+} // namespace
+
+void TestServerErrors::requestLogLineIsOneLine_data()
+{
+    QTest::addColumn<QByteArray>("path");
+    QTest::newRow("LF") << QByteArray("/x%0aforged");
+    QTest::newRow("CR LF") << QByteArray("/x%0d%0aforged");
+    QTest::newRow("LF on a real route") << QByteArray("/token%0aforged");
+    QTest::newRow("escape sequence") << QByteArray("/x%1b[2Kforged");
+    QTest::newRow("NUL and DEL") << QByteArray("/x%00%7fforged");
+    QTest::newRow("line separator U+2028") << QByteArray("/x%e2%80%a8forged");
+}
+
+void TestServerErrors::requestLogLineIsOneLine()
+{
+    QFETCH(QByteArray, path);
+    std::optional<RequestLogCapture> capture(std::in_place);
+    // A raw socket: the bytes of the request line exactly as an attacker sends them.
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(m_server->url(QString()).port()));
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(!capturedRequestLines.isEmpty(), 5000);
+    QTest::qWait(50); // a second, forged line would come with the same request
+    capture.reset();
+
+    QCOMPARE(capturedRequestLines.size(), 1);
+    const QString line = capturedRequestLines.first();
+    QVERIFY2(line.contains(QLatin1String("forged")), qPrintable(line));
+    for (const QChar c : line) {
+        QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f && c.category() != QChar::Separator_Line
+                     && c.category() != QChar::Separator_Paragraph,
+                 qPrintable(QStringLiteral("U+%1 in the log line").arg(c.unicode(), 4, 16, QLatin1Char('0'))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerErrors)
