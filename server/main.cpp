@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -105,6 +106,9 @@ int printRedirectUris(ServerConfig config)
 
 int main(int argc, char *argv[])
 {
+    // Before any file exists: the database, its WAL and the keys are the
+    // server's alone, whatever the data directory's mode or the caller's umask.
+    ::umask(077);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("latchkey-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LATCHKEY_VERSION));

@@ -5,6 +5,7 @@
 #include "Protocol.h"
 #include "SignInRobot.h"
 
+#include <QDirIterator>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void badOptionsFailClearly_data();
     void badOptionsFailClearly();
     void servesLogsAndStopsCleanly();
+    void dataFilesArePrivate();
     void seedCreatesAccounts();
     void invalidSeedIsRejected();
     void resetAsksFirst();
@@ -154,6 +156,41 @@ void TestServerCommandLine::servesLogsAndStopsCleanly()
     for (const QByteArray &secret : {code.toLatin1(), refresh.toLatin1(), request.verifier, request.state.toLatin1(),
                                      tokens.value("access_token").toString().toLatin1().left(40)})
         QVERIFY2(!log.contains(secret), "a secret reached the log");
+}
+
+void TestServerCommandLine::dataFilesArePrivate()
+{
+    // The umask most shells start with: without its own, the server would create 0644 files.
+    const mode_t inherited = ::umask(022);
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    QProcess process;
+    const QString issuer = start(process, {"--data-dir", data});
+    ::umask(inherited);
+    QVERIFY(!issuer.isEmpty());
+    HttpRobot http;
+    SignInRobot robot(issuer, http);
+    // Accounts, codes and refresh hashes written, so the database and its WAL exist.
+    const AuthorizationRequest request = robot.newRequest();
+    const QString token = robot.onboardingTokenFor(request, "github", "gh-private");
+    QCOMPARE(robot.onboard(token, request.verifier, "private.files", "k").status, 201);
+
+    QStringList checked;
+    QDirIterator it(data, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                    QDirIterator::Subdirectories);
+    QList<QString> paths{data};
+    while (it.hasNext())
+        paths.append(it.next());
+    for (const QString &path : paths) {
+        struct stat info{};
+        QVERIFY2(::stat(QFile::encodeName(path).constData(), &info) == 0, qPrintable(path));
+        QVERIFY2((info.st_mode & 077) == 0,
+                 qPrintable(QStringLiteral("%1 has mode %2").arg(path).arg(info.st_mode & 0777, 4, 8, QLatin1Char('0'))));
+        checked.append(QFileInfo(path).fileName());
+    }
+    QVERIFY2(checked.size() >= 3, qPrintable(checked.join(u' '))); // the directory, keys, the database
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
 }
 
 void TestServerCommandLine::seedCreatesAccounts()
