@@ -9,7 +9,8 @@ class ClientRegistry
 {
 public:
     bool isKnown(const QString &clientId) const;
-    // RFC 8252 section 7.3: scheme, loopback IP literal and path must match;
-    // any port is accepted. "localhost" is refused (section 8.3).
+    // RFC 8252 section 7.3: http://127.0.0.1:{port}/callback or
+    // http://[::1]:{port}/callback, character for character; only the port
+    // (1..65535, no leading zero) may vary. "localhost" is refused (section 8.3).
     bool isRegisteredRedirect(const QString &clientId, const QString &redirectUri) const;
 };

@@ -26,6 +26,10 @@ private Q_SLOTS:
 
     void authorizeErrorPage_data();
     void authorizeErrorPage();
+    void authorizeAcceptsLoopbackRedirect_data();
+    void authorizeAcceptsLoopbackRedirect();
+    void tokenRedirectUriExact_data();
+    void tokenRedirectUriExact();
     void authorizeErrorRedirect_data();
     void authorizeErrorRedirect();
     void apiErrors_data();
@@ -96,6 +100,99 @@ void TestServerErrors::authorizeErrorPage_data()
     QTest::newRow("other path") << "redirect_uri" << "http://127.0.0.1:5000/steal";
     QTest::newRow("no port") << "redirect_uri" << "http://127.0.0.1/callback";
     QTest::newRow("missing redirect_uri") << "redirect_uri" << "";
+    // RFC 8252 7.3: only the port may differ from the registered URI; every
+    // other spelling is another URI, however a URL parser would normalize it.
+    const struct
+    {
+        const char *name;
+        const char *uri;
+    } refused[] = {
+        {"dot segments after", "http://127.0.0.1:5000/callback/../callback"},
+        {"dot segments before", "http://127.0.0.1:5000/x/../callback"},
+        {"dot segment", "http://127.0.0.1:5000/./callback"},
+        {"percent-encoded letter", "http://127.0.0.1:5000/call%62ack"},
+        {"percent-encoded slash", "http://127.0.0.1:5000/callback%2F"},
+        {"double slash", "http://127.0.0.1:5000//callback"},
+        {"trailing slash", "http://127.0.0.1:5000/callback/"},
+        {"uppercase path", "http://127.0.0.1:5000/CALLBACK"},
+        {"path parameter", "http://127.0.0.1:5000/callback;x"},
+        {"userinfo", "http://user@127.0.0.1:5000/callback"},
+        {"empty userinfo", "http://@127.0.0.1:5000/callback"},
+        {"userinfo host trick", "http://127.0.0.1:5000@attacker.example/callback"},
+        {"query", "http://127.0.0.1:5000/callback?x=1"},
+        {"empty query", "http://127.0.0.1:5000/callback?"},
+        {"fragment", "http://127.0.0.1:5000/callback#f"},
+        {"empty fragment", "http://127.0.0.1:5000/callback#"},
+        {"uppercase scheme", "HTTP://127.0.0.1:5000/callback"},
+        {"mixed-case scheme", "Http://127.0.0.1:5000/callback"},
+        {"short IPv4", "http://127.1:5000/callback"},
+        {"hex IPv4", "http://0x7f.0.0.1:5000/callback"},
+        {"octal IPv4", "http://0177.0.0.1:5000/callback"},
+        {"integer IPv4", "http://2130706433:5000/callback"},
+        {"trailing dot", "http://127.0.0.1.:5000/callback"},
+        {"long IPv6", "http://[0:0:0:0:0:0:0:1]:5000/callback"},
+        {"IPv4-mapped IPv6", "http://[::ffff:127.0.0.1]:5000/callback"},
+        {"IPv6 without brackets", "http://::1:5000/callback"},
+        {"leading zero in port", "http://127.0.0.1:05000/callback"},
+        {"port 0", "http://127.0.0.1:0/callback"},
+        {"port 65536", "http://127.0.0.1:65536/callback"},
+        {"empty port", "http://127.0.0.1:/callback"},
+        {"sign in port", "http://127.0.0.1:+5000/callback"},
+        {"one slash", "http:/127.0.0.1:5000/callback"},
+        {"backslashes", "http:\\\\127.0.0.1:5000\\callback"},
+        {"leading space", " http://127.0.0.1:5000/callback"},
+        {"trailing space", "http://127.0.0.1:5000/callback "},
+        {"trailing newline", "http://127.0.0.1:5000/callback\n"},
+    };
+    for (const auto &row : refused)
+        QTest::newRow(row.name) << "redirect_uri" << QString::fromUtf8(row.uri);
+    QTest::newRow("NUL after") << "redirect_uri" << (QStringLiteral("http://127.0.0.1:5000/callback") + QChar(0) + u'x');
+}
+
+void TestServerErrors::authorizeAcceptsLoopbackRedirect_data()
+{
+    QTest::addColumn<QString>("redirectUri");
+    QTest::newRow("IPv4, one port") << "http://127.0.0.1:1234/callback";
+    QTest::newRow("IPv4, another port") << "http://127.0.0.1:5678/callback";
+    QTest::newRow("IPv4, port 1") << "http://127.0.0.1:1/callback";
+    QTest::newRow("IPv4, port 65535") << "http://127.0.0.1:65535/callback";
+    QTest::newRow("IPv6") << "http://[::1]:5678/callback";
+}
+
+void TestServerErrors::authorizeAcceptsLoopbackRedirect()
+{
+    QFETCH(QString, redirectUri);
+    const AuthorizationRequest request = m_robot->newRequest();
+    const HttpResult page = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("redirect_uri"), redirectUri}}));
+    QCOMPARE(page.status, 200); // the sign-in page
+    QVERIFY(page.header("Content-Type").startsWith("text/html"));
+}
+
+void TestServerErrors::tokenRedirectUriExact_data()
+{
+    QTest::addColumn<QString>("pattern"); // %1: the port the code was issued for
+    QTest::newRow("another port") << "http://127.0.0.1:1/callback";
+    QTest::newRow("IPv6 for IPv4") << "http://[::1]:%1/callback";
+    QTest::newRow("uppercase scheme") << "HTTP://127.0.0.1:%1/callback";
+    QTest::newRow("leading zero in port") << "http://127.0.0.1:0%1/callback";
+    QTest::newRow("trailing slash") << "http://127.0.0.1:%1/callback/";
+    QTest::newRow("percent-encoded letter") << "http://127.0.0.1:%1/call%62ack";
+    QTest::newRow("short IPv4") << "http://127.1:%1/callback";
+    QTest::newRow("empty query") << "http://127.0.0.1:%1/callback?";
+}
+
+void TestServerErrors::tokenRedirectUriExact()
+{
+    QFETCH(QString, pattern);
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QString code = m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("returning"))
+                             .queryItemValue(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    AuthorizationRequest other = request;
+    other.redirectUri = pattern.arg(QUrl(request.redirectUri).port());
+    const HttpResult wrong = m_robot->exchangeCode(other, code);
+    QCOMPARE(wrong.status, 400);
+    QCOMPARE(wrong.json().value(QLatin1String("error")).toString(), QStringLiteral("invalid_grant"));
 }
 
 void TestServerErrors::authorizeErrorPage()
