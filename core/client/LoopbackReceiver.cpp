@@ -221,8 +221,11 @@ void LoopbackReceiver::stopListening()
     if (m_tcp)
         m_tcp->close(); // the port is free from here on
     if (m_server) {
-        // The answer to the last request may still be on its way out.
+        // The answer to the last request may still be on its way out. The
+        // receiver still owns the server meanwhile: it goes with the receiver
+        // at the latest, also when the app quits before the delay is over.
         QHttpServer *server = m_server.release();
+        server->setParent(this);
         QTimer::singleShot(ShutdownDelayMs, server, [server] { delete server; });
     }
 }

@@ -47,9 +47,10 @@ QUrl SignInRobot::authorizeUrl(const AuthorizationRequest &r, const FieldList &r
                 field.second = value;
         }
     }
-    for (const auto &[name, value] : replace) {
-        if (std::none_of(fields.cbegin(), fields.cend(), [&](const auto &f) { return f.first == name; }))
-            fields.append({name, value});
+    // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.
+    for (const auto &extra : replace) {
+        if (std::none_of(fields.cbegin(), fields.cend(), [&](const auto &f) { return f.first == extra.first; }))
+            fields.append(extra);
     }
     fields.removeIf([&omit](const auto &field) { return omit.contains(field.first); });
     QUrl target = url(QStringLiteral("/authorize"));
