@@ -125,7 +125,7 @@ bool OidcServer::start(QString *error)
 {
     if (!checkConfig(error) || !openStorage(error))
         return false;
-    m_http = std::make_unique<HttpServer>();
+    m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
     m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, error);
     if (m_port == 0)
         return false;
@@ -154,7 +154,7 @@ void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signIns = std::make_unique<SignInFlow>(m_clock, *m_tokens, *m_issuer);
+    m_signIns = std::make_unique<SignInFlow>(m_clock, *m_tokens, *m_issuer, m_config.pendingSignInsPerAddress);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
                                       *m_clients, *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
@@ -169,6 +169,11 @@ void OidcServer::createServices()
     m_account->registerRoutes(*m_http);
     m_session->registerRoutes(*m_http);
     m_upstream->registerRoutes(*m_http);
+    m_http->limitPerAddress(QStringLiteral("/authorize"), m_config.authorizePerAddressPerMinute, m_clock);
+    m_http->limitPerAddress(QStringLiteral("/token"), m_config.tokenPerAddressPerMinute, m_clock);
+    m_http->limitPerAddress(QStringLiteral("/api/account/username-check"), m_config.usernameChecksPerAddressPerMinute,
+                            m_clock);
+    m_http->limitPerAddress(QStringLiteral("/api/account/onboard"), m_config.onboardsPerAddressPerMinute, m_clock);
     if (m_config.qaMode) {
         m_simulated = std::make_unique<SimulatedSignInEndpoint>(*m_context);
         m_simulated->registerRoutes(*m_http);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionGuard.h"
 #include "UpstreamSettings.h"
 
 #include <QHostAddress>
@@ -23,6 +24,17 @@ struct ServerConfig
     // Attempts per minute allowed for one onboarding token.
     int usernameChecksPerMinute = 120;
     int onboardAttemptsPerMinute = 20;
+    // Request size, time and connection limits (PROTOCOL.md 9).
+    ConnectionGuard::Limits connectionLimits;
+    // Requests per minute from one client address (README: "Limits"); the
+    // benchmarks raise the token limit to measure the server, not the limit.
+    int authorizePerAddressPerMinute = 120;
+    int tokenPerAddressPerMinute = 1200;
+    int usernameChecksPerAddressPerMinute = 600;
+    int onboardsPerAddressPerMinute = 60;
+    // Sign-ins waiting for the person, per client address: one address can
+    // only ever push out its own.
+    int pendingSignInsPerAddress = 50;
     // QA mode: simulated providers, personas, QA accounts and faults. They
     // authenticate nobody, so QA mode is for loopback only.
     bool qaMode = false;

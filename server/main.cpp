@@ -87,6 +87,25 @@ int fail(const QString &message)
     return 1;
 }
 
+bool applyRateLimit(const QString &text, ServerConfig &config)
+{
+    const QStringList parts = text.split(u'=');
+    bool ok = false;
+    const int perMinute = parts.size() == 2 ? parts.at(1).toInt(&ok) : 0;
+    if (!ok || perMinute < 1 || perMinute > 10000000)
+        return false;
+    const QHash<QString, int ServerConfig::*> fields{
+        {QStringLiteral("authorize"), &ServerConfig::authorizePerAddressPerMinute},
+        {QStringLiteral("token"), &ServerConfig::tokenPerAddressPerMinute},
+        {QStringLiteral("username-check"), &ServerConfig::usernameChecksPerAddressPerMinute},
+        {QStringLiteral("onboard"), &ServerConfig::onboardsPerAddressPerMinute}};
+    const auto field = fields.value(parts.at(0));
+    if (!field)
+        return false;
+    config.*field = perMinute;
+    return true;
+}
+
 int printRedirectUris(ServerConfig config)
 {
     if (config.providersFile.isEmpty())
@@ -148,8 +167,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption qa(QStringLiteral("qa"),
                                 QStringLiteral("QA mode: simulated providers, test personas, QA accounts and faults. "
                                                "Anyone can sign in as anyone: loopback only, never on a network."));
+    const QCommandLineOption rateLimit(
+        QStringLiteral("rate-limit"),
+        QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
+                       "(repeatable)."),
+        QStringLiteral("name=N"));
     parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
-                       printRedirects, qa});
+                       printRedirects, qa, rateLimit});
     parser.process(app);
 
     ServerConfig config;
@@ -166,6 +190,11 @@ int main(int argc, char *argv[])
     while (config.issuer.endsWith(u'/'))
         config.issuer.chop(1);
     config.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : OidcServer::defaultDataDir();
+    for (const QString &limit : parser.values(rateLimit)) {
+        if (!applyRateLimit(limit, config))
+            return fail(QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N or onboard=N "
+                                       "with N from 1 to 10000000"));
+    }
     config.qaMode = parser.isSet(qa);
     config.providersFile = parser.value(providers);
     if (parser.isSet(printRedirects))

@@ -57,7 +57,7 @@ std::pair<QString, QString> checkRequest(const Fields &f, const QString &duplica
         return invalid(QStringLiteral("state is missing."));
     if (f.value(QStringLiteral("nonce")).isEmpty())
         return invalid(QStringLiteral("nonce is missing."));
-    for (const char *name : {"state", "nonce", "login_hint", "provider"}) {
+    for (const char *name : {"state", "nonce", "login_hint", "provider", "scope", "code_challenge", "prompt"}) {
         if (f.value(QLatin1String(name)).size() > 512)
             return invalid(QStringLiteral("%1 is longer than 512 characters.").arg(QLatin1String(name)));
     }
@@ -115,7 +115,12 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.scope = f.value(QStringLiteral("scope"));
     pending.loginHint = f.value(QStringLiteral("login_hint"));
     pending.createdAt = m_context.clock.now();
+    pending.clientAddress = request.remoteAddress().toString();
     const QString id = m_context.signIns.add(pending);
+    if (id.isEmpty())
+        return SignInFlow::errorPage(QStringLiteral("The server is busy"),
+                                     QStringLiteral("Too many sign-ins are in progress. Try again in a few minutes."),
+                                     Reply::Status::ServiceUnavailable);
     // PROTOCOL.md 4: a known provider skips the page; an unknown one shows it.
     const QString provider = f.value(QStringLiteral("provider"));
     if (m_context.providers.find(provider)) {

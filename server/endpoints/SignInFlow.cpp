@@ -12,10 +12,11 @@ namespace {
 constexpr int MaxPending = 10000;
 }
 
-SignInFlow::SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer)
+SignInFlow::SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress)
     : m_clock(clock)
     , m_tokens(tokens)
     , m_issuer(issuer)
+    , m_maxPerAddress(maxPerAddress)
 {
 }
 
@@ -24,13 +25,29 @@ QString SignInFlow::add(const Pending &pending)
     const qint64 now = m_clock.now();
     m_pending.removeIf([now](const auto &it) { return it.value().createdAt + Lifetime < now; });
     m_byUpstreamState.removeIf([this](const auto &it) { return !m_pending.contains(it.value()); });
+    evictOldestOf(pending.clientAddress);
     if (m_pending.size() >= MaxPending)
-        m_pending.erase(m_pending.begin());
+        return {};
     const QString id = QString::fromLatin1(SecureRandom::token(16));
     m_pending.insert(id, pending);
     if (!pending.upstream.state.isEmpty())
         m_byUpstreamState.insert(pending.upstream.state, id);
     return id;
+}
+
+void SignInFlow::evictOldestOf(const QString &address)
+{
+    int count = 0;
+    auto oldest = m_pending.end();
+    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
+        if (it->clientAddress != address)
+            continue;
+        ++count;
+        if (oldest == m_pending.end() || it->createdAt < oldest->createdAt)
+            oldest = it;
+    }
+    if (count >= m_maxPerAddress)
+        m_pending.erase(oldest);
 }
 
 SignInFlow::Pending *SignInFlow::find(const QString &requestId)

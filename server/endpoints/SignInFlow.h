@@ -36,11 +36,14 @@ public:
         UpstreamAttempt upstream;
         QByteArray browserBinding; // the cookie value that ties the upstream's answer to this browser
         QString fault;             // QA mode: the fault the tester attached
+        QString clientAddress;     // who asked: caps are per address
         bool finished = false;
     };
 
-    SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer);
+    SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress);
 
+    // The new sign-in's id; empty when the server holds as many as it can.
+    // An address at its cap loses its own oldest sign-in, never another's.
     QString add(const Pending &pending);
     // Null when unknown or expired; finished ones are returned.
     Pending *find(const QString &requestId);
@@ -65,11 +68,13 @@ public:
                                          = QHttpServerResponse::StatusCode::BadRequest);
 
 private:
+    void evictOldestOf(const QString &address);
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
     const Clock &m_clock;
     TokenStore &m_tokens;
     const TokenIssuer &m_issuer;
+    int m_maxPerAddress;
     QHash<QString, Pending> m_pending;
     QHash<QString, QString> m_byUpstreamState;
 };

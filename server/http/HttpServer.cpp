@@ -1,6 +1,8 @@
 #include "HttpServer.h"
 
+#include "ConnectionGuard.h"
 #include "Protocol.h"
+#include "RateLimiter.h"
 #include "Reply.h"
 
 #include <QElapsedTimer>
@@ -102,8 +104,19 @@ private:
 };
 
 HttpServer::HttpServer(QObject *parent)
-    : QAbstractHttpServer(parent)
+    : HttpServer(ConnectionGuard::Limits(), parent)
 {
+}
+
+HttpServer::HttpServer(const ConnectionGuard::Limits &limits, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_limits(limits)
+{
+}
+
+void HttpServer::limitPerAddress(const QString &path, int perMinute, const Clock &clock)
+{
+    m_addressLimits.insert(path, std::make_shared<RateLimiter>(clock, perMinute));
 }
 
 void HttpServer::route(const QString &path, QHttpServerRequest::Methods methods, Handler handler)
@@ -118,7 +131,7 @@ void HttpServer::routeDeferred(const QString &path, QHttpServerRequest::Methods 
 
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *tcp = new QTcpServer(this);
+    auto *tcp = new ConnectionGuard(m_limits, this);
     if (!tcp->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
         delete tcp;
@@ -138,6 +151,15 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
     if (it == m_routes.cend())
         return Reply::error(Reply::Status::NotFound, QStringLiteral("not_found"),
                             QStringLiteral("There is nothing at this path."));
+    if (const auto limiter = m_addressLimits.value(request.url().path())) {
+        if (const int wait = limiter->acquire(request.remoteAddress().toString())) {
+            auto response = Reply::error(Reply::Status::TooManyRequests, QStringLiteral("temporarily_unavailable"),
+                                         QStringLiteral("Too many requests from your address. Try again in %1 s.")
+                                             .arg(wait));
+            response.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(wait));
+            return response;
+        }
+    }
     QList<QByteArray> allowed;
     for (const Route &candidate : *it) {
         if (candidate.methods.testFlag(request.method())) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ConnectionGuard.h"
+
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QHttpServerRequest>
@@ -10,9 +12,12 @@
 #include <QSet>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
+class Clock;
 class QTcpServer;
+class RateLimiter;
 class QTcpSocket;
 
 // The reference server's HTTP front: exact-path routing with 404 for unknown
@@ -33,9 +38,12 @@ public:
     using DeferredHandler = std::function<void(const QHttpServerRequest &, Responder)>;
 
     explicit HttpServer(QObject *parent = nullptr);
+    explicit HttpServer(const ConnectionGuard::Limits &limits, QObject *parent = nullptr);
 
     void route(const QString &path, QHttpServerRequest::Methods methods, Handler handler);
     void routeDeferred(const QString &path, QHttpServerRequest::Methods methods, DeferredHandler handler);
+    // At most `perMinute` requests to `path` from one client address (429 beyond).
+    void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
     // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.
     quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
 
@@ -65,7 +73,9 @@ private:
     QHttpServerResponse respond(const QHttpServerRequest &request, const Route &route);
     void defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer);
 
+    ConnectionGuard::Limits m_limits;
     QHash<QString, QList<Route>> m_routes;
+    QHash<QString, std::shared_ptr<RateLimiter>> m_addressLimits;
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4 reads the next request of a connection at once: one that comes
     // while a deferred answer is pending closes the connection instead of

@@ -1,0 +1,246 @@
+#include "ConnectionGuard.h"
+
+#include "Protocol.h"
+
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <limits>
+
+Q_LOGGING_CATEGORY(lcGuard, "latchkey.guard")
+
+namespace {
+
+// How long a refused request's remaining bytes are read and dropped before
+// the connection closes. Closing at once would make many clients (Qt's
+// among them) report a reset instead of the answer while still sending.
+constexpr int LingerMs = 2000;
+
+// Written straight to the socket: the request never reaches the HTTP server.
+void writeRefusal(QTcpSocket *socket, int status, const char *reason, const char *error, const char *description,
+                  const QByteArray &extraHeaders = {})
+{
+    const QByteArray body = QByteArrayLiteral("{\"error\":\"") + error + "\",\"error_description\":\"" + description
+        + "\"}";
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+                  + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n"
+                  + extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+}
+
+} // namespace
+
+// Follows one connection's requests from the bytes that arrive: it sees
+// them first (its readyRead slot is connected before the HTTP server's) and
+// only peeks, so the HTTP server reads exactly what the client sent.
+class ConnectionGuard::Watch : public QObject
+{
+public:
+    Watch(QTcpSocket *socket, const Limits &limits)
+        : QObject(socket)
+        , m_socket(socket)
+        , m_limits(limits)
+    {
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &Watch::onTimeout);
+        connect(socket, &QTcpSocket::readyRead, this, &Watch::onData);
+        connect(socket, &QTcpSocket::bytesWritten, this, &Watch::onAnswered);
+        m_timer.start(m_limits.headerTimeoutMs);
+    }
+
+private:
+    enum class Phase { Idle, Headers, Body, Chunked, Answering, Refused };
+
+    void onData()
+    {
+        if (m_phase == Phase::Refused) {
+            m_socket->read(m_socket->bytesAvailable()); // nothing more reaches the HTTP server
+            return;
+        }
+        const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
+        qsizetype at = 0;
+        while (at < fresh.size() && m_phase != Phase::Refused)
+            at = consume(fresh, at);
+    }
+
+    // Reads what the current phase needs from `data` at `at`; returns where it stopped.
+    qsizetype consume(const QByteArray &data, qsizetype at)
+    {
+        switch (m_phase) {
+        case Phase::Idle:
+        case Phase::Answering: // a pipelined request behind the one being answered
+            startRequest();
+            [[fallthrough]];
+        case Phase::Headers:
+            return readHeaders(data, at);
+        case Phase::Body: {
+            const qint64 take = std::min<qint64>(m_bodyLeft, data.size() - at);
+            m_bodyLeft -= take;
+            if (m_bodyLeft == 0)
+                requestComplete();
+            return at + take;
+        }
+        case Phase::Chunked:
+            return readChunked(data, at);
+        case Phase::Refused:
+            break;
+        }
+        return data.size();
+    }
+
+    void startRequest()
+    {
+        m_head.clear();
+        m_bodySeen = 0;
+        m_phase = Phase::Headers;
+        m_timer.start(m_limits.headerTimeoutMs);
+    }
+
+    qsizetype readHeaders(const QByteArray &data, qsizetype at)
+    {
+        const qsizetype before = m_head.size();
+        m_head += data.mid(at, m_limits.maxHeaderBytes + 4 - m_head.size());
+        const qsizetype end = m_head.indexOf("\r\n\r\n");
+        if (end < 0) {
+            if (m_head.size() > m_limits.maxHeaderBytes)
+                return refuse(431, "Request Header Fields Too Large", "invalid_request",
+                              "The request line and headers are larger than 16 KiB.");
+            return data.size();
+        }
+        const qsizetype used = end + 4 - before;
+        m_head.truncate(end);
+        if (m_head.size() > m_limits.maxHeaderBytes)
+            return refuse(431, "Request Header Fields Too Large", "invalid_request",
+                          "The request line and headers are larger than 16 KiB.");
+        return startBody(at + used);
+    }
+
+    qsizetype startBody(qsizetype at)
+    {
+        const QByteArray head = m_head.toLower();
+        if (head.contains("\ntransfer-encoding:") && head.contains("chunked")) {
+            m_phase = Phase::Chunked;
+            m_timer.start(m_limits.bodyTimeoutMs);
+            return at;
+        }
+        const qsizetype field = head.indexOf("\ncontent-length:");
+        qint64 length = 0;
+        if (field >= 0) {
+            const qsizetype lineEnd = head.indexOf('\n', field + 1);
+            bool ok = false;
+            length = head.mid(field + 16, lineEnd < 0 ? -1 : lineEnd - field - 16).trimmed().toLongLong(&ok);
+            if (!ok || length < 0)
+                length = 0; // the HTTP server answers a malformed length itself
+        }
+        if (length > m_limits.maxBodyBytes)
+            return refuse(413, "Payload Too Large", "invalid_request", "The request body is larger than 64 KiB.");
+        m_bodyLeft = length;
+        if (length == 0) {
+            requestComplete();
+            return at;
+        }
+        m_phase = Phase::Body;
+        m_timer.start(m_limits.bodyTimeoutMs);
+        return at;
+    }
+
+    // Chunked bodies are not parsed here, only counted: the HTTP server
+    // decodes them; past the limit, or at the terminating chunk, we know enough.
+    qsizetype readChunked(const QByteArray &data, qsizetype at)
+    {
+        const QByteArray part = data.mid(at);
+        m_bodySeen += part.size();
+        m_tail = QByteArray(m_tail + part).right(5);
+        if (m_bodySeen > m_limits.maxBodyBytes + 4096) // chunk-size lines add a little
+            return refuse(413, "Payload Too Large", "invalid_request", "The request body is larger than 64 KiB.");
+        if (m_tail == "0\r\n\r\n")
+            requestComplete();
+        return data.size();
+    }
+
+    void requestComplete()
+    {
+        m_phase = Phase::Answering;
+        m_timer.stop(); // the server's turn: an upstream call may take its 10 s
+    }
+
+    void onAnswered()
+    {
+        if (m_phase != Phase::Answering || m_socket->bytesToWrite() > 0)
+            return;
+        m_phase = Phase::Idle;
+        m_timer.start(m_limits.idleTimeoutMs);
+    }
+
+    void onTimeout()
+    {
+        if (m_phase == Phase::Refused) {
+            m_socket->disconnectFromHost();
+            return;
+        }
+        if (m_phase == Phase::Idle) {
+            m_socket->disconnectFromHost(); // a quiet keep-alive connection: no answer owed
+            return;
+        }
+        if (m_phase == Phase::Headers || m_phase == Phase::Body || m_phase == Phase::Chunked)
+            refuse(408, "Request Timeout", "invalid_request", "The request did not arrive in time.");
+    }
+
+    qsizetype refuse(int status, const char *reason, const char *error, const char *description)
+    {
+        qCInfo(lcGuard, "refused %s: %d %s", qPrintable(m_socket->peerAddress().toString()), status, reason);
+        m_phase = Phase::Refused;
+        writeRefusal(m_socket, status, reason, error, description);
+        m_socket->read(m_socket->bytesAvailable()); // dropped, never held
+        m_timer.start(LingerMs);
+        return std::numeric_limits<qsizetype>::max();
+    }
+
+    QTcpSocket *m_socket;
+    const Limits m_limits;
+    QTimer m_timer;
+    Phase m_phase = Phase::Idle;
+    QByteArray m_head;
+    QByteArray m_tail;
+    qint64 m_bodyLeft = 0;
+    qint64 m_bodySeen = 0;
+};
+
+ConnectionGuard::ConnectionGuard(const Limits &limits, QObject *parent)
+    : QTcpServer(parent)
+    , m_limits(limits)
+{
+}
+
+void ConnectionGuard::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    const QHostAddress address = socket->peerAddress();
+    if (m_open >= m_limits.maxConnections || m_perAddress.value(address) >= m_limits.maxPerAddress) {
+        const bool full = m_open >= m_limits.maxConnections;
+        qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(address.toString()),
+               full ? "the server is at its connection limit" : "too many open connections from this address");
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests", "temporarily_unavailable",
+               full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
+               "Retry-After: 5\r\n");
+        socket->disconnectFromHost();
+        return;
+    }
+    ++m_open;
+    ++m_perAddress[address];
+    connect(socket, &QObject::destroyed, this, [this, address] { release(address); });
+    new Watch(socket, m_limits);
+    addPendingConnection(socket);
+}
+
+void ConnectionGuard::release(const QHostAddress &address)
+{
+    --m_open;
+    if (--m_perAddress[address] <= 0)
+        m_perAddress.remove(address);
+}

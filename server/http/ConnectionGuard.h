@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QHash>
+#include <QHostAddress>
+#include <QTcpServer>
+
+// Stands in front of QHttpServer, which (Qt 6.4) holds any request in
+// memory however large and waits for it however slowly. Each connection is
+// watched as its bytes arrive, before the HTTP server buffers them:
+// headers over 16 KiB get 431, a body over 64 KiB (by Content-Length or the
+// bytes so far, chunked or not) 413, no complete headers in 10 s or body in
+// 30 s 408, and each closes the connection. Connections are capped per
+// client address (429) and overall (503).
+class ConnectionGuard : public QTcpServer
+{
+    Q_OBJECT
+public:
+    struct Limits
+    {
+        qsizetype maxHeaderBytes = 16 * 1024;
+        qint64 maxBodyBytes = 64 * 1024;
+        int headerTimeoutMs = 10 * 1000;
+        int bodyTimeoutMs = 30 * 1000;
+        int idleTimeoutMs = 15 * 1000; // a kept-alive connection between requests
+        int maxPerAddress = 32;
+        int maxConnections = 512;
+    };
+
+    explicit ConnectionGuard(const Limits &limits, QObject *parent = nullptr);
+
+    int openConnections() const { return m_open; }
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    class Watch;
+
+    void release(const QHostAddress &address);
+
+    Limits m_limits;
+    QHash<QHostAddress, int> m_perAddress;
+    int m_open = 0;
+};
