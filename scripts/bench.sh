@@ -8,5 +8,7 @@ install_missing_packages
 build_all
 say "Server: refresh grants and userinfo"
 "$LATCHKEY_BUILD/bench/latchkey-bench-token" "$@"
+say "Server: the connection guard under a 200 MB POST and 200 slow connections"
+python3 "$LATCHKEY_ROOT/bench/guard-bench.py" "$LATCHKEY_BUILD"
 say "Client: from the browser's redirect to signed in"
 QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="*.debug=false" run_in_private_session "$LATCHKEY_BUILD/bench/latchkey-bench-signin"

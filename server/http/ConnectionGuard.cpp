@@ -54,7 +54,7 @@ private:
     void onData()
     {
         if (m_phase == Phase::Refused) {
-            m_socket->read(m_socket->bytesAvailable()); // nothing more reaches the HTTP server
+            drop();
             return;
         }
         const QByteArray fresh = m_socket->peek(m_socket->bytesAvailable());
@@ -191,9 +191,19 @@ private:
         qCInfo(lcGuard, "refused %s: %d %s", qPrintable(m_socket->peerAddress().toString()), status, reason);
         m_phase = Phase::Refused;
         writeRefusal(m_socket, status, reason, error, description);
-        m_socket->read(m_socket->bytesAvailable()); // dropped, never held
+        drop();
         m_timer.start(LingerMs);
         return std::numeric_limits<qsizetype>::max();
+    }
+
+    // Nothing more reaches the HTTP server, and nothing is kept: Qt 6.4's
+    // HTTP server reads inside a socket transaction, which would otherwise
+    // hold every byte read until the request completes.
+    void drop()
+    {
+        m_socket->read(m_socket->bytesAvailable());
+        if (m_socket->isTransactionStarted())
+            m_socket->commitTransaction();
     }
 
     QTcpSocket *m_socket;
@@ -233,6 +243,9 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
     }
     ++m_open;
     ++m_perAddress[address];
+    // A backstop under the guard's own checks: the socket never buffers more
+    // than one largest allowed request (headers and body) and some slack.
+    socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 32 * 1024);
     connect(socket, &QObject::destroyed, this, [this, address] { release(address); });
     new Watch(socket, m_limits);
     addPendingConnection(socket);
