@@ -29,7 +29,8 @@ QString SignInFlow::add(const Pending &pending)
     if (m_pending.size() >= MaxPending)
         return {};
     const QString id = QString::fromLatin1(SecureRandom::token(16));
-    m_pending.insert(id, pending);
+    auto it = m_pending.insert(id, pending);
+    it->sequence = ++m_nextSequence;
     if (!pending.upstream.state.isEmpty())
         m_byUpstreamState.insert(pending.upstream.state, id);
     return id;
@@ -43,7 +44,7 @@ void SignInFlow::evictOldestOf(const QString &address)
         if (it->clientAddress != address)
             continue;
         ++count;
-        if (oldest == m_pending.end() || it->createdAt < oldest->createdAt)
+        if (oldest == m_pending.end() || it->sequence < oldest->sequence)
             oldest = it;
     }
     if (count >= m_maxPerAddress)

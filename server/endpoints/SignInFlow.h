@@ -37,6 +37,7 @@ public:
         QByteArray browserBinding; // the cookie value that ties the upstream's answer to this browser
         QString fault;             // QA mode: the fault the tester attached
         QString clientAddress;     // who asked: caps are per address
+        quint64 sequence = 0;      // order of arrival, set by add()
         bool finished = false;
     };
 
@@ -75,6 +76,7 @@ private:
     TokenStore &m_tokens;
     const TokenIssuer &m_issuer;
     int m_maxPerAddress;
+    quint64 m_nextSequence = 0;
     QHash<QString, Pending> m_pending;
     QHash<QString, QString> m_byUpstreamState;
 };

@@ -9,6 +9,7 @@
 #include "TestServer.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void connectionsCappedPerAddress();
     void floodFromOneAddressLeavesAnotherSigningIn();
     void requestsLimitedPerAddress();
+    void pendingSignInsCappedPerAddress();
 
 private:
     std::unique_ptr<QTcpSocket> connectFrom(const QHostAddress &from = QHostAddress::LocalHost);
@@ -232,6 +234,38 @@ void TestConnectionGuard::requestsLimitedPerAddress()
     }
     QCOMPARE(limited, 2); // 5 per minute allowed
     QVERIFY(retryAfter.toInt() > 0);
+}
+
+void TestConnectionGuard::pendingSignInsCappedPerAddress()
+{
+    ServerConfig config = qaServerConfig();
+    config.pendingSignInsPerAddress = 3;
+    m_server = std::make_unique<TestServer>(config);
+    QVERIFY(m_server->start());
+    HttpRobot http;
+    SignInRobot robot(m_server->issuer(), http);
+    const QString mine = robot.openSignInPage(robot.newRequest()); // from 127.0.0.1
+    QVERIFY(!mine.isEmpty());
+
+    // Another address opens more sign-ins than its cap.
+    static const QRegularExpression requestField(QStringLiteral("name=\"request\" value=\"([^\"]+)\""));
+    QStringList theirs;
+    for (int i = 0; i < 5; ++i) {
+        auto socket = connectFrom(QHostAddress(QStringLiteral("127.0.0.2")));
+        QVERIFY(socket);
+        socket->write("GET " + robot.authorizeUrl(robot.newRequest()).toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority)
+                      + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QByteArray page;
+        QTRY_VERIFY_WITH_TIMEOUT((page += socket->readAll()).contains("</html>"), 3000);
+        theirs.append(requestField.match(QString::fromUtf8(page)).captured(1));
+    }
+    auto alive = [&](const QString &id) {
+        return http.get(m_server->url(QStringLiteral("/signin/github?request=") + id)).status == 200;
+    };
+    QVERIFY2(alive(mine), "another address pushed out this address's sign-in");
+    QVERIFY(!alive(theirs.at(0)));
+    QVERIFY(!alive(theirs.at(1)));
+    QVERIFY(alive(theirs.at(4)));
 }
 
 QTEST_GUILESS_MAIN(TestConnectionGuard)
