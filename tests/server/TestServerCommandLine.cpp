@@ -112,6 +112,8 @@ void TestServerCommandLine::badOptionsFailClearly_data()
     QTest::newRow("listen on a name") << QStringList{"--listen", "example.org:80"} << "--listen wants host:port";
     QTest::newRow("log level") << QStringList{"--log-level", "loud"} << "--log-level must be";
     QTest::newRow("algorithm") << QStringList{"--signing-alg", "HS256"} << "--signing-alg must be";
+    QTest::newRow("rate limit name") << QStringList{"--rate-limit", "tokens=5"} << "--rate-limit wants";
+    QTest::newRow("rate limit value") << QStringList{"--rate-limit", "token=0"} << "--rate-limit wants";
 }
 
 void TestServerCommandLine::badOptionsFailClearly()
