@@ -20,5 +20,7 @@ struct ClientConfig
     int keychainRetryMs = 15000;
     // Lock file shared by every running instance, so only one refreshes at a time.
     QString refreshLockPath;
+    // After how long without a sign of life from its holder the lock is taken over.
+    int refreshLockStaleMs = 30000;
     TokenValidator::Clock clock = &TokenValidator::systemTime;
 };

@@ -5,13 +5,14 @@
 #include "JwksJob.h"
 #include "LoopbackReceiver.h"
 #include "OnboardingClient.h"
+#include "RefreshLock.h"
 #include "RevokeJob.h"
+#include "SessionStep.h"
 #include "TokenJob.h"
 #include "TokenValidator.h"
 #include "TokenVault.h"
 #include "UserInfoJob.h"
 
-#include <QLockFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 
@@ -20,7 +21,6 @@ Q_LOGGING_CATEGORY(lcSession, "latchkey.session")
 namespace {
 constexpr int RefreshRetryMs = 30000;
 constexpr int LockRetryMs = 500;
-constexpr int LockStaleMs = 30000;
 constexpr qint64 RefreshMarginSeconds = 60; // refresh earlier than this before expiry
 constexpr qint64 KeyRefetchIntervalSeconds = 10;
 } // namespace
@@ -38,24 +38,64 @@ SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager
     m_vaultRetry.setSingleShot(true);
     m_vaultRetry.setInterval(m_config.keychainRetryMs);
     connect(&m_vaultRetry, &QTimer::timeout, this, [this] {
-        if (m_state == State::SignedOut && m_signOutReason == SignOutReason::KeychainUnavailable)
-            loadFromVault(true);
+        if (m_stepKind == Step::KeychainRetry)
+            loadFromVault(Step::KeychainRetry);
     });
     connect(m_receiver, &LoopbackReceiver::finished, this, &SessionManager::onCallback);
 }
 
 SessionManager::~SessionManager()
 {
-    releaseLock();
+    if (m_step)
+        m_step->kill(); // aborts its requests and frees the refresh lock now
 }
 
-void SessionManager::setState(State state, const QString &message, const QString &detail)
+// ---- the transitions ----
+
+SessionStep *SessionManager::enter(Step step, const QString &message, const QString &detail)
 {
-    m_state = state;
+    if (m_step)
+        m_step->kill();
+    m_step = new SessionStep(this);
+    m_stepKind = step;
+    const State before = m_state;
+    const bool newMessage = message != m_message || detail != m_messageDetail;
     m_message = message;
     m_messageDetail = detail;
-    qCDebug(lcSession) << "state" << state;
-    Q_EMIT stateChanged(state);
+    m_state = viewFor(step);
+    qCDebug(lcSession) << "step" << step;
+    Q_EMIT stepChanged(step);
+    // Several steps share a view: it hears only of a change it can show.
+    if (m_state != before || newMessage || step == Step::SignedIn)
+        Q_EMIT stateChanged(m_state);
+    return m_step;
+}
+
+SessionManager::State SessionManager::viewFor(Step step) const
+{
+    switch (step) {
+    case Step::SignedOut:
+    case Step::KeychainRetry:
+        return State::SignedOut;
+    case Step::Restoring:
+        return State::Restoring;
+    case Step::Discovering:
+    case Step::WaitingForBrowser:
+        return State::WaitingForBrowser;
+    case Step::Exchanging:
+    case Step::Storing:
+        return State::Exchanging;
+    case Step::Onboarding:
+        return State::OnboardingRequired;
+    case Step::SignedIn:
+        return State::SignedIn;
+    case Step::Refreshing:
+        // A refresh at start is still part of restoring.
+        return m_state == State::Restoring ? State::Restoring : State::SignedIn;
+    case Step::Error:
+        return State::Error;
+    }
+    return State::Error;
 }
 
 void SessionManager::signedOut(SignOutReason reason, const QString &message, const QString &detail)
@@ -67,43 +107,30 @@ void SessionManager::signedOut(SignOutReason reason, const QString &message, con
         m_profile = {};
     if (m_onboarding)
         m_onboarding->deleteLater(); // the onboarding token goes with it
-    setState(State::SignedOut, message, detail);
+    enter(reason == SignOutReason::KeychainUnavailable ? Step::KeychainRetry : Step::SignedOut, message, detail);
 }
 
 void SessionManager::fail(const QString &message, const QString &detail)
 {
-    ++m_generation;
-    m_receiver->cancel();
-    setState(State::Error, message, detail);
+    enter(Step::Error, message, detail);
 }
 
 // ---- provider metadata and keys ----
 
-template<typename Job>
-void SessionManager::run(Job *job, std::function<void(Job *)> onDone, OnError onError)
-{
-    connect(job, &NetworkJob::finished, this, [this, job, onDone, onError, generation = m_generation] {
-        job->deleteLater();
-        if (generation != m_generation)
-            return; // a newer flow replaced the one that asked
-        if (job->error().ok())
-            onDone(job);
-        else
-            onError(job->error().message);
-    });
-    job->start();
-}
-
-void SessionManager::withMetadata(std::function<void()> next, OnError onError)
+void SessionManager::withMetadata(SessionStep *step, Next next)
 {
     if (m_metadata) {
         next();
         return;
     }
-    run<DiscoveryJob>(new DiscoveryJob(m_manager, m_config.issuer, this), [this, next](DiscoveryJob *job) {
+    step->await(new DiscoveryJob(m_manager, m_config.issuer), [this, next](DiscoveryJob *job) {
+        if (!job->error().ok()) {
+            fail(job->error().message);
+            return;
+        }
         setMetadata(job->metadata());
         next();
-    }, onError);
+    });
 }
 
 void SessionManager::setMetadata(const std::optional<ProviderMetadata> &metadata)
@@ -121,48 +148,46 @@ QList<UpstreamProviderInfo> SessionManager::upstreamProviders() const
 
 void SessionManager::loadUpstreamProviders()
 {
-    if (m_metadata || m_loadingProvidersOf == m_config.issuer)
+    if (m_metadata || m_providersLoad)
         return;
-    // Outside the flows' generations: a sign-in starting meanwhile must not
-    // silence this answer, which stays true until the server changes.
-    m_loadingProvidersOf = m_config.issuer;
-    auto *job = new DiscoveryJob(m_manager, m_config.issuer, this);
-    connect(job, &NetworkJob::finished, this, [this, job, issuer = m_config.issuer] {
-        job->deleteLater();
-        if (issuer != m_config.issuer)
-            return; // asked of a server no longer used
-        m_loadingProvidersOf.clear();
+    // A step of its own beside the flow: a sign-in starting meanwhile must
+    // not silence this answer; reconfigure() kills it with the old server.
+    m_providersLoad = new SessionStep(this);
+    SessionStep *load = m_providersLoad;
+    load->await(new DiscoveryJob(m_manager, m_config.issuer), [this, load](DiscoveryJob *job) {
+        load->deleteLater();
         if (job->error().ok() && !m_metadata)
             setMetadata(job->metadata());
     });
-    job->start();
 }
 
-void SessionManager::withKeys(bool refetch, std::function<void()> next, OnError onError)
+void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
 {
     if (!m_keys.isEmpty() && !refetch) {
         next();
         return;
     }
-    run<JwksJob>(new JwksJob(m_manager, m_metadata->jwksUri, this), [this, next](JwksJob *job) {
+    step->await(new JwksJob(m_manager, m_metadata->jwksUri), [this, next](JwksJob *job) {
+        if (!job->error().ok()) {
+            fail(job->error().message);
+            return;
+        }
         m_keys = job->keys();
         m_keysFetchedAt = m_config.clock();
         next();
-    }, onError);
+    });
 }
 
 // ---- signing in ----
 
 void SessionManager::signIn(const QString &provider)
 {
-    ++m_generation;
     m_upstreamProvider = provider;
     m_vaultRetry.stop();
     m_signOutReason = SignOutReason::None;
     m_authorizationUrl.clear();
-    setState(State::WaitingForBrowser);
-    auto onError = [this](const QString &message) { fail(message); };
-    withMetadata([this, onError] { withKeys(false, [this] { startBrowser(); }, onError); }, onError);
+    SessionStep *step = enter(Step::Discovering);
+    withMetadata(step, [this, step] { withKeys(step, false, [this] { startBrowser(); }); });
 }
 
 void SessionManager::signInAgain()
@@ -176,7 +201,14 @@ void SessionManager::signInAgain()
 
 void SessionManager::startBrowser()
 {
-    if (!m_receiver->listen()) {
+    SessionStep *step = enter(Step::WaitingForBrowser);
+    step->onKill([receiver = m_receiver] { receiver->cancel(); }); // the port closes with the wait
+    openBrowser();
+}
+
+void SessionManager::openBrowser()
+{
+    if (!m_receiver->isListening() && !m_receiver->listen()) {
         fail(m_receiver->errorMessage());
         return;
     }
@@ -189,18 +221,20 @@ void SessionManager::startBrowser()
     QString error;
     const bool opened = BrowserLauncher(m_config.browserCommand).open(m_authorizationUrl, &error);
     // Still waiting when no browser opened: the person can copy the link.
-    setState(State::WaitingForBrowser, opened ? QString() : error);
+    m_message = opened ? QString() : error;
+    Q_EMIT stateChanged(m_state);
 }
 
 void SessionManager::openBrowserAgain()
 {
-    if (m_state == State::WaitingForBrowser && m_receiver->isListening())
-        startBrowser(); // a fresh state and PKCE pair; the old link stops working
+    if (m_stepKind == Step::WaitingForBrowser && m_receiver->isListening())
+        openBrowser(); // a fresh state and PKCE pair on the same port; the old link stops working
 }
 
 void SessionManager::onCallback()
 {
-    if (m_state != State::WaitingForBrowser)
+    // The receiver answers once per wait, and only WaitingForBrowser waits.
+    if (m_stepKind != Step::WaitingForBrowser)
         return;
     switch (m_receiver->error()) {
     case LoopbackReceiver::Error::None:
@@ -221,15 +255,19 @@ void SessionManager::onCallback()
 
 void SessionManager::exchange(const QString &code)
 {
-    setState(State::Exchanging);
+    SessionStep *step = enter(Step::Exchanging);
     const QString nonce = m_authorization.nonce;
-    run<TokenJob>(TokenJob::exchangeCode(m_manager, m_metadata->tokenEndpoint, m_config.clientId, code,
-                                         m_authorization.redirectUri, m_authorization.verifier, this),
-                  [this, nonce](TokenJob *job) { handleTokens(job->response(), nonce, {}); },
-                  [this](const QString &message) { fail(message); });
+    step->await(TokenJob::exchangeCode(m_manager, m_metadata->tokenEndpoint, m_config.clientId, code,
+                                       m_authorization.redirectUri, m_authorization.verifier),
+                [this, step, nonce](TokenJob *job) {
+                    if (job->error().ok())
+                        handleTokens(step, job->response(), nonce, {});
+                    else
+                        fail(job->error().message);
+                });
 }
 
-void SessionManager::validate(const QString &token, bool onboarding, const QString &nonce,
+void SessionManager::validate(SessionStep *step, const QString &token, bool onboarding, const QString &nonce,
                               std::function<void(const QJsonObject &)> next)
 {
     const TokenValidator validator(m_metadata->issuer, m_config.clientId, m_config.clock);
@@ -238,8 +276,7 @@ void SessionManager::validate(const QString &token, bool onboarding, const QStri
     if (result.error == TokenValidator::Error::UnknownKey
         && m_config.clock() - m_keysFetchedAt >= KeyRefetchIntervalSeconds) {
         // A rotated key: fetch the set once more, then decide.
-        withKeys(true, [=, this] { validate(token, onboarding, nonce, next); },
-                 [this](const QString &message) { fail(message); });
+        withKeys(step, true, [=, this] { validate(step, token, onboarding, nonce, next); });
         return;
     }
     if (!result.ok()) {
@@ -251,14 +288,15 @@ void SessionManager::validate(const QString &token, bool onboarding, const QStri
     next(result.claims);
 }
 
-void SessionManager::handleTokens(const TokenResponse &tokens, const QString &nonce, const QString &provider)
+void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens, const QString &nonce,
+                                  const QString &provider)
 {
     if (tokens.kind == TokenResponse::Kind::OnboardingRequired) {
         if (!m_metadata->supportsOnboarding()) {
             fail(tr("This is your first sign-in, but the server offers no way to register from this app."));
             return;
         }
-        validate(tokens.onboardingToken, true, nonce,
+        validate(step, tokens.onboardingToken, true, nonce,
                  [=, this](const QJsonObject &claims) { enterOnboarding(tokens, claims, nonce); });
         return;
     }
@@ -266,8 +304,8 @@ void SessionManager::handleTokens(const TokenResponse &tokens, const QString &no
         fail(tr("The server sent no identity token."));
         return;
     }
-    validate(tokens.idToken, false, nonce,
-             [=, this](const QJsonObject &claims) { completeSignIn(tokens, claims, provider); });
+    validate(step, tokens.idToken, false, nonce,
+             [=, this](const QJsonObject &claims) { completeSignIn(step, tokens, claims, provider); });
 }
 
 void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObject &c, const QString &nonce)
@@ -289,18 +327,20 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
     if (m_onboarding)
         m_onboarding->deleteLater();
     m_onboarding = new OnboardingClient(m_manager, context, m_config.clientId, this);
-    connect(m_onboarding, &OnboardingClient::submitted, this,
-            [this, generation = m_generation](OnboardingClient::Outcome outcome, const TokenResponse &created) {
-                if (generation != m_generation || outcome != OnboardingClient::Outcome::Created)
+    SessionStep *step = enter(Step::Onboarding);
+    // The wizard's submit belongs to this step: after a cancel it is not heard.
+    connect(m_onboarding, &OnboardingClient::submitted, step,
+            [this](OnboardingClient::Outcome outcome, const TokenResponse &created) {
+                if (outcome != OnboardingClient::Outcome::Created)
                     return;
                 const OnboardingContext finished = m_onboarding->context();
-                setState(State::Exchanging);
-                handleTokens(created, finished.nonce, finished.provider);
+                SessionStep *exchanging = enter(Step::Exchanging);
+                handleTokens(exchanging, created, finished.nonce, finished.provider);
             });
-    setState(State::OnboardingRequired);
 }
 
-void SessionManager::completeSignIn(const TokenResponse &tokens, const QJsonObject &c, const QString &provider)
+void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &tokens, const QJsonObject &c,
+                                    const QString &provider)
 {
     m_profile = AccountProfile{m_metadata->issuer,
                                c.value(QLatin1String("sub")).toString(),
@@ -313,15 +353,10 @@ void SessionManager::completeSignIn(const TokenResponse &tokens, const QJsonObje
                               tokens.idToken};
     if (m_onboarding)
         m_onboarding->deleteLater();
-    fillFromUserInfo([this] {
-        store([this] {
-            setState(State::SignedIn);
-            scheduleRefresh();
-        });
-    });
+    fillFromUserInfo(step, [this] { store(); });
 }
 
-void SessionManager::fillFromUserInfo(std::function<void()> next)
+void SessionManager::fillFromUserInfo(SessionStep *step, Next next)
 {
     // Many providers keep profile claims out of the ID token; userinfo has them.
     const bool complete = !m_profile.name.isEmpty() && !m_profile.username.isEmpty() && !m_profile.email.isEmpty();
@@ -329,45 +364,46 @@ void SessionManager::fillFromUserInfo(std::function<void()> next)
         next();
         return;
     }
-    auto *job = new UserInfoJob(m_manager, m_metadata->userinfoEndpoint, m_session.accessToken, this);
-    connect(job, &NetworkJob::finished, this, [this, job, next, generation = m_generation] {
-        job->deleteLater();
-        if (generation != m_generation)
-            return;
-        const QJsonObject &c = job->claims();
-        if (job->error().ok() && c.value(QLatin1String("sub")).toString() == m_profile.subject) {
-            auto fill = [&c](QString &field, const char *claim) {
-                if (field.isEmpty())
-                    field = c.value(QLatin1String(claim)).toString();
-            };
-            fill(m_profile.name, "name");
-            fill(m_profile.username, "preferred_username");
-            if (m_profile.email.isEmpty()) {
-                m_profile.email = c.value(QLatin1String("email")).toString();
-                m_profile.emailVerified = c.value(QLatin1String("email_verified")).toBool();
-            }
-        }
-        next(); // a profile with gaps is no reason to fail signing in
-    });
-    job->start();
+    step->await(new UserInfoJob(m_manager, m_metadata->userinfoEndpoint, m_session.accessToken),
+                [this, next](UserInfoJob *job) {
+                    const QJsonObject &c = job->claims();
+                    if (job->error().ok() && c.value(QLatin1String("sub")).toString() == m_profile.subject) {
+                        auto fill = [&c](QString &field, const char *claim) {
+                            if (field.isEmpty())
+                                field = c.value(QLatin1String(claim)).toString();
+                        };
+                        fill(m_profile.name, "name");
+                        fill(m_profile.username, "preferred_username");
+                        if (m_profile.email.isEmpty()) {
+                            m_profile.email = c.value(QLatin1String("email")).toString();
+                            m_profile.emailVerified = c.value(QLatin1String("email_verified")).toBool();
+                        }
+                    }
+                    next(); // a profile with gaps is no reason to fail signing in
+                });
 }
 
-void SessionManager::store(std::function<void()> next)
+void SessionManager::store()
 {
+    SessionStep *step = enter(Step::Storing);
     m_vault->setCurrentAccount(m_profile);
-    VaultJob *job = m_vault->save(m_profile, m_session);
-    connect(job, &VaultJob::finished, this, [this, job, next] {
-        m_vaultWarning = job->error() == VaultJob::Error::None
-            ? QString()
-            : tr("Your session can't be remembered on this computer: %1").arg(job->errorMessage());
-        next();
+    step->await(m_vault->save(m_profile, m_session), [this](VaultJob *job) {
+        m_vaultWarning = vaultWarningFor(job);
+        enter(Step::SignedIn);
+        scheduleRefresh();
     });
+}
+
+QString SessionManager::vaultWarningFor(const VaultJob *job) const
+{
+    return job->error() == VaultJob::Error::None
+        ? QString()
+        : tr("Your session can't be remembered on this computer: %1").arg(job->errorMessage());
 }
 
 void SessionManager::cancel()
 {
-    ++m_generation;
-    m_receiver->cancel();
+    discardSession(false, {});
     signedOut(SignOutReason::Cancelled, {});
 }
 
@@ -381,47 +417,49 @@ void SessionManager::restore()
         return;
     }
     m_profile = account;
-    setState(State::Restoring);
-    loadFromVault(false);
+    loadFromVault(Step::Restoring);
 }
 
-void SessionManager::loadFromVault(bool quietRetry)
+void SessionManager::loadFromVault(Step step)
 {
-    ++m_generation;
-    VaultJob *job = m_vault->load(m_profile);
-    connect(job, &VaultJob::finished, this, [this, job, quietRetry, generation = m_generation] {
-        if (generation != m_generation)
-            return;
-        switch (job->error()) {
-        case VaultJob::Error::None:
-            break;
-        case VaultJob::Error::NotFound:
-        case VaultJob::Error::Corrupt:
-            m_vault->forgetCurrentAccount();
-            signedOut(SignOutReason::SessionEnded, job->errorMessage());
-            return;
-        default:
-            // Keep who was signed in and try again: the keychain may be unlocked
-            // later. Retries stay quiet: the view only changes when one works.
-            if (!quietRetry)
-                signedOut(SignOutReason::KeychainUnavailable,
-                          tr("Your session can't be restored right now: %1").arg(job->errorMessage()));
-            m_vaultRetry.start();
-            return;
-        }
-        m_session = job->session();
-        if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
-            setState(State::SignedIn);
-            scheduleRefresh();
-        } else {
-            refresh();
-        }
-    });
+    const bool quietRetry = step == Step::KeychainRetry;
+    SessionStep *loading = quietRetry ? m_step.data() : enter(step);
+    loading->await(m_vault->load(m_profile), [this, quietRetry](VaultJob *job) { onLoaded(job, quietRetry); });
+}
+
+void SessionManager::onLoaded(VaultJob *job, bool quietRetry)
+{
+    switch (job->error()) {
+    case VaultJob::Error::None:
+        break;
+    case VaultJob::Error::NotFound:
+    case VaultJob::Error::Corrupt:
+        m_vault->forgetCurrentAccount();
+        signedOut(SignOutReason::SessionEnded, job->errorMessage());
+        return;
+    default:
+        // Keep who was signed in and try again: the keychain may be unlocked
+        // later. Retries stay quiet: the view only changes when one works.
+        if (!quietRetry)
+            signedOut(SignOutReason::KeychainUnavailable,
+                      tr("Your session can't be restored right now: %1").arg(job->errorMessage()));
+        m_vaultRetry.start();
+        return;
+    }
+    m_session = job->session();
+    if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
+        enter(Step::SignedIn);
+        scheduleRefresh();
+    } else {
+        if (quietRetry)
+            enter(Step::Restoring);
+        refresh();
+    }
 }
 
 void SessionManager::refreshNow()
 {
-    if (m_state == State::SignedIn || m_state == State::Restoring)
+    if (m_stepKind == Step::SignedIn)
         refresh();
 }
 
@@ -435,7 +473,7 @@ void SessionManager::scheduleRefresh()
 
 void SessionManager::refresh()
 {
-    if (m_refreshing)
+    if (m_stepKind == Step::Refreshing)
         return;
     if (m_session.refreshToken.isEmpty()) {
         // Nothing to renew with (the provider gave no refresh token): the
@@ -449,76 +487,69 @@ void SessionManager::refresh()
     }
     // One refresh at a time across every running instance: two rotations of
     // one token would look like theft to the server and end the session.
+    RefreshLock *lock = nullptr;
     if (!m_config.refreshLockPath.isEmpty()) {
-        m_lock = std::make_unique<QLockFile>(m_config.refreshLockPath);
-        m_lock->setStaleLockTime(LockStaleMs);
-        if (!m_lock->tryLock(0)) {
-            m_lock.reset();
+        auto held = std::make_unique<RefreshLock>(m_config.refreshLockPath, m_config.refreshLockStaleMs);
+        if (!held->tryLock()) {
             m_refreshTimer.start(LockRetryMs);
             return;
         }
+        lock = held.release();
     }
-    m_refreshing = true;
+    SessionStep *step = enter(Step::Refreshing);
+    if (lock) {
+        lock->setParent(step);
+        step->onKill([lock] { delete lock; }); // free for the others at once, not at deleteLater
+    }
     // Another instance may have rotated the token already: the keychain knows.
-    VaultJob *job = m_vault->load(m_profile);
-    connect(job, &VaultJob::finished, this, [this, job, generation = m_generation] {
-        if (generation != m_generation) {
-            releaseLock();
-            return;
-        }
+    step->await(m_vault->load(m_profile), [this, step](VaultJob *job) {
         const StoredSession &stored = job->session();
         const bool rotatedElsewhere = job->error() == VaultJob::Error::None
             && stored.refreshToken != m_session.refreshToken;
         if (rotatedElsewhere) {
             m_session = stored;
             if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
-                finishRefresh(stored);
+                enter(Step::SignedIn);
+                Q_EMIT refreshed();
+                scheduleRefresh();
                 return;
             }
         }
-        refreshLocked();
+        withMetadata(step, [this, step] { refreshWithServer(step); });
     });
 }
 
-void SessionManager::refreshLocked()
+void SessionManager::refreshWithServer(SessionStep *step)
 {
-    withMetadata(
-        [this] {
-            auto *job = TokenJob::refresh(m_manager, m_metadata->tokenEndpoint, m_config.clientId,
-                                          m_session.refreshToken, this);
-            connect(job, &NetworkJob::finished, this, [this, job, generation = m_generation] {
-                job->deleteLater();
-                if (generation != m_generation) {
-                    releaseLock();
-                    return;
-                }
-                if (!job->error().ok()) {
-                    refreshFailed(job->error());
-                    return;
-                }
-                const TokenResponse &r = job->response();
-                finishRefresh(StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken : r.refreshToken,
-                                            r.accessToken, m_config.clock() + r.expiresIn,
-                                            r.idToken.isEmpty() ? m_session.idToken : r.idToken});
-            });
-            job->start();
-        },
-        [this](const QString &message) { refreshFailed(JobError::make(JobError::Code::Network, message)); });
+    step->await(TokenJob::refresh(m_manager, m_metadata->tokenEndpoint, m_config.clientId, m_session.refreshToken),
+                [this, step](TokenJob *job) {
+                    if (!job->error().ok()) {
+                        refreshFailed(job->error());
+                        return;
+                    }
+                    const TokenResponse &r = job->response();
+                    saveRefreshed(step, StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken
+                                                                               : r.refreshToken,
+                                                      r.accessToken, m_config.clock() + r.expiresIn,
+                                                      refreshedIdToken(r)});
+                });
 }
 
-void SessionManager::finishRefresh(const StoredSession &next)
+QString SessionManager::refreshedIdToken(const TokenResponse &response) const
 {
-    // The rotated refresh token is saved before anything uses the new access
-    // token: a crash now must not leave only a retired token in the keychain.
-    VaultJob *job = m_vault->save(m_profile, next);
-    connect(job, &VaultJob::finished, this, [this, job, next] {
-        m_vaultWarning = job->error() == VaultJob::Error::None
-            ? QString()
-            : tr("Your session can't be remembered on this computer: %1").arg(job->errorMessage());
-        m_session = next;
-        releaseLock();
-        if (m_state != State::SignedIn)
-            setState(State::SignedIn);
+    return response.idToken.isEmpty() ? m_session.idToken : response.idToken;
+}
+
+void SessionManager::saveRefreshed(SessionStep *step, const StoredSession &next)
+{
+    // The server has retired the old token: from now on the new one is the
+    // session, and the one a sign-out must revoke, even before it is saved.
+    m_session = next;
+    // The rotated refresh token is saved before refreshed() hands out the new
+    // access token: a crash now must not leave only a retired token behind.
+    step->await(m_vault->save(m_profile, next), [this](VaultJob *job) {
+        m_vaultWarning = vaultWarningFor(job);
+        enter(Step::SignedIn);
         Q_EMIT refreshed();
         scheduleRefresh();
     });
@@ -526,7 +557,6 @@ void SessionManager::finishRefresh(const StoredSession &next)
 
 void SessionManager::refreshFailed(const JobError &error)
 {
-    releaseLock();
     if (error.code == JobError::Code::Protocol && error.protocolError == QLatin1String("invalid_grant")) {
         m_vault->remove(m_profile);
         m_vault->forgetCurrentAccount();
@@ -535,63 +565,84 @@ void SessionManager::refreshFailed(const JobError &error)
     }
     // Offline or a server hiccup: keep the session and try again later.
     qCInfo(lcSession) << "refresh failed, retrying:" << error.code;
-    if (m_state == State::Restoring)
-        setState(State::SignedIn);
+    enter(Step::SignedIn);
     m_refreshTimer.start(RefreshRetryMs);
-}
-
-void SessionManager::releaseLock()
-{
-    m_refreshing = false;
-    if (m_lock)
-        m_lock->unlock();
-    m_lock.reset();
 }
 
 // ---- signing out ----
 
-void SessionManager::signOut()
+void SessionManager::discardSession(bool evenUnopened, Next whenDone)
 {
-    ++m_generation;
-    m_vaultRetry.stop();
-    releaseLock();
     const AccountProfile account = m_profile;
-    const QString refreshToken = m_session.refreshToken;
+    const QString refreshToken = m_session.refreshToken; // the newest, also while it is being saved
+    const bool stored = m_stepKind == Step::Storing || m_stepKind == Step::SignedIn
+        || m_stepKind == Step::Refreshing || m_stepKind == Step::Restoring
+        || (evenUnopened && m_stepKind == Step::KeychainRetry);
+    if (m_step)
+        m_step->kill(); // first: no answer of the old step may bring the session back
+    m_vaultRetry.stop();
+    m_refreshTimer.stop();
+    // Detached: the person is signed out at once, and a new sign-in does not
+    // stop the clean-up. It ends when every part has.
+    auto *cleanup = new SessionStep(this);
     auto pending = std::make_shared<int>(1);
-    auto done = [this, pending] {
-        if (--*pending == 0)
-            Q_EMIT signOutFinished();
+    auto done = [cleanup, pending, whenDone] {
+        if (--*pending > 0)
+            return;
+        cleanup->deleteLater();
+        if (whenDone)
+            whenDone();
     };
     if (!refreshToken.isEmpty()) {
         ++*pending;
-        auto revoke = [this, refreshToken, done] {
-            if (m_metadata->revocationEndpoint.isEmpty()) {
-                done();
-                return;
-            }
-            auto *job = new RevokeJob(m_manager, m_metadata->revocationEndpoint, m_config.clientId, refreshToken, this);
-            connect(job, &NetworkJob::finished, this, [job, done] {
-                job->deleteLater();
-                done();
-            });
-            job->start();
-        };
-        // Best effort: an unreachable server does not keep anyone signed in here.
-        withMetadata(revoke, [done](const QString &) { done(); });
+        revoke(cleanup, refreshToken, done);
     }
-    if (account.isValid())
-        connect(m_vault->remove(account), &VaultJob::finished, this, done);
-    else
-        QTimer::singleShot(0, this, done);
+    if (stored && account.isValid()) {
+        // Ordered after any save still under way (TokenVault runs its jobs in turn).
+        ++*pending;
+        cleanup->await(m_vault->remove(account), [done](VaultJob *) { done(); });
+        m_vault->forgetCurrentAccount();
+    }
+    QTimer::singleShot(0, cleanup, done);
+}
+
+void SessionManager::revoke(SessionStep *cleanup, const QString &refreshToken, Next done)
+{
+    // Best effort: an unreachable server does not keep anyone signed in here.
+    auto send = [this, cleanup, refreshToken, done](const ProviderMetadata &metadata) {
+        if (metadata.revocationEndpoint.isEmpty()) {
+            done();
+            return;
+        }
+        cleanup->await(new RevokeJob(m_manager, metadata.revocationEndpoint, m_config.clientId, refreshToken),
+                       [done](RevokeJob *) { done(); });
+    };
+    if (m_metadata) {
+        send(*m_metadata);
+        return;
+    }
+    cleanup->await(new DiscoveryJob(m_manager, m_config.issuer), [send, done](DiscoveryJob *job) {
+        if (job->error().ok())
+            send(job->metadata());
+        else
+            done();
+    });
+}
+
+void SessionManager::signOut()
+{
+    discardSession(true, [this] { Q_EMIT signOutFinished(); });
     m_vault->forgetCurrentAccount();
     signedOut(SignOutReason::UserRequested, {});
 }
 
 void SessionManager::reconfigure(const ClientConfig &config)
 {
-    if (m_state == State::SignedIn || m_state == State::Restoring)
-        signOut();
-    ++m_generation;
+    // Whatever the old server gave, and a sign-in still being stored, goes
+    // with it: it never lands under the new server's name.
+    discardSession(false, {});
+    if (m_providersLoad)
+        m_providersLoad->kill();
     m_receiver->cancel();
     m_config = config;
     m_upstreamProvider.clear();

@@ -15,24 +15,68 @@
 #include <QTimer>
 
 #include <functional>
-#include <memory>
+#include <optional>
 
 class LoopbackReceiver;
-class QLockFile;
+class RefreshLock;
+class SessionStep;
 class QNetworkAccessManager;
 class TokenVault;
 class VaultJob;
 
-// The one object the UI talks to. It owns the sign-in flow (discovery, the
-// loopback receiver, the browser, the code exchange, token validation), the
-// onboarding hand-off, and the session's life: restoring it from the
-// keychain, refreshing it in the background, signing out.
+// The one object the UI talks to, and the one place that moves the session
+// from state to state. Each state runs as one SessionStep; entering a state
+// kills the step of the one before (its network jobs are aborted, its
+// loopback wait ends, answers still on their way are dropped), so an answer
+// reaches the step that asked for it or nobody.
+//
+//                        restore()
+//   SignedOut ─────────────────────────► Restoring ──(keychain read)──► SignedIn
+//    ▲  │  ▲ keychain locked:                │ token about to expire        │ ▲
+//    │  │  └── KeychainRetry ◄──(timer)──────┤                             │ │
+//    │  │      (quiet, shown as SignedOut) ──┘ opened                      │ │
+//    │  │ signIn()                           ▼                             │ │
+//    │  ▼                              Refreshing ◄── timer / refreshNow() ┘ │
+//    │ Discovering ─(metadata, keys)─►       │ lock, keychain re-read,       │
+//    │                WaitingForBrowser      │ /token, save first ───────────┘
+//    │                  │ callback  ▲ openBrowserAgain()     invalid_grant ─► SignedOut
+//    │                  ▼           │                        (session ended)
+//    │               Exchanging ──(onboarding token)──► Onboarding
+//    │                  │  ▲─────────(account created)──────┘
+//    │                  ▼ (ID token valid, userinfo)
+//    │               Storing ──(settings + keychain saved)──► SignedIn
+//    │
+//    ├── cancel(), access_denied, reconfigure(): from any state
+//    └── signOut(): from any state; revoke + delete run on as a detached
+//        sign-out job (signOutFinished()), which a new sign-in does not stop
+//   Error ◄── any failure of Discovering … Storing; cancel()/signIn() leave it
+//
+// A step that had saved or read a session (Storing, Refreshing, SignedIn,
+// Restoring, KeychainRetry) leaves through signOut's clean-up whenever it is
+// left for SignedOut by the person or by reconfigure(): nothing of a
+// cancelled or abandoned sign-in stays in the settings or the keychain.
 class SessionManager : public QObject
 {
     Q_OBJECT
 public:
+    // What the UI shows: several steps share one view (see step()).
     enum class State { SignedOut, Restoring, WaitingForBrowser, Exchanging, OnboardingRequired, SignedIn, Error };
     Q_ENUM(State)
+    // The states of the diagram above.
+    enum class Step {
+        SignedOut,
+        KeychainRetry,
+        Restoring,
+        Discovering,
+        WaitingForBrowser,
+        Exchanging,
+        Onboarding,
+        Storing,
+        SignedIn,
+        Refreshing,
+        Error,
+    };
+    Q_ENUM(Step)
     // Why the person is signed out (shown on the signed-out view).
     enum class SignOutReason { None, UserRequested, Cancelled, AccessDenied, SessionEnded, KeychainUnavailable };
     Q_ENUM(SignOutReason)
@@ -42,6 +86,7 @@ public:
     ~SessionManager() override;
 
     State state() const { return m_state; }
+    Step step() const { return m_stepKind; }
     SignOutReason signOutReason() const { return m_signOutReason; }
     // The specific message for Error and for the signed-out reason.
     QString message() const { return m_message; }
@@ -85,6 +130,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void stateChanged(SessionManager::State state);
+    void stepChanged(SessionManager::Step step);
     // The browser came back to the loopback receiver: a good moment to raise the window.
     void browserReturned();
     void refreshed();
@@ -92,48 +138,59 @@ Q_SIGNALS:
     void upstreamProvidersChanged(const QList<UpstreamProviderInfo> &providers);
 
 private:
-    void setState(State state, const QString &message = {}, const QString &detail = {});
+    // Kills the current step and starts the one of `step`.
+    SessionStep *enter(Step step, const QString &message = {}, const QString &detail = {});
+    State viewFor(Step step) const;
     void signedOut(SignOutReason reason, const QString &message, const QString &detail = {});
     void fail(const QString &message, const QString &detail = {});
+    // Removes what a sign-in or a session left behind, revoking at the server.
+    // Kills the current step and removes what it had given out or saved:
+    // revokes the newest refresh token, deletes the keychain entry and the
+    // account facts. `evenUnopened`: also a session the locked keychain holds.
+    void discardSession(bool evenUnopened, std::function<void()> whenDone);
+    void revoke(SessionStep *cleanup, const QString &refreshToken, std::function<void()> done);
     void setMetadata(const std::optional<ProviderMetadata> &metadata);
 
-    using OnError = std::function<void(const QString &message)>;
-    // Starts a job of this flow; a newer flow silences its answer.
-    template<typename Job>
-    void run(Job *job, std::function<void(Job *)> onDone, OnError onError);
-    void withMetadata(std::function<void()> next, OnError onError);
-    void withKeys(bool refetch, std::function<void()> next, OnError onError);
+    using Next = std::function<void()>;
+    void withMetadata(SessionStep *step, Next next);
+    void withKeys(SessionStep *step, bool refetch, Next next);
     void startBrowser();
+    void openBrowser();
     void onCallback();
     void exchange(const QString &code);
-    void handleTokens(const TokenResponse &tokens, const QString &nonce, const QString &provider);
+    void handleTokens(SessionStep *step, const TokenResponse &tokens, const QString &nonce, const QString &provider);
     void enterOnboarding(const TokenResponse &tokens, const QJsonObject &claims, const QString &nonce);
     // Validates with the cached keys, refetching them once on an unknown kid.
-    void validate(const QString &token, bool onboarding, const QString &nonce,
+    void validate(SessionStep *step, const QString &token, bool onboarding, const QString &nonce,
                   std::function<void(const QJsonObject &claims)> next);
-    void completeSignIn(const TokenResponse &tokens, const QJsonObject &idClaims, const QString &provider);
-    void fillFromUserInfo(std::function<void()> next);
-    void store(std::function<void()> next);
+    void completeSignIn(SessionStep *step, const TokenResponse &tokens, const QJsonObject &idClaims,
+                        const QString &provider);
+    void fillFromUserInfo(SessionStep *step, Next next);
+    void store();
+    QString vaultWarningFor(const VaultJob *job) const;
 
-    void loadFromVault(bool quietRetry);
+    void loadFromVault(Step step);
+    void onLoaded(VaultJob *job, bool quietRetry);
     void refresh();
-    void refreshLocked();
-    void finishRefresh(const StoredSession &next);
+    void refreshWithServer(SessionStep *step);
+    void saveRefreshed(SessionStep *step, const StoredSession &next);
     void refreshFailed(const JobError &error);
     void scheduleRefresh();
-    void releaseLock();
+    QString refreshedIdToken(const TokenResponse &response) const;
 
     ClientConfig m_config;
     QNetworkAccessManager *m_manager;
     TokenVault *m_vault;
     State m_state = State::SignedOut;
+    Step m_stepKind = Step::SignedOut;
+    QPointer<SessionStep> m_step;
     SignOutReason m_signOutReason = SignOutReason::None;
     QString m_message;
     QString m_messageDetail;
     QString m_vaultWarning;
 
     std::optional<ProviderMetadata> m_metadata;
-    QString m_loadingProvidersOf; // the issuer whose discovery is on its way
+    QPointer<SessionStep> m_providersLoad; // discovery for the signed-out view, outside the flow
     QString m_upstreamProvider;
     JwkSet m_keys;
     qint64 m_keysFetchedAt = 0;
@@ -143,10 +200,9 @@ private:
     QPointer<OnboardingClient> m_onboarding;
 
     AccountProfile m_profile;
+    // The newest tokens the server issued: a rotated refresh token is here
+    // while it is being saved, so a sign-out meanwhile revokes it.
     StoredSession m_session;
     QTimer m_refreshTimer;
     QTimer m_vaultRetry;
-    bool m_refreshing = false;
-    std::unique_ptr<QLockFile> m_lock;
-    quint64 m_generation = 0; // bumps on every new flow, so stale callbacks are ignored
 };

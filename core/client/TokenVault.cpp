@@ -16,8 +16,22 @@ VaultJob *TokenVault::run(VaultJob::Operation operation, const AccountProfile &a
 {
     auto *job = new VaultJob(operation, QLatin1String(Service), account.vaultKey(), session, this);
     connect(job, &VaultJob::finished, job, &QObject::deleteLater);
-    job->start();
+    connect(job, &VaultJob::finished, this, [this, job] {
+        m_queue.removeAll(job);
+        startNext();
+    });
+    m_queue.append(job);
+    if (m_queue.size() == 1)
+        job->start();
     return job;
+}
+
+void TokenVault::startNext()
+{
+    while (!m_queue.isEmpty() && !m_queue.constFirst())
+        m_queue.removeFirst();
+    if (!m_queue.isEmpty())
+        m_queue.constFirst()->start();
 }
 
 VaultJob *TokenVault::save(const AccountProfile &account, const StoredSession &session)

@@ -3,7 +3,9 @@
 #include "StoredSession.h"
 #include "VaultJob.h"
 
+#include <QList>
 #include <QObject>
+#include <QPointer>
 
 class QSettings;
 
@@ -11,6 +13,9 @@ class QSettings;
 // per account, service "Latchkey"), the non-secret account facts in the
 // settings. It never falls back to a plain file: without a keychain a
 // session is simply not remembered, and the caller is told why.
+// Its jobs run one after another in the order asked: a delete asked for
+// while a save is under way (sign-out during a refresh) must not be
+// overtaken by that save and leave the entry behind.
 class TokenVault : public QObject
 {
     Q_OBJECT
@@ -19,7 +24,8 @@ public:
 
     explicit TokenVault(QSettings *settings, QObject *parent = nullptr);
 
-    // Jobs are started and delete themselves after finished().
+    // Jobs start when the ones asked before them have finished, and delete
+    // themselves after finished().
     VaultJob *save(const AccountProfile &account, const StoredSession &session);
     VaultJob *load(const AccountProfile &account);
     VaultJob *remove(const AccountProfile &account);
@@ -31,6 +37,8 @@ public:
 
 private:
     VaultJob *run(VaultJob::Operation operation, const AccountProfile &account, const StoredSession &session = {});
+    void startNext();
 
     QSettings *m_settings;
+    QList<QPointer<VaultJob>> m_queue; // the first one is running
 };

@@ -11,6 +11,7 @@
 #include "VaultJob.h"
 
 #include <QJsonArray>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -64,9 +65,22 @@ private Q_SLOTS:
     void withoutRefreshTokenSessionEndsWithAccess();
     void profileCompletedFromUserInfo();
     void upstreamProviderChosenAndKept();
+    // Races: each acts at the moment the real server's answer arrives.
+    void signOutDuringRefreshSave();
+    void reconfigureWhileSignInIsStored();
+    void cancelDuringExchange_data();
+    void cancelDuringExchange();
+    void secondCallbackDuringExchange();
+    void quitMidRefresh_data();
+    void quitMidRefresh();
 
 private:
     std::unique_ptr<SessionManager> signedIn(const QString &persona = QStringLiteral("returning"));
+    // Runs `act` once, when the token endpoint has answered: at once (the
+    // client has not read the answer yet), or from the event loop (the
+    // client has acted on it: validated, and started saving to the keychain).
+    void whenTokenAnswered(std::function<void()> act, bool beforeClientReads = false);
+    AccountProfile ritaProfile();
 
     std::unique_ptr<ClientHarness> m_harness;
 };
@@ -479,6 +493,167 @@ void TestSessionManager::upstreamProviderChosenAndKept()
     QCOMPARE(changed.size(), 2);
     QVERIFY(changed.last().at(0).value<QList<UpstreamProviderInfo>>().isEmpty());
     QVERIFY(manager->upstreamProvider().isEmpty());
+}
+
+void TestSessionManager::whenTokenAnswered(std::function<void()> act, bool beforeClientReads)
+{
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(&m_harness->network(), &QNetworkAccessManager::finished, this,
+                          [connection, act, beforeClientReads](QNetworkReply *reply) {
+                              if (!reply->url().path().endsWith(QLatin1String("/token")))
+                                  return;
+                              QObject::disconnect(*connection);
+                              if (beforeClientReads)
+                                  act();
+                              else
+                                  QTimer::singleShot(0, act);
+                          });
+}
+
+AccountProfile TestSessionManager::ritaProfile()
+{
+    auto manager = signedIn();
+    const AccountProfile profile = manager->profile();
+    QSignalSpy finished(manager.get(), &SessionManager::signOutFinished);
+    manager->signOut();
+    [&] { QVERIFY(finished.wait(FlowTimeoutMs)); }();
+    return profile;
+}
+
+void TestSessionManager::signOutDuringRefreshSave()
+{
+    // The person signs out while the rotated refresh token is being saved
+    // (issue 11: before, the save's answer signed back in, and the retired
+    // token was revoked, so the server session survived).
+    auto manager = signedIn();
+    const AccountProfile profile = manager->profile();
+    const QString retired = keychainEntry(m_harness->vault(), profile)->refreshToken;
+    QSignalSpy finished(manager.get(), &SessionManager::signOutFinished);
+    whenTokenAnswered([&manager] { manager->signOut(); });
+    manager->refreshNow();
+    QVERIFY(finished.wait(FlowTimeoutMs));
+    QTest::qWait(300); // a stray answer of the refresh would have landed by now
+    QCOMPARE(manager->state(), State::SignedOut);
+    QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::UserRequested);
+    QVERIFY(manager->accessToken().isEmpty());
+    VaultJob::Error error = VaultJob::Error::None;
+    QVERIFY(!keychainEntry(m_harness->vault(), profile, &error).has_value());
+    QCOMPARE(error, VaultJob::Error::NotFound);
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+    // The family is revoked: without it the server's grace (PROTOCOL.md 5.2)
+    // would still take the retired token once.
+    SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
+    QCOMPARE(robot.refresh(retired).json().value("error").toString(), QStringLiteral("invalid_grant"));
+}
+
+void TestSessionManager::reconfigureWhileSignInIsStored()
+{
+    const AccountProfile rita = ritaProfile();
+    m_harness->browser().usePersona(QStringLiteral("github"), QStringLiteral("returning"));
+    auto manager = m_harness->newManager();
+    ClientConfig elsewhere = m_harness->config();
+    elsewhere.issuer = QStringLiteral("http://127.0.0.1:9"); // never contacted
+    whenTokenAnswered([&] { manager->reconfigure(elsewhere); });
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->config().issuer, elsewhere.issuer, FlowTimeoutMs);
+    QTest::qWait(300);
+    QCOMPARE(manager->state(), State::SignedOut);
+    QVERIFY(!manager->profile().isValid());
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+    VaultJob::Error error = VaultJob::Error::None;
+    QVERIFY(!keychainEntry(m_harness->vault(), rita, &error).has_value());
+    QCOMPARE(error, VaultJob::Error::NotFound);
+}
+
+void TestSessionManager::cancelDuringExchange_data()
+{
+    QTest::addColumn<bool>("whileSaving");
+    QTest::newRow("token request under way") << false;
+    QTest::newRow("tokens being saved") << true;
+}
+
+void TestSessionManager::cancelDuringExchange()
+{
+    QFETCH(bool, whileSaving);
+    const AccountProfile rita = ritaProfile();
+    m_harness->browser().usePersona(QStringLiteral("github"), QStringLiteral("returning"));
+    auto manager = m_harness->newManager();
+    SessionManager *raw = manager.get();
+    if (whileSaving) {
+        whenTokenAnswered([raw] { raw->cancel(); });
+    } else {
+        // From the event loop, as the person's click comes.
+        connect(raw, &SessionManager::stateChanged, raw, [raw](State state) {
+            if (state == State::Exchanging)
+                raw->cancel();
+        }, Qt::QueuedConnection);
+    }
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->signOutReason(), SessionManager::SignOutReason::Cancelled, FlowTimeoutMs);
+    QTest::qWait(300);
+    QCOMPARE(manager->state(), State::SignedOut);
+    QVERIFY(!m_harness->vault().currentAccount().isValid());
+    VaultJob::Error error = VaultJob::Error::None;
+    QVERIFY(!keychainEntry(m_harness->vault(), rita, &error).has_value());
+    QCOMPARE(error, VaultJob::Error::NotFound);
+}
+
+void TestSessionManager::secondCallbackDuringExchange()
+{
+    // The browser comes back twice (a reload, a second tab): the second
+    // answer must neither start a second exchange nor disturb the first.
+    QUrl callback;
+    m_harness->browser().rewriteRedirect = [&callback](const QUrl &redirect) {
+        callback = redirect;
+        return redirect;
+    };
+    auto manager = m_harness->newManager();
+    QSignalSpy returned(manager.get(), &SessionManager::browserReturned);
+    QSignalSpy states(manager.get(), &SessionManager::stateChanged);
+    int secondStatus = -1;
+    whenTokenAnswered([&] { secondStatus = m_harness->browser().http().get(callback).status; }, true);
+    manager->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
+    QTest::qWait(300);
+    QCOMPARE(manager->state(), State::SignedIn);
+    QVERIFY2(secondStatus == 0 || secondStatus == 400, qPrintable(QString::number(secondStatus)));
+    QCOMPARE(returned.size(), 1);
+    int signedInCount = 0;
+    for (const auto &args : states)
+        signedInCount += args.at(0).value<State>() == State::SignedIn;
+    QCOMPARE(signedInCount, 1);
+}
+
+void TestSessionManager::quitMidRefresh_data()
+{
+    QTest::addColumn<bool>("beforeClientReads");
+    QTest::newRow("answer never read") << true;
+    QTest::newRow("rotated token being saved") << false;
+}
+
+void TestSessionManager::quitMidRefresh()
+{
+    // The app quits after the server rotated: the next start has the rotated
+    // token, or the old one, which the server takes once more within its
+    // grace (PROTOCOL.md 5.2). Destroying the manager is the quit here.
+    QFETCH(bool, beforeClientReads);
+    auto manager = signedIn();
+    const AccountProfile profile = manager->profile();
+    whenTokenAnswered([&manager] { manager.reset(); }, beforeClientReads);
+    manager->refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(!manager, FlowTimeoutMs);
+
+    ClientConfig later = m_harness->config();
+    later.clock = [] { return QDateTime::currentSecsSinceEpoch() + 3600; }; // expired: refresh at start
+    auto restarted = m_harness->newManager(later);
+    QSignalSpy refreshed(restarted.get(), &SessionManager::refreshed);
+    restarted->restore();
+    QVERIFY(refreshed.wait(FlowTimeoutMs));
+    QCOMPARE(restarted->state(), State::SignedIn);
+    const auto stored = keychainEntry(m_harness->vault(), profile);
+    QVERIFY(stored.has_value());
+    SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
+    QCOMPARE(robot.refresh(stored->refreshToken).status, 200);
 }
 
 QTEST_MAIN(TestSessionManager)
