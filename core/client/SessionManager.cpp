@@ -497,9 +497,14 @@ void SessionManager::refreshLocked()
                     return;
                 }
                 const TokenResponse &r = job->response();
+                // A refreshed ID token is kept only if it is valid and names the same person.
+                const bool idTokenOk = !r.idToken.isEmpty()
+                    && TokenValidator(m_metadata->issuer, m_config.clientId, m_config.clock)
+                           .validateRefreshedIdToken(r.idToken, m_keys, m_profile.subject)
+                           .ok();
                 finishRefresh(StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken : r.refreshToken,
                                             r.accessToken, m_config.clock() + r.expiresIn,
-                                            r.idToken.isEmpty() ? m_session.idToken : r.idToken});
+                                            idTokenOk ? r.idToken : m_session.idToken});
             });
             job->start();
         },
