@@ -13,7 +13,29 @@ QString encoded(const QString &value)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(value));
 }
+
+const QString OfflineAccess = QStringLiteral("offline_access");
+const QString Consent = QStringLiteral("consent");
 } // namespace
+
+QString AuthorizationSession::scopeFor(const ProviderMetadata &provider, const QString &scope)
+{
+    QStringList scopes = scope.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    // An unlisted scope may be refused outright (invalid_scope).
+    if (!provider.scopesSupported.contains(OfflineAccess))
+        scopes.removeAll(OfflineAccess);
+    return scopes.join(QLatin1Char(' '));
+}
+
+bool AuthorizationSession::asksConsent(const ProviderMetadata &provider, const QString &scope)
+{
+    // OIDC Core 11: offline_access needs prompt=consent, unless the provider
+    // grants it otherwise; one that lists its prompts without consent does
+    // (and would refuse the parameter).
+    const bool promptAllowed = provider.promptValuesSupported.isEmpty()
+        || provider.promptValuesSupported.contains(Consent);
+    return promptAllowed && scopeFor(provider, scope).split(QLatin1Char(' ')).contains(OfflineAccess);
+}
 
 AuthorizationSession AuthorizationSession::create(const QString &redirectUri)
 {
@@ -34,7 +56,9 @@ QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &
     query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
     query.addQueryItem(QStringLiteral("client_id"), encoded(clientId));
     query.addQueryItem(QStringLiteral("redirect_uri"), encoded(redirectUri));
-    query.addQueryItem(QStringLiteral("scope"), encoded(scope));
+    query.addQueryItem(QStringLiteral("scope"), encoded(scopeFor(provider, scope)));
+    if (asksConsent(provider, scope))
+        query.addQueryItem(QStringLiteral("prompt"), Consent);
     query.addQueryItem(QStringLiteral("state"), state);
     query.addQueryItem(QStringLiteral("nonce"), nonce);
     query.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));

@@ -17,6 +17,11 @@ struct AuthorizationSession
     QString redirectUri;
 
     static AuthorizationSession create(const QString &redirectUri);
+    // The configured scope as sent to this provider: offline_access only
+    // when it lists it in scopes_supported.
+    static QString scopeFor(const ProviderMetadata &provider, const QString &scope);
+    // Whether the request carries prompt=consent (for offline_access).
+    static bool asksConsent(const ProviderMetadata &provider, const QString &scope);
     // `upstreamProvider`: the `provider` extension of PROTOCOL.md 4, which
     // skips the server's chooser; empty: not sent.
     QUrl url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,

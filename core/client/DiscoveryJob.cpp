@@ -20,6 +20,11 @@ QNetworkReply *DiscoveryJob::send()
         fail(JobError::make(JobError::Code::Unsupported, tr("\"%1\" is not a server address.").arg(m_issuer)));
         return nullptr;
     }
+    // Refused before anything is sent: not even discovery goes out in clear text.
+    if (!ProviderMetadata::isSecureTransport(url)) {
+        fail(JobError::make(JobError::Code::Unsupported, ProviderMetadata::insecureIssuerProblem(m_issuer)));
+        return nullptr;
+    }
     return manager()->get(RequestFactory::create(url));
 }
 

@@ -3,6 +3,7 @@
 #include "Protocol.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -32,7 +33,43 @@ QString displayName(const QString &raw)
     return QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()), points.size());
 }
 
+QStringList strings(const QJsonValue &value)
+{
+    QStringList list;
+    const QJsonArray entries = value.toArray();
+    for (const QJsonValue &entry : entries) {
+        if (entry.isString())
+            list.append(entry.toString());
+    }
+    return list;
+}
+
+// The document's URL that is not https (nor loopback http), if any.
+QString insecureEndpoint(const QJsonObject &document)
+{
+    for (const char *key : {"authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint",
+                            "revocation_endpoint", "op_tos_uri", "op_policy_uri", "end_session_endpoint",
+                            Protocol::OnboardingEndpointKey, Protocol::UsernameCheckEndpointKey}) {
+        const QUrl url(document.value(QLatin1String(key)).toString());
+        if (url.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) == 0
+            && !ProviderMetadata::isSecureTransport(url))
+            return url.toDisplayString();
+    }
+    return {};
+}
+
 } // namespace
+
+bool ProviderMetadata::isSecureTransport(const QUrl &url)
+{
+    if (!url.isValid())
+        return false;
+    if (url.scheme() == QLatin1String("https"))
+        return true;
+    // An IP literal only: a name such as "localhost" may resolve elsewhere.
+    const QHostAddress host(url.host());
+    return url.scheme() == QLatin1String("http") && !host.isNull() && host.isLoopback();
+}
 
 std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObject &document,
                                                                 const QString &expectedIssuer, QString *problem)
@@ -42,6 +79,17 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
     if (m.issuer != expectedIssuer) {
         *problem = tr("The server calls itself \"%1\", not \"%2\". Check the server address in the settings.")
                        .arg(m.issuer, expectedIssuer);
+        return std::nullopt;
+    }
+    if (!isSecureTransport(QUrl(m.issuer))) {
+        *problem = insecureIssuerProblem(m.issuer);
+        return std::nullopt;
+    }
+    const QString insecure = insecureEndpoint(document);
+    if (!insecure.isEmpty()) {
+        *problem = tr("The server names an address without encryption (%1). Latchkey only uses https, except on "
+                      "this computer.")
+                       .arg(insecure);
         return std::nullopt;
     }
     m.authorizationEndpoint = endpoint(document, "authorization_endpoint");
@@ -59,6 +107,8 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
     m.userinfoEndpoint = endpoint(document, "userinfo_endpoint");
     m.revocationEndpoint = endpoint(document, "revocation_endpoint");
     m.termsOfService = endpoint(document, "op_tos_uri");
+    m.scopesSupported = strings(document.value(QLatin1String("scopes_supported")));
+    m.promptValuesSupported = strings(document.value(QLatin1String("prompt_values_supported")));
     m.issParameterSupported = document.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
     const bool onboarding = document.value(QLatin1String(Protocol::OnboardingTokenTypesKey))
                                 .toArray()
@@ -69,6 +119,13 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
     }
     m.upstreamProviders = parseUpstreamProviders(document.value(QLatin1String("upstream_providers")));
     return m;
+}
+
+QString ProviderMetadata::insecureIssuerProblem(const QString &issuer)
+{
+    return tr("\"%1\" uses plain http. Latchkey only signs in over https, except to a server on this computer "
+              "(127.0.0.1 or [::1]).")
+        .arg(issuer);
 }
 
 bool ProviderMetadata::listsUpstreamProvider(const QString &id) const

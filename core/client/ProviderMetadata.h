@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <optional>
@@ -27,6 +28,10 @@ public:
     QUrl onboardingEndpoint;
     QUrl usernameCheckEndpoint;
     bool issParameterSupported = false;
+    // `scopes_supported`; empty when the provider does not say.
+    QStringList scopesSupported;
+    // `prompt_values_supported`; empty when the provider does not say.
+    QStringList promptValuesSupported;
     // In the server's display order; empty at a standard OP.
     QList<UpstreamProviderInfo> upstreamProviders;
 
@@ -35,6 +40,12 @@ public:
 
     bool supportsOnboarding() const { return onboardingEndpoint.isValid() && !onboardingEndpoint.isEmpty(); }
     bool listsUpstreamProvider(const QString &id) const;
+
+    // https, or http to a loopback IP literal (127.0.0.0/8, [::1]) on this
+    // computer: tokens never travel in clear text over a network.
+    static bool isSecureTransport(const QUrl &url);
+    // Why an issuer failing isSecureTransport() is refused, for people.
+    static QString insecureIssuerProblem(const QString &issuer);
 
     // Checks the document against the configured issuer; on failure says why.
     static std::optional<ProviderMetadata> fromDiscovery(const QJsonObject &document, const QString &expectedIssuer,

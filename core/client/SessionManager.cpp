@@ -537,7 +537,12 @@ void SessionManager::refreshWithServer(SessionStep *step)
 
 QString SessionManager::refreshedIdToken(const TokenResponse &response) const
 {
-    return response.idToken.isEmpty() ? m_session.idToken : response.idToken;
+    // A refreshed ID token is kept only if it is valid and names the same person.
+    const bool idTokenOk = !response.idToken.isEmpty()
+        && TokenValidator(m_metadata->issuer, m_config.clientId, m_config.clock)
+               .validateRefreshedIdToken(response.idToken, m_keys, m_profile.subject)
+               .ok();
+    return idTokenOk ? response.idToken : m_session.idToken;
 }
 
 void SessionManager::saveRefreshed(SessionStep *step, const StoredSession &next)

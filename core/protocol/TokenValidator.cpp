@@ -38,6 +38,16 @@ qint64 seconds(const QJsonValue &value)
     return qint64(std::clamp(value.toDouble(), -limit, limit));
 }
 
+// A time claim a real token can carry: from 1970 to the end of year 9999.
+// Anything else (negative, 1e300) is a broken or hostile token, not a date
+// to saturate and then trust.
+bool saneTime(const QJsonValue &value)
+{
+    constexpr double latest = 253402300799.0; // 9999-12-31T23:59:59Z
+    const double t = value.toDouble();
+    return t >= 0 && t <= latest; // false for NaN too
+}
+
 } // namespace
 
 qint64 TokenValidator::systemTime()
@@ -58,6 +68,15 @@ TokenValidator::Result TokenValidator::validateIdToken(const QString &token, con
     // Standard providers often send no typ at all; what matters is that no
     // other kind of token (at+jwt, onboarding+jwt) passes as an ID token.
     return validate(token, keys, {QLatin1String(Protocol::TypIdToken), QString()}, nonce);
+}
+
+TokenValidator::Result TokenValidator::validateRefreshedIdToken(const QString &token, const JwkSet &keys,
+                                                                const QString &subject) const
+{
+    Result result = validateIdToken(token, keys, QString());
+    if (result.ok() && result.claims.value(QLatin1String("sub")).toString() != subject)
+        return fail(Error::Subject, QStringLiteral("issued for another subject than this session's"));
+    return result;
 }
 
 TokenValidator::Result TokenValidator::validateOnboardingToken(const QString &token, const JwkSet &keys,
@@ -90,6 +109,8 @@ TokenValidator::Result TokenValidator::validate(const QString &token, const JwkS
         return fail(Error::Audience, QStringLiteral("not issued to this client"));
     if (!c.value(QLatin1String("exp")).isDouble() || !c.value(QLatin1String("iat")).isDouble())
         return fail(Error::MissingClaim, QStringLiteral("exp or iat is missing"));
+    if (!saneTime(c.value(QLatin1String("exp"))) || !saneTime(c.value(QLatin1String("iat"))))
+        return fail(Error::Malformed, QStringLiteral("exp or iat is not a plausible time"));
     const qint64 now = m_clock();
     if (seconds(c.value(QLatin1String("exp"))) < now - Protocol::ClockSkewLeewaySeconds)
         return fail(Error::Expired, QStringLiteral("expired"));

@@ -30,6 +30,7 @@ public:
         Nonce,
         MissingClaim,
         Algorithm, // signed with an algorithm the provider does not announce
+        Subject,   // a refreshed ID token names another person than the session
     };
     Q_ENUM(Error)
 
@@ -52,6 +53,9 @@ public:
 
     // `nonce` empty: not checked (an ID token from a refresh has none).
     Result validateIdToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
+    // An ID token from a refresh (OIDC Core 12.2): iss, aud and signature as
+    // at sign-in, no nonce, and `sub` must be the session's.
+    Result validateRefreshedIdToken(const QString &token, const JwkSet &keys, const QString &subject) const;
     Result validateOnboardingToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
 
 private:

@@ -2,8 +2,10 @@
 // `upstream_providers` extension: names from a server end up on buttons, so
 // whatever is odd in the list is left out, and the list never fails discovery.
 
+#include "AuthorizationSession.h"
 #include "DiscoveryJob.h"
 #include "ProviderMetadata.h"
+#include "Protocol.h"
 #include "TestServer.h"
 
 #include <QJsonArray>
@@ -11,6 +13,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
+#include <QUrlQuery>
 
 namespace {
 const QString Issuer = QStringLiteral("https://id.example.org");
@@ -48,6 +51,12 @@ private Q_SLOTS:
     void absentAtStandardProvider();
     void listsUpstreamProvider();
     void realServerDocument();
+    void transportSecurity_data();
+    void transportSecurity();
+    void insecureIssuerNeverContacted_data();
+    void insecureIssuerNeverContacted();
+    void offlineAccess_data();
+    void offlineAccess();
 };
 
 void TestProviderMetadata::upstreamProviders_data()
@@ -174,6 +183,123 @@ void TestProviderMetadata::realServerDocument()
         QVERIFY2(validId.match(p.id).hasMatch(), qPrintable(p.id));
         QVERIFY(!p.name.isEmpty());
     }
+}
+
+// Tokens never cross a network in clear text: https everywhere, except
+// http to a loopback IP literal on this computer.
+void TestProviderMetadata::transportSecurity_data()
+{
+    QTest::addColumn<QString>("issuer");
+    QTest::addColumn<QString>("endpointKey"); // empty: every endpoint on the issuer
+    QTest::addColumn<QString>("endpoint");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("https") << "https://id.example.org" << "" << "" << true;
+    QTest::newRow("http, remote issuer") << "http://id.example.org" << "" << "" << false;
+    QTest::newRow("http, issuer named localhost") << "http://localhost:8765" << "" << "" << false;
+    QTest::newRow("http, issuer 10.0.0.1") << "http://10.0.0.1:8765" << "" << "" << false;
+    QTest::newRow("http, issuer 127.0.0.1") << "http://127.0.0.1:8765" << "" << "" << true;
+    QTest::newRow("http, issuer 127.8.9.10") << "http://127.8.9.10:8765" << "" << "" << true;
+    QTest::newRow("http, issuer [::1]") << "http://[::1]:8765" << "" << "" << true;
+    QTest::newRow("https issuer, http token endpoint")
+        << "https://id.example.org" << "token_endpoint" << "http://id.example.org/token" << false;
+    QTest::newRow("https issuer, http jwks")
+        << "https://id.example.org" << "jwks_uri" << "http://id.example.org/jwks.json" << false;
+    QTest::newRow("https issuer, http userinfo")
+        << "https://id.example.org" << "userinfo_endpoint" << "http://id.example.org/userinfo" << false;
+    QTest::newRow("https issuer, http revocation")
+        << "https://id.example.org" << "revocation_endpoint" << "http://id.example.org/revoke" << false;
+    QTest::newRow("https issuer, http terms")
+        << "https://id.example.org" << "op_tos_uri" << "http://id.example.org/terms" << false;
+    QTest::newRow("https issuer, HTTP (upper case) authorize")
+        << "https://id.example.org" << "authorization_endpoint" << "HTTP://id.example.org/authorize" << false;
+    QTest::newRow("loopback issuer, remote http endpoint")
+        << "http://127.0.0.1:8765" << "token_endpoint" << "http://id.example.org/token" << false;
+    QTest::newRow("loopback issuer, loopback endpoint")
+        << "http://127.0.0.1:8765" << "token_endpoint" << "http://127.0.0.1:9000/token" << true;
+}
+
+void TestProviderMetadata::transportSecurity()
+{
+    QFETCH(QString, issuer);
+    QFETCH(QString, endpointKey);
+    QFETCH(QString, endpoint);
+    QFETCH(bool, accepted);
+    QJsonObject document{{"issuer", issuer},
+                         {"authorization_endpoint", QString(issuer + "/authorize")},
+                         {"token_endpoint", QString(issuer + "/token")},
+                         {"jwks_uri", QString(issuer + "/jwks.json")}};
+    if (!endpointKey.isEmpty())
+        document.insert(endpointKey, endpoint);
+    QString problem;
+    const auto metadata = ProviderMetadata::fromDiscovery(document, issuer, &problem);
+    QCOMPARE(bool(metadata), accepted);
+    if (!accepted)
+        QVERIFY2(problem.contains("https"), qPrintable(problem));
+}
+
+void TestProviderMetadata::insecureIssuerNeverContacted_data()
+{
+    QTest::addColumn<QString>("issuer");
+    QTest::newRow("remote host") << "http://id.example.org";
+    QTest::newRow("localhost by name") << "http://localhost:1";
+}
+
+void TestProviderMetadata::insecureIssuerNeverContacted()
+{
+    QFETCH(QString, issuer);
+    QNetworkAccessManager network;
+    DiscoveryJob job(&network, issuer);
+    QSignalSpy finished(&job, &NetworkJob::finished);
+    job.start();
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(job.error().code, JobError::Code::Unsupported);
+    QVERIFY2(job.error().message.contains("https"), qPrintable(job.error().message));
+}
+
+// OIDC Core 11: offline_access only where the provider lists it, with
+// prompt=consent unless its prompt list leaves consent out.
+void TestProviderMetadata::offlineAccess_data()
+{
+    QTest::addColumn<QJsonValue>("scopes");
+    QTest::addColumn<QJsonValue>("prompts");
+    QTest::addColumn<QString>("scope");
+    QTest::addColumn<QString>("prompt");
+    const QJsonValue none = QJsonValue::Undefined;
+    const QJsonArray withOffline{"openid", "profile", "email", "offline_access"};
+    QTest::newRow("listed, no prompt list (node-oidc-provider)")
+        << QJsonValue(withOffline) << none << "openid profile email offline_access" << "consent";
+    QTest::newRow("listed, prompts with consent")
+        << QJsonValue(withOffline) << QJsonValue(QJsonArray{"none", "login", "consent"})
+        << "openid profile email offline_access" << "consent";
+    QTest::newRow("listed, prompts without consent (Latchkey server)")
+        << QJsonValue(withOffline) << QJsonValue(QJsonArray{"login", "select_account"})
+        << "openid profile email offline_access" << "";
+    QTest::newRow("not listed") << QJsonValue(QJsonArray{"openid", "profile", "email"}) << none
+                                << "openid profile email" << "";
+    QTest::newRow("no scopes_supported") << none << none << "openid profile email" << "";
+    QTest::newRow("scopes_supported not an array") << QJsonValue("offline_access") << none
+                                                   << "openid profile email" << "";
+}
+
+void TestProviderMetadata::offlineAccess()
+{
+    QFETCH(QJsonValue, scopes);
+    QFETCH(QJsonValue, prompts);
+    QFETCH(QString, scope);
+    QFETCH(QString, prompt);
+    QJsonObject document = baseDocument();
+    if (!scopes.isUndefined())
+        document.insert("scopes_supported", scopes);
+    if (!prompts.isUndefined())
+        document.insert("prompt_values_supported", prompts);
+    QString problem;
+    const auto metadata = ProviderMetadata::fromDiscovery(document, Issuer, &problem);
+    QVERIFY2(metadata, qPrintable(problem));
+    const AuthorizationSession session = AuthorizationSession::create("http://127.0.0.1:5000/callback");
+    const QUrlQuery query(session.url(*metadata, "latchkey-desktop", Protocol::DefaultScope));
+    QCOMPARE(query.queryItemValue("scope", QUrl::FullyDecoded), scope);
+    QCOMPARE(query.hasQueryItem("prompt"), !prompt.isEmpty());
+    QCOMPARE(query.queryItemValue("prompt"), prompt);
 }
 
 QTEST_GUILESS_MAIN(TestProviderMetadata)

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void onboardingToken_data();
     void onboardingToken();
     void highSFromAnotherIssuer();
+    void refreshedIdToken_data();
+    void refreshedIdToken();
 
 private:
     QString sign(const QJsonObject &claims, const QString &typ, const Jwk &key) const;
@@ -93,6 +95,16 @@ void TestTokenValidator::idToken_data()
     QTest::newRow("access token as ID token") << base << "at+jwt" << false << Now << "n-1" << Error::WrongType;
     QTest::newRow("onboarding token as ID token") << base << "onboarding+jwt" << false << Now << "n-1" << Error::WrongType;
     QTest::newRow("forged signature") << base << "JWT" << true << Now << "n-1" << Error::Signature;
+    // Out of any sane range: rejected, never saturated into a time that
+    // passes, and without a float-to-integer or subtraction overflow (UBSan).
+    constexpr double minInt64 = -9223372036854775808.0; // -2^63
+    QTest::newRow("iat = -2^63") << with("iat", minInt64) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("exp = 1e300") << with("exp", 1e300) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("exp = -2^63") << with("exp", minInt64) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("iat = 1e300") << with("iat", 1e300) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("iat = -1") << with("iat", -1) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("exp in year 10000") << with("exp", 253402300800.0) << "JWT" << false << Now << "n-1" << Error::Malformed;
+    QTest::newRow("exp at the end of 9999") << with("exp", 253402300799.0) << "JWT" << false << Now << "n-1" << Error::None;
 }
 
 void TestTokenValidator::idToken()
@@ -174,6 +186,36 @@ void TestTokenValidator::highSFromAnotherIssuer()
     const TokenValidator validator(Issuer, Client, [] { return Now; });
     const auto result = validator.validateIdToken(twin, m_keys, QStringLiteral("n-1"));
     QVERIFY2(result.ok(), qPrintable(result.message));
+}
+
+void TestTokenValidator::refreshedIdToken_data()
+{
+    QTest::addColumn<QJsonObject>("claims");
+    QTest::addColumn<QString>("subject");
+    QTest::addColumn<Error>("error");
+    QJsonObject noNonce = baseClaims();
+    noNonce.remove("nonce");
+    auto with = [&noNonce](const char *key, const QJsonValue &value) {
+        QJsonObject c = noNonce;
+        c.insert(key, value);
+        return c;
+    };
+    QTest::newRow("same subject, no nonce") << noNonce << "u1" << Error::None;
+    QTest::newRow("another subject") << noNonce << "u2" << Error::Subject;
+    QTest::newRow("wrong issuer") << with("iss", "https://evil.example") << "u1" << Error::Issuer;
+    QTest::newRow("wrong audience") << with("aud", "other-app") << "u1" << Error::Audience;
+    QTest::newRow("expired") << with("exp", double(Now - 3600)) << "u1" << Error::Expired;
+}
+
+void TestTokenValidator::refreshedIdToken()
+{
+    QFETCH(QJsonObject, claims);
+    QFETCH(QString, subject);
+    QFETCH(Error, error);
+    const TokenValidator validator(Issuer, Client, [] { return Now; });
+    QCOMPARE(validator.validateRefreshedIdToken(sign(claims, "JWT", m_key), m_keys, subject).error, error);
+    QCOMPARE(validator.validateRefreshedIdToken(sign(claims, "JWT", m_foreign), m_keys, subject).error,
+             Error::Signature);
 }
 
 QTEST_GUILESS_MAIN(TestTokenValidator)

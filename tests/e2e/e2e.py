@@ -321,9 +321,12 @@ def standard_provider(server, processes, facts):
     app = App(processes, issuer, "standard:stan")
     app.press("push button", "Sign in")
     signed_in_as(app, "stan")
-    # No offline_access without a consent prompt there: no refresh token, and the view says so.
-    wait_for("the session end to be stated", lambda: pyatspi.findDescendant(
-        app.root, lambda a: a.getRoleName() == "label" and "does not renew" in a.name, True))
+    # It lists offline_access: the app asks for it with prompt=consent (the
+    # robot browser consents), gets a refresh token, and the view says the session renews.
+    wait_for("the session to renew", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and "Renews automatically" in a.name, True))
+    if not keychain_refresh_token():
+        raise Failure("the keychain entry holds no refresh token from the standard provider")
     screenshot("11-standard-provider-signed-in")
     app.press("push button", "Sign out")
     app.showing("push button", "Sign in")
