@@ -66,7 +66,8 @@ SessionStep *SessionManager::enter(Step step, const QString &message, const QStr
     qCDebug(lcSession) << "step" << step;
     Q_EMIT stepChanged(step);
     // Several steps share a view: it hears only of a change it can show.
-    if (m_state != before || newMessage || step == Step::SignedIn)
+    // SignedOut and SignedIn are told again: the server or the account may be new.
+    if (m_state != before || newMessage || step == Step::SignedIn || step == Step::SignedOut)
         Q_EMIT stateChanged(m_state);
     return m_step;
 }

@@ -30,31 +30,31 @@ class VaultJob;
 // loopback wait ends, answers still on their way are dropped), so an answer
 // reaches the step that asked for it or nobody.
 //
-//                        restore()
-//   SignedOut ─────────────────────────► Restoring ──(keychain read)──► SignedIn
-//    ▲  │  ▲ keychain locked:                │ token about to expire        │ ▲
-//    │  │  └── KeychainRetry ◄──(timer)──────┤                             │ │
-//    │  │      (quiet, shown as SignedOut) ──┘ opened                      │ │
-//    │  │ signIn()                           ▼                             │ │
-//    │  ▼                              Refreshing ◄── timer / refreshNow() ┘ │
-//    │ Discovering ─(metadata, keys)─►       │ lock, keychain re-read,       │
-//    │                WaitingForBrowser      │ /token, save first ───────────┘
-//    │                  │ callback  ▲ openBrowserAgain()     invalid_grant ─► SignedOut
-//    │                  ▼           │                        (session ended)
-//    │               Exchanging ──(onboarding token)──► Onboarding
-//    │                  │  ▲─────────(account created)──────┘
-//    │                  ▼ (ID token valid, userinfo)
-//    │               Storing ──(settings + keychain saved)──► SignedIn
-//    │
-//    ├── cancel(), access_denied, reconfigure(): from any state
-//    └── signOut(): from any state; revoke + delete run on as a detached
-//        sign-out job (signOutFinished()), which a new sign-in does not stop
-//   Error ◄── any failure of Discovering … Storing; cancel()/signIn() leave it
+//   SignedOut ──restore()──► Restoring ──(token fresh)──────────────► SignedIn
+//     ▲   ▲                      │  │ (token about to expire)            │  ▲
+//     │   │   (keychain locked)  │  └──────────► Refreshing ◄──(timer,   │  │
+//     │   └── KeychainRetry ◄────┘                │        refreshNow())─┘  │
+//     │        (shown as SignedOut; retried       │ lock, keychain re-read, │
+//     │         by a timer ──► Restoring)         │ /token, saved first ────┘
+//     │                                           └─(invalid_grant)──► SignedOut
+//     │ signIn()
+//     ├────────► Discovering ──(metadata, keys)──► WaitingForBrowser ◄─┐
+//     │                                              │ callback   openBrowserAgain()
+//     │                                              ▼
+//     │               Onboarding ◄──(onboarding)── Exchanging ──(ID token valid,
+//     │                    └──(account created)──────►▲          userinfo)──► Storing
+//     │                                                                        │
+//     │                                             SignedIn ◄──(saved)────────┘
+//     │
+//     ├── cancel(), access_denied, reconfigure(), signOut(): from every state
+//     Error ◄── any failure from Discovering to Storing; signIn()/cancel() leave it
 //
-// A step that had saved or read a session (Storing, Refreshing, SignedIn,
-// Restoring, KeychainRetry) leaves through signOut's clean-up whenever it is
-// left for SignedOut by the person or by reconfigure(): nothing of a
-// cancelled or abandoned sign-in stays in the settings or the keychain.
+// Signing out is not a state the person waits in: signOut() ends the session
+// here at once and hands the revocation (of the newest refresh token) and the
+// keychain deletion to a detached clean-up step, which signOutFinished()
+// reports and which a new sign-in does not stop. cancel() and reconfigure()
+// use the same clean-up when they leave Storing, SignedIn, Refreshing or
+// Restoring: nothing of a cancelled or abandoned sign-in stays behind.
 class SessionManager : public QObject
 {
     Q_OBJECT
