@@ -34,6 +34,26 @@ void NetworkJob::start()
         return;
     }
     connect(m_reply, &QNetworkReply::finished, this, &NetworkJob::onReplyFinished);
+    connect(m_reply, &QNetworkReply::downloadProgress, this, &NetworkJob::onDownloadProgress);
+}
+
+void NetworkJob::onDownloadProgress(qint64 received, qint64 total)
+{
+    // `total` is the announced Content-Length (-1 when unknown): refused before the body comes.
+    if (received > MaxBodyBytes || total > MaxBodyBytes)
+        failTooLarge(m_reply);
+}
+
+void NetworkJob::failTooLarge(QNetworkReply *reply)
+{
+    m_error = JobError::make(JobError::Code::InvalidResponse,
+                             JobError::tr("The server at %1 sent an answer larger than 1 MiB; Latchkey stopped "
+                                          "reading it.")
+                                 .arg(reply->url().host()));
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+    finish();
 }
 
 void NetworkJob::abort()
@@ -69,7 +89,12 @@ void NetworkJob::onReplyFinished()
                                             JobError::tr("The server at %1 cannot be reached (%2).")
                                                 .arg(host, reply->errorString()));
     } else {
-        parse(status, reply->readAll(), reply);
+        const QByteArray body = reply->read(MaxBodyBytes + 1);
+        if (body.size() > MaxBodyBytes) {
+            failTooLarge(reply);
+            return;
+        }
+        parse(status, body, reply);
     }
     finish();
 }

@@ -17,6 +17,10 @@ class NetworkJob : public QObject
 public:
     ~NetworkJob() override;
 
+    // No answer the protocol expects comes near this; a larger one is cut
+    // off while it arrives, so a hostile server cannot fill the memory.
+    static constexpr qint64 MaxBodyBytes = 1024 * 1024;
+
     void start();
     // Ends the job now; finished() follows with JobError::Code::Cancelled.
     void abort();
@@ -38,6 +42,8 @@ protected:
 
 private:
     void onReplyFinished();
+    void onDownloadProgress(qint64 received, qint64 total);
+    void failTooLarge(QNetworkReply *reply);
     void finish();
 
     QNetworkAccessManager *m_manager;

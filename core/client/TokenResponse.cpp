@@ -4,10 +4,23 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
+qint64 TokenResponse::expiresInFrom(const QJsonValue &value)
+{
+    // Some providers send the number as a string ("3600").
+    bool isNumber = value.isDouble();
+    const double seconds = isNumber ? value.toDouble() : value.toString().toDouble(&isNumber);
+    if (!isNumber || !(seconds > 0)) // missing, zero, negative, NaN
+        return DefaultExpiresIn;
+    // Clamped as a double first: casting 1e300 to an integer is undefined.
+    return qint64(std::clamp(seconds, double(MinExpiresIn), double(MaxExpiresIn)));
+}
+
 bool TokenResponse::fromJson(const QJsonObject &json, TokenResponse *r, QString *problem)
 {
     const QString type = json.value(QLatin1String("token_type")).toString();
-    r->expiresIn = json.value(QLatin1String("expires_in")).toInteger();
+    r->expiresIn = expiresInFrom(json.value(QLatin1String("expires_in")));
     r->scope = json.value(QLatin1String("scope")).toString();
     if (type.compare(QLatin1String(Protocol::TokenTypeOnboarding), Qt::CaseInsensitive) == 0) {
         r->kind = Kind::OnboardingRequired;

@@ -16,7 +16,15 @@ struct TokenResponse
     QString refreshToken;
     QString onboardingToken;
     QString scope;
-    qint64 expiresIn = 0;
+    // Seconds, always within [MinExpiresIn, MaxExpiresIn]: a missing,
+    // non-positive or unreadable expires_in counts as DefaultExpiresIn.
+    qint64 expiresIn = DefaultExpiresIn;
+
+    static constexpr qint64 MinExpiresIn = 1;
+    static constexpr qint64 MaxExpiresIn = 24 * 3600;
+    // Short, so a session whose lifetime the server did not state renews early.
+    static constexpr qint64 DefaultExpiresIn = 300;
+    static qint64 expiresInFrom(const QJsonValue &value);
 
     // Compares token_type case-insensitively (RFC 6749 7.1); on failure says why.
     static bool fromJson(const QJsonObject &json, TokenResponse *response, QString *problem);

@@ -248,6 +248,10 @@
         <source>The server at %1 cannot be reached (%2).</source>
         <translation>Der Server %1 ist nicht erreichbar (%2).</translation>
     </message>
+    <message>
+        <source>The server at %1 sent an answer larger than 1 MiB; Latchkey stopped reading it.</source>
+        <translation>Der Server unter %1 hat eine Antwort größer als 1 MiB gesendet; Latchkey hat das Lesen abgebrochen.</translation>
+    </message>
 </context>
 <context>
     <name>JwksJob</name>
@@ -564,6 +568,14 @@
         <location line="+5"/>
         <source>The server does not support PKCE with S256, which Latchkey requires.</source>
         <translation>Der Server unterstützt kein PKCE mit S256, das Latchkey voraussetzt.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; uses plain http. Latchkey only signs in over https, except to a server on this computer (127.0.0.1 or [::1]).</source>
+        <translation>„%1“ verwendet unverschlüsseltes http. Latchkey meldet Sie nur über https an, außer bei einem Server auf diesem Computer (127.0.0.1 oder [::1]).</translation>
+    </message>
+    <message>
+        <source>The server names an address without encryption (%1). Latchkey only uses https, except on this computer.</source>
+        <translation>Der Server nennt eine Adresse ohne Verschlüsselung (%1). Latchkey verwendet nur https, außer auf diesem Computer.</translation>
     </message>
 </context>
 <context>

@@ -98,6 +98,13 @@ bool audienceContains(const QJsonValue &aud, const QString &clientId)
     return aud.toString() == clientId;
 }
 
+// The database could not be written (a full disk): nothing was created, and
+// the wizard's retry with the same Idempotency-Key may succeed.
+QHttpServerResponse notSaved()
+{
+    return Reply::unavailable(QStringLiteral("The account could not be saved; try again."));
+}
+
 QHttpServerResponse onboardingConflict()
 {
     return conflict(QStringLiteral("onboarding_already_completed"),
@@ -302,6 +309,8 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
         return taken();
 
     Transaction transaction(m_context.db);
+    if (!transaction.isOpen())
+        return notSaved();
     switch (m_context.accounts.create(account, identity)) {
     case AccountStore::CreateResult::Created:
         break;
@@ -312,13 +321,11 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
     case AccountStore::CreateResult::IdentityLinked:
         return onboardingConflict();
     case AccountStore::CreateResult::Failed:
-        return Reply::error(Status::InternalServerError, QStringLiteral("server_error"),
-                            QStringLiteral("The account could not be created."));
+        return notSaved();
     }
     auto response = issue(account, token, idempotencyKey);
     if (response.statusCode() == Status::Created && !transaction.commit())
-        return Reply::error(Status::InternalServerError, QStringLiteral("server_error"),
-                            QStringLiteral("The account could not be saved."));
+        return notSaved();
     return response;
 }
 
@@ -331,9 +338,11 @@ QHttpServerResponse AccountEndpoint::replay(const Onboarding &token, const QStri
     if (!account)
         return onboardingConflict();
     Transaction transaction(m_context.db);
-    m_context.tokens.revokeFamily(previousFamily);
+    if (!transaction.isOpen() || !m_context.tokens.revokeFamily(previousFamily))
+        return notSaved();
     auto response = issue(*account, token, idempotencyKey);
-    transaction.commit();
+    if (response.statusCode() == Status::Created && !transaction.commit())
+        return notSaved();
     return response;
 }
 
@@ -350,8 +359,7 @@ QHttpServerResponse AccountEndpoint::issue(const Account &account, const Onboard
     const qint64 expiresAt = qint64(c.value(QLatin1String("exp")).toDouble());
     if (!family
         || !m_context.tokens.recordOnboarding(token.jti, {account.id, idempotencyKey, family->id, false}, expiresAt))
-        return Reply::error(Status::InternalServerError, QStringLiteral("server_error"),
-                            QStringLiteral("The account could not be created."));
+        return notSaved();
     return Reply::json(m_context.issuer.tokenResponse({account, token.clientId, scope, family->sessionId,
                                                        claim(c, "nonce"), claim(c, "provider"), authTime, refresh}),
                        Status::Created);

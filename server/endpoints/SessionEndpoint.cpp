@@ -117,11 +117,16 @@ QHttpServerResponse SessionEndpoint::revoke(const QHttpServerRequest &request)
     if (token.isEmpty())
         return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"), QStringLiteral("token is missing."));
     // The hint is only an optimisation (RFC 7009 2.1): try both kinds.
-    if (!m_context.tokens.revokeRefreshToken(token, clientId)) {
+    TokenStore::RevokeOutcome outcome = m_context.tokens.revokeRefreshToken(token, clientId);
+    if (outcome == TokenStore::RevokeOutcome::Unknown) {
         QString problem;
         const QJsonObject claims = verifyAccessToken(token, &problem);
-        if (claims.value(QLatin1String("client_id")).toString() == clientId)
-            m_context.tokens.revokeSession(claims.value(QLatin1String("sid")).toString());
+        if (claims.value(QLatin1String("client_id")).toString() == clientId
+            && !m_context.tokens.revokeSession(claims.value(QLatin1String("sid")).toString()))
+            outcome = TokenStore::RevokeOutcome::Failed;
     }
+    // RFC 7009 2.2.1: the client retries later; a 200 would claim a revocation that did not happen.
+    if (outcome == TokenStore::RevokeOutcome::Failed)
+        return Reply::unavailable(QStringLiteral("The token could not be revoked; try again."));
     return Reply::bytes(QByteArrayLiteral("application/json"), QByteArrayLiteral("{}"));
 }

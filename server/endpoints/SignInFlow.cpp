@@ -83,6 +83,9 @@ QHttpServerResponse SignInFlow::complete(const QString &requestId, const Upstrea
                                    profile.identity, profile.email, profile.emailVerified && !profile.email.isEmpty(),
                                    profile.name, profile.upstreamUsername, m_clock.now(), p.fault};
     const QByteArray code = m_tokens.createCode(grant);
+    if (code.isEmpty()) // RFC 6749 4.1.2.1: the app says so and can start again
+        return redirectError(p.redirectUri, p.state, QStringLiteral("temporarily_unavailable"),
+                             QStringLiteral("The sign-in could not be saved; try again."));
     return Reply::redirect(redirectUrl(p.redirectUri, {{QStringLiteral("code"), QString::fromLatin1(code)},
                                                        {QStringLiteral("state"), p.state},
                                                        {QStringLiteral("iss"), m_issuer.issuer()}}));

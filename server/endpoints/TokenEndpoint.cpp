@@ -83,6 +83,8 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
         return invalidGrant(QStringLiteral("The authorization code has expired."));
     case TokenStore::CodeOutcome::AlreadyUsed:
         return invalidGrant(QStringLiteral("The authorization code was already used; what it issued is revoked."));
+    case TokenStore::CodeOutcome::Failed:
+        return Reply::unavailable(QStringLiteral("The authorization code could not be redeemed; try again."));
     case TokenStore::CodeOutcome::Valid:
         break;
     }
@@ -104,10 +106,9 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
     QByteArray refresh;
     const auto family = m_context.tokens.createFamily(account->id, grant.clientId, grant.scope, grant.authTime,
                                                       offline ? &refresh : nullptr);
-    if (!family)
-        return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be created."),
-                          Status::InternalServerError);
-    m_context.tokens.recordCodeResult(code, family->id, {});
+    // The code is spent either way: the app starts a new sign-in.
+    if (!family || !m_context.tokens.recordCodeResult(code, family->id, {}))
+        return Reply::unavailable(QStringLiteral("The session could not be saved; sign in again."));
     const QString provider = m_context.providers.displayName(grant.identity.providerId);
     return Reply::json(m_context.issuer.tokenResponse({*account, grant.clientId, grant.scope, family->sessionId,
                                                        grant.nonce, provider,
@@ -140,7 +141,9 @@ QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, co
                                                                         : Protocol::OnboardingTokenLifetimeSeconds;
     QString jti;
     const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti, lifetime);
-    m_context.tokens.recordCodeResult(code, {}, jti);
+    // Unrecorded, a replay of the code could not revoke what the token leads to.
+    if (!m_context.tokens.recordCodeResult(code, {}, jti))
+        return Reply::unavailable(QStringLiteral("The sign-in could not be saved; sign in again."));
     return Reply::json(QJsonObject{{QLatin1String("onboarding_token"), QString::fromLatin1(token)},
                                    {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeOnboarding)},
                                    {QLatin1String("expires_in"), lifetime}});
@@ -170,8 +173,7 @@ QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)
         return oauthError(QStringLiteral("invalid_scope"),
                           QStringLiteral("The requested scope exceeds what this session was granted."));
     case TokenStore::RefreshOutcome::Failed:
-        return oauthError(QStringLiteral("server_error"), QStringLiteral("The session could not be refreshed."),
-                          Status::InternalServerError);
+        return Reply::unavailable(QStringLiteral("The session could not be refreshed; try again."));
     }
     const QString scope = asked.isEmpty() ? family.scope : asked.join(u' ');
     const auto account = m_context.accounts.findById(family.accountId);

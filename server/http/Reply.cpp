@@ -48,6 +48,14 @@ QHttpServerResponse Reply::error(Status status, const QString &code, const QStri
     return json(body, status);
 }
 
+QHttpServerResponse Reply::unavailable(const QString &description)
+{
+    QHttpServerResponse response = error(Status::ServiceUnavailable, QStringLiteral("temporarily_unavailable"),
+                                         description);
+    response.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
+    return response;
+}
+
 QHttpServerResponse Reply::html(const QString &page, Status status, const QUrl &returnTo)
 {
     QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"), page.toUtf8(), status);

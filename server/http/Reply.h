@@ -15,6 +15,9 @@ public:
     // {"error": code, "error_description": description, ...extra}
     static QHttpServerResponse error(Status status, const QString &code, const QString &description,
                                      const QJsonObject &extra = {});
+    // 503 temporarily_unavailable with Retry-After: nothing was done, and the
+    // same request may succeed later (the database could not be written).
+    static QHttpServerResponse unavailable(const QString &description);
     // `returnTo`: where the page's forms end up after the server redirects
     // (a client's loopback redirect URI); without it forms may only post here.
     static QHttpServerResponse html(const QString &page, Status status = Status::Ok, const QUrl &returnTo = {});

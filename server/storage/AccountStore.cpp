@@ -85,7 +85,10 @@ AccountStore::CreateResult AccountStore::create(Account &account, const Upstream
     const CreateResult result = add(account);
     if (result != CreateResult::Created)
         return result;
-    return link(account.id, identity) ? CreateResult::Created : CreateResult::IdentityLinked;
+    if (link(account.id, identity))
+        return CreateResult::Created;
+    // Linked meanwhile, or the database could not be written.
+    return findByIdentity(identity) ? CreateResult::IdentityLinked : CreateResult::Failed;
 }
 
 AccountStore::CreateResult AccountStore::add(Account &account)
@@ -99,7 +102,7 @@ AccountStore::CreateResult AccountStore::add(Account &account)
     q.bindValue(3, account.email.isEmpty() ? QVariant() : QVariant(account.email));
     q.bindValue(4, account.emailVerified ? 1 : 0);
     q.bindValue(5, m_clock.now());
-    if (q.exec())
+    if (m_db.run(q))
         return CreateResult::Created;
     const QString message = q.lastError().databaseText();
     if (message.contains(QLatin1String("accounts.username")))

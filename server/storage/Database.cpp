@@ -118,6 +118,7 @@ int Database::schemaVersion()
 
 bool Database::open(const QString &path, QString *error)
 {
+    m_path = path;
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
     m_db.setDatabaseName(path);
     if (!m_db.open()) {
@@ -207,25 +208,81 @@ bool Database::exec(const QString &sql, const QVariantList &values)
     QSqlQuery &q = query(sql);
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values.at(i));
-    const bool ok = q.exec();
-    if (!ok)
-        qCWarning(lcDatabase) << "statement failed:" << q.lastError().text();
+    const bool ok = run(q);
     // Results are not read here; an unfinished statement would block COMMIT.
     q.finish();
     return ok;
 }
 
+bool Database::run(QSqlQuery &q)
+{
+    if (!q.exec()) {
+        failed(q);
+        return false;
+    }
+    if (m_diskFull && !m_inTransaction && changedRows(q))
+        wrote();
+    return true;
+}
+
+bool Database::changedRows(const QSqlQuery &q)
+{
+    static const QRegularExpression write(QStringLiteral("^\\s*(INSERT|UPDATE|DELETE)\\b"),
+                                          QRegularExpression::CaseInsensitiveOption);
+    return q.numRowsAffected() > 0 && write.match(q.lastQuery()).hasMatch();
+}
+
+void Database::failed(const QSqlQuery &q)
+{
+    const QSqlError error = q.lastError();
+    // SQLITE_CONSTRAINT: an answer, not a fault (a username taken in a race).
+    if (error.nativeErrorCode() == QLatin1String("19")) {
+        qCDebug(lcDatabase) << "constraint:" << error.databaseText();
+        return;
+    }
+    // SQLITE_FULL: the disk (or the file system's quota) has no room for the write.
+    if (error.nativeErrorCode() != QLatin1String("13")) {
+        qCWarning(lcDatabase) << "statement failed:" << error.text();
+        return;
+    }
+    if (!m_diskFull)
+        qCCritical(lcDatabase, "cannot write %s: the disk is full (%s); requests that write are answered 503 "
+                               "until there is space again",
+                   qPrintable(m_path), qPrintable(error.databaseText()));
+    m_diskFull = true;
+}
+
+void Database::wrote()
+{
+    if (m_diskFull)
+        qCInfo(lcDatabase, "writes to %s work again", qPrintable(m_path));
+    m_diskFull = false;
+}
+
 bool Database::begin()
 {
-    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+    m_inTransaction = exec(QStringLiteral("BEGIN IMMEDIATE"));
+    return m_inTransaction;
 }
 
 bool Database::commit()
 {
-    return exec(QStringLiteral("COMMIT"));
+    m_inTransaction = false;
+    if (!exec(QStringLiteral("COMMIT"))) {
+        // SQLite may or may not have rolled back already (a full disk, an I/O
+        // error); left open, the transaction would swallow every later write.
+        rollback();
+        return false;
+    }
+    wrote();
+    return true;
 }
 
 void Database::rollback()
 {
-    exec(QStringLiteral("ROLLBACK"));
+    m_inTransaction = false;
+    // Fails harmlessly when SQLite has rolled back on its own.
+    QSqlQuery &q = query(QStringLiteral("ROLLBACK"));
+    q.exec();
+    q.finish();
 }

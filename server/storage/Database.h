@@ -30,8 +30,11 @@ public:
     QSqlQuery &query(const QString &sql);
     // Runs `sql` with positional bindings; false on failure (logged).
     bool exec(const QString &sql, const QVariantList &values = {});
+    // Runs a statement from query() with its values bound; false on failure (logged).
+    bool run(QSqlQuery &query);
 
     bool begin();
+    // Rolls back when the commit fails, so no failed transaction stays open.
     bool commit();
     void rollback();
 
@@ -39,8 +42,16 @@ public:
 
 private:
     bool migrate(QString *error);
+    void failed(const QSqlQuery &query);
+    // A write went through: the disk has room again.
+    void wrote();
+    static bool changedRows(const QSqlQuery &query);
 
     QString m_name;
+    QString m_path;
+    bool m_inTransaction = false;
+    // Writes fail for want of space: logged once when it starts and once when it ends.
+    bool m_diskFull = false;
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_queries;
     std::unique_ptr<WalCheckpointer> m_checkpointer;

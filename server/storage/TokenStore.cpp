@@ -7,7 +7,6 @@
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
-#include <QSqlError>
 #include <QSqlQuery>
 
 Q_LOGGING_CATEGORY(lcTokens, "latchkey.tokens")
@@ -32,19 +31,21 @@ QByteArray TokenStore::createCode(const AuthorizationGrant &g)
 {
     const QByteArray code = SecureRandom::token(CodeBytes);
     const qint64 now = m_clock.now();
-    m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
+    const bool saved = m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
                              "nonce, scope, provider_id, provider_user_id, email, email_verified, name, "
                              "upstream_username, auth_time, expires_at, qa_fault) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
               {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
                g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername,
                g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
                g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)});
-    return code;
+    return saved ? code : QByteArray();
 }
 
 TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, AuthorizationGrant *g)
 {
     Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return CodeOutcome::Failed;
     QSqlQuery &q = m_db.query(QStringLiteral(
         "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, email, "
         "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, "
@@ -63,30 +64,31 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
     const QString onboardingJti = q.value(15).toString();
     q.finish();
     if (used) {
-        if (!familyId.isEmpty())
-            revokeFamily(familyId);
+        bool revoked = familyId.isEmpty() || revokeFamily(familyId);
         if (!onboardingJti.isEmpty()) {
             // The code issued the onboarding token, and that the session it created.
             if (const auto record = onboarding(onboardingJti); record && !record->familyId.isEmpty())
-                revokeFamily(record->familyId);
-            revokeOnboarding(onboardingJti, m_clock.now() + Protocol::OnboardingTokenLifetimeSeconds);
+                revoked = revokeFamily(record->familyId) && revoked;
+            revoked = revokeOnboarding(onboardingJti, m_clock.now() + Protocol::OnboardingTokenLifetimeSeconds)
+                && revoked;
         }
-        transaction.commit();
-        return CodeOutcome::AlreadyUsed;
+        // Unless the revocation is saved, the replay must be answered as a failure and retried.
+        return revoked && transaction.commit() ? CodeOutcome::AlreadyUsed : CodeOutcome::Failed;
     }
     if (expiresAt < m_clock.now())
         return CodeOutcome::Expired;
-    m_db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?"),
-              {m_clock.now(), hash(code)});
-    transaction.commit();
+    if (!m_db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?"),
+                   {m_clock.now(), hash(code)})
+        || !transaction.commit())
+        return CodeOutcome::Failed;
     return CodeOutcome::Valid;
 }
 
-void TokenStore::recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti)
+bool TokenStore::recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti)
 {
-    m_db.exec(QStringLiteral("UPDATE authorization_codes SET family_id = ?, onboarding_jti = ? WHERE code_hash = ?"),
-              {familyId.isEmpty() ? QVariant() : familyId, onboardingJti.isEmpty() ? QVariant() : onboardingJti,
-               hash(code)});
+    return m_db.exec(QStringLiteral("UPDATE authorization_codes SET family_id = ?, onboarding_jti = ? WHERE code_hash = ?"),
+                     {familyId.isEmpty() ? QVariant() : familyId,
+                      onboardingJti.isEmpty() ? QVariant() : onboardingJti, hash(code)});
 }
 
 QByteArray TokenStore::newRefreshToken(const QString &familyId)
@@ -156,8 +158,8 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
         && withinGrace(previousRetiredAt);
     if (!current && !lostResponse) {
         // Only a holder of one of this family's tokens knows its id: an old one came back.
-        revokeFamily(family->id);
-        return RefreshOutcome::Reused;
+        // Unsaved, the revocation would be forgotten: fail, and detect it again on the retry.
+        return revokeFamily(family->id) ? RefreshOutcome::Reused : RefreshOutcome::Failed;
     }
     const qint64 now = m_clock.now();
     if (current && expiresAt < now)
@@ -192,14 +194,10 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
     update.bindValue(4, currentHash);
     if (!current)
         update.bindValue(5, presentedHash);
-    if (!update.exec()) {
-        qCWarning(lcTokens) << "cannot rotate a refresh token:" << update.lastError().text();
+    if (!m_db.run(update))
         return RefreshOutcome::Failed;
-    }
-    if (update.numRowsAffected() != 1) {
-        revokeFamily(family->id);
-        return RefreshOutcome::Reused;
-    }
+    if (update.numRowsAffected() != 1)
+        return revokeFamily(family->id) ? RefreshOutcome::Reused : RefreshOutcome::Failed;
     if (lostResponse)
         qCInfo(lcTokens, "session %s: the previous refresh token came back within the grace; its unused "
                          "successor is retired", qPrintable(family->sessionId));
@@ -215,23 +213,23 @@ bool TokenStore::isSessionActive(const QString &sessionId)
     return active;
 }
 
-void TokenStore::revokeFamily(const QString &familyId)
+bool TokenStore::revokeFamily(const QString &familyId)
 {
-    m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+    return m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
               {m_clock.now(), familyId});
 }
 
-void TokenStore::revokeSession(const QString &sessionId)
+bool TokenStore::revokeSession(const QString &sessionId)
 {
-    m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
+    return m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
               {m_clock.now(), sessionId});
 }
 
-bool TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
+TokenStore::RevokeOutcome TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
 {
     const qsizetype dot = token.indexOf('.');
     if (dot <= 0)
-        return false;
+        return RevokeOutcome::Unknown;
     QSqlQuery &q = m_db.query(QStringLiteral(
         "SELECT refresh_hash, previous_hash, previous_retired_at FROM token_families WHERE id = ? AND client_id = ?"));
     q.bindValue(0, QString::fromLatin1(token.left(dot)));
@@ -242,9 +240,9 @@ bool TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clie
         && (q.value(0).toByteArray() == presented
             || (q.value(1).toByteArray() == presented && withinGrace(q.value(2))));
     q.finish();
-    if (valid)
-        revokeFamily(QString::fromLatin1(token.left(dot)));
-    return valid;
+    if (!valid)
+        return RevokeOutcome::Unknown;
+    return revokeFamily(QString::fromLatin1(token.left(dot))) ? RevokeOutcome::Revoked : RevokeOutcome::Failed;
 }
 
 std::optional<OnboardingRecord> TokenStore::onboarding(const QString &jti)
@@ -269,9 +267,9 @@ bool TokenStore::recordOnboarding(const QString &jti, const OnboardingRecord &r,
                      {jti, r.accountId, r.idempotencyKey, r.familyId, m_clock.now(), expiresAt});
 }
 
-void TokenStore::revokeOnboarding(const QString &jti, qint64 expiresAt)
+bool TokenStore::revokeOnboarding(const QString &jti, qint64 expiresAt)
 {
-    m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, revoked_at, expires_at) VALUES (?, ?, ?) "
+    return m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, revoked_at, expires_at) VALUES (?, ?, ?) "
                              "ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at"),
               {jti, m_clock.now(), expiresAt});
 }

@@ -50,12 +50,15 @@ struct OnboardingRecord
 };
 
 // Authorization codes, refresh token families and onboarding records. Codes
-// and refresh tokens are stored only as SHA-256 hashes.
+// and refresh tokens are stored only as SHA-256 hashes. `Failed` outcomes and
+// false or empty results mean the database could not be written (a full disk):
+// nothing was done, and the same request may succeed later.
 class TokenStore
 {
 public:
-    enum class CodeOutcome { Valid, Unknown, Expired, AlreadyUsed };
+    enum class CodeOutcome { Valid, Unknown, Expired, AlreadyUsed, Failed };
     enum class RefreshOutcome { Rotated, Unknown, Expired, Reused, Revoked, WrongClient, ScopeNotGranted, Failed };
+    enum class RevokeOutcome { Revoked, Unknown, Failed };
 
     // How long the token retired by the latest rotation is still accepted,
     // once, while its successor is unused: the rotation's response may never
@@ -66,10 +69,11 @@ public:
 
     TokenStore(Database &db, const Clock &clock);
 
+    // Empty when the code could not be saved.
     QByteArray createCode(const AuthorizationGrant &grant);
     // Marks the code used. A second use revokes what the first one issued.
     CodeOutcome redeemCode(const QByteArray &code, AuthorizationGrant *grant);
-    void recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti);
+    bool recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti);
 
     // Starts a session; when `refreshToken` is given, also its first refresh token.
     std::optional<TokenFamily> createFamily(const QString &accountId, const QString &clientId, const QString &scope,
@@ -81,15 +85,15 @@ public:
     RefreshOutcome rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
                           TokenFamily *family, QByteArray *next);
     bool isSessionActive(const QString &sessionId);
-    void revokeFamily(const QString &familyId);
-    void revokeSession(const QString &sessionId);
+    bool revokeFamily(const QString &familyId);
+    bool revokeSession(const QString &sessionId);
     // Revokes the family of a refresh token (the current one, or the previous
-    // one within the grace); false when the token is unknown.
-    bool revokeRefreshToken(const QByteArray &token, const QString &clientId);
+    // one within the grace).
+    RevokeOutcome revokeRefreshToken(const QByteArray &token, const QString &clientId);
 
     std::optional<OnboardingRecord> onboarding(const QString &jti);
     bool recordOnboarding(const QString &jti, const OnboardingRecord &record, qint64 expiresAt);
-    void revokeOnboarding(const QString &jti, qint64 expiresAt);
+    bool revokeOnboarding(const QString &jti, qint64 expiresAt);
 
     // Drops what can no longer be used; returns the rows deleted.
     int purgeExpired();

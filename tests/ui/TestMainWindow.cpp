@@ -255,6 +255,15 @@ void TestMainWindow::settingsValidateTheServer()
         auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
         QVERIFY(dialog);
         auto *issuer = dialog->findChild<QLineEdit *>("issuerEdit");
+        auto *status = dialog->findChild<QLabel *>("settingsStatusLabel");
+        // Plain http to another computer is refused before anything is sent.
+        for (const char *insecure : {"http://id.example.org", "http://localhost:8765"}) {
+            issuer->setText(insecure);
+            QTest::mouseClick(dialog->findChild<QPushButton *>("saveButton"), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith("Not saved") && status->text().contains("https"), 10000);
+            QCOMPARE(status->textFormat(), Qt::PlainText);
+            status->clear();
+        }
         issuer->setText("http://127.0.0.1:1");
         QTest::mouseClick(dialog->findChild<QPushButton *>("saveButton"), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QLabel *>("settingsStatusLabel")->text().startsWith("Not saved"), 10000);

@@ -8,6 +8,7 @@
 #include "ProfilePage.h"
 #include "Screenshots.h"
 #include "SignInRobot.h"
+#include "TermsTextView.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -20,6 +21,7 @@
 #include <QStackedWidget>
 #include <QTest>
 #include <QTimer>
+#include <QUrl>
 
 using State = SessionManager::State;
 
@@ -44,6 +46,8 @@ private Q_SLOTS:
     void cancelAsksThenDiscards();
     void keyboardOnly();
     void countdownShowsInTheLastTwoMinutes();
+    void markupNameIsShownAsText();
+    void termsLinksOnlyWebInSystemBrowser();
 
 private:
     OnboardingWizard *openWizard(const QString &persona);
@@ -366,6 +370,88 @@ void TestOnboardingWizard::countdownShowsInTheLastTwoMinutes()
     QTRY_VERIFY(countdown->isVisible());
     QVERIFY2(countdown->text().contains("1:"), qPrintable(countdown->text()));
     Screenshots::save(wizard, "wizard-2-profile-countdown");
+}
+
+// Server data is never markup: a display name with tags and an image shows
+// those characters, in the wizard and in the signed-in view.
+void TestOnboardingWizard::markupNameIsShownAsText()
+{
+    const QString name = QStringLiteral("<b>bold</b><img src=\"file:///dev/zero\">");
+    auto literal = [&name](QLabel *label) {
+        QVERIFY(label);
+        QCOMPARE(label->textFormat(), Qt::PlainText);
+        QVERIFY2(label->text().contains(name), qPrintable(label->text()));
+    };
+    m_harness->browser().useIdentity("github", "markup-1", {}, false, name);
+    m_session->signIn("github");
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->wizard() && m_window->wizard()->isVisible(), Timeout);
+    OnboardingWizard *wizard = m_window->wizard();
+    literal(find<QLabel>("welcomeIdentityLabel")); // no email: the welcome names the person
+    next();
+    QCOMPARE(find<QLineEdit>("nameEdit")->text(), name);
+    QVERIFY(waitForAvailable());
+    next();
+    acceptTerms();
+    literal(find<QLabel>("summaryLabel"));
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QCOMPARE(m_session->profile().name, name);
+    auto *accountName = m_window->findChild<QLabel *>("accountNameLabel");
+    QVERIFY(accountName);
+    QCOMPARE(accountName->text(), name);
+    QCOMPARE(accountName->textFormat(), Qt::PlainText);
+    // Every named label on show (the ones a program fills); form captions are fixed words.
+    for (QLabel *label : m_window->findChildren<QLabel *>()) {
+        if (label->isVisible() && !label->objectName().isEmpty() && !label->objectName().startsWith("qt_"))
+            QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName() + " " + label->text()));
+    }
+    Screenshots::save(m_window.get(), "main-signed-in-markup-name");
+}
+
+// The terms open only http(s) links, and only in the system browser: the
+// WebEngine page and the text fallback alike.
+void TestOnboardingWizard::termsLinksOnlyWebInSystemBrowser()
+{
+    OnboardingWizard *wizard = openWizard("new");
+    QVERIFY(wizard);
+    next();
+    QVERIFY(waitForAvailable());
+    next();
+    QCOMPARE(wizard->currentId(), int(OnboardingWizard::TermsId));
+    m_harness->browser().stayAway(); // record what the system browser is asked to open
+    const int before = m_harness->browser().openedUrls().size();
+    const QList<QUrl> refused{QUrl("file:///etc/passwd"), QUrl("javascript:alert(1)"), QUrl("data:text/html,x"),
+                              QUrl("mailto:a@example.org"), QUrl("ftp://example.org/x"), QUrl("latchkey:x")};
+    const QUrl web("https://example.org/more-terms");
+
+    QObject *page = wizard->findChild<QObject *>("termsWebPage");
+    QVERIFY2(page, "the WebEngine terms plugin was not loaded");
+    constexpr int LinkClicked = 0; // QWebEnginePage::NavigationTypeLinkClicked
+    constexpr int Typed = 1;       // QWebEnginePage::NavigationTypeTyped
+    auto allows = [page](const QUrl &url, int type, bool mainFrame) {
+        bool allowed = true;
+        QMetaObject::invokeMethod(page, "allowsNavigation", Q_RETURN_ARG(bool, allowed), Q_ARG(QUrl, url),
+                                  Q_ARG(int, type), Q_ARG(bool, mainFrame));
+        return allowed;
+    };
+    for (const QUrl &url : refused) {
+        QVERIFY2(!allows(url, LinkClicked, true), qPrintable(url.toString()));
+        QVERIFY2(!allows(url, Typed, true), qPrintable(url.toString()));
+        QVERIFY2(!allows(url, Typed, false), qPrintable(url.toString()));
+    }
+    QCOMPARE(m_harness->browser().openedUrls().size(), before);
+    QVERIFY(!allows(web, LinkClicked, true)); // not inside the view...
+    QCOMPARE(m_harness->browser().openedUrls().size(), before + 1); // ...but in the system browser
+    QCOMPARE(m_harness->browser().openedUrls().last(), web);
+
+    TermsTextView text(QUrl("https://id.example.org/terms"));
+    text.setHtml("<a href='x'>x</a>");
+    QVERIFY(!text.loadResource(QTextDocument::ImageResource, QUrl("file:///dev/zero")).isValid());
+    for (const QUrl &url : refused)
+        Q_EMIT text.anchorClicked(url);
+    QCOMPARE(m_harness->browser().openedUrls().size(), before + 1);
+    Q_EMIT text.anchorClicked(QUrl("privacy"));
+    QCOMPARE(m_harness->browser().openedUrls().last(), QUrl("https://id.example.org/privacy"));
 }
 
 int main(int argc, char *argv[])

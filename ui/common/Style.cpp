@@ -12,6 +12,7 @@ void heading(QLabel *label)
     font.setWeight(QFont::DemiBold);
     label->setFont(font);
     label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
 }
 
 void subheading(QLabel *label)
@@ -21,6 +22,7 @@ void subheading(QLabel *label)
     font.setWeight(QFont::DemiBold);
     label->setFont(font);
     label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
 }
 
 void secondary(QLabel *label)
@@ -29,6 +31,7 @@ void secondary(QLabel *label)
     palette.setColor(QPalette::WindowText, palette.color(QPalette::PlaceholderText));
     label->setPalette(palette);
     label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
 }
 
 void primary(QPushButton *button)

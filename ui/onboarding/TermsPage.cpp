@@ -2,6 +2,7 @@
 
 #include "Style.h"
 #include "TermsJob.h"
+#include "TermsTextView.h"
 #include "TermsViewFactory.h"
 
 #include <QCheckBox>
@@ -57,10 +58,8 @@ QWidget *TermsPage::createViewer()
     if (auto *factory = qobject_cast<TermsViewFactory *>(loader.instance()))
         return factory->create(m_terms, this);
     // Without the plugin the terms still show, as formatted text.
-    auto *browser = new QTextBrowser(this);
-    browser->setObjectName(QStringLiteral("termsTextView"));
+    auto *browser = new TermsTextView(m_terms, this);
     browser->setAccessibleName(tr("Terms of service"));
-    browser->setOpenExternalLinks(true);
     return browser;
 }
 

@@ -1,5 +1,7 @@
 #include "WebTermsPlugin.h"
 
+#include "TermsWebPage.h"
+
 #include <QWebEnginePage>
 #include <QWebEngineProfile>
 #include <QWebEngineView>
@@ -15,7 +17,7 @@ QWidget *WebTermsPlugin::create(const QUrl &url, QWidget *parent)
         qputenv("QTWEBENGINE_DISABLE_SANDBOX", "1");
     // An off-the-record profile: reading the terms leaves nothing on disk.
     auto *profile = new QWebEngineProfile(parent);
-    auto *page = new QWebEnginePage(profile, parent);
+    auto *page = new TermsWebPage(url, profile, parent);
     page->settings()->setAttribute(QWebEngineSettings::JavascriptEnabled, false);
     auto *view = new QWebEngineView(parent);
     view->setPage(page);
