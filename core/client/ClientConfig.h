@@ -2,6 +2,7 @@
 
 #include "LoopbackReceiver.h"
 #include "Protocol.h"
+#include "RefreshLock.h"
 #include "TokenValidator.h"
 
 #include <QString>
@@ -21,6 +22,6 @@ struct ClientConfig
     // Lock file shared by every running instance, so only one refreshes at a time.
     QString refreshLockPath;
     // After how long without a sign of life from its holder the lock is taken over.
-    int refreshLockStaleMs = 30000;
+    int refreshLockStaleMs = RefreshLock::DefaultStaleMs;
     TokenValidator::Clock clock = &TokenValidator::systemTime;
 };
