@@ -36,12 +36,10 @@ bool RefreshLock::tryLock()
 void RefreshLock::touch()
 {
 #ifdef Q_OS_UNIX
-    // Without opening the file: closing a descriptor of it would drop the
-    // POSIX lock QLockFile holds on it.
+    // Only the modification time, by which QLockFile judges staleness.
     ::utimensat(AT_FDCWD, QFile::encodeName(m_path).constData(), nullptr, 0);
-#else
-    QFile file(m_path);
-    if (file.open(QIODevice::Append))
-        file.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
 #endif
+    // Elsewhere (Windows) the holder's handle, shared for reading only,
+    // already keeps the file from being removed, and keeps it from being
+    // opened here for writing.
 }
