@@ -1,11 +1,13 @@
-// A second app process for TestRefreshLock: restores the session the test
-// signed in (same settings file, same keychain, same lock file) with its
-// clock an hour ahead, so it refreshes at once, and says "refreshed" when done.
+// An app process for TestRefreshLock: restores the session the test signed
+// in (same settings file, same keychain, same lock file) with its clock an
+// hour ahead, so it refreshes at once, and prints "refreshed <digest>" when
+// done, the digest naming the access token it ended with (not the token).
 
 #include "SessionManager.h"
 #include "TokenVault.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QSettings>
@@ -28,8 +30,10 @@ int main(int argc, char **argv)
     config.refreshLockStaleMs = args.at(4).toInt();
     config.clock = [] { return QDateTime::currentSecsSinceEpoch() + 3600; };
     SessionManager session(config, &network, &vault);
-    QObject::connect(&session, &SessionManager::refreshed, &app, [&app] {
-        std::printf("refreshed\n");
+    QObject::connect(&session, &SessionManager::refreshed, &app, [&app, &session] {
+        const QByteArray digest
+            = QCryptographicHash::hash(session.accessToken().toUtf8(), QCryptographicHash::Sha256).toHex().left(16);
+        std::printf("refreshed %s\n", digest.constData());
         std::fflush(stdout);
         app.exit(0);
     });
