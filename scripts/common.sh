@@ -3,10 +3,14 @@
 
 LATCHKEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LATCHKEY_BUILD=${LATCHKEY_BUILD:-$LATCHKEY_ROOT/build}
+# clang with AddressSanitizer, UndefinedBehaviorSanitizer and the fuzz targets.
+LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 
 # Debian 12 packages: build tools, Qt 6.4 and OpenSSL, and what the tests run
 # (a private D-Bus session with gnome-keyring's Secret Service, Xvfb, and fonts
-# for the CJK and emoji of the QA personas, so screenshots show no boxes).
+# for the CJK and emoji of the QA personas, so screenshots show no boxes),
+# and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
+# readable reports) for build-asan.
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
@@ -16,6 +20,7 @@ LATCHKEY_PACKAGES=(
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
+  clang-14 libclang-rt-14-dev llvm-14
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -57,6 +62,33 @@ build_all() {
   fi
   say "Building"
   cmake --build "$LATCHKEY_BUILD" --parallel "$(nproc)"
+}
+
+# Configures (once) and builds $LATCHKEY_ASAN_BUILD: clang 14 with
+# -fsanitize=address,undefined and libFuzzer's instrumentation, the client
+# core without its Widgets UI, app or WebEngine, no benchmarks. Niced: it
+# shares the machine with whatever else builds.
+build_sanitized() {
+  local werror=OFF
+  [ "${CI:-}" = "true" ] && werror=ON
+  if [ ! -f "$LATCHKEY_ASAN_BUILD/build.ninja" ]; then
+    say "Configuring in $LATCHKEY_ASAN_BUILD (clang, AddressSanitizer, UndefinedBehaviorSanitizer, libFuzzer)"
+    CXX=clang++-14 cmake -S "$LATCHKEY_ROOT" -B "$LATCHKEY_ASAN_BUILD" -G Ninja \
+      -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DLATCHKEY_FUZZ=ON \
+      -DLATCHKEY_BUILD_UI=OFF -DLATCHKEY_BUILD_BENCH=OFF -DLATCHKEY_WERROR=$werror >/dev/null
+  fi
+  say "Building with sanitizers"
+  nice -n 10 cmake --build "$LATCHKEY_ASAN_BUILD" --parallel "$(nproc)"
+}
+
+# The sanitizers' settings for the tests and fuzz targets of build-asan: leak
+# checking on, any report fatal, leaks inside system libraries (only those)
+# suppressed by tests/sanitizers/lsan.supp.
+export_sanitizer_options() {
+  export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$LATCHKEY_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0
+  export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
 }
 
 # Runs a command inside a private D-Bus session with an unlocked gnome-keyring,
