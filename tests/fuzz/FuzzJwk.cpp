@@ -14,8 +14,18 @@ namespace {
 void checkKey(const Jwk &key)
 {
     FUZZ_EXPECT(!key.isNull());
-    const auto published = Jwk::fromJson(key.toPublicJson());
-    FUZZ_EXPECT(published && !published->hasPrivateKey());
+    QString problem;
+    const auto published = Jwk::fromJson(key.toPublicJson(), &problem);
+    if (!published) {
+        // OpenSSL's RSA public key check (SP 800-56B) runs Miller-Rabin with
+        // random bases: a degenerate modulus passes one time and fails the
+        // next (corpus/jwk/regression-rsa-degenerate-modulus: 14 % of
+        // imports fail). A real modulus, two large primes, always passes.
+        FUZZ_EXPECT(key.type() == Jwk::Type::Rsa
+                    && problem == QLatin1String("the key fails OpenSSL's consistency check"));
+        return;
+    }
+    FUZZ_EXPECT(!published->hasPrivateKey());
     FUZZ_EXPECT(published->thumbprint() == key.thumbprint());
     if (!key.hasPrivateKey())
         return;

@@ -108,8 +108,10 @@ private:
         if (!m_refreshToken.isEmpty())
             return;
         const AuthorizationRequest request = m_robot->newRequest();
-        const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("returning"));
-        const QJsonObject tokens = m_robot->exchangeCode(request, callback.queryItemValue(QStringLiteral("code"))).json();
+        const QUrlQuery callback =
+            m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("returning"));
+        const QString code = callback.queryItemValue(QStringLiteral("code"));
+        const QJsonObject tokens = m_robot->exchangeCode(request, code).json();
         m_refreshToken = tokens.value(QLatin1String("refresh_token")).toString().toUtf8();
         m_accessToken = tokens.value(QLatin1String("access_token")).toString().toUtf8();
         FUZZ_EXPECT(!m_refreshToken.isEmpty() && !m_accessToken.isEmpty());
