@@ -131,7 +131,11 @@ int main(int argc, char *argv[])
             session.signIn();
         });
         QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const QString &message) {
-            QMessageBox::critical(&window, QApplication::translate("main", "Latchkey"), message);
+            // The message may quote the server's own output: plain text, never markup.
+            QMessageBox box(QMessageBox::Critical, QApplication::translate("main", "Latchkey"), message,
+                            QMessageBox::Ok, &window);
+            box.setTextFormat(Qt::PlainText);
+            box.exec();
         });
         bundled.start();
         return QApplication::exec();
