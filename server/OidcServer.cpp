@@ -32,7 +32,6 @@ Q_LOGGING_CATEGORY(lcServer, "latchkey.server")
 
 namespace {
 constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;
-const QString DatabaseFile = QStringLiteral("latchkey.sqlite");
 const QString KeysFile = QStringLiteral("signing-keys.json");
 
 QString hostForUrl(const QHostAddress &address)
@@ -65,6 +64,11 @@ QString OidcServer::issuer() const
     return m_issuer ? m_issuer->issuer() : m_config.issuer;
 }
 
+QString OidcServer::databaseUrl() const
+{
+    return m_db ? m_db->url().display() : m_config.database;
+}
+
 bool OidcServer::openStorage(QString *error)
 {
     if (m_config.dataDir.isEmpty())
@@ -75,12 +79,18 @@ bool OidcServer::openStorage(QString *error)
     }
     QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     const QDir dir(m_config.dataDir);
-    const bool fresh = !dir.exists(DatabaseFile);
     m_network = std::make_unique<QNetworkAccessManager>();
     m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), m_config.upstreamDeadlineMs);
     m_providers = std::make_unique<ProviderDirectory>(m_config.providers, m_config.qaMode, *m_upstreamHttp, m_clock);
     m_db = std::make_unique<Database>();
-    if (!m_db->open(dir.filePath(DatabaseFile), error))
+    const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir, error);
+    if (!url || !m_db->connect(*url, error))
+        return false;
+    // Done once however many instances start at the same moment: migrations,
+    // the first signing key, the QA fixtures of a new database.
+    const StartupLock lock(*m_db);
+    bool fresh = false;
+    if (!lock.isHeld(error) || !m_db->migrate(error, &fresh))
         return false;
     m_keys = std::make_unique<KeyStore>(m_clock);
     if (!m_keys->load(dir.filePath(KeysFile), m_config.signingAlgorithm, error))

@@ -50,6 +50,8 @@ public:
     quint16 port() const { return m_port; }
     Clock &clock() { return m_clock; }
     const ServerConfig &config() const { return m_config; }
+    // Where the data is, without any password.
+    QString databaseUrl() const;
 
     static QString defaultDataDir();
     // The redirect URI of each configured provider, to register there:

@@ -15,6 +15,9 @@ struct ServerConfig
     // Empty: derived from the address the server actually listens on.
     QString issuer;
     QString dataDir;
+    // --database: "sqlite:" (empty: the same, latchkey.sqlite in dataDir) or
+    // "postgresql://user@host:port/dbname" (DatabaseUrl).
+    QString database;
     // "ES256" (default) or "RS256": the algorithm new tokens are signed with.
     QString signingAlgorithm = QStringLiteral("ES256");
     QString termsVersion = QStringLiteral("2026-11-01");

@@ -147,6 +147,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (default: %1).")
                                                                      .arg(OidcServer::defaultDataDir()),
                                      QStringLiteral("dir"));
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("sqlite: (default: latchkey.sqlite in the data directory) or "
+                       "postgresql://user@host:port/dbname; the password comes from PGPASSFILE, ~/.pgpass or "
+                       "LATCHKEY_DATABASE_PASSWORD, never the command line."),
+        QStringLiteral("url"), QStringLiteral("sqlite:"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Create the accounts in a JSON seed file."),
                                   QStringLiteral("file"));
     const QCommandLineOption reset(QStringLiteral("reset"), QStringLiteral("Delete the data directory first (asks)."));
@@ -172,7 +178,7 @@ int main(int argc, char *argv[])
         QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
                        "(repeatable)."),
         QStringLiteral("name=N"));
-    parser.addOptions({listen, issuer, dataDir, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
+    parser.addOptions({listen, issuer, dataDir, database, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
                        printRedirects, qa, rateLimit});
     parser.process(app);
 
@@ -190,6 +196,7 @@ int main(int argc, char *argv[])
     while (config.issuer.endsWith(u'/'))
         config.issuer.chop(1);
     config.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : OidcServer::defaultDataDir();
+    config.database = parser.value(database);
     for (const QString &limit : parser.values(rateLimit)) {
         if (!applyRateLimit(limit, config))
             return fail(QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N or onboard=N "
@@ -230,6 +237,7 @@ int main(int argc, char *argv[])
     QTextStream(stdout) << "latchkey-server " << QCoreApplication::applicationVersion() << " ready\n"
                         << "issuer: " << server.issuer() << '\n'
                         << "data directory: " << server.config().dataDir << '\n'
+                        << "database: " << server.databaseUrl() << '\n'
                         << Qt::flush;
     return QCoreApplication::exec();
 }

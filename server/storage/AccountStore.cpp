@@ -4,7 +4,7 @@
 #include "Database.h"
 #include "SecureRandom.h"
 
-#include <QSqlError>
+#include <QSqlQuery>
 
 namespace {
 const QString SelectAccount = QStringLiteral(
@@ -95,26 +95,33 @@ AccountStore::CreateResult AccountStore::add(Account &account)
 {
     account.id = QString::fromLatin1(SecureRandom::token(16));
     QSqlQuery &q = m_db.query(QStringLiteral(
-        "INSERT INTO accounts (id, username, name, email, email_verified, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO accounts (id, username, name, email, email_verified, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING"));
     q.bindValue(0, account.id);
     q.bindValue(1, account.username);
     q.bindValue(2, account.name.isEmpty() ? QVariant() : QVariant(account.name));
     q.bindValue(3, account.email.isEmpty() ? QVariant() : QVariant(account.email));
     q.bindValue(4, account.emailVerified ? 1 : 0);
     q.bindValue(5, m_clock.now());
-    if (m_db.run(q))
+    // DO NOTHING rather than an error: PostgreSQL would end the whole
+    // transaction at a failed statement. Against a concurrent insert it waits
+    // for the other transaction, and the next statement sees its outcome.
+    if (!m_db.run(q))
+        return CreateResult::Failed;
+    if (q.numRowsAffected() == 1)
         return CreateResult::Created;
-    const QString message = q.lastError().databaseText();
-    if (message.contains(QLatin1String("accounts.username")))
-        return CreateResult::UsernameTaken;
-    if (message.contains(QLatin1String("accounts.email")))
-        return CreateResult::EmailInUse;
-    return CreateResult::Failed;
+    return isUsernameTaken(account.username) ? CreateResult::UsernameTaken : CreateResult::EmailInUse;
 }
 
 bool AccountStore::link(const QString &accountId, const UpstreamIdentity &identity)
 {
-    return m_db.exec(QStringLiteral("INSERT INTO identities (provider_id, provider_user_id, account_id, linked_at) "
-                                    "VALUES (?, ?, ?, ?)"),
-                     {identity.providerId, identity.providerUserId, accountId, m_clock.now()});
+    QSqlQuery &q = m_db.query(QStringLiteral("INSERT INTO identities (provider_id, provider_user_id, account_id, "
+                                             "linked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    q.bindValue(0, identity.providerId);
+    q.bindValue(1, identity.providerUserId);
+    q.bindValue(2, accountId);
+    q.bindValue(3, m_clock.now());
+    const bool linked = m_db.run(q) && q.numRowsAffected() == 1;
+    q.finish();
+    return linked;
 }

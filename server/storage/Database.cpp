@@ -118,27 +118,59 @@ int Database::schemaVersion()
 
 bool Database::open(const QString &path, QString *error)
 {
-    m_path = path;
-    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
-    m_db.setDatabaseName(path);
-    if (!m_db.open()) {
-        *error = QStringLiteral("cannot open the database %1: %2").arg(path, m_db.lastError().text());
+    DatabaseUrl url;
+    url.path = path;
+    if (!connect(url, error))
+        return false;
+    const StartupLock lock(*this);
+    return lock.isHeld(error) && migrate(error);
+}
+
+bool Database::connect(const DatabaseUrl &url, QString *error)
+{
+    m_url = url;
+    m_dialect = SqlDialect(url.kind);
+    m_path = url.display();
+    m_db = QSqlDatabase::addDatabase(m_dialect.driverName(), m_name);
+    if (!m_db.isValid()) {
+        *error = QStringLiteral("cannot open the database %1: Qt's %2 driver is missing (for PostgreSQL, install "
+                                "libqt6sql6-psql)")
+                     .arg(m_path, m_dialect.driverName());
         return false;
     }
-    // NORMAL is durable in WAL mode except for the last commits before a power
-    // loss, which costs at most a sign-in; FULL would fsync every grant.
-    const char *pragmas[] = {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                             "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000"};
-    for (const char *pragma : pragmas) {
-        if (!exec(QString::fromLatin1(pragma))) {
+    m_db.setDatabaseName(url.path);
+    if (m_dialect.isPostgresql()) {
+        m_db.setHostName(url.host);
+        m_db.setPort(url.port);
+        m_db.setUserName(url.user);
+        // From the environment, never argv; unset, libpq reads PGPASSFILE or ~/.pgpass.
+        const QByteArray password = qgetenv("LATCHKEY_DATABASE_PASSWORD");
+        if (!password.isEmpty())
+            m_db.setPassword(QString::fromUtf8(password));
+        QStringList options{QStringLiteral("connect_timeout=10"), QStringLiteral("application_name=latchkey-server")};
+        if (!url.options.isEmpty())
+            options.append(url.options);
+        m_db.setConnectOptions(options.join(u';'));
+    }
+    if (!m_db.open()) {
+        *error = QStringLiteral("cannot open the database %1: %2").arg(m_path, m_db.lastError().text().trimmed());
+        return false;
+    }
+    return configure(error);
+}
+
+bool Database::configure(QString *error)
+{
+    for (const QString &statement : m_dialect.connectionSetup()) {
+        if (!command(statement)) {
             *error = QStringLiteral("cannot configure the database: %1").arg(m_db.lastError().text());
             return false;
         }
     }
-    if (!migrate(error))
-        return false;
-    m_checkpointer = std::make_unique<WalCheckpointer>(path);
-    exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+    if (m_dialect.kind() == SqlDialect::Kind::Sqlite) {
+        m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
+        exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
+    }
     return true;
 }
 
@@ -146,6 +178,7 @@ void Database::close()
 {
     m_checkpointer.reset();
     m_queries.clear();
+    m_failedPrepare.reset();
     if (m_db.isValid()) {
         m_db.close();
         m_db = QSqlDatabase();
@@ -156,34 +189,46 @@ void Database::close()
 int Database::currentVersion()
 {
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+    if (!q.exec(m_dialect.readVersion()) || !q.next())
         return -1;
     return q.value(0).toInt();
 }
 
-bool Database::migrate(QString *error)
+bool Database::migrate(QString *error, bool *created)
 {
+    for (const QString &statement : m_dialect.schemaSetup()) {
+        if (!command(statement)) {
+            *error = QStringLiteral("cannot prepare the database for its schema: %1").arg(m_db.lastError().text());
+            return false;
+        }
+    }
     const int version = currentVersion();
+    if (version < 0) {
+        *error = QStringLiteral("cannot read the schema version of %1: %2").arg(m_path, m_db.lastError().text());
+        return false;
+    }
     if (version > schemaVersion()) {
         *error = QStringLiteral("the database has schema version %1, newer than this server's %2")
                      .arg(version)
                      .arg(schemaVersion());
         return false;
     }
+    if (created)
+        *created = version == 0;
     for (int next = version; next < schemaVersion(); ++next) {
         Transaction transaction(*this);
-        QString script = QString::fromUtf8(Migrations[size_t(next)]);
+        QString script = m_dialect.translate(QString::fromUtf8(Migrations[size_t(next)]));
         script.remove(QRegularExpression(QStringLiteral("--[^\n]*")));
         const QStringList statements = script.split(u';', Qt::SkipEmptyParts);
         for (const QString &statement : statements) {
             if (statement.trimmed().isEmpty())
                 continue;
-            if (!exec(statement)) {
+            if (!command(statement)) {
                 *error = QStringLiteral("migration to version %1 failed: %2").arg(next + 1).arg(m_db.lastError().text());
                 return false;
             }
         }
-        if (!exec(QStringLiteral("PRAGMA user_version = %1").arg(next + 1)) || !transaction.commit()) {
+        if (!command(m_dialect.writeVersion(next + 1)) || !transaction.commit()) {
             *error = QStringLiteral("cannot record schema version %1").arg(next + 1);
             return false;
         }
@@ -196,8 +241,14 @@ QSqlQuery &Database::query(const QString &sql)
     auto &cached = m_queries[sql];
     if (!cached) {
         cached = std::make_shared<QSqlQuery>(m_db);
-        if (!cached->prepare(sql))
+        if (!cached->prepare(sql)) {
             qCCritical(lcDatabase) << "cannot prepare statement:" << cached->lastError().text();
+            // PostgreSQL prepares on the server, which refuses in a failed
+            // transaction or without a connection: prepared again next time.
+            m_failedPrepare = cached;
+            m_queries.remove(sql);
+            return *m_failedPrepare;
+        }
     }
     cached->finish();
     return *cached;
@@ -212,6 +263,18 @@ bool Database::exec(const QString &sql, const QVariantList &values)
     // Results are not read here; an unfinished statement would block COMMIT.
     q.finish();
     return ok;
+}
+
+bool Database::command(const QString &sql)
+{
+    if (m_dialect.preparesEveryStatement())
+        return exec(sql);
+    QSqlQuery q(m_db);
+    if (!q.exec(sql)) {
+        failed(q);
+        return false;
+    }
+    return true;
 }
 
 bool Database::run(QSqlQuery &q)
@@ -234,14 +297,17 @@ bool Database::changedRows(const QSqlQuery &q)
 
 void Database::failed(const QSqlQuery &q)
 {
+    // PostgreSQL ends a transaction at its first failed statement: a later
+    // COMMIT would quietly roll back, so commit() must know.
+    if (m_inTransaction)
+        m_transactionFailed = m_dialect.isPostgresql();
     const QSqlError error = q.lastError();
-    // SQLITE_CONSTRAINT: an answer, not a fault (a username taken in a race).
-    if (error.nativeErrorCode() == QLatin1String("19")) {
+    // An answer, not a fault (a username taken in a race).
+    if (m_dialect.isConstraintViolation(error)) {
         qCDebug(lcDatabase) << "constraint:" << error.databaseText();
         return;
     }
-    // SQLITE_FULL: the disk (or the file system's quota) has no room for the write.
-    if (error.nativeErrorCode() != QLatin1String("13")) {
+    if (!m_dialect.isDiskFull(error)) {
         qCWarning(lcDatabase) << "statement failed:" << error.text();
         return;
     }
@@ -261,14 +327,15 @@ void Database::wrote()
 
 bool Database::begin()
 {
-    m_inTransaction = exec(QStringLiteral("BEGIN IMMEDIATE"));
+    m_transactionFailed = false;
+    m_inTransaction = command(m_dialect.beginWrite());
     return m_inTransaction;
 }
 
 bool Database::commit()
 {
     m_inTransaction = false;
-    if (!exec(QStringLiteral("COMMIT"))) {
+    if (m_transactionFailed || !command(QStringLiteral("COMMIT"))) {
         // SQLite may or may not have rolled back already (a full disk, an I/O
         // error); left open, the transaction would swallow every later write.
         rollback();
@@ -281,8 +348,49 @@ bool Database::commit()
 void Database::rollback()
 {
     m_inTransaction = false;
-    // Fails harmlessly when SQLite has rolled back on its own.
-    QSqlQuery &q = query(QStringLiteral("ROLLBACK"));
-    q.exec();
-    q.finish();
+    m_transactionFailed = false;
+    // Fails harmlessly when the database has rolled back on its own.
+    if (m_dialect.preparesEveryStatement()) {
+        QSqlQuery &q = query(QStringLiteral("ROLLBACK"));
+        q.exec();
+        q.finish();
+    } else {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+    }
+}
+
+StartupLock::StartupLock(Database &db)
+    : m_db(db)
+{
+    if (db.dialect().isPostgresql()) {
+        QSqlQuery q(db.connection());
+        m_held = q.exec(db.dialect().acquireStartupLock());
+        if (!m_held)
+            m_error = QStringLiteral("cannot lock the database for start-up: %1").arg(q.lastError().text());
+        return;
+    }
+    m_file = std::make_unique<QLockFile>(db.url().path + QStringLiteral(".startup-lock"));
+    // Only a living holder keeps it: a migration may take longer than any stale time.
+    m_file->setStaleLockTime(0);
+    m_held = m_file->tryLock(StartupLockWaitMs);
+    if (!m_held)
+        m_error = QStringLiteral("cannot lock %1 for start-up: another latchkey-server is starting on it")
+                      .arg(m_file->fileName());
+}
+
+StartupLock::~StartupLock()
+{
+    if (!m_held)
+        return;
+    if (m_file)
+        m_file->unlock();
+    else
+        QSqlQuery(m_db.connection()).exec(m_db.dialect().releaseStartupLock());
+}
+
+bool StartupLock::isHeld(QString *error) const
+{
+    if (!m_held && error)
+        *error = m_error;
+    return m_held;
 }

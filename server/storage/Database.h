@@ -1,6 +1,10 @@
 #pragma once
 
+#include "DatabaseUrl.h"
+#include "SqlDialect.h"
+
 #include <QHash>
+#include <QLockFile>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -9,8 +13,8 @@
 
 class WalCheckpointer;
 
-// The server's SQLite database: one connection, WAL mode, schema migrations
-// keyed on PRAGMA user_version, and a cache of prepared statements.
+// The server's database, SQLite (WAL mode) or PostgreSQL (SqlDialect): one
+// connection, schema migrations, and a cache of prepared statements.
 class Database
 {
 public:
@@ -19,9 +23,17 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // Opens (creating if needed) and migrates; false with *error on failure.
+    // Connects (creating a SQLite file if needed); false with *error on failure.
+    bool connect(const DatabaseUrl &url, QString *error);
+    // Brings the schema up to date; call under a StartupLock. *created tells
+    // whether the database was new (schema version 0) before.
+    bool migrate(QString *error, bool *created = nullptr);
+    // connect() and migrate() under a StartupLock (a SQLite file path alone).
     bool open(const QString &path, QString *error);
     void close();
+
+    const SqlDialect &dialect() const { return m_dialect; }
+    const DatabaseUrl &url() const { return m_url; }
 
     static int schemaVersion();
     int currentVersion();
@@ -41,7 +53,9 @@ public:
     QSqlDatabase &connection() { return m_db; }
 
 private:
-    bool migrate(QString *error);
+    bool configure(QString *error);
+    // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
+    bool command(const QString &sql);
     void failed(const QSqlQuery &query);
     // A write went through: the disk has room again.
     void wrote();
@@ -49,12 +63,40 @@ private:
 
     QString m_name;
     QString m_path;
+    DatabaseUrl m_url;
+    SqlDialect m_dialect;
     bool m_inTransaction = false;
+    bool m_transactionFailed = false;
     // Writes fail for want of space: logged once when it starts and once when it ends.
     bool m_diskFull = false;
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_queries;
+    std::shared_ptr<QSqlQuery> m_failedPrepare;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
+};
+
+// Start-up work that must happen once however many instances start at the
+// same moment (migrations, the first signing key, QA seeding) runs under this
+// lock: PostgreSQL's session advisory lock, or a lock file beside a SQLite
+// database. Held until destroyed; waits for another instance's start-up.
+class StartupLock
+{
+public:
+    explicit StartupLock(Database &db);
+    ~StartupLock();
+    StartupLock(const StartupLock &) = delete;
+    StartupLock &operator=(const StartupLock &) = delete;
+
+    // False when the lock could not be taken; *error says why.
+    bool isHeld(QString *error) const;
+
+private:
+    static constexpr int StartupLockWaitMs = 120000;
+
+    Database &m_db;
+    std::unique_ptr<QLockFile> m_file;
+    bool m_held = false;
+    QString m_error;
 };
 
 // Rolls back unless committed, so no early return leaves a transaction open.

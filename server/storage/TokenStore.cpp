@@ -46,10 +46,12 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
     Transaction transaction(m_db);
     if (!transaction.isOpen())
         return CodeOutcome::Failed;
-    QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, email, "
-        "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, "
-        "qa_fault FROM authorization_codes WHERE code_hash = ?"));
+    // Locked: the same code presented to another instance waits, then sees it used.
+    QSqlQuery &q = m_db.query(
+        QStringLiteral("SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, "
+                       "email, email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, "
+                       "onboarding_jti, qa_fault FROM authorization_codes WHERE code_hash = ?")
+        + m_db.dialect().lockRow());
     q.bindValue(0, hash(code));
     if (!q.exec() || !q.next())
         return CodeOutcome::Unknown;
@@ -263,7 +265,7 @@ bool TokenStore::recordOnboarding(const QString &jti, const OnboardingRecord &r,
     return m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, account_id, idempotency_key, family_id, "
                                     "completed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
                                     "ON CONFLICT (jti) DO UPDATE SET family_id = excluded.family_id "
-                                    "WHERE account_id = excluded.account_id"),
+                                    "WHERE onboardings.account_id = excluded.account_id"),
                      {jti, r.accountId, r.idempotencyKey, r.familyId, m_clock.now(), expiresAt});
 }
 

@@ -1,0 +1,78 @@
+#include "DatabaseUrl.h"
+
+#include <QDir>
+#include <QRegularExpression>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace {
+const QString SqliteFile = QStringLiteral("latchkey.sqlite");
+
+std::optional<DatabaseUrl> parsePostgresql(const QString &text, QString *error)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid()) {
+        *error = QStringLiteral("--database: %1 is not a valid URL (%2)").arg(text, url.errorString());
+        return std::nullopt;
+    }
+    if (!url.password().isEmpty()) {
+        *error = QStringLiteral("--database: a password in the URL would show in the process list; put it in "
+                                "PGPASSFILE or ~/.pgpass, or in the environment as LATCHKEY_DATABASE_PASSWORD");
+        return std::nullopt;
+    }
+    DatabaseUrl database;
+    database.kind = SqlDialect::Kind::Postgresql;
+    database.host = url.host();
+    database.port = url.port();
+    database.user = url.userName();
+    database.path = url.path().mid(1);
+    if (database.path.isEmpty() || database.path.contains(u'/')) {
+        *error = QStringLiteral("--database: name the database, as in postgresql://latchkey@localhost:5432/latchkey");
+        return std::nullopt;
+    }
+    // libpq's own parameters (sslmode, connect_timeout, ...): plain words only,
+    // so no value can smuggle another parameter into the connection string.
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:-]+$"));
+    QStringList options;
+    for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
+        if (!plain.match(key).hasMatch() || !plain.match(value).hasMatch() || key == QLatin1String("password")) {
+            *error = QStringLiteral("--database: the option %1 is not accepted").arg(key);
+            return std::nullopt;
+        }
+        options.append(key + u'=' + value);
+    }
+    database.options = options.join(u';');
+    return database;
+}
+} // namespace
+
+std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataDir, QString *error)
+{
+    if (text.isEmpty() || text == QLatin1String("sqlite:"))
+        return DatabaseUrl{SqlDialect::Kind::Sqlite, QDir(dataDir).filePath(SqliteFile), {}, -1, {}, {}};
+    if (text.startsWith(QLatin1String("sqlite:"))) {
+        const QString path = text.mid(7);
+        if (!QDir::isAbsolutePath(path)) {
+            *error = QStringLiteral("--database: sqlite: wants an absolute path, or nothing for the data directory");
+            return std::nullopt;
+        }
+        return DatabaseUrl{SqlDialect::Kind::Sqlite, path, {}, -1, {}, {}};
+    }
+    if (text.startsWith(QLatin1String("postgresql://")) || text.startsWith(QLatin1String("postgres://")))
+        return parsePostgresql(text, error);
+    *error = QStringLiteral("--database wants sqlite: (the default) or postgresql://user@host:port/dbname");
+    return std::nullopt;
+}
+
+QString DatabaseUrl::display() const
+{
+    if (kind == SqlDialect::Kind::Sqlite)
+        return QStringLiteral("sqlite:") + path;
+    QUrl url;
+    url.setScheme(QStringLiteral("postgresql"));
+    url.setUserName(user);
+    url.setHost(host);
+    url.setPort(port);
+    url.setPath(u'/' + path);
+    return url.toString();
+}
