@@ -32,7 +32,9 @@ Q_LOGGING_CATEGORY(lcServer, "latchkey.server")
 
 namespace {
 constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;
-const QString KeysFile = QStringLiteral("signing-keys.json");
+// Where an earlier version kept the signing keys in clear; moved into the database.
+const QString LegacyKeysFile = QStringLiteral("signing-keys.json");
+const QString DefaultKeyFile = QStringLiteral("key-encryption.key");
 
 QString hostForUrl(const QHostAddress &address)
 {
@@ -50,6 +52,12 @@ OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
     Q_INIT_RESOURCE(server);
     m_maintenance.setInterval(MaintenanceIntervalMs);
     connect(&m_maintenance, &QTimer::timeout, this, [this] { m_tokens->purgeExpired(); });
+    m_keyReload.setInterval(KeyStore::ReloadSeconds * 1000);
+    connect(&m_keyReload, &QTimer::timeout, this, [this] {
+        QString error;
+        if (!m_keys->reload(&error))
+            qCWarning(lcServer, "the signing keys were not reloaded: %s", qPrintable(error));
+    });
 }
 
 OidcServer::~OidcServer() = default;
@@ -92,8 +100,11 @@ bool OidcServer::openStorage(QString *error)
     bool fresh = false;
     if (!lock.isHeld(error) || !m_db->migrate(error, &fresh))
         return false;
-    m_keys = std::make_unique<KeyStore>(m_clock);
-    if (!m_keys->load(dir.filePath(KeysFile), m_config.signingAlgorithm, error))
+    const auto cipher = openKeyFile(error);
+    if (!cipher)
+        return false;
+    m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *cipher);
+    if (!m_keys->prepare(m_config.signingAlgorithm, dir.filePath(LegacyKeysFile), error))
         return false;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
@@ -103,6 +114,18 @@ bool OidcServer::openStorage(QString *error)
     }
     m_tokens->purgeExpired();
     return true;
+}
+
+std::optional<KeyCipher> OidcServer::openKeyFile(QString *error)
+{
+    QString path = m_config.keyFile;
+    if (path.isEmpty()) {
+        // One instance on its own data directory needs no new flag.
+        path = QDir(m_config.dataDir).filePath(DefaultKeyFile);
+        if (!QFile::exists(path) && !KeyCipher::createFile(path, error) && !QFile::exists(path))
+            return std::nullopt;
+    }
+    return KeyCipher::fromFile(path, error);
 }
 
 bool OidcServer::checkConfig(QString *error)
@@ -146,6 +169,7 @@ bool OidcServer::start(QString *error)
     createServices();
     m_providers->prepare();
     m_maintenance.start();
+    m_keyReload.start();
     return true;
 }
 
@@ -164,7 +188,7 @@ void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signIns = std::make_unique<SignInFlow>(m_clock, *m_tokens, *m_issuer, m_config.pendingSignInsPerAddress);
+    m_signIns = std::make_unique<SignInFlow>(*m_db, m_clock, *m_tokens, *m_issuer, m_config.pendingSignInsPerAddress);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
                                       *m_clients, *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "Clock.h"
+#include "KeyCipher.h"
 #include "ServerConfig.h"
 
 #include <QObject>
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 class AccountEndpoint;
 class AccountStore;
@@ -61,12 +63,14 @@ public:
 private:
     bool checkConfig(QString *error);
     bool openStorage(QString *error);
+    std::optional<KeyCipher> openKeyFile(QString *error);
     void createServices();
 
     ServerConfig m_config;
     Clock m_clock;
     quint16 m_port = 0;
     QTimer m_maintenance;
+    QTimer m_keyReload;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<KeyStore> m_keys;
     std::unique_ptr<AccountStore> m_accounts;

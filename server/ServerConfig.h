@@ -18,6 +18,9 @@ struct ServerConfig
     // --database: "sqlite:" (empty: the same, latchkey.sqlite in dataDir) or
     // "postgresql://user@host:port/dbname" (DatabaseUrl).
     QString database;
+    // The 32-byte key that seals the signing keys in the database (--key-file,
+    // mode 0600). Empty: <data-dir>/key-encryption.key, made at first start.
+    QString keyFile;
     // "ES256" (default) or "RS256": the algorithm new tokens are signed with.
     QString signingAlgorithm = QStringLiteral("ES256");
     QString termsVersion = QStringLiteral("2026-11-01");

@@ -147,6 +147,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (default: %1).")
                                                                      .arg(OidcServer::defaultDataDir()),
                                      QStringLiteral("dir"));
+    const QCommandLineOption keyFile(
+        QStringLiteral("key-file"),
+        QStringLiteral("The 32-byte key (mode 0600) that seals the signing keys in the database; every instance of "
+                       "one database needs the same file (default: <data dir>/key-encryption.key, made at first "
+                       "start)."),
+        QStringLiteral("file"));
     const QCommandLineOption database(
         QStringLiteral("database"),
         QStringLiteral("sqlite: (default: latchkey.sqlite in the data directory) or "
@@ -178,7 +184,7 @@ int main(int argc, char *argv[])
         QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
                        "(repeatable)."),
         QStringLiteral("name=N"));
-    parser.addOptions({listen, issuer, dataDir, database, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
+    parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
                        printRedirects, qa, rateLimit});
     parser.process(app);
 
@@ -197,6 +203,7 @@ int main(int argc, char *argv[])
         config.issuer.chop(1);
     config.dataDir = parser.isSet(dataDir) ? parser.value(dataDir) : OidcServer::defaultDataDir();
     config.database = parser.value(database);
+    config.keyFile = parser.value(keyFile);
     for (const QString &limit : parser.values(rateLimit)) {
         if (!applyRateLimit(limit, config))
             return fail(QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N or onboard=N "

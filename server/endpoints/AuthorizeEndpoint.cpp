@@ -116,11 +116,15 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.loginHint = f.value(QStringLiteral("login_hint"));
     pending.createdAt = m_context.clock.now();
     pending.clientAddress = request.remoteAddress().toString();
-    const QString id = m_context.signIns.add(pending);
-    if (id.isEmpty())
+    bool busy = false;
+    const QString id = m_context.signIns.add(pending, &busy);
+    if (busy)
         return SignInFlow::errorPage(QStringLiteral("The server is busy"),
                                      QStringLiteral("Too many sign-ins are in progress. Try again in a few minutes."),
                                      Reply::Status::ServiceUnavailable);
+    if (id.isEmpty()) // the database could not be written: the app says so and can start again
+        return m_context.signIns.redirectError(redirectUri, state, QStringLiteral("temporarily_unavailable"),
+                                               QStringLiteral("The sign-in could not be saved; try again."));
     // PROTOCOL.md 4: a known provider skips the page; an unknown one shows it.
     const QString provider = f.value(QStringLiteral("provider"));
     if (m_context.providers.find(provider)) {
@@ -149,7 +153,7 @@ QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)
 {
     QString duplicate;
     const QString requestId = FormData::parse(request.body(), &duplicate).value_or(Fields()).value(QStringLiteral("request"));
-    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return SignInFlow::expired();
     return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),

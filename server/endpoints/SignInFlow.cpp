@@ -1,6 +1,7 @@
 #include "SignInFlow.h"
 
 #include "Clock.h"
+#include "Database.h"
 #include "FormData.h"
 #include "PageRenderer.h"
 #include "Reply.h"
@@ -8,80 +9,180 @@
 #include "TokenIssuer.h"
 #include "TokenStore.h"
 
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QSqlQuery>
+
 namespace {
 constexpr int MaxPending = 10000;
+const QString SelectPending = QStringLiteral(
+    "SELECT id, client_id, redirect_uri, state, nonce, code_challenge, scope, login_hint, created_at, "
+    "client_address, provider_id, upstream_state, upstream_nonce, upstream_verifier, upstream_redirect_uri, "
+    "browser_binding_hash, finished FROM pending_sign_ins ");
+
+QByteArray bindingHash(const QByteArray &binding)
+{
+    return QCryptographicHash::hash(binding, QCryptographicHash::Sha256).toBase64();
 }
 
-SignInFlow::SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress)
-    : m_clock(clock)
+QVariant orNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+} // namespace
+
+SignInFlow::SignInFlow(Database &db, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer,
+                       int maxPerAddress)
+    : m_db(db)
+    , m_clock(clock)
     , m_tokens(tokens)
     , m_issuer(issuer)
     , m_maxPerAddress(maxPerAddress)
 {
 }
 
-QString SignInFlow::add(const Pending &pending)
+QString SignInFlow::add(const Pending &pending, bool *busy)
 {
-    const qint64 now = m_clock.now();
-    m_pending.removeIf([now](const auto &it) { return it.value().createdAt + Lifetime < now; });
-    m_byUpstreamState.removeIf([this](const auto &it) { return !m_pending.contains(it.value()); });
-    evictOldestOf(pending.clientAddress);
-    if (m_pending.size() >= MaxPending)
+    *busy = false;
+    purgeExpired();
+    if (!evictOldestOf(pending.clientAddress))
         return {};
+    if (count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins"), {}) >= MaxPending) {
+        *busy = true;
+        return {};
+    }
     const QString id = QString::fromLatin1(SecureRandom::token(16));
-    auto it = m_pending.insert(id, pending);
-    it->sequence = ++m_nextSequence;
-    if (!pending.upstream.state.isEmpty())
-        m_byUpstreamState.insert(pending.upstream.state, id);
+    // Orders one address's sign-ins for eviction; across instances it is as good as their clocks.
+    const qint64 arrival = QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++m_arrivals % 1000);
+    const bool saved = m_db.exec(
+        QStringLiteral("INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, code_challenge, "
+                       "scope, login_hint, client_address, created_at, arrival) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+        {id, pending.clientId, pending.redirectUri, pending.state, pending.nonce, pending.codeChallenge,
+         pending.scope, orNull(pending.loginHint), pending.clientAddress, pending.createdAt, arrival});
+    return saved ? id : QString();
+}
+
+void SignInFlow::purgeExpired()
+{
+    // Once a second at most: /authorize stays one insert and two counts.
+    const qint64 now = m_clock.now();
+    if (now == m_purgedAt)
+        return;
+    m_purgedAt = now;
+    m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE created_at < ?"), {now - Lifetime});
+}
+
+int SignInFlow::count(const QString &sql, const QVariantList &values)
+{
+    QSqlQuery &q = m_db.query(sql);
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values.at(i));
+    const int n = q.exec() && q.next() ? q.value(0).toInt() : 0;
+    q.finish();
+    return n;
+}
+
+bool SignInFlow::evictOldestOf(const QString &address)
+{
+    if (count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins WHERE client_address = ?"), {address})
+        < m_maxPerAddress)
+        return true;
+    return m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE id IN (SELECT id FROM pending_sign_ins "
+                                    "WHERE client_address = ? ORDER BY arrival LIMIT 1)"),
+                     {address});
+}
+
+std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
+{
+    if (requestId.isEmpty())
+        return std::nullopt;
+    QSqlQuery &q = m_db.query(SelectPending + QStringLiteral("WHERE id = ? AND created_at >= ?"));
+    q.bindValue(0, requestId);
+    q.bindValue(1, m_clock.now() - Lifetime);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    Pending p;
+    p.id = q.value(0).toString();
+    p.clientId = q.value(1).toString();
+    p.redirectUri = q.value(2).toString();
+    p.state = q.value(3).toString();
+    p.nonce = q.value(4).toString();
+    p.codeChallenge = q.value(5).toString();
+    p.scope = q.value(6).toString();
+    p.loginHint = q.value(7).toString();
+    p.createdAt = q.value(8).toLongLong();
+    p.clientAddress = q.value(9).toString();
+    p.providerId = q.value(10).toString();
+    p.upstream = UpstreamAttempt{q.value(11).toString(), q.value(12).toString(), q.value(13).toString().toLatin1(),
+                                 q.value(14).toString()};
+    p.browserBindingHash = q.value(15).toString().toLatin1();
+    p.finished = q.value(16).toInt() != 0;
+    q.finish();
+    return p;
+}
+
+bool SignInFlow::attachUpstream(const QString &requestId, const QString &providerId, const UpstreamAttempt &attempt,
+                                const QByteArray &browserBinding)
+{
+    return m_db.exec(QStringLiteral("UPDATE pending_sign_ins SET provider_id = ?, upstream_state = ?, "
+                                    "upstream_nonce = ?, upstream_verifier = ?, upstream_redirect_uri = ?, "
+                                    "browser_binding_hash = ? WHERE id = ? AND finished = 0"),
+                     {providerId, attempt.state, orNull(attempt.nonce), orNull(QString::fromLatin1(attempt.verifier)),
+                      attempt.redirectUri, QString::fromLatin1(bindingHash(browserBinding)), requestId});
+}
+
+QString SignInFlow::findByUpstreamState(const QString &state)
+{
+    if (state.isEmpty())
+        return {};
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT id FROM pending_sign_ins WHERE upstream_state = ?"));
+    q.bindValue(0, state);
+    const QString id = q.exec() && q.next() ? q.value(0).toString() : QString();
+    q.finish();
     return id;
 }
 
-void SignInFlow::evictOldestOf(const QString &address)
+bool SignInFlow::isBoundTo(const Pending &pending, const QByteArray &browserBinding)
 {
-    int count = 0;
-    auto oldest = m_pending.end();
-    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
-        if (it->clientAddress != address)
-            continue;
-        ++count;
-        if (oldest == m_pending.end() || it->sequence < oldest->sequence)
-            oldest = it;
+    return !pending.browserBindingHash.isEmpty() && !browserBinding.isEmpty()
+        && bindingHash(browserBinding) == pending.browserBindingHash;
+}
+
+SignInFlow::Claim SignInFlow::claim(const QString &requestId)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("UPDATE pending_sign_ins SET finished = 1 WHERE id = ? AND finished = 0"));
+    q.bindValue(0, requestId);
+    if (!m_db.run(q))
+        return Claim::Failed;
+    const bool won = q.numRowsAffected() == 1;
+    q.finish();
+    return won ? Claim::Won : Claim::AlreadyFinished;
+}
+
+QHttpServerResponse SignInFlow::complete(const QString &requestId, const UpstreamProfile &profile,
+                                         const QString &fault)
+{
+    const auto pending = find(requestId);
+    if (!pending)
+        return expired();
+    switch (claim(requestId)) {
+    case Claim::Won:
+        return completeClaimed(*pending, profile, fault);
+    case Claim::AlreadyFinished:
+        return expired();
+    case Claim::Failed:
+        break;
     }
-    if (count >= m_maxPerAddress)
-        m_pending.erase(oldest);
+    return redirectError(pending->redirectUri, pending->state, QStringLiteral("temporarily_unavailable"),
+                         QStringLiteral("The sign-in could not be saved; try again."));
 }
 
-SignInFlow::Pending *SignInFlow::find(const QString &requestId)
+QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile,
+                                                const QString &fault)
 {
-    const auto it = m_pending.find(requestId);
-    if (it == m_pending.end() || it->createdAt + Lifetime < m_clock.now())
-        return nullptr;
-    return &*it;
-}
-
-void SignInFlow::attachUpstream(const QString &requestId, const QString &providerId, const UpstreamAttempt &attempt,
-                                const QByteArray &browserBinding)
-{
-    Pending *p = find(requestId);
-    m_byUpstreamState.remove(p->upstream.state);
-    p->providerId = providerId;
-    p->upstream = attempt;
-    p->browserBinding = browserBinding;
-    m_byUpstreamState.insert(attempt.state, requestId);
-}
-
-QString SignInFlow::findByUpstreamState(const QString &state) const
-{
-    return state.isEmpty() ? QString() : m_byUpstreamState.value(state);
-}
-
-QHttpServerResponse SignInFlow::complete(const QString &requestId, const UpstreamProfile &profile)
-{
-    Pending &p = *find(requestId);
-    p.finished = true;
     const AuthorizationGrant grant{p.clientId, p.redirectUri, p.codeChallenge, p.nonce, p.scope,
                                    profile.identity, profile.email, profile.emailVerified && !profile.email.isEmpty(),
-                                   profile.name, profile.upstreamUsername, m_clock.now(), p.fault};
+                                   profile.name, profile.upstreamUsername, m_clock.now(), fault};
     const QByteArray code = m_tokens.createCode(grant);
     if (code.isEmpty()) // RFC 6749 4.1.2.1: the app says so and can start again
         return redirectError(p.redirectUri, p.state, QStringLiteral("temporarily_unavailable"),
@@ -93,8 +194,15 @@ QHttpServerResponse SignInFlow::complete(const QString &requestId, const Upstrea
 
 QHttpServerResponse SignInFlow::fail(const QString &requestId, const QString &error, const QString &description)
 {
-    Pending &p = *find(requestId);
-    p.finished = true;
+    const auto pending = find(requestId);
+    // Unsaved, the claim costs nothing: the app learns the error, and the sign-in expires.
+    if (!pending || claim(requestId) == Claim::AlreadyFinished)
+        return expired();
+    return failClaimed(*pending, error, description);
+}
+
+QHttpServerResponse SignInFlow::failClaimed(const Pending &p, const QString &error, const QString &description) const
+{
     return redirectError(p.redirectUri, p.state, error, description);
 }
 
@@ -111,7 +219,7 @@ QHttpServerResponse SignInFlow::redirectError(const QString &redirectUri, const 
 
 QUrl SignInFlow::returnTo(const QString &requestId)
 {
-    const Pending *pending = find(requestId);
+    const auto pending = find(requestId);
     return pending ? QUrl(pending->redirectUri) : QUrl();
 }
 

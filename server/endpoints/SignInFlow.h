@@ -3,19 +3,23 @@
 #include "UpstreamAttempt.h"
 #include "UpstreamProfile.h"
 
-#include <QHash>
 #include <QHttpServerResponse>
 #include <QString>
 #include <QUrl>
 
+#include <optional>
+
 class Clock;
+class Database;
 class TokenIssuer;
 class TokenStore;
 
-// The sign-ins between /authorize and the redirect back to the app: kept
-// here for 10 minutes, finished exactly once (with a code or an error for
-// the app), and remembered as finished until they expire, so a replayed
-// upstream answer is told apart from one that never belonged here.
+// The sign-ins between /authorize and the redirect back to the app: kept in
+// the database for 10 minutes, so any instance serving it can take the next
+// step, finished exactly once (with a code or an error for the app; the
+// claim is one conditional UPDATE, so two instances cannot both finish it),
+// and remembered as finished until they expire, so a replayed upstream
+// answer is told apart from one that never belonged here.
 class SignInFlow
 {
 public:
@@ -23,6 +27,7 @@ public:
 
     struct Pending
     {
+        QString id;
         QString clientId;
         QString redirectUri;
         QString state;
@@ -31,33 +36,41 @@ public:
         QString scope;
         QString loginHint;
         qint64 createdAt = 0;
+        QString clientAddress; // who asked: caps are per address
         // Towards an upstream provider, once the person picked one.
         QString providerId;
         UpstreamAttempt upstream;
-        QByteArray browserBinding; // the cookie value that ties the upstream's answer to this browser
-        QString fault;             // QA mode: the fault the tester attached
-        QString clientAddress;     // who asked: caps are per address
-        quint64 sequence = 0;      // order of arrival, set by add()
+        QByteArray browserBindingHash; // of the cookie that ties the upstream's answer to this browser
         bool finished = false;
     };
 
-    SignInFlow(const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress);
+    enum class Claim { Won, AlreadyFinished, Failed };
 
-    // The new sign-in's id; empty when the server holds as many as it can.
-    // An address at its cap loses its own oldest sign-in, never another's.
-    QString add(const Pending &pending);
-    // Null when unknown or expired; finished ones are returned.
-    Pending *find(const QString &requestId);
-    // Starts (or starts over) the way to an upstream provider.
-    void attachUpstream(const QString &requestId, const QString &providerId, const UpstreamAttempt &attempt,
+    SignInFlow(Database &db, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress);
+
+    // The new sign-in's id; empty when the server holds as many as it can
+    // (*busy) or the database could not be written. An address at its cap
+    // loses its own oldest sign-in, never another's.
+    QString add(const Pending &pending, bool *busy);
+    // Nullopt when unknown or expired; finished ones are returned.
+    std::optional<Pending> find(const QString &requestId);
+    // Starts (or starts over) the way to an upstream provider; false when it could not be saved.
+    bool attachUpstream(const QString &requestId, const QString &providerId, const UpstreamAttempt &attempt,
                         const QByteArray &browserBinding);
     // The sign-in whose upstream attempt has this state.
-    QString findByUpstreamState(const QString &state) const;
+    QString findByUpstreamState(const QString &state);
+    static bool isBoundTo(const Pending &pending, const QByteArray &browserBinding);
+    // Marks the sign-in finished, unless it is already: of all instances, one wins.
+    Claim claim(const QString &requestId);
 
-    // Ends the sign-in with a code for the app.
-    QHttpServerResponse complete(const QString &requestId, const UpstreamProfile &profile);
+    // Ends the sign-in with a code for the app (`fault`: QA mode, attached by the tester).
+    QHttpServerResponse complete(const QString &requestId, const UpstreamProfile &profile, const QString &fault = {});
     // Ends the sign-in with an error at the app's redirect URI (PROTOCOL.md 4).
     QHttpServerResponse fail(const QString &requestId, const QString &error, const QString &description);
+    // The same for a sign-in this caller already claimed.
+    QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile,
+                                        const QString &fault = {});
+    QHttpServerResponse failClaimed(const Pending &pending, const QString &error, const QString &description) const;
     // Where the page's forms may lead, for its Content-Security-Policy.
     QUrl returnTo(const QString &requestId);
 
@@ -69,14 +82,16 @@ public:
                                          = QHttpServerResponse::StatusCode::BadRequest);
 
 private:
-    void evictOldestOf(const QString &address);
+    void purgeExpired();
+    bool evictOldestOf(const QString &address);
+    int count(const QString &sql, const QVariantList &values);
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
+    Database &m_db;
     const Clock &m_clock;
     TokenStore &m_tokens;
     const TokenIssuer &m_issuer;
     int m_maxPerAddress;
-    quint64 m_nextSequence = 0;
-    QHash<QString, Pending> m_pending;
-    QHash<QString, QString> m_byUpstreamState;
+    quint64 m_arrivals = 0;
+    qint64 m_purgedAt = 0;
 };

@@ -95,7 +95,7 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
                              HttpServer::Responder respond)
 {
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
-    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished) {
         respond(SignInFlow::expired());
         return;
@@ -105,7 +105,11 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
                             provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
                             m_context.issuer.issuer() + callbackPath(id)};
     const QByteArray binding = SecureRandom::token(24);
-    m_context.signIns.attachUpstream(requestId, id, attempt, binding);
+    if (!m_context.signIns.attachUpstream(requestId, id, attempt, binding)) {
+        respond(m_context.signIns.fail(requestId, QStringLiteral("temporarily_unavailable"),
+                                       QStringLiteral("The sign-in could not be saved; try again.")));
+        return;
+    }
     const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
     provider.begin(attempt, [=, this](const QUrl &url, const UpstreamOutcome &failure) {
         if (!m_context.signIns.find(requestId)) {
@@ -128,8 +132,8 @@ QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, 
         if (!it.key().startsWith(CookiePrefix))
             continue;
         const QString requestId = it.key().mid(CookiePrefix.size());
-        const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
-        if (pending && pending->providerId == providerId && pending->browserBinding == it.value())
+        const auto pending = m_context.signIns.find(requestId);
+        if (pending && pending->providerId == providerId && SignInFlow::isBoundTo(*pending, it.value()))
             return requestId;
     }
     return {};
@@ -145,7 +149,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     const QString id = provider.settings().id;
     const QString &name = provider.settings().name;
     QString requestId = m_context.signIns.findByUpstreamState(param("state"));
-    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->providerId != id) {
         // Not a state we gave out: if this browser is signing in here, end that
         // sign-in at its app; otherwise there is no app to return to.
@@ -166,7 +170,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
                                                                "again from the app.").arg(name)));
         return;
     }
-    if (cookies(request).value(CookiePrefix + requestId) != pending->browserBinding) {
+    if (!SignInFlow::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
         respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
                                        QStringLiteral("This sign-in with %1 was started in another browser. Start "
                                                       "signing in again from the app, and finish in the browser it "
@@ -193,11 +197,24 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
                        id));
         return;
     }
-    // From here on this answer is spent: a second one with the same state is a replay.
-    m_context.signIns.find(requestId)->finished = true;
-    const UpstreamAttempt attempt = pending->upstream;
-    provider.finish(param("code"), attempt, [=, this](const UpstreamOutcome &outcome) {
-        QHttpServerResponse response = m_context.signIns.find(requestId) ? finish(requestId, outcome, id)
+    // From here on this answer is spent: a second one with the same state, at
+    // this instance or another, is a replay.
+    switch (m_context.signIns.claim(requestId)) {
+    case SignInFlow::Claim::Won:
+        break;
+    case SignInFlow::Claim::AlreadyFinished:
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
+                                                QStringLiteral("This answer from %1 was already used. Start signing "
+                                                               "in again from the app.").arg(name)));
+        return;
+    case SignInFlow::Claim::Failed:
+        respond(m_context.signIns.failClaimed(*pending, QStringLiteral("temporarily_unavailable"),
+                                              QStringLiteral("The sign-in could not be saved; try again.")));
+        return;
+    }
+    const SignInFlow::Pending claimed = *pending;
+    provider.finish(param("code"), claimed.upstream, [=, this](const UpstreamOutcome &outcome) {
+        QHttpServerResponse response = m_context.signIns.find(requestId) ? finishClaimed(claimed, outcome, id)
                                                                           : SignInFlow::expired();
         response.addHeader(QByteArrayLiteral("Set-Cookie"), bindingCookie(requestId, id, {}, false, 0));
         respond(std::move(response));
@@ -207,12 +224,28 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
 QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const UpstreamOutcome &outcome,
                                              const QString &providerId)
 {
+    const auto pending = m_context.signIns.find(requestId);
+    if (!pending)
+        return SignInFlow::expired();
+    switch (m_context.signIns.claim(requestId)) {
+    case SignInFlow::Claim::AlreadyFinished:
+        return SignInFlow::expired();
+    case SignInFlow::Claim::Won:
+    case SignInFlow::Claim::Failed: // nothing to save for a failure: the app learns it, the sign-in expires
+        break;
+    }
+    return finishClaimed(*pending, outcome, providerId);
+}
+
+QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &pending, const UpstreamOutcome &outcome,
+                                                    const QString &providerId)
+{
     if (outcome.ok()) {
         UpstreamProfile profile = outcome.profile;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
-        return m_context.signIns.complete(requestId, profile);
+        return m_context.signIns.completeClaimed(pending, profile);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(quoted(outcome.logDetail)));
-    return m_context.signIns.fail(requestId, QLatin1String(errorFor(outcome.kind)), outcome.description);
+    return m_context.signIns.failClaimed(pending, QLatin1String(errorFor(outcome.kind)), outcome.description);
 }

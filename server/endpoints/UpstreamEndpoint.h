@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpServer.h"
+#include "SignInFlow.h"
 #include "UpstreamOutcome.h"
 
 #include <QString>
@@ -28,6 +29,9 @@ private:
     // The sign-in this browser started at this provider, from its cookies.
     QString requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const;
     QHttpServerResponse finish(const QString &requestId, const UpstreamOutcome &outcome, const QString &providerId);
+    // For a sign-in whose upstream answer this instance already claimed.
+    QHttpServerResponse finishClaimed(const SignInFlow::Pending &pending, const UpstreamOutcome &outcome,
+                                      const QString &providerId);
 
     ServerContext &m_context;
 };

@@ -68,7 +68,7 @@ QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &requ
                                                   const SimulatedProviders::Provider &provider)
 {
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
-    const SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return SignInFlow::expired();
     UpstreamProfile typed;
@@ -110,20 +110,20 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     QString duplicate;
     const Fields f = FormData::parse(request.body(), &duplicate).value_or(Fields());
     const QString requestId = f.value(QStringLiteral("request"));
-    SignInFlow::Pending *pending = m_context.signIns.find(requestId);
+    const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return SignInFlow::expired();
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
         return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
                                       QStringLiteral("The person cancelled signing in."));
-    pending->fault = f.value(QStringLiteral("fault"));
-    if (!pending->fault.isEmpty() && !QaFaults::isKnown(pending->fault))
+    const QString fault = f.value(QStringLiteral("fault"));
+    if (!fault.isEmpty() && !QaFaults::isKnown(fault))
         return form(requestId, provider, {}, QStringLiteral("That QA fault does not exist."));
     if (f.contains(QStringLiteral("persona"))) {
         const auto profile = SimulatedProviders::personaProfile(provider.id, f.value(QStringLiteral("persona")));
         if (!profile)
             return form(requestId, provider, {}, QStringLiteral("That test persona does not exist."));
-        return complete(requestId, *profile);
+        return complete(requestId, *profile, fault);
     }
     UpstreamProfile typed{{provider.id, f.value(QStringLiteral("provider_user_id")).trimmed()},
                           f.value(QStringLiteral("email")).trimmed(),
@@ -131,12 +131,13 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
                           f.value(QStringLiteral("name")).simplified(),
                           {}};
     if (const auto problem = checkTypedProfile(typed))
-        return form(requestId, provider, typed, *problem, pending->fault);
-    return complete(requestId, typed);
+        return form(requestId, provider, typed, *problem, fault);
+    return complete(requestId, typed, fault);
 }
 
-QHttpServerResponse SimulatedSignInEndpoint::complete(const QString &requestId, UpstreamProfile profile)
+QHttpServerResponse SimulatedSignInEndpoint::complete(const QString &requestId, UpstreamProfile profile,
+                                                      const QString &fault)
 {
     profile.identity.providerId = ProviderDirectory::simulatedKey(profile.identity.providerId);
-    return m_context.signIns.complete(requestId, profile);
+    return m_context.signIns.complete(requestId, profile, fault);
 }

@@ -23,7 +23,7 @@ private:
     QHttpServerResponse submit(const QHttpServerRequest &request, const SimulatedProviders::Provider &provider);
     QHttpServerResponse form(const QString &requestId, const SimulatedProviders::Provider &provider,
                              const UpstreamProfile &typed, const QString &message, const QString &fault = {});
-    QHttpServerResponse complete(const QString &requestId, UpstreamProfile profile);
+    QHttpServerResponse complete(const QString &requestId, UpstreamProfile profile, const QString &fault);
 
     ServerContext &m_context;
 };

@@ -14,7 +14,7 @@ Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
 namespace {
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 3> Migrations{{
+const std::array<const char *, 4> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -96,6 +96,43 @@ ALTER TABLE authorization_codes ADD COLUMN qa_fault TEXT;
     R"sql(
 ALTER TABLE token_families ADD COLUMN previous_hash BLOB;
 ALTER TABLE token_families ADD COLUMN previous_retired_at INTEGER;
+)sql",
+    // Version 4: several instances serve one database (README, "Several
+    // instances"), so what one instance starts another must be able to finish.
+    R"sql(
+-- The signing keys, moved here from signing-keys.json by KeyStore: the
+-- private key sealed with AES-256-GCM under the key file's key (KeyCipher).
+CREATE TABLE signing_keys (
+    kid TEXT PRIMARY KEY,
+    algorithm TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    activates_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+-- Sign-ins between /authorize and the redirect back to the app (SignInFlow).
+CREATE TABLE pending_sign_ins (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    state TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    code_challenge TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    login_hint TEXT,
+    client_address TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    arrival BIGINT NOT NULL,
+    provider_id TEXT,
+    upstream_state TEXT UNIQUE,
+    upstream_nonce TEXT,
+    upstream_verifier TEXT,
+    upstream_redirect_uri TEXT,
+    browser_binding_hash TEXT,
+    finished INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX pending_sign_ins_address ON pending_sign_ins (client_address, arrival);
+CREATE INDEX pending_sign_ins_created ON pending_sign_ins (created_at);
 )sql",
 }};
 

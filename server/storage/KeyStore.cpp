@@ -1,18 +1,22 @@
 #include "KeyStore.h"
 
 #include "Clock.h"
+#include "Database.h"
 #include "Protocol.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
+#include <QLoggingCategory>
+#include <QSqlQuery>
 
 #include <algorithm>
 #include <limits>
 
+Q_LOGGING_CATEGORY(lcKeys, "latchkey.keys")
+
 namespace {
-constexpr auto OwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 // Longest-lived token a key signs, plus the verifiers' clock-skew leeway.
 constexpr qint64 SignedTokenLifetime = std::max({Protocol::AccessTokenLifetimeSeconds,
                                                  Protocol::IdTokenLifetimeSeconds,
@@ -20,55 +24,137 @@ constexpr qint64 SignedTokenLifetime = std::max({Protocol::AccessTokenLifetimeSe
     + Protocol::ClockSkewLeewaySeconds;
 } // namespace
 
-KeyStore::KeyStore(const Clock &clock)
-    : m_clock(clock)
+KeyStore::KeyStore(Database &db, const Clock &clock, const KeyCipher &cipher)
+    : m_db(db)
+    , m_clock(clock)
+    , m_cipher(cipher)
 {
 }
 
-bool KeyStore::load(const QString &path, const QString &algorithm, QString *error)
+bool KeyStore::prepare(const QString &algorithm, const QString &legacyPath, QString *error)
 {
-    m_path = path;
     m_type = algorithm == QLatin1String("RS256") ? Jwk::Type::Rsa : Jwk::Type::EcP256;
-    m_entries.clear();
-    QFile file(path);
-    if (file.exists()) {
-        if (!file.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read the signing keys in %1: %2").arg(path, file.errorString());
+    const bool legacy = !legacyPath.isEmpty() && QFile::exists(legacyPath);
+    {
+        Transaction transaction(m_db);
+        if (!transaction.isOpen() || (legacy && !importLegacy(legacyPath, error)))
+            return false;
+        // Nothing was ever signed with this algorithm here, so no lead is needed.
+        if (!hasKeyOfType() && !insert(Jwk::generate(m_type), m_clock.now(), error))
+            return false;
+        if (!transaction.commit()) {
+            *error = QStringLiteral("cannot save the signing keys in the database");
             return false;
         }
-        const QJsonArray keys = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("keys")).toArray();
-        for (const auto &value : keys) {
-            QString keyError;
-            const auto key = Jwk::fromJson(value.toObject().value(QLatin1String("jwk")).toObject(), &keyError);
-            if (!key || !key->hasPrivateKey()) {
-                *error = QStringLiteral("the signing key file %1 is damaged: %2").arg(path, keyError);
-                return false;
-            }
-            m_entries.append({*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble()),
-                              key->publicKey()});
-        }
-        if (file.permissions() & ~(OwnerOnly | QFileDevice::ReadUser | QFileDevice::WriteUser))
-            file.setPermissions(OwnerOnly);
     }
-    const bool hasKeyOfType = std::any_of(m_entries.cbegin(), m_entries.cend(),
-                                          [this](const Entry &e) { return e.key.type() == m_type; });
-    if (!hasKeyOfType) {
-        // Nothing was ever signed with this algorithm here, so no lead is needed.
-        const Jwk key = Jwk::generate(m_type);
-        m_entries.append({key, m_clock.now(), key.publicKey()});
-        return save(error);
+    // The keys are sealed in the database now; a copy in clear would undo that.
+    if (legacy && !QFile::remove(legacyPath)) {
+        *error = QStringLiteral("the signing keys moved into the database, but %1 cannot be deleted").arg(legacyPath);
+        return false;
     }
-    const int before = keyCount();
+    if (!reload(error))
+        return false;
     prune();
-    return before == keyCount() || save(error);
+    return true;
+}
+
+bool KeyStore::importLegacy(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the signing keys in %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QJsonArray keys = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("keys")).toArray();
+    for (const auto &value : keys) {
+        QString keyError;
+        const auto key = Jwk::fromJson(value.toObject().value(QLatin1String("jwk")).toObject(), &keyError);
+        if (!key || !key->hasPrivateKey()) {
+            *error = QStringLiteral("the signing key file %1 is damaged: %2").arg(path, keyError);
+            return false;
+        }
+        if (!insert(*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble()), error))
+            return false;
+    }
+    qCInfo(lcKeys, "moved %d signing keys from %s into the database", int(keys.size()), qPrintable(path));
+    return true;
+}
+
+bool KeyStore::insert(const Jwk &key, qint64 activatesAt, QString *error)
+{
+    const QByteArray sealed = m_cipher.seal(QJsonDocument(key.toPrivateJson()).toJson(QJsonDocument::Compact),
+                                            key.kid().toUtf8());
+    // A kid is the key's thumbprint: the same key imported twice is one row.
+    if (sealed.isEmpty()
+        || !m_db.exec(QStringLiteral("INSERT INTO signing_keys (kid, algorithm, public_jwk, private_key, "
+                                     "activates_at, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                     "ON CONFLICT (kid) DO NOTHING"),
+                      {key.kid(), key.algorithm(),
+                       QString::fromUtf8(QJsonDocument(key.toPublicJson()).toJson(QJsonDocument::Compact)),
+                       QString::fromLatin1(sealed), activatesAt, m_clock.now()})) {
+        *error = QStringLiteral("cannot save a signing key in the database");
+        return false;
+    }
+    return true;
+}
+
+bool KeyStore::hasKeyOfType()
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT 1 FROM signing_keys WHERE algorithm = ?"));
+    q.bindValue(0, m_type == Jwk::Type::Rsa ? QStringLiteral("RS256") : QStringLiteral("ES256"));
+    const bool found = q.exec() && q.next();
+    q.finish();
+    return found;
+}
+
+bool KeyStore::reload(QString *error)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT kid, private_key, activates_at FROM signing_keys "
+                                             "ORDER BY created_at, activates_at, kid"));
+    if (!q.exec()) {
+        *error = QStringLiteral("cannot read the signing keys from the database");
+        return false;
+    }
+    QHash<QString, Entry> known;
+    for (const Entry &entry : std::as_const(m_entries))
+        known.insert(entry.key.kid(), entry);
+    QList<Entry> entries;
+    while (q.next()) {
+        const QString kid = q.value(0).toString();
+        const qint64 activatesAt = q.value(2).toLongLong();
+        if (known.contains(kid)) {
+            entries.append(known.value(kid));
+            entries.last().activatesAt = activatesAt;
+            continue;
+        }
+        const auto opened = m_cipher.open(q.value(1).toString().toLatin1(), kid.toUtf8());
+        if (!opened) {
+            *error = QStringLiteral("cannot open the signing key %1: it was sealed with another key file "
+                                    "(every instance of one database needs the same --key-file), or it was "
+                                    "altered in the database").arg(kid);
+            q.finish();
+            return false;
+        }
+        QString keyError;
+        const auto key = Jwk::fromJson(QJsonDocument::fromJson(*opened).object(), &keyError);
+        if (!key || !key->hasPrivateKey() || key->kid() != kid) {
+            *error = QStringLiteral("the signing key %1 in the database is damaged: %2").arg(kid, keyError);
+            q.finish();
+            return false;
+        }
+        entries.append({*key, activatesAt, key->publicKey()});
+    }
+    q.finish();
+    m_entries = entries;
+    return true;
 }
 
 bool KeyStore::rotate(QString *error)
 {
-    const Jwk key = Jwk::generate(m_type);
-    m_entries.append({key, m_clock.now() + PublishLead, key.publicKey()});
+    if (!insert(Jwk::generate(m_type), m_clock.now() + PublishLead, error) || !reload(error))
+        return false;
     prune();
-    return save(error);
+    return true;
 }
 
 Jwk KeyStore::signingKey() const
@@ -86,18 +172,18 @@ JwkSet KeyStore::publishedKeys() const
     JwkSet set;
     const qint64 now = m_clock.now();
     for (int i = 0; i < m_entries.size(); ++i) {
-        if (retiresAt(i) > now)
+        if (retiresAt(m_entries, i) > now)
             set.add(m_entries.at(i).publicKey);
     }
     return set;
 }
 
-qint64 KeyStore::retiresAt(int index) const
+qint64 KeyStore::retiresAt(const QList<Entry> &entries, int index) const
 {
     // A key signs until a newer key of its type activates; its tokens then live on.
-    for (int later = index + 1; later < m_entries.size(); ++later) {
-        if (m_entries.at(later).key.type() == m_entries.at(index).key.type())
-            return m_entries.at(later).activatesAt + SignedTokenLifetime;
+    for (int later = index + 1; later < entries.size(); ++later) {
+        if (entries.at(later).key.type() == entries.at(index).key.type())
+            return entries.at(later).activatesAt + SignedTokenLifetime;
     }
     return std::numeric_limits<qint64>::max();
 }
@@ -107,27 +193,10 @@ void KeyStore::prune()
     const qint64 now = m_clock.now();
     QList<Entry> kept;
     for (int i = 0; i < m_entries.size(); ++i) {
-        if (retiresAt(i) > now)
+        if (retiresAt(m_entries, i) > now)
             kept.append(m_entries.at(i));
+        else if (!m_db.exec(QStringLiteral("DELETE FROM signing_keys WHERE kid = ?"), {m_entries.at(i).key.kid()}))
+            return; // kept for now; the next rotation or start tries again
     }
     m_entries = kept;
-}
-
-bool KeyStore::save(QString *error) const
-{
-    QJsonArray keys;
-    for (const auto &entry : m_entries)
-        keys.append(QJsonObject{{QLatin1String("jwk"), entry.key.toPrivateJson()},
-                                {QLatin1String("activates_at"), double(entry.activatesAt)}});
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(OwnerOnly)) {
-        *error = QStringLiteral("cannot write the signing keys to %1: %2").arg(m_path, file.errorString());
-        return false;
-    }
-    file.write(QJsonDocument(QJsonObject{{QLatin1String("keys"), keys}}).toJson());
-    if (!file.commit()) {
-        *error = QStringLiteral("cannot write the signing keys to %1: %2").arg(m_path, file.errorString());
-        return false;
-    }
-    return true;
 }

@@ -2,26 +2,39 @@
 
 #include "Jwk.h"
 #include "JwkSet.h"
+#include "KeyCipher.h"
 
 #include <QList>
+#include <QSet>
 #include <QString>
 
 class Clock;
+class Database;
 
-// The server's signing keys, kept in <data-dir>/signing-keys.json (mode 0600).
-// Rotation follows PROTOCOL.md 3: a new key is published PublishLead seconds
-// before it signs anything, and a replaced key stays published until every
-// token it signed has expired.
+// The server's signing keys, kept in the database so that every instance
+// signs and verifies with the same set: the public JWK in clear, the private
+// key sealed by KeyCipher with its kid as associated data. Rotation follows
+// PROTOCOL.md 3: a new key is published PublishLead seconds before it signs
+// anything, and a replaced key stays published until every token it signed
+// has expired. Each instance reloads the set every ReloadSeconds, so a
+// rotation on one is published by all long before the new key signs.
 class KeyStore
 {
 public:
     static constexpr qint64 PublishLead = 300;
+    static constexpr int ReloadSeconds = 30;
 
-    explicit KeyStore(const Clock &clock);
+    KeyStore(Database &db, const Clock &clock, const KeyCipher &cipher);
 
-    // Loads the keys, generating the first one when there is none.
-    bool load(const QString &path, const QString &algorithm, QString *error);
-    // Adds a new key of the configured algorithm and saves.
+    // Moves the keys of an earlier version's key file (`legacyPath`, JSON in
+    // clear) into the database and deletes the file; makes the first key of
+    // `algorithm` when there is none; loads the set. Several instances may
+    // start at once: call it under the database's start-up lock.
+    bool prepare(const QString &algorithm, const QString &legacyPath, QString *error);
+    // Reads the set again; keys already known are not opened again. On
+    // failure the set in memory stays as it was.
+    bool reload(QString *error);
+    // Adds a new key of the configured algorithm.
     bool rotate(QString *error);
 
     Jwk signingKey() const;
@@ -36,12 +49,16 @@ private:
         Jwk publicKey; // made once: verifiers reuse its prepared contexts
     };
 
-    bool save(QString *error) const;
+    bool importLegacy(const QString &path, QString *error);
+    bool insert(const Jwk &key, qint64 activatesAt, QString *error);
+    bool hasKeyOfType();
+    // Deletes the keys no token signed by them can still need.
     void prune();
-    qint64 retiresAt(int index) const;
+    qint64 retiresAt(const QList<Entry> &entries, int index) const;
 
+    Database &m_db;
     const Clock &m_clock;
-    QString m_path;
+    KeyCipher m_cipher;
     Jwk::Type m_type = Jwk::Type::EcP256;
     QList<Entry> m_entries; // oldest first
 };

@@ -1,57 +1,100 @@
 #include "Clock.h"
+#include "Database.h"
 #include "KeyStore.h"
 #include "Protocol.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
+// The signing keys in the database: sealed, shared by instances, rotated.
 class TestKeyStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void firstStartCreatesPrivateFile();
+    void init();
+    void cleanup();
+    void firstStartCreatesSealedKey();
     void keysSurviveReload();
     void rotationPublishesBeforeSigningAndRetiresLater();
-    void damagedFileIsAnError();
+    void rotationOnOneInstanceReachesAnother();
+    void keysOfAnEarlierVersionMoveIntoTheDatabase();
+    void damagedLegacyFileIsAnError();
+    void wrongKeyFileIsRefused();
+    void alteredRowIsRefused_data();
+    void alteredRowIsRefused();
+
+private:
+    QString privateKeyOf(const QString &kid);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<Database> m_db;
+    const KeyCipher m_cipher{QByteArray(KeyCipher::KeySize, 'k')};
 };
 
-void TestKeyStore::firstStartCreatesPrivateFile()
+void TestKeyStore::init()
 {
-    QTemporaryDir dir;
-    Clock clock;
-    KeyStore keys(clock);
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_db = std::make_unique<Database>();
     QString error;
-    QVERIFY2(keys.load(dir.filePath("keys.json"), "ES256", &error), qPrintable(error));
+    QVERIFY2(m_db->open(m_dir->filePath("test.sqlite"), &error), qPrintable(error));
+}
+
+void TestKeyStore::cleanup()
+{
+    m_db.reset();
+    m_dir.reset();
+}
+
+QString TestKeyStore::privateKeyOf(const QString &kid)
+{
+    QSqlQuery q(m_db->connection());
+    q.prepare("SELECT private_key FROM signing_keys WHERE kid = ?");
+    q.addBindValue(kid);
+    return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+void TestKeyStore::firstStartCreatesSealedKey()
+{
+    Clock clock;
+    KeyStore keys(*m_db, clock, m_cipher);
+    QString error;
+    QVERIFY2(keys.prepare("ES256", {}, &error), qPrintable(error));
     QCOMPARE(keys.keyCount(), 1);
     QVERIFY(keys.signingKey().hasPrivateKey());
     QCOMPARE(keys.signingKey().algorithm(), QStringLiteral("ES256"));
-    QCOMPARE(QFile::permissions(dir.filePath("keys.json")),
-             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
     QCOMPARE(keys.publishedKeys().keys().size(), 1);
     QVERIFY(!keys.publishedKeys().keys().first().hasPrivateKey());
+    // The private part is in the database sealed, never in clear.
+    const QString d = keys.signingKey().toPrivateJson().value("d").toString();
+    const QString stored = privateKeyOf(keys.signingKey().kid());
+    QVERIFY(!stored.isEmpty());
+    QVERIFY(!stored.contains(d));
+    QVERIFY(!QByteArray::fromBase64(stored.toLatin1()).contains(d.toLatin1()));
 }
 
 void TestKeyStore::keysSurviveReload()
 {
-    QTemporaryDir dir;
     Clock clock;
     QString error;
-    KeyStore first(clock);
-    QVERIFY(first.load(dir.filePath("keys.json"), "ES256", &error));
-    KeyStore second(clock);
-    QVERIFY(second.load(dir.filePath("keys.json"), "ES256", &error));
+    KeyStore first(*m_db, clock, m_cipher);
+    QVERIFY(first.prepare("ES256", {}, &error));
+    KeyStore second(*m_db, clock, m_cipher);
+    QVERIFY(second.prepare("ES256", {}, &error));
+    QCOMPARE(second.keyCount(), 1);
     QCOMPARE(second.signingKey().kid(), first.signingKey().kid());
     QCOMPARE(second.signingKey().toPrivateJson(), first.signingKey().toPrivateJson());
 }
 
 void TestKeyStore::rotationPublishesBeforeSigningAndRetiresLater()
 {
-    QTemporaryDir dir;
     Clock clock;
     QString error;
-    KeyStore keys(clock);
-    QVERIFY(keys.load(dir.filePath("keys.json"), "ES256", &error));
+    KeyStore keys(*m_db, clock, m_cipher);
+    QVERIFY(keys.prepare("ES256", {}, &error));
     const QString oldKid = keys.signingKey().kid();
     QVERIFY(keys.rotate(&error));
     QCOMPARE(keys.publishedKeys().keys().size(), 2);
@@ -64,24 +107,118 @@ void TestKeyStore::rotationPublishesBeforeSigningAndRetiresLater()
 
     clock.advance(Protocol::AccessTokenLifetimeSeconds + Protocol::ClockSkewLeewaySeconds + 1);
     QVERIFY(keys.publishedKeys().find(oldKid).isNull());
-    KeyStore reloaded(clock);
-    QVERIFY(reloaded.load(dir.filePath("keys.json"), "ES256", &error));
-    QCOMPARE(reloaded.keyCount(), 1);
-    QCOMPARE(reloaded.signingKey().kid(), newKid);
+    KeyStore restarted(*m_db, clock, m_cipher);
+    QVERIFY(restarted.prepare("ES256", {}, &error));
+    QCOMPARE(restarted.keyCount(), 1);
+    QCOMPARE(restarted.signingKey().kid(), newKid);
+    QVERIFY(privateKeyOf(oldKid).isEmpty()); // deleted from the database, not just hidden
 }
 
-void TestKeyStore::damagedFileIsAnError()
+void TestKeyStore::rotationOnOneInstanceReachesAnother()
 {
-    QTemporaryDir dir;
-    QFile file(dir.filePath("keys.json"));
+    Clock clock;
+    QString error;
+    KeyStore a(*m_db, clock, m_cipher);
+    KeyStore b(*m_db, clock, m_cipher);
+    QVERIFY(a.prepare("ES256", {}, &error));
+    QVERIFY(b.prepare("ES256", {}, &error));
+    QVERIFY(a.rotate(&error));
+    QCOMPARE(b.publishedKeys().keys().size(), 1);
+    QVERIFY2(b.reload(&error), qPrintable(error)); // what the reload timer does every ReloadSeconds
+    QCOMPARE(b.publishedKeys().keys().size(), 2);
+    // The lead is far longer than the reload interval: every instance publishes before any signs.
+    QVERIFY(KeyStore::PublishLead > 2 * KeyStore::ReloadSeconds);
+    clock.advance(KeyStore::PublishLead);
+    QCOMPARE(b.signingKey().kid(), a.signingKey().kid());
+    QCOMPARE(b.signingKey().toPrivateJson(), a.signingKey().toPrivateJson());
+}
+
+void TestKeyStore::keysOfAnEarlierVersionMoveIntoTheDatabase()
+{
+    const Jwk older = Jwk::generate(Jwk::Type::EcP256);
+    const Jwk newer = Jwk::generate(Jwk::Type::EcP256);
+    const QString path = m_dir->filePath("signing-keys.json");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    Clock clock;
+    const QJsonArray entries{QJsonObject{{"jwk", older.toPrivateJson()}, {"activates_at", double(clock.now() - 100)}},
+                             QJsonObject{{"jwk", newer.toPrivateJson()}, {"activates_at", double(clock.now() + 60)}}};
+    file.write(QJsonDocument(QJsonObject{{"keys", entries}}).toJson());
+    file.close();
+
+    KeyStore keys(*m_db, clock, m_cipher);
+    QString error;
+    QVERIFY2(keys.prepare("ES256", path, &error), qPrintable(error));
+    QVERIFY(!QFile::exists(path)); // no copy in clear stays behind
+    QCOMPARE(keys.keyCount(), 2);
+    QCOMPARE(keys.signingKey().kid(), older.kid());
+    QCOMPARE(keys.signingKey().toPrivateJson(), older.toPrivateJson());
+    clock.advance(60);
+    QCOMPARE(keys.signingKey().kid(), newer.kid());
+}
+
+void TestKeyStore::damagedLegacyFileIsAnError()
+{
+    const QString path = m_dir->filePath("signing-keys.json");
+    QFile file(path);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(R"({"keys":[{"jwk":{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA","d":"AAAA"}}]})");
     file.close();
     Clock clock;
-    KeyStore keys(clock);
+    KeyStore keys(*m_db, clock, m_cipher);
     QString error;
-    QVERIFY(!keys.load(dir.filePath("keys.json"), "ES256", &error));
+    QVERIFY(!keys.prepare("ES256", path, &error));
     QVERIFY(error.contains("damaged"));
+    QVERIFY(QFile::exists(path)); // nothing moved, nothing lost
+    QSqlQuery q(m_db->connection());
+    QVERIFY(q.exec("SELECT COUNT(*) FROM signing_keys") && q.next());
+    QCOMPARE(q.value(0).toInt(), 0);
+}
+
+void TestKeyStore::wrongKeyFileIsRefused()
+{
+    Clock clock;
+    QString error;
+    KeyStore first(*m_db, clock, m_cipher);
+    QVERIFY(first.prepare("ES256", {}, &error));
+    KeyStore other(*m_db, clock, KeyCipher(QByteArray(KeyCipher::KeySize, 'x')));
+    QVERIFY(!other.prepare("ES256", {}, &error));
+    QVERIFY2(error.contains("sealed with another key file") && error.contains("--key-file"), qPrintable(error));
+    QCOMPARE(other.keyCount(), 0);
+}
+
+void TestKeyStore::alteredRowIsRefused_data()
+{
+    QTest::addColumn<QString>("alteration");
+    QTest::newRow("a byte of the sealed key") << "flip";
+    QTest::newRow("another key's sealed value") << "swap";
+}
+
+void TestKeyStore::alteredRowIsRefused()
+{
+    QFETCH(QString, alteration);
+    Clock clock;
+    QString error;
+    KeyStore keys(*m_db, clock, m_cipher);
+    QVERIFY(keys.prepare("ES256", {}, &error));
+    QVERIFY(keys.rotate(&error));
+    const QList<Jwk> published = keys.publishedKeys().keys();
+    const QString kid = published.first().kid();
+    QByteArray raw = QByteArray::fromBase64(privateKeyOf(kid).toLatin1());
+    if (alteration == "flip")
+        raw[20] = char(raw.at(20) ^ 0x01);
+    else
+        raw = QByteArray::fromBase64(privateKeyOf(published.last().kid()).toLatin1());
+    QSqlQuery q(m_db->connection());
+    q.prepare("UPDATE signing_keys SET private_key = ? WHERE kid = ?");
+    q.addBindValue(QString::fromLatin1(raw.toBase64()));
+    q.addBindValue(kid);
+    QVERIFY(q.exec());
+    KeyStore restarted(*m_db, clock, m_cipher);
+    QVERIFY(!restarted.prepare("ES256", {}, &error));
+    QVERIFY2(error.contains(kid), qPrintable(error));
+    QVERIFY(keys.reload(&error)); // an instance that opened it before keeps its copy
+    QCOMPARE(keys.keyCount(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestKeyStore)

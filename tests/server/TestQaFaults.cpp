@@ -5,6 +5,7 @@
 
 #include "Clock.h"
 #include "Jws.h"
+#include "Database.h"
 #include "KeyStore.h"
 #include "Pkce.h"
 #include "Protocol.h"
@@ -246,10 +247,13 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
 
     // The server's own key signs a token claiming the fault, as if a QA build had issued it.
     Clock clock;
-    KeyStore keys(clock);
-    QVERIFY2(keys.load(QDir(m_server->dataDir()).filePath(QStringLiteral("signing-keys.json")),
-                       QStringLiteral("ES256"), &error),
-             qPrintable(error));
+    const QDir data(m_server->dataDir());
+    Database db;
+    QVERIFY2(db.open(data.filePath(QStringLiteral("latchkey.sqlite")), &error), qPrintable(error));
+    const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")), &error);
+    QVERIFY2(cipher, qPrintable(error));
+    KeyStore keys(db, clock, *cipher);
+    QVERIFY2(keys.prepare(QStringLiteral("ES256"), {}, &error), qPrintable(error));
     const QByteArray verifier = Pkce::generateVerifier();
     const QJsonObject claims{{QLatin1String("provider_id"), QStringLiteral("corp")},
                              {QLatin1String("provider_user_id"), QStringLiteral("corp-1")},

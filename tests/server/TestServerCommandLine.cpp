@@ -190,7 +190,8 @@ void TestServerCommandLine::dataFilesArePrivate()
                  qPrintable(QStringLiteral("%1 has mode %2").arg(path).arg(info.st_mode & 0777, 4, 8, QLatin1Char('0'))));
         checked.append(QFileInfo(path).fileName());
     }
-    QVERIFY2(checked.size() >= 3, qPrintable(checked.join(u' '))); // the directory, keys, the database
+    QVERIFY2(checked.contains("key-encryption.key") && checked.contains("latchkey.sqlite"),
+             qPrintable(checked.join(u' ')));
     process.terminate();
     QVERIFY(process.waitForFinished(10000));
 }
@@ -239,15 +240,16 @@ void TestServerCommandLine::resetAsksFirst()
 {
     QTemporaryDir dir;
     const QString data = dir.filePath("data");
-    QString firstKeys;
+    HttpRobot http;
+    QByteArray firstKeys;
     {
         QProcess process;
-        QVERIFY(!start(process, {"--data-dir", data}).isEmpty());
+        const QString issuer = start(process, {"--data-dir", data});
+        QVERIFY(!issuer.isEmpty());
+        firstKeys = http.get(QUrl(issuer + "/jwks.json")).body;
+        QVERIFY(firstKeys.contains("\"kid\""));
         process.terminate();
         QVERIFY(process.waitForFinished(10000));
-        QFile keys(data + "/signing-keys.json");
-        QVERIFY(keys.open(QIODevice::ReadOnly));
-        firstKeys = QString::fromLatin1(keys.readAll());
     }
     QProcess declined;
     declined.start(binary(), {"--listen", "127.0.0.1:0", "--data-dir", data, "--reset"});
@@ -256,15 +258,17 @@ void TestServerCommandLine::resetAsksFirst()
     QVERIFY(declined.waitForFinished(10000));
     QCOMPARE(declined.exitCode(), 1);
     QVERIFY(declined.readAllStandardError().contains("nothing was deleted"));
-    QVERIFY(QFile::exists(data + "/signing-keys.json"));
+    QVERIFY(QFile::exists(data + "/latchkey.sqlite"));
+    QVERIFY(QFile::exists(data + "/key-encryption.key"));
 
     QProcess confirmed;
-    QVERIFY(!start(confirmed, {"--data-dir", data, "--reset", "--yes"}).isEmpty());
+    const QString issuer = start(confirmed, {"--data-dir", data, "--reset", "--yes"});
+    QVERIFY(!issuer.isEmpty());
+    const QByteArray newKeys = http.get(QUrl(issuer + "/jwks.json")).body;
     confirmed.terminate();
     QVERIFY(confirmed.waitForFinished(10000));
-    QFile keys(data + "/signing-keys.json");
-    QVERIFY(keys.open(QIODevice::ReadOnly));
-    QVERIFY(QString::fromLatin1(keys.readAll()) != firstKeys);
+    QVERIFY(newKeys.contains("\"kid\""));
+    QVERIFY(newKeys != firstKeys);
 }
 
 void TestServerCommandLine::rotateKeysPublishesSecondKey()
