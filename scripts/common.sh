@@ -10,11 +10,14 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # (a private D-Bus session with gnome-keyring's Secret Service, Xvfb, and fonts
 # for the CJK and emoji of the QA personas, so screenshots show no boxes),
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
-# readable reports) for build-asan.
+# readable reports) for build-asan; PostgreSQL 15 with postgresql-common's
+# pg_virtualenv, which gives the server suites a throwaway cluster, and Qt's
+# driver for it.
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
-  qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libssl-dev
+  qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6sql6-psql libssl-dev
+  postgresql-15 postgresql-common
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
@@ -90,6 +93,11 @@ export_sanitizer_options() {
   export LSAN_OPTIONS=suppressions=$LATCHKEY_ROOT/tests/sanitizers/lsan.supp:print_suppressions=0
   export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
 }
+
+# Put before a command, runs it with a throwaway PostgreSQL 15 cluster on a
+# free loopback port (PGHOST, PGPORT, PGUSER and PGPASSWORD say where),
+# removed when the command ends. The server suites run on it and on SQLite.
+WITH_POSTGRESQL=(pg_virtualenv -v 15)
 
 # Runs a command inside a private D-Bus session with an unlocked gnome-keyring,
 # a throwaway HOME and runtime directory: tests and benchmarks never touch

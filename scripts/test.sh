@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, builds, and runs every test
 # through CTest inside a private D-Bus session with an unlocked gnome-keyring,
-# a throwaway HOME and runtime directory, so nothing touches the user's own.
+# a throwaway HOME and runtime directory, so nothing touches the user's own,
+# and with a throwaway PostgreSQL 15 cluster (pg_virtualenv) for the server
+# suites' PostgreSQL rows.
 # Then builds again with clang's AddressSanitizer and UndefinedBehaviorSanitizer
 # (build-asan), runs the unit, server and client tests under them with leak
 # checking on, and runs every fuzz target for 3 minutes in all (scripts/fuzz.sh).
@@ -29,7 +31,7 @@ say "Running the tests"
 cd "$LATCHKEY_BUILD"
 status=0
 start=$SECONDS
-run_in_private_session ctest --output-on-failure --parallel "$(nproc)" "$@" || status=$?
+run_in_private_session "${WITH_POSTGRESQL[@]}" ctest --output-on-failure --parallel "$(nproc)" "$@" || status=$?
 [ "$status" -ne 0 ] && failed_checks
 took "$start" "Testing"
 
@@ -42,7 +44,7 @@ if [ "${LATCHKEY_SANITIZE:-1}" != 0 ]; then
   start=$SECONDS
   sanitized=0
   (export_sanitizer_options &&
-    run_in_private_session ctest --output-on-failure --parallel "$(nproc)" -L 'unit|server|client' "$@") || sanitized=$?
+    run_in_private_session "${WITH_POSTGRESQL[@]}" ctest --output-on-failure --parallel "$(nproc)" -L 'unit|server|client' "$@") || sanitized=$?
   [ "$sanitized" -ne 0 ] && failed_checks && status=$sanitized
   took "$start" "Testing with sanitizers"
   if [ $# -eq 0 ]; then

@@ -11,11 +11,13 @@ class TestOnboardingRace : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data() { TestDatabase::addBackendRows(); }
     void twentyConcurrentOnboardsOneWinner();
 };
 
 void TestOnboardingRace::twentyConcurrentOnboardsOneWinner()
 {
+    LATCHKEY_USE_BACKEND();
     constexpr int Racers = 20;
     TestServer server;
     QVERIFY(server.start());

@@ -42,6 +42,7 @@ class TestQaFaults : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void init();
     void cleanup();
 
@@ -72,8 +73,14 @@ private:
     QString m_username;
 };
 
+void TestQaFaults::initTestCase_data()
+{
+    TestDatabase::addBackendRows();
+}
+
 void TestQaFaults::init()
 {
+    LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));
@@ -248,8 +255,10 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     // The server's own key signs a token claiming the fault, as if a QA build had issued it.
     Clock clock;
     const QDir data(m_server->dataDir());
+    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir(), &error);
+    QVERIFY2(url, qPrintable(error));
     Database db;
-    QVERIFY2(db.open(data.filePath(QStringLiteral("latchkey.sqlite")), &error), qPrintable(error));
+    QVERIFY2(db.connect(*url, &error), qPrintable(error));
     const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")), &error);
     QVERIFY2(cipher, qPrintable(error));
     KeyStore keys(db, clock, *cipher);

@@ -23,6 +23,7 @@ class TestRefreshGrace : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void init();
     void cleanup();
 
@@ -45,8 +46,14 @@ private:
     std::unique_ptr<SignInRobot> m_robot;
 };
 
+void TestRefreshGrace::initTestCase_data()
+{
+    TestDatabase::addBackendRows();
+}
+
 void TestRefreshGrace::init()
 {
+    LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));

@@ -351,6 +351,17 @@ void TestServerCommandLine::refusesToStart_data()
         << 0 << QStringList{"provider \"corp\"", "field \"claims\"", "provider_user_id"};
     QTest::newRow("invalid JSON")
         << loopback << QByteArray(R"({"providers": [)") << 0 << QStringList{"providers file", "not valid JSON"};
+    const QStringList qa{"--qa", "--listen", "127.0.0.1:0"};
+    QTest::newRow("unknown database scheme")
+        << qa + QStringList{"--database", "mysql://latchkey@127.0.0.1/latchkey"} << QByteArray() << 0
+        << QStringList{"--database wants sqlite:", "postgresql://user@host:port/dbname"};
+    QTest::newRow("password in the database URL")
+        << qa + QStringList{"--database", "postgresql://latchkey:hunter2@127.0.0.1:1/latchkey"} << QByteArray() << 0
+        << QStringList{"a password in the URL", "PGPASSFILE", "LATCHKEY_DATABASE_PASSWORD"};
+    // Nothing listens on port 1; LATCHKEY_DATABASE_PASSWORD (hunter2) must not reach the message.
+    QTest::newRow("unreachable database")
+        << qa + QStringList{"--database", "postgresql://latchkey@127.0.0.1:1/latchkey"} << QByteArray() << 0
+        << QStringList{"cannot open the database postgresql://latchkey@127.0.0.1:1/latchkey", "refused"};
 }
 
 void TestServerCommandLine::refusesToStart()
@@ -367,7 +378,9 @@ void TestServerCommandLine::refusesToStart()
     if (!providers.isEmpty())
         arguments << "--providers" << writeFile(dir, "providers.json", providers.replace("SECRET", dir.filePath("corp.secret").toUtf8()));
     QProcess process;
-    process.setProcessEnvironment(serverEnvironment());
+    QProcessEnvironment environment = serverEnvironment();
+    environment.insert("LATCHKEY_DATABASE_PASSWORD", "hunter2");
+    process.setProcessEnvironment(environment);
     process.start(binary(), arguments + QStringList{"--data-dir", dir.filePath("data")});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 1);

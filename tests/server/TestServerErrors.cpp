@@ -21,6 +21,7 @@ class TestServerErrors : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void init();
     void cleanup();
 
@@ -52,8 +53,14 @@ private:
     std::unique_ptr<SignInRobot> m_robot;
 };
 
+void TestServerErrors::initTestCase_data()
+{
+    TestDatabase::addBackendRows();
+}
+
 void TestServerErrors::init()
 {
+    LATCHKEY_USE_BACKEND();
     ServerConfig config = qaServerConfig();
     config.onboardAttemptsPerMinute = 5;
     config.usernameChecksPerMinute = 5;

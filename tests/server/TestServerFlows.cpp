@@ -24,6 +24,7 @@ class TestServerFlows : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data();
     void init();
     void cleanup();
 
@@ -53,8 +54,14 @@ private:
     std::unique_ptr<SignInRobot> m_robot;
 };
 
+void TestServerFlows::initTestCase_data()
+{
+    TestDatabase::addBackendRows();
+}
+
 void TestServerFlows::init()
 {
+    LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
     QString error;
     QVERIFY2(m_server->start(&error), qPrintable(error));

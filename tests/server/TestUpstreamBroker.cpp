@@ -139,7 +139,9 @@ public:
     Q_ENUM(Row)
 
 private Q_SLOTS:
+    void initTestCase_data();
     void initTestCase();
+    void init();
     void cleanup();
 
     void newThenReturningUser_data();
@@ -186,6 +188,16 @@ void TestUpstreamBroker::initTestCase()
         if (!npm.waitForFinished(240000) || npm.exitCode() != 0)
             m_nodeProblem = QStringLiteral("npm ci in tests/e2e failed: ") + QString::fromUtf8(npm.readAllStandardError());
     }
+}
+
+void TestUpstreamBroker::initTestCase_data()
+{
+    TestDatabase::addBackendRows();
+}
+
+void TestUpstreamBroker::init()
+{
+    LATCHKEY_USE_BACKEND();
 }
 
 void TestUpstreamBroker::cleanup()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "OidcServer.h"
+#include "TestDatabase.h"
 
 #include <QTemporaryDir>
 #include <QUrl>
@@ -17,11 +18,13 @@ inline ServerConfig qaServerConfig()
 }
 
 // A real latchkey-server in the test process: 127.0.0.1, a port the OS
-// picks, and a temporary data directory of its own.
+// picks, a temporary data directory of its own, and a database of its own on
+// `backend` (by default the backend of the current test row, TestDatabase).
 class TestServer
 {
 public:
-    explicit TestServer(const ServerConfig &config = qaServerConfig());
+    explicit TestServer(const ServerConfig &config = qaServerConfig(),
+                        const QString &backend = TestDatabase::currentBackend());
 
     bool start(QString *error = nullptr);
     // Stops and starts again on the same port and data directory.
@@ -33,9 +36,13 @@ public:
     QString issuer() const { return m_server->issuer(); }
     QUrl url(const QString &path) const { return QUrl(issuer() + path); }
     QString dataDir() const { return m_dir.path(); }
+    // What ServerConfig::database says for this server (empty: SQLite in dataDir()).
+    QString databaseUrl() const { return m_database.url(); }
 
 private:
     QTemporaryDir m_dir;
+    // Outlives the server, which holds a connection to it.
+    TestDatabase m_database;
     ServerConfig m_config;
     std::unique_ptr<OidcServer> m_server;
 };
