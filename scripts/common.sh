@@ -97,7 +97,9 @@ export_sanitizer_options() {
 # Put before a command, runs it with a throwaway PostgreSQL 15 cluster on a
 # free loopback port (PGHOST, PGPORT, PGUSER and PGPASSWORD say where),
 # removed when the command ends. The server suites run on it and on SQLite.
-WITH_POSTGRESQL=(pg_virtualenv -v 15)
+# -t: the cluster's files in a temporary directory even as root, so two runs
+# at once (two checkouts on one machine) do not both claim /etc/postgresql/15/regress.
+WITH_POSTGRESQL=(pg_virtualenv -t -v 15)
 
 # Runs a command inside a private D-Bus session with an unlocked gnome-keyring,
 # a throwaway HOME and runtime directory: tests and benchmarks never touch
