@@ -119,6 +119,13 @@ bool OidcServer::openStorage(QString *error)
 std::optional<KeyCipher> OidcServer::openKeyFile(QString *error)
 {
     QString path = m_config.keyFile;
+    if (path.isEmpty() && m_db->dialect().isPostgresql()) {
+        // A key made here would differ from the other instances' ones.
+        *error = QStringLiteral("a PostgreSQL database needs --key-file FILE: the 32-byte key (mode 0600) that seals "
+                                "the signing keys, the same file for every instance of the database (make one with: "
+                                "head -c 32 /dev/urandom > FILE; chmod 600 FILE)");
+        return std::nullopt;
+    }
     if (path.isEmpty()) {
         // One instance on its own data directory needs no new flag.
         path = QDir(m_config.dataDir).filePath(DefaultKeyFile);

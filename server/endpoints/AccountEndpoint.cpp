@@ -315,7 +315,9 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
     case AccountStore::CreateResult::Created:
         break;
     case AccountStore::CreateResult::UsernameTaken:
-        return taken();
+        // The winner of a race may be this very sign-in, onboarded at once
+        // through another instance (another Idempotency-Key): not a name clash.
+        return m_context.accounts.findByIdentity(identity) ? onboardingConflict() : taken();
     case AccountStore::CreateResult::EmailInUse:
         return emailInUse();
     case AccountStore::CreateResult::IdentityLinked:

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void refusesToStart();
     void printsRedirectUris();
     void withoutQaOnlyConfiguredProviders();
+    void keyFileProblemsStopTheStart_data();
+    void keyFileProblemsStopTheStart();
 
 private:
     // Starts the server (in QA mode unless `qa` is false); returns its issuer,
@@ -499,6 +501,50 @@ void TestServerCommandLine::withoutQaOnlyConfiguredProviders()
     QVERIFY(log.contains("identity github:qa-returning skipped: unknown provider"));
     QVERIFY2(log.contains("corp: discovery failed"), log.constData());
     QVERIFY(!log.contains("corp-secret") && !log.contains("forge-secret"));
+}
+
+void TestServerCommandLine::keyFileProblemsStopTheStart_data()
+{
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("message");
+    const QByteArray random32 = QByteArray::fromHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    QTest::newRow("readable by others") << random32 << 0644 << "may be read by others than its owner";
+    QTest::newRow("hex, not bytes") << random32.toHex() << 0600 << "holds 64 bytes";
+    QTest::newRow("missing") << QByteArray() << 0 << "does not exist";
+    // The database's keys were sealed with the data directory's own key file.
+    QTest::newRow("another instance's key") << random32 << 0600 << "sealed with another key file";
+}
+
+void TestServerCommandLine::keyFileProblemsStopTheStart()
+{
+    QFETCH(QByteArray, key);
+    QFETCH(int, mode);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    {
+        QProcess first; // makes the database, its first signing key and <data>/key-encryption.key
+        QVERIFY(!start(first, {"--data-dir", data}).isEmpty());
+        first.terminate();
+        QVERIFY(first.waitForFinished(10000));
+    }
+    const QString keyFile = dir.filePath("kek");
+    if (!key.isEmpty()) {
+        QFile file(keyFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(key);
+        file.close();
+        QVERIFY(::chmod(QFile::encodeName(keyFile).constData(), mode_t(mode)) == 0);
+    }
+    QProcess process;
+    process.setProcessEnvironment(serverEnvironment());
+    process.start(binary(), {"--qa", "--listen", "127.0.0.1:0", "--data-dir", data, "--key-file", keyFile});
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.exitCode(), 1);
+    const QString error = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY2(!error.contains(QString::fromLatin1(key.toHex())) || key.isEmpty(), "the key itself was printed");
 }
 
 QTEST_GUILESS_MAIN(TestServerCommandLine)
