@@ -2,6 +2,7 @@
 #include "Database.h"
 #include "KeyStore.h"
 #include "Protocol.h"
+#include "TestDatabase.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -15,6 +16,7 @@ class TestKeyStore : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase_data() { TestDatabase::addBackendRows(); }
     void init();
     void cleanup();
     void firstStartCreatesSealedKey();
@@ -31,21 +33,29 @@ private:
     QString privateKeyOf(const QString &kid);
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<TestDatabase> m_database;
     std::unique_ptr<Database> m_db;
     const KeyCipher m_cipher{QByteArray(KeyCipher::KeySize, 'k')};
 };
 
 void TestKeyStore::init()
 {
+    LATCHKEY_USE_BACKEND();
     m_dir = std::make_unique<QTemporaryDir>();
-    m_db = std::make_unique<Database>();
+    m_database = std::make_unique<TestDatabase>(TestDatabase::currentBackend());
+    QVERIFY2(m_database->error().isEmpty(), qPrintable(m_database->error()));
     QString error;
-    QVERIFY2(m_db->open(m_dir->filePath("test.sqlite"), &error), qPrintable(error));
+    const auto url = DatabaseUrl::parse(m_database->url(), m_dir->path(), &error);
+    QVERIFY2(url, qPrintable(error));
+    m_db = std::make_unique<Database>();
+    QVERIFY2(m_db->connect(*url, &error), qPrintable(error));
+    QVERIFY2(m_db->migrate(&error), qPrintable(error));
 }
 
 void TestKeyStore::cleanup()
 {
     m_db.reset();
+    m_database.reset();
     m_dir.reset();
 }
 
