@@ -5,7 +5,6 @@
 #include "KeyCipher.h"
 
 #include <QList>
-#include <QSet>
 #include <QString>
 
 class Clock;

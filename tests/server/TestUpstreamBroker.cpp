@@ -19,6 +19,7 @@
 #include "SignInRobot.h"
 #include "TestServer.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -149,6 +150,7 @@ private Q_SLOTS:
     void providerHintAndDiscovery();
     void failures_data();
     void failures();
+    void callbackAtAnotherInstance();
 
 private:
     enum class AtUpstream { SignIn, Cancel };
@@ -596,6 +598,57 @@ void TestUpstreamBroker::failures()
         QCOMPARE(m_fake->jwksFetches(), jwksBefore + 1); // refetched once, no more
     if (row == Row::FakeSignsIn)
         QCOMPARE(m_fake->lastTokenRefusal(), QString());
+}
+
+void TestUpstreamBroker::callbackAtAnotherInstance()
+{
+    // Instance A sends the browser to the upstream; its answer comes back to
+    // instance B, a second server on the same database and key file (as a
+    // proxy in front of both may do): B finds the sign-in, its upstream state,
+    // nonce and PKCE verifier, and the browser's binding, in the database.
+    QVERIFY(startBroker(false));
+    ServerConfig config;
+    config.providersFile = m_dir.filePath(QStringLiteral("providers.json"));
+    config.listenPort = 0;
+    QTemporaryDir otherData;
+    config.dataDir = otherData.path();
+    config.database = m_server->databaseUrl().isEmpty()
+        ? QStringLiteral("sqlite:") + QDir(m_server->dataDir()).filePath(QStringLiteral("latchkey.sqlite"))
+        : m_server->databaseUrl();
+    config.keyFile = QDir(m_server->dataDir()).filePath(QStringLiteral("key-encryption.key"));
+    OidcServer other(config);
+    QString error;
+    QVERIFY2(other.start(&error), qPrintable(error));
+
+    const AuthorizationRequest request = m_robot->newRequest();
+    const HttpResult toUpstream = beginSignIn(request, QStringLiteral("fake"));
+    QCOMPARE(toUpstream.status, 302);
+    QUrl callback = throughUpstream(toUpstream.location(), AtUpstream::SignIn);
+    QVERIFY(!callback.isEmpty());
+    const QUrl atA = callback;
+    callback.setPort(other.port()); // cookies are per host, not per port: the browser's binding goes along
+    const HttpResult atB = m_http->get(callback);
+    const QUrlQuery back = atLoopback(atB, request);
+    QCOMPARE(back.queryItemValue(QStringLiteral("state")), request.state);
+    const QString code = back.queryItemValue(QStringLiteral("code"));
+    QVERIFY2(!code.isEmpty(), qPrintable(back.toString()));
+    QCOMPARE(back.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), other.issuer());
+
+    // The same upstream answer again, at A: spent, whichever instance took it.
+    const QUrlQuery replay = atLoopback(m_http->get(atA), request);
+    QCOMPARE(replay.queryItemValue(QStringLiteral("error")), QStringLiteral("server_error"));
+    QVERIFY(replay.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)
+                .contains(QStringLiteral("already used")));
+
+    // Both instances sign with the same keys: what B issues for the code verifies with A's key set.
+    SignInRobot atOther(other.issuer(), *m_http);
+    const HttpResult tokens = atOther.exchangeCode(request, code);
+    QCOMPARE(tokens.status, 200);
+    const QString onboardingToken = str(tokens.json(), "onboarding_token"); // the fake upstream's person is new here
+    QVERIFY2(!onboardingToken.isEmpty(), tokens.body.constData());
+    const auto verified = Jws::verify(onboardingToken.toLatin1(), brokerKeys(),
+                                      QStringList{QLatin1String(Protocol::TypOnboardingToken)});
+    QVERIFY2(verified.ok(), qPrintable(verified.message));
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamBroker)

@@ -1,5 +1,9 @@
 #include "TestServer.h"
 
+#include "KeyCipher.h"
+
+#include <QDir>
+
 TestServer::TestServer(const ServerConfig &config, const QString &backend)
     : m_database(backend)
     , m_config(config)
@@ -8,6 +12,12 @@ TestServer::TestServer(const ServerConfig &config, const QString &backend)
     m_config.listenPort = 0;
     m_config.dataDir = m_dir.path();
     m_config.database = m_database.url();
+    // SQLite makes its key file in the data directory; PostgreSQL wants one named.
+    if (m_config.keyFile.isEmpty() && !m_config.database.isEmpty()) {
+        m_config.keyFile = QDir(m_dir.path()).filePath(QStringLiteral("key-encryption.key"));
+        QString ignored;
+        KeyCipher::createFile(m_config.keyFile, &ignored);
+    }
 }
 
 bool TestServer::start(QString *error)
