@@ -273,13 +273,36 @@ bool Database::migrate(QString *error, bool *created)
     return true;
 }
 
+void Database::reconnect()
+{
+    if (m_inTransaction || (m_lastReconnect.isValid() && m_lastReconnect.elapsed() < ReconnectIntervalMs))
+        return;
+    m_lastReconnect.start();
+    m_lostQueries = m_queries.values();
+    m_queries.clear();
+    m_failedPrepare.reset();
+    m_db.close();
+    QString error;
+    if (!m_db.open() || !configure(&error)) {
+        qCWarning(lcDatabase, "cannot reconnect to %s: %s", qPrintable(m_path),
+                  qPrintable(error.isEmpty() ? m_db.lastError().text().trimmed() : error));
+        return;
+    }
+    m_connectionLost = false;
+    qCInfo(lcDatabase, "connected to %s again", qPrintable(m_path));
+}
+
 QSqlQuery &Database::query(const QString &sql)
 {
+    if (m_connectionLost)
+        reconnect();
     auto &cached = m_queries[sql];
     if (!cached) {
         cached = std::make_shared<QSqlQuery>(m_db);
         if (!cached->prepare(sql)) {
-            qCCritical(lcDatabase) << "cannot prepare statement:" << cached->lastError().text();
+            if (!m_dialect.isConnectionLost(cached->lastError()))
+                qCCritical(lcDatabase) << "cannot prepare statement:" << cached->lastError().text();
+            failed(*cached);
             // PostgreSQL prepares on the server, which refuses in a failed
             // transaction or without a connection: prepared again next time.
             m_failedPrepare = cached;
@@ -339,6 +362,13 @@ void Database::failed(const QSqlQuery &q)
     if (m_inTransaction)
         m_transactionFailed = m_dialect.isPostgresql();
     const QSqlError error = q.lastError();
+    if (m_dialect.isConnectionLost(error)) {
+        if (!m_connectionLost)
+            qCCritical(lcDatabase, "lost the connection to %s (%s); requests are answered 503 until it is back",
+                       qPrintable(m_path), qPrintable(error.text().trimmed()));
+        m_connectionLost = true;
+        return;
+    }
     // An answer, not a fault (a username taken in a race).
     if (m_dialect.isConstraintViolation(error)) {
         qCDebug(lcDatabase) << "constraint:" << error.databaseText();
@@ -364,6 +394,8 @@ void Database::wrote()
 
 bool Database::begin()
 {
+    if (m_connectionLost)
+        reconnect();
     m_transactionFailed = false;
     m_inTransaction = command(m_dialect.beginWrite());
     return m_inTransaction;

@@ -3,6 +3,7 @@
 #include "DatabaseUrl.h"
 #include "SqlDialect.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QLockFile>
 #include <QSqlDatabase>
@@ -54,6 +55,8 @@ public:
 
 private:
     bool configure(QString *error);
+    // After a lost connection, between transactions: a new connection, at most once a second.
+    void reconnect();
     // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
     bool command(const QString &sql);
     void failed(const QSqlQuery &query);
@@ -72,6 +75,11 @@ private:
     QSqlDatabase m_db;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_queries;
     std::shared_ptr<QSqlQuery> m_failedPrepare;
+    static constexpr int ReconnectIntervalMs = 1000;
+    bool m_connectionLost = false;
+    QElapsedTimer m_lastReconnect;
+    // The statements of the lost connection: a caller may still hold one until its request ends.
+    QList<std::shared_ptr<QSqlQuery>> m_lostQueries;
     std::unique_ptr<WalCheckpointer> m_checkpointer;
 };
 

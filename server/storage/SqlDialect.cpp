@@ -95,6 +95,17 @@ bool SqlDialect::isConstraintViolation(const QSqlError &error) const
                                   : error.nativeErrorCode().startsWith(QLatin1String("23"));
 }
 
+bool SqlDialect::isConnectionLost(const QSqlError &error) const
+{
+    if (m_kind == Kind::Sqlite)
+        return false;
+    // libpq's own errors (no connection, the server closed it) carry no SQLSTATE;
+    // class 08 is connection_exception, 57P01-57P03 a server shutting down or starting.
+    const QString code = error.nativeErrorCode();
+    return code.isEmpty() || code.startsWith(QLatin1String("08")) || code == QLatin1String("57P01")
+        || code == QLatin1String("57P02") || code == QLatin1String("57P03");
+}
+
 bool SqlDialect::isDiskFull(const QSqlError &error) const
 {
     // SQLITE_FULL; PostgreSQL's disk_full.

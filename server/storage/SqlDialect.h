@@ -65,6 +65,9 @@ public:
     bool isConstraintViolation(const QSqlError &error) const;
     // The disk (or a quota) has no room for the write.
     bool isDiskFull(const QSqlError &error) const;
+    // The connection to the database server broke (it restarted, a network
+    // fault, the connection was terminated): a new one may work.
+    bool isConnectionLost(const QSqlError &error) const;
 
 private:
     Kind m_kind;

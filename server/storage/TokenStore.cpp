@@ -53,7 +53,10 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
                        "onboarding_jti, qa_fault FROM authorization_codes WHERE code_hash = ?")
         + m_db.dialect().lockRow());
     q.bindValue(0, hash(code));
-    if (!q.exec() || !q.next())
+    // A read that failed (a lost database connection) is no verdict on the code.
+    if (!m_db.run(q))
+        return CodeOutcome::Failed;
+    if (!q.next())
         return CodeOutcome::Unknown;
     *g = AuthorizationGrant{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                             q.value(3).toString(), q.value(4).toString(),
@@ -136,7 +139,10 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
         "SELECT session_id, account_id, client_id, scope, auth_time, revoked_at, refresh_hash, refresh_expires_at, "
         "previous_hash, previous_retired_at FROM token_families WHERE id = ?"));
     q.bindValue(0, family->id);
-    if (!q.exec() || !q.next())
+    // Unknown would sign the client out; a failed read (a lost database connection) must not.
+    if (!m_db.run(q))
+        return RefreshOutcome::Failed;
+    if (!q.next())
         return RefreshOutcome::Unknown;
     family->sessionId = q.value(0).toString();
     family->accountId = q.value(1).toString();

@@ -24,6 +24,9 @@ public:
     // Why the database could not be made; empty when it was.
     QString error() const { return m_error; }
     QString backend() const { return m_backend; }
+    // PostgreSQL: ends every connection to this database, as a database
+    // restart or a network fault would; false when that failed.
+    bool terminateConnections();
 
     static void addBackendRows();
     // The backend that TestServer uses unless told otherwise (set by LATCHKEY_USE_BACKEND).

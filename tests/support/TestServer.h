@@ -38,6 +38,7 @@ public:
     QString dataDir() const { return m_dir.path(); }
     // What ServerConfig::database says for this server (empty: SQLite in dataDir()).
     QString databaseUrl() const { return m_database.url(); }
+    TestDatabase &database() { return m_database; }
 
 private:
     QTemporaryDir m_dir;
