@@ -56,6 +56,10 @@ unit, listens on loopback only by default, and starts once
 # Qt loads its SQLite driver as a plugin, which the dependency scan cannot see.
 # The postinst makes the system user with systemd-sysusers, or adduser without systemd.
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser")
+# PostgreSQL (--database postgresql://...) needs Qt's driver for it, and a
+# database server somewhere; several instances sit behind a proxy.
+set(CPACK_DEBIAN_SERVER_PACKAGE_RECOMMENDS "libqt6sql6-psql")
+set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "postgresql, nginx")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/server/postinst
     ${PROJECT_SOURCE_DIR}/packaging/server/prerm

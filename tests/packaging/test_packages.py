@@ -129,6 +129,12 @@ def check_packages(work):
     example = os.path.join(usr, "share/doc/latchkey-server/examples/providers.json.example")
     check("the example providers file is installed", os.path.isfile(example), example)
     check("the unit does not retry a configuration error", "RestartPreventExitStatus=1" in unit, unit)
+    template = open(os.path.join(usr, "lib/systemd/system/latchkey-server@.service")).read()
+    check("the template unit runs one hardened instance per port, each with its own state",
+          all(k in template for k in ("User=latchkey-server", "ProtectSystem=strict", "--listen 127.0.0.1:%i",
+                                      "StateDirectory=latchkey-server/%i", "RestartPreventExitStatus=1")), template)
+    suggests = run(["dpkg-deb", "-f", names["latchkey-server"], "Suggests"]).stdout
+    check("the server suggests postgresql", "postgresql" in suggests, suggests)
 
     # As over SSH or in a script: no display, no platform plugin chosen.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
