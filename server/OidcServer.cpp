@@ -100,10 +100,10 @@ bool OidcServer::openStorage(QString *error)
     bool fresh = false;
     if (!lock.isHeld(error) || !m_db->migrate(error, &fresh))
         return false;
-    const auto cipher = openKeyFile(error);
-    if (!cipher)
+    m_cipher = openKeyFile(error);
+    if (!m_cipher)
         return false;
-    m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *cipher);
+    m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *m_cipher);
     if (!m_keys->prepare(m_config.signingAlgorithm, dir.filePath(LegacyKeysFile), error))
         return false;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
@@ -195,7 +195,8 @@ void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signIns = std::make_unique<SignInFlow>(*m_db, m_clock, *m_tokens, *m_issuer, m_config.pendingSignInsPerAddress);
+    m_signIns = std::make_unique<SignInFlow>(*m_db, m_clock, *m_cipher, *m_tokens, *m_issuer,
+                                             m_config.pendingSignInsPerAddress);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
                                       *m_clients, *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);

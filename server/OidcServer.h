@@ -71,6 +71,7 @@ private:
     quint16 m_port = 0;
     QTimer m_maintenance;
     QTimer m_keyReload;
+    std::optional<KeyCipher> m_cipher;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<KeyStore> m_keys;
     std::unique_ptr<AccountStore> m_accounts;

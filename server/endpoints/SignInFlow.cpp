@@ -2,6 +2,7 @@
 
 #include "Clock.h"
 #include "Database.h"
+#include "KeyCipher.h"
 #include "FormData.h"
 #include "PageRenderer.h"
 #include "Reply.h"
@@ -31,10 +32,11 @@ QVariant orNull(const QString &text)
 }
 } // namespace
 
-SignInFlow::SignInFlow(Database &db, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer,
-                       int maxPerAddress)
+SignInFlow::SignInFlow(Database &db, const Clock &clock, const KeyCipher &cipher, TokenStore &tokens,
+                       const TokenIssuer &issuer, int maxPerAddress)
     : m_db(db)
     , m_clock(clock)
+    , m_cipher(cipher)
     , m_tokens(tokens)
     , m_issuer(issuer)
     , m_maxPerAddress(maxPerAddress)
@@ -113,8 +115,11 @@ std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
     p.createdAt = q.value(8).toLongLong();
     p.clientAddress = q.value(9).toString();
     p.providerId = q.value(10).toString();
-    p.upstream = UpstreamAttempt{q.value(11).toString(), q.value(12).toString(), q.value(13).toString().toLatin1(),
-                                 q.value(14).toString()};
+    // An altered row opens to nothing: the upstream then refuses the code exchange, and the sign-in fails.
+    const QByteArray verifier = q.value(13).isNull()
+        ? QByteArray()
+        : m_cipher.open(q.value(13).toString().toLatin1(), p.id.toUtf8()).value_or(QByteArray());
+    p.upstream = UpstreamAttempt{q.value(11).toString(), q.value(12).toString(), verifier, q.value(14).toString()};
     p.browserBindingHash = q.value(15).toString().toLatin1();
     p.finished = q.value(16).toInt() != 0;
     q.finish();
@@ -127,7 +132,10 @@ bool SignInFlow::attachUpstream(const QString &requestId, const QString &provide
     return m_db.exec(QStringLiteral("UPDATE pending_sign_ins SET provider_id = ?, upstream_state = ?, "
                                     "upstream_nonce = ?, upstream_verifier = ?, upstream_redirect_uri = ?, "
                                     "browser_binding_hash = ? WHERE id = ? AND finished = 0"),
-                     {providerId, attempt.state, orNull(attempt.nonce), orNull(QString::fromLatin1(attempt.verifier)),
+                     {providerId, attempt.state, orNull(attempt.nonce),
+                      attempt.verifier.isEmpty() ? QVariant()
+                                                 : QVariant(QString::fromLatin1(m_cipher.seal(attempt.verifier,
+                                                                                               requestId.toUtf8()))),
                       attempt.redirectUri, QString::fromLatin1(bindingHash(browserBinding)), requestId});
 }
 

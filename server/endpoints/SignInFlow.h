@@ -11,6 +11,7 @@
 
 class Clock;
 class Database;
+class KeyCipher;
 class TokenIssuer;
 class TokenStore;
 
@@ -19,7 +20,8 @@ class TokenStore;
 // step, finished exactly once (with a code or an error for the app; the
 // claim is one conditional UPDATE, so two instances cannot both finish it),
 // and remembered as finished until they expire, so a replayed upstream
-// answer is told apart from one that never belonged here.
+// answer is told apart from one that never belonged here. The upstream PKCE
+// verifier is kept sealed (KeyCipher), the browser binding only as a hash.
 class SignInFlow
 {
 public:
@@ -46,7 +48,8 @@ public:
 
     enum class Claim { Won, AlreadyFinished, Failed };
 
-    SignInFlow(Database &db, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer, int maxPerAddress);
+    SignInFlow(Database &db, const Clock &clock, const KeyCipher &cipher, TokenStore &tokens,
+               const TokenIssuer &issuer, int maxPerAddress);
 
     // The new sign-in's id; empty when the server holds as many as it can
     // (*busy) or the database could not be written. An address at its cap
@@ -89,6 +92,7 @@ private:
 
     Database &m_db;
     const Clock &m_clock;
+    const KeyCipher &m_cipher;
     TokenStore &m_tokens;
     const TokenIssuer &m_issuer;
     int m_maxPerAddress;
