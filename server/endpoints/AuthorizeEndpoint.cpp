@@ -155,7 +155,7 @@ QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)
     const QString requestId = FormData::parse(request.body(), &duplicate).value_or(Fields()).value(QStringLiteral("request"));
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
-        return SignInFlow::expired();
+        return m_context.signIns.expiredOrUnavailable();
     return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
                                   QStringLiteral("The person cancelled signing in."));
 }

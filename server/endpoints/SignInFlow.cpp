@@ -79,7 +79,7 @@ int SignInFlow::count(const QString &sql, const QVariantList &values)
     QSqlQuery &q = m_db.query(sql);
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values.at(i));
-    const int n = q.exec() && q.next() ? q.value(0).toInt() : 0;
+    const int n = m_db.run(q) && q.next() ? q.value(0).toInt() : 0;
     q.finish();
     return n;
 }
@@ -96,12 +96,14 @@ bool SignInFlow::evictOldestOf(const QString &address)
 
 std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
 {
+    m_readFailed = false;
     if (requestId.isEmpty())
         return std::nullopt;
     QSqlQuery &q = m_db.query(SelectPending + QStringLiteral("WHERE id = ? AND created_at >= ?"));
     q.bindValue(0, requestId);
     q.bindValue(1, m_clock.now() - Lifetime);
-    if (!q.exec() || !q.next())
+    m_readFailed = !m_db.run(q);
+    if (m_readFailed || !q.next())
         return std::nullopt;
     Pending p;
     p.id = q.value(0).toString();
@@ -145,7 +147,7 @@ QString SignInFlow::findByUpstreamState(const QString &state)
         return {};
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT id FROM pending_sign_ins WHERE upstream_state = ?"));
     q.bindValue(0, state);
-    const QString id = q.exec() && q.next() ? q.value(0).toString() : QString();
+    const QString id = m_db.run(q) && q.next() ? q.value(0).toString() : QString();
     q.finish();
     return id;
 }
@@ -172,7 +174,7 @@ QHttpServerResponse SignInFlow::complete(const QString &requestId, const Upstrea
 {
     const auto pending = find(requestId);
     if (!pending)
-        return expired();
+        return expiredOrUnavailable();
     switch (claim(requestId)) {
     case Claim::Won:
         return completeClaimed(*pending, profile, fault);
@@ -204,7 +206,9 @@ QHttpServerResponse SignInFlow::fail(const QString &requestId, const QString &er
 {
     const auto pending = find(requestId);
     // Unsaved, the claim costs nothing: the app learns the error, and the sign-in expires.
-    if (!pending || claim(requestId) == Claim::AlreadyFinished)
+    if (!pending)
+        return expiredOrUnavailable();
+    if (claim(requestId) == Claim::AlreadyFinished)
         return expired();
     return failClaimed(*pending, error, description);
 }
@@ -229,6 +233,19 @@ QUrl SignInFlow::returnTo(const QString &requestId)
 {
     const auto pending = find(requestId);
     return pending ? QUrl(pending->redirectUri) : QUrl();
+}
+
+QHttpServerResponse SignInFlow::expiredOrUnavailable() const
+{
+    if (!m_readFailed)
+        return expired();
+    // The database did not answer (PostgreSQL restarting, say): the sign-in may well be there.
+    QHttpServerResponse response = errorPage(QStringLiteral("The server is busy"),
+                                             QStringLiteral("This sign-in cannot be read just now. Reload the page in "
+                                                            "a moment to continue."),
+                                             Reply::Status::ServiceUnavailable);
+    response.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1"));
+    return response;
 }
 
 QHttpServerResponse SignInFlow::expired()

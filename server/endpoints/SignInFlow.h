@@ -55,7 +55,8 @@ public:
     // (*busy) or the database could not be written. An address at its cap
     // loses its own oldest sign-in, never another's.
     QString add(const Pending &pending, bool *busy);
-    // Nullopt when unknown or expired; finished ones are returned.
+    // Nullopt when unknown or expired, or when the database could not be read
+    // (then expiredOrUnavailable() says so); finished ones are returned.
     std::optional<Pending> find(const QString &requestId);
     // Starts (or starts over) the way to an upstream provider; false when it could not be saved.
     bool attachUpstream(const QString &requestId, const QString &providerId, const UpstreamAttempt &attempt,
@@ -80,6 +81,8 @@ public:
     QHttpServerResponse redirectError(const QString &redirectUri, const QString &state, const QString &error,
                                       const QString &description) const;
     static QHttpServerResponse expired();
+    // After find() found nothing: expired(), or 503 when the database could not be read.
+    QHttpServerResponse expiredOrUnavailable() const;
     static QHttpServerResponse errorPage(const QString &heading, const QString &message,
                                          QHttpServerResponse::StatusCode status
                                          = QHttpServerResponse::StatusCode::BadRequest);
@@ -97,5 +100,6 @@ private:
     const TokenIssuer &m_issuer;
     int m_maxPerAddress;
     quint64 m_arrivals = 0;
+    bool m_readFailed = false; // the last find() could not read the database
     qint64 m_purgedAt = 0;
 };

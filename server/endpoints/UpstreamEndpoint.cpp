@@ -97,7 +97,7 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished) {
-        respond(SignInFlow::expired());
+        respond(m_context.signIns.expiredOrUnavailable());
         return;
     }
     const QString id = provider.settings().id;
@@ -113,7 +113,7 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
     const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
     provider.begin(attempt, [=, this](const QUrl &url, const UpstreamOutcome &failure) {
         if (!m_context.signIns.find(requestId)) {
-            respond(SignInFlow::expired());
+            respond(m_context.signIns.expiredOrUnavailable());
         } else if (url.isEmpty()) {
             respond(finish(requestId, failure, id));
         } else {
@@ -156,7 +156,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
         requestId = requestFromCookies(request, id);
         pending = m_context.signIns.find(requestId);
         if (!pending || pending->finished) {
-            respond(SignInFlow::expired());
+            respond(m_context.signIns.expiredOrUnavailable());
             return;
         }
         respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
@@ -215,7 +215,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     const SignInFlow::Pending claimed = *pending;
     provider.finish(param("code"), claimed.upstream, [=, this](const UpstreamOutcome &outcome) {
         QHttpServerResponse response = m_context.signIns.find(requestId) ? finishClaimed(claimed, outcome, id)
-                                                                          : SignInFlow::expired();
+                                                                          : m_context.signIns.expiredOrUnavailable();
         response.addHeader(QByteArrayLiteral("Set-Cookie"), bindingCookie(requestId, id, {}, false, 0));
         respond(std::move(response));
     });
@@ -226,7 +226,7 @@ QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const Ups
 {
     const auto pending = m_context.signIns.find(requestId);
     if (!pending)
-        return SignInFlow::expired();
+        return m_context.signIns.expiredOrUnavailable();
     switch (m_context.signIns.claim(requestId)) {
     case SignInFlow::Claim::AlreadyFinished:
         return SignInFlow::expired();

@@ -70,7 +70,7 @@ QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &requ
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
-        return SignInFlow::expired();
+        return m_context.signIns.expiredOrUnavailable();
     UpstreamProfile typed;
     typed.email = pending->loginHint.contains(u'@') ? pending->loginHint : QString();
     return form(requestId, provider, typed, {});
@@ -112,7 +112,7 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     const QString requestId = f.value(QStringLiteral("request"));
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
-        return SignInFlow::expired();
+        return m_context.signIns.expiredOrUnavailable();
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
         return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
                                       QStringLiteral("The person cancelled signing in."));

@@ -102,7 +102,7 @@ bool KeyStore::hasKeyOfType()
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT 1 FROM signing_keys WHERE algorithm = ?"));
     q.bindValue(0, m_type == Jwk::Type::Rsa ? QStringLiteral("RS256") : QStringLiteral("ES256"));
-    const bool found = q.exec() && q.next();
+    const bool found = m_db.run(q) && q.next();
     q.finish();
     return found;
 }
@@ -111,7 +111,7 @@ bool KeyStore::reload(QString *error)
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT kid, private_key, activates_at FROM signing_keys "
                                              "ORDER BY created_at, activates_at, kid"));
-    if (!q.exec()) {
+    if (!m_db.run(q)) {
         *error = QStringLiteral("cannot read the signing keys from the database");
         return false;
     }

@@ -255,6 +255,22 @@ def case_sign_in(binary, work, database, key_file):
           f"a sign-in started before a restart answered {status} {page[:200]!r}")
     print(f"sign-in: started on A, finished on B, exchanged on A, refreshed on B; one started before "
           f"kill -9 and restart of A finished on A: {'ok' if not failures else 'FAILED'}")
+    if database.kind == "postgresql":
+        # The database drops every connection (a restart, a failover) while a sign-in waits:
+        # its page is busy for a moment, never "expired".
+        request = on_a.authorize()
+        database.scalar("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        f"WHERE datname = '{database.name}' AND pid <> pg_backend_pid()")
+        statuses = []
+        for _ in range(40):
+            status, _, page = on_b.request("GET", f"/signin/google?request={request['id']}")
+            statuses.append(status)
+            if status != 503:
+                break
+            time.sleep(0.25)
+        print(f"sign-in: after PostgreSQL dropped every connection, B answered the waiting sign-in's page: {statuses}")
+        check(failures, statuses[-1] == 200 and set(statuses) <= {200, 503},
+              f"a sign-in waiting while the database dropped its connections answered {statuses}")
     return failures, [a, b]
 
 
