@@ -210,7 +210,9 @@ def case_startup(binary, work, database, key_file):
     check(failures, keys == 1, f"{keys} signing keys were made, not 1")
     check(failures, len(kid_sets) == 1 and len(next(iter(kid_sets), ())) == 1,
           f"the instances publish different keys: {kid_sets}")
-    check(failures, accounts > 0, "the QA fixtures were not seeded")
+    with open(os.path.join(HERE, "..", "..", "resources", "server", "qa-fixtures.json")) as fixtures:
+        expected = len(json.load(fixtures)["accounts"])
+    check(failures, accounts == expected, f"{accounts} QA accounts after seeding, not the fixtures' {expected}")
     # A second seeding would have failed or added nothing: the fixtures' identities are unique.
     session = Client(started[0]).returning_session() if started else None
     check(failures, bool(session), "the QA persona cannot sign in")
