@@ -6,7 +6,8 @@
 class Clock;
 
 // A token bucket per key (an onboarding token's jti, say): `perMinute`
-// attempts, refilled continuously. Memory only; a restart forgives everyone.
+// attempts, refilled continuously. Memory only, per instance (README, "Limits":
+// N instances let N times the rate through); a restart forgives everyone.
 class RateLimiter
 {
 public:
