@@ -215,6 +215,10 @@ int main(int argc, char *argv[])
         return printRedirectUris(config);
 
     if (parser.isSet(reset)) {
+        // Other instances may be serving that database: not this flag's to drop.
+        if (config.database.startsWith(QLatin1String("postgres")))
+            return fail(QStringLiteral("--reset deletes the data directory, not a PostgreSQL database; nothing was "
+                                       "deleted (drop and create the database with dropdb and createdb instead)"));
         if (!confirmReset(config.dataDir, parser.isSet(yes)))
             return fail(QStringLiteral("reset cancelled; nothing was deleted"));
         if (!QDir(config.dataDir).removeRecursively())

@@ -2,11 +2,14 @@
 // its output, and a clean stop on SIGTERM.
 
 #include "HttpRobot.h"
+#include "Jwk.h"
 #include "Protocol.h"
 #include "SignInRobot.h"
 
+#include <QDateTime>
 #include <QDirIterator>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -34,6 +37,7 @@ private Q_SLOTS:
     void withoutQaOnlyConfiguredProviders();
     void keyFileProblemsStopTheStart_data();
     void keyFileProblemsStopTheStart();
+    void keysOfAnEarlierVersionMoveIntoTheDatabase();
 
 private:
     // Starts the server (in QA mode unless `qa` is false); returns its issuer,
@@ -360,6 +364,10 @@ void TestServerCommandLine::refusesToStart_data()
     QTest::newRow("password in the database URL")
         << qa + QStringList{"--database", "postgresql://latchkey:hunter2@127.0.0.1:1/latchkey"} << QByteArray() << 0
         << QStringList{"a password in the URL", "PGPASSFILE", "LATCHKEY_DATABASE_PASSWORD"};
+    QTest::newRow("--reset of a PostgreSQL database")
+        << qa + QStringList{"--reset", "--yes", "--database", "postgresql://latchkey@127.0.0.1:1/latchkey"}
+        << QByteArray() << 0 << QStringList{"--reset deletes the data directory, not a PostgreSQL database",
+                                            "nothing was deleted", "dropdb"};
     // Nothing listens on port 1; LATCHKEY_DATABASE_PASSWORD (hunter2) must not reach the message.
     QTest::newRow("unreachable database")
         << qa + QStringList{"--database", "postgresql://latchkey@127.0.0.1:1/latchkey"} << QByteArray() << 0
@@ -545,6 +553,37 @@ void TestServerCommandLine::keyFileProblemsStopTheStart()
     const QString error = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(!error.contains(QString::fromLatin1(key.toHex())) || key.isEmpty(), "the key itself was printed");
+}
+
+void TestServerCommandLine::keysOfAnEarlierVersionMoveIntoTheDatabase()
+{
+    // A data directory as an earlier version left it: the signing key in clear in signing-keys.json.
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    QVERIFY(QDir().mkpath(data));
+    const Jwk key = Jwk::generate(Jwk::Type::EcP256);
+    const QJsonObject legacy{{"keys", QJsonArray{QJsonObject{{"jwk", key.toPrivateJson()},
+                                                             {"activates_at", double(QDateTime::currentSecsSinceEpoch() - 60)}}}}};
+    QVERIFY(!writeFile(dir, "data/signing-keys.json", QJsonDocument(legacy).toJson()).isEmpty());
+
+    QProcess process;
+    const QString issuer = start(process, {"--data-dir", data});
+    QVERIFY(!issuer.isEmpty());
+    HttpRobot http;
+    const QJsonArray published = http.get(QUrl(issuer + "/jwks.json")).json().value("keys").toArray();
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(published.size(), 1);
+    QCOMPARE(published.first().toObject().value("kid").toString(), key.kid()); // tokens it signed still verify
+    QVERIFY(!QFile::exists(data + "/signing-keys.json"));
+    QVERIFY(QFile::exists(data + "/key-encryption.key"));
+    // The private part is nowhere in the database's files in clear.
+    const QByteArray d = key.toPrivateJson().value("d").toString().toLatin1();
+    for (const QString &name : QDir(data).entryList({"latchkey.sqlite*"}, QDir::Files)) {
+        QFile file(data + "/" + name);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains(d), qPrintable(name));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestServerCommandLine)
