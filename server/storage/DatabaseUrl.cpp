@@ -68,11 +68,12 @@ QString DatabaseUrl::display() const
 {
     if (kind == SqlDialect::Kind::Sqlite)
         return QStringLiteral("sqlite:") + path;
-    QUrl url;
-    url.setScheme(QStringLiteral("postgresql"));
-    url.setUserName(user);
-    url.setHost(host);
-    url.setPort(port);
-    url.setPath(u'/' + path);
-    return url.toString();
+    // By hand: QUrl drops the "//" of a URL without a host (the local socket).
+    QString text = QStringLiteral("postgresql://");
+    if (!user.isEmpty())
+        text += QString::fromUtf8(QUrl::toPercentEncoding(user)) + u'@';
+    text += host.contains(u':') ? u'[' + host + u']' : host;
+    if (port >= 0)
+        text += u':' + QString::number(port);
+    return text + u'/' + path;
 }
