@@ -2,8 +2,8 @@
 
 #include "Clock.h"
 #include "Database.h"
-#include "KeyCipher.h"
 #include "FormData.h"
+#include "KeyCipher.h"
 #include "PageRenderer.h"
 #include "Reply.h"
 #include "SecureRandom.h"
