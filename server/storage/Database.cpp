@@ -7,6 +7,7 @@
 
 #include "WalCheckpointer.h"
 
+#include <algorithm>
 #include <array>
 
 Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
@@ -301,7 +302,7 @@ QSqlQuery &Database::query(const QString &sql)
         cached = std::make_shared<QSqlQuery>(m_db);
         if (!cached->prepare(sql)) {
             if (!m_dialect.isConnectionLost(cached->lastError()))
-                qCCritical(lcDatabase) << "cannot prepare statement:" << cached->lastError().text();
+                qCCritical(lcDatabase) << "cannot prepare statement:" << m_dialect.describe(cached->lastError());
             failed(*cached);
             // PostgreSQL prepares on the server, which refuses in a failed
             // transaction or without a connection: prepared again next time.
@@ -339,6 +340,11 @@ bool Database::command(const QString &sql)
 
 bool Database::run(QSqlQuery &q)
 {
+    const QVariantList values = m_dialect.isPostgresql() ? q.boundValues() : QVariantList();
+    if (!std::all_of(values.cbegin(), values.cend(), [this](const QVariant &v) { return m_dialect.canStore(v); })) {
+        qCWarning(lcDatabase, "refused to store a text with a NUL character, which PostgreSQL cannot hold");
+        return false;
+    }
     if (!q.exec()) {
         failed(q);
         return false;
@@ -365,7 +371,7 @@ void Database::failed(const QSqlQuery &q)
     if (m_dialect.isConnectionLost(error)) {
         if (!m_connectionLost)
             qCCritical(lcDatabase, "lost the connection to %s (%s); requests are answered 503 until it is back",
-                       qPrintable(m_path), qPrintable(error.text().trimmed()));
+                       qPrintable(m_path), qPrintable(m_dialect.describe(error)));
         m_connectionLost = true;
         return;
     }
@@ -375,7 +381,7 @@ void Database::failed(const QSqlQuery &q)
         return;
     }
     if (!m_dialect.isDiskFull(error)) {
-        qCWarning(lcDatabase) << "statement failed:" << error.text();
+        qCWarning(lcDatabase) << "statement failed:" << m_dialect.describe(error);
         return;
     }
     if (!m_diskFull)

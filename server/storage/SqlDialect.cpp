@@ -106,6 +106,19 @@ bool SqlDialect::isConnectionLost(const QSqlError &error) const
         || code == QLatin1String("57P02") || code == QLatin1String("57P03");
 }
 
+QString SqlDialect::describe(const QSqlError &error) const
+{
+    if (m_kind == Kind::Sqlite)
+        return error.text();
+    const QString first = error.databaseText().section(u'\n', 0, 0).trimmed();
+    return QStringLiteral("%1 (%2)").arg(first.isEmpty() ? error.driverText() : first, error.nativeErrorCode());
+}
+
+bool SqlDialect::canStore(const QVariant &value) const
+{
+    return m_kind == Kind::Sqlite || value.typeId() != QMetaType::QString || !value.toString().contains(QChar(0));
+}
+
 bool SqlDialect::isDiskFull(const QSqlError &error) const
 {
     // SQLITE_FULL; PostgreSQL's disk_full.

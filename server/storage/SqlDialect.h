@@ -68,6 +68,12 @@ public:
     // The connection to the database server broke (it restarted, a network
     // fault, the connection was terminated): a new one may work.
     bool isConnectionLost(const QSqlError &error) const;
+    // For the log: PostgreSQL's message without the statement text it quotes
+    // (its LINE context would show stored values).
+    QString describe(const QSqlError &error) const;
+    // PostgreSQL's text cannot hold a NUL character (SQLite's can), and Qt
+    // sends values inside the statement, where a NUL would cut it short.
+    bool canStore(const QVariant &value) const;
 
 private:
     Kind m_kind;

@@ -1,3 +1,4 @@
+#include "Database.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -12,19 +13,24 @@ class TestDatabaseConnection : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void init();
     void lostConnectionIsTemporary();
+    void textWithNulIsRefusedNotSent();
 };
 
-void TestDatabaseConnection::lostConnectionIsTemporary()
+void TestDatabaseConnection::init()
 {
-    const QString backend = QStringLiteral("postgresql");
     QString why;
-    if (!TestDatabase::isAvailable(backend, &why)) {
+    if (!TestDatabase::isAvailable(QStringLiteral("postgresql"), &why)) {
         if (TestDatabase::isRequired())
             QFAIL(qPrintable(why));
         QSKIP(qPrintable(why));
     }
-    TestServer server(qaServerConfig(), backend);
+}
+
+void TestDatabaseConnection::lostConnectionIsTemporary()
+{
+    TestServer server(qaServerConfig(), QStringLiteral("postgresql"));
     QString error;
     QVERIFY2(server.start(&error), qPrintable(error));
     HttpRobot http;
@@ -53,6 +59,29 @@ void TestDatabaseConnection::lostConnectionIsTemporary()
     const QString next = back.json().value(QLatin1String("refresh_token")).toString();
     QVERIFY(!next.isEmpty());
     QCOMPARE(robot.refresh(next).status, 200); // the session goes on
+}
+
+// Hostile input may hold a NUL (a %00 in a state): PostgreSQL's text cannot,
+// and Qt would send the value cut short inside the statement. Refused before
+// anything is sent, the connection stays usable.
+void TestDatabaseConnection::textWithNulIsRefusedNotSent()
+{
+    TestDatabase database(QStringLiteral("postgresql"));
+    QVERIFY2(database.error().isEmpty(), qPrintable(database.error()));
+    QString error;
+    const auto url = DatabaseUrl::parse(database.url(), QString(), &error);
+    QVERIFY2(url, qPrintable(error));
+    Database db;
+    QVERIFY2(db.connect(*url, &error) && db.migrate(&error), qPrintable(error));
+    const QString insert = QStringLiteral("INSERT INTO onboardings (jti, expires_at) VALUES (?, ?)");
+    QTest::ignoreMessage(QtWarningMsg, "refused to store a text with a NUL character, which PostgreSQL cannot hold");
+    QVERIFY(!db.exec(insert, {QVariant(QStringLiteral("before") + QChar(0) + QStringLiteral("after")), 1}));
+    Transaction transaction(db);
+    QVERIFY(db.exec(insert, {QVariant(QStringLiteral("clean")), 1}));
+    QVERIFY(transaction.commit());
+    QSqlQuery q(db.connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT string_agg(jti, ',') FROM onboardings")) && q.next());
+    QCOMPARE(q.value(0).toString(), QStringLiteral("clean"));
 }
 
 QTEST_GUILESS_MAIN(TestDatabaseConnection)

@@ -77,6 +77,7 @@ bool empty(const QString &name)
         db.setDatabaseName(name);
         QSqlQuery q(db);
         emptied = db.open() && q.exec(QStringLiteral("SET lock_timeout = '5s'"))
+            && q.exec(QStringLiteral("SET client_min_messages = warning"))
             && q.exec(QStringLiteral("DROP SCHEMA public CASCADE")) && q.exec(QStringLiteral("CREATE SCHEMA public"));
     }
     QSqlDatabase::removeDatabase(connection);
