@@ -1,5 +1,6 @@
 #include "TermsPage.h"
 
+#include "ErrorMessages.h"
 #include "Style.h"
 #include "TermsJob.h"
 #include "TermsTextView.h"
@@ -81,7 +82,7 @@ void TermsPage::fetchVersion()
         job->deleteLater();
         if (!job->error().ok()) {
             m_status->setText(tr("The terms could not be loaded: %1 Go back and forward to try again.")
-                                  .arg(job->error().message));
+                                  .arg(ErrorMessages::sentence(job->error())));
             return;
         }
         m_version = job->version();

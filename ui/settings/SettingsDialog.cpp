@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "DiscoveryJob.h"
+#include "ErrorMessages.h"
 #include "Style.h"
 
 #include <QDialogButtonBox>
@@ -85,7 +86,7 @@ void SettingsDialog::accept()
         job->deleteLater();
         setChecking(false);
         if (!job->error().ok()) {
-            m_status->setText(tr("Not saved: %1").arg(job->error().message));
+            m_status->setText(tr("Not saved: %1").arg(ErrorMessages::sentence(job->error())));
             m_issuer->setFocus();
             return;
         }
