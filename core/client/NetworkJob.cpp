@@ -2,8 +2,10 @@
 
 #include "ClientLogging.h"
 
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUrl>
 
@@ -24,6 +26,18 @@ QByteArray methodName(QNetworkAccessManager::Operation operation)
     default:
         return QByteArrayLiteral("OTHER");
     }
+}
+
+// RFC 9110 5.6.7: an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
+// (Qt's RFC 2822 parser wants a numeric zone); invalid for anything else.
+QDateTime httpDate(const QByteArray &header)
+{
+    QString text = QString::fromLatin1(header.left(64)).trimmed();
+    if (!text.endsWith(QLatin1String(" GMT")))
+        return {};
+    text.chop(4);
+    const QDateTime local = QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"));
+    return local.isValid() ? QDateTime(local.date(), local.time(), QTimeZone::utc()) : QDateTime();
 }
 } // namespace
 
@@ -127,9 +141,7 @@ void NetworkJob::onReplyFinished()
 void NetworkJob::noteAnswer(QNetworkReply *reply)
 {
     m_receivedAt = QDateTime::currentDateTimeUtc();
-    // RFC 9110 5.6.7: an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT".
-    const QByteArray date = reply->rawHeader(QByteArrayLiteral("Date")).left(64);
-    m_serverDate = QDateTime::fromString(QString::fromLatin1(date), Qt::RFC2822Date);
+    m_serverDate = httpDate(reply->rawHeader(QByteArrayLiteral("Date")));
 }
 
 void NetworkJob::logFailure(QNetworkReply *reply) const
