@@ -36,6 +36,9 @@ struct Options
     QCommandLineOption withServer{QStringLiteral("with-reference-server"),
                                   QCoreApplication::translate("main", "Start a private reference server on a free "
                                                                       "port and sign in against it (for QA and demos).")};
+    QCommandLineOption verbose{QStringLiteral("verbose"),
+                               QCoreApplication::translate("main", "Log every step of signing in to the terminal "
+                                                                   "(never a password, token or code).")};
 };
 
 void describeApplication(QCoreApplication *app)
@@ -53,7 +56,7 @@ void parse(QCommandLineParser &parser, const Options &options, const QCoreApplic
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,
-                       options.withServer});
+                       options.withServer, options.verbose});
     parser.process(app);
 }
 
@@ -96,6 +99,12 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     const Options options; // after the translator: the help text is localized
     parse(parser, options, app);
+    if (parser.isSet(options.verbose)) {
+        // Every latchkey.* category (ClientLogging.h) down to debug; QT_LOGGING_RULES still has the last word.
+        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=true"));
+        if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
+            qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}"));
+    }
 
     ShutdownSignals shutdown; // SIGTERM from the session: quit cleanly, stop what we started
     QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
