@@ -6,6 +6,7 @@
 #include "SessionManager.h"
 
 #include <QDirIterator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -41,7 +42,13 @@ void TestKeychainUnavailable::vaultSaysUnavailable()
     AccountProfile account;
     account.issuer = "http://127.0.0.1:1";
     account.subject = "s";
-    for (VaultJob *job : {m_harness->vault().save(account, {"r", "a", 1, "i"}), m_harness->vault().load(account)}) {
+    // Each backend error is logged with QtKeychain's code and text, never with what was to be stored.
+    for (const char *operation : {"write", "read"})
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^(?!.*-secret-)keychain %1 failed: "
+                                                                             "QtKeychain error \\d+: .+$")
+                                                                  .arg(QLatin1String(operation))));
+    const StoredSession secrets{"refresh-secret-1", "access-secret-1", 1, "id-secret-1"};
+    for (VaultJob *job : {m_harness->vault().save(account, secrets), m_harness->vault().load(account)}) {
         QSignalSpy finished(job, &VaultJob::finished);
         QVERIFY(finished.wait(VaultJob::TimeoutMs + 1000));
         QCOMPARE(job->error().code, ClientError::Code::KeychainUnavailable);

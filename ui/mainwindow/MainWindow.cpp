@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "BusyView.h"
+#include "ClientLogging.h"
 #include "ErrorMessages.h"
 #include "ErrorView.h"
 #include "OnboardingWizard.h"
@@ -56,6 +57,7 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
     connect(m_error, &ErrorView::copyDetailsRequested, this, [this] {
         QApplication::clipboard()->setText(m_session->diagnostics().report());
+        qCInfo(lcUi) << "diagnostics report copied to the clipboard";
     });
     connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
@@ -102,6 +104,7 @@ QString MainWindow::signedOutReason() const
 void MainWindow::onStateChanged(SessionManager::State state)
 {
     using State = SessionManager::State;
+    qCDebug(lcUi) << "showing" << state;
     switch (state) {
     case State::SignedOut:
         closeWizard();
