@@ -83,11 +83,9 @@ int main(int argc, char *argv[])
         parse(parser, Options(), app); // exits
         return 0;
     }
-    // The terms page may load WebEngine from a plugin later, and WebEngine loaded
-    // late crashes unless GL contexts are shared from the start. Measured under
-    // X11 (Xvfb): 36 MB resident at idle without this, 94 MB with it; a helper
-    // process for the terms view would avoid that cost (not done yet).
-    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    // No Qt::AA_ShareOpenGLContexts: WebEngine (the terms) runs in the helper
+    // process latchkey-terms, so this process never creates a GL context
+    // (under X11 the attribute alone cost ~57 MB resident and ~70 ms).
     QApplication app(argc, argv);
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false"));

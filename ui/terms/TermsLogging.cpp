@@ -1,0 +1,3 @@
+#include "TermsLogging.h"
+
+Q_LOGGING_CATEGORY(lcTerms, "latchkey.terms")
