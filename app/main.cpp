@@ -1,6 +1,7 @@
 // latchkey: the desktop client. Command line and wiring only.
 
 #include "BundledServer.h"
+#include "ErrorMessages.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "ShutdownSignals.h"
@@ -137,9 +138,12 @@ int main(int argc, char *argv[])
             session.reconfigure(changed);
             session.signIn();
         });
-        QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const QString &message) {
-            // The message may quote the server's own output: plain text, never markup.
-            QMessageBox box(QMessageBox::Critical, QApplication::translate("main", "Latchkey"), message,
+        QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const ClientError &error) {
+            // The details may quote the system or the server: plain text, never markup.
+            const QString details = ErrorMessages::details(error);
+            QMessageBox box(QMessageBox::Critical, QApplication::translate("main", "Latchkey"),
+                            details.isEmpty() ? ErrorMessages::sentence(error)
+                                              : ErrorMessages::sentence(error) + QStringLiteral("\n\n") + details,
                             QMessageBox::Ok, &window);
             box.setTextFormat(Qt::PlainText);
             box.exec();

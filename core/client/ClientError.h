@@ -51,6 +51,11 @@ public:
         KeychainDenied,
         KeychainTimedOut,
         KeychainCorrupt,
+        // The reference server of --with-reference-server
+        BundledServerMissing,
+        BundledServerNotStarted, // detail: the system's reason
+        BundledServerExited,     // detail: the exit code
+        BundledServerTimedOut,
     };
     Q_ENUM(Code)
 

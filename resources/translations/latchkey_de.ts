@@ -15,32 +15,6 @@
     </message>
 </context>
 <context>
-    <name>BundledServer</name>
-    <message>
-        <location filename="../../core/client/BundledServer.cpp" line="+24"/>
-        <source>The reference server could not be started: %1</source>
-        <translation>Der Referenzserver konnte nicht gestartet werden: %1</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The reference server stopped at once (exit code %1).</source>
-        <translation>Der Referenzserver hat sich sofort beendet (Exit-Code %1).</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>latchkey-server is not installed next to Latchkey.</source>
-        <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>The reference server did not start within %n second(s).</source>
-        <translation>
-            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunde gestartet.</numerusform>
-            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunden gestartet.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>BusyView</name>
     <message>
         <location filename="../../ui/mainwindow/BusyView.cpp" line="+18"/>
@@ -251,6 +225,26 @@
     </message>
     <message>
         <location line="+9"/>
+        <source>latchkey-server is not installed next to Latchkey.</source>
+        <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server could not be started.</source>
+        <translation>Der Referenzserver konnte nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server stopped at once.</source>
+        <translation>Der Referenzserver hat sich sofort wieder beendet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server did not start in time.</source>
+        <translation>Der Referenzserver ist nicht rechtzeitig gestartet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Something went wrong (%1).</source>
         <translation>Etwas ist schiefgelaufen (%1).</translation>
     </message>
@@ -493,12 +487,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+32"/>
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+33"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -538,7 +532,7 @@
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
@@ -708,14 +702,6 @@
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <location filename="../../ui/terms/webengine/WebTermsPlugin.cpp" line="+25"/>
-        <source>Terms of service</source>
-        <translation>Nutzungsbedingungen</translation>
-    </message>
-</context>
-<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../ui/settings/SettingsDialog.cpp" line="+26"/>
@@ -867,18 +853,20 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/onboarding/TermsPage.cpp" line="+22"/>
+        <location filename="../../ui/onboarding/TermsPage.cpp" line="+29"/>
         <source>I &amp;agree to the terms of service</source>
         <translation>Ich &amp;stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+37"/>
+        <location line="+41"/>
+        <location line="+17"/>
+        <location line="+15"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-72"/>
         <source>Please read the terms. Your account is created only if you agree.</source>
         <translation>Bitte lesen Sie die Bedingungen. Ihr Konto wird nur erstellt, wenn Sie zustimmen.</translation>
     </message>
@@ -888,7 +876,17 @@
         <translation>Ich stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+45"/>
+        <source>The terms are shown in a window of their own.</source>
+        <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server&apos;s terms of service, as a web page.</source>
+        <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Loading the terms…</source>
         <translation>Die Bedingungen werden geladen …</translation>
     </message>
@@ -898,7 +896,7 @@
         <translation>Die Bedingungen konnten nicht geladen werden: %1 Gehen Sie zurück und wieder vor, um es erneut zu versuchen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Version %1</source>
         <translation>Version %1</translation>
     </message>
@@ -1033,7 +1031,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+55"/>
+        <location filename="../../app/main.cpp" line="+56"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
@@ -1073,7 +1071,7 @@
         <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+103"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

@@ -64,6 +64,14 @@ QString ErrorMessages::sentence(const ClientError &error)
     case Code::KeychainTimedOut:
     case Code::KeychainCorrupt:
         return keychainSentence(error.code);
+    case Code::BundledServerMissing:
+        return tr("latchkey-server is not installed next to Latchkey.");
+    case Code::BundledServerNotStarted:
+        return tr("The reference server could not be started.");
+    case Code::BundledServerExited:
+        return tr("The reference server stopped at once.");
+    case Code::BundledServerTimedOut:
+        return tr("The reference server did not start in time.");
     }
     return tr("Something went wrong (%1).").arg(error.codeName());
 }
