@@ -886,7 +886,17 @@
         <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+30"/>
+        <source>The terms are shown in a window of their own.</source>
+        <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server&apos;s terms of service, as a web page.</source>
+        <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Loading the terms…</source>
         <translation>Die Bedingungen werden geladen …</translation>
     </message>
