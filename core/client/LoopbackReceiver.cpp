@@ -30,6 +30,24 @@ QString formValue(const QUrlQuery &query, const QString &key)
     return QUrl::fromPercentEncoding(value.toLatin1());
 }
 
+QLatin1String methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return QLatin1String("GET");
+    case QHttpServerRequest::Method::Post:
+        return QLatin1String("POST");
+    case QHttpServerRequest::Method::Head:
+        return QLatin1String("HEAD");
+    case QHttpServerRequest::Method::Put:
+        return QLatin1String("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QLatin1String("DELETE");
+    default:
+        return QLatin1String("other");
+    }
+}
+
 // What a log may say of a request: its method, its path, and the names of
 // its query parameters; their values may be a code or a state.
 QString describeRequest(const QHttpServerRequest &request)
@@ -37,10 +55,8 @@ QString describeRequest(const QHttpServerRequest &request)
     QStringList keys;
     for (const auto &item : QUrlQuery(request.url()).queryItems())
         keys.append(item.first.left(MaxCodeLength));
-    const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? QByteArrayLiteral("GET")
-                                                                                   : QByteArrayLiteral("other");
     return QStringLiteral("%1 %2 (parameters: %3) from %4")
-        .arg(QLatin1String(method),
+        .arg(methodName(request.method()),
              QString::fromLatin1(QUrl::toPercentEncoding(request.url().path().left(200), "/")),
              keys.join(QLatin1Char(',')), request.remoteAddress().toString());
 }
@@ -82,6 +98,14 @@ bool LoopbackReceiver::listen()
     m_server = std::make_unique<QHttpServer>();
     m_server->route(QLatin1String(Protocol::RedirectPath), QHttpServerRequest::Method::Get,
                     [this](const QHttpServerRequest &request) { return handle(request); });
+    // Another method or path (one segment deep, say /favicon.ico) is refused
+    // here rather than by QHttpServer, so the log tells of it.
+    const QHttpServerRequest::Methods any = QHttpServerRequest::Method::Get | QHttpServerRequest::Method::Post
+        | QHttpServerRequest::Method::Head | QHttpServerRequest::Method::Put | QHttpServerRequest::Method::Delete
+        | QHttpServerRequest::Method::Options | QHttpServerRequest::Method::Patch;
+    m_server->route(QStringLiteral("/"), any, [this](const QHttpServerRequest &request) { return notFound(request); });
+    m_server->route(QStringLiteral("/<arg>"), any,
+                    [this](const QString &, const QHttpServerRequest &request) { return notFound(request); });
     for (const QHostAddress &address : std::as_const(m_addresses)) {
         auto *tcp = new QTcpServer(m_server.get());
         if (tcp->listen(address, 0)) {
@@ -197,6 +221,12 @@ QString LoopbackReceiver::describeError(const QString &code)
                   "the server settings.")
             .arg(code);
     return tr("The server could not sign you in (%1).").arg(code);
+}
+
+QHttpServerResponse LoopbackReceiver::notFound(const QHttpServerRequest &request)
+{
+    return reject(request, "unknown path or method", tr("Not found"),
+                  tr("Latchkey only expects the browser back at its sign-in address."), 404);
 }
 
 QHttpServerResponse LoopbackReceiver::reject(const QHttpServerRequest &request, const char *why,

@@ -66,6 +66,7 @@ private:
                              const QString &detail = {});
     // The browser page's sentence for an error redirect.
     static QString describeError(const QString &code);
+    QHttpServerResponse notFound(const QHttpServerRequest &request);
     QHttpServerResponse reject(const QHttpServerRequest &request, const char *why, const QString &title,
                                const QString &message, int status);
     void finish(const ClientError &error);

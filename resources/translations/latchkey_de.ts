@@ -483,6 +483,16 @@
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
+    <message>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+0"/>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latchkey only expects the browser back at its sign-in address.</source>
+        <translation>Latchkey erwartet den Browser nur an seiner Anmeldeadresse zurück.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
