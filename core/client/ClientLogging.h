@@ -12,3 +12,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)      // latchkey.http: network calls
 Q_DECLARE_LOGGING_CATEGORY(lcDiscovery) // latchkey.discovery: provider metadata and keys
 Q_DECLARE_LOGGING_CATEGORY(lcOnboarding) // latchkey.onboarding: registration calls
 Q_DECLARE_LOGGING_CATEGORY(lcUi)        // latchkey.ui: the windows
+Q_DECLARE_LOGGING_CATEGORY(lcTerms)     // latchkey.terms: the terms view and its helper process

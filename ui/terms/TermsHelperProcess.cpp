@@ -1,7 +1,7 @@
 #include "TermsHelperProcess.h"
 
+#include "ClientLogging.h"
 #include "TermsLinks.h"
-#include "TermsLogging.h"
 
 #include <QCoreApplication>
 #include <QDir>

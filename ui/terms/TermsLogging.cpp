@@ -1,3 +1,0 @@
-#include "TermsLogging.h"
-
-Q_LOGGING_CATEGORY(lcTerms, "latchkey.terms")
