@@ -42,7 +42,8 @@ void capture(QtMsgType type, const QMessageLogContext &context, const QString &m
         QMutexLocker lock(&g_logMutex);
         g_log.append(QString::fromLatin1(context.category) + QStringLiteral(": ") + message);
     }
-    g_previous(type, context, message);
+    if (g_previous)
+        g_previous(type, context, message);
 }
 } // namespace
 

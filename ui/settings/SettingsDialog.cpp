@@ -86,7 +86,10 @@ void SettingsDialog::accept()
         job->deleteLater();
         setChecking(false);
         if (!job->error().ok()) {
-            m_status->setText(tr("Not saved: %1").arg(ErrorMessages::sentence(job->error())));
+            // The details (say, which issuer the server names) on a line of their own, as plain text.
+            const QString details = ErrorMessages::details(job->error());
+            m_status->setText(tr("Not saved: %1").arg(ErrorMessages::sentence(job->error()))
+                              + (details.isEmpty() ? QString() : QLatin1Char('\n') + details));
             m_issuer->setFocus();
             return;
         }
