@@ -1,6 +1,9 @@
 // latchkey: the desktop client. Command line and wiring only.
 
+#include "AfterFirstFrame.h"
 #include "BundledServer.h"
+#include "ErrorMessages.h"
+#include "FirstFrameProbe.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "ShutdownSignals.h"
@@ -36,6 +39,9 @@ struct Options
     QCommandLineOption withServer{QStringLiteral("with-reference-server"),
                                   QCoreApplication::translate("main", "Start a private reference server on a free "
                                                                       "port and sign in against it (for QA and demos).")};
+    QCommandLineOption verbose{QStringLiteral("verbose"),
+                               QCoreApplication::translate("main", "Log every step of signing in to the terminal "
+                                                                   "(never a password, token or code).")};
 };
 
 void describeApplication(QCoreApplication *app)
@@ -53,7 +59,7 @@ void parse(QCommandLineParser &parser, const Options &options, const QCoreApplic
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,
-                       options.withServer});
+                       options.withServer, options.verbose});
     parser.process(app);
 }
 
@@ -80,12 +86,11 @@ int main(int argc, char *argv[])
         parse(parser, Options(), app); // exits
         return 0;
     }
-    // The terms page may load WebEngine from a plugin later, and WebEngine loaded
-    // late crashes unless GL contexts are shared from the start. Measured under
-    // X11 (Xvfb): 36 MB resident at idle without this, 94 MB with it; a helper
-    // process for the terms view would avoid that cost (not done yet).
-    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
+    // No Qt::AA_ShareOpenGLContexts: WebEngine (the terms) runs in the helper
+    // process latchkey-terms, so this process never creates a GL context
+    // (under X11 the attribute alone cost ~57 MB resident and ~70 ms).
     QApplication app(argc, argv);
+    FirstFrameProbe::installIfAsked(&app); // bench/startup-bench.py
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false"));
     describeApplication(&app);
@@ -96,6 +101,12 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     const Options options; // after the translator: the help text is localized
     parse(parser, options, app);
+    if (parser.isSet(options.verbose)) {
+        // Every latchkey.* category (ClientLogging.h) down to debug; QT_LOGGING_RULES still has the last word.
+        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=true"));
+        if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
+            qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}"));
+    }
 
     ShutdownSignals shutdown; // SIGTERM from the session: quit cleanly, stop what we started
     QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
@@ -130,9 +141,12 @@ int main(int argc, char *argv[])
             session.reconfigure(changed);
             session.signIn();
         });
-        QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const QString &message) {
-            // The message may quote the server's own output: plain text, never markup.
-            QMessageBox box(QMessageBox::Critical, QApplication::translate("main", "Latchkey"), message,
+        QObject::connect(&bundled, &BundledServer::failed, &window, [&window](const ClientError &error) {
+            // The details may quote the system or the server: plain text, never markup.
+            const QString details = ErrorMessages::details(error);
+            QMessageBox box(QMessageBox::Critical, QApplication::translate("main", "Latchkey"),
+                            details.isEmpty() ? ErrorMessages::sentence(error)
+                                              : ErrorMessages::sentence(error) + QStringLiteral("\n\n") + details,
                             QMessageBox::Ok, &window);
             box.setTextFormat(Qt::PlainText);
             box.exec();
@@ -155,6 +169,8 @@ int main(int argc, char *argv[])
                                  session.signOut();
                          });
     }
-    session.restore();
+    // The keychain (D-Bus), discovery and the first network request wait for
+    // the first frame: the signed-out start was 1.8x a bare window otherwise.
+    AfterFirstFrame::run(&window, [&session] { session.restore(); });
     return QApplication::exec();
 }

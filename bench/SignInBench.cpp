@@ -75,7 +75,7 @@ int main(int argc, char *argv[])
         manager.signIn();
         while (manager.state() != SessionManager::State::SignedIn) {
             if (!state.wait(15000) || manager.state() == SessionManager::State::Error) {
-                std::fprintf(stderr, "sign-in %d failed: %s\n", i, qPrintable(manager.message()));
+                std::fprintf(stderr, "sign-in %d failed: %s\n", i, qPrintable(manager.error().codeName()));
                 return 2;
             }
         }

@@ -7,7 +7,8 @@ LATCHKEY_BUILD=${LATCHKEY_BUILD:-$LATCHKEY_ROOT/build}
 LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 
 # Debian 12 packages: build tools, Qt 6.4 and OpenSSL, and what the tests run
-# (a private D-Bus session with gnome-keyring's Secret Service, Xvfb, and fonts
+# (a private D-Bus session with gnome-keyring's Secret Service, Xvfb and xdotool
+# for real key presses into the terms helper's window, and fonts
 # for the CJK and emoji of the QA personas, so screenshots show no boxes),
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
 # readable reports) for build-asan; PostgreSQL 15 with postgresql-common's
@@ -19,7 +20,7 @@ LATCHKEY_PACKAGES=(
   qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6sql6-psql libssl-dev
   postgresql-15 postgresql-common
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
-  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
+  xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools xdotool
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream

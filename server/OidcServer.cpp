@@ -166,6 +166,7 @@ bool OidcServer::start(QString *error)
     if (!checkConfig(error) || !openStorage(error))
         return false;
     m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
+    m_http->setClock(&m_clock);
     m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, error);
     if (m_port == 0)
         return false;

@@ -1,5 +1,7 @@
 #include "BundledServer.h"
 
+#include "ClientLogging.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QRegularExpression>
@@ -21,11 +23,11 @@ BundledServer::BundledServer(QObject *parent)
 #endif
     connect(&m_process, &QProcess::readyReadStandardOutput, this, &BundledServer::onOutput);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError) {
-        fail(tr("The reference server could not be started: %1").arg(m_process.errorString()));
+        fail(ClientError::Code::BundledServerNotStarted, m_process.errorString());
     });
     connect(&m_process, &QProcess::finished, this, [this](int code) {
         if (m_issuer.isEmpty())
-            fail(tr("The reference server stopped at once (exit code %1).").arg(code));
+            fail(ClientError::Code::BundledServerExited, QStringLiteral("exit code %1").arg(code));
     });
 }
 
@@ -53,12 +55,12 @@ QString BundledServer::findBinary()
 void BundledServer::start(const QString &binary, const QStringList &arguments)
 {
     if (binary.isEmpty()) {
-        QTimer::singleShot(0, this, [this] { fail(tr("latchkey-server is not installed next to Latchkey.")); });
+        QTimer::singleShot(0, this, [this] { fail(ClientError::Code::BundledServerMissing); });
         return;
     }
     QTimer::singleShot(StartTimeoutMs, this, [this] {
         if (m_issuer.isEmpty())
-            fail(tr("The reference server did not start within %n second(s).", nullptr, StartTimeoutMs / 1000));
+            fail(ClientError::Code::BundledServerTimedOut, QStringLiteral("%1 s").arg(StartTimeoutMs / 1000));
     });
     // QA mode: a private server on loopback whose personas stand in for real providers.
     m_process.start(binary, QStringList{QStringLiteral("--qa"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
@@ -77,10 +79,11 @@ void BundledServer::onOutput()
     Q_EMIT ready(m_issuer);
 }
 
-void BundledServer::fail(const QString &message)
+void BundledServer::fail(ClientError::Code code, const QString &detail)
 {
-    if (!m_error.isEmpty() || !m_issuer.isEmpty())
+    if (!m_error.ok() || !m_issuer.isEmpty())
         return;
-    m_error = message;
-    Q_EMIT failed(message);
+    m_error = ClientError::make(code, detail);
+    qCWarning(lcSession) << "reference server:" << m_error.codeName() << detail;
+    Q_EMIT failed(m_error);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ClientError.h"
+
 #include <QObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -28,19 +30,19 @@ public:
         m_process.setStandardErrorFile(path);
     }
     QString issuer() const { return m_issuer; }
-    QString errorMessage() const { return m_error; }
+    const ClientError &error() const { return m_error; }
 
 Q_SIGNALS:
     void ready(const QString &issuer);
-    void failed(const QString &message);
+    void failed(const ClientError &error);
 
 private:
     void onOutput();
-    void fail(const QString &message);
+    void fail(ClientError::Code code, const QString &detail = {});
 
     QTemporaryDir m_data;
     QProcess m_process;
     QByteArray m_output;
     QString m_issuer;
-    QString m_error;
+    ClientError m_error;
 };

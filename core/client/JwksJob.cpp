@@ -20,10 +20,10 @@ QNetworkReply *JwksJob::send()
 void JwksJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     m_keys = JwkSet::fromJson(QJsonDocument::fromJson(body).object());
     if (m_keys.isEmpty())
-        fail(JobError::make(JobError::Code::InvalidResponse, tr("The server publishes no signing key Latchkey can use.")));
+        fail(ClientError::make(ClientError::Code::NoSigningKey, m_url.toString(QUrl::RemoveQuery)));
 }

@@ -1,5 +1,6 @@
 #include "LoopbackReceiver.h"
 
+#include "ClientLogging.h"
 #include "Protocol.h"
 
 #include <QFile>
@@ -13,8 +14,6 @@
 namespace {
 // Give the browser a moment to receive the final page before the server goes.
 constexpr int ShutdownDelayMs = 2000;
-// Longer than any description a person reads; a bound for what a server sends.
-constexpr int MaxDetailLength = 400;
 constexpr int MaxCodeLength = 64;
 
 QString escaped(const QString &text)
@@ -31,13 +30,35 @@ QString formValue(const QUrlQuery &query, const QString &key)
     return QUrl::fromPercentEncoding(value.toLatin1());
 }
 
-// error_description arrives from the network: one line, bounded, shown as text.
-QString plainDetail(const QString &description)
+QLatin1String methodName(QHttpServerRequest::Method method)
 {
-    QString detail = description.simplified();
-    if (detail.size() > MaxDetailLength)
-        detail = detail.left(MaxDetailLength - 1) + QChar(0x2026);
-    return detail;
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return QLatin1String("GET");
+    case QHttpServerRequest::Method::Post:
+        return QLatin1String("POST");
+    case QHttpServerRequest::Method::Head:
+        return QLatin1String("HEAD");
+    case QHttpServerRequest::Method::Put:
+        return QLatin1String("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QLatin1String("DELETE");
+    default:
+        return QLatin1String("other");
+    }
+}
+
+// What a log may say of a request: its method, its path, and the names of
+// its query parameters; their values may be a code or a state.
+QString describeRequest(const QHttpServerRequest &request)
+{
+    QStringList keys;
+    for (const auto &item : QUrlQuery(request.url()).queryItems())
+        keys.append(item.first.left(MaxCodeLength));
+    return QStringLiteral("%1 %2 (parameters: %3) from %4")
+        .arg(methodName(request.method()),
+             QString::fromLatin1(QUrl::toPercentEncoding(request.url().path().left(200), "/")),
+             keys.join(QLatin1Char(',')), request.remoteAddress().toString());
 }
 } // namespace
 
@@ -48,8 +69,9 @@ LoopbackReceiver::LoopbackReceiver(QObject *parent)
     Q_INIT_RESOURCE(client);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        finish(Error::TimedOut, tr("The browser did not come back within %n minute(s).", nullptr,
-                                   int(m_timeout.interval() / 60000)));
+        qCInfo(lcLoopback) << "no callback within" << m_timeout.interval() << "ms";
+        finish(ClientError::make(ClientError::Code::BrowserTimedOut,
+                                 QStringLiteral("%1 minutes").arg(m_timeout.interval() / 60000)));
     });
 }
 
@@ -76,6 +98,14 @@ bool LoopbackReceiver::listen()
     m_server = std::make_unique<QHttpServer>();
     m_server->route(QLatin1String(Protocol::RedirectPath), QHttpServerRequest::Method::Get,
                     [this](const QHttpServerRequest &request) { return handle(request); });
+    // Another method or path (one segment deep, say /favicon.ico) is refused
+    // here rather than by QHttpServer, so the log tells of it.
+    const QHttpServerRequest::Methods any = QHttpServerRequest::Method::Get | QHttpServerRequest::Method::Post
+        | QHttpServerRequest::Method::Head | QHttpServerRequest::Method::Put | QHttpServerRequest::Method::Delete
+        | QHttpServerRequest::Method::Options | QHttpServerRequest::Method::Patch;
+    m_server->route(QStringLiteral("/"), any, [this](const QHttpServerRequest &request) { return notFound(request); });
+    m_server->route(QStringLiteral("/<arg>"), any,
+                    [this](const QString &, const QHttpServerRequest &request) { return notFound(request); });
     for (const QHostAddress &address : std::as_const(m_addresses)) {
         auto *tcp = new QTcpServer(m_server.get());
         if (tcp->listen(address, 0)) {
@@ -85,13 +115,14 @@ bool LoopbackReceiver::listen()
             m_host = address.protocol() == QAbstractSocket::IPv6Protocol
                          ? QStringLiteral("[%1]").arg(address.toString())
                          : address.toString();
+            qCDebug(lcLoopback) << "listening on" << m_host << m_port;
             return true;
         }
         delete tcp;
     }
     m_server.reset();
-    m_error = Error::CouldNotListen;
-    m_errorMessage = tr("Latchkey cannot receive the browser's answer: no loopback port is available.");
+    m_error = ClientError::make(ClientError::Code::CouldNotListen);
+    qCWarning(lcLoopback) << "no loopback address could be bound";
     return false;
 }
 
@@ -111,17 +142,14 @@ void LoopbackReceiver::expect(const QString &state, const QString &issuer, int t
     m_issuer = issuer;
     m_waiting = true;
     m_code.clear();
-    m_error = Error::None;
-    m_errorMessage.clear();
-    m_errorDetail.clear();
-    m_protocolError.clear();
+    m_error = {};
     m_timeout.start(timeoutMs);
 }
 
 void LoopbackReceiver::cancel()
 {
     if (m_waiting)
-        finish(Error::Cancelled, tr("Signing in was cancelled."));
+        finish(ClientError::make(ClientError::Code::Cancelled));
     else
         stopListening();
 }
@@ -129,33 +157,46 @@ void LoopbackReceiver::cancel()
 QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
 {
     if (!request.remoteAddress().isLoopback())
-        return page(false, tr("Not allowed"), tr("Only this computer may answer Latchkey."), 403);
+        return reject(request, "not from this computer", tr("Not allowed"),
+                      tr("Only this computer may answer Latchkey."), 403);
     const QUrlQuery query(request.url());
     const QString state = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
     if (!m_waiting || state.isEmpty() || state != m_state) {
         // A stale tab or a stray request: explain, and keep waiting for the real one.
-        return page(false, tr("This sign-in page is out of date"),
-                    tr("It belongs to an earlier or another sign-in. Return to Latchkey and continue there."), 400);
+        return reject(request, m_waiting ? "unknown state" : "no sign-in waiting",
+                      tr("This sign-in page is out of date"),
+                      tr("It belongs to an earlier or another sign-in. Return to Latchkey and continue there."), 400);
     }
     const QString iss = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
     if (!m_issuer.isEmpty() && iss != m_issuer) {
-        finish(Error::IssuerMismatch, tr("The answer came from an unexpected server. Signing in was stopped for your safety."));
-        return page(false, tr("Signing in was stopped"), m_errorMessage, 400);
+        ClientError error = ClientError::make(ClientError::Code::CallbackIssuerMismatch,
+                                              QStringLiteral("iss \"%1\", expected \"%2\"")
+                                                  .arg(ClientError::boundedDescription(iss.left(200)), m_issuer));
+        finish(error);
+        return reject(request, "another issuer", tr("Signing in was stopped"),
+                      tr("The answer came from an unexpected server. Signing in was stopped for your safety."), 400);
     }
-    m_protocolError = formValue(query, QStringLiteral("error")).left(MaxCodeLength);
-    if (!m_protocolError.isEmpty()) {
-        const QString description = formValue(query, QStringLiteral("error_description"));
-        finish(m_protocolError == QLatin1String("access_denied") ? Error::AccessDenied : Error::AuthorizationError,
-               describeError(m_protocolError), plainDetail(description));
-        return page(false, tr("You are not signed in"), m_errorMessage, 200, m_errorDetail);
+    const QString serverError = formValue(query, QStringLiteral("error")).left(MaxCodeLength);
+    if (!serverError.isEmpty()) {
+        ClientError error = ClientError::make(serverError == QLatin1String("access_denied")
+                                                  ? ClientError::Code::AccessDenied
+                                                  : ClientError::Code::AuthorizationRejected);
+        error.serverError = serverError;
+        error.serverDescription =
+            ClientError::boundedDescription(formValue(query, QStringLiteral("error_description")));
+        qCInfo(lcLoopback).noquote() << "error redirect:" << serverError << describeRequest(request);
+        finish(error);
+        return page(false, tr("You are not signed in"), describeError(serverError), 200, error.serverDescription);
     }
     const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
     if (code.isEmpty()) {
-        finish(Error::AuthorizationError, tr("The server's answer had no authorization code."));
-        return page(false, tr("You are not signed in"), m_errorMessage, 400);
+        finish(ClientError::make(ClientError::Code::NoAuthorizationCode));
+        return reject(request, "no code", tr("You are not signed in"),
+                      tr("The server's answer had no authorization code."), 400);
     }
     m_code = code;
-    finish(Error::None, {});
+    qCDebug(lcLoopback) << "callback accepted";
+    finish({});
     return page(true, tr("Done in the browser"),
                 tr("Latchkey is finishing in its own window."), 200);
 }
@@ -182,6 +223,19 @@ QString LoopbackReceiver::describeError(const QString &code)
     return tr("The server could not sign you in (%1).").arg(code);
 }
 
+QHttpServerResponse LoopbackReceiver::notFound(const QHttpServerRequest &request)
+{
+    return reject(request, "unknown path or method", tr("Not found"),
+                  tr("Latchkey only expects the browser back at its sign-in address."), 404);
+}
+
+QHttpServerResponse LoopbackReceiver::reject(const QHttpServerRequest &request, const char *why,
+                                             const QString &title, const QString &message, int status)
+{
+    qCWarning(lcLoopback).noquote() << "rejected:" << QLatin1String(why) << describeRequest(request) << "->" << status;
+    return page(false, title, message, status);
+}
+
 QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status,
                                            const QString &detail)
 {
@@ -203,15 +257,13 @@ QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, c
     return response;
 }
 
-void LoopbackReceiver::finish(Error error, const QString &message, const QString &detail)
+void LoopbackReceiver::finish(const ClientError &error)
 {
     if (!m_waiting)
         return;
     m_waiting = false;
     m_timeout.stop();
     m_error = error;
-    m_errorMessage = message;
-    m_errorDetail = detail;
     stopListening();
     Q_EMIT finished();
 }

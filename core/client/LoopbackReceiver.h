@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ClientError.h"
+
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -23,17 +25,6 @@ class LoopbackReceiver : public QObject
 {
     Q_OBJECT
 public:
-    enum class Error {
-        None,
-        CouldNotListen,
-        AccessDenied,       // the person cancelled at the provider
-        AuthorizationError, // any other error redirect: protocolError() says which
-        IssuerMismatch,     // RFC 9207: the response names another issuer
-        TimedOut,
-        Cancelled,
-    };
-    Q_ENUM(Error)
-
     static constexpr int DefaultTimeoutMs = 10 * 60 * 1000;
 
     explicit LoopbackReceiver(QObject *parent = nullptr);
@@ -59,13 +50,11 @@ public:
     void cancel();
 
     QString code() const { return m_code; }
-    Error error() const { return m_error; }
-    // In the app's own words, translated.
-    QString errorMessage() const { return m_errorMessage; }
-    // The server's error_description, if any: plain text in its own words
-    // (English), never markup, shown beneath errorMessage().
-    QString errorDetail() const { return m_errorDetail; }
-    QString protocolError() const { return m_protocolError; }
+    // CouldNotListen, Cancelled, BrowserTimedOut, AccessDenied,
+    // AuthorizationRejected (serverError() says which), CallbackIssuerMismatch
+    // or NoAuthorizationCode; the server's error_description, if any, is its
+    // serverDescription: plain text, never markup.
+    const ClientError &error() const { return m_error; }
 
 Q_SIGNALS:
     // Once per expect(): the code, or an error.
@@ -75,8 +64,12 @@ private:
     QHttpServerResponse handle(const QHttpServerRequest &request);
     QHttpServerResponse page(bool success, const QString &title, const QString &message, int status,
                              const QString &detail = {});
+    // The browser page's sentence for an error redirect.
     static QString describeError(const QString &code);
-    void finish(Error error, const QString &message, const QString &detail = {});
+    QHttpServerResponse notFound(const QHttpServerRequest &request);
+    QHttpServerResponse reject(const QHttpServerRequest &request, const char *why, const QString &title,
+                               const QString &message, int status);
+    void finish(const ClientError &error);
     void stopListening();
 
     std::unique_ptr<QHttpServer> m_server;
@@ -89,8 +82,5 @@ private:
     QString m_issuer;
     bool m_waiting = false;
     QString m_code;
-    Error m_error = Error::None;
-    QString m_errorMessage;
-    QString m_errorDetail;
-    QString m_protocolError;
+    ClientError m_error;
 };

@@ -1,9 +1,45 @@
 #include "NetworkJob.h"
 
+#include "ClientLogging.h"
+
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimeZone>
 #include <QTimer>
 #include <QUrl>
+
+namespace {
+QByteArray methodName(QNetworkAccessManager::Operation operation)
+{
+    switch (operation) {
+    case QNetworkAccessManager::GetOperation:
+        return QByteArrayLiteral("GET");
+    case QNetworkAccessManager::PostOperation:
+        return QByteArrayLiteral("POST");
+    case QNetworkAccessManager::PutOperation:
+        return QByteArrayLiteral("PUT");
+    case QNetworkAccessManager::DeleteOperation:
+        return QByteArrayLiteral("DELETE");
+    case QNetworkAccessManager::HeadOperation:
+        return QByteArrayLiteral("HEAD");
+    default:
+        return QByteArrayLiteral("OTHER");
+    }
+}
+
+// RFC 9110 5.6.7: an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT"
+// (Qt's RFC 2822 parser wants a numeric zone); invalid for anything else.
+QDateTime httpDate(const QByteArray &header)
+{
+    QString text = QString::fromLatin1(header.left(64)).trimmed();
+    if (!text.endsWith(QLatin1String(" GMT")))
+        return {};
+    text.chop(4);
+    const QDateTime local = QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"));
+    return local.isValid() ? QDateTime(local.date(), local.time(), QTimeZone::utc()) : QDateTime();
+}
+} // namespace
 
 NetworkJob::NetworkJob(QNetworkAccessManager *manager, QObject *parent)
     : QObject(parent)
@@ -28,7 +64,8 @@ void NetworkJob::start()
     m_reply = send();
     if (!m_reply) {
         if (m_error.ok())
-            m_error = JobError::make(JobError::Code::Unsupported, JobError::tr("The request could not be made."));
+            m_error = ClientError::make(ClientError::Code::RequestNotMade);
+        qCWarning(lcHttp) << "request not made:" << m_error.codeName();
         // Keep "finished after start() returns" true for every outcome.
         QTimer::singleShot(0, this, &NetworkJob::finish);
         return;
@@ -46,10 +83,10 @@ void NetworkJob::onDownloadProgress(qint64 received, qint64 total)
 
 void NetworkJob::failTooLarge(QNetworkReply *reply)
 {
-    m_error = JobError::make(JobError::Code::InvalidResponse,
-                             JobError::tr("The server at %1 sent an answer larger than 1 MiB; Latchkey stopped "
-                                          "reading it.")
-                                 .arg(reply->url().host()));
+    m_error = ClientError::make(ClientError::Code::ResponseTooLarge, QStringLiteral("more than 1 MiB"));
+    m_error.host = reply->url().host();
+    noteAnswer(reply);
+    logFailure(reply);
     reply->disconnect(this);
     reply->abort();
     reply->deleteLater();
@@ -60,7 +97,7 @@ void NetworkJob::abort()
 {
     if (m_done)
         return;
-    m_error = JobError::make(JobError::Code::Cancelled, JobError::tr("Cancelled."));
+    m_error = ClientError::make(ClientError::Code::Cancelled);
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();
@@ -69,7 +106,7 @@ void NetworkJob::abort()
     finish();
 }
 
-void NetworkJob::fail(const JobError &error)
+void NetworkJob::fail(const ClientError &error)
 {
     m_error = error;
 }
@@ -79,16 +116,13 @@ void NetworkJob::onReplyFinished()
     QNetworkReply *reply = m_reply;
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString host = reply->url().host();
     if (status == 0) {
         const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
             || reply->error() == QNetworkReply::TimeoutError;
-        m_error = timedOut ? JobError::make(JobError::Code::Timeout,
-                                            JobError::tr("The server at %1 did not answer in time.").arg(host))
-                           : JobError::make(JobError::Code::Network,
-                                            JobError::tr("The server at %1 cannot be reached (%2).")
-                                                .arg(host, reply->errorString()));
+        m_error = ClientError::make(timedOut ? ClientError::Code::Timeout : ClientError::Code::Network,
+                                    reply->errorString());
     } else {
+        noteAnswer(reply);
         const QByteArray body = reply->read(MaxBodyBytes + 1);
         if (body.size() > MaxBodyBytes) {
             failTooLarge(reply);
@@ -96,7 +130,27 @@ void NetworkJob::onReplyFinished()
         }
         parse(status, body, reply);
     }
+    if (!m_error.ok()) {
+        m_error.host = reply->url().host();
+        m_error.httpStatus = status;
+        logFailure(reply);
+    }
     finish();
+}
+
+void NetworkJob::noteAnswer(QNetworkReply *reply)
+{
+    m_receivedAt = QDateTime::currentDateTimeUtc();
+    m_serverDate = httpDate(reply->rawHeader(QByteArrayLiteral("Date")));
+}
+
+void NetworkJob::logFailure(QNetworkReply *reply) const
+{
+    // Scheme, host, port and path only: a query or fragment may carry a code or token.
+    const QString url = reply->url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+                            .toString();
+    qCWarning(lcHttp).noquote() << methodName(reply->operation()) << url << "failed: HTTP" << m_error.httpStatus
+                                << m_error.codeName() << m_error.serverError << m_error.detail;
 }
 
 void NetworkJob::finish()

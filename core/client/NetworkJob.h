@@ -1,6 +1,8 @@
 #pragma once
 
-#include "JobError.h"
+#include "ClientError.h"
+
+#include <QDateTime>
 
 #include <QObject>
 #include <QPointer>
@@ -22,10 +24,14 @@ public:
     static constexpr qint64 MaxBodyBytes = 1024 * 1024;
 
     void start();
-    // Ends the job now; finished() follows with JobError::Code::Cancelled.
+    // Ends the job now; finished() follows with ClientError::Code::Cancelled.
     void abort();
     bool isRunning() const { return m_started && !m_done; }
-    const JobError &error() const { return m_error; }
+    const ClientError &error() const { return m_error; }
+    // The server's Date header and when it arrived here (both invalid when
+    // no answer came): the clock offset of the diagnostics report.
+    QDateTime serverDate() const { return m_serverDate; }
+    QDateTime receivedAt() const { return m_receivedAt; }
 
 Q_SIGNALS:
     void finished();
@@ -37,7 +43,7 @@ protected:
     // Called for every HTTP answer; sets results or calls fail().
     virtual void parse(int status, const QByteArray &body, QNetworkReply *reply) = 0;
 
-    void fail(const JobError &error);
+    void fail(const ClientError &error);
     QNetworkAccessManager *manager() const { return m_manager; }
 
 private:
@@ -45,10 +51,14 @@ private:
     void onDownloadProgress(qint64 received, qint64 total);
     void failTooLarge(QNetworkReply *reply);
     void finish();
+    void noteAnswer(QNetworkReply *reply);
+    void logFailure(QNetworkReply *reply) const;
 
     QNetworkAccessManager *m_manager;
     QPointer<QNetworkReply> m_reply;
-    JobError m_error;
+    ClientError m_error;
+    QDateTime m_serverDate;
+    QDateTime m_receivedAt;
     bool m_started = false;
     bool m_done = false;
 };

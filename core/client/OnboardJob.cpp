@@ -32,11 +32,11 @@ QNetworkReply *OnboardJob::send()
 void OnboardJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 201 && status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     QString problem;
     if (!TokenResponse::fromJson(QJsonDocument::fromJson(body).object(), &m_response, &problem)
         || m_response.kind != TokenResponse::Kind::SignedIn)
-        fail(JobError::make(JobError::Code::InvalidResponse, problem));
+        fail(ClientError::make(ClientError::Code::InvalidResponse, problem));
 }

@@ -1,5 +1,6 @@
 #include "OnboardingClient.h"
 
+#include "ClientLogging.h"
 #include "OnboardJob.h"
 
 #include <QJsonArray>
@@ -69,6 +70,8 @@ void OnboardingClient::startOnboard(const QString &username, const QString &name
         job->deleteLater();
         m_lastError = job->error();
         const Outcome outcome = outcomeFor(m_lastError);
+        qCInfo(lcOnboarding) << "onboard:" << outcome << m_lastError.codeName() << m_lastError.serverError
+                             << (isRetry ? "(retry)" : "");
         // The answer may have been lost on the way: the same key makes the retry safe.
         if (outcome == Outcome::NetworkFailure && !isRetry) {
             startOnboard(username, name, acceptedTerms, true);
@@ -79,9 +82,9 @@ void OnboardingClient::startOnboard(const QString &username, const QString &name
     job->start();
 }
 
-OnboardingClient::Outcome OnboardingClient::outcomeFor(const JobError &error)
+OnboardingClient::Outcome OnboardingClient::outcomeFor(const ClientError &error)
 {
-    using Code = JobError::Code;
+    using Code = ClientError::Code;
     switch (error.code) {
     case Code::None:
         return Outcome::Created;
@@ -90,12 +93,12 @@ OnboardingClient::Outcome OnboardingClient::outcomeFor(const JobError &error)
         return Outcome::NetworkFailure;
     case Code::RateLimited:
         return Outcome::RateLimited;
-    case Code::Protocol:
+    case Code::ServerRefused:
         break;
     default:
         return Outcome::Failed;
     }
-    const QString &e = error.protocolError;
+    const QString &e = error.serverError;
     if (e == QLatin1String("username_taken"))
         return Outcome::UsernameTaken;
     if (e == QLatin1String("invalid_username"))
@@ -115,20 +118,20 @@ OnboardingClient::Outcome OnboardingClient::outcomeFor(const JobError &error)
 
 QStringList OnboardingClient::suggestions() const
 {
-    return strings(m_lastError.details.value(QLatin1String("suggestions")));
+    return strings(m_lastError.body.value(QLatin1String("suggestions")));
 }
 
 QString OnboardingClient::usernameReason() const
 {
-    return m_lastError.details.value(QLatin1String("reason")).toString();
+    return m_lastError.body.value(QLatin1String("reason")).toString();
 }
 
 QString OnboardingClient::termsVersion() const
 {
-    return m_lastError.details.value(QLatin1String("terms_version")).toString();
+    return m_lastError.body.value(QLatin1String("terms_version")).toString();
 }
 
 QStringList OnboardingClient::providers() const
 {
-    return strings(m_lastError.details.value(QLatin1String("providers")));
+    return strings(m_lastError.body.value(QLatin1String("providers")));
 }

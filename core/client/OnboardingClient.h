@@ -1,6 +1,6 @@
 #pragma once
 
-#include "JobError.h"
+#include "ClientError.h"
 #include "OnboardingContext.h"
 #include "TokenResponse.h"
 #include "UsernameCheckJob.h"
@@ -47,7 +47,7 @@ public:
     bool isSubmitting() const;
 
     // Details of the last outcome.
-    const JobError &lastError() const { return m_lastError; }
+    const ClientError &lastError() const { return m_lastError; }
     QStringList suggestions() const;
     QString usernameReason() const;
     QString termsVersion() const;
@@ -56,13 +56,13 @@ public:
 
 Q_SIGNALS:
     void usernameChecked(const UsernameCheckJob::Result &result);
-    void usernameCheckFailed(const QString &username, const JobError &error);
+    void usernameCheckFailed(const QString &username, const ClientError &error);
     // On Created, `tokens` holds the new account's tokens.
     void submitted(OnboardingClient::Outcome outcome, const TokenResponse &tokens);
 
 private:
     void startOnboard(const QString &username, const QString &name, const QString &acceptedTerms, bool isRetry);
-    static Outcome outcomeFor(const JobError &error);
+    static Outcome outcomeFor(const ClientError &error);
 
     QNetworkAccessManager *m_manager;
     OnboardingContext m_context;
@@ -70,5 +70,5 @@ private:
     QString m_idempotencyKey;
     QPointer<UsernameCheckJob> m_check;
     QPointer<OnboardJob> m_onboard;
-    JobError m_lastError;
+    ClientError m_lastError;
 };

@@ -24,5 +24,5 @@ QNetworkReply *RevokeJob::send()
 void RevokeJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200)
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
 }

@@ -1,9 +1,11 @@
 #include "SessionManager.h"
 
 #include "BrowserLauncher.h"
+#include "ClientLogging.h"
 #include "DiscoveryJob.h"
 #include "JwksJob.h"
 #include "LoopbackReceiver.h"
+#include "NetworkJob.h"
 #include "OnboardingClient.h"
 #include "RefreshLock.h"
 #include "RevokeJob.h"
@@ -13,10 +15,8 @@
 #include "TokenVault.h"
 #include "UserInfoJob.h"
 
-#include <QLoggingCategory>
+#include <QMetaEnum>
 #include <QNetworkAccessManager>
-
-Q_LOGGING_CATEGORY(lcSession, "latchkey.session")
 
 namespace {
 constexpr int RefreshRetryMs = 30000;
@@ -42,6 +42,7 @@ SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager
             loadFromVault(Step::KeychainRetry);
     });
     connect(m_receiver, &LoopbackReceiver::finished, this, &SessionManager::onCallback);
+    m_diagnostics.setIssuer(m_config.issuer);
 }
 
 SessionManager::~SessionManager()
@@ -52,16 +53,19 @@ SessionManager::~SessionManager()
 
 // ---- the transitions ----
 
-SessionStep *SessionManager::enter(Step step, const QString &message, const QString &detail)
+SessionStep *SessionManager::enter(Step step, const ClientError &error)
 {
     if (m_step)
         m_step->kill();
-    m_step = new SessionStep(this);
+    m_step = newStep();
     m_stepKind = step;
     const State before = m_state;
-    const bool newMessage = message != m_message || detail != m_messageDetail;
-    m_message = message;
-    m_messageDetail = detail;
+    const bool newMessage = error.code != m_error.code || error.serverError != m_error.serverError
+        || error.serverDescription != m_error.serverDescription || error.detail != m_error.detail
+        || !m_message.isEmpty();
+    m_error = error;
+    m_message.clear();
+    note(error);
     m_state = viewFor(step);
     qCDebug(lcSession) << "step" << step;
     Q_EMIT stepChanged(step);
@@ -70,6 +74,20 @@ SessionStep *SessionManager::enter(Step step, const QString &message, const QStr
     if (m_state != before || newMessage || step == Step::SignedIn || step == Step::SignedOut)
         Q_EMIT stateChanged(m_state);
     return m_step;
+}
+
+SessionStep *SessionManager::newStep()
+{
+    auto *step = new SessionStep(this);
+    connect(step, &SessionStep::networkJobFinished, this, [this](NetworkJob *job) {
+        m_diagnostics.recordServerTime(job->serverDate(), job->receivedAt());
+    });
+    return step;
+}
+
+void SessionManager::note(const ClientError &error)
+{
+    m_diagnostics.recordError(error);
 }
 
 SessionManager::State SessionManager::viewFor(Step step) const
@@ -99,7 +117,7 @@ SessionManager::State SessionManager::viewFor(Step step) const
     return State::Error;
 }
 
-void SessionManager::signedOut(SignOutReason reason, const QString &message, const QString &detail)
+void SessionManager::signedOut(SignOutReason reason, const ClientError &error)
 {
     m_refreshTimer.stop();
     m_session = {};
@@ -108,12 +126,16 @@ void SessionManager::signedOut(SignOutReason reason, const QString &message, con
         m_profile = {};
     if (m_onboarding)
         m_onboarding->deleteLater(); // the onboarding token goes with it
-    enter(reason == SignOutReason::KeychainUnavailable ? Step::KeychainRetry : Step::SignedOut, message, detail);
+    if (!error.ok())
+        qCInfo(lcSession).noquote() << "signed out:" << reason << error.codeName() << error.serverError;
+    enter(reason == SignOutReason::KeychainUnavailable ? Step::KeychainRetry : Step::SignedOut, error);
 }
 
-void SessionManager::fail(const QString &message, const QString &detail)
+void SessionManager::fail(const ClientError &error)
 {
-    enter(Step::Error, message, detail);
+    qCWarning(lcSession).noquote() << "sign-in failed in" << m_stepKind << "with" << error.codeName()
+                                   << error.serverError << error.detail;
+    enter(Step::Error, error);
 }
 
 // ---- provider metadata and keys ----
@@ -126,9 +148,10 @@ void SessionManager::withMetadata(SessionStep *step, Next next)
     }
     step->await(new DiscoveryJob(m_manager, m_config.issuer), [this, next](DiscoveryJob *job) {
         if (!job->error().ok()) {
-            fail(job->error().message);
+            fail(job->error());
             return;
         }
+        qCDebug(lcDiscovery) << "discovery loaded for" << job->metadata().issuer;
         setMetadata(job->metadata());
         next();
     });
@@ -138,6 +161,7 @@ void SessionManager::setMetadata(const std::optional<ProviderMetadata> &metadata
 {
     const QList<UpstreamProviderInfo> before = upstreamProviders();
     m_metadata = metadata;
+    m_diagnostics.setMetadata(metadata);
     if (upstreamProviders() != before)
         Q_EMIT upstreamProvidersChanged(upstreamProviders());
 }
@@ -153,10 +177,14 @@ void SessionManager::loadUpstreamProviders()
         return;
     // A step of its own beside the flow: a sign-in starting meanwhile must
     // not silence this answer; reconfigure() kills it with the old server.
-    m_providersLoad = new SessionStep(this);
+    m_providersLoad = newStep();
     SessionStep *load = m_providersLoad;
     load->await(new DiscoveryJob(m_manager, m_config.issuer), [this, load](DiscoveryJob *job) {
         load->deleteLater();
+        if (!job->error().ok()) {
+            qCInfo(lcDiscovery) << "provider list not loaded:" << job->error().codeName();
+            note(job->error());
+        }
         if (job->error().ok() && !m_metadata)
             setMetadata(job->metadata());
     });
@@ -170,10 +198,11 @@ void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
     }
     step->await(new JwksJob(m_manager, m_metadata->jwksUri), [this, next](JwksJob *job) {
         if (!job->error().ok()) {
-            fail(job->error().message);
+            fail(job->error());
             return;
         }
         m_keys = job->keys();
+        qCDebug(lcDiscovery) << "signing keys loaded";
         m_keysFetchedAt = m_config.clock();
         next();
     });
@@ -196,7 +225,7 @@ void SessionManager::signInAgain()
     // email_in_use says this provider is the wrong one for the person's
     // account: the server's chooser lets them pick the one they used first.
     const bool wrongProvider = m_onboarding
-        && m_onboarding->lastError().protocolError == QLatin1String("email_in_use");
+        && m_onboarding->lastError().serverError == QLatin1String("email_in_use");
     signIn(wrongProvider ? QString() : m_upstreamProvider);
 }
 
@@ -210,7 +239,7 @@ void SessionManager::startBrowser()
 void SessionManager::openBrowser()
 {
     if (!m_receiver->isListening() && !m_receiver->listen()) {
-        fail(m_receiver->errorMessage());
+        fail(m_receiver->error());
         return;
     }
     m_authorization = AuthorizationSession::create(m_receiver->redirectUri());
@@ -237,20 +266,21 @@ void SessionManager::onCallback()
     // The receiver answers once per wait, and only WaitingForBrowser waits.
     if (m_stepKind != Step::WaitingForBrowser)
         return;
-    switch (m_receiver->error()) {
-    case LoopbackReceiver::Error::None:
+    const ClientError &error = m_receiver->error();
+    switch (error.code) {
+    case ClientError::Code::None:
         Q_EMIT browserReturned();
         exchange(m_receiver->code());
         return;
-    case LoopbackReceiver::Error::Cancelled:
+    case ClientError::Code::Cancelled:
         return;
-    case LoopbackReceiver::Error::AccessDenied:
+    case ClientError::Code::AccessDenied:
         Q_EMIT browserReturned();
-        signedOut(SignOutReason::AccessDenied, m_receiver->errorMessage(), m_receiver->errorDetail());
+        signedOut(SignOutReason::AccessDenied, error);
         return;
     default:
         Q_EMIT browserReturned();
-        fail(m_receiver->errorMessage(), m_receiver->errorDetail());
+        fail(error);
     }
 }
 
@@ -264,7 +294,7 @@ void SessionManager::exchange(const QString &code)
                     if (job->error().ok())
                         handleTokens(step, job->response(), nonce, {});
                     else
-                        fail(job->error().message);
+                        fail(job->error());
                 });
 }
 
@@ -281,9 +311,11 @@ void SessionManager::validate(SessionStep *step, const QString &token, bool onbo
         return;
     }
     if (!result.ok()) {
-        qCWarning(lcSession) << "token rejected:" << result.error << result.message;
-        fail(onboarding ? tr("The server's registration token is not valid (%1).").arg(result.message)
-                        : tr("The server's identity token is not valid (%1).").arg(result.message));
+        // The protocol core's finding becomes the detail of the client's code.
+        const QString finding = QStringLiteral("%1: %2").arg(
+            QLatin1String(QMetaEnum::fromType<TokenValidator::Error>().valueToKey(int(result.error))), result.message);
+        fail(ClientError::make(onboarding ? ClientError::Code::InvalidOnboardingToken : ClientError::Code::InvalidIdToken,
+                               finding));
         return;
     }
     next(result.claims);
@@ -294,7 +326,7 @@ void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens
 {
     if (tokens.kind == TokenResponse::Kind::OnboardingRequired) {
         if (!m_metadata->supportsOnboarding()) {
-            fail(tr("This is your first sign-in, but the server offers no way to register from this app."));
+            fail(ClientError::make(ClientError::Code::OnboardingUnsupported));
             return;
         }
         validate(step, tokens.onboardingToken, true, nonce,
@@ -302,7 +334,7 @@ void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens
         return;
     }
     if (tokens.idToken.isEmpty()) {
-        fail(tr("The server sent no identity token."));
+        fail(ClientError::make(ClientError::Code::NoIdToken));
         return;
     }
     validate(step, tokens.idToken, false, nonce,
@@ -389,17 +421,13 @@ void SessionManager::store()
     SessionStep *step = enter(Step::Storing);
     m_vault->setCurrentAccount(m_profile);
     step->await(m_vault->save(m_profile, m_session), [this](VaultJob *job) {
-        m_vaultWarning = vaultWarningFor(job);
+        m_vaultError = job->error();
+        note(m_vaultError);
+        qCInfo(lcSession).noquote() << "signed in;" << (m_vaultError.ok() ? QStringLiteral("saved")
+                                                                           : QStringLiteral("not saved: ") + m_vaultError.codeName());
         enter(Step::SignedIn);
         scheduleRefresh();
     });
-}
-
-QString SessionManager::vaultWarningFor(const VaultJob *job) const
-{
-    return job->error() == VaultJob::Error::None
-        ? QString()
-        : tr("Your session can't be remembered on this computer: %1").arg(job->errorMessage());
 }
 
 void SessionManager::cancel()
@@ -430,20 +458,19 @@ void SessionManager::loadFromVault(Step step)
 
 void SessionManager::onLoaded(VaultJob *job, bool quietRetry)
 {
-    switch (job->error()) {
-    case VaultJob::Error::None:
+    switch (job->error().code) {
+    case ClientError::Code::None:
         break;
-    case VaultJob::Error::NotFound:
-    case VaultJob::Error::Corrupt:
+    case ClientError::Code::KeychainNotFound:
+    case ClientError::Code::KeychainCorrupt:
         m_vault->forgetCurrentAccount();
-        signedOut(SignOutReason::SessionEnded, job->errorMessage());
+        signedOut(SignOutReason::SessionEnded, job->error());
         return;
     default:
         // Keep who was signed in and try again: the keychain may be unlocked
         // later. Retries stay quiet: the view only changes when one works.
         if (!quietRetry)
-            signedOut(SignOutReason::KeychainUnavailable,
-                      tr("Your session can't be restored right now: %1").arg(job->errorMessage()));
+            signedOut(SignOutReason::KeychainUnavailable, job->error());
         m_vaultRetry.start();
         return;
     }
@@ -481,7 +508,8 @@ void SessionManager::refresh()
         // session ends with its access token.
         const qint64 left = m_session.accessTokenExpiresAt - m_config.clock();
         if (left <= 0)
-            signedOut(SignOutReason::SessionEnded, tr("Your session has ended. Sign in again."));
+            signedOut(SignOutReason::SessionEnded,
+                      ClientError::make(ClientError::Code::SessionEnded, QStringLiteral("no refresh token")));
         else
             m_refreshTimer.start(int(qMin<qint64>(left, 24 * 3600) * 1000 + 1000));
         return;
@@ -505,7 +533,7 @@ void SessionManager::refresh()
     // Another instance may have rotated the token already: the keychain knows.
     step->await(m_vault->load(m_profile), [this, step](VaultJob *job) {
         const StoredSession &stored = job->session();
-        const bool rotatedElsewhere = job->error() == VaultJob::Error::None
+        const bool rotatedElsewhere = job->error().ok()
             && stored.refreshToken != m_session.refreshToken;
         if (rotatedElsewhere) {
             m_session = stored;
@@ -554,23 +582,28 @@ void SessionManager::saveRefreshed(SessionStep *step, const StoredSession &next)
     // The rotated refresh token is saved before refreshed() hands out the new
     // access token: a crash now must not leave only a retired token behind.
     step->await(m_vault->save(m_profile, next), [this](VaultJob *job) {
-        m_vaultWarning = vaultWarningFor(job);
+        m_vaultError = job->error();
+        note(m_vaultError);
+        qCDebug(lcSession) << "refreshed";
         enter(Step::SignedIn);
         Q_EMIT refreshed();
         scheduleRefresh();
     });
 }
 
-void SessionManager::refreshFailed(const JobError &error)
+void SessionManager::refreshFailed(const ClientError &error)
 {
-    if (error.code == JobError::Code::Protocol && error.protocolError == QLatin1String("invalid_grant")) {
+    if (error.code == ClientError::Code::ServerRefused && error.serverError == QLatin1String("invalid_grant")) {
         m_vault->remove(m_profile);
         m_vault->forgetCurrentAccount();
-        signedOut(SignOutReason::SessionEnded, tr("Your session has ended (%1). Sign in again.").arg(error.message));
+        ClientError ended = error; // the server's words stay the detail
+        ended.code = ClientError::Code::SessionEnded;
+        signedOut(SignOutReason::SessionEnded, ended);
         return;
     }
     // Offline or a server hiccup: keep the session and try again later.
-    qCInfo(lcSession) << "refresh failed, retrying:" << error.code;
+    qCInfo(lcSession) << "refresh failed, retrying:" << error.codeName();
+    note(error);
     enter(Step::SignedIn);
     m_refreshTimer.start(RefreshRetryMs);
 }
@@ -590,7 +623,7 @@ void SessionManager::discardSession(bool evenUnopened, Next whenDone)
     m_refreshTimer.stop();
     // Detached: the person is signed out at once, and a new sign-in does not
     // stop the clean-up. It ends when every part has.
-    auto *cleanup = new SessionStep(this);
+    auto *cleanup = newStep();
     auto pending = std::make_shared<int>(1);
     auto done = [cleanup, pending, whenDone] {
         if (--*pending > 0)
@@ -651,6 +684,7 @@ void SessionManager::reconfigure(const ClientConfig &config)
         m_providersLoad->kill();
     m_receiver->cancel();
     m_config = config;
+    m_diagnostics.setIssuer(config.issuer);
     m_upstreamProvider.clear();
     setMetadata(std::nullopt);
     m_keys = {};

@@ -2,13 +2,14 @@
 
 #include "AuthorizationSession.h"
 #include "ClientConfig.h"
+#include "ClientError.h"
+#include "Diagnostics.h"
 #include "JwkSet.h"
 #include "OnboardingClient.h"
 #include "OnboardingContext.h"
 #include "ProviderMetadata.h"
 #include "StoredSession.h"
 #include "TokenResponse.h"
-#include "JobError.h"
 
 #include <QObject>
 #include <QPointer>
@@ -88,13 +89,15 @@ public:
     State state() const { return m_state; }
     Step step() const { return m_stepKind; }
     SignOutReason signOutReason() const { return m_signOutReason; }
-    // The specific message for Error and for the signed-out reason.
+    // What went wrong, for Error and for the signed-out reason (AccessDenied,
+    // SessionEnded, KeychainUnavailable); ok() otherwise. The UI words it.
+    const ClientError &error() const { return m_error; }
+    // While waiting for the browser: why it could not be opened, if it could not.
     QString message() const { return m_message; }
-    // The server's own explanation beneath message(), when it gave one:
-    // plain text, never markup. Empty otherwise.
-    QString messageDetail() const { return m_messageDetail; }
     // Set while signed in when the session could not be saved in the keychain.
-    QString vaultWarning() const { return m_vaultWarning; }
+    const ClientError &vaultError() const { return m_vaultError; }
+    // For "Copy details": the last errors, the server, the clock offset.
+    const Diagnostics &diagnostics() const { return m_diagnostics; }
     const AccountProfile &profile() const { return m_profile; }
     qint64 accessTokenExpiresAt() const { return m_session.accessTokenExpiresAt; }
     QString accessToken() const { return m_session.accessToken; }
@@ -139,10 +142,13 @@ Q_SIGNALS:
 
 private:
     // Kills the current step and starts the one of `step`.
-    SessionStep *enter(Step step, const QString &message = {}, const QString &detail = {});
+    SessionStep *enter(Step step, const ClientError &error = {});
+    // Every step is made here: its network answers feed the diagnostics.
+    SessionStep *newStep();
     State viewFor(Step step) const;
-    void signedOut(SignOutReason reason, const QString &message, const QString &detail = {});
-    void fail(const QString &message, const QString &detail = {});
+    void signedOut(SignOutReason reason, const ClientError &error = {});
+    void fail(const ClientError &error);
+    void note(const ClientError &error);
     // Removes what a sign-in or a session left behind, revoking at the server.
     // Kills the current step and removes what it had given out or saved:
     // revokes the newest refresh token, deletes the keychain entry and the
@@ -167,14 +173,13 @@ private:
                         const QString &provider);
     void fillFromUserInfo(SessionStep *step, Next next);
     void store();
-    QString vaultWarningFor(const VaultJob *job) const;
 
     void loadFromVault(Step step);
     void onLoaded(VaultJob *job, bool quietRetry);
     void refresh();
     void refreshWithServer(SessionStep *step);
     void saveRefreshed(SessionStep *step, const StoredSession &next);
-    void refreshFailed(const JobError &error);
+    void refreshFailed(const ClientError &error);
     void scheduleRefresh();
     QString refreshedIdToken(const TokenResponse &response) const;
 
@@ -185,9 +190,10 @@ private:
     Step m_stepKind = Step::SignedOut;
     QPointer<SessionStep> m_step;
     SignOutReason m_signOutReason = SignOutReason::None;
+    ClientError m_error;
     QString m_message;
-    QString m_messageDetail;
-    QString m_vaultWarning;
+    ClientError m_vaultError;
+    Diagnostics m_diagnostics;
 
     std::optional<ProviderMetadata> m_metadata;
     QPointer<SessionStep> m_providersLoad; // discovery for the signed-out view, outside the flow

@@ -19,6 +19,7 @@ void SessionStep::adopt(QObject *job)
     if (auto *networkJob = qobject_cast<NetworkJob *>(job)) {
         networkJob->setParent(this);
         connect(networkJob, &NetworkJob::finished, networkJob, &QObject::deleteLater);
+        connect(networkJob, &NetworkJob::finished, this, [this, networkJob] { Q_EMIT networkJobFinished(networkJob); });
         networkJob->start();
     }
 }

@@ -40,6 +40,10 @@ public:
     void kill();
     bool isKilled() const { return m_killed; }
 
+Q_SIGNALS:
+    // Each network job of this step, as it ends: for the diagnostics.
+    void networkJobFinished(NetworkJob *job);
+
 private:
     void adopt(QObject *job);
     static void discard(QObject *job);

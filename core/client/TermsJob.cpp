@@ -22,7 +22,7 @@ QNetworkReply *TermsJob::send()
 void TermsJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     m_html = QString::fromUtf8(body);
@@ -32,5 +32,5 @@ void TermsJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
         m_version = attribute.match(m_html).captured(1);
     }
     if (m_version.isEmpty())
-        fail(JobError::make(JobError::Code::InvalidResponse, tr("The terms of service do not say which version they are.")));
+        fail(ClientError::make(ClientError::Code::InvalidResponse, QStringLiteral("terms without a version")));
 }

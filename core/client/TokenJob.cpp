@@ -45,10 +45,10 @@ QNetworkReply *TokenJob::send()
 void TokenJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     QString problem;
     if (!TokenResponse::fromJson(QJsonDocument::fromJson(body).object(), &m_response, &problem))
-        fail(JobError::make(JobError::Code::InvalidResponse, problem));
+        fail(ClientError::make(ClientError::Code::InvalidResponse, problem));
 }

@@ -24,10 +24,10 @@ QNetworkReply *UserInfoJob::send()
 void UserInfoJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     m_claims = QJsonDocument::fromJson(body).object();
     if (m_claims.value(QLatin1String("sub")).toString().isEmpty())
-        fail(JobError::make(JobError::Code::InvalidResponse, tr("The server's user information has no subject.")));
+        fail(ClientError::make(ClientError::Code::InvalidResponse, QStringLiteral("userinfo without \"sub\"")));
 }

@@ -36,12 +36,12 @@ QNetworkReply *UsernameCheckJob::send()
 void UsernameCheckJob::parse(int status, const QByteArray &body, QNetworkReply *reply)
 {
     if (status != 200) {
-        fail(JobError::fromHttp(status, body, reply->rawHeader("Retry-After")));
+        fail(ClientError::fromHttp(status, body, reply->rawHeader("Retry-After")));
         return;
     }
     const QJsonObject json = QJsonDocument::fromJson(body).object();
     if (!json.value(QLatin1String("available")).isBool()) {
-        fail(JobError::make(JobError::Code::InvalidResponse, tr("The username check gave no answer.")));
+        fail(ClientError::make(ClientError::Code::InvalidResponse, QStringLiteral("no \"available\" in the answer")));
         return;
     }
     m_result.username = json.value(QLatin1String("username")).toString(m_username);

@@ -1,5 +1,7 @@
 #include "VaultJob.h"
 
+#include "ClientLogging.h"
+
 #include <qt6keychain/keychain.h>
 
 #ifdef Q_OS_LINUX
@@ -24,7 +26,8 @@ VaultJob::VaultJob(Operation operation, const QString &service, const QString &k
 {
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        finish(Error::TimedOut, tr("The keychain did not answer in time."));
+        qCWarning(lcVault) << "keychain" << operationName() << "failed: no answer in" << TimeoutMs << "ms";
+        finish(ClientError::Code::KeychainTimedOut, QStringLiteral("no answer in %1 ms").arg(TimeoutMs));
     });
 }
 
@@ -59,31 +62,35 @@ void VaultJob::start()
 
 void VaultJob::onKeychainFinished(QKeychain::Job *job)
 {
-    const QString detail = job->errorString();
+    // QtKeychain's code and text, never the secret: for the Details line and the log.
+    const QString detail = QStringLiteral("QtKeychain error %1: %2").arg(int(job->error())).arg(job->errorString());
+    if (job->error() != QKeychain::NoError && job->error() != QKeychain::EntryNotFound)
+        qCWarning(lcVault).noquote() << "keychain" << operationName() << "failed:" << detail;
     switch (job->error()) {
     case QKeychain::NoError:
         if (m_operation == Operation::Read
             && !StoredSession::fromJson(static_cast<QKeychain::ReadPasswordJob *>(job)->binaryData(), &m_session))
-            finish(Error::Corrupt, tr("The keychain entry of this account cannot be read."));
+            finish(ClientError::Code::KeychainCorrupt, QStringLiteral("the entry is not a Latchkey session"));
         else
-            finish(Error::None, {});
+            finish(ClientError::Code::None);
         return;
     case QKeychain::EntryNotFound:
         resolveNotFound();
         return;
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
-        finish(Error::Denied, tr("Access to the keychain was refused."));
+        finish(ClientError::Code::KeychainDenied, detail);
         return;
     default:
         break;
     }
     // QtKeychain reports most Secret Service failures as OtherError; its text tells them apart.
-    if (detail.contains(QLatin1String("Object does not exist"), Qt::CaseInsensitive)
-        || detail.contains(QLatin1String("locked"), Qt::CaseInsensitive))
-        finish(Error::Locked, tr("The keychain is locked."));
+    const QString text = job->errorString();
+    if (text.contains(QLatin1String("Object does not exist"), Qt::CaseInsensitive)
+        || text.contains(QLatin1String("locked"), Qt::CaseInsensitive))
+        finish(ClientError::Code::KeychainLocked, detail);
     else
-        finish(Error::Unavailable, tr("No keychain (Secret Service) is available on this computer."));
+        finish(ClientError::Code::KeychainUnavailable, detail);
 }
 
 void VaultJob::resolveNotFound()
@@ -97,17 +104,32 @@ void VaultJob::resolveNotFound()
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher] {
         watcher->deleteLater();
         const QDBusPendingReply<QDBusVariant> reply = *watcher;
-        if (!reply.isError() && reply.value().variant().toBool())
-            finish(Error::Locked, tr("The keychain is locked."));
-        else
-            finish(Error::NotFound, tr("No saved session."));
+        if (!reply.isError() && reply.value().variant().toBool()) {
+            qCWarning(lcVault) << "keychain" << operationName() << "failed: the default collection is locked";
+            finish(ClientError::Code::KeychainLocked, QStringLiteral("the default collection is locked"));
+        } else {
+            finish(ClientError::Code::KeychainNotFound);
+        }
     });
 #else
-    finish(Error::NotFound, tr("No saved session."));
+    finish(ClientError::Code::KeychainNotFound);
 #endif
 }
 
-void VaultJob::finish(Error error, const QString &message)
+QLatin1String VaultJob::operationName() const
+{
+    switch (m_operation) {
+    case Operation::Read:
+        return QLatin1String("read");
+    case Operation::Write:
+        return QLatin1String("write");
+    case Operation::Delete:
+        return QLatin1String("delete");
+    }
+    return QLatin1String("?");
+}
+
+void VaultJob::finish(ClientError::Code code, const QString &detail)
 {
     if (m_done)
         return;
@@ -115,7 +137,7 @@ void VaultJob::finish(Error error, const QString &message)
     m_deadline.stop();
     if (m_job)
         m_job->disconnect(this);
-    m_error = error;
-    m_errorMessage = message;
+    m_error = ClientError::make(code, detail);
+    qCDebug(lcVault).noquote() << "keychain" << operationName() << "finished:" << m_error.codeName();
     Q_EMIT finished();
 }

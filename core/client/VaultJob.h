@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ClientError.h"
 #include "StoredSession.h"
 
 #include <QObject>
@@ -16,17 +17,6 @@ class VaultJob : public QObject
 {
     Q_OBJECT
 public:
-    enum class Error {
-        None,
-        NotFound,    // nothing stored for this account
-        Unavailable, // no secret service on this computer
-        Locked,      // the keyring is locked (or has no default collection yet)
-        Denied,      // the person or the system refused access
-        TimedOut,
-        Corrupt,     // an entry we cannot read back
-    };
-    Q_ENUM(Error)
-
     static constexpr int TimeoutMs = 10000;
 
     enum class Operation { Read, Write, Delete };
@@ -34,8 +24,10 @@ public:
              QObject *parent = nullptr);
 
     void start();
-    Error error() const { return m_error; }
-    QString errorMessage() const { return m_errorMessage; }
+    // A keychain code (KeychainNotFound: nothing stored for this account;
+    // KeychainLocked also when the keyring has no default collection yet),
+    // with QtKeychain's own code and text as the detail.
+    const ClientError &error() const { return m_error; }
     const StoredSession &session() const { return m_session; }
 
 Q_SIGNALS:
@@ -46,7 +38,8 @@ private:
     // QtKeychain reports an entry in a locked keyring as "not found"; the
     // Secret Service itself can tell the two apart.
     void resolveNotFound();
-    void finish(Error error, const QString &message);
+    QLatin1String operationName() const;
+    void finish(ClientError::Code code, const QString &detail = {});
 
     Operation m_operation;
     QString m_service;
@@ -54,7 +47,6 @@ private:
     StoredSession m_session;
     QPointer<QKeychain::Job> m_job;
     QTimer m_deadline;
-    Error m_error = Error::None;
-    QString m_errorMessage;
+    ClientError m_error;
     bool m_done = false;
 };

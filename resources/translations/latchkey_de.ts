@@ -15,32 +15,6 @@
     </message>
 </context>
 <context>
-    <name>BundledServer</name>
-    <message>
-        <location filename="../../core/client/BundledServer.cpp" line="+24"/>
-        <source>The reference server could not be started: %1</source>
-        <translation>Der Referenzserver konnte nicht gestartet werden: %1</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The reference server stopped at once (exit code %1).</source>
-        <translation>Der Referenzserver hat sich sofort beendet (Exit-Code %1).</translation>
-    </message>
-    <message>
-        <location line="+28"/>
-        <source>latchkey-server is not installed next to Latchkey.</source>
-        <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+5"/>
-        <source>The reference server did not start within %n second(s).</source>
-        <translation>
-            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunde gestartet.</numerusform>
-            <numerusform>Der Referenzserver ist nicht innerhalb von %n Sekunden gestartet.</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
     <name>BusyView</name>
     <message>
         <location filename="../../ui/mainwindow/BusyView.cpp" line="+18"/>
@@ -64,7 +38,7 @@
 <context>
     <name>CreateAccountPage</name>
     <message>
-        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+18"/>
+        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+19"/>
         <source>&amp;Sign in again</source>
         <translation>Erneut an&amp;melden</translation>
     </message>
@@ -163,16 +137,229 @@
     </message>
 </context>
 <context>
-    <name>DiscoveryJob</name>
+    <name>ErrorMessages</name>
     <message>
-        <location filename="../../core/client/DiscoveryJob.cpp" line="+20"/>
+        <location filename="../../ui/common/ErrorMessages.cpp" line="+13"/>
+        <source>Signing in was cancelled.</source>
+        <translation>Die Anmeldung wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>&quot;%1&quot; is not a server address.</source>
         <translation>„%1“ ist keine Serveradresse.</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>%1 is not an OpenID Connect server (its discovery document is not JSON).</source>
-        <translation>%1 ist kein OpenID-Connect-Server (sein Discovery-Dokument ist kein JSON).</translation>
+        <location line="+2"/>
+        <source>&quot;%1&quot; uses plain http. Latchkey only signs in over https, except to a server on this computer.</source>
+        <translation>„%1“ verwendet unverschlüsseltes http. Latchkey meldet sich nur über https an, außer bei einem Server auf diesem Computer.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not an OpenID Connect server.</source>
+        <translation>%1 ist kein OpenID-Connect-Server.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server calls itself by another address than the one set. Check the server address in the settings.</source>
+        <translation>Der Server nennt sich mit einer anderen Adresse als der eingestellten. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server lacks something Latchkey needs.</source>
+        <translation>Dem Server fehlt etwas, das Latchkey benötigt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server publishes no signing key Latchkey can use.</source>
+        <translation>Der Server veröffentlicht keinen Signaturschlüssel, den Latchkey verwenden kann.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Latchkey cannot receive the browser&apos;s answer: no loopback port is available.</source>
+        <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The browser did not come back in time. Sign in again.</source>
+        <translation>Der Browser hat sich nicht rechtzeitig zurückgemeldet. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signing in was cancelled in the browser.</source>
+        <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The answer came from an unexpected server. Signing in was stopped for your safety.</source>
+        <translation>Die Antwort kam von einem unerwarteten Server. Die Anmeldung wurde zu Ihrer Sicherheit gestoppt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server&apos;s answer had no authorization code.</source>
+        <translation>Die Antwort des Servers enthielt keinen Autorisierungscode.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server sent no identity token.</source>
+        <translation>Der Server hat kein Identitätstoken gesendet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server&apos;s identity token is not valid.</source>
+        <translation>Das Identitätstoken des Servers ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server&apos;s registration token is not valid.</source>
+        <translation>Das Registrierungstoken des Servers ist ungültig.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This is your first sign-in, but the server offers no way to register from this app.</source>
+        <translation>Dies ist Ihre erste Anmeldung, aber der Server bietet keine Registrierung über diese App an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your session has ended. Sign in again.</source>
+        <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>latchkey-server is not installed next to Latchkey.</source>
+        <translation>latchkey-server ist nicht neben Latchkey installiert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server could not be started.</source>
+        <translation>Der Referenzserver konnte nicht gestartet werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server stopped at once.</source>
+        <translation>Der Referenzserver hat sich sofort wieder beendet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The reference server did not start in time.</source>
+        <translation>Der Referenzserver ist nicht rechtzeitig gestartet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Something went wrong (%1).</source>
+        <translation>Etwas ist schiefgelaufen (%1).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The server at %1 cannot be reached.</source>
+        <translation>Der Server %1 ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server at %1 did not answer in time.</source>
+        <translation>Der Server %1 hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in server has a problem (HTTP %1). Try again later.</source>
+        <translation>Der Anmeldeserver hat ein Problem (HTTP %1). Versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server at %1 sent an answer larger than 1 MiB; Latchkey stopped reading it.</source>
+        <translation>Der Server unter %1 hat eine Antwort größer als 1 MiB gesendet; Latchkey hat das Lesen abgebrochen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Too many attempts. Try again in %n second(s).</source>
+        <translation>
+            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunde erneut.</numerusform>
+            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunden erneut.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The request could not be made.</source>
+        <translation>Die Anfrage konnte nicht gestellt werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server at %1 sent an answer Latchkey cannot use.</source>
+        <translation>Der Server %1 hat eine Antwort gesendet, die Latchkey nicht verwenden kann.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The server did not accept this sign-in any more. Sign in again.</source>
+        <translation>Der Server hat diese Anmeldung nicht mehr angenommen. Melden Sie sich erneut an.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The server does not know this app&apos;s client id. Check the server settings.</source>
+        <translation>Der Server kennt die Client-ID dieser App nicht. Prüfen Sie die Servereinstellungen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server refused the request (%1).</source>
+        <translation>Der Server hat die Anfrage abgelehnt (%1).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The sign-in provider can&apos;t be reached right now. Try again in a few minutes.</source>
+        <translation>Der Anmeldedienst ist gerade nicht erreichbar. Versuchen Sie es in ein paar Minuten noch einmal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The sign-in provider could not confirm who you are.</source>
+        <translation>Der Anmeldedienst konnte nicht bestätigen, wer Sie sind.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The server turned down Latchkey&apos;s sign-in request (%1). Check the server address and client id in the server settings.</source>
+        <translation>Der Server hat die Anmeldeanfrage von Latchkey abgelehnt (%1). Prüfen Sie Serveradresse und Client-ID in den Servereinstellungen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The server could not sign you in (%1).</source>
+        <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No saved session.</source>
+        <translation>Keine gespeicherte Sitzung.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The keychain is locked.</source>
+        <translation>Der Schlüsselbund ist gesperrt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Access to the keychain was refused.</source>
+        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The keychain did not answer in time.</source>
+        <translation>Der Schlüsselbund hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The keychain entry of this account cannot be read.</source>
+        <translation>Der Schlüsselbund-Eintrag dieses Kontos ist nicht lesbar.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No keychain (Secret Service) is available on this computer.</source>
+        <translation>Auf diesem Computer ist kein Schlüsselbund (Secret Service) verfügbar.</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Your session can&apos;t be restored right now: %1</source>
+        <translation>Ihre Sitzung kann gerade nicht wiederhergestellt werden: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your session can&apos;t be remembered on this computer: %1</source>
+        <translation>Ihre Sitzung kann auf diesem Computer nicht gespeichert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -184,8 +371,8 @@
     </message>
     <message>
         <location line="+6"/>
-        <source>The server&apos;s explanation</source>
-        <translation>Die Erklärung des Servers</translation>
+        <source>Details</source>
+        <translation>Details</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -202,97 +389,31 @@
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
-</context>
-<context>
-    <name>JobError</name>
-    <message numerus="yes">
-        <location filename="../../core/client/JobError.cpp" line="+24"/>
-        <source>Too many attempts. Try again in %n second(s).</source>
-        <translation>
-            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunde erneut.</numerusform>
-            <numerusform>Zu viele Versuche. Versuchen Sie es in %n Sekunden erneut.</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+3"/>
-        <source>The sign-in server has a problem (HTTP %1). Try again later.</source>
-        <translation>Der Anmeldeserver hat ein Problem (HTTP %1). Versuchen Sie es später erneut.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The server refused the request (%1).</source>
-        <translation>Der Server hat die Anfrage abgelehnt (%1).</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>The server answered HTTP %1 without an explanation.</source>
-        <translation>Der Server antwortete mit HTTP %1 ohne Erklärung.</translation>
-    </message>
-    <message>
-        <location filename="../../core/client/NetworkJob.cpp" line="+31"/>
-        <source>The request could not be made.</source>
-        <translation>Die Anfrage konnte nicht gestellt werden.</translation>
-    </message>
-    <message>
-        <location line="+12"/>
-        <source>Cancelled.</source>
-        <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>The server at %1 did not answer in time.</source>
-        <translation>Der Server %1 hat nicht rechtzeitig geantwortet.</translation>
+        <location line="+2"/>
+        <source>&amp;Copy details</source>
+        <translation>Details &amp;kopieren</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>The server at %1 cannot be reached (%2).</source>
-        <translation>Der Server %1 ist nicht erreichbar (%2).</translation>
-    </message>
-    <message>
-        <source>The server at %1 sent an answer larger than 1 MiB; Latchkey stopped reading it.</source>
-        <translation>Der Server unter %1 hat eine Antwort größer als 1 MiB gesendet; Latchkey hat das Lesen abgebrochen.</translation>
-    </message>
-</context>
-<context>
-    <name>JwksJob</name>
-    <message>
-        <location filename="../../core/client/JwksJob.cpp" line="+28"/>
-        <source>The server publishes no signing key Latchkey can use.</source>
-        <translation>Der Server veröffentlicht keinen Signaturschlüssel, den Latchkey verwenden kann.</translation>
+        <source>Copies a report for your administrator: versions, server, recent errors. It holds no password or token.</source>
+        <translation>Kopiert einen Bericht für Ihre Administration: Versionen, Server, letzte Fehler. Er enthält kein Passwort und kein Token.</translation>
     </message>
 </context>
 <context>
     <name>LoopbackReceiver</name>
-    <message numerus="yes">
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+51"/>
-        <source>The browser did not come back within %n minute(s).</source>
-        <translation>
-            <numerusform>Der Browser hat sich nicht innerhalb von %n Minute zurückgemeldet.</numerusform>
-            <numerusform>Der Browser hat sich nicht innerhalb von %n Minuten zurückgemeldet.</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+43"/>
-        <source>Latchkey cannot receive the browser&apos;s answer: no loopback port is available.</source>
-        <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>Signing in was cancelled.</source>
-        <translation>Die Anmeldung wurde abgebrochen.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+136"/>
         <source>Not allowed</source>
         <translation>Nicht erlaubt</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Only this computer may answer Latchkey.</source>
         <translation>Nur dieser Computer darf Latchkey antworten.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>This sign-in page is out of date</source>
         <translation>Diese Anmeldeseite ist veraltet</translation>
     </message>
@@ -302,17 +423,17 @@
         <translation>Sie gehört zu einer früheren oder anderen Anmeldung. Kehren Sie zu Latchkey zurück und fahren Sie dort fort.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>The answer came from an unexpected server. Signing in was stopped for your safety.</source>
         <translation>Die Antwort kam von einem unerwarteten Server. Die Anmeldung wurde zu Ihrer Sicherheit gestoppt.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Signing in was stopped</source>
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+34"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
     </message>
@@ -337,13 +458,13 @@
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="-32"/>
+        <location line="-34"/>
         <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="+1"/>
         <source>The server&apos;s answer had no authorization code.</source>
         <translation>Die Antwort des Servers enthielt keinen Autorisierungscode.</translation>
     </message>
@@ -358,20 +479,30 @@
         <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+43"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
+    </message>
+    <message>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+0"/>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latchkey only expects the browser back at its sign-in address.</source>
+        <translation>Latchkey erwartet den Browser nur an seiner Anmeldeadresse zurück.</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+30"/>
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+33"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+39"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -411,7 +542,7 @@
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
@@ -462,7 +593,7 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+21"/>
+        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+22"/>
         <source>Suggestions:</source>
         <translation>Vorschläge:</translation>
     </message>
@@ -555,12 +686,12 @@
 <context>
     <name>ProviderMetadata</name>
     <message>
-        <location filename="../../core/client/ProviderMetadata.cpp" line="+43"/>
+        <location filename="../../core/client/ProviderMetadata.cpp" line="+80"/>
         <source>The server calls itself &quot;%1&quot;, not &quot;%2&quot;. Check the server address in the settings.</source>
         <translation>Der Server nennt sich „%1“, nicht „%2“. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+19"/>
         <source>The server&apos;s discovery document lacks an authorization, token or key endpoint.</source>
         <translation>Dem Discovery-Dokument des Servers fehlt ein Autorisierungs-, Token- oder Schlüssel-Endpunkt.</translation>
     </message>
@@ -570,70 +701,20 @@
         <translation>Der Server unterstützt kein PKCE mit S256, das Latchkey voraussetzt.</translation>
     </message>
     <message>
+        <location line="+22"/>
         <source>&quot;%1&quot; uses plain http. Latchkey only signs in over https, except to a server on this computer (127.0.0.1 or [::1]).</source>
         <translation>„%1“ verwendet unverschlüsseltes http. Latchkey meldet Sie nur über https an, außer bei einem Server auf diesem Computer (127.0.0.1 oder [::1]).</translation>
     </message>
     <message>
+        <location line="-36"/>
         <source>The server names an address without encryption (%1). Latchkey only uses https, except on this computer.</source>
         <translation>Der Server nennt eine Adresse ohne Verschlüsselung (%1). Latchkey verwendet nur https, außer auf diesem Computer.</translation>
     </message>
 </context>
 <context>
-    <name>QObject</name>
-    <message>
-        <location filename="../../ui/terms/webengine/WebTermsPlugin.cpp" line="+23"/>
-        <source>Terms of service</source>
-        <translation>Nutzungsbedingungen</translation>
-    </message>
-</context>
-<context>
-    <name>SessionManager</name>
-    <message>
-        <location filename="../../core/client/SessionManager.cpp" line="+247"/>
-        <source>The server&apos;s registration token is not valid (%1).</source>
-        <translation>Das Registrierungstoken des Servers ist ungültig (%1).</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The server&apos;s identity token is not valid (%1).</source>
-        <translation>Das Identitätstoken des Servers ist ungültig (%1).</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>This is your first sign-in, but the server offers no way to register from this app.</source>
-        <translation>Dies ist Ihre erste Anmeldung, aber der Server bietet keine Registrierung über diese App an.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>The server sent no identity token.</source>
-        <translation>Der Server hat kein Identitätstoken gesendet.</translation>
-    </message>
-    <message>
-        <location line="+96"/>
-        <location line="+155"/>
-        <source>Your session can&apos;t be remembered on this computer: %1</source>
-        <translation>Ihre Sitzung kann auf diesem Computer nicht gespeichert werden: %1</translation>
-    </message>
-    <message>
-        <location line="-109"/>
-        <source>Your session can&apos;t be restored right now: %1</source>
-        <translation>Ihre Sitzung kann gerade nicht wiederhergestellt werden: %1</translation>
-    </message>
-    <message>
-        <location line="+37"/>
-        <source>Your session has ended. Sign in again.</source>
-        <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
-    </message>
-    <message>
-        <location line="+88"/>
-        <source>Your session has ended (%1). Sign in again.</source>
-        <translation>Ihre Sitzung ist beendet (%1). Melden Sie sich erneut an.</translation>
-    </message>
-</context>
-<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings/SettingsDialog.cpp" line="+25"/>
+        <location filename="../../ui/settings/SettingsDialog.cpp" line="+26"/>
         <source>Server settings</source>
         <translation>Servereinstellungen</translation>
     </message>
@@ -780,28 +861,22 @@
     </message>
 </context>
 <context>
-    <name>TermsJob</name>
-    <message>
-        <location filename="../../core/client/TermsJob.cpp" line="+35"/>
-        <source>The terms of service do not say which version they are.</source>
-        <translation>Die Nutzungsbedingungen nennen ihre Version nicht.</translation>
-    </message>
-</context>
-<context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/onboarding/TermsPage.cpp" line="+20"/>
+        <location filename="../../ui/onboarding/TermsPage.cpp" line="+29"/>
         <source>I &amp;agree to the terms of service</source>
         <translation>Ich &amp;stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+38"/>
+        <location line="+41"/>
+        <location line="+17"/>
+        <location line="+15"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-72"/>
         <source>Please read the terms. Your account is created only if you agree.</source>
         <translation>Bitte lesen Sie die Bedingungen. Ihr Konto wird nur erstellt, wenn Sie zustimmen.</translation>
     </message>
@@ -811,7 +886,27 @@
         <translation>Ich stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+45"/>
+        <source>The terms are shown in a window of their own.</source>
+        <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The server&apos;s terms of service, as a web page.</source>
+        <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>The terms are shown in a window of their own.</source>
+        <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The server&apos;s terms of service, as a web page.</source>
+        <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Loading the terms…</source>
         <translation>Die Bedingungen werden geladen …</translation>
     </message>
@@ -821,7 +916,7 @@
         <translation>Die Bedingungen konnten nicht geladen werden: %1 Gehen Sie zurück und wieder vor, um es erneut zu versuchen.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Version %1</source>
         <translation>Version %1</translation>
     </message>
@@ -829,7 +924,7 @@
 <context>
     <name>TokenResponse</name>
     <message>
-        <location filename="../../core/client/TokenResponse.cpp" line="+16"/>
+        <location filename="../../core/client/TokenResponse.cpp" line="+29"/>
         <source>The server asked for onboarding but sent no onboarding token.</source>
         <translation>Der Server verlangt eine Registrierung, hat aber kein Registrierungstoken gesendet.</translation>
     </message>
@@ -837,22 +932,6 @@
         <location line="+10"/>
         <source>The server&apos;s answer has no access_token.</source>
         <translation>Die Antwort des Servers enthält kein access_token.</translation>
-    </message>
-</context>
-<context>
-    <name>UserInfoJob</name>
-    <message>
-        <location filename="../../core/client/UserInfoJob.cpp" line="+32"/>
-        <source>The server&apos;s user information has no subject.</source>
-        <translation>Die Benutzerinformationen des Servers enthalten keinen Betreff (sub).</translation>
-    </message>
-</context>
-<context>
-    <name>UsernameCheckJob</name>
-    <message>
-        <location filename="../../core/client/UsernameCheckJob.cpp" line="+44"/>
-        <source>The username check gave no answer.</source>
-        <translation>Die Prüfung des Benutzernamens lieferte keine Antwort.</translation>
     </message>
 </context>
 <context>
@@ -896,41 +975,6 @@
         <location line="+2"/>
         <source>Someone already has this username.</source>
         <translation>Dieser Benutzername ist bereits vergeben.</translation>
-    </message>
-</context>
-<context>
-    <name>VaultJob</name>
-    <message>
-        <location filename="../../core/client/VaultJob.cpp" line="+27"/>
-        <source>The keychain did not answer in time.</source>
-        <translation>Der Schlüsselbund hat nicht rechtzeitig geantwortet.</translation>
-    </message>
-    <message>
-        <location line="+40"/>
-        <source>The keychain entry of this account cannot be read.</source>
-        <translation>Der Schlüsselbund-Eintrag dieses Kontos ist nicht lesbar.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Access to the keychain was refused.</source>
-        <translation>Der Zugriff auf den Schlüsselbund wurde verweigert.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <location line="+17"/>
-        <source>The keychain is locked.</source>
-        <translation>Der Schlüsselbund ist gesperrt.</translation>
-    </message>
-    <message>
-        <location line="-15"/>
-        <source>No keychain (Secret Service) is available on this computer.</source>
-        <translation>Auf diesem Computer ist kein Schlüsselbund (Secret Service) verfügbar.</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <location line="+3"/>
-        <source>No saved session.</source>
-        <translation>Keine gespeicherte Sitzung.</translation>
     </message>
 </context>
 <context>
@@ -1007,12 +1051,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+52"/>
+        <location filename="../../app/main.cpp" line="+56"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-30"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
@@ -1042,7 +1086,12 @@
         <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+3"/>
+        <source>Log every step of signing in to the terminal (never a password, token or code).</source>
+        <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
+    </message>
+    <message>
+        <location line="+103"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

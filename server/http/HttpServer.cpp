@@ -1,11 +1,14 @@
 #include "HttpServer.h"
 
+#include "Clock.h"
 #include "ConnectionGuard.h"
 #include "Protocol.h"
 #include "RateLimiter.h"
 #include "Reply.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QTcpServer>
@@ -31,6 +34,15 @@ QByteArray allowHeader(const QList<QByteArray> &names)
     return out;
 }
 
+// RFC 9110 5.6.7 IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37 GMT": English names whatever the locale.
+QByteArray httpDate(qint64 utcSeconds)
+{
+    return QLocale::c()
+        .toString(QDateTime::fromSecsSinceEpoch(utcSeconds).toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"))
+        .append(QLatin1String(" GMT"))
+        .toLatin1();
+}
+
 QHttpServerResponse internalError()
 {
     // No detail leaves the server: it may name internal state.
@@ -46,13 +58,14 @@ class HttpServer::Answer
 {
 public:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    Answer(const QHttpServerRequest &request, QHttpServerResponder &responder)
+    Answer(const QHttpServerRequest &request, QHttpServerResponder &responder, const Clock *clock)
         : m_responder(std::move(responder))
 #else
-    Answer(const QHttpServerRequest &request, QTcpSocket *socket)
+    Answer(const QHttpServerRequest &request, QTcpSocket *socket, const Clock *clock)
         : m_request(&request)
         , m_socket(socket)
 #endif
+        , m_clock(clock)
         , m_method(methodName(request.method()))
         , m_path(request.url().path().toUtf8())
     {
@@ -65,6 +78,8 @@ public:
         if (m_sent)
             return;
         m_sent = true;
+        if (response && m_clock)
+            response->addHeader(QByteArrayLiteral("Date"), httpDate(m_clock->now()));
         // Path only: query strings carry codes and tokens. Percent-encoded, so
         // no control character in it can forge or cut a log line.
         qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(),
@@ -97,6 +112,7 @@ private:
     const QHttpServerRequest *m_request; // lives as long as its socket (Qt 6.4)
     QPointer<QTcpSocket> m_socket;
 #endif
+    const Clock *m_clock;
     QByteArray m_method;
     QByteArray m_path;
     QElapsedTimer m_timer;
@@ -210,7 +226,7 @@ void HttpServer::defer(const QHttpServerRequest &request, const Route &route, co
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    auto answer = std::make_shared<Answer>(request, responder);
+    auto answer = std::make_shared<Answer>(request, responder, m_clock);
 #else
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
@@ -218,7 +234,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         socket->abort();
         return true;
     }
-    auto answer = std::make_shared<Answer>(request, socket);
+    auto answer = std::make_shared<Answer>(request, socket, m_clock);
 #endif
     const Route *route = nullptr;
     if (auto early = findRoute(request, &route))

@@ -46,6 +46,9 @@ public:
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
     // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.
     quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
+    // Every answer carries a Date header from this clock (RFC 9110 6.6.1),
+    // which clients compare with their own; none without a clock.
+    void setClock(const Clock *clock) { m_clock = clock; }
 
 protected:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 7, 0)
@@ -74,6 +77,7 @@ private:
     void defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer);
 
     ConnectionGuard::Limits m_limits;
+    const Clock *m_clock = nullptr;
     QHash<QString, QList<Route>> m_routes;
     QHash<QString, std::shared_ptr<RateLimiter>> m_addressLimits;
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)

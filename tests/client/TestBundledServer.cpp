@@ -41,7 +41,9 @@ void TestBundledServer::missingBinaryIsExplained()
     QSignalSpy failed(&server, &BundledServer::failed);
     server.start("/nonexistent/latchkey-server");
     QVERIFY(failed.wait(5000));
-    QVERIFY(!server.errorMessage().isEmpty());
+    QCOMPARE(server.error().code, ClientError::Code::BundledServerNotStarted);
+    QVERIFY(!server.error().detail.isEmpty()); // the system's reason
+    QCOMPARE(failed.constFirst().constFirst().value<ClientError>().code, ClientError::Code::BundledServerNotStarted);
 }
 
 QTEST_GUILESS_MAIN(TestBundledServer)

@@ -6,6 +6,7 @@
 #include "SessionManager.h"
 
 #include <QDirIterator>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -41,11 +42,17 @@ void TestKeychainUnavailable::vaultSaysUnavailable()
     AccountProfile account;
     account.issuer = "http://127.0.0.1:1";
     account.subject = "s";
-    for (VaultJob *job : {m_harness->vault().save(account, {"r", "a", 1, "i"}), m_harness->vault().load(account)}) {
+    // Each backend error is logged with QtKeychain's code and text, never with what was to be stored.
+    for (const char *operation : {"write", "read"})
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^(?!.*-secret-)keychain %1 failed: "
+                                                                             "QtKeychain error \\d+: .+$")
+                                                                  .arg(QLatin1String(operation))));
+    const StoredSession secrets{"refresh-secret-1", "access-secret-1", 1, "id-secret-1"};
+    for (VaultJob *job : {m_harness->vault().save(account, secrets), m_harness->vault().load(account)}) {
         QSignalSpy finished(job, &VaultJob::finished);
         QVERIFY(finished.wait(VaultJob::TimeoutMs + 1000));
-        QCOMPARE(job->error(), VaultJob::Error::Unavailable);
-        QVERIFY(job->errorMessage().contains("No keychain"));
+        QCOMPARE(job->error().code, ClientError::Code::KeychainUnavailable);
+        QVERIFY2(job->error().detail.startsWith("QtKeychain error"), qPrintable(job->error().detail));
     }
 }
 
@@ -54,7 +61,7 @@ void TestKeychainUnavailable::signInWorksButIsNotRemembered()
     auto manager = m_harness->newManager();
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, 20000);
-    QVERIFY2(manager->vaultWarning().contains("can't be remembered"), qPrintable(manager->vaultWarning()));
+    QCOMPARE(manager->vaultError().code, ClientError::Code::KeychainUnavailable);
     // No plaintext fallback: the refresh token is in no file under HOME or the settings.
     const QByteArray token = manager->accessToken().toLatin1().left(40);
     QStringList places{qEnvironmentVariable("HOME"), QFileInfo(m_harness->settings().fileName()).absolutePath()};
@@ -79,7 +86,7 @@ void TestKeychainUnavailable::restoreExplainsWhy()
     manager->restore();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedOut, 15000);
     QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::KeychainUnavailable);
-    QVERIFY(manager->message().contains("can't be restored"));
+    QCOMPARE(manager->error().code, ClientError::Code::KeychainUnavailable);
     QCOMPARE(manager->profile().username, QStringLiteral("rita")); // who it was is not forgotten
     QVERIFY(m_harness->vault().currentAccount().isValid());
 }

@@ -196,7 +196,7 @@ void TestOnboardingClient::outcomes()
         QCOMPARE(client.providers(), QStringList({"GitHub", "Google", "Microsoft"}));
         break;
     case Outcome::TokenInvalid:
-        QCOMPARE(client.lastError().details.value("reason").toString(), QStringLiteral("expired"));
+        QCOMPARE(client.lastError().body.value("reason").toString(), QStringLiteral("expired"));
         break;
     case Outcome::RateLimited:
         QVERIFY(client.retryAfter() >= 1);
@@ -205,7 +205,7 @@ void TestOnboardingClient::outcomes()
         break;
     }
     if (outcome != Outcome::Created)
-        QVERIFY(!client.lastError().message.isEmpty());
+        QVERIFY(!client.lastError().ok());
 }
 
 void TestOnboardingClient::staleCheckIsCancelled()
@@ -254,7 +254,7 @@ void TestOnboardingClient::serverDownIsNetworkFailure()
     m_server->stop();
     OnboardingClient client(&m_network, context, QLatin1String(Protocol::DefaultClientId));
     QCOMPARE(submit(client, "olga").first, Outcome::NetworkFailure);
-    QCOMPARE(client.lastError().code, JobError::Code::Network);
+    QCOMPARE(client.lastError().code, ClientError::Code::Network);
 }
 
 QTEST_GUILESS_MAIN(TestOnboardingClient)

@@ -22,15 +22,15 @@ namespace {
 constexpr int FlowTimeoutMs = 15000;
 
 // Reads what the keychain holds for the account (the test waits for it).
-std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfile &account, VaultJob::Error *error = nullptr)
+std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfile &account, ClientError::Code *error = nullptr)
 {
     VaultJob *job = vault.load(account);
     QSignalSpy done(job, &VaultJob::finished);
     if (!done.wait(VaultJob::TimeoutMs + 1000))
         return std::nullopt;
     if (error)
-        *error = job->error();
-    if (job->error() != VaultJob::Error::None)
+        *error = job->error().code;
+    if (!job->error().ok())
         return std::nullopt;
     return job->session();
 }
@@ -114,7 +114,7 @@ void TestSessionManager::returningUserSignsInAndIsStored()
     QCOMPARE(manager->profile().email, QStringLiteral("rita@example.com"));
     QVERIFY(manager->profile().emailVerified);
     QCOMPARE(manager->profile().issuer, m_harness->server().issuer());
-    QVERIFY(manager->vaultWarning().isEmpty());
+    QVERIFY(manager->vaultError().ok());
     QVERIFY(manager->accessTokenExpiresAt() > QDateTime::currentSecsSinceEpoch() + 800);
     // The redirect URI was the loopback receiver on 127.0.0.1, with the browser answered.
     const QUrlQuery sent(m_harness->browser().openedUrls().constFirst());
@@ -218,9 +218,9 @@ void TestSessionManager::signOutRevokesAndDeletes()
     QCOMPARE(manager->state(), State::SignedOut);
     QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::UserRequested);
     QVERIFY(finished.wait(FlowTimeoutMs));
-    VaultJob::Error error = VaultJob::Error::None;
+    ClientError::Code error = ClientError::Code::None;
     QVERIFY(!keychainEntry(m_harness->vault(), profile, &error).has_value());
-    QCOMPARE(error, VaultJob::Error::NotFound);
+    QCOMPARE(error, ClientError::Code::KeychainNotFound);
     QVERIFY(!m_harness->vault().currentAccount().isValid());
     SignInRobot robot(m_harness->server().issuer(), m_harness->browser().http());
     QCOMPARE(robot.refresh(refresh).json().value("error").toString(), QStringLiteral("invalid_grant"));
@@ -236,7 +236,8 @@ void TestSessionManager::endedSessionSignsOutWithReason()
     manager->refreshNow();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedOut, FlowTimeoutMs);
     QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::SessionEnded);
-    QVERIFY(manager->message().contains("Sign in again"));
+    QCOMPARE(manager->error().code, ClientError::Code::SessionEnded);
+    QCOMPARE(manager->error().serverError, QStringLiteral("invalid_grant"));
     QVERIFY(!m_harness->vault().currentAccount().isValid());
 }
 
@@ -305,7 +306,8 @@ void TestSessionManager::wrongIssuerInRedirectStops()
     auto manager = m_harness->newManager();
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
-    QVERIFY(manager->message().contains("unexpected server"));
+    QCOMPARE(manager->error().code, ClientError::Code::CallbackIssuerMismatch);
+    QVERIFY2(manager->error().detail.contains("https://evil.example"), qPrintable(manager->error().detail));
 }
 
 void TestSessionManager::wrongNonceIsRejected()
@@ -321,7 +323,8 @@ void TestSessionManager::wrongNonceIsRejected()
     auto manager = m_harness->newManager();
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
-    QVERIFY2(manager->message().contains("nonce"), qPrintable(manager->message()));
+    QCOMPARE(manager->error().code, ClientError::Code::InvalidIdToken);
+    QVERIFY2(manager->error().detail.startsWith("Nonce:"), qPrintable(manager->error().detail));
     QVERIFY(!m_harness->vault().currentAccount().isValid());
 }
 
@@ -333,7 +336,8 @@ void TestSessionManager::expiredOnboardingTokenIsRejected()
     auto manager = m_harness->newManager(config);
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
-    QVERIFY2(manager->message().contains("expired"), qPrintable(manager->message()));
+    QCOMPARE(manager->error().code, ClientError::Code::InvalidOnboardingToken);
+    QVERIFY2(manager->error().detail.startsWith("Expired:"), qPrintable(manager->error().detail));
 }
 
 void TestSessionManager::accessDeniedReturnsToSignedOut()
@@ -344,7 +348,7 @@ void TestSessionManager::accessDeniedReturnsToSignedOut()
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedOut, FlowTimeoutMs);
     QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::AccessDenied);
-    QVERIFY(manager->message().contains("cancelled"));
+    QCOMPARE(manager->error().code, ClientError::Code::AccessDenied);
     QCOMPARE(returned.size(), 1);
 }
 
@@ -355,7 +359,8 @@ void TestSessionManager::serverDownIsAnError()
     auto manager = m_harness->newManager(config);
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
-    QVERIFY2(manager->message().contains("cannot be reached"), qPrintable(manager->message()));
+    QCOMPARE(manager->error().code, ClientError::Code::Network);
+    QCOMPARE(manager->error().host, QStringLiteral("127.0.0.1"));
     QVERIFY(m_harness->browser().openedUrls().isEmpty());
 }
 
@@ -369,7 +374,7 @@ void TestSessionManager::browserNeverReturning()
     QTRY_COMPARE_WITH_TIMEOUT(m_harness->browser().openedUrls().size(), 1, FlowTimeoutMs);
     const QUrl redirect(QUrlQuery(m_harness->browser().openedUrls().first()).queryItemValue("redirect_uri", QUrl::FullyDecoded));
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
-    QVERIFY(manager->message().contains("did not come back"));
+    QCOMPARE(manager->error().code, ClientError::Code::BrowserTimedOut);
     QVERIFY(!HttpRobot::acceptsConnections(quint16(redirect.port()))); // the port is released
 }
 
@@ -536,9 +541,9 @@ void TestSessionManager::signOutDuringRefreshSave()
     QCOMPARE(manager->state(), State::SignedOut);
     QCOMPARE(manager->signOutReason(), SessionManager::SignOutReason::UserRequested);
     QVERIFY(manager->accessToken().isEmpty());
-    VaultJob::Error error = VaultJob::Error::None;
+    ClientError::Code error = ClientError::Code::None;
     QVERIFY(!keychainEntry(m_harness->vault(), profile, &error).has_value());
-    QCOMPARE(error, VaultJob::Error::NotFound);
+    QCOMPARE(error, ClientError::Code::KeychainNotFound);
     QVERIFY(!m_harness->vault().currentAccount().isValid());
     // The family is revoked: without it the server's grace (PROTOCOL.md 5.2)
     // would still take the retired token once.
@@ -560,9 +565,9 @@ void TestSessionManager::reconfigureWhileSignInIsStored()
     QCOMPARE(manager->state(), State::SignedOut);
     QVERIFY(!manager->profile().isValid());
     QVERIFY(!m_harness->vault().currentAccount().isValid());
-    VaultJob::Error error = VaultJob::Error::None;
+    ClientError::Code error = ClientError::Code::None;
     QVERIFY(!keychainEntry(m_harness->vault(), rita, &error).has_value());
-    QCOMPARE(error, VaultJob::Error::NotFound);
+    QCOMPARE(error, ClientError::Code::KeychainNotFound);
 }
 
 void TestSessionManager::cancelDuringExchange_data()
@@ -593,9 +598,9 @@ void TestSessionManager::cancelDuringExchange()
     QTest::qWait(300);
     QCOMPARE(manager->state(), State::SignedOut);
     QVERIFY(!m_harness->vault().currentAccount().isValid());
-    VaultJob::Error error = VaultJob::Error::None;
+    ClientError::Code error = ClientError::Code::None;
     QVERIFY(!keychainEntry(m_harness->vault(), rita, &error).has_value());
-    QCOMPARE(error, VaultJob::Error::NotFound);
+    QCOMPARE(error, ClientError::Code::KeychainNotFound);
 }
 
 void TestSessionManager::secondCallbackDuringExchange()

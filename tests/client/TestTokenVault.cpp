@@ -18,7 +18,7 @@ private Q_SLOTS:
     void accountFactsLiveInSettings();
 
 private:
-    VaultJob::Error run(VaultJob *job);
+    ClientError::Code run(VaultJob *job);
     AccountProfile account(const QString &issuer, const QString &sub);
 
     QTemporaryDir m_dir;
@@ -33,13 +33,13 @@ void TestTokenVault::init()
     m_vault = std::make_unique<TokenVault>(m_settings.get());
 }
 
-VaultJob::Error TestTokenVault::run(VaultJob *job)
+ClientError::Code TestTokenVault::run(VaultJob *job)
 {
     QSignalSpy finished(job, &VaultJob::finished);
     if (!finished.wait(VaultJob::TimeoutMs + 1000))
-        return VaultJob::Error::TimedOut;
+        return ClientError::Code::KeychainTimedOut;
     m_loaded = job->session();
-    return job->error();
+    return job->error().code;
 }
 
 AccountProfile TestTokenVault::account(const QString &issuer, const QString &sub)
@@ -55,29 +55,29 @@ void TestTokenVault::saveLoadRemove()
 {
     const AccountProfile a = account("http://127.0.0.1:1", QString::number(QDateTime::currentMSecsSinceEpoch()));
     const StoredSession session{"refresh-1", "access-1", 1'900'000'000, "id-1"};
-    QCOMPARE(run(m_vault->save(a, session)), VaultJob::Error::None);
-    QCOMPARE(run(m_vault->load(a)), VaultJob::Error::None);
+    QCOMPARE(run(m_vault->save(a, session)), ClientError::Code::None);
+    QCOMPARE(run(m_vault->load(a)), ClientError::Code::None);
     QCOMPARE(m_loaded.refreshToken, QStringLiteral("refresh-1"));
     QCOMPARE(m_loaded.accessToken, QStringLiteral("access-1"));
     QCOMPARE(m_loaded.accessTokenExpiresAt, 1'900'000'000);
     QCOMPARE(m_loaded.idToken, QStringLiteral("id-1"));
     const StoredSession rotated{"refresh-2", "access-2", 1'900'000'900, "id-1"};
-    QCOMPARE(run(m_vault->save(a, rotated)), VaultJob::Error::None);
-    QCOMPARE(run(m_vault->load(a)), VaultJob::Error::None);
+    QCOMPARE(run(m_vault->save(a, rotated)), ClientError::Code::None);
+    QCOMPARE(run(m_vault->load(a)), ClientError::Code::None);
     QCOMPARE(m_loaded.refreshToken, QStringLiteral("refresh-2"));
-    QCOMPARE(run(m_vault->remove(a)), VaultJob::Error::None);
-    QCOMPARE(run(m_vault->load(a)), VaultJob::Error::NotFound);
+    QCOMPARE(run(m_vault->remove(a)), ClientError::Code::None);
+    QCOMPARE(run(m_vault->load(a)), ClientError::Code::KeychainNotFound);
 }
 
 void TestTokenVault::entriesAreSeparatePerAccountAndServer()
 {
     const AccountProfile a = account("http://127.0.0.1:1", "same-sub");
     const AccountProfile b = account("http://127.0.0.1:2", "same-sub");
-    QCOMPARE(run(m_vault->save(a, {"ra", "aa", 1, ""})), VaultJob::Error::None);
-    QCOMPARE(run(m_vault->save(b, {"rb", "ab", 1, ""})), VaultJob::Error::None);
-    QCOMPARE(run(m_vault->load(a)), VaultJob::Error::None);
+    QCOMPARE(run(m_vault->save(a, {"ra", "aa", 1, ""})), ClientError::Code::None);
+    QCOMPARE(run(m_vault->save(b, {"rb", "ab", 1, ""})), ClientError::Code::None);
+    QCOMPARE(run(m_vault->load(a)), ClientError::Code::None);
     QCOMPARE(m_loaded.refreshToken, QStringLiteral("ra"));
-    QCOMPARE(run(m_vault->load(b)), VaultJob::Error::None);
+    QCOMPARE(run(m_vault->load(b)), ClientError::Code::None);
     QCOMPARE(m_loaded.refreshToken, QStringLiteral("rb"));
     run(m_vault->remove(a));
     run(m_vault->remove(b));
@@ -85,7 +85,7 @@ void TestTokenVault::entriesAreSeparatePerAccountAndServer()
 
 void TestTokenVault::missingEntryIsNotFound()
 {
-    QCOMPARE(run(m_vault->load(account("http://127.0.0.1:3", "nobody"))), VaultJob::Error::NotFound);
+    QCOMPARE(run(m_vault->load(account("http://127.0.0.1:3", "nobody"))), ClientError::Code::KeychainNotFound);
 }
 
 void TestTokenVault::accountFactsLiveInSettings()

@@ -191,6 +191,22 @@ def keychain_refresh_token():
     return None
 
 
+def terms_are_rendered(app, shot):
+    """The embedded terms view in the screenshot holds text, not an empty white box."""
+    view = pyatspi.findDescendant(
+        app.root, lambda a: a.name == "Terms of service" and a.description.startswith("The server's terms"), True)
+    if view is None:
+        raise Failure("no embedded terms view (is latchkey-terms built?)")
+    box = view.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    # The share of dark pixels: text makes some, a blank page none.
+    dark = subprocess.run(["convert", os.path.join(OUT, shot + ".png"), "-crop",
+                           f"{box.width}x{box.height}+{box.x}+{box.y}", "+repage", "-colorspace", "Gray",
+                           "-threshold", "50%", "-negate", "-format", "%[fx:mean]", "info:"],
+                          capture_output=True, text=True).stdout.strip()
+    if not dark or float(dark) < 0.002:
+        raise Failure(f"the terms area of {shot}.png is blank (dark share {dark or 'unknown'})")
+
+
 def signed_in_as(app, username, timeout=TIMEOUT):
     return app.showing("label", "@" + username, timeout)
 
@@ -222,8 +238,10 @@ def new_user(server, processes, facts):
     wait_for(f"{picked} to be available", lambda: status.description.startswith("✓"))
     app.press("push button", "Next >")
     agree = app.showing("check box", "I agree to the terms of service")
+    # Enabled once latchkey-terms has painted the page, not at loadFinished.
     wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
     screenshot("04-wizard-terms")
+    terms_are_rendered(app, "04-wizard-terms")
     app.act(agree, "Toggle", "Press")
     app.press("push button", "Next >")
     app.press("push button", "Create account")

@@ -35,12 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_EXPECT(answer.headers.contains("Content-Security-Policy"));
     if (finished) {
         FUZZ_EXPECT(!r.isListening());
-        if (r.error() == LoopbackReceiver::Error::None)
+        const ClientError &error = r.error();
+        if (error.ok())
             FUZZ_EXPECT(!r.code().isEmpty());
-        else
-            FUZZ_EXPECT(!r.errorMessage().isEmpty());
-        FUZZ_EXPECT(r.errorDetail().size() <= 400 && !r.errorDetail().contains(QLatin1Char('\n')));
-        FUZZ_EXPECT(r.protocolError().size() <= 64);
+        FUZZ_EXPECT(error.code != ClientError::Code::Cancelled && error.code != ClientError::Code::CouldNotListen);
+        FUZZ_EXPECT(error.serverDescription.size() <= 400 && !error.serverDescription.contains(QLatin1Char('\n')));
+        FUZZ_EXPECT(error.serverError.size() <= 64);
     }
     return 0;
 }

@@ -18,7 +18,7 @@ ErrorView::ErrorView(QWidget *parent)
     m_message->setObjectName(QStringLiteral("errorMessageLabel"));
     m_detail->setObjectName(QStringLiteral("errorDetailLabel"));
     Style::status(m_detail); // plain text: the server's words are never markup
-    m_detail->setAccessibleDescription(tr("The server's explanation"));
+    m_detail->setAccessibleDescription(tr("Details"));
     m_detail->hide();
     auto *retry = new QPushButton(tr("&Try again"), this);
     retry->setObjectName(QStringLiteral("retryButton"));
@@ -27,10 +27,15 @@ ErrorView::ErrorView(QWidget *parent)
     settings->setObjectName(QStringLiteral("errorSettingsButton"));
     auto *back = new QPushButton(tr("&Back"), this);
     back->setObjectName(QStringLiteral("errorBackButton"));
+    auto *copy = new QPushButton(tr("&Copy details"), this);
+    copy->setObjectName(QStringLiteral("copyDetailsButton"));
+    copy->setToolTip(tr("Copies a report for your administrator: versions, server, recent errors. It holds no "
+                        "password or token."));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(retry);
     buttons->addWidget(settings);
+    buttons->addWidget(copy);
     buttons->addStretch(1);
     buttons->addWidget(back);
     auto *layout = new QVBoxLayout(this);
@@ -43,6 +48,7 @@ ErrorView::ErrorView(QWidget *parent)
     connect(retry, &QPushButton::clicked, this, &ErrorView::retryRequested);
     connect(settings, &QPushButton::clicked, this, &ErrorView::settingsRequested);
     connect(back, &QPushButton::clicked, this, &ErrorView::dismissRequested);
+    connect(copy, &QPushButton::clicked, this, &ErrorView::copyDetailsRequested);
     setFocusProxy(retry);
 }
 

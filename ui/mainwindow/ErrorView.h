@@ -10,11 +10,14 @@ class ErrorView : public QWidget
     Q_OBJECT
 public:
     explicit ErrorView(QWidget *parent = nullptr);
-    // `detail`: the server's own words beneath the message, shown as plain text.
+    // `detail`: the Details line beneath the message (say, the server's own
+    // words), shown as plain text.
     void setMessage(const QString &message, const QString &detail = {});
 
 Q_SIGNALS:
     void retryRequested();
+    // "Copy details": the diagnostics report should go on the clipboard.
+    void copyDetailsRequested();
     void settingsRequested();
     void dismissRequested();
 

@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "BusyView.h"
+#include "ClientLogging.h"
+#include "ErrorMessages.h"
 #include "ErrorView.h"
 #include "OnboardingWizard.h"
 #include "SettingsDialog.h"
@@ -9,6 +11,7 @@
 #include "WaitingView.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -52,6 +55,10 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signInAgain);
     connect(m_error, &ErrorView::settingsRequested, this, &MainWindow::showSettings);
     connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
+    connect(m_error, &ErrorView::copyDetailsRequested, this, [this] {
+        QApplication::clipboard()->setText(m_session->diagnostics().report());
+        qCInfo(lcUi) << "diagnostics report copied to the clipboard";
+    });
     connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
     connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
@@ -87,19 +94,22 @@ QString MainWindow::signedOutReason() const
     case Reason::None:
     case Reason::Cancelled:
         return {};
+    case Reason::KeychainUnavailable:
+        return ErrorMessages::restoreProblem(m_session->error());
     default:
-        return m_session->message();
+        return ErrorMessages::sentence(m_session->error());
     }
 }
 
 void MainWindow::onStateChanged(SessionManager::State state)
 {
     using State = SessionManager::State;
+    qCDebug(lcUi) << "showing" << state;
     switch (state) {
     case State::SignedOut:
         closeWizard();
         m_signedOut->setServer(m_session->config().issuer);
-        m_signedOut->setReason(signedOutReason(), m_session->messageDetail());
+        m_signedOut->setReason(signedOutReason(), ErrorMessages::details(m_session->error()));
         m_stack->setCurrentWidget(m_signedOut);
         m_session->loadUpstreamProviders(); // which buttons to offer: the server's list
         break;
@@ -125,12 +135,12 @@ void MainWindow::onStateChanged(SessionManager::State state)
     case State::SignedIn:
         closeWizard();
         m_signedIn->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
-                               m_session->vaultWarning());
+                               ErrorMessages::saveProblem(m_session->vaultError()));
         m_stack->setCurrentWidget(m_signedIn);
         break;
     case State::Error:
         closeWizard();
-        m_error->setMessage(m_session->message(), m_session->messageDetail());
+        m_error->setMessage(ErrorMessages::sentence(m_session->error()), ErrorMessages::details(m_session->error()));
         m_stack->setCurrentWidget(m_error);
         break;
     }

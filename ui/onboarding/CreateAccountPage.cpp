@@ -1,5 +1,6 @@
 #include "CreateAccountPage.h"
 
+#include "ErrorMessages.h"
 #include "Style.h"
 #include "UsernameMessages.h"
 
@@ -129,7 +130,7 @@ void CreateAccountPage::onSubmitted(OnboardingClient::Outcome outcome)
                     false);
         return;
     case Outcome::Failed:
-        showProblem(tr("The account could not be created: %1").arg(m_client->lastError().message), true);
+        showProblem(tr("The account could not be created: %1").arg(ErrorMessages::sentence(m_client->lastError())), true);
         return;
     }
 }

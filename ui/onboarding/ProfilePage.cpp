@@ -1,5 +1,6 @@
 #include "ProfilePage.h"
 
+#include "ErrorMessages.h"
 #include "OnboardingClient.h"
 #include "Style.h"
 #include "UsernameMessages.h"
@@ -146,13 +147,13 @@ void ProfilePage::onChecked(const UsernameCheckJob::Result &result)
     Q_EMIT completeChanged();
 }
 
-void ProfilePage::onCheckFailed(const QString &username, const JobError &error)
+void ProfilePage::onCheckFailed(const QString &username, const ClientError &error)
 {
     if (username != m_username->text())
         return;
     m_checkedUsername = username;
     showStatus(Check::Unknown, tr("Availability could not be checked (%1). It will be checked when you create "
-                                  "the account.").arg(error.message));
+                                  "the account.").arg(ErrorMessages::sentence(error)));
     Q_EMIT completeChanged();
 }
 

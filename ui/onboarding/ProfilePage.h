@@ -34,7 +34,7 @@ private:
     void onUsernameEdited(const QString &text);
     void startCheck();
     void onChecked(const UsernameCheckJob::Result &result);
-    void onCheckFailed(const QString &username, const JobError &error);
+    void onCheckFailed(const QString &username, const ClientError &error);
     void showStatus(Check check, const QString &text, const QStringList &suggestions = {});
 
     OnboardingClient *m_client;

@@ -1,17 +1,25 @@
 #include "TermsPage.h"
 
+#include "ErrorMessages.h"
 #include "Style.h"
+#include "TermsHelperProcess.h"
 #include "TermsJob.h"
+#include "TermsLinks.h"
 #include "TermsTextView.h"
-#include "TermsViewFactory.h"
 
 #include <QCheckBox>
-#include <QCoreApplication>
-#include <QDir>
+#include <QGuiApplication>
 #include <QLabel>
-#include <QPluginLoader>
-#include <QTextBrowser>
 #include <QVBoxLayout>
+#include <QWindow>
+
+namespace {
+// Only X11 lets one process show another's window inside its own.
+bool canEmbedForeignWindows()
+{
+    return QGuiApplication::platformName() == QLatin1String("xcb");
+}
+} // namespace
 
 TermsPage::TermsPage(const QUrl &terms, QNetworkAccessManager *manager, QWidget *parent)
     : QWizardPage(parent)
@@ -35,42 +43,104 @@ TermsPage::TermsPage(const QUrl &terms, QNetworkAccessManager *manager, QWidget 
     connect(m_agree, &QCheckBox::toggled, this, &TermsPage::completeChanged);
 }
 
-QString TermsPage::pluginPath()
-{
-    const QString name = QStringLiteral("liblatchkey_webterms.so");
-    QStringList places;
-    if (!qEnvironmentVariableIsEmpty("LATCHKEY_PLUGIN_DIR"))
-        places.append(qEnvironmentVariable("LATCHKEY_PLUGIN_DIR"));
-    const QString appDir = QCoreApplication::applicationDirPath();
-    // The installed layout first, then the build tree's.
-    places << appDir + QStringLiteral("/" LATCHKEY_INSTALLED_PLUGIN_DIR) << appDir + QStringLiteral("/../plugins");
-    for (const QString &place : places) {
-        const QString path = QDir(place).filePath(name);
-        if (QFile::exists(path))
-            return QDir::cleanPath(path);
-    }
-    return {};
-}
+TermsPage::~TermsPage() = default; // the helper is told to quit as m_helper goes
 
-QWidget *TermsPage::createViewer()
+qint64 TermsPage::helperProcessId() const
 {
-    QPluginLoader loader(pluginPath());
-    if (auto *factory = qobject_cast<TermsViewFactory *>(loader.instance()))
-        return factory->create(m_terms, this);
-    // Without the plugin the terms still show, as formatted text.
-    auto *browser = new TermsTextView(m_terms, this);
-    browser->setAccessibleName(tr("Terms of service"));
-    return browser;
+    return m_helper ? m_helper->processId() : 0;
 }
 
 void TermsPage::initializePage()
 {
-    if (!m_viewer) {
-        m_viewer = createViewer();
-        m_layout->insertWidget(0, m_viewer, 1);
-    }
+    if (!m_viewer)
+        startHelper();
     if (m_version.isEmpty())
         fetchVersion();
+}
+
+void TermsPage::startHelper()
+{
+    auto *placeholder = new QWidget(this);
+    placeholder->setObjectName(QStringLiteral("termsPlaceholder"));
+    setViewer(placeholder);
+    m_helper = new TermsHelperProcess(this);
+    connect(m_helper, &TermsHelperProcess::windowReady, this, &TermsPage::embed);
+    connect(m_helper, &TermsHelperProcess::painted, this, [this] {
+        m_shown = true;
+        updateAgree();
+    });
+    connect(m_helper, &TermsHelperProcess::linkClicked, this, &TermsLinks::openInSystemBrowser);
+    connect(m_helper, &TermsHelperProcess::failed, this, &TermsPage::showAsText);
+    m_helper->start(m_terms, tr("Terms of service"));
+}
+
+void TermsPage::embed(WId window)
+{
+    if (!canEmbedForeignWindows()) {
+        // Wayland and the like: the helper's window stands beside the wizard.
+        auto *note = new QLabel(tr("The terms are shown in a window of their own."), this);
+        note->setObjectName(QStringLiteral("termsOwnWindowLabel"));
+        note->setWordWrap(true);
+        setViewer(note);
+        if (isVisible())
+            m_helper->show();
+        return;
+    }
+    QWidget *container = QWidget::createWindowContainer(QWindow::fromWinId(window), this);
+    container->setObjectName(QStringLiteral("termsWebContainer"));
+    container->setAccessibleName(tr("Terms of service"));
+    container->setAccessibleDescription(tr("The server's terms of service, as a web page."));
+    container->setFocusPolicy(Qt::StrongFocus);
+    container->setMinimumSize(200, 150);
+    setViewer(container);
+    m_helper->show();
+}
+
+// No helper, or it failed or crashed: the terms as text, the wizard goes on.
+void TermsPage::showAsText()
+{
+    if (m_asText)
+        return;
+    m_asText = true;
+    auto *browser = new TermsTextView(m_terms, this);
+    browser->setAccessibleName(tr("Terms of service"));
+    setViewer(browser);
+    if (m_helper) {
+        m_helper->deleteLater();
+        m_helper = nullptr;
+    }
+    if (!m_html.isEmpty()) {
+        browser->setHtml(m_html);
+        m_shown = true;
+    }
+    updateAgree();
+}
+
+void TermsPage::setViewer(QWidget *viewer)
+{
+    if (m_viewer) {
+        m_layout->replaceWidget(m_viewer, viewer);
+        m_viewer->deleteLater();
+    } else {
+        m_layout->insertWidget(0, viewer, 1);
+    }
+    m_viewer = viewer;
+    setTabOrder(viewer, m_agree);
+}
+
+void TermsPage::showEvent(QShowEvent *event)
+{
+    QWizardPage::showEvent(event);
+    if (m_helper && !m_asText)
+        m_helper->show();
+}
+
+void TermsPage::hideEvent(QHideEvent *event)
+{
+    QWizardPage::hideEvent(event);
+    // A window of its own must not stay up when the person leaves this page.
+    if (m_helper && !canEmbedForeignWindows())
+        m_helper->hide();
 }
 
 void TermsPage::fetchVersion()
@@ -81,18 +151,26 @@ void TermsPage::fetchVersion()
         job->deleteLater();
         if (!job->error().ok()) {
             m_status->setText(tr("The terms could not be loaded: %1 Go back and forward to try again.")
-                                  .arg(job->error().message));
+                                  .arg(ErrorMessages::sentence(job->error())));
             return;
         }
         m_version = job->version();
+        m_html = job->html();
         m_status->setText(tr("Version %1").arg(m_version));
-        if (auto *browser = qobject_cast<QTextBrowser *>(m_viewer))
-            browser->setHtml(job->html());
-        m_agree->setEnabled(true);
+        if (auto *browser = qobject_cast<TermsTextView *>(m_viewer)) {
+            browser->setHtml(m_html);
+            m_shown = true;
+        }
+        updateAgree();
         Q_EMIT termsVersionChanged();
-        Q_EMIT completeChanged();
     });
     job->start();
+}
+
+void TermsPage::updateAgree()
+{
+    m_agree->setEnabled(m_shown && !m_version.isEmpty());
+    Q_EMIT completeChanged();
 }
 
 bool TermsPage::isComplete() const
@@ -105,6 +183,8 @@ void TermsPage::reload(const QString &reason)
     m_version.clear();
     m_agree->setChecked(false);
     m_agree->setEnabled(false);
+    if (m_helper)
+        m_helper->reload();
     fetchVersion();
     m_status->setText(reason);
     Q_EMIT completeChanged();

@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "DiscoveryJob.h"
+#include "ErrorMessages.h"
 #include "Style.h"
 
 #include <QDialogButtonBox>
@@ -85,7 +86,10 @@ void SettingsDialog::accept()
         job->deleteLater();
         setChecking(false);
         if (!job->error().ok()) {
-            m_status->setText(tr("Not saved: %1").arg(job->error().message));
+            // The details (say, which issuer the server names) on a line of their own, as plain text.
+            const QString details = ErrorMessages::details(job->error());
+            m_status->setText(tr("Not saved: %1").arg(ErrorMessages::sentence(job->error()))
+                              + (details.isEmpty() ? QString() : QLatin1Char('\n') + details));
             m_issuer->setFocus();
             return;
         }

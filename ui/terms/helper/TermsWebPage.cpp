@@ -2,31 +2,16 @@
 
 #include "TermsLinks.h"
 
-namespace {
-
-// Stands in for a new window: its first navigation is the link, which goes
-// to the system browser; the page itself never loads anything.
-class LinkCatcher : public QWebEnginePage
-{
-public:
-    using QWebEnginePage::QWebEnginePage;
-
-protected:
-    bool acceptNavigationRequest(const QUrl &url, NavigationType, bool) override
-    {
-        TermsLinks::openInSystemBrowser(url);
-        deleteLater();
-        return false;
-    }
-};
-
-} // namespace
+#include <QWebEngineNewWindowRequest>
 
 TermsWebPage::TermsWebPage(const QUrl &terms, QWebEngineProfile *profile, QObject *parent)
     : QWebEnginePage(profile, parent)
     , m_terms(terms)
 {
     setObjectName(QStringLiteral("termsWebPage"));
+    // A link meant for a new window opens no window: it goes where other links go.
+    connect(this, &QWebEnginePage::newWindowRequested, this,
+            [this](QWebEngineNewWindowRequest &request) { follow(request.requestedUrl()); });
 }
 
 bool TermsWebPage::allowsNavigation(const QUrl &url, int type, bool isMainFrame)
@@ -42,16 +27,17 @@ bool TermsWebPage::allowsNavigation(const QUrl &url, int type, bool isMainFrame)
     if (!isMainFrame)
         return TermsLinks::isWebLink(url) && navigation != NavigationTypeLinkClicked;
     if (navigation == NavigationTypeLinkClicked)
-        TermsLinks::openInSystemBrowser(url);
+        follow(url);
     return false;
+}
+
+void TermsWebPage::follow(const QUrl &url)
+{
+    if (TermsLinks::isWebLink(url))
+        Q_EMIT linkClicked(url);
 }
 
 bool TermsWebPage::acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame)
 {
     return allowsNavigation(url, int(type), isMainFrame);
-}
-
-QWebEnginePage *TermsWebPage::createWindow(WebWindowType)
-{
-    return new LinkCatcher(profile(), this);
 }

@@ -1,0 +1,164 @@
+#include "ErrorMessages.h"
+
+#include <QStringList>
+
+using Code = ClientError::Code;
+
+QString ErrorMessages::sentence(const ClientError &error)
+{
+    switch (error.code) {
+    case Code::None:
+        return {};
+    case Code::Cancelled:
+        return tr("Signing in was cancelled.");
+    case Code::Network:
+    case Code::Timeout:
+    case Code::ServerFailure:
+    case Code::InvalidResponse:
+    case Code::ResponseTooLarge:
+    case Code::RateLimited:
+    case Code::RequestNotMade:
+        return networkSentence(error);
+    case Code::ServerRefused:
+        return serverRefusal(error);
+    case Code::NotAServerAddress:
+        return tr("\"%1\" is not a server address.").arg(error.detail);
+    case Code::InsecureIssuer:
+        return tr("\"%1\" uses plain http. Latchkey only signs in over https, except to a server on this computer.")
+            .arg(error.detail);
+    case Code::NotOpenIdProvider:
+        return tr("%1 is not an OpenID Connect server.").arg(error.detail);
+    case Code::IssuerMismatch:
+        return tr("The server calls itself by another address than the one set. Check the server address in the "
+                  "settings.");
+    case Code::Unsupported:
+        return tr("The server lacks something Latchkey needs.");
+    case Code::NoSigningKey:
+        return tr("The server publishes no signing key Latchkey can use.");
+    case Code::CouldNotListen:
+        return tr("Latchkey cannot receive the browser's answer: no loopback port is available.");
+    case Code::BrowserTimedOut:
+        return tr("The browser did not come back in time. Sign in again.");
+    case Code::AccessDenied:
+        return tr("Signing in was cancelled in the browser.");
+    case Code::AuthorizationRejected:
+        return authorizationRejection(error.serverError);
+    case Code::CallbackIssuerMismatch:
+        return tr("The answer came from an unexpected server. Signing in was stopped for your safety.");
+    case Code::NoAuthorizationCode:
+        return tr("The server's answer had no authorization code.");
+    case Code::NoIdToken:
+        return tr("The server sent no identity token.");
+    case Code::InvalidIdToken:
+        return tr("The server's identity token is not valid.");
+    case Code::InvalidOnboardingToken:
+        return tr("The server's registration token is not valid.");
+    case Code::OnboardingUnsupported:
+        return tr("This is your first sign-in, but the server offers no way to register from this app.");
+    case Code::SessionEnded:
+        return tr("Your session has ended. Sign in again.");
+    case Code::KeychainNotFound:
+    case Code::KeychainUnavailable:
+    case Code::KeychainLocked:
+    case Code::KeychainDenied:
+    case Code::KeychainTimedOut:
+    case Code::KeychainCorrupt:
+        return keychainSentence(error.code);
+    case Code::BundledServerMissing:
+        return tr("latchkey-server is not installed next to Latchkey.");
+    case Code::BundledServerNotStarted:
+        return tr("The reference server could not be started.");
+    case Code::BundledServerExited:
+        return tr("The reference server stopped at once.");
+    case Code::BundledServerTimedOut:
+        return tr("The reference server did not start in time.");
+    }
+    return tr("Something went wrong (%1).").arg(error.codeName());
+}
+
+QString ErrorMessages::networkSentence(const ClientError &error)
+{
+    switch (error.code) {
+    case Code::Network:
+        return tr("The server at %1 cannot be reached.").arg(error.host);
+    case Code::Timeout:
+        return tr("The server at %1 did not answer in time.").arg(error.host);
+    case Code::ServerFailure:
+        return tr("The sign-in server has a problem (HTTP %1). Try again later.").arg(error.httpStatus);
+    case Code::ResponseTooLarge:
+        return tr("The server at %1 sent an answer larger than 1 MiB; Latchkey stopped reading it.").arg(error.host);
+    case Code::RateLimited:
+        return tr("Too many attempts. Try again in %n second(s).", nullptr, error.retryAfter);
+    case Code::RequestNotMade:
+        return tr("The request could not be made.");
+    default:
+        return tr("The server at %1 sent an answer Latchkey cannot use.").arg(error.host);
+    }
+}
+
+QString ErrorMessages::serverRefusal(const ClientError &error)
+{
+    if (error.serverError == QLatin1String("invalid_grant"))
+        return tr("The server did not accept this sign-in any more. Sign in again.");
+    if (error.serverError == QLatin1String("invalid_client") || error.serverError == QLatin1String("unauthorized_client"))
+        return tr("The server does not know this app's client id. Check the server settings.");
+    return tr("The server refused the request (%1).").arg(error.serverError);
+}
+
+// RFC 6749 4.1.2.1 and the upstream failures of PROTOCOL.md 4: what happened
+// and what to do, so the server's description is only the detail beneath it.
+QString ErrorMessages::authorizationRejection(const QString &serverError)
+{
+    if (serverError == QLatin1String("temporarily_unavailable"))
+        return tr("The sign-in provider can't be reached right now. Try again in a few minutes.");
+    if (serverError == QLatin1String("server_error"))
+        return tr("The sign-in provider could not confirm who you are.");
+    // These mean the request itself was refused: a setting, or this version of Latchkey.
+    static const QStringList refusedRequest{QStringLiteral("invalid_request"), QStringLiteral("unauthorized_client"),
+                                            QStringLiteral("unsupported_response_type"),
+                                            QStringLiteral("invalid_scope")};
+    if (refusedRequest.contains(serverError))
+        return tr("The server turned down Latchkey's sign-in request (%1). Check the server address and client id in "
+                  "the server settings.")
+            .arg(serverError);
+    return tr("The server could not sign you in (%1).").arg(serverError);
+}
+
+QString ErrorMessages::keychainSentence(ClientError::Code code)
+{
+    switch (code) {
+    case Code::KeychainNotFound:
+        return tr("No saved session.");
+    case Code::KeychainLocked:
+        return tr("The keychain is locked.");
+    case Code::KeychainDenied:
+        return tr("Access to the keychain was refused.");
+    case Code::KeychainTimedOut:
+        return tr("The keychain did not answer in time.");
+    case Code::KeychainCorrupt:
+        return tr("The keychain entry of this account cannot be read.");
+    default:
+        return tr("No keychain (Secret Service) is available on this computer.");
+    }
+}
+
+QString ErrorMessages::details(const ClientError &error)
+{
+    if (!error.serverDescription.isEmpty())
+        return error.serverDescription;
+    // The address is the sentence already.
+    if (error.code == Code::NotAServerAddress || error.code == Code::InsecureIssuer
+        || error.code == Code::NotOpenIdProvider)
+        return {};
+    return error.detail;
+}
+
+QString ErrorMessages::restoreProblem(const ClientError &error)
+{
+    return tr("Your session can't be restored right now: %1").arg(sentence(error));
+}
+
+QString ErrorMessages::saveProblem(const ClientError &error)
+{
+    return error.ok() ? QString() : tr("Your session can't be remembered on this computer: %1").arg(sentence(error));
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "ClientError.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+// The one place where the client core's error codes become sentences, in
+// the person's language. A server's own words are never the sentence: they
+// are only the details beneath it, shown as plain text.
+class ErrorMessages
+{
+    Q_DECLARE_TR_FUNCTIONS(ErrorMessages)
+public:
+    // What happened and, where there is one, what to do.
+    static QString sentence(const ClientError &error);
+    // The Details line: the server's error_description, else the technical
+    // detail; plain text, possibly in the server's language.
+    static QString details(const ClientError &error);
+    // For a session that could not be restored, or not be saved, from the keychain.
+    static QString restoreProblem(const ClientError &error);
+    static QString saveProblem(const ClientError &error);
+
+private:
+    static QString networkSentence(const ClientError &error);
+    static QString serverRefusal(const ClientError &error);
+    static QString authorizationRejection(const QString &serverError);
+    static QString keychainSentence(ClientError::Code code);
+};

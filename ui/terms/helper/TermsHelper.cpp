@@ -1,0 +1,136 @@
+#include "TermsHelper.h"
+
+#include "TermsLinks.h"
+#include "TermsWebPage.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QSocketNotifier>
+#include <QWebEngineProfile>
+#include <QWebEngineSettings>
+#include <QWebEngineView>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+constexpr int PaintPollMs = 50;
+constexpr int PaintPollLimit = 400; // 20 s of a visible view that stays blank
+} // namespace
+
+TermsHelper::TermsHelper(QObject *parent)
+    : QObject(parent)
+    , m_stdin(new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this))
+{
+    connect(m_stdin, &QSocketNotifier::activated, this, &TermsHelper::readCommands);
+    m_paintPoll.setInterval(PaintPollMs);
+    connect(&m_paintPoll, &QTimer::timeout, this, &TermsHelper::checkPainted);
+}
+
+TermsHelper::~TermsHelper()
+{
+    // The page before its profile, or WebEngine warns that the profile was
+    // released while a page still used it.
+    delete m_view;
+    delete m_profile;
+}
+
+void TermsHelper::readCommands()
+{
+    char buffer[4096];
+    const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+    if (got <= 0) { // the app closed the pipe, quit or crashed
+        m_stdin->setEnabled(false);
+        QCoreApplication::quit();
+        return;
+    }
+    if (!m_lines.append(QByteArray(buffer, got))) {
+        fail(QStringLiteral("command line too long"));
+        QCoreApplication::quit();
+        return;
+    }
+    for (const QByteArray &line : m_lines.take())
+        run(line);
+}
+
+void TermsHelper::run(const QByteArray &line)
+{
+    using namespace TermsProtocol;
+    const auto [word, argument] = split(line);
+    if (word == Load && !m_view)
+        load(QUrl(QString::fromUtf8(argument), QUrl::StrictMode));
+    else if (word == Title && m_view)
+        m_view->setWindowTitle(QString::fromUtf8(argument));
+    else if (word == Show && m_view)
+        m_view->show();
+    else if (word == Hide && m_view)
+        m_view->hide();
+    else if (word == Reload && m_view)
+        m_view->reload();
+    else if (word == Quit)
+        QCoreApplication::quit();
+}
+
+void TermsHelper::load(const QUrl &url)
+{
+    if (!TermsLinks::isWebLink(url))
+        return fail(QStringLiteral("not a web address: %1").arg(url.toDisplayString()));
+    // An off-the-record profile: reading the terms leaves nothing on disk.
+    m_profile = new QWebEngineProfile(this);
+    m_view = new QWebEngineView;
+    auto *page = new TermsWebPage(url, m_profile, m_view);
+    page->settings()->setAttribute(QWebEngineSettings::JavascriptEnabled, false);
+    connect(page, &TermsWebPage::linkClicked, this, [this](const QUrl &link) { send(TermsProtocol::Link, link.toEncoded()); });
+    connect(page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
+        // A link the page refused to follow also ends as a failed load: only
+        // the first load decides whether the terms are there.
+        if (m_loaded)
+            return;
+        if (!ok)
+            return fail(QStringLiteral("the terms did not load"));
+        m_loaded = true;
+        m_paintPoll.start();
+    });
+    m_view->setPage(page);
+    m_view->setObjectName(QStringLiteral("termsWebView"));
+    m_view->resize(640, 480);
+    m_view->load(url);
+    send(TermsProtocol::Window, QByteArray::number(quint64(m_view->winId())));
+}
+
+// loadFinished comes before anything is on screen: the terms count as shown
+// once a grab of the view holds more than its background colour.
+void TermsHelper::checkPainted()
+{
+    if (!m_view || !m_view->isVisible())
+        return;
+    const QImage image = m_view->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    const QRgb background = image.isNull() ? 0 : image.pixel(0, 0);
+    for (int y = 0; y < image.height(); y += 2) {
+        const auto *row = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+        for (int x = 0; x < image.width(); ++x) {
+            if (row[x] != background) {
+                m_paintPoll.stop();
+                m_painted = true;
+                send(TermsProtocol::Painted);
+                return;
+            }
+        }
+    }
+    if (++m_paintPolls > PaintPollLimit) {
+        m_paintPoll.stop();
+        fail(QStringLiteral("the terms stayed blank"));
+    }
+}
+
+void TermsHelper::send(const char *word, const QByteArray &argument)
+{
+    const QByteArray out = TermsProtocol::line(word, argument);
+    std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
+    std::fflush(stdout);
+}
+
+void TermsHelper::fail(const QString &message)
+{
+    send(TermsProtocol::Error, message.toUtf8());
+}
