@@ -238,7 +238,7 @@ bool measure(const Setup &setup, const Options &options)
         server.start(options.serverBinary, arguments);
         if (!ready.wait(BundledServer::StartTimeoutMs)) {
             std::printf("%-22s the server did not start: %s\n", qPrintable(setup.name),
-                        qPrintable(server.errorMessage()));
+                        qPrintable(server.error().codeName() + QLatin1Char(' ') + server.error().detail));
             return false;
         }
         issuers.append(server.issuer());
