@@ -11,7 +11,8 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # for real key presses into the terms helper's window, and fonts
 # for the CJK and emoji of the QA personas, so screenshots show no boxes),
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
-# readable reports) for build-asan.
+# readable reports) for build-asan, and clang-format-14 for
+# scripts/check-format.sh.
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
@@ -21,7 +22,7 @@ LATCHKEY_PACKAGES=(
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
-  clang-14 libclang-rt-14-dev llvm-14
+  clang-14 libclang-rt-14-dev llvm-14 clang-format-14
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
