@@ -26,6 +26,10 @@ else
   mapfile -t files < <(git ls-files -- 'core/*.cpp' 'core/*.h' 'ui/*.cpp' 'ui/*.h' 'app/*.cpp' 'app/*.h' \
     'server/*.cpp' 'server/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'bench/*.h' | grep -v '/node_modules/')
 fi
+if [ ${#files[@]} -eq 0 ]; then
+  echo "check-format: no C++ files found (run it inside the git checkout)" >&2
+  exit 2
+fi
 
 if [ $fix -eq 1 ]; then
   printf '%s\0' "${files[@]}" | xargs -0 -r -n 50 "$formatter" --style=file -i
