@@ -1,6 +1,7 @@
 #pragma once
 
-// The names of JWT claims (and of the fields of the onboarding request) as
+// The names of JWT claims (and of the members of token answers and the
+// onboarding request) as
 // PROTOCOL.md and the OpenID specifications spell them: the server writes
 // them, the client and the server read them, from here alone. Wire values:
 // never change one.
@@ -38,6 +39,20 @@ inline constexpr char CodeChallenge[] = "cch"; // the code_challenge of the auth
 inline constexpr char QaFault[] = "qa_fault";
 
 } // namespace Claim
+
+// The members of a token endpoint answer (RFC 6749 5.1, PROTOCOL.md 5).
+namespace TokenField {
+
+inline constexpr char AccessToken[] = "access_token";
+inline constexpr char TokenType[] = "token_type";
+inline constexpr char ExpiresIn[] = "expires_in";
+inline constexpr char Scope[] = "scope";
+inline constexpr char IdToken[] = "id_token";
+inline constexpr char RefreshToken[] = "refresh_token";
+// Instead of the tokens when the person has no account yet.
+inline constexpr char OnboardingToken[] = "onboarding_token";
+
+} // namespace TokenField
 
 // The JSON body of POST /api/account/onboard (PROTOCOL.md 6.4) and its answers.
 namespace OnboardField {

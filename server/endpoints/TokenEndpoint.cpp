@@ -145,9 +145,9 @@ QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, co
     // Unrecorded, a replay of the code could not revoke what the token leads to.
     if (!m_context.tokens.recordCodeResult(code, {}, jti))
         return Reply::unavailable(QStringLiteral("The sign-in could not be saved; sign in again."));
-    return Reply::json(QJsonObject{{QLatin1String("onboarding_token"), QString::fromLatin1(token)},
-                                   {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeOnboarding)},
-                                   {QLatin1String("expires_in"), lifetime}});
+    return Reply::json(QJsonObject{{QLatin1String(TokenField::OnboardingToken), QString::fromLatin1(token)},
+                                   {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeOnboarding)},
+                                   {QLatin1String(TokenField::ExpiresIn), lifetime}});
 }
 
 QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)

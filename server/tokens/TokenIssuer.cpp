@@ -69,15 +69,15 @@ QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clien
 QJsonObject TokenIssuer::tokenResponse(const TokenGrant &grant) const
 {
     QJsonObject response{
-        {QLatin1String("access_token"),
+        {QLatin1String(TokenField::AccessToken),
          QString::fromLatin1(accessToken(grant.account, grant.clientId, grant.scope, grant.sessionId))},
-        {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeBearer)},
-        {QLatin1String("expires_in"), Protocol::AccessTokenLifetimeSeconds},
-        {QLatin1String("scope"), grant.scope},
+        {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeBearer)},
+        {QLatin1String(TokenField::ExpiresIn), Protocol::AccessTokenLifetimeSeconds},
+        {QLatin1String(TokenField::Scope), grant.scope},
     };
     if (grant.withIdToken && grant.scope.split(u' ').contains(QLatin1String("openid")))
-        response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(grant)));
+        response.insert(QLatin1String(TokenField::IdToken), QString::fromLatin1(idToken(grant)));
     if (!grant.refreshToken.isEmpty())
-        response.insert(QLatin1String("refresh_token"), QString::fromLatin1(grant.refreshToken));
+        response.insert(QLatin1String(TokenField::RefreshToken), QString::fromLatin1(grant.refreshToken));
     return response;
 }
