@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "ShutdownSignals.h"
 #include "SessionManager.h"
+#include "Settings.h"
 #include "TokenVault.h"
 
 #include <QApplication>
@@ -113,15 +114,12 @@ int main(int argc, char *argv[])
 
     QSettings settings;
     ClientConfig config;
-    config.issuer = parser.isSet(options.issuer) ? parser.value(options.issuer)
-                                         : settings.value(QStringLiteral("server/issuer"), config.issuer).toString();
+    config.issuer = parser.isSet(options.issuer) ? parser.value(options.issuer) : Settings::Issuer.get(settings);
     while (config.issuer.endsWith(QLatin1Char('/')))
         config.issuer.chop(1);
-    config.clientId = parser.isSet(options.clientId)
-        ? parser.value(options.clientId)
-        : settings.value(QStringLiteral("server/clientId"), config.clientId).toString();
+    config.clientId = parser.isSet(options.clientId) ? parser.value(options.clientId) : Settings::ClientId.get(settings);
     config.browserCommand = parser.isSet(options.browser) ? parser.value(options.browser)
-                                                  : settings.value(QStringLiteral("browser/command")).toString();
+                                                          : Settings::BrowserCommand.get(settings);
     const QString state = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
     QDir().mkpath(state);
     config.refreshLockPath = state + QStringLiteral("/refresh.lock");

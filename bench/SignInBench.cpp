@@ -63,6 +63,7 @@ int main(int argc, char *argv[])
     BrowserRobot browser;
     browser.usePersona(QStringLiteral("github"), QStringLiteral("returning"));
     SessionManager manager(config, &network, &vault);
+    QObject::connect(&manager, &SessionManager::authorizeWithBrowser, &browser, &BrowserRobot::openUrl);
 
     QElapsedTimer clock;
     qint64 returnedAt = 0;

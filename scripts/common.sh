@@ -11,9 +11,9 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # for real key presses into the terms helper's window, and fonts
 # for the CJK and emoji of the QA personas, so screenshots show no boxes),
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
-# readable reports) for build-asan; PostgreSQL 15 with postgresql-common's
-# pg_virtualenv, which gives the server suites a throwaway cluster, and Qt's
-# driver for it.
+# readable reports) for build-asan; clang-format-14 for scripts/check-format.sh;
+# PostgreSQL 15 with postgresql-common's pg_virtualenv, which gives the server
+# suites a throwaway cluster, and Qt's driver for it.
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
@@ -24,7 +24,7 @@ LATCHKEY_PACKAGES=(
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
-  clang-14 libclang-rt-14-dev llvm-14
+  clang-14 libclang-rt-14-dev llvm-14 clang-format-14
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

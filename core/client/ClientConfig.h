@@ -3,6 +3,7 @@
 #include "LoopbackReceiver.h"
 #include "Protocol.h"
 #include "RefreshLock.h"
+#include "Settings.h"
 #include "TokenValidator.h"
 
 #include <QString>
@@ -11,10 +12,11 @@
 // reaches the browser.
 struct ClientConfig
 {
-    QString issuer = QStringLiteral("http://127.0.0.1:8765");
-    QString clientId = QLatin1String(Protocol::DefaultClientId);
+    QString issuer = Settings::Issuer.defaultValue();
+    QString clientId = Settings::ClientId.defaultValue();
     QString scope = QLatin1String(Protocol::DefaultScope);
-    // "program args %u"; empty: the system browser (QDesktopServices).
+    // "program args %u"; empty: the system browser. The UI launches it
+    // (SessionManager::authorizeWithBrowser).
     QString browserCommand;
     int browserTimeoutMs = LoopbackReceiver::DefaultTimeoutMs;
     // How often a locked or missing keychain is tried again while signed out.

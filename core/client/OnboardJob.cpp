@@ -1,5 +1,6 @@
 #include "OnboardJob.h"
 
+#include "ClaimNames.h"
 #include "Protocol.h"
 #include "RequestFactory.h"
 
@@ -16,14 +17,14 @@ OnboardJob::OnboardJob(QNetworkAccessManager *manager, const QUrl &endpoint, con
 
 QNetworkReply *OnboardJob::send()
 {
-    QJsonObject body{{QStringLiteral("onboarding_token"), m_request.onboardingToken},
-                     {QStringLiteral("code_verifier"), QString::fromLatin1(m_request.codeVerifier)},
-                     {QStringLiteral("client_id"), m_request.clientId},
-                     {QStringLiteral("username"), m_request.username}};
+    QJsonObject body{{QLatin1String(OnboardField::OnboardingToken), m_request.onboardingToken},
+                     {QLatin1String(OnboardField::CodeVerifier), QString::fromLatin1(m_request.codeVerifier)},
+                     {QLatin1String(OnboardField::ClientId), m_request.clientId},
+                     {QLatin1String(OnboardField::Username), m_request.username}};
     if (!m_request.name.isEmpty())
-        body.insert(QStringLiteral("name"), m_request.name);
+        body.insert(QLatin1String(OnboardField::Name), m_request.name);
     if (!m_request.acceptedTerms.isEmpty())
-        body.insert(QStringLiteral("accepted_terms"), m_request.acceptedTerms);
+        body.insert(QLatin1String(OnboardField::AcceptedTerms), m_request.acceptedTerms);
     QNetworkRequest request = RequestFactory::json(m_endpoint);
     request.setRawHeader(Protocol::IdempotencyKeyHeader, m_request.idempotencyKey.toUtf8());
     return manager()->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));

@@ -1,5 +1,6 @@
 #include "OnboardingClient.h"
 
+#include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "OnboardJob.h"
 
@@ -128,7 +129,7 @@ QString OnboardingClient::usernameReason() const
 
 QString OnboardingClient::termsVersion() const
 {
-    return m_lastError.body.value(QLatin1String("terms_version")).toString();
+    return m_lastError.body.value(QLatin1String(OnboardField::TermsVersion)).toString();
 }
 
 QStringList OnboardingClient::providers() const

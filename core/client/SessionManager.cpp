@@ -1,6 +1,6 @@
 #include "SessionManager.h"
 
-#include "BrowserLauncher.h"
+#include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "DiscoveryJob.h"
 #include "JwksJob.h"
@@ -248,10 +248,17 @@ void SessionManager::openBrowser()
     m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope, {}, provider);
     m_receiver->expect(m_authorization.state, m_metadata->issParameterSupported ? m_metadata->issuer : QString(),
                        m_config.browserTimeoutMs);
-    QString error;
-    const bool opened = BrowserLauncher(m_config.browserCommand).open(m_authorizationUrl, &error);
+    m_message.clear();
+    Q_EMIT stateChanged(m_state);
+    Q_EMIT authorizeWithBrowser(m_authorizationUrl);
+}
+
+void SessionManager::reportBrowserProblem(const QString &message)
+{
     // Still waiting when no browser opened: the person can copy the link.
-    m_message = opened ? QString() : error;
+    if (m_stepKind != Step::WaitingForBrowser)
+        return;
+    m_message = message;
     Q_EMIT stateChanged(m_state);
 }
 
@@ -347,13 +354,13 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
     context.token = tokens.onboardingToken;
     context.codeVerifier = m_authorization.verifier;
     context.nonce = nonce;
-    context.provider = c.value(QLatin1String("provider")).toString();
-    context.providerId = c.value(QLatin1String("provider_id")).toString();
-    context.email = c.value(QLatin1String("email")).toString();
-    context.emailVerified = c.value(QLatin1String("email_verified")).toBool();
-    context.name = c.value(QLatin1String("name")).toString();
-    context.preferredUsername = c.value(QLatin1String("preferred_username")).toString();
-    context.expiresAt = qint64(c.value(QLatin1String("exp")).toDouble());
+    context.provider = c.value(QLatin1String(Claim::Provider)).toString();
+    context.providerId = c.value(QLatin1String(Claim::ProviderId)).toString();
+    context.email = c.value(QLatin1String(Claim::Email)).toString();
+    context.emailVerified = c.value(QLatin1String(Claim::EmailVerified)).toBool();
+    context.name = c.value(QLatin1String(Claim::Name)).toString();
+    context.preferredUsername = c.value(QLatin1String(Claim::PreferredUsername)).toString();
+    context.expiresAt = qint64(c.value(QLatin1String(Claim::Expiry)).toDouble());
     context.termsOfService = m_metadata->termsOfService;
     context.onboardingEndpoint = m_metadata->onboardingEndpoint;
     context.usernameCheckEndpoint = m_metadata->usernameCheckEndpoint;
@@ -376,12 +383,13 @@ void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &toke
                                     const QString &provider)
 {
     m_profile = AccountProfile{m_metadata->issuer,
-                               c.value(QLatin1String("sub")).toString(),
-                               c.value(QLatin1String("name")).toString(),
-                               c.value(QLatin1String("preferred_username")).toString(),
-                               c.value(QLatin1String("email")).toString(),
-                               c.value(QLatin1String("email_verified")).toBool(),
-                               provider.isEmpty() ? c.value(QLatin1String("idp")).toString() : provider};
+                               c.value(QLatin1String(Claim::Subject)).toString(),
+                               c.value(QLatin1String(Claim::Name)).toString(),
+                               c.value(QLatin1String(Claim::PreferredUsername)).toString(),
+                               c.value(QLatin1String(Claim::Email)).toString(),
+                               c.value(QLatin1String(Claim::EmailVerified)).toBool(),
+                               provider.isEmpty() ? c.value(QLatin1String(Claim::IdentityProvider)).toString()
+                                                  : provider};
     m_session = StoredSession{tokens.refreshToken, tokens.accessToken, m_config.clock() + tokens.expiresIn,
                               tokens.idToken};
     if (m_onboarding)
@@ -400,16 +408,16 @@ void SessionManager::fillFromUserInfo(SessionStep *step, Next next)
     step->await(new UserInfoJob(m_manager, m_metadata->userinfoEndpoint, m_session.accessToken),
                 [this, next](UserInfoJob *job) {
                     const QJsonObject &c = job->claims();
-                    if (job->error().ok() && c.value(QLatin1String("sub")).toString() == m_profile.subject) {
+                    if (job->error().ok() && c.value(QLatin1String(Claim::Subject)).toString() == m_profile.subject) {
                         auto fill = [&c](QString &field, const char *claim) {
                             if (field.isEmpty())
                                 field = c.value(QLatin1String(claim)).toString();
                         };
-                        fill(m_profile.name, "name");
-                        fill(m_profile.username, "preferred_username");
+                        fill(m_profile.name, Claim::Name);
+                        fill(m_profile.username, Claim::PreferredUsername);
                         if (m_profile.email.isEmpty()) {
-                            m_profile.email = c.value(QLatin1String("email")).toString();
-                            m_profile.emailVerified = c.value(QLatin1String("email_verified")).toBool();
+                            m_profile.email = c.value(QLatin1String(Claim::Email)).toString();
+                            m_profile.emailVerified = c.value(QLatin1String(Claim::EmailVerified)).toBool();
                         }
                     }
                     next(); // a profile with gaps is no reason to fail signing in

@@ -125,6 +125,9 @@ public Q_SLOTS:
     // upstreamProvidersChanged() tells. A failure is quiet: no list, plain sign-in.
     void loadUpstreamProviders();
     void openBrowserAgain();
+    // The UI could not open the URL of authorizeWithBrowser(): `message` is
+    // shown while the wait goes on, so the person can copy the link instead.
+    void reportBrowserProblem(const QString &message);
     void cancel();
     void signOut();
     void refreshNow();
@@ -136,6 +139,10 @@ Q_SIGNALS:
     void stepChanged(SessionManager::Step step);
     // The browser came back to the loopback receiver: a good moment to raise the window.
     void browserReturned();
+    // Open `url` in the browser: the UI does it (the system browser or the
+    // configured browserCommand), so this layer needs no Qt Gui. Tell
+    // reportBrowserProblem() when it fails.
+    void authorizeWithBrowser(const QUrl &url);
     void refreshed();
     void signOutFinished();
     void upstreamProvidersChanged(const QList<UpstreamProviderInfo> &providers);

@@ -1,5 +1,6 @@
 #include "TokenResponse.h"
 
+#include "ClaimNames.h"
 #include "Protocol.h"
 
 #include <QCoreApplication>
@@ -19,12 +20,12 @@ qint64 TokenResponse::expiresInFrom(const QJsonValue &value)
 
 bool TokenResponse::fromJson(const QJsonObject &json, TokenResponse *r, QString *problem)
 {
-    const QString type = json.value(QLatin1String("token_type")).toString();
-    r->expiresIn = expiresInFrom(json.value(QLatin1String("expires_in")));
-    r->scope = json.value(QLatin1String("scope")).toString();
+    const QString type = json.value(QLatin1String(TokenField::TokenType)).toString();
+    r->expiresIn = expiresInFrom(json.value(QLatin1String(TokenField::ExpiresIn)));
+    r->scope = json.value(QLatin1String(TokenField::Scope)).toString();
     if (type.compare(QLatin1String(Protocol::TokenTypeOnboarding), Qt::CaseInsensitive) == 0) {
         r->kind = Kind::OnboardingRequired;
-        r->onboardingToken = json.value(QLatin1String("onboarding_token")).toString();
+        r->onboardingToken = json.value(QLatin1String(TokenField::OnboardingToken)).toString();
         if (r->onboardingToken.isEmpty()) {
             *problem = QCoreApplication::translate("TokenResponse", "The server asked for onboarding but sent no onboarding token.");
             return false;
@@ -32,9 +33,9 @@ bool TokenResponse::fromJson(const QJsonObject &json, TokenResponse *r, QString 
         return true;
     }
     r->kind = Kind::SignedIn;
-    r->accessToken = json.value(QLatin1String("access_token")).toString();
-    r->idToken = json.value(QLatin1String("id_token")).toString();
-    r->refreshToken = json.value(QLatin1String("refresh_token")).toString();
+    r->accessToken = json.value(QLatin1String(TokenField::AccessToken)).toString();
+    r->idToken = json.value(QLatin1String(TokenField::IdToken)).toString();
+    r->refreshToken = json.value(QLatin1String(TokenField::RefreshToken)).toString();
     if (type.compare(QLatin1String(Protocol::TokenTypeBearer), Qt::CaseInsensitive) != 0 || r->accessToken.isEmpty()) {
         *problem = QCoreApplication::translate("TokenResponse", "The server's answer has no access_token.");
         return false;

@@ -1,10 +1,8 @@
 #include "TokenVault.h"
 
-#include <QSettings>
+#include "Settings.h"
 
-namespace {
-const QString Group = QStringLiteral("account");
-}
+#include <QSettings>
 
 TokenVault::TokenVault(QSettings *settings, QObject *parent)
     : QObject(parent)
@@ -51,35 +49,31 @@ VaultJob *TokenVault::remove(const AccountProfile &account)
 
 AccountProfile TokenVault::currentAccount() const
 {
-    m_settings->beginGroup(Group);
     AccountProfile p;
-    p.issuer = m_settings->value(QStringLiteral("issuer")).toString();
-    p.subject = m_settings->value(QStringLiteral("subject")).toString();
-    p.name = m_settings->value(QStringLiteral("name")).toString();
-    p.username = m_settings->value(QStringLiteral("username")).toString();
-    p.email = m_settings->value(QStringLiteral("email")).toString();
-    p.emailVerified = m_settings->value(QStringLiteral("emailVerified")).toBool();
-    p.provider = m_settings->value(QStringLiteral("provider")).toString();
-    m_settings->endGroup();
+    p.issuer = Settings::AccountIssuer.get(*m_settings);
+    p.subject = Settings::AccountSubject.get(*m_settings);
+    p.name = Settings::AccountName.get(*m_settings);
+    p.username = Settings::AccountUsername.get(*m_settings);
+    p.email = Settings::AccountEmail.get(*m_settings);
+    p.emailVerified = Settings::AccountEmailVerified.get(*m_settings);
+    p.provider = Settings::AccountProvider.get(*m_settings);
     return p;
 }
 
 void TokenVault::setCurrentAccount(const AccountProfile &p)
 {
-    m_settings->beginGroup(Group);
-    m_settings->setValue(QStringLiteral("issuer"), p.issuer);
-    m_settings->setValue(QStringLiteral("subject"), p.subject);
-    m_settings->setValue(QStringLiteral("name"), p.name);
-    m_settings->setValue(QStringLiteral("username"), p.username);
-    m_settings->setValue(QStringLiteral("email"), p.email);
-    m_settings->setValue(QStringLiteral("emailVerified"), p.emailVerified);
-    m_settings->setValue(QStringLiteral("provider"), p.provider);
-    m_settings->endGroup();
+    Settings::AccountIssuer.set(*m_settings, p.issuer);
+    Settings::AccountSubject.set(*m_settings, p.subject);
+    Settings::AccountName.set(*m_settings, p.name);
+    Settings::AccountUsername.set(*m_settings, p.username);
+    Settings::AccountEmail.set(*m_settings, p.email);
+    Settings::AccountEmailVerified.set(*m_settings, p.emailVerified);
+    Settings::AccountProvider.set(*m_settings, p.provider);
     m_settings->sync();
 }
 
 void TokenVault::forgetCurrentAccount()
 {
-    m_settings->remove(Group);
+    m_settings->remove(Settings::AccountGroup);
     m_settings->sync();
 }

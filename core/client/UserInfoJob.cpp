@@ -1,5 +1,6 @@
 #include "UserInfoJob.h"
 
+#include "ClaimNames.h"
 #include "RequestFactory.h"
 
 #include <QJsonDocument>
@@ -28,6 +29,6 @@ void UserInfoJob::parse(int status, const QByteArray &body, QNetworkReply *reply
         return;
     }
     m_claims = QJsonDocument::fromJson(body).object();
-    if (m_claims.value(QLatin1String("sub")).toString().isEmpty())
+    if (m_claims.value(QLatin1String(Claim::Subject)).toString().isEmpty())
         fail(ClientError::make(ClientError::Code::InvalidResponse, QStringLiteral("userinfo without \"sub\"")));
 }

@@ -1,5 +1,6 @@
 #include "TokenValidator.h"
 
+#include "ClaimNames.h"
 #include "Jws.h"
 #include "Protocol.h"
 
@@ -74,7 +75,7 @@ TokenValidator::Result TokenValidator::validateRefreshedIdToken(const QString &t
                                                                 const QString &subject) const
 {
     Result result = validateIdToken(token, keys, QString());
-    if (result.ok() && result.claims.value(QLatin1String("sub")).toString() != subject)
+    if (result.ok() && result.claims.value(QLatin1String(Claim::Subject)).toString() != subject)
         return fail(Error::Subject, QStringLiteral("issued for another subject than this session's"));
     return result;
 }
@@ -98,27 +99,29 @@ TokenValidator::Result TokenValidator::validate(const QString &token, const JwkS
     if (!m_algorithms.isEmpty() && !m_algorithms.contains(alg))
         return fail(Error::Algorithm, QStringLiteral("signed with %1, which the provider does not announce").arg(alg));
     const QJsonObject &c = verified.payload;
-    if (c.value(QLatin1String("iss")).toString() != m_issuer)
-        return fail(Error::Issuer, QStringLiteral("issued by \"%1\"").arg(c.value(QLatin1String("iss")).toString()));
-    const QJsonValue aud = c.value(QLatin1String("aud"));
+    if (c.value(QLatin1String(Claim::Issuer)).toString() != m_issuer)
+        return fail(Error::Issuer,
+                    QStringLiteral("issued by \"%1\"").arg(c.value(QLatin1String(Claim::Issuer)).toString()));
+    const QJsonValue aud = c.value(QLatin1String(Claim::Audience));
     const bool audienceOk = aud.isArray() ? aud.toArray().contains(m_clientId) : aud.toString() == m_clientId;
     // OIDC Core 3.1.3.7 (4, 5): with several audiences, azp must name us.
     const bool azpOk = !aud.isArray() || aud.toArray().size() == 1
-        || c.value(QLatin1String("azp")).toString() == m_clientId;
+        || c.value(QLatin1String(Claim::AuthorizedParty)).toString() == m_clientId;
     if (!audienceOk || !azpOk)
         return fail(Error::Audience, QStringLiteral("not issued to this client"));
-    if (!c.value(QLatin1String("exp")).isDouble() || !c.value(QLatin1String("iat")).isDouble())
+    if (!c.value(QLatin1String(Claim::Expiry)).isDouble() || !c.value(QLatin1String(Claim::IssuedAt)).isDouble())
         return fail(Error::MissingClaim, QStringLiteral("exp or iat is missing"));
-    if (!saneTime(c.value(QLatin1String("exp"))) || !saneTime(c.value(QLatin1String("iat"))))
+    if (!saneTime(c.value(QLatin1String(Claim::Expiry))) || !saneTime(c.value(QLatin1String(Claim::IssuedAt))))
         return fail(Error::Malformed, QStringLiteral("exp or iat is not a plausible time"));
     const qint64 now = m_clock();
-    if (seconds(c.value(QLatin1String("exp"))) < now - Protocol::ClockSkewLeewaySeconds)
+    if (seconds(c.value(QLatin1String(Claim::Expiry))) < now - Protocol::ClockSkewLeewaySeconds)
         return fail(Error::Expired, QStringLiteral("expired"));
-    if (seconds(c.value(QLatin1String("iat"))) > now + Protocol::ClockSkewLeewaySeconds)
+    if (seconds(c.value(QLatin1String(Claim::IssuedAt))) > now + Protocol::ClockSkewLeewaySeconds)
         return fail(Error::IssuedInFuture, QStringLiteral("issued in the future; is the clock right?"));
-    if (!nonce.isEmpty() && c.value(QLatin1String("nonce")).toString() != nonce)
+    if (!nonce.isEmpty() && c.value(QLatin1String(Claim::Nonce)).toString() != nonce)
         return fail(Error::Nonce, QStringLiteral("the nonce does not match this sign-in"));
-    if (c.value(QLatin1String("sub")).toString().isEmpty() && types.contains(QLatin1String(Protocol::TypIdToken)))
+    if (c.value(QLatin1String(Claim::Subject)).toString().isEmpty()
+        && types.contains(QLatin1String(Protocol::TypIdToken)))
         return fail(Error::MissingClaim, QStringLiteral("sub is missing"));
     return {Error::None, {}, c};
 }

@@ -1,6 +1,7 @@
 #include "AccountEndpoint.h"
 
 #include "AccountStore.h"
+#include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "Database.h"
@@ -132,7 +133,7 @@ void AccountEndpoint::registerRoutes(HttpServer &server)
 
 QaFaults::Fault AccountEndpoint::faultOf(const Onboarding &token) const
 {
-    return QaFaults::honoured(m_context.config.qaMode, claim(token.claims, "qa_fault"));
+    return QaFaults::honoured(m_context.config.qaMode, claim(token.claims, Claim::QaFault));
 }
 
 bool AccountEndpoint::strikesFirstTime(const Onboarding &token)
@@ -168,15 +169,15 @@ QString AccountEndpoint::verify(const QByteArray &compact, const QString &audien
     if (!result.ok())
         return reasonFor(result.error);
     const QJsonObject &c = result.payload;
-    if (claim(c, "iss") != m_context.issuer.issuer())
+    if (claim(c, Claim::Issuer) != m_context.issuer.issuer())
         return QStringLiteral("issuer");
-    const QString clientId = audience.isEmpty() ? claim(c, "aud") : audience;
-    if (!m_context.clients.isKnown(clientId) || !audienceContains(c.value(QLatin1String("aud")), clientId))
+    const QString clientId = audience.isEmpty() ? claim(c, Claim::Audience) : audience;
+    if (!m_context.clients.isKnown(clientId) || !audienceContains(c.value(QLatin1String(Claim::Audience)), clientId))
         return QStringLiteral("audience");
-    if (qint64(c.value(QLatin1String("exp")).toDouble()) < m_context.clock.now())
+    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now())
         return QStringLiteral("expired");
-    const QString jti = claim(c, "jti");
-    if (jti.isEmpty() || claim(c, "cch").isEmpty() || claim(c, "provider_user_id").isEmpty())
+    const QString jti = claim(c, Claim::JwtId);
+    if (jti.isEmpty() || claim(c, Claim::CodeChallenge).isEmpty() || claim(c, Claim::ProviderUserId).isEmpty())
         return QStringLiteral("malformed");
     const auto record = m_context.tokens.onboarding(jti);
     if (record && record->revoked)
@@ -187,8 +188,9 @@ QString AccountEndpoint::verify(const QByteArray &compact, const QString &audien
 
 QStringList AccountEndpoint::suggestionsFor(const QString &wanted, const QJsonObject &claims)
 {
-    return m_context.suggester.suggestions(wanted, {claim(claims, "preferred_username"), claim(claims, "name"),
-                                                    claim(claims, "email").section(u'@', 0, 0)},
+    return m_context.suggester.suggestions(wanted,
+                                           {claim(claims, Claim::PreferredUsername), claim(claims, Claim::Name),
+                                            claim(claims, Claim::Email).section(u'@', 0, 0)},
                                            Protocol::MaxUsernameSuggestions);
 }
 
@@ -233,11 +235,12 @@ QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request, 
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())
         return invalidRequest(QStringLiteral("The body is not a JSON object."));
     const QJsonObject body = doc.object();
-    for (const char *name : {"onboarding_token", "code_verifier", "client_id", "username"}) {
+    for (const char *name :
+         {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId, OnboardField::Username}) {
         if (!body.value(QLatin1String(name)).isString() || claim(body, name).isEmpty())
             return invalidRequest(QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
     }
-    for (const char *name : {"name", "accepted_terms"}) {
+    for (const char *name : {OnboardField::Name, OnboardField::AcceptedTerms}) {
         if (body.contains(QLatin1String(name)) && !body.value(QLatin1String(name)).isString())
             return invalidRequest(QStringLiteral("%1 must be a string.").arg(QLatin1String(name)));
     }
@@ -246,7 +249,8 @@ QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request, 
         return invalidRequest(QStringLiteral("An Idempotency-Key header of up to 200 characters is required."));
 
     Onboarding token;
-    if (const QString reason = verify(claim(body, "onboarding_token").toLatin1(), claim(body, "client_id"), &token);
+    if (const QString reason = verify(claim(body, OnboardField::OnboardingToken).toLatin1(),
+                                      claim(body, OnboardField::ClientId), &token);
         !reason.isEmpty())
         return invalidToken(reason);
     *verified = token;
@@ -254,7 +258,8 @@ QHttpServerResponse AccountEndpoint::onboard(const QHttpServerRequest &request, 
         return slowDown(wait);
     if (faultOf(token) == QaFaults::Fault::Onboard503Once && strikesFirstTime(token))
         return QaFaults::unavailable(QStringLiteral("The account service is busy; try again."));
-    if (!Pkce::matches(claim(body, "code_verifier").toLatin1(), claim(token.claims, "cch").toLatin1()))
+    if (!Pkce::matches(claim(body, OnboardField::CodeVerifier).toLatin1(),
+                       claim(token.claims, Claim::CodeChallenge).toLatin1()))
         return invalidToken(QStringLiteral("proof"));
     if (const auto record = m_context.tokens.onboarding(token.jti)) {
         if (record->idempotencyKey == idempotencyKey)
@@ -268,22 +273,22 @@ QHttpServerResponse AccountEndpoint::create(const Onboarding &token, const QJson
                                             const QString &idempotencyKey)
 {
     const QJsonObject &c = token.claims;
-    const UpstreamIdentity identity{claim(c, "provider_id"), claim(c, "provider_user_id")};
+    const UpstreamIdentity identity{claim(c, Claim::ProviderId), claim(c, Claim::ProviderUserId)};
     if (m_context.accounts.findByIdentity(identity))
         return onboardingConflict();
     // PROTOCOL.md 6.4: name is optional and defaults to the token's; blank counts as not given.
-    const QString name = claim(body, "name").simplified();
-    Account account{QString(), claim(body, "username"), name.isEmpty() ? claim(c, "name") : name,
-                    claim(c, "email"), c.value(QLatin1String("email_verified")).toBool()};
+    const QString name = claim(body, OnboardField::Name).simplified();
+    Account account{QString(), claim(body, OnboardField::Username), name.isEmpty() ? claim(c, Claim::Name) : name,
+                    claim(c, Claim::Email), c.value(QLatin1String(Claim::EmailVerified)).toBool()};
     if (const auto reason = UsernameRules::check(account.username); reason != UsernameRules::Reason::Ok)
         return Reply::error(Status::BadRequest, QStringLiteral("invalid_username"),
                             QStringLiteral("The username breaks a rule (%1).").arg(UsernameRules::reasonCode(reason)),
                             {{QLatin1String("reason"), UsernameRules::reasonCode(reason)}});
     const QString terms = m_context.config.termsVersion;
-    if (!terms.isEmpty() && claim(body, "accepted_terms") != terms)
+    if (!terms.isEmpty() && claim(body, OnboardField::AcceptedTerms) != terms)
         return Reply::error(Status::BadRequest, QStringLiteral("terms_not_accepted"),
                             QStringLiteral("The current terms of service (version %1) must be accepted.").arg(terms),
-                            {{QLatin1String("terms_version"), terms}});
+                            {{QLatin1String(OnboardField::TermsVersion), terms}});
     if (account.name.size() > MaxNameLength)
         return invalidRequest(QStringLiteral("name is longer than %1 characters.").arg(MaxNameLength));
 
@@ -352,17 +357,19 @@ QHttpServerResponse AccountEndpoint::issue(const Account &account, const Onboard
                                            const QString &idempotencyKey)
 {
     const QJsonObject &c = token.claims;
-    const QString scope = claim(c, "scope").isEmpty() ? QLatin1String(Protocol::DefaultScope) : claim(c, "scope");
-    const qint64 authTime = qint64(c.value(QLatin1String("auth_time")).toDouble());
+    const QString scope = claim(c, Claim::Scope).isEmpty() ? QLatin1String(Protocol::DefaultScope)
+                                                           : claim(c, Claim::Scope);
+    const qint64 authTime = qint64(c.value(QLatin1String(Claim::AuthTime)).toDouble());
     const bool offline = scope.split(u' ').contains(QLatin1String("offline_access"));
     QByteArray refresh;
     const auto family = m_context.tokens.createFamily(account.id, token.clientId, scope, authTime,
                                                       offline ? &refresh : nullptr);
-    const qint64 expiresAt = qint64(c.value(QLatin1String("exp")).toDouble());
+    const qint64 expiresAt = qint64(c.value(QLatin1String(Claim::Expiry)).toDouble());
     if (!family
         || !m_context.tokens.recordOnboarding(token.jti, {account.id, idempotencyKey, family->id, false}, expiresAt))
         return notSaved();
     return Reply::json(m_context.issuer.tokenResponse({account, token.clientId, scope, family->sessionId,
-                                                       claim(c, "nonce"), claim(c, "provider"), authTime, refresh}),
+                                                       claim(c, Claim::Nonce), claim(c, Claim::Provider), authTime,
+                                                       refresh}),
                        Status::Created);
 }

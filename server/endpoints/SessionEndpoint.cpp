@@ -1,6 +1,7 @@
 #include "SessionEndpoint.h"
 
 #include "AccountStore.h"
+#include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "FormData.h"
@@ -53,16 +54,16 @@ QJsonObject SessionEndpoint::verifyAccessToken(const QByteArray &token, QString 
         return {};
     }
     const QJsonObject &c = result.payload;
-    if (c.value(QLatin1String("iss")).toString() != m_context.issuer.issuer()
-        || c.value(QLatin1String("aud")).toString() != m_context.issuer.issuer()) {
+    if (c.value(QLatin1String(Claim::Issuer)).toString() != m_context.issuer.issuer()
+        || c.value(QLatin1String(Claim::Audience)).toString() != m_context.issuer.issuer()) {
         *problem = QStringLiteral("The access token was issued for another server.");
         return {};
     }
-    if (qint64(c.value(QLatin1String("exp")).toDouble()) < m_context.clock.now()) {
+    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now()) {
         *problem = QStringLiteral("The access token has expired.");
         return {};
     }
-    if (!m_context.tokens.isSessionActive(c.value(QLatin1String("sid")).toString())) {
+    if (!m_context.tokens.isSessionActive(c.value(QLatin1String(Claim::SessionId)).toString())) {
         *problem = QStringLiteral("The session was revoked.");
         return {};
     }
@@ -78,23 +79,23 @@ QHttpServerResponse SessionEndpoint::userInfo(const QHttpServerRequest &request)
     const QJsonObject claims = verifyAccessToken(header.mid(7).trimmed(), &problem);
     if (claims.isEmpty())
         return unauthorized(QStringLiteral("invalid_token"), problem);
-    if (!claims.value(QLatin1String("scope")).toString().split(u' ').contains(QLatin1String("openid"))) {
+    if (!claims.value(QLatin1String(Claim::Scope)).toString().split(u' ').contains(QLatin1String("openid"))) {
         auto response = Reply::error(Status::Forbidden, QStringLiteral("insufficient_scope"),
                                      QStringLiteral("The access token lacks the openid scope."));
         response.addHeader(QByteArrayLiteral("WWW-Authenticate"),
                            QByteArrayLiteral("Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
         return response;
     }
-    const auto account = m_context.accounts.findById(claims.value(QLatin1String("sub")).toString());
+    const auto account = m_context.accounts.findById(claims.value(QLatin1String(Claim::Subject)).toString());
     if (!account)
         return unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The account no longer exists."));
-    QJsonObject body{{QLatin1String("sub"), account->id},
-                     {QLatin1String("preferred_username"), account->username},
-                     {QLatin1String("email_verified"), account->emailVerified}};
+    QJsonObject body{{QLatin1String(Claim::Subject), account->id},
+                     {QLatin1String(Claim::PreferredUsername), account->username},
+                     {QLatin1String(Claim::EmailVerified), account->emailVerified}};
     if (!account->name.isEmpty())
-        body.insert(QLatin1String("name"), account->name);
+        body.insert(QLatin1String(Claim::Name), account->name);
     if (!account->email.isEmpty())
-        body.insert(QLatin1String("email"), account->email);
+        body.insert(QLatin1String(Claim::Email), account->email);
     return Reply::json(body);
 }
 
@@ -121,8 +122,8 @@ QHttpServerResponse SessionEndpoint::revoke(const QHttpServerRequest &request)
     if (outcome == TokenStore::RevokeOutcome::Unknown) {
         QString problem;
         const QJsonObject claims = verifyAccessToken(token, &problem);
-        if (claims.value(QLatin1String("client_id")).toString() == clientId
-            && !m_context.tokens.revokeSession(claims.value(QLatin1String("sid")).toString()))
+        if (claims.value(QLatin1String(Claim::ClientId)).toString() == clientId
+            && !m_context.tokens.revokeSession(claims.value(QLatin1String(Claim::SessionId)).toString()))
             outcome = TokenStore::RevokeOutcome::Failed;
     }
     // RFC 7009 2.2.1: the client retries later; a 200 would claim a revocation that did not happen.

@@ -1,6 +1,7 @@
 #include "TokenEndpoint.h"
 
 #include "AccountStore.h"
+#include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "FormData.h"
 #include "HttpServer.h"
@@ -118,25 +119,25 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
 QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
 {
     QJsonObject claims{
-        {QLatin1String("nonce"), grant.nonce},
-        {QLatin1String("provider"), m_context.providers.displayName(grant.identity.providerId)},
-        {QLatin1String("provider_id"), grant.identity.providerId},
-        {QLatin1String("provider_user_id"), grant.identity.providerUserId},
-        {QLatin1String("email_verified"), grant.emailVerified},
-        {QLatin1String("cch"), grant.codeChallenge},
-        {QLatin1String("scope"), grant.scope},
-        {QLatin1String("auth_time"), double(grant.authTime)},
+        {QLatin1String(Claim::Nonce), grant.nonce},
+        {QLatin1String(Claim::Provider), m_context.providers.displayName(grant.identity.providerId)},
+        {QLatin1String(Claim::ProviderId), grant.identity.providerId},
+        {QLatin1String(Claim::ProviderUserId), grant.identity.providerUserId},
+        {QLatin1String(Claim::EmailVerified), grant.emailVerified},
+        {QLatin1String(Claim::CodeChallenge), grant.codeChallenge},
+        {QLatin1String(Claim::Scope), grant.scope},
+        {QLatin1String(Claim::AuthTime), double(grant.authTime)},
     };
     if (!grant.email.isEmpty())
-        claims.insert(QLatin1String("email"), grant.email);
+        claims.insert(QLatin1String(Claim::Email), grant.email);
     if (!grant.name.isEmpty())
-        claims.insert(QLatin1String("name"), grant.name);
+        claims.insert(QLatin1String(Claim::Name), grant.name);
     const QString username = m_context.suggester.preferred(grant.upstreamUsername, grant.name, grant.email);
     if (!username.isEmpty())
-        claims.insert(QLatin1String("preferred_username"), username);
+        claims.insert(QLatin1String(Claim::PreferredUsername), username);
     const QaFaults::Fault fault = QaFaults::honoured(m_context.config.qaMode, grant.qaFault);
     if (fault != QaFaults::Fault::None) // the onboarding endpoints obey it from the token
-        claims.insert(QLatin1String("qa_fault"), grant.qaFault);
+        claims.insert(QLatin1String(Claim::QaFault), grant.qaFault);
     const int lifetime = fault == QaFaults::Fault::OnboardingExpires30s ? QaFaults::ShortOnboardingLifetime
                                                                         : Protocol::OnboardingTokenLifetimeSeconds;
     QString jti;
@@ -144,9 +145,9 @@ QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, co
     // Unrecorded, a replay of the code could not revoke what the token leads to.
     if (!m_context.tokens.recordCodeResult(code, {}, jti))
         return Reply::unavailable(QStringLiteral("The sign-in could not be saved; sign in again."));
-    return Reply::json(QJsonObject{{QLatin1String("onboarding_token"), QString::fromLatin1(token)},
-                                   {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeOnboarding)},
-                                   {QLatin1String("expires_in"), lifetime}});
+    return Reply::json(QJsonObject{{QLatin1String(TokenField::OnboardingToken), QString::fromLatin1(token)},
+                                   {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeOnboarding)},
+                                   {QLatin1String(TokenField::ExpiresIn), lifetime}});
 }
 
 QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)

@@ -1,5 +1,6 @@
 #include "TokenIssuer.h"
 
+#include "ClaimNames.h"
 #include "Clock.h"
 #include "Jws.h"
 #include "KeyStore.h"
@@ -17,28 +18,29 @@ TokenIssuer::TokenIssuer(const QString &issuer, const KeyStore &keys, const Cloc
 QByteArray TokenIssuer::sign(const char *typ, QJsonObject claims, const QString &audience, int lifetime) const
 {
     const qint64 now = m_clock.now();
-    claims.insert(QLatin1String("iss"), m_issuer);
-    claims.insert(QLatin1String("aud"), audience);
-    claims.insert(QLatin1String("iat"), double(now));
-    claims.insert(QLatin1String("exp"), double(now + lifetime));
+    claims.insert(QLatin1String(Claim::Issuer), m_issuer);
+    claims.insert(QLatin1String(Claim::Audience), audience);
+    claims.insert(QLatin1String(Claim::IssuedAt), double(now));
+    claims.insert(QLatin1String(Claim::Expiry), double(now + lifetime));
     return Jws::sign(QJsonObject{{QLatin1String("typ"), QLatin1String(typ)}}, claims, m_keys.signingKey());
 }
 
 QByteArray TokenIssuer::idToken(const TokenGrant &grant) const
 {
     const Account &account = grant.account;
-    QJsonObject claims{{QLatin1String("sub"), account.id}, {QLatin1String("auth_time"), double(grant.authTime)}};
+    QJsonObject claims{{QLatin1String(Claim::Subject), account.id},
+                       {QLatin1String(Claim::AuthTime), double(grant.authTime)}};
     if (!grant.nonce.isEmpty())
-        claims.insert(QLatin1String("nonce"), grant.nonce);
+        claims.insert(QLatin1String(Claim::Nonce), grant.nonce);
     if (!m_minimalIdTokens) {
-        claims.insert(QLatin1String("preferred_username"), account.username);
-        claims.insert(QLatin1String("email_verified"), account.emailVerified);
+        claims.insert(QLatin1String(Claim::PreferredUsername), account.username);
+        claims.insert(QLatin1String(Claim::EmailVerified), account.emailVerified);
         if (!account.name.isEmpty())
-            claims.insert(QLatin1String("name"), account.name);
+            claims.insert(QLatin1String(Claim::Name), account.name);
         if (!account.email.isEmpty())
-            claims.insert(QLatin1String("email"), account.email);
+            claims.insert(QLatin1String(Claim::Email), account.email);
         if (!grant.provider.isEmpty())
-            claims.insert(QLatin1String("idp"), grant.provider);
+            claims.insert(QLatin1String(Claim::IdentityProvider), grant.provider);
     }
     return sign(Protocol::TypIdToken, claims, grant.clientId, Protocol::IdTokenLifetimeSeconds);
 }
@@ -47,11 +49,11 @@ QByteArray TokenIssuer::accessToken(const Account &account, const QString &clien
                                     const QString &sessionId) const
 {
     const QJsonObject claims{
-        {QLatin1String("sub"), account.id},
-        {QLatin1String("client_id"), clientId},
-        {QLatin1String("scope"), scope},
-        {QLatin1String("jti"), QString::fromLatin1(SecureRandom::token(16))},
-        {QLatin1String("sid"), sessionId},
+        {QLatin1String(Claim::Subject), account.id},
+        {QLatin1String(Claim::ClientId), clientId},
+        {QLatin1String(Claim::Scope), scope},
+        {QLatin1String(Claim::JwtId), QString::fromLatin1(SecureRandom::token(16))},
+        {QLatin1String(Claim::SessionId), sessionId},
     };
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
 }
@@ -60,22 +62,22 @@ QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clien
                                         int lifetime) const
 {
     *jti = QString::fromLatin1(SecureRandom::token(16));
-    claims.insert(QLatin1String("jti"), *jti);
+    claims.insert(QLatin1String(Claim::JwtId), *jti);
     return sign(Protocol::TypOnboardingToken, claims, clientId, lifetime);
 }
 
 QJsonObject TokenIssuer::tokenResponse(const TokenGrant &grant) const
 {
     QJsonObject response{
-        {QLatin1String("access_token"),
+        {QLatin1String(TokenField::AccessToken),
          QString::fromLatin1(accessToken(grant.account, grant.clientId, grant.scope, grant.sessionId))},
-        {QLatin1String("token_type"), QLatin1String(Protocol::TokenTypeBearer)},
-        {QLatin1String("expires_in"), Protocol::AccessTokenLifetimeSeconds},
-        {QLatin1String("scope"), grant.scope},
+        {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeBearer)},
+        {QLatin1String(TokenField::ExpiresIn), Protocol::AccessTokenLifetimeSeconds},
+        {QLatin1String(TokenField::Scope), grant.scope},
     };
     if (grant.withIdToken && grant.scope.split(u' ').contains(QLatin1String("openid")))
-        response.insert(QLatin1String("id_token"), QString::fromLatin1(idToken(grant)));
+        response.insert(QLatin1String(TokenField::IdToken), QString::fromLatin1(idToken(grant)));
     if (!grant.refreshToken.isEmpty())
-        response.insert(QLatin1String("refresh_token"), QString::fromLatin1(grant.refreshToken));
+        response.insert(QLatin1String(TokenField::RefreshToken), QString::fromLatin1(grant.refreshToken));
     return response;
 }

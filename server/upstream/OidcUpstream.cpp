@@ -1,5 +1,6 @@
 #include "OidcUpstream.h"
 
+#include "ClaimNames.h"
 #include "Clock.h"
 #include "ProvidersFile.h"
 #include "TokenValidator.h"
@@ -146,11 +147,11 @@ void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken,
         return;
     }
     const QJsonObject &c = result.claims;
-    UpstreamProfile profile{{m_settings.id, c.value(QLatin1String("sub")).toString()},
-                            text(c.value(QLatin1String("email"))),
-                            truthy(c.value(QLatin1String("email_verified"))),
-                            text(c.value(QLatin1String("name"))),
-                            text(c.value(QLatin1String("preferred_username")))};
+    UpstreamProfile profile{{m_settings.id, c.value(QLatin1String(Claim::Subject)).toString()},
+                            text(c.value(QLatin1String(Claim::Email))),
+                            truthy(c.value(QLatin1String(Claim::EmailVerified))),
+                            text(c.value(QLatin1String(Claim::Name))),
+                            text(c.value(QLatin1String(Claim::PreferredUsername)))};
     if ((profile.email.isEmpty() || profile.name.isEmpty()) && m_metadata->userinfo.isValid() && !accessToken.isEmpty())
         completeFromUserinfo(profile, accessToken, done);
     else
@@ -169,18 +170,18 @@ void OidcUpstream::completeFromUserinfo(UpstreamProfile profile, const QByteArra
             return;
         }
         // OIDC Core 5.3.2: a userinfo answer about someone else is not used.
-        if (info.value(QLatin1String("sub")).toString() != profile.identity.providerUserId) {
+        if (info.value(QLatin1String(Claim::Subject)).toString() != profile.identity.providerUserId) {
             done(invalid(QStringLiteral("its user information is about another user")));
             return;
         }
         if (profile.email.isEmpty()) {
-            profile.email = text(info.value(QLatin1String("email")));
-            profile.emailVerified = truthy(info.value(QLatin1String("email_verified")));
+            profile.email = text(info.value(QLatin1String(Claim::Email)));
+            profile.emailVerified = truthy(info.value(QLatin1String(Claim::EmailVerified)));
         }
         if (profile.name.isEmpty())
-            profile.name = text(info.value(QLatin1String("name")));
+            profile.name = text(info.value(QLatin1String(Claim::Name)));
         if (profile.upstreamUsername.isEmpty())
-            profile.upstreamUsername = text(info.value(QLatin1String("preferred_username")));
+            profile.upstreamUsername = text(info.value(QLatin1String(Claim::PreferredUsername)));
         done(accept(profile));
     });
 }

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void accessDeniedReturnsToSignedOut();
     void serverDownIsAnError();
     void browserNeverReturning();
+    void browserProblemKeepsWaiting();
     void twoInstancesRefreshOnce();
     void rotatedKeyIsFetchedOnce();
     void withoutRefreshTokenSessionEndsWithAccess();
@@ -498,6 +499,43 @@ void TestSessionManager::upstreamProviderChosenAndKept()
     QCOMPARE(changed.size(), 2);
     QVERIFY(changed.last().at(0).value<QList<UpstreamProviderInfo>>().isEmpty());
     QVERIFY(manager->upstreamProvider().isEmpty());
+}
+
+void TestSessionManager::browserProblemKeepsWaiting()
+{
+    // The UI opens the browser when asked; this stands in for a UI whose
+    // launch failed (the real launcher's failure: TestMainWindow).
+    m_harness->browser().stayAway();
+    auto manager = m_harness->newManager();
+    QSignalSpy asked(manager.get(), &SessionManager::authorizeWithBrowser);
+    manager->signIn();
+    QVERIFY(asked.wait(FlowTimeoutMs));
+    QCOMPARE(asked.last().at(0).toUrl(), manager->authorizationUrl());
+    QCOMPARE(m_harness->browser().openedUrls(), QList<QUrl>{manager->authorizationUrl()});
+    QCOMPARE(manager->state(), State::WaitingForBrowser);
+    QVERIFY(manager->message().isEmpty());
+
+    QSignalSpy changed(manager.get(), &SessionManager::stateChanged);
+    manager->reportBrowserProblem("No web browser could be opened.");
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(manager->state(), State::WaitingForBrowser);
+    QCOMPARE(manager->message(), QStringLiteral("No web browser could be opened."));
+
+    // Asking again clears the problem and sends a fresh URL.
+    const QUrl first = manager->authorizationUrl();
+    manager->openBrowserAgain();
+    QCOMPARE(asked.size(), 2);
+    QVERIFY(asked.last().at(0).toUrl() != first);
+    QVERIFY(manager->message().isEmpty());
+
+    // A report that comes after the wait ended changes nothing.
+    manager->cancel();
+    const QString afterCancel = manager->message();
+    changed.clear();
+    manager->reportBrowserProblem("late");
+    QCOMPARE(manager->state(), State::SignedOut);
+    QCOMPARE(manager->message(), afterCancel);
+    QVERIFY(changed.isEmpty());
 }
 
 void TestSessionManager::whenTokenAnswered(std::function<void()> act, bool beforeClientReads)

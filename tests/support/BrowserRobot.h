@@ -7,8 +7,10 @@
 
 #include <functional>
 
-// Plays the system browser and the person in it. Registered with
-// QDesktopServices::setUrlHandler, it catches the URL the app opens, then,
+// Plays the system browser and the person in it. Connected to
+// SessionManager::authorizeWithBrowser, or registered with
+// QDesktopServices::setUrlHandler for the window's launcher, it catches the
+// URL the app opens, then,
 // a moment later (never inside the app's call), clicks through the
 // server's pages as told and follows the redirect to the app's loopback port.
 class BrowserRobot : public QObject

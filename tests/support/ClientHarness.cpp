@@ -24,7 +24,10 @@ ClientConfig ClientHarness::config() const
     return config;
 }
 
-std::unique_ptr<SessionManager> ClientHarness::newManager(const ClientConfig &config)
+std::unique_ptr<SessionManager> ClientHarness::newManager(const ClientConfig &config, BrowserPath path)
 {
-    return std::make_unique<SessionManager>(config, &m_network, m_vault.get());
+    auto manager = std::make_unique<SessionManager>(config, &m_network, m_vault.get());
+    if (path == BrowserPath::Signal)
+        QObject::connect(manager.get(), &SessionManager::authorizeWithBrowser, &m_browser, &BrowserRobot::openUrl);
+    return manager;
 }

@@ -24,8 +24,12 @@ public:
 
     bool start(QString *error = nullptr);
     ClientConfig config() const;
+    // How the authorization URL reaches the browser robot: straight from
+    // SessionManager::authorizeWithBrowser (client tests), or through the
+    // window's BrowserLauncher and QDesktopServices as in the app (UI tests).
+    enum class BrowserPath { Signal, Window };
     // A new SessionManager, as a fresh start of the app would make.
-    std::unique_ptr<SessionManager> newManager(const ClientConfig &config);
+    std::unique_ptr<SessionManager> newManager(const ClientConfig &config, BrowserPath path = BrowserPath::Signal);
     std::unique_ptr<SessionManager> newManager() { return newManager(config()); }
 
     TestServer &server() { return m_server; }

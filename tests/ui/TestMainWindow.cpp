@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "Protocol.h"
 #include "Screenshots.h"
+#include "Settings.h"
 
 #include <QAccessible>
 #include <QApplication>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void signInAsReturningUser();
     void restartShowsSignedIn();
     void waitingViewOffersTheLink();
+    void browserThatFailsIsShown();
     void accessDeniedShowsReason();
     void serverDownShowsErrorAndRetry();
     void signOutShowsSignedOut();
@@ -91,7 +93,7 @@ void TestMainWindow::cleanup()
 void TestMainWindow::startWindow(const ClientConfig &config)
 {
     m_window.reset();
-    m_session = m_harness->newManager(config);
+    m_session = m_harness->newManager(config, ClientHarness::BrowserPath::Window);
     m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
@@ -200,6 +202,23 @@ void TestMainWindow::waitingViewOffersTheLink()
     QCOMPARE(currentView()->objectName(), QStringLiteral("signedOutView"));
 }
 
+void TestMainWindow::browserThatFailsIsShown()
+{
+    // The window launches the browser for the client core; a command that
+    // cannot start must reach the person, and the wait goes on with the link.
+    ClientConfig config = m_harness->config();
+    config.browserCommand = "/nonexistent/browser --new-window %u";
+    startWindow(config);
+    QTest::mouseClick(signInButton("google"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("waitingView"), 15000);
+    auto *problem = find<QLabel>("waitingStatusLabel");
+    QTRY_VERIFY_WITH_TIMEOUT(problem->isVisible(), 15000);
+    QVERIFY2(problem->text().contains("/nonexistent/browser"), qPrintable(problem->text()));
+    QVERIFY(find<QPushButton>("copyLinkButton")->isEnabled());
+    QVERIFY(m_harness->browser().openedUrls().isEmpty());
+    QCOMPARE(m_session->state(), State::WaitingForBrowser);
+}
+
 void TestMainWindow::accessDeniedShowsReason()
 {
     m_harness->browser().cancelAtProvider("microsoft");
@@ -276,7 +295,7 @@ void TestMainWindow::settingsValidateTheServer()
     m_other = std::make_unique<TestServer>();
     QVERIFY(m_other->start());
     m_window->showSettings();
-    QCOMPARE(m_harness->settings().value("server/issuer").toString(), m_other->issuer());
+    QCOMPARE(Settings::Issuer.get(m_harness->settings()), m_other->issuer());
     QCOMPARE(m_session->config().issuer, m_other->issuer());
     QVERIFY(find<QLabel>("serverLabel")->text().contains(m_other->issuer()));
 }

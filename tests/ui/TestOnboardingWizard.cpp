@@ -9,6 +9,7 @@
 #include "Screenshots.h"
 #include "SignInRobot.h"
 #include "TermsTextView.h"
+#include "WizardFields.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -79,7 +80,7 @@ void TestOnboardingWizard::init()
 void TestOnboardingWizard::startApp(const ClientConfig &config)
 {
     m_window.reset();
-    m_session = m_harness->newManager(config);
+    m_session = m_harness->newManager(config, ClientHarness::BrowserPath::Window);
     m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
     m_window->show();
 }
@@ -120,7 +121,8 @@ void TestOnboardingWizard::acceptTerms()
     QCheckBox *agree = find<QCheckBox>("agreeCheckBox");
     QTest::mouseClick(agree, Qt::LeftButton, {}, QPoint(agree->height() / 2, agree->height() / 2)); // on the box
     QVERIFY(agree->isChecked());
-    QVERIFY2(m_window->wizard()->button(QWizard::NextButton)->isEnabled(), qPrintable(m_window->wizard()->field("termsVersion").toString()));
+    QVERIFY2(m_window->wizard()->button(QWizard::NextButton)->isEnabled(),
+             qPrintable(m_window->wizard()->field(WizardFields::TermsVersion).toString()));
     snap("wizard-3-terms");
     LATCHKEY_VERIFY_ACCESSIBLE(m_window->wizard());
     next();

@@ -1,10 +1,12 @@
 #include "MainWindow.h"
 
+#include "BrowserLauncher.h"
 #include "BusyView.h"
 #include "ClientLogging.h"
 #include "ErrorMessages.h"
 #include "ErrorView.h"
 #include "OnboardingWizard.h"
+#include "Settings.h"
 #include "SettingsDialog.h"
 #include "SignedInView.h"
 #include "SignedOutView.h"
@@ -61,6 +63,7 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     });
     connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
+    connect(m_session, &SessionManager::authorizeWithBrowser, this, &MainWindow::openBrowser);
     connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
     connect(m_session, &SessionManager::upstreamProvidersChanged, m_signedOut, &SignedOutView::setUpstreamProviders);
     m_signedOut->setUpstreamProviders(m_session->upstreamProviders());
@@ -167,6 +170,13 @@ void MainWindow::closeWizard()
         m_wizard->dismiss();
 }
 
+void MainWindow::openBrowser(const QUrl &url)
+{
+    QString error;
+    if (!BrowserLauncher(m_session->config().browserCommand).open(url, &error))
+        m_session->reportBrowserProblem(error);
+}
+
 void MainWindow::bringToFront()
 {
     show();
@@ -183,8 +193,8 @@ void MainWindow::showSettings()
         return;
     if (dialog.issuer() == current.issuer && dialog.clientId() == current.clientId)
         return;
-    m_settings->setValue(QStringLiteral("server/issuer"), dialog.issuer());
-    m_settings->setValue(QStringLiteral("server/clientId"), dialog.clientId());
+    Settings::Issuer.set(*m_settings, dialog.issuer());
+    Settings::ClientId.set(*m_settings, dialog.clientId());
     ClientConfig changed = current;
     changed.issuer = dialog.issuer();
     changed.clientId = dialog.clientId();

@@ -34,6 +34,7 @@ private:
     void onStateChanged(SessionManager::State state);
     void openWizard();
     void closeWizard();
+    void openBrowser(const QUrl &url);
     void bringToFront();
     QString signedOutReason() const;
 

@@ -3,6 +3,7 @@
 #include "ErrorMessages.h"
 #include "Style.h"
 #include "UsernameMessages.h"
+#include "WizardFields.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -45,8 +46,8 @@ CreateAccountPage::CreateAccountPage(OnboardingClient *client, QWidget *parent)
 void CreateAccountPage::initializePage()
 {
     const OnboardingContext &c = m_client->context();
-    QStringList lines{tr("Username: %1").arg(field(QStringLiteral("username")).toString()),
-                      tr("Display name: %1").arg(field(QStringLiteral("name")).toString()),
+    QStringList lines{tr("Username: %1").arg(field(QLatin1String(WizardFields::Username)).toString()),
+                      tr("Display name: %1").arg(field(QLatin1String(WizardFields::Name)).toString()),
                       tr("Email: %1").arg(c.email.isEmpty() ? tr("none") : c.email),
                       tr("Signs in with: %1").arg(c.provider)};
     m_summary->setText(lines.join(QLatin1Char('\n')));
@@ -72,8 +73,9 @@ void CreateAccountPage::submit()
     m_restart->hide();
     m_status->setText(tr("Creating your account…"));
     m_progress->show();
-    m_client->submit(field(QStringLiteral("username")).toString(), field(QStringLiteral("name")).toString().simplified(),
-                     field(QStringLiteral("termsVersion")).toString());
+    m_client->submit(field(QLatin1String(WizardFields::Username)).toString(),
+                     field(QLatin1String(WizardFields::Name)).toString().simplified(),
+                     field(QLatin1String(WizardFields::TermsVersion)).toString());
     Q_EMIT completeChanged();
 }
 

@@ -4,6 +4,7 @@
 #include "OnboardingClient.h"
 #include "Style.h"
 #include "UsernameMessages.h"
+#include "WizardFields.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -69,8 +70,8 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     layout->addLayout(suggestionRow);
     layout->addStretch(1);
 
-    registerField(QStringLiteral("name"), m_name);
-    registerField(QStringLiteral("username"), m_username);
+    registerField(QLatin1String(WizardFields::Name), m_name);
+    registerField(QLatin1String(WizardFields::Username), m_username);
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &ProfilePage::startCheck);

@@ -6,6 +6,7 @@
 #include "TermsJob.h"
 #include "TermsLinks.h"
 #include "TermsTextView.h"
+#include "WizardFields.h"
 
 #include <QCheckBox>
 #include <QGuiApplication>
@@ -39,7 +40,7 @@ TermsPage::TermsPage(const QUrl &terms, QNetworkAccessManager *manager, QWidget 
     m_status->setObjectName(QStringLiteral("termsStatusLabel"));
     m_layout->addWidget(m_status);
     m_layout->addWidget(m_agree);
-    registerField(QStringLiteral("termsVersion"), this, "termsVersion", SIGNAL(termsVersionChanged()));
+    registerField(QLatin1String(WizardFields::TermsVersion), this, "termsVersion", SIGNAL(termsVersionChanged()));
     connect(m_agree, &QCheckBox::toggled, this, &TermsPage::completeChanged);
 }
 

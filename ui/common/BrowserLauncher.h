@@ -4,8 +4,10 @@
 #include <QUrl>
 
 // Opens the authorization URL in the system browser, or with a command the
-// user configured ("firefox --private-window %u"). The URL is passed as one
-// argument and never through a shell.
+// user configured ("firefox --private-window %u"), when SessionManager asks
+// (authorizeWithBrowser). The URL is passed as one argument and never through
+// a shell; it holds state and the PKCE challenge, never a secret, so argv may
+// carry it. Here in the UI, so the client core needs no Qt Gui.
 class BrowserLauncher
 {
 public:
