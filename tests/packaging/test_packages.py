@@ -7,6 +7,7 @@ its discovery document.
 
 Usage: test_packages.py BUILD_DIR
 """
+import glob
 import json
 import os
 import re

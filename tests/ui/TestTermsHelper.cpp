@@ -46,12 +46,11 @@ bool running(qint64 pid)
 }
 
 // Links a person may meet on a server's terms; only the web ones may leave.
-const char HostilePage[] =
-    "<!doctype html><html><body data-terms-version=\"7\"><h1>Terms</h1><p>"
-    "<a href='file:///etc/passwd'>file</a> <a href='data:text/html,x'>data</a> "
-    "<a href='latchkey:x'>custom</a> <a href='ftp://example.org/x'>ftp</a> "
-    "<a href='https://example.org/more-terms'>more</a> "
-    "<a href='http://example.org/new-window' target='_blank'>new window</a></p></body></html>";
+const char HostilePage[] = "<!doctype html><html><body data-terms-version=\"7\"><h1>Terms</h1><p>"
+                           "<a href='file:///etc/passwd'>file</a> <a href='data:text/html,x'>data</a> "
+                           "<a href='latchkey:x'>custom</a> <a href='ftp://example.org/x'>ftp</a> "
+                           "<a href='https://example.org/more-terms'>more</a> "
+                           "<a href='http://example.org/new-window' target='_blank'>new window</a></p></body></html>";
 } // namespace
 
 class TestTermsHelper : public QObject
@@ -63,6 +62,7 @@ private Q_SLOTS:
     void cleanup();
     void paintedEnablesAgree();
     void linksOnlyWebInSystemBrowser();
+    void tabLeavesTheTerms();
     void helperMissingShowsText();
     void helperKilledShowsText();
     void wizardClosedEndsHelper();
@@ -93,7 +93,8 @@ void TestTermsHelper::initTestCase()
     opener.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     qputenv("PATH", m_dir.path().toUtf8() + ':' + qgetenv("PATH"));
     qputenv("LATCHKEY_TEST_OPENED", m_dir.filePath("opened").toUtf8());
-    for (const char *desktop : {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION", "GNOME_DESKTOP_SESSION_ID"})
+    for (const char *desktop :
+         {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_FULL_SESSION", "GNOME_DESKTOP_SESSION_ID"})
         qunsetenv(desktop);
     qInstallMessageHandler(recordMessage);
 }
@@ -196,13 +197,35 @@ void TestTermsHelper::linksOnlyWebInSystemBrowser()
     // links: the view itself takes one, and Chromium skips none twice).
     QStringList keys;
     for (int i = 0; i < 8; ++i)
-        keys << "Tab" << "Return";
+        keys << "Tab"
+             << "Return";
     typeInHelper(keys);
     const QStringList expected{"https://example.org/more-terms", "http://example.org/new-window"};
     QTRY_VERIFY2_WITH_TIMEOUT(opened() == expected, qPrintable(opened().join(' ')), 10000);
     QTest::qWait(500); // nothing else arrives late
     QCOMPARE(opened(), expected);
     QVERIFY(!m_page->findChild<QTextBrowser *>("termsTextView")); // the view stayed on the terms
+}
+
+// The keyboard is never trapped in the embedded page: Tab past its one link
+// comes back to the wizard, on "I agree".
+void TestTermsHelper::tabLeavesTheTerms()
+{
+    if (!embedded())
+        QSKIP("typing into the helper needs X11 (the Xvfb run)");
+    openTerms(m_server.url("/terms"));
+    QVERIFY(waitForPainted());
+    QCheckBox *agree = m_page->findChild<QCheckBox *>("agreeCheckBox");
+    QVERIFY(!agree->hasFocus());
+    typeInHelper({"Tab"}); // onto the link
+    for (int tabs = 0; tabs < 4 && !agree->hasFocus(); ++tabs) {
+        QProcess::execute("xdotool", {"key", "Tab"});
+        (void)QTest::qWaitFor([agree] { return agree->hasFocus(); }, 1000);
+    }
+    QVERIFY(agree->hasFocus());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // and the keys reach the wizard again
+    QVERIFY(agree->isChecked());
+    QCOMPARE(opened(), QStringList()); // passing a link does not follow it
 }
 
 void TestTermsHelper::helperMissingShowsText()

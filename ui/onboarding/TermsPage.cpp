@@ -72,6 +72,14 @@ void TermsPage::startHelper()
     });
     connect(m_helper, &TermsHelperProcess::linkClicked, this, &TermsLinks::openInSystemBrowser);
     connect(m_helper, &TermsHelperProcess::failed, this, &TermsPage::showAsText);
+    connect(m_helper, &TermsHelperProcess::focusLeft, this, [this](bool forwards) {
+        // The keyboard is back in our window: the next or previous stop after the terms.
+        window()->activateWindow();
+        if (forwards)
+            m_agree->setFocus(Qt::TabFocusReason);
+        else if (QWidget *before = m_viewer->previousInFocusChain())
+            before->setFocus(Qt::BacktabFocusReason);
+    });
     m_helper->start(m_terms, tr("Terms of service"));
 }
 

@@ -130,6 +130,8 @@ void TermsHelperProcess::handle(const QByteArray &line)
             Q_EMIT linkClicked(url);
         else
             qCWarning(lcTerms) << "refused a link that is not http(s)";
+    } else if (word == FocusNext || word == FocusPrevious) {
+        Q_EMIT focusLeft(word == FocusNext);
     } else if (word == Error) {
         fail(QString::fromUtf8(argument));
     }

@@ -37,6 +37,8 @@ Q_SIGNALS:
     void painted();
     void linkClicked(const QUrl &url);
     void failed(const QString &reason);
+    // Tab (forwards) or Shift+Tab left the page: focus belongs to the app again.
+    void focusLeft(bool forwards);
 
 private:
     void readAnswers();

@@ -20,13 +20,15 @@ inline constexpr char Title[] = "title"; // title <text>: the window's title whe
 inline constexpr char Show[] = "show";   // show the view (after it was embedded, or as a window)
 inline constexpr char Hide[] = "hide";
 inline constexpr char Reload[] = "reload"; // the terms changed on the server
-inline constexpr char Quit[] = "quit";   // so does the end of stdin
+inline constexpr char Quit[] = "quit";     // so does the end of stdin
 
 // Helper to app.
-inline constexpr char Window[] = "window";   // window <native id, decimal>
-inline constexpr char Painted[] = "painted"; // the terms are on screen, text and all
-inline constexpr char Link[] = "link";       // link <URL>: the person followed a link
-inline constexpr char Error[] = "error";     // error <text>: the terms cannot be shown
+inline constexpr char Window[] = "window";                // window <native id, decimal>
+inline constexpr char Painted[] = "painted";              // the terms are on screen, text and all
+inline constexpr char Link[] = "link";                    // link <URL>: the person followed a link
+inline constexpr char Error[] = "error";                  // error <text>: the terms cannot be shown
+inline constexpr char FocusNext[] = "focus-next";         // Tab left the page forwards: the app takes focus back
+inline constexpr char FocusPrevious[] = "focus-previous"; // Shift+Tab left it backwards
 
 inline QByteArray line(const char *word, const QByteArray &argument = {})
 {

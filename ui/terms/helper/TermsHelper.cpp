@@ -5,7 +5,9 @@
 
 #include <QApplication>
 #include <QImage>
+#include <QKeyEvent>
 #include <QSocketNotifier>
+#include <QVBoxLayout>
 #include <QWebEngineProfile>
 #include <QWebEngineSettings>
 #include <QWebEngineView>
@@ -31,7 +33,7 @@ TermsHelper::~TermsHelper()
 {
     // The page before its profile, or WebEngine warns that the profile was
     // released while a page still used it.
-    delete m_view;
+    delete m_window; // with the view and its page
     delete m_profile;
 }
 
@@ -60,11 +62,11 @@ void TermsHelper::run(const QByteArray &line)
     if (word == Load && !m_view)
         load(QUrl(QString::fromUtf8(argument), QUrl::StrictMode));
     else if (word == Title && m_view)
-        m_view->setWindowTitle(QString::fromUtf8(argument));
+        m_window->setWindowTitle(QString::fromUtf8(argument));
     else if (word == Show && m_view)
-        m_view->show();
+        m_window->show();
     else if (word == Hide && m_view)
-        m_view->hide();
+        m_window->hide();
     else if (word == Reload && m_view)
         m_view->reload();
     else if (word == Quit)
@@ -77,10 +79,11 @@ void TermsHelper::load(const QUrl &url)
         return fail(QStringLiteral("not a web address: %1").arg(url.toDisplayString()));
     // An off-the-record profile: reading the terms leaves nothing on disk.
     m_profile = new QWebEngineProfile(this);
-    m_view = new QWebEngineView;
+    makeWindow();
     auto *page = new TermsWebPage(url, m_profile, m_view);
     page->settings()->setAttribute(QWebEngineSettings::JavascriptEnabled, false);
-    connect(page, &TermsWebPage::linkClicked, this, [this](const QUrl &link) { send(TermsProtocol::Link, link.toEncoded()); });
+    connect(page, &TermsWebPage::linkClicked, this,
+            [this](const QUrl &link) { send(TermsProtocol::Link, link.toEncoded()); });
     connect(page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
         // A link the page refused to follow also ends as a failed load: only
         // the first load decides whether the terms are there.
@@ -93,9 +96,67 @@ void TermsHelper::load(const QUrl &url)
     });
     m_view->setPage(page);
     m_view->setObjectName(QStringLiteral("termsWebView"));
-    m_view->resize(640, 480);
     m_view->load(url);
-    send(TermsProtocol::Window, QByteArray::number(quint64(m_view->winId())));
+    send(TermsProtocol::Window, QByteArray::number(quint64(m_window->winId())));
+}
+
+// The view between two empty focus stops: Tab past the page's last link
+// (or Shift+Tab before its first) lands on one, which tells the app to take
+// the focus back, so the keyboard is never trapped in the embedded window.
+void TermsHelper::makeWindow()
+{
+    m_window = new QWidget;
+    m_view = new QWebEngineView(m_window);
+    m_before = new QWidget(m_window);
+    m_after = new QWidget(m_window);
+    auto *layout = new QVBoxLayout(m_window);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_before);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_after);
+    for (QWidget *stop : {m_before, m_after}) {
+        stop->setFocusPolicy(Qt::TabFocus);
+        stop->setFixedSize(1, 1);
+    }
+    QWidget::setTabOrder(m_before, m_view);
+    QWidget::setTabOrder(m_view, m_after);
+    m_window->resize(640, 480);
+    m_view->setFocus(); // not a focus stop: entering the window lands in the page
+    qApp->installEventFilter(this);
+    // Embedded, this window may never count as active (another client gave
+    // it the X focus), so no focusChanged: look at its focus child after
+    // each Tab instead, for as long as Chromium may take to hand focus on.
+    m_focusPoll.setInterval(50);
+    connect(&m_focusPoll, &QTimer::timeout, this, [this] {
+        if (++m_focusPolls > 20)
+            m_focusPoll.stop();
+        focusLeft(m_window->focusWidget());
+    });
+}
+
+void TermsHelper::focusLeft(QWidget *now)
+{
+    if (now != m_before && now != m_after)
+        return;
+    // Which stop Chromium hands the focus to says little about the
+    // direction; the last key says it all.
+    send(m_backwards ? TermsProtocol::FocusPrevious : TermsProtocol::FocusNext);
+    m_focusPoll.stop();
+    m_view->setFocus(Qt::OtherFocusReason); // where the next visit starts
+}
+
+bool TermsHelper::eventFilter(QObject *, QEvent *event)
+{
+    if (event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab) {
+            m_backwards = key->key() == Qt::Key_Backtab || key->modifiers().testFlag(Qt::ShiftModifier);
+            m_focusPolls = 0;
+            m_focusPoll.start();
+        }
+    }
+    return false;
 }
 
 // loadFinished comes before anything is on screen: the terms count as shown

@@ -9,6 +9,7 @@
 class QSocketNotifier;
 class QWebEngineProfile;
 class QWebEngineView;
+class QWidget;
 class TermsWebPage;
 
 // latchkey-terms' side of the conversation: reads the app's commands from
@@ -22,20 +23,31 @@ public:
     explicit TermsHelper(QObject *parent = nullptr);
     ~TermsHelper() override;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void readCommands();
     void run(const QByteArray &line);
     void load(const QUrl &url);
     void checkPainted();
+    void makeWindow();
+    void focusLeft(QWidget *now);
     void send(const char *word, const QByteArray &argument = {});
     void fail(const QString &message);
 
     QSocketNotifier *m_stdin;
     TermsProtocol::LineBuffer m_lines;
     QWebEngineProfile *m_profile = nullptr;
+    QPointer<QWidget> m_window; // the view between two focus stops that hand focus back to the app
     QPointer<QWebEngineView> m_view;
+    QWidget *m_before = nullptr;
+    QWidget *m_after = nullptr;
     QTimer m_paintPoll;
     int m_paintPolls = 0;
+    QTimer m_focusPoll;
+    int m_focusPolls = 0;
     bool m_loaded = false;
     bool m_painted = false;
+    bool m_backwards = false; // the last Tab was Shift+Tab
 };
