@@ -6,9 +6,9 @@
 #include "FirstFrameProbe.h"
 #include "Localization.h"
 #include "MainWindow.h"
-#include "ShutdownSignals.h"
 #include "SessionManager.h"
 #include "Settings.h"
+#include "ShutdownSignals.h"
 #include "TokenVault.h"
 
 #include <QApplication>
@@ -21,7 +21,6 @@
 #include <QSettings>
 #include <QStandardPaths>
 
-
 namespace {
 
 struct Options
@@ -31,18 +30,22 @@ struct Options
     QCommandLineOption clientId{QStringLiteral("client-id"), QCoreApplication::translate("main", "OAuth client id."),
                                 QStringLiteral("id")};
     QCommandLineOption browser{QStringLiteral("browser-command"),
-                               QCoreApplication::translate("main", "Browser to use instead of the system one; %u is "
-                                                                   "the sign-in URL, e.g. \"firefox %u\"."),
+                               QCoreApplication::translate("main",
+                                                           "Browser to use instead of the system one; %u is "
+                                                           "the sign-in URL, e.g. \"firefox %u\"."),
                                QStringLiteral("command")};
-    QCommandLineOption signIn{QStringLiteral("sign-in"), QCoreApplication::translate("main", "Start signing in right away.")};
+    QCommandLineOption signIn{QStringLiteral("sign-in"),
+                              QCoreApplication::translate("main", "Start signing in right away.")};
     QCommandLineOption signOut{QStringLiteral("sign-out"),
                                QCoreApplication::translate("main", "Sign out of the remembered session.")};
     QCommandLineOption withServer{QStringLiteral("with-reference-server"),
-                                  QCoreApplication::translate("main", "Start a private reference server on a free "
-                                                                      "port and sign in against it (for QA and demos).")};
+                                  QCoreApplication::translate("main",
+                                                              "Start a private reference server on a free "
+                                                              "port and sign in against it (for QA and demos).")};
     QCommandLineOption verbose{QStringLiteral("verbose"),
-                               QCoreApplication::translate("main", "Log every step of signing in to the terminal "
-                                                                   "(never a password, token or code).")};
+                               QCoreApplication::translate("main",
+                                                           "Log every step of signing in to the terminal "
+                                                           "(never a password, token or code).")};
 };
 
 void describeApplication(QCoreApplication *app)
@@ -56,7 +59,8 @@ void describeApplication(QCoreApplication *app)
 // Parses the command line; --help and --version print and exit here.
 void parse(QCommandLineParser &parser, const Options &options, const QCoreApplication &app)
 {
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Sign in with OpenID Connect through your browser."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Sign in with OpenID Connect through your browser."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,

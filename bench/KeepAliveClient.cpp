@@ -34,7 +34,9 @@ void KeepAliveClient::onReadyRead()
         return;
     const QByteArray head = m_buffer.left(headerEnd).toLower();
     const qsizetype lengthAt = head.indexOf("content-length:");
-    const qsizetype length = lengthAt < 0 ? 0 : head.mid(lengthAt + 15, head.indexOf('\r', lengthAt) - lengthAt - 15).trimmed().toLongLong();
+    const qsizetype length = lengthAt < 0
+        ? 0
+        : head.mid(lengthAt + 15, head.indexOf('\r', lengthAt) - lengthAt - 15).trimmed().toLongLong();
     if (m_buffer.size() < headerEnd + 4 + length)
         return;
     const int status = head.mid(9, 3).toInt();

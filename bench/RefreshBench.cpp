@@ -88,7 +88,8 @@ CpuSample sampleCpu(const QString &databaseName)
         const bool child = fields.size() > 1 && fields.at(1) == self.toLatin1();
         if (child && command.contains("latchkey-server"))
             sample.servers += processCpuSeconds(pid);
-        else if (!databaseName.isEmpty() && command.startsWith("postgres: ") && command.contains(databaseName.toLatin1()))
+        else if (!databaseName.isEmpty() && command.startsWith("postgres: ")
+                 && command.contains(databaseName.toLatin1()))
             sample.database += processCpuSeconds(pid);
     }
     rusage usage{};
@@ -106,7 +107,8 @@ QList<Session> signIn(const QStringList &issuers, int count)
         HttpRobot http;
         SignInRobot robot(issuer, http);
         const AuthorizationRequest request = robot.newRequest();
-        const QUrlQuery callback = robot.signInWithPersona(request, QStringLiteral("google"), QStringLiteral("returning"));
+        const QUrlQuery callback = robot.signInWithPersona(request, QStringLiteral("google"),
+                                                           QStringLiteral("returning"));
         const QJsonObject tokens = robot.exchangeCode(request, callback.queryItemValue(QStringLiteral("code"))).json();
         sessions.append({QUrl(issuer), tokens.value(QLatin1String("refresh_token")).toString().toLatin1(),
                          tokens.value(QLatin1String("access_token")).toString().toLatin1()});
@@ -150,8 +152,8 @@ Phase run(QList<Session> &sessions, int seconds, bool refresh, const QString &da
             }
             return clock.nsecsElapsed() < deadline;
         };
-        clients.push_back(std::make_unique<KeepAliveClient>(session.base.host(), quint16(session.base.port()), next,
-                                                            onResponse));
+        clients.push_back(
+            std::make_unique<KeepAliveClient>(session.base.host(), quint16(session.base.port()), next, onResponse));
         QObject::connect(clients.back().get(), &KeepAliveClient::stopped, &loop, [&] {
             if (--running == 0)
                 loop.quit();
@@ -179,9 +181,9 @@ void report(const QString &setup, const char *name, Phase &phase)
     // CPU in cores busy on average: 1.00 is one core all the time.
     std::printf("%-22s %-9s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d  "
                 "cores: server %.2f  postgres %.2f  bench %.2f\n",
-                qPrintable(setup), name, double(phase.latencies.size()) / seconds, percentile(0.50),
-                percentile(0.99), percentile(1.0), phase.errors, phase.serverCpu / seconds,
-                phase.databaseCpu / seconds, phase.benchCpu / seconds);
+                qPrintable(setup), name, double(phase.latencies.size()) / seconds, percentile(0.50), percentile(0.99),
+                percentile(1.0), phase.errors, phase.serverCpu / seconds, phase.databaseCpu / seconds,
+                phase.benchCpu / seconds);
     std::fflush(stdout);
 }
 
@@ -223,9 +225,10 @@ bool measure(const Setup &setup, const Options &options)
     key.close();
     // The benchmark measures the server, not its per-address limit: all its
     // connections come from one address, far beyond what one client sends.
-    QStringList arguments{QStringLiteral("--log-level"), options.logLevel, QStringLiteral("--rate-limit"),
-                          QStringLiteral("token=10000000"), QStringLiteral("--rate-limit"),
-                          QStringLiteral("authorize=10000000"), QStringLiteral("--key-file"), keyFile};
+    QStringList arguments{QStringLiteral("--log-level"),  options.logLevel,
+                          QStringLiteral("--rate-limit"), QStringLiteral("token=10000000"),
+                          QStringLiteral("--rate-limit"), QStringLiteral("authorize=10000000"),
+                          QStringLiteral("--key-file"),   keyFile};
     if (!database.url().isEmpty())
         arguments << QStringLiteral("--database") << database.url();
     std::vector<std::unique_ptr<BundledServer>> servers;

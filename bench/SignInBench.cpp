@@ -24,7 +24,6 @@
 
 namespace {
 
-
 double percentile(std::vector<double> values, double p)
 {
     std::sort(values.begin(), values.end());
@@ -90,7 +89,7 @@ int main(int argc, char *argv[])
     std::printf("%zu sign-ins against %s\n", whole.size(), qPrintable(config.issuer));
     std::printf("callback -> tokens validated and stored: median %6.2f ms  p90 %6.2f ms  max %6.2f ms\n",
                 percentile(callbackToStored, 0.5), percentile(callbackToStored, 0.9), percentile(callbackToStored, 1.0));
-    std::printf("sign-in started -> signed in (robot browser): median %6.2f ms  p90 %6.2f ms\n",
-                percentile(whole, 0.5), percentile(whole, 0.9));
+    std::printf("sign-in started -> signed in (robot browser): median %6.2f ms  p90 %6.2f ms\n", percentile(whole, 0.5),
+                percentile(whole, 0.9));
     return 0;
 }

@@ -10,16 +10,16 @@
 #include "KeyStore.h"
 #include "ProviderDirectory.h"
 #include "ProvidersFile.h"
+#include "SeedImporter.h"
+#include "ServerContext.h"
+#include "SessionEndpoint.h"
 #include "SignInFlow.h"
 #include "SimulatedSignInEndpoint.h"
-#include "UpstreamEndpoint.h"
-#include "UpstreamHttp.h"
-#include "ServerContext.h"
-#include "SeedImporter.h"
-#include "SessionEndpoint.h"
 #include "TokenEndpoint.h"
 #include "TokenIssuer.h"
 #include "TokenStore.h"
+#include "UpstreamEndpoint.h"
+#include "UpstreamHttp.h"
 #include "UsernameSuggester.h"
 
 #include <QDir>
@@ -110,7 +110,8 @@ bool OidcServer::openStorage(QString *error)
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
     if (fresh && m_config.qaMode) {
         SeedImporter::Result result;
-        SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
+        SeedImporter(*m_db, *m_accounts, *m_providers)
+            .importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
     }
     m_tokens->purgeExpired();
     return true;
@@ -198,8 +199,8 @@ void OidcServer::createServices()
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
     m_signIns = std::make_unique<SignInFlow>(*m_db, m_clock, *m_cipher, *m_tokens, *m_issuer,
                                              m_config.pendingSignInsPerAddress);
-    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer,
-                                      *m_clients, *m_suggester, *m_providers, *m_signIns});
+    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer, *m_clients,
+                                      *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
     m_token = std::make_unique<TokenEndpoint>(*m_context);

@@ -32,14 +32,12 @@ void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QStri
     const QByteArray text = message.toUtf8();
     char line[2048];
     const int size = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: %s\n",
-                                   utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                                   utc.tm_sec, now.tv_nsec / 1000000, levels[type], context.category,
-                                   text.constData());
+                                   utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                                   now.tv_nsec / 1000000, levels[type], context.category, text.constData());
     [[maybe_unused]] auto written = ::write(STDERR_FILENO, line, size_t(std::min<int>(size, sizeof line - 1)));
     if (type == QtFatalMsg)
         std::abort();
 }
-
 
 bool parseListen(const QString &text, ServerConfig &config)
 {
@@ -66,7 +64,8 @@ bool applyLogLevel(const QString &level)
         return false;
     QString rules;
     for (qsizetype i = 0; i < levels.size() - 1; ++i)
-        rules += QStringLiteral("*.%1=%2\n").arg(levels.at(i), i >= index ? QStringLiteral("true") : QStringLiteral("false"));
+        rules += QStringLiteral("*.%1=%2\n")
+                     .arg(levels.at(i), i >= index ? QStringLiteral("true") : QStringLiteral("false"));
     QLoggingCategory::setFilterRules(rules);
     return true;
 }
@@ -94,11 +93,13 @@ bool applyRateLimit(const QString &text, ServerConfig &config)
     const int perMinute = parts.size() == 2 ? parts.at(1).toInt(&ok) : 0;
     if (!ok || perMinute < 1 || perMinute > 10000000)
         return false;
-    const QHash<QString, int ServerConfig::*> fields{
-        {QStringLiteral("authorize"), &ServerConfig::authorizePerAddressPerMinute},
-        {QStringLiteral("token"), &ServerConfig::tokenPerAddressPerMinute},
-        {QStringLiteral("username-check"), &ServerConfig::usernameChecksPerAddressPerMinute},
-        {QStringLiteral("onboard"), &ServerConfig::onboardsPerAddressPerMinute}};
+    const QHash<QString, int ServerConfig::*> fields{{QStringLiteral("authorize"),
+                                                      &ServerConfig::authorizePerAddressPerMinute},
+                                                     {QStringLiteral("token"), &ServerConfig::tokenPerAddressPerMinute},
+                                                     {QStringLiteral("username-check"),
+                                                      &ServerConfig::usernameChecksPerAddressPerMinute},
+                                                     {QStringLiteral("onboard"),
+                                                      &ServerConfig::onboardsPerAddressPerMinute}};
     const auto field = fields.value(parts.at(0));
     if (!field)
         return false;
@@ -143,9 +144,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Address and port to listen on."),
                                     QStringLiteral("host:port"), QStringLiteral("127.0.0.1:8765"));
     const QCommandLineOption issuer(QStringLiteral("issuer"),
-                                    QStringLiteral("Issuer URL (default: http://<listen address>)."), QStringLiteral("url"));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (default: %1).")
-                                                                     .arg(OidcServer::defaultDataDir()),
+                                    QStringLiteral("Issuer URL (default: http://<listen address>)."),
+                                    QStringLiteral("url"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Data directory (default: %1).").arg(OidcServer::defaultDataDir()),
                                      QStringLiteral("dir"));
     const QCommandLineOption keyFile(
         QStringLiteral("key-file"),
@@ -153,12 +155,12 @@ int main(int argc, char *argv[])
                        "one database needs the same file (default: <data dir>/key-encryption.key, made at first "
                        "start)."),
         QStringLiteral("file"));
-    const QCommandLineOption database(
-        QStringLiteral("database"),
-        QStringLiteral("sqlite: (default: latchkey.sqlite in the data directory) or "
-                       "postgresql://user@host:port/dbname; the password comes from PGPASSFILE, ~/.pgpass or "
-                       "LATCHKEY_DATABASE_PASSWORD, never the command line."),
-        QStringLiteral("url"), QStringLiteral("sqlite:"));
+    const QCommandLineOption
+        database(QStringLiteral("database"),
+                 QStringLiteral("sqlite: (default: latchkey.sqlite in the data directory) or "
+                                "postgresql://user@host:port/dbname; the password comes from PGPASSFILE, ~/.pgpass or "
+                                "LATCHKEY_DATABASE_PASSWORD, never the command line."),
+                 QStringLiteral("url"), QStringLiteral("sqlite:"));
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Create the accounts in a JSON seed file."),
                                   QStringLiteral("file"));
     const QCommandLineOption reset(QStringLiteral("reset"), QStringLiteral("Delete the data directory first (asks)."));
@@ -172,10 +174,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption minimal(QStringLiteral("minimal-id-tokens"),
                                      QStringLiteral("QA: ID tokens without profile claims; clients read userinfo."));
     const QCommandLineOption providers(QStringLiteral("providers"),
-                                       QStringLiteral("The upstream providers to sign in with (JSON; see the man page)."),
+                                       QStringLiteral(
+                                           "The upstream providers to sign in with (JSON; see the man page)."),
                                        QStringLiteral("file"));
     const QCommandLineOption printRedirects(QStringLiteral("print-redirect-uris"),
-                                            QStringLiteral("Print the redirect URI to register at each provider, then exit."));
+                                            QStringLiteral(
+                                                "Print the redirect URI to register at each provider, then exit."));
     const QCommandLineOption qa(QStringLiteral("qa"),
                                 QStringLiteral("QA mode: simulated providers, test personas, QA accounts and faults. "
                                                "Anyone can sign in as anyone: loopback only, never on a network."));
@@ -184,8 +188,8 @@ int main(int argc, char *argv[])
         QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
                        "(repeatable)."),
         QStringLiteral("name=N"));
-    parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel, minimal, providers,
-                       printRedirects, qa, rateLimit});
+    parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
+                       minimal, providers, printRedirects, qa, rateLimit});
     parser.process(app);
 
     ServerConfig config;

@@ -63,9 +63,10 @@ void BundledServer::start(const QString &binary, const QStringList &arguments)
             fail(ClientError::Code::BundledServerTimedOut, QStringLiteral("%1 s").arg(StartTimeoutMs / 1000));
     });
     // QA mode: a private server on loopback whose personas stand in for real providers.
-    m_process.start(binary, QStringList{QStringLiteral("--qa"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                        QStringLiteral("--data-dir"), m_data.path()}
-                                + arguments);
+    m_process.start(binary,
+                    QStringList{QStringLiteral("--qa"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                QStringLiteral("--data-dir"), m_data.path()}
+                        + arguments);
 }
 
 void BundledServer::onOutput()

@@ -17,33 +17,33 @@ public:
         None,
         // Network calls
         Cancelled,
-        Network,            // no connection, refused, DNS; detail: Qt's reason
+        Network, // no connection, refused, DNS; detail: Qt's reason
         Timeout,
-        ServerFailure,      // HTTP 5xx
-        InvalidResponse,    // not what the protocol promises; detail says how
-        ResponseTooLarge,   // more than NetworkJob::MaxBodyBytes
-        ServerRefused,      // an OAuth error answer; serverError says which
-        RateLimited,        // retryAfter
+        ServerFailure,    // HTTP 5xx
+        InvalidResponse,  // not what the protocol promises; detail says how
+        ResponseTooLarge, // more than NetworkJob::MaxBodyBytes
+        ServerRefused,    // an OAuth error answer; serverError says which
+        RateLimited,      // retryAfter
         RequestNotMade,
         // The server and its discovery document
         NotAServerAddress,
-        InsecureIssuer,     // plain http to another computer
-        NotOpenIdProvider,  // the discovery document is not JSON
-        IssuerMismatch,     // the document names another issuer
-        Unsupported,        // the provider lacks something Latchkey needs; detail says what
+        InsecureIssuer,    // plain http to another computer
+        NotOpenIdProvider, // the discovery document is not JSON
+        IssuerMismatch,    // the document names another issuer
+        Unsupported,       // the provider lacks something Latchkey needs; detail says what
         NoSigningKey,
         // Signing in
-        CouldNotListen,         // no loopback port
+        CouldNotListen, // no loopback port
         BrowserTimedOut,
         AccessDenied,           // cancelled at the provider
         AuthorizationRejected,  // any other error redirect; serverError says which
         CallbackIssuerMismatch, // RFC 9207: the redirect names another issuer
         NoAuthorizationCode,
         NoIdToken,
-        InvalidIdToken,         // detail: the validator's finding
+        InvalidIdToken, // detail: the validator's finding
         InvalidOnboardingToken,
         OnboardingUnsupported,
-        SessionEnded,           // the refresh token is no longer valid
+        SessionEnded, // the refresh token is no longer valid
         // The keychain
         KeychainNotFound,
         KeychainUnavailable,
@@ -67,8 +67,8 @@ public:
     QString serverDescription; // the server's error_description, bounded, one line
     QString host;              // the server concerned, when there is one
     int httpStatus = 0;
-    QJsonObject body;          // the error answer, for fields such as "suggestions"
-    int retryAfter = 0;        // seconds, when rate limited
+    QJsonObject body;   // the error answer, for fields such as "suggestions"
+    int retryAfter = 0; // seconds, when rate limited
     QDateTime time = QDateTime::currentDateTimeUtc();
 
     bool ok() const { return code == Code::None; }

@@ -5,11 +5,11 @@
 // Every logging category of the client, declared here and nowhere else.
 // `latchkey --verbose` turns on their debug output. Nothing logged under
 // them carries a token, code, verifier, state or password.
-Q_DECLARE_LOGGING_CATEGORY(lcSession)   // latchkey.session: steps and outcomes
-Q_DECLARE_LOGGING_CATEGORY(lcLoopback)  // latchkey.loopback: the redirect listener
-Q_DECLARE_LOGGING_CATEGORY(lcVault)     // latchkey.vault: the keychain
-Q_DECLARE_LOGGING_CATEGORY(lcHttp)      // latchkey.http: network calls
-Q_DECLARE_LOGGING_CATEGORY(lcDiscovery) // latchkey.discovery: provider metadata and keys
+Q_DECLARE_LOGGING_CATEGORY(lcSession)    // latchkey.session: steps and outcomes
+Q_DECLARE_LOGGING_CATEGORY(lcLoopback)   // latchkey.loopback: the redirect listener
+Q_DECLARE_LOGGING_CATEGORY(lcVault)      // latchkey.vault: the keychain
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)       // latchkey.http: network calls
+Q_DECLARE_LOGGING_CATEGORY(lcDiscovery)  // latchkey.discovery: provider metadata and keys
 Q_DECLARE_LOGGING_CATEGORY(lcOnboarding) // latchkey.onboarding: registration calls
-Q_DECLARE_LOGGING_CATEGORY(lcUi)        // latchkey.ui: the windows
-Q_DECLARE_LOGGING_CATEGORY(lcTerms)     // latchkey.terms: the terms view and its helper process
+Q_DECLARE_LOGGING_CATEGORY(lcUi)         // latchkey.ui: the windows
+Q_DECLARE_LOGGING_CATEGORY(lcTerms)      // latchkey.terms: the terms view and its helper process

@@ -44,10 +44,9 @@ QString Diagnostics::report() const
           << QStringLiteral("Operating system: %1 (%2 %3, %4)")
                  .arg(QSysInfo::prettyProductName(), QSysInfo::kernelType(), QSysInfo::kernelVersion(),
                       QSysInfo::currentCpuArchitecture())
-          << QStringLiteral("Issuer: %1").arg(m_issuer.isEmpty() ? QStringLiteral("not set") : m_issuer)
-          << QString() << QStringLiteral("[Discovery]") << discoverySummary()
-          << QString() << QStringLiteral("[Clock]") << clockSummary()
-          << QString() << QStringLiteral("[Last errors]") << errorSummary();
+          << QStringLiteral("Issuer: %1").arg(m_issuer.isEmpty() ? QStringLiteral("not set") : m_issuer) << QString()
+          << QStringLiteral("[Discovery]") << discoverySummary() << QString() << QStringLiteral("[Clock]")
+          << clockSummary() << QString() << QStringLiteral("[Last errors]") << errorSummary();
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 

@@ -43,7 +43,8 @@ void DiscoveryJob::parse(int status, const QByteArray &body, QNetworkReply *repl
     const auto metadata = ProviderMetadata::fromDiscovery(doc.object(), m_issuer, &problem);
     if (!metadata) {
         const bool issuerProblem = doc.object().value(QLatin1String("issuer")).toString() != m_issuer;
-        fail(ClientError::make(issuerProblem ? ClientError::Code::IssuerMismatch : ClientError::Code::Unsupported, problem));
+        fail(ClientError::make(issuerProblem ? ClientError::Code::IssuerMismatch : ClientError::Code::Unsupported,
+                               problem));
         return;
     }
     m_metadata = *metadata;

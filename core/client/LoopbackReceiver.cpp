@@ -113,8 +113,8 @@ bool LoopbackReceiver::listen()
             m_tcp = tcp;
             m_port = tcp->serverPort();
             m_host = address.protocol() == QAbstractSocket::IPv6Protocol
-                         ? QStringLiteral("[%1]").arg(address.toString())
-                         : address.toString();
+                ? QStringLiteral("[%1]").arg(address.toString())
+                : address.toString();
             qCDebug(lcLoopback) << "listening on" << m_host << m_port;
             return true;
         }
@@ -182,8 +182,7 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
                                                   ? ClientError::Code::AccessDenied
                                                   : ClientError::Code::AuthorizationRejected);
         error.serverError = serverError;
-        error.serverDescription =
-            ClientError::boundedDescription(formValue(query, QStringLiteral("error_description")));
+        error.serverDescription = ClientError::boundedDescription(formValue(query, QStringLiteral("error_description")));
         qCInfo(lcLoopback).noquote() << "error redirect:" << serverError << describeRequest(request);
         finish(error);
         return page(false, tr("You are not signed in"), describeError(serverError), 200, error.serverDescription);
@@ -197,8 +196,7 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
     m_code = code;
     qCDebug(lcLoopback) << "callback accepted";
     finish({});
-    return page(true, tr("Done in the browser"),
-                tr("Latchkey is finishing in its own window."), 200);
+    return page(true, tr("Done in the browser"), tr("Latchkey is finishing in its own window."), 200);
 }
 
 // The app's own sentence for an error redirect (RFC 6749 4.1.2.1, and the
@@ -229,8 +227,8 @@ QHttpServerResponse LoopbackReceiver::notFound(const QHttpServerRequest &request
                   tr("Latchkey only expects the browser back at its sign-in address."), 404);
 }
 
-QHttpServerResponse LoopbackReceiver::reject(const QHttpServerRequest &request, const char *why,
-                                             const QString &title, const QString &message, int status)
+QHttpServerResponse LoopbackReceiver::reject(const QHttpServerRequest &request, const char *why, const QString &title,
+                                             const QString &message, int status)
 {
     qCWarning(lcLoopback).noquote() << "rejected:" << QLatin1String(why) << describeRequest(request) << "->" << status;
     return page(false, title, message, status);

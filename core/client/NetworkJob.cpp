@@ -147,8 +147,7 @@ void NetworkJob::noteAnswer(QNetworkReply *reply)
 void NetworkJob::logFailure(QNetworkReply *reply) const
 {
     // Scheme, host, port and path only: a query or fragment may carry a code or token.
-    const QString url = reply->url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
-                            .toString();
+    const QString url = reply->url().adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toString();
     qCWarning(lcHttp).noquote() << methodName(reply->operation()) << url << "failed: HTTP" << m_error.httpStatus
                                 << m_error.codeName() << m_error.serverError << m_error.detail;
 }

@@ -63,8 +63,8 @@ void OnboardingClient::submit(const QString &username, const QString &name, cons
 void OnboardingClient::startOnboard(const QString &username, const QString &name, const QString &acceptedTerms,
                                     bool isRetry)
 {
-    const OnboardJob::Request request{m_context.token, m_context.codeVerifier, m_clientId, username,
-                                      name, acceptedTerms, m_idempotencyKey};
+    const OnboardJob::Request request{m_context.token, m_context.codeVerifier, m_clientId, username, name,
+                                      acceptedTerms,   m_idempotencyKey};
     auto *job = new OnboardJob(m_manager, m_context.onboardingEndpoint, request, this);
     m_onboard = job;
     connect(job, &NetworkJob::finished, this, [=, this] {

@@ -22,14 +22,14 @@ class OnboardingClient : public QObject
 public:
     enum class Outcome {
         Created,
-        UsernameTaken,      // suggestions()
-        InvalidUsername,    // usernameReason()
-        TermsNotAccepted,   // termsVersion()
-        TokenInvalid,       // expired, proof...: restart sign-in
-        AlreadyCompleted,   // restart sign-in: the identity is linked now
-        EmailInUse,         // providers()
-        RateLimited,        // retryAfter()
-        NetworkFailure,     // retry keeps everything
+        UsernameTaken,    // suggestions()
+        InvalidUsername,  // usernameReason()
+        TermsNotAccepted, // termsVersion()
+        TokenInvalid,     // expired, proof...: restart sign-in
+        AlreadyCompleted, // restart sign-in: the identity is linked now
+        EmailInUse,       // providers()
+        RateLimited,      // retryAfter()
+        NetworkFailure,   // retry keeps everything
         Failed,
     };
     Q_ENUM(Outcome)

@@ -14,7 +14,7 @@ QUrl endpoint(const QJsonObject &document, const char *key)
 {
     const QUrl url(document.value(QLatin1String(key)).toString(), QUrl::StrictMode);
     return url.isValid() && (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http")) ? url
-                                                                                                               : QUrl();
+                                                                                                              : QUrl();
 }
 
 // A name from the server ends up on a button: one line of printable
@@ -23,9 +23,8 @@ QString displayName(const QString &raw)
 {
     QList<uint> points = raw.simplified().toUcs4();
     points.removeIf([](uint c) { return !QChar::isPrint(char32_t(c)); });
-    points = QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()), points.size())
-                 .simplified()
-                 .toUcs4();
+    points
+        = QString::fromUcs4(reinterpret_cast<const char32_t *>(points.constData()), points.size()).simplified().toUcs4();
     if (points.size() > ProviderMetadata::MaxUpstreamNameLength) {
         points.resize(ProviderMetadata::MaxUpstreamNameLength - 1);
         points.append(0x2026); // …

@@ -11,8 +11,8 @@ RevokeJob::RevokeJob(QNetworkAccessManager *manager, const QUrl &endpoint, const
     : NetworkJob(manager, parent)
     , m_endpoint(endpoint)
     , m_body(FormData::encode({{QStringLiteral("token"), token},
-                       {QStringLiteral("token_type_hint"), QStringLiteral("refresh_token")},
-                       {QStringLiteral("client_id"), clientId}}))
+                               {QStringLiteral("token_type_hint"), QStringLiteral("refresh_token")},
+                               {QStringLiteral("client_id"), clientId}}))
 {
 }
 

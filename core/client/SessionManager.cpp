@@ -79,9 +79,8 @@ SessionStep *SessionManager::enter(Step step, const ClientError &error)
 SessionStep *SessionManager::newStep()
 {
     auto *step = new SessionStep(this);
-    connect(step, &SessionStep::networkJobFinished, this, [this](NetworkJob *job) {
-        m_diagnostics.recordServerTime(job->serverDate(), job->receivedAt());
-    });
+    connect(step, &SessionStep::networkJobFinished, this,
+            [this](NetworkJob *job) { m_diagnostics.recordServerTime(job->serverDate(), job->receivedAt()); });
     return step;
 }
 
@@ -224,8 +223,7 @@ void SessionManager::signInAgain()
 {
     // email_in_use says this provider is the wrong one for the person's
     // account: the server's chooser lets them pick the one they used first.
-    const bool wrongProvider = m_onboarding
-        && m_onboarding->lastError().serverError == QLatin1String("email_in_use");
+    const bool wrongProvider = m_onboarding && m_onboarding->lastError().serverError == QLatin1String("email_in_use");
     signIn(wrongProvider ? QString() : m_upstreamProvider);
 }
 
@@ -431,8 +429,9 @@ void SessionManager::store()
     step->await(m_vault->save(m_profile, m_session), [this](VaultJob *job) {
         m_vaultError = job->error();
         note(m_vaultError);
-        qCInfo(lcSession).noquote() << "signed in;" << (m_vaultError.ok() ? QStringLiteral("saved")
-                                                                           : QStringLiteral("not saved: ") + m_vaultError.codeName());
+        qCInfo(lcSession).noquote() << "signed in;"
+                                    << (m_vaultError.ok() ? QStringLiteral("saved")
+                                                          : QStringLiteral("not saved: ") + m_vaultError.codeName());
         enter(Step::SignedIn);
         scheduleRefresh();
     });
@@ -541,8 +540,7 @@ void SessionManager::refresh()
     // Another instance may have rotated the token already: the keychain knows.
     step->await(m_vault->load(m_profile), [this, step](VaultJob *job) {
         const StoredSession &stored = job->session();
-        const bool rotatedElsewhere = job->error().ok()
-            && stored.refreshToken != m_session.refreshToken;
+        const bool rotatedElsewhere = job->error().ok() && stored.refreshToken != m_session.refreshToken;
         if (rotatedElsewhere) {
             m_session = stored;
             if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
@@ -565,10 +563,9 @@ void SessionManager::refreshWithServer(SessionStep *step)
                         return;
                     }
                     const TokenResponse &r = job->response();
-                    saveRefreshed(step, StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken
-                                                                               : r.refreshToken,
-                                                      r.accessToken, m_config.clock() + r.expiresIn,
-                                                      refreshedIdToken(r)});
+                    saveRefreshed(step,
+                                  StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken : r.refreshToken,
+                                                r.accessToken, m_config.clock() + r.expiresIn, refreshedIdToken(r)});
                 });
 }
 
@@ -622,9 +619,8 @@ void SessionManager::discardSession(bool evenUnopened, Next whenDone)
 {
     const AccountProfile account = m_profile;
     const QString refreshToken = m_session.refreshToken; // the newest, also while it is being saved
-    const bool stored = m_stepKind == Step::Storing || m_stepKind == Step::SignedIn
-        || m_stepKind == Step::Refreshing || m_stepKind == Step::Restoring
-        || (evenUnopened && m_stepKind == Step::KeychainRetry);
+    const bool stored = m_stepKind == Step::Storing || m_stepKind == Step::SignedIn || m_stepKind == Step::Refreshing
+        || m_stepKind == Step::Restoring || (evenUnopened && m_stepKind == Step::KeychainRetry);
     if (m_step)
         m_step->kill(); // first: no answer of the old step may bring the session back
     m_vaultRetry.stop();

@@ -20,10 +20,10 @@ TokenJob *TokenJob::exchangeCode(QNetworkAccessManager *manager, const QUrl &end
 {
     return new TokenJob(manager, endpoint,
                         FormData::encode({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
-                                  {QStringLiteral("code"), code},
-                                  {QStringLiteral("redirect_uri"), redirectUri},
-                                  {QStringLiteral("client_id"), clientId},
-                                  {QStringLiteral("code_verifier"), QString::fromLatin1(verifier)}}),
+                                          {QStringLiteral("code"), code},
+                                          {QStringLiteral("redirect_uri"), redirectUri},
+                                          {QStringLiteral("client_id"), clientId},
+                                          {QStringLiteral("code_verifier"), QString::fromLatin1(verifier)}}),
                         parent);
 }
 
@@ -32,8 +32,8 @@ TokenJob *TokenJob::refresh(QNetworkAccessManager *manager, const QUrl &endpoint
 {
     return new TokenJob(manager, endpoint,
                         FormData::encode({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
-                                  {QStringLiteral("refresh_token"), refreshToken},
-                                  {QStringLiteral("client_id"), clientId}}),
+                                          {QStringLiteral("refresh_token"), refreshToken},
+                                          {QStringLiteral("client_id"), clientId}}),
                         parent);
 }
 

@@ -27,7 +27,8 @@ bool TokenResponse::fromJson(const QJsonObject &json, TokenResponse *r, QString 
         r->kind = Kind::OnboardingRequired;
         r->onboardingToken = json.value(QLatin1String(TokenField::OnboardingToken)).toString();
         if (r->onboardingToken.isEmpty()) {
-            *problem = QCoreApplication::translate("TokenResponse", "The server asked for onboarding but sent no onboarding token.");
+            *problem = QCoreApplication::translate("TokenResponse",
+                                                   "The server asked for onboarding but sent no onboarding token.");
             return false;
         }
         return true;

@@ -13,8 +13,8 @@ namespace {
 constexpr int CheckTimeoutMs = 8000;
 }
 
-UsernameCheckJob::UsernameCheckJob(QNetworkAccessManager *manager, const QUrl &endpoint,
-                                   const QString &onboardingToken, const QString &username, QObject *parent)
+UsernameCheckJob::UsernameCheckJob(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &onboardingToken,
+                                   const QString &username, QObject *parent)
     : NetworkJob(manager, parent)
     , m_endpoint(endpoint)
     , m_token(onboardingToken)

@@ -69,11 +69,9 @@ std::optional<QByteArray> member(const QJsonObject &json, const char *name, QStr
     return decoded;
 }
 
-bool pushBn(OSSL_PARAM_BLD *bld, const char *name, const QByteArray &bytes,
-            std::vector<OpenSslPtr<BIGNUM>> &keepAlive)
+bool pushBn(OSSL_PARAM_BLD *bld, const char *name, const QByteArray &bytes, std::vector<OpenSslPtr<BIGNUM>> &keepAlive)
 {
-    BIGNUM *bn = BN_bin2bn(reinterpret_cast<const unsigned char *>(bytes.constData()),
-                           int(bytes.size()), nullptr);
+    BIGNUM *bn = BN_bin2bn(reinterpret_cast<const unsigned char *>(bytes.constData()), int(bytes.size()), nullptr);
     if (!bn)
         return false;
     keepAlive.emplace_back(bn);
@@ -98,8 +96,7 @@ bool passesKeyCheck(EVP_PKEY *key, bool isPrivate)
     OpenSslPtr<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
     if (!ctx)
         return false;
-    return isPrivate ? EVP_PKEY_pairwise_check(ctx.get()) == 1
-                     : EVP_PKEY_public_check(ctx.get()) == 1;
+    return isPrivate ? EVP_PKEY_pairwise_check(ctx.get()) == 1 : EVP_PKEY_public_check(ctx.get()) == 1;
 }
 
 EVP_PKEY *ecFromJson(const QJsonObject &json, bool *isPrivate, QString *error)
@@ -123,8 +120,7 @@ EVP_PKEY *ecFromJson(const QJsonObject &json, bool *isPrivate, QString *error)
     std::vector<OpenSslPtr<BIGNUM>> keepAlive;
     const QByteArray point = QByteArray(1, '\x04') + *x + *y;
     OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0);
-    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(),
-                                     size_t(point.size()));
+    OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.constData(), size_t(point.size()));
     if (*isPrivate) {
         const auto d = member(json, "d", error);
         if (!d || !pushBn(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, *d, keepAlive))
@@ -171,7 +167,10 @@ EVP_MD_CTX *copyOf(const EVP_MD_CTX *prototype)
 
 struct Jwk::State
 {
-    explicit State(EVP_PKEY *k) : key(k) {}
+    explicit State(EVP_PKEY *k)
+        : key(k)
+    {
+    }
     ~State()
     {
         EVP_MD_CTX_free(signTemplate);

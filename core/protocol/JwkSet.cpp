@@ -19,7 +19,7 @@ JwkSet JwkSet::fromJson(const QJsonObject &json, QStringList *skipped)
             set.add(*key);
         else if (skipped)
             skipped->append(QStringLiteral("%1: %2").arg(object.value(QLatin1String("kid")).toString(),
-                                                        key ? QStringLiteral("private key in a public set") : error));
+                                                         key ? QStringLiteral("private key in a public set") : error));
     }
     return set;
 }

@@ -10,7 +10,10 @@ class JwkSet
 {
 public:
     JwkSet() = default;
-    explicit JwkSet(const QList<Jwk> &keys) : m_keys(keys) {}
+    explicit JwkSet(const QList<Jwk> &keys)
+        : m_keys(keys)
+    {
+    }
 
     // Keys this implementation cannot use (other types, encryption keys) are
     // skipped and described in *skipped, as a standard provider may publish them.

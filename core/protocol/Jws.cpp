@@ -13,9 +13,10 @@ constexpr int Es256CoordinateSize = 32;
 // The order n of P-256 and n / 2, big-endian: an s above n / 2 is the
 // "high" twin of the signature with n - s (SEC 1 4.1.4 accepts both).
 constexpr char P256OrderHex[] = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
-constexpr unsigned char P256HalfOrder[Es256CoordinateSize] = {
-    0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-    0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8};
+constexpr unsigned char P256HalfOrder[Es256CoordinateSize] = {0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00,
+                                                              0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                                              0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42,
+                                                              0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8};
 
 // `raw`: r || s, 64 bytes.
 bool isHighS(const QByteArray &raw)
@@ -136,8 +137,7 @@ QByteArray digestSign(const Jwk &key, QByteArrayView input)
     if (EVP_DigestSign(ctx.get(), nullptr, &size, data, size_t(input.size())) != 1)
         return {};
     QByteArray out(qsizetype(size), '\0');
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &size, data,
-                       size_t(input.size())) != 1)
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(out.data()), &size, data, size_t(input.size())) != 1)
         return {};
     out.resize(qsizetype(size));
     return out;
@@ -149,8 +149,7 @@ bool digestVerify(const Jwk &key, QByteArrayView input, const QByteArray &signat
     if (!ctx)
         return false;
     return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char *>(signature.constData()),
-                            size_t(signature.size()),
-                            reinterpret_cast<const unsigned char *>(input.data()),
+                            size_t(signature.size()), reinterpret_cast<const unsigned char *>(input.data()),
                             size_t(input.size()))
         == 1;
 }
@@ -191,8 +190,7 @@ QByteArray Jws::sign(QJsonObject header, const QJsonObject &payload, const Jwk &
                        Base64Url::encode(QJsonDocument(payload).toJson(QJsonDocument::Compact)), key);
 }
 
-QByteArray Jws::signEncoded(const QByteArray &encodedHeader, const QByteArray &encodedPayload,
-                            const Jwk &key)
+QByteArray Jws::signEncoded(const QByteArray &encodedHeader, const QByteArray &encodedPayload, const Jwk &key)
 {
     if (!key.hasPrivateKey())
         return {};
@@ -222,8 +220,8 @@ Jws::Result Jws::decodeUnverified(QByteArrayView compact)
     return result;
 }
 
-Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
-                        const std::optional<QStringList> &acceptedTypes, EcdsaForms ecdsaForms)
+Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys, const std::optional<QStringList> &acceptedTypes,
+                        EcdsaForms ecdsaForms)
 {
     Result decoded = decodeUnverified(compact);
     if (!decoded.ok())
@@ -248,8 +246,7 @@ Jws::Result Jws::verify(QByteArrayView compact, const JwkSet &keys,
     if (key.isNull())
         return failure;
     if (key.algorithm() != alg)
-        return fail(Error::AlgorithmKeyMismatch,
-                    QStringLiteral("%1 token for a %2 key").arg(alg, key.algorithm()));
+        return fail(Error::AlgorithmKeyMismatch, QStringLiteral("%1 token for a %2 key").arg(alg, key.algorithm()));
 
     QByteArray signature = parts->signature;
     if (key.type() == Jwk::Type::EcP256) {

@@ -40,8 +40,7 @@ public:
     // Signs `payload`; sets "alg" and "kid" in the header from the key.
     static QByteArray sign(QJsonObject header, const QJsonObject &payload, const Jwk &key);
     // Signs pre-encoded parts; for fixed test vectors whose bytes must not be re-serialized.
-    static QByteArray signEncoded(const QByteArray &encodedHeader, const QByteArray &encodedPayload,
-                                  const Jwk &key);
+    static QByteArray signEncoded(const QByteArray &encodedHeader, const QByteArray &encodedPayload, const Jwk &key);
 
     // Which of the two valid ES256 signatures (s and n - s) are accepted.
     // Ours are always low-S, so a token has exactly one valid form; other
@@ -51,8 +50,7 @@ public:
     // `acceptedTypes`: the "typ" values accepted (compared case-insensitively,
     // with or without "application/"); an empty string in it accepts a token
     // without "typ". std::nullopt skips the check (test vectors only).
-    static Result verify(QByteArrayView compact, const JwkSet &keys,
-                         const std::optional<QStringList> &acceptedTypes,
+    static Result verify(QByteArrayView compact, const JwkSet &keys, const std::optional<QStringList> &acceptedTypes,
                          EcdsaForms ecdsaForms = EcdsaForms::LowSOnly);
 
     // Reads header and payload without any check. Never trust the result.

@@ -7,9 +7,18 @@
 
 namespace {
 
-bool isLower(QChar c) { return c >= u'a' && c <= u'z'; }
-bool isDigit(QChar c) { return c >= u'0' && c <= u'9'; }
-bool isSeparator(QChar c) { return c == u'_' || c == u'.' || c == u'-'; }
+bool isLower(QChar c)
+{
+    return c >= u'a' && c <= u'z';
+}
+bool isDigit(QChar c)
+{
+    return c >= u'0' && c <= u'9';
+}
+bool isSeparator(QChar c)
+{
+    return c == u'_' || c == u'.' || c == u'-';
+}
 
 using Reason = UsernameRules::Reason;
 
@@ -29,16 +38,16 @@ constexpr std::array<std::pair<Reason, const char *>, 8> Codes{{
 bool UsernameRules::isReserved(const QString &username)
 {
     static const QSet<QString> reserved{
-        QStringLiteral("admin"), QStringLiteral("administrator"), QStringLiteral("root"),
-        QStringLiteral("system"), QStringLiteral("support"), QStringLiteral("help"),
-        QStringLiteral("api"), QStringLiteral("www"), QStringLiteral("mail"),
-        QStringLiteral("security"), QStringLiteral("null"), QStringLiteral("undefined"),
-        QStringLiteral("me"), QStringLiteral("settings"), QStringLiteral("login"),
-        QStringLiteral("logout"), QStringLiteral("signup"), QStringLiteral("onboard"),
-        QStringLiteral("latchkey"), QStringLiteral("postmaster"), QStringLiteral("hostmaster"),
-        QStringLiteral("webmaster"), QStringLiteral("abuse"), QStringLiteral("noreply"),
-        QStringLiteral("account"), QStringLiteral("accounts"), QStringLiteral("oauth"),
-        QStringLiteral("token"), QStringLiteral("userinfo"),
+        QStringLiteral("admin"),     QStringLiteral("administrator"), QStringLiteral("root"),
+        QStringLiteral("system"),    QStringLiteral("support"),       QStringLiteral("help"),
+        QStringLiteral("api"),       QStringLiteral("www"),           QStringLiteral("mail"),
+        QStringLiteral("security"),  QStringLiteral("null"),          QStringLiteral("undefined"),
+        QStringLiteral("me"),        QStringLiteral("settings"),      QStringLiteral("login"),
+        QStringLiteral("logout"),    QStringLiteral("signup"),        QStringLiteral("onboard"),
+        QStringLiteral("latchkey"),  QStringLiteral("postmaster"),    QStringLiteral("hostmaster"),
+        QStringLiteral("webmaster"), QStringLiteral("abuse"),         QStringLiteral("noreply"),
+        QStringLiteral("account"),   QStringLiteral("accounts"),      QStringLiteral("oauth"),
+        QStringLiteral("token"),     QStringLiteral("userinfo"),
     };
     return reserved.contains(username.toLower());
 }

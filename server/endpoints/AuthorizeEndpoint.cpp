@@ -2,15 +2,15 @@
 
 #include "Base64Url.h"
 #include "ClientRegistry.h"
-#include "ProviderDirectory.h"
-#include "SignInFlow.h"
 #include "Clock.h"
 #include "FormData.h"
 #include "HttpServer.h"
 #include "PageRenderer.h"
 #include "Protocol.h"
+#include "ProviderDirectory.h"
 #include "Reply.h"
 #include "ServerContext.h"
+#include "SignInFlow.h"
 
 #include <QSet>
 
@@ -29,8 +29,8 @@ std::optional<Fields> requestFields(const QHttpServerRequest &request, QString *
 // Returns the error and its description, or an empty error when acceptable.
 std::pair<QString, QString> checkRequest(const Fields &f, const QString &duplicate)
 {
-    static const QSet<QString> knownScopes{QStringLiteral("openid"), QStringLiteral("profile"),
-                                           QStringLiteral("email"), QStringLiteral("offline_access")};
+    static const QSet<QString> knownScopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
+                                           QStringLiteral("offline_access")};
     auto invalid = [](const QString &text) { return std::pair{QStringLiteral("invalid_request"), text}; };
     if (!duplicate.isEmpty())
         return invalid(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
@@ -96,12 +96,13 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
         return SignInFlow::errorPage(QStringLiteral("This sign-in link is not valid"),
                                      QStringLiteral("The request names its app or return address more than once."));
     if (!m_context.clients.isKnown(clientId))
-        return SignInFlow::errorPage(QStringLiteral("Unknown app"),
-                                     QStringLiteral("The app that sent you here (\"%1\") is not registered with this server.")
-                                         .arg(clientId));
+        return SignInFlow::errorPage(
+            QStringLiteral("Unknown app"),
+            QStringLiteral("The app that sent you here (\"%1\") is not registered with this server.").arg(clientId));
     if (!m_context.clients.isRegisteredRedirect(clientId, redirectUri))
         return SignInFlow::errorPage(QStringLiteral("This sign-in link is not valid"),
-                                     QStringLiteral("The app asked to return to an address that is not registered for it."));
+                                     QStringLiteral(
+                                         "The app asked to return to an address that is not registered for it."));
     const QString state = f.value(QStringLiteral("state"));
     const auto [error, description] = checkRequest(f, duplicate);
     if (!error.isEmpty())
@@ -139,7 +140,8 @@ QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
 {
     QString buttons;
     for (const auto &provider : m_context.providers.entries()) {
-        buttons += QStringLiteral("<li><a class=\"provider\" href=\"/signin/%1?request=%2\">Continue with %3</a></li>\n")
+        buttons += QStringLiteral(
+                       "<li><a class=\"provider\" href=\"/signin/%1?request=%2\">Continue with %3</a></li>\n")
                        .arg(PageRenderer::escape(provider.id), PageRenderer::escape(requestId),
                             PageRenderer::escape(provider.name));
     }
@@ -152,7 +154,8 @@ QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
 QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)
 {
     QString duplicate;
-    const QString requestId = FormData::parse(request.body(), &duplicate).value_or(Fields()).value(QStringLiteral("request"));
+    const QString requestId
+        = FormData::parse(request.body(), &duplicate).value_or(Fields()).value(QStringLiteral("request"));
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return m_context.signIns.expiredOrUnavailable();

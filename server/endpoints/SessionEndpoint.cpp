@@ -83,7 +83,8 @@ QHttpServerResponse SessionEndpoint::userInfo(const QHttpServerRequest &request)
         auto response = Reply::error(Status::Forbidden, QStringLiteral("insufficient_scope"),
                                      QStringLiteral("The access token lacks the openid scope."));
         response.addHeader(QByteArrayLiteral("WWW-Authenticate"),
-                           QByteArrayLiteral("Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
+                           QByteArrayLiteral(
+                               "Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
         return response;
     }
     const auto account = m_context.accounts.findById(claims.value(QLatin1String(Claim::Subject)).toString());
@@ -111,7 +112,8 @@ QHttpServerResponse SessionEndpoint::revoke(const QHttpServerRequest &request)
                             QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
     const QString clientId = f->value(QStringLiteral("client_id"));
     if (clientId.isEmpty())
-        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"), QStringLiteral("client_id is missing."));
+        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"),
+                            QStringLiteral("client_id is missing."));
     if (!m_context.clients.isKnown(clientId))
         return Reply::error(Status::Unauthorized, QStringLiteral("invalid_client"), QStringLiteral("Unknown client."));
     const QByteArray token = f->value(QStringLiteral("token")).toLatin1();

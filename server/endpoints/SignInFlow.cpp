@@ -56,11 +56,12 @@ QString SignInFlow::add(const Pending &pending, bool *busy)
     const QString id = QString::fromLatin1(SecureRandom::token(16));
     // Orders one address's sign-ins for eviction; across instances it is as good as their clocks.
     const qint64 arrival = QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++m_arrivals % 1000);
-    const bool saved = m_db.exec(
-        QStringLiteral("INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, code_challenge, "
-                       "scope, login_hint, client_address, created_at, arrival) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
-        {id, pending.clientId, pending.redirectUri, pending.state, pending.nonce, pending.codeChallenge,
-         pending.scope, orNull(pending.loginHint), pending.clientAddress, pending.createdAt, arrival});
+    const bool saved
+        = m_db.exec(QStringLiteral(
+                        "INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, code_challenge, "
+                        "scope, login_hint, client_address, created_at, arrival) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                    {id, pending.clientId, pending.redirectUri, pending.state, pending.nonce, pending.codeChallenge,
+                     pending.scope, orNull(pending.loginHint), pending.clientAddress, pending.createdAt, arrival});
     return saved ? id : QString();
 }
 
@@ -135,9 +136,9 @@ bool SignInFlow::attachUpstream(const QString &requestId, const QString &provide
                                     "upstream_nonce = ?, upstream_verifier = ?, upstream_redirect_uri = ?, "
                                     "browser_binding_hash = ? WHERE id = ? AND finished = 0"),
                      {providerId, attempt.state, orNull(attempt.nonce),
-                      attempt.verifier.isEmpty() ? QVariant()
-                                                 : QVariant(QString::fromLatin1(m_cipher.seal(attempt.verifier,
-                                                                                               requestId.toUtf8()))),
+                      attempt.verifier.isEmpty()
+                          ? QVariant()
+                          : QVariant(QString::fromLatin1(m_cipher.seal(attempt.verifier, requestId.toUtf8()))),
                       attempt.redirectUri, QString::fromLatin1(bindingHash(browserBinding)), requestId});
 }
 
@@ -169,8 +170,7 @@ SignInFlow::Claim SignInFlow::claim(const QString &requestId)
     return won ? Claim::Won : Claim::AlreadyFinished;
 }
 
-QHttpServerResponse SignInFlow::complete(const QString &requestId, const UpstreamProfile &profile,
-                                         const QString &fault)
+QHttpServerResponse SignInFlow::complete(const QString &requestId, const UpstreamProfile &profile, const QString &fault)
 {
     const auto pending = find(requestId);
     if (!pending)
@@ -187,19 +187,22 @@ QHttpServerResponse SignInFlow::complete(const QString &requestId, const Upstrea
                          QStringLiteral("The sign-in could not be saved; try again."));
 }
 
-QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile,
-                                                const QString &fault)
+QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, const QString &fault)
 {
-    const AuthorizationGrant grant{p.clientId, p.redirectUri, p.codeChallenge, p.nonce, p.scope,
-                                   profile.identity, profile.email, profile.emailVerified && !profile.email.isEmpty(),
-                                   profile.name, profile.upstreamUsername, m_clock.now(), fault};
+    const AuthorizationGrant grant{p.clientId,      p.redirectUri,
+                                   p.codeChallenge, p.nonce,
+                                   p.scope,         profile.identity,
+                                   profile.email,   profile.emailVerified && !profile.email.isEmpty(),
+                                   profile.name,    profile.upstreamUsername,
+                                   m_clock.now(),   fault};
     const QByteArray code = m_tokens.createCode(grant);
     if (code.isEmpty()) // RFC 6749 4.1.2.1: the app says so and can start again
         return redirectError(p.redirectUri, p.state, QStringLiteral("temporarily_unavailable"),
                              QStringLiteral("The sign-in could not be saved; try again."));
-    return Reply::redirect(redirectUrl(p.redirectUri, {{QStringLiteral("code"), QString::fromLatin1(code)},
-                                                       {QStringLiteral("state"), p.state},
-                                                       {QStringLiteral("iss"), m_issuer.issuer()}}));
+    return Reply::redirect(redirectUrl(p.redirectUri,
+                                       {{QStringLiteral("code"), QString::fromLatin1(code)},
+                                        {QStringLiteral("state"), p.state},
+                                        {QStringLiteral("iss"), m_issuer.issuer()}}));
 }
 
 QHttpServerResponse SignInFlow::fail(const QString &requestId, const QString &error, const QString &description)

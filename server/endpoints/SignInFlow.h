@@ -48,8 +48,8 @@ public:
 
     enum class Claim { Won, AlreadyFinished, Failed };
 
-    SignInFlow(Database &db, const Clock &clock, const KeyCipher &cipher, TokenStore &tokens,
-               const TokenIssuer &issuer, int maxPerAddress);
+    SignInFlow(Database &db, const Clock &clock, const KeyCipher &cipher, TokenStore &tokens, const TokenIssuer &issuer,
+               int maxPerAddress);
 
     // The new sign-in's id; empty when the server holds as many as it can
     // (*busy) or the database could not be written. An address at its cap

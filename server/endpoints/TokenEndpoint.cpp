@@ -73,7 +73,8 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
 {
     for (const char *name : {"code", "redirect_uri", "code_verifier"}) {
         if (f.value(QLatin1String(name)).isEmpty())
-            return oauthError(QStringLiteral("invalid_request"), QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
+            return oauthError(QStringLiteral("invalid_request"),
+                              QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
     }
     const QByteArray code = f.value(QStringLiteral("code")).toLatin1();
     AuthorizationGrant grant;
@@ -111,9 +112,8 @@ QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
     if (!family || !m_context.tokens.recordCodeResult(code, family->id, {}))
         return Reply::unavailable(QStringLiteral("The session could not be saved; sign in again."));
     const QString provider = m_context.providers.displayName(grant.identity.providerId);
-    return Reply::json(m_context.issuer.tokenResponse({*account, grant.clientId, grant.scope, family->sessionId,
-                                                       grant.nonce, provider,
-                                                       grant.authTime, refresh}));
+    return Reply::json(m_context.issuer.tokenResponse(
+        {*account, grant.clientId, grant.scope, family->sessionId, grant.nonce, provider, grant.authTime, refresh}));
 }
 
 QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)

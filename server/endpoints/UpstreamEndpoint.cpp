@@ -143,9 +143,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
                                 HttpServer::Responder respond)
 {
     const QUrlQuery query(request.url());
-    auto param = [&query](const char *name) {
-        return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
-    };
+    auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
     const QString id = provider.settings().id;
     const QString &name = provider.settings().name;
     QString requestId = m_context.signIns.findByUpstreamState(param("state"));
@@ -161,20 +159,23 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
         }
         respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
                                        QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
-                                                      "is wrong). Start signing in again from the app.").arg(name)));
+                                                      "is wrong). Start signing in again from the app.")
+                                           .arg(name)));
         return;
     }
     if (pending->finished) {
         respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
                                                 QStringLiteral("This answer from %1 was already used. Start signing in "
-                                                               "again from the app.").arg(name)));
+                                                               "again from the app.")
+                                                    .arg(name)));
         return;
     }
     if (!SignInFlow::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
         respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
                                        QStringLiteral("This sign-in with %1 was started in another browser. Start "
                                                       "signing in again from the app, and finish in the browser it "
-                                                      "opens.").arg(name)));
+                                                      "opens.")
+                                           .arg(name)));
         return;
     }
     const QString error = param("error");
@@ -189,10 +190,11 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
                        UpstreamOutcome::failure(UpstreamOutcome::Kind::Refused,
                                                 error.isEmpty()
                                                     ? QStringLiteral("%1 sent no authorization code.").arg(name)
-                                                    : QStringLiteral("%1 did not sign you in: %2%3").arg(
-                                                          name, quoted(error),
-                                                          description.isEmpty() ? QStringLiteral(".")
-                                                                                : QStringLiteral(" (%1).").arg(quoted(description))),
+                                                    : QStringLiteral("%1 did not sign you in: %2%3")
+                                                          .arg(name, quoted(error),
+                                                               description.isEmpty()
+                                                                   ? QStringLiteral(".")
+                                                                   : QStringLiteral(" (%1).").arg(quoted(description))),
                                                 QStringLiteral("upstream error %1").arg(quoted(error))),
                        id));
         return;
@@ -205,7 +207,8 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     case SignInFlow::Claim::AlreadyFinished:
         respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
                                                 QStringLiteral("This answer from %1 was already used. Start signing "
-                                                               "in again from the app.").arg(name)));
+                                                               "in again from the app.")
+                                                    .arg(name)));
         return;
     case SignInFlow::Claim::Failed:
         respond(m_context.signIns.failClaimed(*pending, QStringLiteral("temporarily_unavailable"),
@@ -215,7 +218,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     const SignInFlow::Pending claimed = *pending;
     provider.finish(param("code"), claimed.upstream, [=, this](const UpstreamOutcome &outcome) {
         QHttpServerResponse response = m_context.signIns.find(requestId) ? finishClaimed(claimed, outcome, id)
-                                                                          : m_context.signIns.expiredOrUnavailable();
+                                                                         : m_context.signIns.expiredOrUnavailable();
         response.addHeader(QByteArrayLiteral("Set-Cookie"), bindingCookie(requestId, id, {}, false, 0));
         respond(std::move(response));
     });

@@ -235,9 +235,10 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
         qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(address.toString()),
                full ? "the server is at its connection limit" : "too many open connections from this address");
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests", "temporarily_unavailable",
-               full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
-               "Retry-After: 5\r\n");
+        writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests",
+                     "temporarily_unavailable",
+                     full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
+                     "Retry-After: 5\r\n");
         socket->disconnectFromHost();
         return;
     }

@@ -102,7 +102,10 @@ public:
     }
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    QTcpSocket *socket() const { return m_socket; }
+    QTcpSocket *socket() const
+    {
+        return m_socket;
+    }
 #endif
 
 private:
@@ -169,9 +172,9 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
                             QStringLiteral("There is nothing at this path."));
     if (const auto limiter = m_addressLimits.value(request.url().path())) {
         if (const int wait = limiter->acquire(request.remoteAddress().toString())) {
-            auto response = Reply::error(Reply::Status::TooManyRequests, QStringLiteral("temporarily_unavailable"),
-                                         QStringLiteral("Too many requests from your address. Try again in %1 s.")
-                                             .arg(wait));
+            auto response
+                = Reply::error(Reply::Status::TooManyRequests, QStringLiteral("temporarily_unavailable"),
+                               QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait));
             response.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(wait));
             return response;
         }

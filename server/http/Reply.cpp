@@ -19,8 +19,7 @@ QByteArray formActionSource(const QUrl &target)
         return {};
     if (target.host().contains(QLatin1Char(':')))
         return target.scheme().toLatin1() + ':';
-    return target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
-        .toEncoded();
+    return target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toEncoded();
 }
 
 void addNoStore(QHttpServerResponse &response)
@@ -66,7 +65,8 @@ QHttpServerResponse Reply::html(const QString &page, Status status, const QUrl &
     if (const QByteArray source = formActionSource(returnTo); !source.isEmpty())
         formAction += ' ' + source;
     response.addHeader(QByteArrayLiteral("Content-Security-Policy"),
-                       QByteArrayLiteral("default-src 'self'; script-src 'none'; frame-ancestors 'none'; ") + formAction);
+                       QByteArrayLiteral("default-src 'self'; script-src 'none'; frame-ancestors 'none'; ")
+                           + formAction);
     response.addHeader(QByteArrayLiteral("X-Frame-Options"), QByteArrayLiteral("DENY"));
     return response;
 }

@@ -22,6 +22,5 @@ public:
     // (a client's loopback redirect URI); without it forms may only post here.
     static QHttpServerResponse html(const QString &page, Status status = Status::Ok, const QUrl &returnTo = {});
     static QHttpServerResponse redirect(const QUrl &location);
-    static QHttpServerResponse bytes(const QByteArray &mimeType, const QByteArray &body,
-                                     Status status = Status::Ok);
+    static QHttpServerResponse bytes(const QByteArray &mimeType, const QByteArray &body, Status status = Status::Ok);
 };

@@ -15,16 +15,14 @@ QList<QaFaults::Entry> QaFaults::all()
          QStringLiteral("The answer to creating the account is lost"),
          QStringLiteral("The account is created but the connection closes; the app retries on its own with the "
                         "same Idempotency-Key and is signed in to that same account, with no error shown.")},
-        {Fault::UsernameCheckDown, QStringLiteral("username-check-down"),
-         QStringLiteral("The username check is down"),
+        {Fault::UsernameCheckDown, QStringLiteral("username-check-down"), QStringLiteral("The username check is down"),
          QStringLiteral("Typing a username says availability could not be checked (HTTP 503); "
                         "Create account still works.")},
         {Fault::OnboardingExpires30s, QStringLiteral("onboarding-expires-30s"),
          QStringLiteral("Registration expires after 30 seconds"),
          QStringLiteral("Wait 30 seconds in the wizard: Create account then says the registration is no "
                         "longer valid and offers to sign in again.")},
-        {Fault::TokenEndpointDown, QStringLiteral("token-endpoint-down"),
-         QStringLiteral("The token endpoint is down"),
+        {Fault::TokenEndpointDown, QStringLiteral("token-endpoint-down"), QStringLiteral("The token endpoint is down"),
          QStringLiteral("Signing in fails: the sign-in server has a problem (HTTP 503). The app stays "
                         "signed out and can sign in again.")},
     };

@@ -30,7 +30,8 @@ QList<SimulatedProviders::Persona> SimulatedProviders::personas()
         {QStringLiteral("new"), QStringLiteral("New user"),
          QStringLiteral("Nora, never seen before, with a verified email: the registration wizard.")},
         {QStringLiteral("email-in-use"), QStringLiteral("New user, email belongs to another account"),
-         QStringLiteral("A new identity whose verified email rita@example.com is Rita's: onboarding answers email_in_use.")},
+         QStringLiteral(
+             "A new identity whose verified email rita@example.com is Rita's: onboarding answers email_in_use.")},
         {QStringLiteral("unverified-email"), QStringLiteral("New user, unverified email"),
          QStringLiteral("Uma, whose provider has not verified her email.")},
         {QStringLiteral("no-email"), QStringLiteral("New user, no email"),
@@ -61,8 +62,8 @@ std::optional<UpstreamProfile> SimulatedProviders::personaProfile(const QString 
         return make(QStringLiteral("qa-email-in-use-") + fresh, QStringLiteral("rita@example.com"), true,
                     QStringLiteral("Rita Again"));
     if (key == QLatin1String("unverified-email"))
-        return make(QStringLiteral("qa-unverified-") + fresh, QStringLiteral("uma.%1@example.com").arg(fresh),
-                    false, QStringLiteral("Uma Unverified"));
+        return make(QStringLiteral("qa-unverified-") + fresh, QStringLiteral("uma.%1@example.com").arg(fresh), false,
+                    QStringLiteral("Uma Unverified"));
     if (key == QLatin1String("no-email"))
         return make(QStringLiteral("qa-no-email-") + fresh, QString(), false, QStringLiteral("Noel Noemail"));
     if (key == QLatin1String("long-name"))

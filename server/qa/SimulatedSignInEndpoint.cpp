@@ -31,9 +31,10 @@ std::optional<QString> checkTypedProfile(const UpstreamProfile &p)
 QString faultOption(const QString &key, const QString &label, const QString &selected)
 {
     const QString selectedAttribute = key == selected ? QStringLiteral("selected") : QString();
-    return PageRenderer::fragment(QStringLiteral("fault-option"), {{QStringLiteral("key"), key},
-                                                                   {QStringLiteral("label"), label},
-                                                                   {QStringLiteral("selected"), selectedAttribute}});
+    return PageRenderer::fragment(QStringLiteral("fault-option"),
+                                  {{QStringLiteral("key"), key},
+                                   {QStringLiteral("label"), label},
+                                   {QStringLiteral("selected"), selectedAttribute}});
 }
 
 // "No fault" first, so a tester who ignores the list gets a plain sign-in.
@@ -82,9 +83,10 @@ QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, cons
 {
     QString personas;
     for (const auto &persona : SimulatedProviders::personas()) {
-        personas += PageRenderer::fragment(QStringLiteral("persona"), {{QStringLiteral("key"), persona.key},
-                                                                       {QStringLiteral("label"), persona.label},
-                                                                       {QStringLiteral("description"), persona.description}});
+        personas += PageRenderer::fragment(QStringLiteral("persona"),
+                                           {{QStringLiteral("key"), persona.key},
+                                            {QStringLiteral("label"), persona.label},
+                                            {QStringLiteral("description"), persona.description}});
     }
     const QString messageHtml = message.isEmpty()
         ? QString()
@@ -99,7 +101,8 @@ QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, cons
                                            {QStringLiteral("provider_user_id"), typed.identity.providerUserId},
                                            {QStringLiteral("email"), typed.email},
                                            {QStringLiteral("name"), typed.name},
-                                           {QStringLiteral("checked"), typed.emailVerified ? QStringLiteral("checked") : QString()}}),
+                                           {QStringLiteral("checked"),
+                                            typed.emailVerified ? QStringLiteral("checked") : QString()}}),
                        message.isEmpty() ? Reply::Status::Ok : Reply::Status::BadRequest,
                        m_context.signIns.returnTo(requestId));
 }

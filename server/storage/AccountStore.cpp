@@ -24,8 +24,8 @@ std::optional<Account> AccountStore::findOne(const QString &sql, const QVariantL
         q.bindValue(i, values.at(i));
     if (!q.exec() || !q.next())
         return std::nullopt;
-    Account account{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                    q.value(3).toString(), q.value(4).toBool()};
+    Account account{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                    q.value(4).toBool()};
     q.finish();
     return account;
 }
@@ -52,8 +52,7 @@ std::optional<Account> AccountStore::findByVerifiedEmail(const QString &email)
 {
     if (email.isEmpty())
         return std::nullopt;
-    return findOne(SelectAccount + QStringLiteral("WHERE a.email = ? COLLATE NOCASE AND a.email_verified = 1"),
-                   {email});
+    return findOne(SelectAccount + QStringLiteral("WHERE a.email = ? COLLATE NOCASE AND a.email_verified = 1"), {email});
 }
 
 bool AccountStore::isUsernameTaken(const QString &username)

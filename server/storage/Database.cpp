@@ -385,8 +385,9 @@ void Database::failed(const QSqlQuery &q)
         return;
     }
     if (!m_diskFull)
-        qCCritical(lcDatabase, "cannot write %s: the disk is full (%s); requests that write are answered 503 "
-                               "until there is space again",
+        qCCritical(lcDatabase,
+                   "cannot write %s: the disk is full (%s); requests that write are answered 503 "
+                   "until there is space again",
                    qPrintable(m_path), qPrintable(error.databaseText()));
     m_diskFull = true;
 }

@@ -111,7 +111,11 @@ private:
 class Transaction
 {
 public:
-    explicit Transaction(Database &db) : m_db(db), m_open(db.begin()) {}
+    explicit Transaction(Database &db)
+        : m_db(db)
+        , m_open(db.begin())
+    {
+    }
     ~Transaction()
     {
         if (m_open)

@@ -66,7 +66,8 @@ std::optional<KeyCipher> KeyCipher::fromFile(const QString &path, QString *error
         | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther | QFileDevice::ExeOwner;
     if (info.permissions() & others) {
         *error = QStringLiteral("the key file %1 may be read by others than its owner; "
-                                "make it private with: chmod 600 %1").arg(path);
+                                "make it private with: chmod 600 %1")
+                     .arg(path);
         return std::nullopt;
     }
     QFile file(path);

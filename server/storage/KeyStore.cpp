@@ -18,8 +18,7 @@ Q_LOGGING_CATEGORY(lcKeys, "latchkey.keys")
 
 namespace {
 // Longest-lived token a key signs, plus the verifiers' clock-skew leeway.
-constexpr qint64 SignedTokenLifetime = std::max({Protocol::AccessTokenLifetimeSeconds,
-                                                 Protocol::IdTokenLifetimeSeconds,
+constexpr qint64 SignedTokenLifetime = std::max({Protocol::AccessTokenLifetimeSeconds, Protocol::IdTokenLifetimeSeconds,
                                                  Protocol::OnboardingTokenLifetimeSeconds})
     + Protocol::ClockSkewLeewaySeconds;
 } // namespace
@@ -131,7 +130,8 @@ bool KeyStore::reload(QString *error)
         if (!opened) {
             *error = QStringLiteral("cannot open the signing key %1: it was sealed with another key file "
                                     "(every instance of one database needs the same --key-file), or it was "
-                                    "altered in the database").arg(kid);
+                                    "altered in the database")
+                         .arg(kid);
             q.finish();
             return false;
         }

@@ -26,7 +26,10 @@ class SqlDialect
 public:
     enum class Kind { Sqlite, Postgresql };
 
-    explicit SqlDialect(Kind kind = Kind::Sqlite) : m_kind(kind) {}
+    explicit SqlDialect(Kind kind = Kind::Sqlite)
+        : m_kind(kind)
+    {
+    }
 
     Kind kind() const { return m_kind; }
     bool isPostgresql() const { return m_kind == Kind::Postgresql; }

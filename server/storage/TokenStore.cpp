@@ -31,13 +31,13 @@ QByteArray TokenStore::createCode(const AuthorizationGrant &g)
 {
     const QByteArray code = SecureRandom::token(CodeBytes);
     const qint64 now = m_clock.now();
-    const bool saved = m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
-                             "nonce, scope, provider_id, provider_user_id, email, email_verified, name, "
-                             "upstream_username, auth_time, expires_at, qa_fault) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-              {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
-               g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername,
-               g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
-               g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)});
+    const bool saved = m_db.exec(
+        QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
+                       "nonce, scope, provider_id, provider_user_id, email, email_verified, name, "
+                       "upstream_username, auth_time, expires_at, qa_fault) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
+         g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername, g.authTime,
+         now + Protocol::AuthorizationCodeLifetimeSeconds, g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)});
     return saved ? code : QByteArray();
 }
 
@@ -58,10 +58,11 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
         return CodeOutcome::Failed;
     if (!q.next())
         return CodeOutcome::Unknown;
-    *g = AuthorizationGrant{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                            q.value(3).toString(), q.value(4).toString(),
-                            {q.value(5).toString(), q.value(6).toString()}, q.value(7).toString(),
-                            q.value(8).toBool(), q.value(9).toString(), q.value(10).toString(),
+    *g = AuthorizationGrant{q.value(0).toString(),    q.value(1).toString(),
+                            q.value(2).toString(),    q.value(3).toString(),
+                            q.value(4).toString(),    {q.value(5).toString(), q.value(6).toString()},
+                            q.value(7).toString(),    q.value(8).toBool(),
+                            q.value(9).toString(),    q.value(10).toString(),
                             q.value(11).toLongLong(), q.value(16).toString()};
     const qint64 expiresAt = q.value(12).toLongLong();
     const bool used = !q.value(13).isNull();
@@ -91,9 +92,10 @@ TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, Authoriza
 
 bool TokenStore::recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti)
 {
-    return m_db.exec(QStringLiteral("UPDATE authorization_codes SET family_id = ?, onboarding_jti = ? WHERE code_hash = ?"),
-                     {familyId.isEmpty() ? QVariant() : familyId,
-                      onboardingJti.isEmpty() ? QVariant() : onboardingJti, hash(code)});
+    return m_db.exec(QStringLiteral(
+                         "UPDATE authorization_codes SET family_id = ?, onboarding_jti = ? WHERE code_hash = ?"),
+                     {familyId.isEmpty() ? QVariant() : familyId, onboardingJti.isEmpty() ? QVariant() : onboardingJti,
+                      hash(code)});
 }
 
 QByteArray TokenStore::newRefreshToken(const QString &familyId)
@@ -104,8 +106,12 @@ QByteArray TokenStore::newRefreshToken(const QString &familyId)
 std::optional<TokenFamily> TokenStore::createFamily(const QString &accountId, const QString &clientId,
                                                     const QString &scope, qint64 authTime, QByteArray *refreshToken)
 {
-    const TokenFamily family{QString::fromLatin1(SecureRandom::token(16)), QString::fromLatin1(SecureRandom::token(16)),
-                             accountId, clientId, scope, authTime};
+    const TokenFamily family{QString::fromLatin1(SecureRandom::token(16)),
+                             QString::fromLatin1(SecureRandom::token(16)),
+                             accountId,
+                             clientId,
+                             scope,
+                             authTime};
     const qint64 now = m_clock.now();
     QVariant refreshHash;
     QVariant refreshExpiry;
@@ -128,8 +134,7 @@ bool TokenStore::withinGrace(const QVariant &retiredAt) const
 }
 
 TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QString &clientId,
-                                              const QStringList &narrowedScope, TokenFamily *family,
-                                              QByteArray *next)
+                                              const QStringList &narrowedScope, TokenFamily *family, QByteArray *next)
 {
     const qsizetype dot = token.indexOf('.');
     if (dot <= 0)
@@ -207,8 +212,10 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
     if (update.numRowsAffected() != 1)
         return revokeFamily(family->id) ? RefreshOutcome::Reused : RefreshOutcome::Failed;
     if (lostResponse)
-        qCInfo(lcTokens, "session %s: the previous refresh token came back within the grace; its unused "
-                         "successor is retired", qPrintable(family->sessionId));
+        qCInfo(lcTokens,
+               "session %s: the previous refresh token came back within the grace; its unused "
+               "successor is retired",
+               qPrintable(family->sessionId));
     return RefreshOutcome::Rotated;
 }
 
@@ -224,13 +231,14 @@ bool TokenStore::isSessionActive(const QString &sessionId)
 bool TokenStore::revokeFamily(const QString &familyId)
 {
     return m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
-              {m_clock.now(), familyId});
+                     {m_clock.now(), familyId});
 }
 
 bool TokenStore::revokeSession(const QString &sessionId)
 {
-    return m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
-              {m_clock.now(), sessionId});
+    return m_db.exec(QStringLiteral(
+                         "UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
+                     {m_clock.now(), sessionId});
 }
 
 TokenStore::RevokeOutcome TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
@@ -245,8 +253,7 @@ TokenStore::RevokeOutcome TokenStore::revokeRefreshToken(const QByteArray &token
     const QByteArray presented = hash(token);
     // A client whose last refresh response was lost signs out with the token it still holds.
     const bool valid = q.exec() && q.next()
-        && (q.value(0).toByteArray() == presented
-            || (q.value(1).toByteArray() == presented && withinGrace(q.value(2))));
+        && (q.value(0).toByteArray() == presented || (q.value(1).toByteArray() == presented && withinGrace(q.value(2))));
     q.finish();
     if (!valid)
         return RevokeOutcome::Unknown;
@@ -255,13 +262,12 @@ TokenStore::RevokeOutcome TokenStore::revokeRefreshToken(const QByteArray &token
 
 std::optional<OnboardingRecord> TokenStore::onboarding(const QString &jti)
 {
-    QSqlQuery &q = m_db.query(QStringLiteral(
-        "SELECT account_id, idempotency_key, family_id, revoked_at FROM onboardings WHERE jti = ?"));
+    QSqlQuery &q = m_db.query(
+        QStringLiteral("SELECT account_id, idempotency_key, family_id, revoked_at FROM onboardings WHERE jti = ?"));
     q.bindValue(0, jti);
     if (!q.exec() || !q.next())
         return std::nullopt;
-    OnboardingRecord record{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                            !q.value(3).isNull()};
+    OnboardingRecord record{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), !q.value(3).isNull()};
     q.finish();
     return record;
 }
@@ -278,8 +284,8 @@ bool TokenStore::recordOnboarding(const QString &jti, const OnboardingRecord &r,
 bool TokenStore::revokeOnboarding(const QString &jti, qint64 expiresAt)
 {
     return m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, revoked_at, expires_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at"),
-              {jti, m_clock.now(), expiresAt});
+                                    "ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at"),
+                     {jti, m_clock.now(), expiresAt});
 }
 
 int TokenStore::purgeExpired()

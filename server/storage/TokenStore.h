@@ -3,8 +3,8 @@
 #include "Account.h"
 
 #include <QByteArray>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 

@@ -58,8 +58,7 @@ QByteArray TokenIssuer::accessToken(const Account &account, const QString &clien
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
 }
 
-QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti,
-                                        int lifetime) const
+QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti, int lifetime) const
 {
     *jti = QString::fromLatin1(SecureRandom::token(16));
     claims.insert(QLatin1String(Claim::JwtId), *jti);

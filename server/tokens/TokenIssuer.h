@@ -16,9 +16,9 @@ struct TokenGrant
     Account account;
     QString clientId;
     QString scope;
-    QString sessionId;    // goes into the access token's "sid"
-    QString nonce;        // empty: none (refresh)
-    QString provider;     // upstream provider's display name, as "idp"; empty: unknown
+    QString sessionId; // goes into the access token's "sid"
+    QString nonce;     // empty: none (refresh)
+    QString provider;  // upstream provider's display name, as "idp"; empty: unknown
     qint64 authTime = 0;
     QByteArray refreshToken;
     bool withIdToken = true;

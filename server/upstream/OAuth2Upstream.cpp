@@ -23,7 +23,8 @@ void OAuth2Upstream::profileFrom(const QJsonObject &tokens, const UpstreamAttemp
         }
         const QJsonObject info = reply.json();
         if (!reply.isSuccess() || info.isEmpty()) {
-            done(invalid(QStringLiteral("its user information could not be read"), QStringLiteral("userinfo: ") + reply.detail));
+            done(invalid(QStringLiteral("its user information could not be read"),
+                         QStringLiteral("userinfo: ") + reply.detail));
             return;
         }
         const UpstreamProfile profile = mapUserinfo(info);
@@ -53,7 +54,8 @@ void OAuth2Upstream::addPrimaryEmail(UpstreamProfile profile, const QByteArray &
         const QJsonArray emails = QJsonDocument::fromJson(reply.body).array();
         if (!reply.isSuccess()) {
             // Without the list (scope not granted, say) the person can still sign in.
-            qCWarning(lcUpstream, "%s: emails endpoint failed (%s)", qPrintable(m_settings.id), qPrintable(reply.detail));
+            qCWarning(lcUpstream, "%s: emails endpoint failed (%s)", qPrintable(m_settings.id),
+                      qPrintable(reply.detail));
         }
         for (const QJsonValue &entry : emails) {
             const QJsonObject e = entry.toObject();

@@ -59,7 +59,8 @@ void OidcUpstream::discover()
         else if (auto metadata = readDiscovery(reply, &problem))
             m_metadata = metadata;
         else
-            failure = invalid(QStringLiteral("its discovery document is not usable"), QStringLiteral("discovery: ") + problem);
+            failure = invalid(QStringLiteral("its discovery document is not usable"),
+                              QStringLiteral("discovery: ") + problem);
         const QList<EndpointsCallback> waiting = std::exchange(m_waiting, {});
         for (const auto &next : waiting)
             next(m_metadata ? &m_metadata->endpoints : nullptr, failure);
@@ -125,8 +126,7 @@ void OidcUpstream::profileFrom(const QJsonObject &tokens, const UpstreamAttempt 
 void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt,
                           bool keysFresh, OutcomeCallback done)
 {
-    TokenValidator validator(m_settings.issuer, m_settings.clientId,
-                             [this] { return m_clock.now(); });
+    TokenValidator validator(m_settings.issuer, m_settings.clientId, [this] { return m_clock.now(); });
     validator.setAcceptedAlgorithms(m_metadata->algorithms);
     const auto result = m_keys.isEmpty() ? TokenValidator::Result{TokenValidator::Error::UnknownKey, {}, {}}
                                          : validator.validateIdToken(idToken, m_keys, attempt.nonce);

@@ -37,8 +37,8 @@ private:
     void discover();
     std::optional<Metadata> readDiscovery(const UpstreamReply &reply, QString *problem) const;
     void fetchKeys(std::function<void(const UpstreamOutcome &failure)> next);
-    void verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt,
-                bool keysFresh, OutcomeCallback done);
+    void verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt, bool keysFresh,
+                OutcomeCallback done);
     void completeFromUserinfo(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done);
 
     std::optional<Metadata> m_metadata;

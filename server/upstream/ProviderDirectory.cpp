@@ -4,8 +4,8 @@
 #include "OidcUpstream.h"
 #include "SimulatedProviders.h"
 
-ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &configured, bool withSimulated,
-                                     UpstreamHttp &http, const Clock &clock)
+ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &configured, bool withSimulated, UpstreamHttp &http,
+                                     const Clock &clock)
 {
     for (const UpstreamSettings &settings : configured) {
         std::unique_ptr<UpstreamProvider> upstream;

@@ -14,10 +14,14 @@ constexpr qint64 MaxFileSize = 1024 * 1024;
 constexpr qint64 MaxSecretSize = 4096;
 constexpr int MaxNameLength = 64;
 
-const QSet<QString> CommonKeys{
-    QStringLiteral("id"),        QStringLiteral("name"),   QStringLiteral("type"),
-    QStringLiteral("client_id"), QStringLiteral("client_secret_file"),
-    QStringLiteral("scopes"),    QStringLiteral("pkce"),   QStringLiteral("token_endpoint_auth_method")};
+const QSet<QString> CommonKeys{QStringLiteral("id"),
+                               QStringLiteral("name"),
+                               QStringLiteral("type"),
+                               QStringLiteral("client_id"),
+                               QStringLiteral("client_secret_file"),
+                               QStringLiteral("scopes"),
+                               QStringLiteral("pkce"),
+                               QStringLiteral("token_endpoint_auth_method")};
 const QSet<QString> OidcKeys{QStringLiteral("issuer")};
 const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"), QStringLiteral("token_endpoint"),
                                QStringLiteral("userinfo_endpoint"), QStringLiteral("emails_endpoint"),
@@ -105,7 +109,8 @@ bool EntryReader::readType(UpstreamSettings &s)
     else if (type == QLatin1String("oauth2"))
         s.type = UpstreamSettings::Type::OAuth2;
     else if (!type.isEmpty())
-        return fail(QStringLiteral("type"), QStringLiteral("\"%1\" is not a type; use \"oidc\" or \"oauth2\"").arg(type));
+        return fail(QStringLiteral("type"),
+                    QStringLiteral("\"%1\" is not a type; use \"oidc\" or \"oauth2\"").arg(type));
     return m_error.isEmpty();
 }
 
@@ -114,9 +119,10 @@ bool EntryReader::readKeys(const UpstreamSettings &s)
     const QSet<QString> &typeKeys = s.type == UpstreamSettings::Type::Oidc ? OidcKeys : OAuth2Keys;
     for (const QString &key : m_entry.keys()) {
         if (key == QLatin1String("client_secret"))
-            return fail(key, QStringLiteral("secrets are never read from this file: use \"client_secret_file\" "
-                                            "(mode 0600) or the environment variable %1")
-                                 .arg(ProvidersFile::secretVariable(s.id)));
+            return fail(key,
+                        QStringLiteral("secrets are never read from this file: use \"client_secret_file\" "
+                                       "(mode 0600) or the environment variable %1")
+                            .arg(ProvidersFile::secretVariable(s.id)));
         if (!CommonKeys.contains(key) && !typeKeys.contains(key))
             return fail(key, QStringLiteral("is not a known setting for a provider of this type"));
     }
@@ -183,9 +189,9 @@ bool EntryReader::readClaims(UpstreamSettings &s)
         return true;
     const QJsonValue value = m_entry.value(QStringLiteral("claims"));
     if (!value.isObject())
-        return fail(QStringLiteral("claims"), value.isUndefined()
-                                                  ? QStringLiteral("is missing; it must map at least \"provider_user_id\"")
-                                                  : QStringLiteral("must be an object of claim name to user-info field"));
+        return fail(QStringLiteral("claims"),
+                    value.isUndefined() ? QStringLiteral("is missing; it must map at least \"provider_user_id\"")
+                                        : QStringLiteral("must be an object of claim name to user-info field"));
     const QJsonObject claims = value.toObject();
     for (auto it = claims.begin(); it != claims.end(); ++it) {
         if (!ClaimNames.contains(it.key()))
@@ -195,7 +201,8 @@ bool EntryReader::readClaims(UpstreamSettings &s)
         s.claims.insert(it.key(), it.value().toString());
     }
     if (!s.claims.contains(QStringLiteral("provider_user_id")))
-        return fail(QStringLiteral("claims.provider_user_id"), QStringLiteral("is missing: the user's stable id is required"));
+        return fail(QStringLiteral("claims.provider_user_id"),
+                    QStringLiteral("is missing: the user's stable id is required"));
     return true;
 }
 
@@ -211,7 +218,8 @@ bool EntryReader::readSecret(UpstreamSettings &s)
         s.clientSecret = m_environment.value(variable).toUtf8().trimmed();
         if (s.clientSecret.isEmpty())
             return fail(QStringLiteral("client_secret_file"),
-                        QStringLiteral("is missing, and %1 is not set: the client secret comes from one of them").arg(variable));
+                        QStringLiteral("is missing, and %1 is not set: the client secret comes from one of them")
+                            .arg(variable));
         return true;
     }
     QFile file(path);
@@ -223,7 +231,8 @@ bool EntryReader::readSecret(UpstreamSettings &s)
                     QStringLiteral("%1 is readable by other users; make it mode 0600 (chmod 600 %1)").arg(path));
     s.clientSecret = file.read(MaxSecretSize + 1).trimmed();
     if (s.clientSecret.isEmpty() || s.clientSecret.size() > MaxSecretSize)
-        return fail(QStringLiteral("client_secret_file"), QStringLiteral("%1 holds no secret (or more than 4 KiB)").arg(path));
+        return fail(QStringLiteral("client_secret_file"),
+                    QStringLiteral("%1 holds no secret (or more than 4 KiB)").arg(path));
     return true;
 }
 
@@ -320,7 +329,8 @@ std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &js
         if (!settings)
             return std::nullopt;
         if (ids.contains(settings->id)) {
-            *error = QStringLiteral("provider \"%1\": field \"id\": another provider already has this id").arg(settings->id);
+            *error = QStringLiteral("provider \"%1\": field \"id\": another provider already has this id")
+                         .arg(settings->id);
             return std::nullopt;
         }
         ids.insert(settings->id);

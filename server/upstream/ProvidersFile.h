@@ -19,10 +19,9 @@ public:
     // the callback URL before it issues one).
     enum class Secrets { Required, Skipped };
 
-    static std::optional<QList<UpstreamSettings>> load(const QString &path, QString *error,
-                                                       Secrets secrets = Secrets::Required,
-                                                       const QProcessEnvironment &environment
-                                                       = QProcessEnvironment::systemEnvironment());
+    static std::optional<QList<UpstreamSettings>> load(
+        const QString &path, QString *error, Secrets secrets = Secrets::Required,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
     static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error, Secrets secrets,
                                                         const QProcessEnvironment &environment);
     // LATCHKEY_PROVIDER_<ID>_SECRET, the id upper-cased with '-' as '_'.

@@ -8,7 +8,7 @@
 struct UpstreamAttempt
 {
     QString state;
-    QString nonce;         // oidc only
-    QByteArray verifier;   // PKCE; empty when the provider has PKCE turned off
-    QString redirectUri;   // {issuer}/upstream/<id>/callback
+    QString nonce;       // oidc only
+    QByteArray verifier; // PKCE; empty when the provider has PKCE turned off
+    QString redirectUri; // {issuer}/upstream/<id>/callback
 };

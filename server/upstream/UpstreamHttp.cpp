@@ -84,9 +84,8 @@ void UpstreamHttp::watch(QNetworkReply *reply, Callback done)
             result.failure = UpstreamReply::Failure::Unreachable;
         if (result.failure == UpstreamReply::Failure::None)
             result.body = reply->read(MaxBody);
-        result.detail = result.failure == UpstreamReply::Failure::None
-            ? QStringLiteral("HTTP %1").arg(result.status)
-            : reply->errorString();
+        result.detail = result.failure == UpstreamReply::Failure::None ? QStringLiteral("HTTP %1").arg(result.status)
+                                                                       : reply->errorString();
         done(result);
     });
 }

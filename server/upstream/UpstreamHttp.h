@@ -43,8 +43,8 @@ public:
     int deadlineMs() const { return m_deadlineMs; }
     void get(const QUrl &url, const QByteArray &bearerToken, Callback done);
     // `basicAuth`: user:password for HTTP Basic, or empty.
-    void postForm(const QUrl &url, const QByteArray &form, const QByteArray &basicUser,
-                  const QByteArray &basicPassword, Callback done);
+    void postForm(const QUrl &url, const QByteArray &form, const QByteArray &basicUser, const QByteArray &basicPassword,
+                  Callback done);
 
 private:
     QNetworkRequest request(const QUrl &url) const;

@@ -90,8 +90,7 @@ void UpstreamProvider::exchange(const Endpoints &endpoints, const QString &code,
 {
     const bool basic = m_settings.clientAuth == UpstreamSettings::ClientAuth::SecretBasic;
     m_http.postForm(endpoints.token, tokenRequest(code, attempt), basic ? m_settings.clientId.toUtf8() : QByteArray(),
-                    basic ? m_settings.clientSecret : QByteArray(),
-                    [this, attempt, done](const UpstreamReply &reply) {
+                    basic ? m_settings.clientSecret : QByteArray(), [this, attempt, done](const UpstreamReply &reply) {
                         if (!reply.reached() || reply.status >= 500) {
                             done(unavailable(reply, QStringLiteral("token endpoint")));
                             return;
@@ -102,8 +101,10 @@ void UpstreamProvider::exchange(const Endpoints &endpoints, const QString &code,
                         if (!reply.isSuccess() || !error.isEmpty()) {
                             done(UpstreamOutcome::failure(
                                 UpstreamOutcome::Kind::Refused,
-                                QStringLiteral("%1 did not accept the sign-in (%2). Start signing in again from the app.")
-                                    .arg(m_settings.name, error.isEmpty() ? QStringLiteral("HTTP %1").arg(reply.status) : error.left(64)),
+                                QStringLiteral(
+                                    "%1 did not accept the sign-in (%2). Start signing in again from the app.")
+                                    .arg(m_settings.name,
+                                         error.isEmpty() ? QStringLiteral("HTTP %1").arg(reply.status) : error.left(64)),
                                 QStringLiteral("token endpoint answered %1 %2").arg(reply.status).arg(error.left(64))));
                             return;
                         }
@@ -117,7 +118,8 @@ UpstreamOutcome UpstreamProvider::unavailable(const UpstreamReply &reply, const 
     switch (reply.failure) {
     case UpstreamReply::Failure::Timeout:
         return UpstreamOutcome::failure(UpstreamOutcome::Kind::Unavailable,
-                                        QStringLiteral("%1 did not answer within %2 seconds. Try again in a few minutes.")
+                                        QStringLiteral(
+                                            "%1 did not answer within %2 seconds. Try again in a few minutes.")
                                             .arg(m_settings.name)
                                             .arg(m_http.deadlineMs() / 1000),
                                         log);
@@ -132,7 +134,8 @@ UpstreamOutcome UpstreamProvider::unavailable(const UpstreamReply &reply, const 
         break;
     }
     return UpstreamOutcome::failure(UpstreamOutcome::Kind::Unavailable,
-                                    QStringLiteral("%1 is having problems right now (HTTP %2). Try again in a few minutes.")
+                                    QStringLiteral(
+                                        "%1 is having problems right now (HTTP %2). Try again in a few minutes.")
                                         .arg(m_settings.name)
                                         .arg(reply.status),
                                     log);
@@ -164,8 +167,7 @@ UpstreamOutcome UpstreamProvider::accept(UpstreamProfile profile) const
         profile.name.clear();
     if (profile.upstreamUsername.size() > MaxUsername || hasControlCharacters(profile.upstreamUsername))
         profile.upstreamUsername.clear();
-    qCInfo(lcUpstream, "%s: signed in user id of %lld characters", qPrintable(m_settings.id),
-           qlonglong(userId.size()));
+    qCInfo(lcUpstream, "%s: signed in user id of %lld characters", qPrintable(m_settings.id), qlonglong(userId.size()));
     return {UpstreamOutcome::Kind::Ok, {}, {}, profile};
 }
 

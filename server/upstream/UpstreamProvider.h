@@ -31,7 +31,7 @@ public:
     const UpstreamSettings &settings() const { return m_settings; }
     virtual bool usesNonce() const { return false; }
     // Loads what the provider publishes, so the first sign-in need not wait.
-    virtual void prepare() {}
+    virtual void prepare() { }
 
     // Where to send the browser for this attempt.
     void begin(const UpstreamAttempt &attempt, UrlCallback done);
@@ -63,7 +63,6 @@ protected:
     const Clock &m_clock;
 
 private:
-    void exchange(const Endpoints &endpoints, const QString &code, const UpstreamAttempt &attempt,
-                  OutcomeCallback done);
+    void exchange(const Endpoints &endpoints, const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done);
     QByteArray tokenRequest(const QString &code, const UpstreamAttempt &attempt) const;
 };

@@ -16,13 +16,13 @@ struct UpstreamSettings
     QString id;   // [a-z0-9-], also the callback path /upstream/<id>/callback
     QString name; // shown on the sign-in page and in the app
     Type type = Type::Oidc;
-    QString issuer;                 // oidc: discovery comes from here
-    QUrl authorizationEndpoint;     // oauth2
-    QUrl tokenEndpoint;             // oauth2
-    QUrl userinfoEndpoint;          // oauth2 (required), oidc (from discovery)
-    QUrl emailsEndpoint;            // oauth2, optional: a GitHub-style address list
+    QString issuer;             // oidc: discovery comes from here
+    QUrl authorizationEndpoint; // oauth2
+    QUrl tokenEndpoint;         // oauth2
+    QUrl userinfoEndpoint;      // oauth2 (required), oidc (from discovery)
+    QUrl emailsEndpoint;        // oauth2, optional: a GitHub-style address list
     QString clientId;
-    QByteArray clientSecret;        // from client_secret_file or the environment, never the JSON
+    QByteArray clientSecret; // from client_secret_file or the environment, never the JSON
     QStringList scopes;
     // oauth2: our claim name -> the user-info field holding it.
     QHash<QString, QString> claims;

@@ -68,15 +68,15 @@ bool TestKeychainLocked::unlockWithPassword(const QByteArray &password)
     qDBusRegisterMetaType<Secret>();
     const QString service = "org.freedesktop.secrets";
     QDBusMessage open = QDBusMessage::createMethodCall(service, "/org/freedesktop/secrets",
-                                                      "org.freedesktop.Secret.Service", "OpenSession");
+                                                       "org.freedesktop.Secret.Service", "OpenSession");
     open << QString("plain") << QVariant::fromValue(QDBusVariant(QString()));
     const QDBusMessage opened = QDBusConnection::sessionBus().call(open);
     if (opened.type() != QDBusMessage::ReplyMessage || opened.arguments().size() != 2)
         return false;
     const Secret secret{opened.arguments().at(1).value<QDBusObjectPath>(), {}, password, "text/plain"};
     QDBusMessage unlock = QDBusMessage::createMethodCall(service, "/org/freedesktop/secrets",
-                                                        "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                                        "UnlockWithMasterPassword");
+                                                         "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                                         "UnlockWithMasterPassword");
     unlock << QVariant::fromValue(QDBusObjectPath("/org/freedesktop/secrets/collection/login"))
            << QVariant::fromValue(secret);
     return QDBusConnection::sessionBus().call(unlock).type() == QDBusMessage::ReplyMessage;
@@ -92,9 +92,10 @@ void TestKeychainLocked::lockedAtStartIsRestoredAfterUnlock()
         QTRY_COMPARE_WITH_TIMEOUT(first->state(), State::SignedIn, 20000);
         QVERIFY(first->vaultError().ok());
     }
-    QVERIFY(run("dbus-send", {"--session", "--dest=org.freedesktop.secrets", "--type=method_call", "--print-reply",
-                              "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
-                              "array:objpath:/org/freedesktop/secrets/collection/login"}));
+    QVERIFY(run("dbus-send",
+                {"--session", "--dest=org.freedesktop.secrets", "--type=method_call", "--print-reply",
+                 "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
+                 "array:objpath:/org/freedesktop/secrets/collection/login"}));
 
     ClientConfig config = harness.config();
     config.keychainRetryMs = 300;

@@ -44,9 +44,10 @@ void TestKeychainUnavailable::vaultSaysUnavailable()
     account.subject = "s";
     // Each backend error is logged with QtKeychain's code and text, never with what was to be stored.
     for (const char *operation : {"write", "read"})
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^(?!.*-secret-)keychain %1 failed: "
-                                                                             "QtKeychain error \\d+: .+$")
-                                                                  .arg(QLatin1String(operation))));
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("^(?!.*-secret-)keychain %1 failed: "
+                                                               "QtKeychain error \\d+: .+$")
+                                                    .arg(QLatin1String(operation))));
     const StoredSession secrets{"refresh-secret-1", "access-secret-1", 1, "id-secret-1"};
     for (VaultJob *job : {m_harness->vault().save(account, secrets), m_harness->vault().load(account)}) {
         QSignalSpy finished(job, &VaultJob::finished);

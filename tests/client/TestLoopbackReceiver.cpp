@@ -113,15 +113,18 @@ void TestLoopbackReceiver::outcomes_data()
     QTest::addColumn<QString>("issuer");
     QTest::addColumn<Error>("error");
     QTest::addColumn<QString>("protocolError");
-    QTest::newRow("access denied") << "error=access_denied&state=s-1&iss=https%3A%2F%2Fid.example" << "https://id.example"
-                                   << Error::AccessDenied << "access_denied";
-    QTest::newRow("other error") << "error=server_error&error_description=Oops&state=s-1" << "" << Error::AuthorizationRejected
-                                 << "server_error";
-    QTest::newRow("wrong iss") << "code=c&state=s-1&iss=https%3A%2F%2Fevil.example" << "https://id.example"
-                               << Error::CallbackIssuerMismatch << "";
-    QTest::newRow("missing iss when advertised") << "code=c&state=s-1" << "https://id.example" << Error::CallbackIssuerMismatch << "";
-    QTest::newRow("iss not checked when not advertised") << "code=c&state=s-1" << "" << Error::None << "";
-    QTest::newRow("no code") << "state=s-1" << "" << Error::NoAuthorizationCode << "";
+    QTest::newRow("access denied") << "error=access_denied&state=s-1&iss=https%3A%2F%2Fid.example"
+                                   << "https://id.example" << Error::AccessDenied << "access_denied";
+    QTest::newRow("other error") << "error=server_error&error_description=Oops&state=s-1"
+                                 << "" << Error::AuthorizationRejected << "server_error";
+    QTest::newRow("wrong iss") << "code=c&state=s-1&iss=https%3A%2F%2Fevil.example"
+                               << "https://id.example" << Error::CallbackIssuerMismatch << "";
+    QTest::newRow("missing iss when advertised") << "code=c&state=s-1"
+                                                 << "https://id.example" << Error::CallbackIssuerMismatch << "";
+    QTest::newRow("iss not checked when not advertised") << "code=c&state=s-1"
+                                                         << "" << Error::None << "";
+    QTest::newRow("no code") << "state=s-1"
+                             << "" << Error::NoAuthorizationCode << "";
 }
 
 void TestLoopbackReceiver::outcomes()
@@ -151,9 +154,9 @@ void TestLoopbackReceiver::errorMessages_data()
     QTest::addColumn<Error>("error");
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("detail");
-    QTest::newRow("cancelled upstream")
-        << "error=access_denied&error_description=You+cancelled+at+Google." << Error::AccessDenied
-        << "Signing in was cancelled in the browser." << "You cancelled at Google.";
+    QTest::newRow("cancelled upstream") << "error=access_denied&error_description=You+cancelled+at+Google."
+                                        << Error::AccessDenied << "Signing in was cancelled in the browser."
+                                        << "You cancelled at Google.";
     QTest::newRow("provider unreachable")
         << "error=temporarily_unavailable&error_description=Google+did+not+answer+within+10+seconds."
         << Error::AuthorizationRejected
@@ -161,14 +164,16 @@ void TestLoopbackReceiver::errorMessages_data()
         << "Google did not answer within 10 seconds.";
     QTest::newRow("provider's own error")
         << "error=server_error&error_description=GitHub+said%3A+bad_verification_code" << Error::AuthorizationRejected
-        << "The sign-in provider could not confirm who you are." << "GitHub said: bad_verification_code";
+        << "The sign-in provider could not confirm who you are."
+        << "GitHub said: bad_verification_code";
     QTest::newRow("markup in the description stays literal")
         << "error=server_error&error_description=%3Cb%3Ex%3C%2Fb%3E+%26amp%3B+%3Cimg+src%3Dx%3E"
         << Error::AuthorizationRejected << "The sign-in provider could not confirm who you are."
         << "<b>x</b> &amp; <img src=x>";
     QTest::newRow("description over several lines becomes one")
         << "error=server_error&error_description=line+one%0D%0Aline%09two" << Error::AuthorizationRejected
-        << "The sign-in provider could not confirm who you are." << "line one line two";
+        << "The sign-in provider could not confirm who you are."
+        << "line one line two";
     QTest::newRow("form encoding: '+' is a space, %2B a plus, UTF-8")
         << "error=server_error&error_description=1%2B1+%C3%BCber+%F0%9F%94%91" << Error::AuthorizationRejected
         << "The sign-in provider could not confirm who you are." << QString::fromUtf8("1+1 über 🔑");
@@ -176,14 +181,16 @@ void TestLoopbackReceiver::errorMessages_data()
                                     << "The sign-in provider can't be reached right now. Try again in a few minutes."
                                     << "";
     for (const char *code : {"invalid_request", "unauthorized_client", "unsupported_response_type", "invalid_scope"}) {
-        QTest::newRow(code) << QStringLiteral("error=%1&error_description=Nope.").arg(code) << Error::AuthorizationRejected
+        QTest::newRow(code) << QStringLiteral("error=%1&error_description=Nope.").arg(code)
+                            << Error::AuthorizationRejected
                             << QStringLiteral("The server turned down Latchkey's sign-in request (%1). Check the "
                                               "server address and client id in the server settings.")
                                    .arg(code)
                             << "Nope.";
     }
     QTest::newRow("unknown code") << "error=mystery&error_description=Hmm." << Error::AuthorizationRejected
-                                  << "The server could not sign you in (mystery)." << "Hmm.";
+                                  << "The server could not sign you in (mystery)."
+                                  << "Hmm.";
 }
 
 void TestLoopbackReceiver::errorMessages()
@@ -234,8 +241,9 @@ void TestLoopbackReceiver::strayRequestsDoNotEndWait()
     LoopbackReceiver receiver;
     QVERIFY(receiver.listen());
     receiver.expect("s-1", "", 5000);
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression("^" + QRegularExpression::escape(logged)
-                                                          + " from 127\\.0\\.0\\.1 -> " + QString::number(status) + "$"));
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression("^" + QRegularExpression::escape(logged) + " from 127\\.0\\.0\\.1 -> "
+                                            + QString::number(status) + "$"));
     QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
     HttpRobot http;
     const QString base = QStringLiteral("http://127.0.0.1:%1").arg(receiver.port());

@@ -36,9 +36,8 @@ void TestNetworkJob::initTestCase()
     QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
     m_server.bind(tcp);
     m_issuer = QStringLiteral("http://127.0.0.1:%1").arg(tcp->serverPort());
-    m_server.route(Protocol::DiscoveryPath, QHttpServerRequest::Method::Get, [this] {
-        return QHttpServerResponse("application/json", documentOfSize(m_size));
-    });
+    m_server.route(Protocol::DiscoveryPath, QHttpServerRequest::Method::Get,
+                   [this] { return QHttpServerResponse("application/json", documentOfSize(m_size)); });
 }
 
 QByteArray TestNetworkJob::documentOfSize(qint64 size) const

@@ -55,7 +55,10 @@ private:
             const bool lose = requests++ == 0;
             auto *upstream = new QTcpSocket(client);
             auto *response = new QByteArray;
-            connect(upstream, &QTcpSocket::connected, upstream, [upstream, request] { upstream->write(*request); request->clear(); });
+            connect(upstream, &QTcpSocket::connected, upstream, [upstream, request] {
+                upstream->write(*request);
+                request->clear();
+            });
             connect(upstream, &QTcpSocket::readyRead, upstream, [client, upstream, response, lose] {
                 *response += upstream->readAll();
                 if (!complete(*response))
@@ -145,14 +148,22 @@ void TestOnboardingClient::outcomes_data()
     QTest::addColumn<QString>("email");
     QTest::addColumn<bool>("withTerms");
     QTest::addColumn<Outcome>("outcome");
-    QTest::newRow("created") << "olga" << "" << true << Outcome::Created;
-    QTest::newRow("taken") << "rita" << "" << true << Outcome::UsernameTaken;
-    QTest::newRow("invalid username") << "Olga O" << "" << true << Outcome::InvalidUsername;
-    QTest::newRow("terms not accepted") << "olga" << "" << false << Outcome::TermsNotAccepted;
-    QTest::newRow("email in use") << "olga" << "rita@example.com" << true << Outcome::EmailInUse;
-    QTest::newRow("token expired") << "olga" << "" << true << Outcome::TokenInvalid;
-    QTest::newRow("already completed") << "olga" << "" << true << Outcome::AlreadyCompleted;
-    QTest::newRow("rate limited") << "rita" << "" << true << Outcome::RateLimited;
+    QTest::newRow("created") << "olga"
+                             << "" << true << Outcome::Created;
+    QTest::newRow("taken") << "rita"
+                           << "" << true << Outcome::UsernameTaken;
+    QTest::newRow("invalid username") << "Olga O"
+                                      << "" << true << Outcome::InvalidUsername;
+    QTest::newRow("terms not accepted") << "olga"
+                                        << "" << false << Outcome::TermsNotAccepted;
+    QTest::newRow("email in use") << "olga"
+                                  << "rita@example.com" << true << Outcome::EmailInUse;
+    QTest::newRow("token expired") << "olga"
+                                   << "" << true << Outcome::TokenInvalid;
+    QTest::newRow("already completed") << "olga"
+                                       << "" << true << Outcome::AlreadyCompleted;
+    QTest::newRow("rate limited") << "rita"
+                                  << "" << true << Outcome::RateLimited;
 }
 
 void TestOnboardingClient::outcomes()

@@ -4,8 +4,8 @@
 
 #include "AuthorizationSession.h"
 #include "DiscoveryJob.h"
-#include "ProviderMetadata.h"
 #include "Protocol.h"
+#include "ProviderMetadata.h"
 #include "TestServer.h"
 
 #include <QJsonArray>
@@ -126,9 +126,8 @@ void TestProviderMetadata::upstreamProviders_data()
     QTest::newRow("Unicode beyond the BMP is kept")
         << QJsonValue(QJsonArray{entry("a", QString::fromUtf8("Überall 🔑 ID"))})
         << QStringList{QString::fromUtf8("a=Überall 🔑 ID")};
-    QTest::newRow("long names are cut at 80")
-        << QJsonValue(QJsonArray{entry("a", QString(200, 'x'))})
-        << QStringList{"a=" + QString(79, 'x') + QString::fromUtf8("…")};
+    QTest::newRow("long names are cut at 80") << QJsonValue(QJsonArray{entry("a", QString(200, 'x'))})
+                                              << QStringList{"a=" + QString(79, 'x') + QString::fromUtf8("…")};
 }
 
 void TestProviderMetadata::upstreamProviders()
@@ -193,29 +192,51 @@ void TestProviderMetadata::transportSecurity_data()
     QTest::addColumn<QString>("endpointKey"); // empty: every endpoint on the issuer
     QTest::addColumn<QString>("endpoint");
     QTest::addColumn<bool>("accepted");
-    QTest::newRow("https") << "https://id.example.org" << "" << "" << true;
-    QTest::newRow("http, remote issuer") << "http://id.example.org" << "" << "" << false;
-    QTest::newRow("http, issuer named localhost") << "http://localhost:8765" << "" << "" << false;
-    QTest::newRow("http, issuer 10.0.0.1") << "http://10.0.0.1:8765" << "" << "" << false;
-    QTest::newRow("http, issuer 127.0.0.1") << "http://127.0.0.1:8765" << "" << "" << true;
-    QTest::newRow("http, issuer 127.8.9.10") << "http://127.8.9.10:8765" << "" << "" << true;
-    QTest::newRow("http, issuer [::1]") << "http://[::1]:8765" << "" << "" << true;
-    QTest::newRow("https issuer, http token endpoint")
-        << "https://id.example.org" << "token_endpoint" << "http://id.example.org/token" << false;
-    QTest::newRow("https issuer, http jwks")
-        << "https://id.example.org" << "jwks_uri" << "http://id.example.org/jwks.json" << false;
-    QTest::newRow("https issuer, http userinfo")
-        << "https://id.example.org" << "userinfo_endpoint" << "http://id.example.org/userinfo" << false;
-    QTest::newRow("https issuer, http revocation")
-        << "https://id.example.org" << "revocation_endpoint" << "http://id.example.org/revoke" << false;
-    QTest::newRow("https issuer, http terms")
-        << "https://id.example.org" << "op_tos_uri" << "http://id.example.org/terms" << false;
-    QTest::newRow("https issuer, HTTP (upper case) authorize")
-        << "https://id.example.org" << "authorization_endpoint" << "HTTP://id.example.org/authorize" << false;
-    QTest::newRow("loopback issuer, remote http endpoint")
-        << "http://127.0.0.1:8765" << "token_endpoint" << "http://id.example.org/token" << false;
-    QTest::newRow("loopback issuer, loopback endpoint")
-        << "http://127.0.0.1:8765" << "token_endpoint" << "http://127.0.0.1:9000/token" << true;
+    QTest::newRow("https") << "https://id.example.org"
+                           << ""
+                           << "" << true;
+    QTest::newRow("http, remote issuer") << "http://id.example.org"
+                                         << ""
+                                         << "" << false;
+    QTest::newRow("http, issuer named localhost") << "http://localhost:8765"
+                                                  << ""
+                                                  << "" << false;
+    QTest::newRow("http, issuer 10.0.0.1") << "http://10.0.0.1:8765"
+                                           << ""
+                                           << "" << false;
+    QTest::newRow("http, issuer 127.0.0.1") << "http://127.0.0.1:8765"
+                                            << ""
+                                            << "" << true;
+    QTest::newRow("http, issuer 127.8.9.10") << "http://127.8.9.10:8765"
+                                             << ""
+                                             << "" << true;
+    QTest::newRow("http, issuer [::1]") << "http://[::1]:8765"
+                                        << ""
+                                        << "" << true;
+    QTest::newRow("https issuer, http token endpoint") << "https://id.example.org"
+                                                       << "token_endpoint"
+                                                       << "http://id.example.org/token" << false;
+    QTest::newRow("https issuer, http jwks") << "https://id.example.org"
+                                             << "jwks_uri"
+                                             << "http://id.example.org/jwks.json" << false;
+    QTest::newRow("https issuer, http userinfo") << "https://id.example.org"
+                                                 << "userinfo_endpoint"
+                                                 << "http://id.example.org/userinfo" << false;
+    QTest::newRow("https issuer, http revocation") << "https://id.example.org"
+                                                   << "revocation_endpoint"
+                                                   << "http://id.example.org/revoke" << false;
+    QTest::newRow("https issuer, http terms") << "https://id.example.org"
+                                              << "op_tos_uri"
+                                              << "http://id.example.org/terms" << false;
+    QTest::newRow("https issuer, HTTP (upper case) authorize") << "https://id.example.org"
+                                                               << "authorization_endpoint"
+                                                               << "HTTP://id.example.org/authorize" << false;
+    QTest::newRow("loopback issuer, remote http endpoint") << "http://127.0.0.1:8765"
+                                                           << "token_endpoint"
+                                                           << "http://id.example.org/token" << false;
+    QTest::newRow("loopback issuer, loopback endpoint") << "http://127.0.0.1:8765"
+                                                        << "token_endpoint"
+                                                        << "http://127.0.0.1:9000/token" << true;
 }
 
 void TestProviderMetadata::transportSecurity()
@@ -267,18 +288,23 @@ void TestProviderMetadata::offlineAccess_data()
     const QJsonValue none = QJsonValue::Undefined;
     const QJsonArray withOffline{"openid", "profile", "email", "offline_access"};
     QTest::newRow("listed, no prompt list (node-oidc-provider)")
-        << QJsonValue(withOffline) << none << "openid profile email offline_access" << "consent";
+        << QJsonValue(withOffline) << none << "openid profile email offline_access"
+        << "consent";
     QTest::newRow("listed, prompts with consent")
         << QJsonValue(withOffline) << QJsonValue(QJsonArray{"none", "login", "consent"})
-        << "openid profile email offline_access" << "consent";
+        << "openid profile email offline_access"
+        << "consent";
     QTest::newRow("listed, prompts without consent (Latchkey server)")
         << QJsonValue(withOffline) << QJsonValue(QJsonArray{"login", "select_account"})
-        << "openid profile email offline_access" << "";
+        << "openid profile email offline_access"
+        << "";
     QTest::newRow("not listed") << QJsonValue(QJsonArray{"openid", "profile", "email"}) << none
-                                << "openid profile email" << "";
-    QTest::newRow("no scopes_supported") << none << none << "openid profile email" << "";
-    QTest::newRow("scopes_supported not an array") << QJsonValue("offline_access") << none
-                                                   << "openid profile email" << "";
+                                << "openid profile email"
+                                << "";
+    QTest::newRow("no scopes_supported") << none << none << "openid profile email"
+                                         << "";
+    QTest::newRow("scopes_supported not an array") << QJsonValue("offline_access") << none << "openid profile email"
+                                                   << "";
 }
 
 void TestProviderMetadata::offlineAccess()

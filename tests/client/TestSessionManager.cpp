@@ -22,7 +22,8 @@ namespace {
 constexpr int FlowTimeoutMs = 15000;
 
 // Reads what the keychain holds for the account (the test waits for it).
-std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfile &account, ClientError::Code *error = nullptr)
+std::optional<StoredSession> keychainEntry(TokenVault &vault, const AccountProfile &account,
+                                           ClientError::Code *error = nullptr)
 {
     VaultJob *job = vault.load(account);
     QSignalSpy done(job, &VaultJob::finished);
@@ -160,7 +161,8 @@ void TestSessionManager::newUserOnboardsThenSignsIn()
     QVERIFY(checked.wait(FlowTimeoutMs));
     QVERIFY(checked.first().first().value<UsernameCheckJob::Result>().available);
 
-    const QByteArray terms = m_harness->browser().http().get(QUrl(m_harness->server().issuer() + "/terms")).header("Terms-Version");
+    const QByteArray terms
+        = m_harness->browser().http().get(QUrl(m_harness->server().issuer() + "/terms")).header("Terms-Version");
     onboarding->submit(c.preferredUsername, c.name, QString::fromLatin1(terms));
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
     QCOMPARE(manager->profile().username, QStringLiteral("nina.nova"));
@@ -373,7 +375,8 @@ void TestSessionManager::browserNeverReturning()
     auto manager = m_harness->newManager(config);
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(m_harness->browser().openedUrls().size(), 1, FlowTimeoutMs);
-    const QUrl redirect(QUrlQuery(m_harness->browser().openedUrls().first()).queryItemValue("redirect_uri", QUrl::FullyDecoded));
+    const QUrl redirect(
+        QUrlQuery(m_harness->browser().openedUrls().first()).queryItemValue("redirect_uri", QUrl::FullyDecoded));
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::Error, FlowTimeoutMs);
     QCOMPARE(manager->error().code, ClientError::Code::BrowserTimedOut);
     QVERIFY(!HttpRobot::acceptsConnections(quint16(redirect.port()))); // the port is released
@@ -462,8 +465,9 @@ void TestSessionManager::upstreamProviderChosenAndKept()
     DiscoveryOverlay overlay;
     QString error;
     QVERIFY2(overlay.start(m_harness->server().issuer(), &error), qPrintable(error));
-    overlay.document().insert("upstream_providers", QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
-                                                               QJsonObject{{"id", "google"}, {"name", "Google"}}});
+    overlay.document().insert("upstream_providers",
+                              QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
+                                         QJsonObject{{"id", "google"}, {"name", "Google"}}});
     ClientConfig config = m_harness->config();
     config.issuer = overlay.issuer();
     auto manager = m_harness->newManager(config);
@@ -626,10 +630,13 @@ void TestSessionManager::cancelDuringExchange()
         whenTokenAnswered([raw] { raw->cancel(); });
     } else {
         // From the event loop, as the person's click comes.
-        connect(raw, &SessionManager::stateChanged, raw, [raw](State state) {
-            if (state == State::Exchanging)
-                raw->cancel();
-        }, Qt::QueuedConnection);
+        connect(
+            raw, &SessionManager::stateChanged, raw,
+            [raw](State state) {
+                if (state == State::Exchanging)
+                    raw->cancel();
+            },
+            Qt::QueuedConnection);
     }
     manager->signIn();
     QTRY_COMPARE_WITH_TIMEOUT(manager->signOutReason(), SessionManager::SignOutReason::Cancelled, FlowTimeoutMs);

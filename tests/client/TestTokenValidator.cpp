@@ -78,22 +78,32 @@ void TestTokenValidator::idToken_data()
     const QJsonObject base = baseClaims();
     QTest::newRow("valid") << base << "JWT" << false << Now << "n-1" << Error::None;
     QTest::newRow("valid without typ (standard providers)") << base << "" << false << Now << "n-1" << Error::None;
-    QTest::newRow("refresh: nonce not checked") << with("nonce", QJsonValue::Undefined) << "JWT" << false << Now << "" << Error::None;
+    QTest::newRow("refresh: nonce not checked")
+        << with("nonce", QJsonValue::Undefined) << "JWT" << false << Now << "" << Error::None;
     QTest::newRow("within leeway after exp") << base << "JWT" << false << Now + 600 + 60 << "n-1" << Error::None;
     QTest::newRow("past leeway") << base << "JWT" << false << Now + 600 + 61 << "n-1" << Error::Expired;
     QTest::newRow("iat in the future") << base << "JWT" << false << Now - 61 << "n-1" << Error::IssuedInFuture;
     QTest::newRow("iat slightly ahead is fine") << base << "JWT" << false << Now - 60 << "n-1" << Error::None;
     QTest::newRow("wrong nonce") << base << "JWT" << false << Now << "n-2" << Error::Nonce;
-    QTest::newRow("missing nonce") << with("nonce", QJsonValue::Undefined) << "JWT" << false << Now << "n-1" << Error::Nonce;
-    QTest::newRow("wrong issuer") << with("iss", "https://evil.example") << "JWT" << false << Now << "n-1" << Error::Issuer;
+    QTest::newRow("missing nonce") << with("nonce", QJsonValue::Undefined) << "JWT" << false << Now << "n-1"
+                                   << Error::Nonce;
+    QTest::newRow("wrong issuer") << with("iss", "https://evil.example") << "JWT" << false << Now << "n-1"
+                                  << Error::Issuer;
     QTest::newRow("wrong audience") << with("aud", "other-app") << "JWT" << false << Now << "n-1" << Error::Audience;
-    QTest::newRow("audience list with us, azp us") << [&] { QJsonObject c = with("aud", QJsonArray({Client, QStringLiteral("api")})); c.insert("azp", Client); return c; }()
-                                                   << "JWT" << false << Now << "n-1" << Error::None;
-    QTest::newRow("audience list, azp other") << with("aud", QJsonArray({Client, QStringLiteral("api")})) << "JWT" << false << Now << "n-1" << Error::Audience;
-    QTest::newRow("missing exp") << with("exp", QJsonValue::Undefined) << "JWT" << false << Now << "n-1" << Error::MissingClaim;
-    QTest::newRow("missing sub") << with("sub", QJsonValue::Undefined) << "JWT" << false << Now << "n-1" << Error::MissingClaim;
+    QTest::newRow("audience list with us, azp us") << [&] {
+        QJsonObject c = with("aud", QJsonArray({Client, QStringLiteral("api")}));
+        c.insert("azp", Client);
+        return c;
+    }() << "JWT" << false << Now << "n-1" << Error::None;
+    QTest::newRow("audience list, azp other") << with("aud", QJsonArray({Client, QStringLiteral("api")})) << "JWT"
+                                              << false << Now << "n-1" << Error::Audience;
+    QTest::newRow("missing exp") << with("exp", QJsonValue::Undefined) << "JWT" << false << Now << "n-1"
+                                 << Error::MissingClaim;
+    QTest::newRow("missing sub") << with("sub", QJsonValue::Undefined) << "JWT" << false << Now << "n-1"
+                                 << Error::MissingClaim;
     QTest::newRow("access token as ID token") << base << "at+jwt" << false << Now << "n-1" << Error::WrongType;
-    QTest::newRow("onboarding token as ID token") << base << "onboarding+jwt" << false << Now << "n-1" << Error::WrongType;
+    QTest::newRow("onboarding token as ID token")
+        << base << "onboarding+jwt" << false << Now << "n-1" << Error::WrongType;
     QTest::newRow("forged signature") << base << "JWT" << true << Now << "n-1" << Error::Signature;
     // Out of any sane range: rejected, never saturated into a time that
     // passes, and without a float-to-integer or subtraction overflow (UBSan).
@@ -103,8 +113,10 @@ void TestTokenValidator::idToken_data()
     QTest::newRow("exp = -2^63") << with("exp", minInt64) << "JWT" << false << Now << "n-1" << Error::Malformed;
     QTest::newRow("iat = 1e300") << with("iat", 1e300) << "JWT" << false << Now << "n-1" << Error::Malformed;
     QTest::newRow("iat = -1") << with("iat", -1) << "JWT" << false << Now << "n-1" << Error::Malformed;
-    QTest::newRow("exp in year 10000") << with("exp", 253402300800.0) << "JWT" << false << Now << "n-1" << Error::Malformed;
-    QTest::newRow("exp at the end of 9999") << with("exp", 253402300799.0) << "JWT" << false << Now << "n-1" << Error::None;
+    QTest::newRow("exp in year 10000") << with("exp", 253402300800.0) << "JWT" << false << Now << "n-1"
+                                       << Error::Malformed;
+    QTest::newRow("exp at the end of 9999")
+        << with("exp", 253402300799.0) << "JWT" << false << Now << "n-1" << Error::None;
 }
 
 void TestTokenValidator::idToken()

@@ -42,7 +42,8 @@ const Keys &keys()
         FUZZ_EXPECT(file.open(QIODevice::ReadOnly));
         const QJsonObject vectors = QJsonDocument::fromJson(file.readAll()).object();
         Keys k{load(vectors, "es256", QStringLiteral("rfc7515-a3")),
-               load(vectors, "rs256", QStringLiteral("rfc7515-a2")), {}};
+               load(vectors, "rs256", QStringLiteral("rfc7515-a2")),
+               {}};
         for (const Jwk &key : {k.es256, k.rs256}) {
             Jwk published = key.publicKey();
             published.setKid(key.kid());

@@ -108,8 +108,8 @@ private:
         if (!m_refreshToken.isEmpty())
             return;
         const AuthorizationRequest request = m_robot->newRequest();
-        const QUrlQuery callback =
-            m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("returning"));
+        const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("github"),
+                                                              QStringLiteral("returning"));
         const QString code = callback.queryItemValue(QStringLiteral("code"));
         const QJsonObject tokens = m_robot->exchangeCode(request, code).json();
         m_refreshToken = tokens.value(QLatin1String("refresh_token")).toString().toUtf8();
@@ -122,9 +122,10 @@ private:
         if (!m_onboardingToken.isEmpty())
             return;
         m_onboardingRequest = m_robot->newRequest();
-        m_onboardingToken = m_robot->onboardingTokenFor(m_onboardingRequest, QStringLiteral("google"), newIdentity(),
-                                                        QStringLiteral("%1@example.org").arg(m_identities), true,
-                                                        QStringLiteral("Fuzz Person"))
+        m_onboardingToken = m_robot
+                                ->onboardingTokenFor(m_onboardingRequest, QStringLiteral("google"), newIdentity(),
+                                                     QStringLiteral("%1@example.org").arg(m_identities), true,
+                                                     QStringLiteral("Fuzz Person"))
                                 .toUtf8();
         FUZZ_EXPECT(!m_onboardingToken.isEmpty());
         m_onboardingUses = 0;

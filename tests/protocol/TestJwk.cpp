@@ -120,7 +120,11 @@ void TestJwk::rejectsBadKeys_data()
     QTest::newRow("x too short") << with(ec, "x", QStringLiteral("AQAB"));
     QTest::newRow("point not on curve") << with(ec, "y", ec.value(QLatin1String("x")));
     QTest::newRow("alg does not fit") << with(ec, "alg", QStringLiteral("RS256"));
-    QTest::newRow("missing y") << [&ec] { QJsonObject o = ec; o.remove(QLatin1String("y")); return o; }();
+    QTest::newRow("missing y") << [&ec] {
+        QJsonObject o = ec;
+        o.remove(QLatin1String("y"));
+        return o;
+    }();
     const QJsonObject weakRsa{{QStringLiteral("kty"), QStringLiteral("RSA")},
                               {QStringLiteral("n"), QStringLiteral("AQAB")},
                               {QStringLiteral("e"), QStringLiteral("AQAB")}};
@@ -141,7 +145,8 @@ void TestJwk::setSelectsByKidAndSkipsUnusable()
     const Jwk b = Jwk::generate(Jwk::Type::EcP256);
     QJsonObject set = JwkSet({a, b}).toJson();
     QJsonArray keys = set.value(QLatin1String("keys")).toArray();
-    keys.append(QJsonObject{{QStringLiteral("kty"), QStringLiteral("oct")}, {QStringLiteral("kid"), QStringLiteral("hmac")}});
+    keys.append(
+        QJsonObject{{QStringLiteral("kty"), QStringLiteral("oct")}, {QStringLiteral("kid"), QStringLiteral("hmac")}});
     QJsonObject encryption = a.toPublicJson();
     encryption.insert(QLatin1String("use"), QStringLiteral("enc"));
     encryption.insert(QLatin1String("kid"), QStringLiteral("enc-key"));

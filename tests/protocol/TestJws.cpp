@@ -124,9 +124,11 @@ void TestJws::roundTrip()
 {
     QFETCH(bool, rsa);
     const Jwk key = rsa ? m_rsa : m_ec;
-    const QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("u1")}, {QStringLiteral("name"), QStringLiteral("Zoë 李")}};
+    const QJsonObject claims{{QStringLiteral("sub"), QStringLiteral("u1")},
+                             {QStringLiteral("name"), QStringLiteral("Zoë 李")}};
     const QByteArray token = Jws::sign({{QStringLiteral("typ"), QStringLiteral("JWT")}}, claims, key);
-    const auto result = Jws::verify(token, JwkSet({m_ec.publicKey(), m_rsa.publicKey()}), QStringList{QStringLiteral("JWT")});
+    const auto result = Jws::verify(token, JwkSet({m_ec.publicKey(), m_rsa.publicKey()}),
+                                    QStringList{QStringLiteral("JWT")});
     QVERIFY2(result.ok(), qPrintable(result.message));
     QCOMPARE(result.payload, claims);
     QCOMPARE(result.header.value(QLatin1String("kid")).toString(), key.kid());
@@ -178,10 +180,12 @@ void TestJws::rejects_data()
     const QByteArray input = Base64Url::encode(header) + '.' + Base64Url::encode(payload);
     const QByteArray publicKey = QJsonDocument(m_ec.toPublicJson()).toJson(QJsonDocument::Compact);
     QTest::newRow("HS256 with the public key")
-        << (input + '.' + Base64Url::encode(QMessageAuthenticationCode::hash(input, publicKey, QCryptographicHash::Sha256)))
+        << (input + '.'
+            + Base64Url::encode(QMessageAuthenticationCode::hash(input, publicKey, QCryptographicHash::Sha256)))
         << Error::UnsupportedAlgorithm;
-    QTest::newRow("RS256 header, EC key") << craft(R"({"alg":"RS256","kid":")" + ecKid + "\"}", payload, QByteArray(256, 'x'))
-                                          << Error::AlgorithmKeyMismatch;
+    QTest::newRow("RS256 header, EC key")
+        << craft(R"({"alg":"RS256","kid":")" + ecKid + "\"}", payload, QByteArray(256, 'x'))
+        << Error::AlgorithmKeyMismatch;
     QTest::newRow("unknown kid") << craft(R"({"alg":"ES256","kid":"nope"})", payload, rawSig) << Error::UnknownKey;
     QTest::newRow("crit header") << craft(R"({"alg":"ES256","crit":["exp"],"kid":")" + ecKid + "\"}", payload, rawSig)
                                  << Error::UnsupportedAlgorithm;
@@ -192,10 +196,10 @@ void TestJws::rejects_data()
     QTest::newRow("four parts") << (good + ".e30") << Error::Malformed;
     QTest::newRow("empty") << QByteArray() << Error::Malformed;
     QTest::newRow("over 16 KiB") << (good + QByteArray(16 * 1024, 'A')) << Error::TooLarge;
-    QTest::newRow("ES256 signature 63 bytes") << (parts.at(0) + '.' + parts.at(1) + '.' + Base64Url::encode(rawSig.left(63)))
-                                              << Error::BadSignature;
-    QTest::newRow("ES256 signature in DER") << (parts.at(0) + '.' + parts.at(1) + '.' + Base64Url::encode(QByteArray(70, '\x30')))
-                                            << Error::BadSignature;
+    QTest::newRow("ES256 signature 63 bytes")
+        << (parts.at(0) + '.' + parts.at(1) + '.' + Base64Url::encode(rawSig.left(63))) << Error::BadSignature;
+    QTest::newRow("ES256 signature in DER")
+        << (parts.at(0) + '.' + parts.at(1) + '.' + Base64Url::encode(QByteArray(70, '\x30'))) << Error::BadSignature;
     QTest::newRow("payload changed") << (parts.at(0) + '.' + Base64Url::encode(R"({"sub":"u2"})") + '.' + parts.at(2))
                                      << Error::BadSignature;
     QTest::newRow("signed by another key") << Jws::sign({}, {{QStringLiteral("sub"), 1}}, [&] {
@@ -219,7 +223,8 @@ void TestJws::highSIsTheOtherForm()
 {
     // (r, n - s) verifies under plain ECDSA: a second valid form of the same token.
     const JwkSet keys({m_ec.publicKey()});
-    const QByteArray token = Jws::sign({{QStringLiteral("typ"), QStringLiteral("JWT")}}, {{QStringLiteral("sub"), 1}}, m_ec);
+    const QByteArray token = Jws::sign({{QStringLiteral("typ"), QStringLiteral("JWT")}}, {{QStringLiteral("sub"), 1}},
+                                       m_ec);
     QVERIFY(Jws::verify(token, keys, QStringList{QStringLiteral("JWT")}).ok());
     const QByteArray twin = otherForm(token);
     QVERIFY(twin != token);

@@ -84,16 +84,23 @@ void TestUsernameRules::fromFreeText_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("username");
-    QTest::newRow("display name") << "Alice Wong" << "alice.wong";
+    QTest::newRow("display name") << "Alice Wong"
+                                  << "alice.wong";
     QTest::newRow("accents") << QStringLiteral("Zoë Ñúñez") << "zoe.nunez";
-    QTest::newRow("letters without decomposition") << QStringLiteral("Großmann Søren Łukasz") << "grossmann.soren.lukasz";
-    QTest::newRow("email local part") << "alice_w" << "alice_w";
-    QTest::newRow("leading digits dropped") << "42 Alice" << "alice";
-    QTest::newRow("separators collapse") << "a -- b" << "a.b";
+    QTest::newRow("letters without decomposition")
+        << QStringLiteral("Großmann Søren Łukasz") << "grossmann.soren.lukasz";
+    QTest::newRow("email local part") << "alice_w"
+                                      << "alice_w";
+    QTest::newRow("leading digits dropped") << "42 Alice"
+                                            << "alice";
+    QTest::newRow("separators collapse") << "a -- b"
+                                         << "a.b";
     QTest::newRow("only symbols") << QStringLiteral("李小龍 ✨") << "";
-    QTest::newRow("too short") << "Al" << "";
+    QTest::newRow("too short") << "Al"
+                               << "";
     QTest::newRow("truncated to 30") << QString(40, u'x') << QString(30, u'x');
-    QTest::newRow("reserved kept for numbering") << "Admin" << "admin";
+    QTest::newRow("reserved kept for numbering") << "Admin"
+                                                 << "admin";
 }
 
 void TestUsernameRules::fromFreeText()

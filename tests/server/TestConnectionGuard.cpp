@@ -110,19 +110,19 @@ void TestConnectionGuard::refusesEarly_data()
     QTest::addColumn<QByteArray>("status");
     const QByteArray post = "POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
     QTest::newRow("Content-Length of 200 MB") << post + "Content-Length: 209715200\r\n\r\n" + QByteArray(4096, 'a')
-                                               << QByteArray("HTTP/1.1 413 Payload Too Large");
+                                              << QByteArray("HTTP/1.1 413 Payload Too Large");
     QTest::newRow("Content-Length just over 64 KiB") << post + "Content-Length: 65537\r\n\r\n"
-                                                      << QByteArray("HTTP/1.1 413 Payload Too Large");
+                                                     << QByteArray("HTTP/1.1 413 Payload Too Large");
     QByteArray chunked = post + "Transfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 20; ++i)
         chunked += "1000\r\n" + QByteArray(4096, 'a') + "\r\n";
     QTest::newRow("chunked body over 64 KiB") << chunked << QByteArray("HTTP/1.1 413 Payload Too Large");
-    QTest::newRow("headers over 16 KiB") << "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(17 * 1024, 'a') + "\r\n\r\n"
-                                          << QByteArray("HTTP/1.1 431 Request Header Fields Too Large");
+    QTest::newRow("headers over 16 KiB") << "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(17 * 1024, 'a')
+            + "\r\n\r\n" << QByteArray("HTTP/1.1 431 Request Header Fields Too Large");
     QTest::newRow("request line over 16 KiB") << "GET /authorize?scope=" + QByteArray(17 * 1024, 'a') + " HTTP/1.1\r\n"
-                                               << QByteArray("HTTP/1.1 431 Request Header Fields Too Large");
-    QTest::newRow("a body of exactly 64 KiB is read") << post + "Content-Length: 65536\r\n\r\n" + QByteArray(65536, 'a')
-                                                        << QByteArray("HTTP/1.1 400 Bad Request");
+                                              << QByteArray("HTTP/1.1 431 Request Header Fields Too Large");
+    QTest::newRow("a body of exactly 64 KiB is read")
+        << post + "Content-Length: 65536\r\n\r\n" + QByteArray(65536, 'a') << QByteArray("HTTP/1.1 400 Bad Request");
 }
 
 void TestConnectionGuard::refusesEarly()
@@ -130,7 +130,8 @@ void TestConnectionGuard::refusesEarly()
     QFETCH(QByteArray, request);
     QFETCH(QByteArray, status);
     QCOMPARE(exchange(request), status);
-    QCOMPARE(exchange("GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\n\r\n"), QByteArray("HTTP/1.1 200 OK"));
+    QCOMPARE(exchange("GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\n\r\n"),
+             QByteArray("HTTP/1.1 200 OK"));
 }
 
 void TestConnectionGuard::stalledRequestGets408_data()
@@ -138,7 +139,8 @@ void TestConnectionGuard::stalledRequestGets408_data()
     QTest::addColumn<QByteArray>("partial");
     QTest::newRow("headers never end") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n");
     QTest::newRow("body never ends") << QByteArray("POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab");
-    QTest::newRow("chunked body never ends") << QByteArray("POST /token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n");
+    QTest::newRow("chunked body never ends")
+        << QByteArray("POST /token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n");
 }
 
 void TestConnectionGuard::stalledRequestGets408()
@@ -202,13 +204,15 @@ void TestConnectionGuard::floodFromOneAddressLeavesAnotherSigningIn()
         auto socket = std::make_unique<QTcpSocket>();
         socket->bind(QHostAddress(QStringLiteral("127.0.0.2")));
         socket->connectToHost(QHostAddress::LocalHost, m_server->server().port());
-        connect(socket.get(), &QTcpSocket::connected, socket.get(), [s = socket.get()] { s->write("GET / HTTP/1.1\r\n"); });
+        connect(socket.get(), &QTcpSocket::connected, socket.get(),
+                [s = socket.get()] { s->write("GET / HTTP/1.1\r\n"); });
         slow.push_back(std::move(socket));
     }
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(slow.begin(), slow.end(), [](const auto &s) {
-                                 return s->state() != QAbstractSocket::ConnectingState
-                                     && s->state() != QAbstractSocket::HostLookupState;
-                             }),
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(slow.begin(), slow.end(),
+                                         [](const auto &s) {
+                                             return s->state() != QAbstractSocket::ConnectingState
+                                                 && s->state() != QAbstractSocket::HostLookupState;
+                                         }),
                              10000);
     HttpRobot http;
     SignInRobot robot(m_server->issuer(), http);
@@ -253,7 +257,8 @@ void TestConnectionGuard::pendingSignInsCappedPerAddress()
     for (int i = 0; i < 5; ++i) {
         auto socket = connectFrom(QHostAddress(QStringLiteral("127.0.0.2")));
         QVERIFY(socket);
-        socket->write("GET " + robot.authorizeUrl(robot.newRequest()).toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority)
+        socket->write("GET "
+                      + robot.authorizeUrl(robot.newRequest()).toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority)
                       + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QByteArray page;
         QTRY_VERIFY_WITH_TIMEOUT((page += socket->readAll()).contains("</html>"), 3000);

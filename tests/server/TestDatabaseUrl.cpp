@@ -24,21 +24,34 @@ void TestDatabaseUrl::accepted_data()
     QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("options");
     QTest::addColumn<QString>("display");
-    QTest::newRow("default") << "" << false << "/data/latchkey.sqlite" << "" << -1 << "" << ""
+    QTest::newRow("default") << "" << false << "/data/latchkey.sqlite"
+                             << "" << -1 << ""
+                             << ""
                              << "sqlite:/data/latchkey.sqlite";
-    QTest::newRow("sqlite:") << "sqlite:" << false << "/data/latchkey.sqlite" << "" << -1 << "" << ""
+    QTest::newRow("sqlite:") << "sqlite:" << false << "/data/latchkey.sqlite"
+                             << "" << -1 << ""
+                             << ""
                              << "sqlite:/data/latchkey.sqlite";
-    QTest::newRow("sqlite file") << "sqlite:/srv/ids.db" << false << "/srv/ids.db" << "" << -1 << "" << ""
+    QTest::newRow("sqlite file") << "sqlite:/srv/ids.db" << false << "/srv/ids.db"
+                                 << "" << -1 << ""
+                                 << ""
                                  << "sqlite:/srv/ids.db";
     QTest::newRow("postgresql") << "postgresql://latchkey@db.example.org:5433/ids" << true << "ids"
-                                << "db.example.org" << 5433 << "latchkey" << ""
+                                << "db.example.org" << 5433 << "latchkey"
+                                << ""
                                 << "postgresql://latchkey@db.example.org:5433/ids";
-    QTest::newRow("postgres scheme, no port") << "postgres://latchkey@localhost/ids" << true << "ids" << "localhost"
-                                              << -1 << "latchkey" << "" << "postgresql://latchkey@localhost/ids";
-    QTest::newRow("local socket") << "postgresql:///ids" << true << "ids" << "" << -1 << "" << ""
+    QTest::newRow("postgres scheme, no port") << "postgres://latchkey@localhost/ids" << true << "ids"
+                                              << "localhost" << -1 << "latchkey"
+                                              << ""
+                                              << "postgresql://latchkey@localhost/ids";
+    QTest::newRow("local socket") << "postgresql:///ids" << true << "ids"
+                                  << "" << -1 << ""
+                                  << ""
                                   << "postgresql:///ids";
     QTest::newRow("libpq options") << "postgresql://latchkey@db/ids?sslmode=verify-full&connect_timeout=3" << true
-                                   << "ids" << "db" << -1 << "latchkey" << "sslmode=verify-full;connect_timeout=3"
+                                   << "ids"
+                                   << "db" << -1 << "latchkey"
+                                   << "sslmode=verify-full;connect_timeout=3"
                                    << "postgresql://latchkey@db/ids";
 }
 
@@ -68,11 +81,16 @@ void TestDatabaseUrl::refused_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown scheme") << "mysql://latchkey@db/ids" << "--database wants sqlite:";
-    QTest::newRow("relative sqlite path") << "sqlite:ids.db" << "absolute path";
-    QTest::newRow("password") << "postgresql://latchkey:hunter2@db/ids" << "a password in the URL";
-    QTest::newRow("no database name") << "postgresql://latchkey@db" << "name the database";
-    QTest::newRow("a path, not a name") << "postgresql://latchkey@db/ids/more" << "name the database";
+    QTest::newRow("unknown scheme") << "mysql://latchkey@db/ids"
+                                    << "--database wants sqlite:";
+    QTest::newRow("relative sqlite path") << "sqlite:ids.db"
+                                          << "absolute path";
+    QTest::newRow("password") << "postgresql://latchkey:hunter2@db/ids"
+                              << "a password in the URL";
+    QTest::newRow("no database name") << "postgresql://latchkey@db"
+                                      << "name the database";
+    QTest::newRow("a path, not a name") << "postgresql://latchkey@db/ids/more"
+                                        << "name the database";
     QTest::newRow("password as an option") << "postgresql://latchkey@db/ids?password=hunter2"
                                            << "the option password is not accepted";
     // A space would start another libpq parameter in the connection string.

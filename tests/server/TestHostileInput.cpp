@@ -32,9 +32,9 @@
 #include <QTimer>
 
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
-#include <iterator>
 #include <random>
 
 namespace {
@@ -67,12 +67,18 @@ struct Outcome
 class Rng
 {
 public:
-    explicit Rng(quint64 seed) : m_engine(seed) {}
+    explicit Rng(quint64 seed)
+        : m_engine(seed)
+    {
+    }
     int below(int n) { return n <= 1 ? 0 : int(std::uniform_int_distribution<int>(0, n - 1)(m_engine)); }
     int between(int low, int high) { return low + below(high - low + 1); }
     bool chance(int percent) { return below(100) < percent; }
     template<typename T>
-    const T &pick(const QList<T> &list) { return list.at(below(int(list.size()))); }
+    const T &pick(const QList<T> &list)
+    {
+        return list.at(below(int(list.size())));
+    }
     QByteArray bytes(int n)
     {
         QByteArray out(n, '\0');
@@ -80,7 +86,8 @@ public:
             c = char(below(256));
         return out;
     }
-    QByteArray printable(int n, const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    QByteArray printable(int n,
+                         const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     {
         const int size = int(qstrlen(alphabet));
         QByteArray out(n, 'A');
@@ -217,8 +224,7 @@ private:
 };
 
 QByteArray TestHostileInput::request(const QByteArray &method, const QByteArray &target,
-                                     const QList<QByteArray> &headers, const QByteArray &body,
-                                     bool contentLength) const
+                                     const QList<QByteArray> &headers, const QByteArray &body, bool contentLength) const
 {
     QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n";
     for (const QByteArray &header : headers)
@@ -278,7 +284,8 @@ void TestHostileInput::cleanupTestCase()
 bool TestHostileInput::startUpstreamSignIn()
 {
     const AuthorizationRequest request = m_robot->newRequest();
-    const HttpResult authorize = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("fake")}}));
+    const HttpResult authorize = m_http->get(
+        m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("fake")}}));
     const QUrl signin = m_server->url(QStringLiteral("/")).resolved(authorize.location());
     if (authorize.status != 302)
         return false;
@@ -299,9 +306,9 @@ bool TestHostileInput::prepareMaterial()
 {
     const HttpResult discovery = m_http->get(m_server->url(QLatin1String(Protocol::DiscoveryPath)));
     const QJsonObject document = discovery.json();
-    for (const char *key : {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri",
-                            "revocation_endpoint", "op_tos_uri", "op_policy_uri", Protocol::OnboardingEndpointKey,
-                            Protocol::UsernameCheckEndpointKey}) {
+    for (const char *key :
+         {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint",
+          "op_tos_uri", "op_policy_uri", Protocol::OnboardingEndpointKey, Protocol::UsernameCheckEndpointKey}) {
         const QUrl url(document.value(QLatin1String(key)).toString());
         if (!url.isValid() || url.path().isEmpty()) {
             qWarning("discovery has no %s", key);
@@ -322,8 +329,12 @@ bool TestHostileInput::prepareMaterial()
         qWarning("the fake upstream or the simulated providers are missing from discovery");
         return false;
     }
-    m_material.publicJwk = QJsonDocument(m_http->get(m_server->url(QStringLiteral("/jwks.json"))).json()
-                                             .value(QLatin1String("keys")).toArray().at(0).toObject())
+    m_material.publicJwk = QJsonDocument(m_http->get(m_server->url(QStringLiteral("/jwks.json")))
+                                             .json()
+                                             .value(QLatin1String("keys"))
+                                             .toArray()
+                                             .at(0)
+                                             .toObject())
                                .toJson(QJsonDocument::Compact);
 
     // Tokens for the run to mutate, and a witness session it never sees.
@@ -342,9 +353,11 @@ bool TestHostileInput::prepareMaterial()
         m_material.usedCode = code.toLatin1();
     }
     const AuthorizationRequest newcomer = m_robot->newRequest();
-    m_material.onboardingToken = m_robot->onboardingTokenFor(newcomer, QStringLiteral("github"), QStringLiteral("gh-hostile"),
-                                                             QStringLiteral("hostile@example.org"), true,
-                                                             QStringLiteral("Hostile Input"))
+    m_material.onboardingToken = m_robot
+                                     ->onboardingTokenFor(newcomer, QStringLiteral("github"),
+                                                          QStringLiteral("gh-hostile"),
+                                                          QStringLiteral("hostile@example.org"), true,
+                                                          QStringLiteral("Hostile Input"))
                                      .toLatin1();
     m_material.verifier = newcomer.verifier;
     for (int i = 0; i < 3; ++i) {
@@ -365,8 +378,8 @@ QByteArray TestHostileInput::mutateJwt(Rng &rng, const QByteArray &token)
     while (parts.size() < 3)
         parts.append(QByteArray());
     const QByteArray header = Base64Url::decode(parts.at(0)).value_or(QByteArray());
-    static const QList<QByteArray> kids{"../../../../etc/passwd", "' OR '1'='1", "%00", "\\u0000", "*", "",
-                                        "kid\\nforged: line", "\\ud800", "0", "-1", "null"};
+    static const QList<QByteArray> kids{"../../../../etc/passwd", "' OR '1'='1", "%00", "\\u0000", "*",   "",
+                                        "kid\\nforged: line",     "\\ud800",     "0",   "-1",      "null"};
     switch (rng.below(14)) {
     case 0: { // flip bytes
         QByteArray out = token;
@@ -389,8 +402,9 @@ QByteArray TestHostileInput::mutateJwt(Rng &rng, const QByteArray &token)
     }
     case 4: { // alg none
         QJsonObject h = QJsonDocument::fromJson(header).object();
-        h.insert(QStringLiteral("alg"), rng.pick(QList<QString>{QStringLiteral("none"), QStringLiteral("None"),
-                                                               QStringLiteral("NONE"), QStringLiteral("")}));
+        h.insert(QStringLiteral("alg"),
+                 rng.pick(QList<QString>{QStringLiteral("none"), QStringLiteral("None"), QStringLiteral("NONE"),
+                                         QStringLiteral("")}));
         return b64(QJsonDocument(h).toJson(QJsonDocument::Compact)) + '.' + parts.at(1) + '.'
             + (rng.chance(50) ? QByteArray() : parts.at(2));
     }
@@ -398,25 +412,27 @@ QByteArray TestHostileInput::mutateJwt(Rng &rng, const QByteArray &token)
         QJsonObject h = QJsonDocument::fromJson(header).object();
         h.insert(QStringLiteral("alg"), rng.pick(QList<QString>{QStringLiteral("HS256"), QStringLiteral("HS512")}));
         const QByteArray input = b64(QJsonDocument(h).toJson(QJsonDocument::Compact)) + '.' + parts.at(1);
-        return input + '.' + b64(QMessageAuthenticationCode::hash(input, m_material.publicJwk, QCryptographicHash::Sha256));
+        return input + '.'
+            + b64(QMessageAuthenticationCode::hash(input, m_material.publicJwk, QCryptographicHash::Sha256));
     }
     case 6: { // kid injection
         QByteArray h = header;
         const QByteArray kid = rng.chance(20) ? rng.printable(rng.pick(QList<int>{300, 5000})) : rng.pick(kids);
         h.replace(QByteArray("\"kid\":\""), QByteArray("\"kid\":\"" + kid + "\",\"x\":\""));
         if (rng.chance(30))
-            h = R"({"alg":"ES256","kid":)" + rng.pick(QList<QByteArray>{"7", "null", "{}", "[\"a\"]", "true", "1e999"}) + "}";
+            h = R"({"alg":"ES256","kid":)" + rng.pick(QList<QByteArray>{"7", "null", "{}", "[\"a\"]", "true", "1e999"})
+                + "}";
         return b64(h) + '.' + parts.at(1) + '.' + parts.at(2);
     }
     case 7: // header that is not a JSON object
         return b64(rng.pick(QList<QByteArray>{"{", "[]", "\"ES256\"", "{\"alg\":\"ES256\",\"alg\":\"none\"}",
-                                             QByteArray(500, '[') , "{\"alg\":\"ES256\",\"crit\":[\"exp\"]}",
-                                             "{\"alg\":\"ES256\",\"typ\":7}", "\xff\xfe{}", "null"}))
+                                              QByteArray(500, '['), "{\"alg\":\"ES256\",\"crit\":[\"exp\"]}",
+                                              "{\"alg\":\"ES256\",\"typ\":7}", "\xff\xfe{}", "null"}))
             + '.' + parts.at(1) + '.' + parts.at(2);
     case 8: { // payload swapped or odd
         const QByteArray payload = rng.pick(QList<QByteArray>{"{\"exp\":1e999}", "{\"exp\":\"never\"}", "[]", "{",
-                                                             "{\"sub\":{\"$ne\":null}}", "{\"aud\":[[[[]]]]}",
-                                                             "{\"iss\":\"\\u0000\"}"});
+                                                              "{\"sub\":{\"$ne\":null}}", "{\"aud\":[[[[]]]]}",
+                                                              "{\"iss\":\"\\u0000\"}"});
         return parts.at(0) + '.' + b64(payload) + '.' + parts.at(2);
     }
     case 9: { // base64 that is not base64url
@@ -428,8 +444,8 @@ QByteArray TestHostileInput::mutateJwt(Rng &rng, const QByteArray &token)
     case 10:
         return rng.pick(QList<QByteArray>{"", ".", "..", "...", "a.b.c", "e30.e30.", "e30.e30.e30", ".e30.e30"});
     case 11: { // another token's signature
-        const QByteArray other = rng.pick(QList<QByteArray>{m_material.accessToken, m_material.idToken,
-                                                           m_material.onboardingToken});
+        const QByteArray other = rng.pick(
+            QList<QByteArray>{m_material.accessToken, m_material.idToken, m_material.onboardingToken});
         return parts.at(0) + '.' + parts.at(1) + '.' + other.mid(other.lastIndexOf('.') + 1);
     }
     case 12: { // high-S twin or a signature of the wrong length
@@ -441,9 +457,8 @@ QByteArray TestHostileInput::mutateJwt(Rng &rng, const QByteArray &token)
         return parts.at(0) + '.' + parts.at(1) + '.' + b64(signature);
     }
     default: // typ swapped
-        return b64(R"({"alg":"ES256","typ":")" + rng.pick(QList<QByteArray>{"JWT", "at+jwt", "onboarding+jwt", "jwt",
-                                                                           "application/at+jwt"})
-                   + "\"}")
+        return b64(R"({"alg":"ES256","typ":")"
+                   + rng.pick(QList<QByteArray>{"JWT", "at+jwt", "onboarding+jwt", "jwt", "application/at+jwt"}) + "\"}")
             + '.' + parts.at(1) + '.' + parts.at(2);
     }
 }
@@ -487,14 +502,23 @@ QByteArray TestHostileInput::formBodyFor(Rng &rng, const QByteArray &path)
     } else if (path == "/revoke") {
         fields = {"token=" + mutateJwt(rng, m_material.accessToken), "token_type_hint=access_token", client};
     } else if (path == "/authorize") {
-        fields = {"response_type=code", client, "redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback",
-                  "scope=openid", "state=s", "nonce=n", "code_challenge=" + QByteArray(43, 'a'),
+        fields = {"response_type=code",
+                  client,
+                  "redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback",
+                  "scope=openid",
+                  "state=s",
+                  "nonce=n",
+                  "code_challenge=" + QByteArray(43, 'a'),
                   "code_challenge_method=S256"};
     } else if (path == "/signin/cancel") {
         fields = {"request=" + m_material.pendingRequest};
     } else {
-        fields = {"request=" + m_material.pendingRequest, "provider_user_id=u-" + rng.printable(6),
-                  "email=a%40example.org", "name=Name", "action=continue", "fault=" + rng.printable(4)};
+        fields = {"request=" + m_material.pendingRequest,
+                  "provider_user_id=u-" + rng.printable(6),
+                  "email=a%40example.org",
+                  "name=Name",
+                  "action=continue",
+                  "fault=" + rng.printable(4)};
     }
     // The mutation: duplicates, odd encodings, binary, long values, many fields.
     for (int i = rng.between(1, 3); i > 0; --i) {
@@ -539,13 +563,15 @@ QByteArray TestHostileInput::formBodyFor(Rng &rng, const QByteArray &path)
 
 Probe TestHostileInput::jwtProbe(Rng &rng)
 {
-    const QByteArray token = mutateJwt(rng, rng.pick(QList<QByteArray>{m_material.accessToken, m_material.idToken,
-                                                                       m_material.onboardingToken}));
-    const QByteArray scheme = rng.pick(QList<QByteArray>{"Bearer ", "Bearer ", "Bearer ", "bearer ", "Bearer  ",
-                                                         "Basic ", "Bearer", "DPoP "});
+    const QByteArray token = mutateJwt(rng,
+                                       rng.pick(QList<QByteArray>{m_material.accessToken, m_material.idToken,
+                                                                  m_material.onboardingToken}));
+    const QByteArray scheme = rng.pick(
+        QList<QByteArray>{"Bearer ", "Bearer ", "Bearer ", "bearer ", "Bearer  ", "Basic ", "Bearer", "DPoP "});
     switch (rng.below(6)) {
     case 0:
-        return {"jwt", "/userinfo", request(rng.chance(70) ? "GET" : "POST", "/userinfo", {"Authorization: " + scheme + token})};
+        return {"jwt", "/userinfo",
+                request(rng.chance(70) ? "GET" : "POST", "/userinfo", {"Authorization: " + scheme + token})};
     case 1:
         return {"jwt", "/api/account/username-check",
                 request("GET", "/api/account/username-check?username=" + rng.printable(rng.between(1, 40)),
@@ -564,7 +590,8 @@ Probe TestHostileInput::jwtProbe(Rng &rng)
                         "client_id=latchkey-desktop&token=" + token)};
     case 4: {
         QByteArray refresh = m_material.refreshToken;
-        refresh = rng.chance(50) ? mutateValue(rng, refresh) : refresh.left(refresh.indexOf('.') + 1) + rng.printable(43);
+        refresh = rng.chance(50) ? mutateValue(rng, refresh)
+                                 : refresh.left(refresh.indexOf('.') + 1) + rng.printable(43);
         return {"jwt", "/token",
                 request("POST", "/token", {"Content-Type: application/x-www-form-urlencoded"},
                         "grant_type=refresh_token&client_id=latchkey-desktop&refresh_token=" + refresh)};
@@ -572,8 +599,10 @@ Probe TestHostileInput::jwtProbe(Rng &rng)
     default:
         return {"jwt", "/token",
                 request("POST", "/token", {"Content-Type: application/x-www-form-urlencoded"},
-                        "grant_type=authorization_code&client_id=latchkey-desktop&code=" + mutateValue(rng, m_material.usedCode)
-                            + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&code_verifier=" + m_material.verifier)};
+                        "grant_type=authorization_code&client_id=latchkey-desktop&code="
+                            + mutateValue(rng, m_material.usedCode)
+                            + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A1%2Fcallback&code_verifier="
+                            + m_material.verifier)};
     }
 }
 
@@ -584,10 +613,11 @@ Probe TestHostileInput::formProbe(Rng &rng)
         targets.append("/signin/" + id);
     const QByteArray path = rng.pick(targets);
     const QByteArray body = formBodyFor(rng, path);
-    const QByteArray type = rng.pick(QList<QByteArray>{
-        "application/x-www-form-urlencoded", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded",
-        "application/x-www-form-urlencoded; charset=utf-16", "APPLICATION/X-WWW-FORM-URLENCODED", "text/plain",
-        "multipart/form-data; boundary=x", "application/json", "", "application/x-www-form-urlencoded\x00x"});
+    const QByteArray type = rng.pick(
+        QList<QByteArray>{"application/x-www-form-urlencoded", "application/x-www-form-urlencoded",
+                          "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-16",
+                          "APPLICATION/X-WWW-FORM-URLENCODED", "text/plain", "multipart/form-data; boundary=x",
+                          "application/json", "", "application/x-www-form-urlencoded\x00x"});
     if (path == "/authorize" && rng.chance(50)) // the same mutations in a query string
         return {"form", path, request("GET", path + '?' + body, {})};
     QList<QByteArray> headers;
@@ -601,22 +631,39 @@ Probe TestHostileInput::formProbe(Rng &rng)
 Probe TestHostileInput::jsonProbe(Rng &rng)
 {
     const QByteArray base = R"({"onboarding_token":")" + m_material.onboardingToken + R"(","code_verifier":")"
-        + m_material.verifier + R"(","client_id":"latchkey-desktop","username":"hostile.json","accepted_terms":"2026-11-01"})";
+        + m_material.verifier
+        + R"(","client_id":"latchkey-desktop","username":"hostile.json","accepted_terms":"2026-11-01"})";
     QByteArray body;
     const int depth = rng.pick(QList<int>{100, 1000, 1025, 5000, 30000});
-    const QList<QByteArray> odd{"1e999", "-1e999", "123456789012345678901234567890", "0.0000000000000000000001e-400",
-                                "NaN", "Infinity", "-0", "[]", "{}", "null", "true", "\"\\u0000\"", "\"\\ud800\"",
-                                "\"\xff\xfe\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xe2\x82\"", QByteArrayLiteral("\"a\x00b\"")};
+    const QList<QByteArray> odd{"1e999",
+                                "-1e999",
+                                "123456789012345678901234567890",
+                                "0.0000000000000000000001e-400",
+                                "NaN",
+                                "Infinity",
+                                "-0",
+                                "[]",
+                                "{}",
+                                "null",
+                                "true",
+                                "\"\\u0000\"",
+                                "\"\\ud800\"",
+                                "\"\xff\xfe\"",
+                                "\"\xc0\xaf\"",
+                                "\"\xed\xa0\x80\"",
+                                "\"\xe2\x82\"",
+                                QByteArrayLiteral("\"a\x00b\"")};
     switch (rng.below(9)) {
     case 0:
         body = QByteArray(depth, '[') + QByteArray(depth, ']');
         break;
     case 1:
-        body = R"({"onboarding_token":)" + QByteArray(depth, '{').replace("{", "{\"a\":") + "1" + QByteArray(depth, '}') + "}";
+        body = R"({"onboarding_token":)" + QByteArray(depth, '{').replace("{", "{\"a\":") + "1" + QByteArray(depth, '}')
+            + "}";
         break;
     case 2: { // a field of the wrong type or an odd value
-        const QByteArray field = rng.pick(QList<QByteArray>{"onboarding_token", "code_verifier", "client_id", "username",
-                                                            "accepted_terms", "name"});
+        const QByteArray field = rng.pick(
+            QList<QByteArray>{"onboarding_token", "code_verifier", "client_id", "username", "accepted_terms", "name"});
         QByteArray value = rng.pick(odd);
         if (field == "name" || rng.chance(20))
             value = '"' + rng.printable(rng.pick(QList<int>{100, 300, 20000, 70000})) + '"';
@@ -641,7 +688,8 @@ Probe TestHostileInput::jsonProbe(Rng &rng)
         body = "\xef\xbb\xbf" + base;
         break;
     case 6:
-        body = rng.pick(QList<QByteArray>{"", "[]", "\"x\"", "1", "null", base + "garbage", base + base, QByteArrayLiteral("\x00")});
+        body = rng.pick(QList<QByteArray>{"", "[]", "\"x\"", "1", "null", base + "garbage", base + base,
+                                          QByteArrayLiteral("\x00")});
         break;
     case 7:
         body = rng.bytes(rng.between(1, 3000));
@@ -651,9 +699,10 @@ Probe TestHostileInput::jsonProbe(Rng &rng)
         body.replace("hostile.json", mutateValue(rng, "hostile.json"));
         break;
     }
-    QList<QByteArray> headers{rng.pick(QList<QByteArray>{"Content-Type: application/json", "Content-Type: application/json",
-                                                         "Content-Type: application/json; charset=latin1",
-                                                         "Content-Type: text/json", "Content-Type: application/jsonx"})};
+    QList<QByteArray> headers{
+        rng.pick(QList<QByteArray>{"Content-Type: application/json", "Content-Type: application/json",
+                                   "Content-Type: application/json; charset=latin1", "Content-Type: text/json",
+                                   "Content-Type: application/jsonx"})};
     switch (rng.below(5)) {
     case 0:
         break; // no Idempotency-Key
@@ -677,9 +726,9 @@ Probe TestHostileInput::jsonProbe(Rng &rng)
 
 Probe TestHostileInput::methodProbe(Rng &rng)
 {
-    const QByteArray method = rng.pick(QList<QByteArray>{"PUT", "DELETE", "OPTIONS", "PATCH", "HEAD", "TRACE", "CONNECT",
-                                                         "PROPFIND", "FOO", "get", "GET ", QByteArrayLiteral("G\x00T"), QByteArray(300, 'A'),
-                                                         "POST", "GET"});
+    const QByteArray method = rng.pick(
+        QList<QByteArray>{"PUT", "DELETE", "OPTIONS", "PATCH", "HEAD", "TRACE", "CONNECT", "PROPFIND", "FOO", "get",
+                          "GET ", QByteArrayLiteral("G\x00T"), QByteArray(300, 'A'), "POST", "GET"});
     const QByteArray path = rng.pick(m_paths);
     const QByteArray body = rng.chance(50) ? QByteArray("a=b") : QByteArray();
     return {"method", path, request(method, path, {"Content-Type: application/x-www-form-urlencoded"}, body), false,
@@ -697,8 +746,8 @@ Probe TestHostileInput::headerProbe(Rng &rng)
     Probe probe{"header", path, {}};
     switch (rng.below(16)) {
     case 0: // one huge header
-        probe.raw = start + hostLine + "X-Big: " + rng.printable(rng.pick(QList<int>{8000, 17000, 70000, 200000})) + "\r\n" + type
-            + length + "\r\n" + body;
+        probe.raw = start + hostLine + "X-Big: " + rng.printable(rng.pick(QList<int>{8000, 17000, 70000, 200000}))
+            + "\r\n" + type + length + "\r\n" + body;
         break;
     case 1: // very many headers
         probe.raw = start + hostLine;
@@ -708,27 +757,30 @@ Probe TestHostileInput::headerProbe(Rng &rng)
         break;
     case 2: // Content-Length twice
         probe.raw = start + hostLine + type + length
-            + rng.pick(QList<QByteArray>{length, "Content-Length: 5\r\n", "Content-Length: 0\r\n", "Content-Length: 99999\r\n"})
+            + rng.pick(QList<QByteArray>{length, "Content-Length: 5\r\n", "Content-Length: 0\r\n",
+                                         "Content-Length: 99999\r\n"})
             + "\r\n" + body;
         probe.mayStall = true;
         break;
     case 3: // odd Content-Length
-        probe.raw = start + hostLine + type
-            + "Content-Length: "
-            + rng.pick(QList<QByteArray>{"-1", "abc", "99999999999999999999", "+68", " 68 ", "0x44", "68, 68", "1e3", ""})
+        probe.raw = start + hostLine + type + "Content-Length: "
+            + rng.pick(
+                QList<QByteArray>{"-1", "abc", "99999999999999999999", "+68", " 68 ", "0x44", "68, 68", "1e3", ""})
             + "\r\n\r\n" + body;
         probe.mayStall = true;
         break;
     case 4: { // chunked with bad chunks
-        const QByteArray chunks = rng.pick(QList<QByteArray>{
-            "zz\r\nabc\r\n0\r\n\r\n", "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n", "3\r\nabcdef\r\n0\r\n\r\n",
-            "-1\r\nabc\r\n0\r\n\r\n", "3;ext=" + QByteArray(5000, 'e') + "\r\nabc\r\n0\r\n\r\n", "3\r\nabc",
-            "3\nabc\n0\n\n", "0\r\nTrailer: " + QByteArray(20000, 't') + "\r\n\r\n", "100000\r\n" + QByteArray(3000, 'a'),
-            "5\r\nabc\r\n0\r\n\r\n"});
+        const QByteArray chunks = rng.pick(
+            QList<QByteArray>{"zz\r\nabc\r\n0\r\n\r\n", "ffffffffffffffffff\r\nabc\r\n0\r\n\r\n",
+                              "3\r\nabcdef\r\n0\r\n\r\n", "-1\r\nabc\r\n0\r\n\r\n",
+                              "3;ext=" + QByteArray(5000, 'e') + "\r\nabc\r\n0\r\n\r\n", "3\r\nabc", "3\nabc\n0\n\n",
+                              "0\r\nTrailer: " + QByteArray(20000, 't') + "\r\n\r\n",
+                              "100000\r\n" + QByteArray(3000, 'a'), "5\r\nabc\r\n0\r\n\r\n"});
         probe.raw = start + hostLine + type
             + rng.pick(QList<QByteArray>{"Transfer-Encoding: chunked\r\n", "Transfer-Encoding: chunked\r\n" + length,
                                          "Transfer-Encoding: chunked, chunked\r\n", "Transfer-Encoding: xchunked\r\n",
-                                         "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n"})
+                                         "Transfer-Encoding: gzip, chunked\r\n",
+                                         "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n"})
             + "\r\n" + chunks;
         probe.mayStall = true;
         break;
@@ -741,28 +793,32 @@ Probe TestHostileInput::headerProbe(Rng &rng)
         break;
     case 6: // malformed header lines
         probe.raw = start + hostLine
-            + rng.pick(QList<QByteArray>{"NoColonHere\r\n", "Bad Name: x\r\n", "X-Fold: a\r\n b\r\n", QByteArrayLiteral("X-Nul: a\x00b\r\n"),
-                                         ": empty-name\r\n", "X-Ctl: \x01\x02\r\n", "X-Utf8: \xff\xfe\r\n"})
+            + rng.pick(QList<QByteArray>{"NoColonHere\r\n", "Bad Name: x\r\n", "X-Fold: a\r\n b\r\n",
+                                         QByteArrayLiteral("X-Nul: a\x00b\r\n"), ": empty-name\r\n",
+                                         "X-Ctl: \x01\x02\r\n", "X-Utf8: \xff\xfe\r\n"})
             + type + length + "\r\n" + body;
         break;
     case 7: // bare LF or bare CR line endings
-        probe.raw = QByteArray(start + hostLine + type + length + "\r\n" + body).replace("\r\n", rng.chance(50) ? "\n" : "\r");
+        probe.raw
+            = QByteArray(start + hostLine + type + length + "\r\n" + body).replace("\r\n", rng.chance(50) ? "\n" : "\r");
         probe.mayStall = true;
         break;
     case 8: // version
-        probe.raw = "GET " + path + ' ' + rng.pick(QList<QByteArray>{"HTTP/1.0", "HTTP/2.0", "HTTP/9.9", "HTTP/1.1000", "HTTP/1.1 x",
-                                                                     "http/1.1", "", "FTP/1.0"})
+        probe.raw = "GET " + path + ' '
+            + rng.pick(QList<QByteArray>{"HTTP/1.0", "HTTP/2.0", "HTTP/9.9", "HTTP/1.1000", "HTTP/1.1 x", "http/1.1",
+                                         "", "FTP/1.0"})
             + "\r\n" + hostLine + "\r\n";
         probe.mayStall = true;
         break;
     case 9: // Content-Length larger than what comes
-        probe.raw = start + hostLine + type + "Content-Length: " + QByteArray::number(body.size() + rng.between(1, 60000))
-            + "\r\n\r\n" + body;
+        probe.raw = start + hostLine + type
+            + "Content-Length: " + QByteArray::number(body.size() + rng.between(1, 60000)) + "\r\n\r\n" + body;
         probe.mayStall = true;
         break;
     case 10: // over the body limit
-        probe.raw = start + hostLine + type + "Content-Length: " + QByteArray::number(rng.pick(QList<int>{65537, 1 << 20, 200 << 20}))
-            + "\r\n\r\n" + rng.printable(rng.pick(QList<int>{100, 70000}));
+        probe.raw = start + hostLine + type
+            + "Content-Length: " + QByteArray::number(rng.pick(QList<int>{65537, 1 << 20, 200 << 20})) + "\r\n\r\n"
+            + rng.printable(rng.pick(QList<int>{100, 70000}));
         probe.mayStall = true;
         break;
     case 11: // Expect: 100-continue
@@ -776,22 +832,25 @@ Probe TestHostileInput::headerProbe(Rng &rng)
         break;
     }
     case 13: // odd cookies
-        probe.raw = "GET " + path + " HTTP/1.1\r\n" + hostLine
-            + "Cookie: " + rng.pick(QList<QByteArray>{QByteArray(10000, ';'), "=;=;=", "latchkey_upstream_=x", m_material.bindingCookie + "; "
-                                                      + m_material.bindingCookie, rng.bytes(200).toBase64(), "a=\"\"\"\""})
+        probe.raw = "GET " + path + " HTTP/1.1\r\n" + hostLine + "Cookie: "
+            + rng.pick(QList<QByteArray>{QByteArray(10000, ';'), "=;=;=", "latchkey_upstream_=x",
+                                         m_material.bindingCookie + "; " + m_material.bindingCookie,
+                                         rng.bytes(200).toBase64(), "a=\"\"\"\""})
             + "\r\n\r\n";
         break;
     case 14: // Authorization twice, or odd
         probe.raw = "GET /userinfo HTTP/1.1\r\n" + hostLine
-            + rng.pick(QList<QByteArray>{"Authorization: Bearer " + m_material.accessToken + "\r\nAuthorization: Bearer x\r\n",
-                                         "Authorization: \r\n", "Authorization: Bearer\r\n",
-                                         "Authorization: Bearer " + QByteArray(15000, 'a') + "\r\n"})
+            + rng.pick(
+                QList<QByteArray>{"Authorization: Bearer " + m_material.accessToken + "\r\nAuthorization: Bearer x\r\n",
+                                  "Authorization: \r\n", "Authorization: Bearer\r\n",
+                                  "Authorization: Bearer " + QByteArray(15000, 'a') + "\r\n"})
             + "\r\n";
         probe.target = "/userinfo";
         break;
     default: // nothing but whitespace or garbage
-        probe.raw = rng.pick(QList<QByteArray>{"\r\n\r\n", QByteArrayLiteral("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"), rng.bytes(rng.between(1, 4000)),
-                                               "GET\r\n\r\n", " / HTTP/1.1\r\n\r\n"});
+        probe.raw = rng.pick(QList<QByteArray>{"\r\n\r\n",
+                                               QByteArrayLiteral("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"),
+                                               rng.bytes(rng.between(1, 4000)), "GET\r\n\r\n", " / HTTP/1.1\r\n\r\n"});
         probe.mayStall = true;
         break;
     }
@@ -816,8 +875,9 @@ Probe TestHostileInput::pathProbe(Rng &rng)
             + path.mid(1);
         break;
     case 2:
-        target = path + rng.pick(QList<QByteArray>{"/", "/.", "/..", "%00", "%0a", "%0d%0aX: y", ";x", "#frag", "?", "??", "%ff",
-                                                   "%", "%2", "/%2e"});
+        target = path
+            + rng.pick(QList<QByteArray>{"/", "/.", "/..", "%00", "%0a", "%0d%0aX: y", ";x", "#frag", "?", "??", "%ff",
+                                         "%", "%2", "/%2e"});
         break;
     case 3: // very long
         target = path + '/' + rng.printable(rng.pick(QList<int>{1000, 8000, 15000, 17000, 60000}));
@@ -831,8 +891,8 @@ Probe TestHostileInput::pathProbe(Rng &rng)
                 target += "request=" + QByteArray::number(i) + '&';
         break;
     case 5: // absolute form, asterisk
-        target = rng.pick(QList<QByteArray>{"http://" + host() + path, "http://evil.example" + path, "*", "https://" + host() + path,
-                                            "//" + host() + path});
+        target = rng.pick(QList<QByteArray>{"http://" + host() + path, "http://evil.example" + path, "*",
+                                            "https://" + host() + path, "//" + host() + path});
         break;
     case 6:
         target = QByteArray(path).replace('/', '\\');
@@ -844,16 +904,18 @@ Probe TestHostileInput::pathProbe(Rng &rng)
         target = path + "/\xc3\xa9\xff\xfe" + rng.bytes(4).replace(' ', 'x').replace('\r', 'x').replace('\n', 'x');
         break;
     case 9:
-        target = "/signin/" + rng.pick(QList<QByteArray>{"", "%2e%2e", "fake%00", "cancel/", "FAKE", rng.printable(40),
-                                                         "fake?request=" + rng.printable(rng.between(0, 100))});
+        target = "/signin/"
+            + rng.pick(QList<QByteArray>{"", "%2e%2e", "fake%00", "cancel/", "FAKE", rng.printable(40),
+                                         "fake?request=" + rng.printable(rng.between(0, 100))});
         break;
     case 10: // the query parameters the endpoints read, mutated
         target = path + "?request=" + mutateValue(rng, m_material.pendingRequest).toPercentEncoding()
             + "&username=" + mutateValue(rng, "alice").toPercentEncoding() + "&client_id=latchkey-desktop";
         break;
     default:
-        target = rng.pick(QList<QByteArray>{"", " ", "/%", "/%%32%65", "/.well-known/", "/.well-known/openid-configuration/..",
-                                            "/static/", "/static/style.css%00.html", "/jwks.json?x=%ZZ"});
+        target = rng.pick(QList<QByteArray>{"", " ", "/%", "/%%32%65", "/.well-known/",
+                                            "/.well-known/openid-configuration/..", "/static/",
+                                            "/static/style.css%00.html", "/jwks.json?x=%ZZ"});
         break;
     }
     const bool post = rng.chance(25);
@@ -871,28 +933,31 @@ Probe TestHostileInput::upstreamProbe(Rng &rng)
     switch (rng.below(7)) {
     case 0: // the real state, a mutated code
         query.removeAllQueryItems(QStringLiteral("code"));
-        target = "/upstream/fake/callback?" + query.query(QUrl::FullyEncoded).toLatin1() + "&code="
-            + mutateValue(rng, "code").toPercentEncoding();
+        target = "/upstream/fake/callback?" + query.query(QUrl::FullyEncoded).toLatin1()
+            + "&code=" + mutateValue(rng, "code").toPercentEncoding();
         break;
     case 1: // a mutated state
         query.removeAllQueryItems(QStringLiteral("state"));
-        target = "/upstream/fake/callback?" + query.query(QUrl::FullyEncoded).toLatin1() + "&state="
-            + mutateValue(rng, real).toPercentEncoding();
+        target = "/upstream/fake/callback?" + query.query(QUrl::FullyEncoded).toLatin1()
+            + "&state=" + mutateValue(rng, real).toPercentEncoding();
         break;
     case 2: // an error from the "upstream", with control characters
         target = "/upstream/fake/callback?" + real + "&error="
-            + rng.pick(QList<QByteArray>{"access_denied", "x%0aforged", "%1b%5b2J", QByteArray(3000, 'e'), "%00", "%ff%fe"})
+            + rng.pick(
+                QList<QByteArray>{"access_denied", "x%0aforged", "%1b%5b2J", QByteArray(3000, 'e'), "%00", "%ff%fe"})
             + "&error_description=" + rng.pick(QList<QByteArray>{"a%0d%0ab", QByteArray(20000, 'd'), "%e2%80%a8", ""});
         break;
     case 3: // the state twice
         target = "/upstream/fake/callback?" + real + '&' + real;
         break;
     case 4: // nothing, or only garbage
-        target = "/upstream/fake/callback" + rng.pick(QList<QByteArray>{"", "?", "?state=", "?code=&state=&error=", "?%%%"});
+        target = "/upstream/fake/callback"
+            + rng.pick(QList<QByteArray>{"", "?", "?state=", "?code=&state=&error=", "?%%%"});
         break;
     case 5: // begin with a request id that is real, spent or garbage
-        target = "/signin/fake?request=" + rng.pick(QList<QByteArray>{m_material.pendingRequest, "", rng.printable(32),
-                                                                     m_material.pendingRequest + "%00", "%ZZ"});
+        target = "/signin/fake?request="
+            + rng.pick(QList<QByteArray>{m_material.pendingRequest, "", rng.printable(32),
+                                         m_material.pendingRequest + "%00", "%ZZ"});
         break;
     default: // the real answer, once or again (a replay)
         target = "/upstream/fake/callback?" + real;
@@ -1028,9 +1093,9 @@ void TestHostileInput::mutatedInputForABoundedTime()
           seed, seconds, Lanes);
     Rng rng(seed);
     const std::function<Probe(Rng &)> generators[] = {
-        [this](Rng &r) { return jwtProbe(r); },    [this](Rng &r) { return formProbe(r); },
-        [this](Rng &r) { return jsonProbe(r); },   [this](Rng &r) { return methodProbe(r); },
-        [this](Rng &r) { return headerProbe(r); }, [this](Rng &r) { return pathProbe(r); },
+        [this](Rng &r) { return jwtProbe(r); },      [this](Rng &r) { return formProbe(r); },
+        [this](Rng &r) { return jsonProbe(r); },     [this](Rng &r) { return methodProbe(r); },
+        [this](Rng &r) { return headerProbe(r); },   [this](Rng &r) { return pathProbe(r); },
         [this](Rng &r) { return upstreamProbe(r); },
     };
     const int generatorCount = int(std::size(generators));
@@ -1117,7 +1182,9 @@ void TestHostileInput::mutatedInputForABoundedTime()
     QCOMPARE(discovery.status, 200);
     QCOMPARE(discovery.json().value(QLatin1String("issuer")).toString(), m_server->issuer());
     QCOMPARE(m_http->get(m_server->url(QStringLiteral("/jwks.json"))).status, 200);
-    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")), {{"Authorization", "Bearer " + m_witnessAccessToken}}).status,
+    QCOMPARE(m_http
+                 ->get(m_server->url(QStringLiteral("/userinfo")), {{"Authorization", "Bearer " + m_witnessAccessToken}})
+                 .status,
              200);
 }
 

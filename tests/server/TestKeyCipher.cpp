@@ -67,10 +67,9 @@ void TestKeyCipher::badKeyFileIsRefused_data()
     QTest::addColumn<int>("permissions");
     QTest::addColumn<QString>("message");
     const int ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
-    QTest::newRow("readable by the group") << key('k') << (ownerOnly | QFileDevice::ReadGroup)
-                                           << "may be read by others than its owner";
-    QTest::newRow("readable by anyone") << key('k') << (ownerOnly | QFileDevice::ReadOther)
-                                        << "chmod 600";
+    QTest::newRow("readable by the group")
+        << key('k') << (ownerOnly | QFileDevice::ReadGroup) << "may be read by others than its owner";
+    QTest::newRow("readable by anyone") << key('k') << (ownerOnly | QFileDevice::ReadOther) << "chmod 600";
     QTest::newRow("31 bytes") << QByteArray(31, 'k') << ownerOnly << "holds 31 bytes";
     QTest::newRow("33 bytes") << QByteArray(33, 'k') << ownerOnly << "holds 33 bytes";
     QTest::newRow("64 hex digits") << key('k').toHex() << ownerOnly << "exactly 32 random bytes";

@@ -42,9 +42,9 @@ void TestOnboardingRace::twentyConcurrentOnboardsOneWinner()
     QList<QNetworkReply *> replies;
     for (int i = 0; i < Racers; ++i) {
         clients.push_back(std::make_unique<HttpRobot>());
-        replies.append(clients.back()->start("POST", server.url(QStringLiteral("/api/account/onboard")), bodies.at(i),
-                                             {{"Content-Type", "application/json"},
-                                              {"Idempotency-Key", QByteArray::number(i)}}));
+        replies.append(
+            clients.back()->start("POST", server.url(QStringLiteral("/api/account/onboard")), bodies.at(i),
+                                  {{"Content-Type", "application/json"}, {"Idempotency-Key", QByteArray::number(i)}}));
     }
     int created = 0;
     int taken = 0;
@@ -52,10 +52,12 @@ void TestOnboardingRace::twentyConcurrentOnboardsOneWinner()
         const HttpResult result = HttpRobot::collect(reply);
         if (result.status == 201)
             ++created;
-        else if (result.status == 409 && result.json().value(QLatin1String("error")).toString() == QLatin1String("username_taken"))
+        else if (result.status == 409
+                 && result.json().value(QLatin1String("error")).toString() == QLatin1String("username_taken"))
             ++taken;
         else
-            QFAIL(qPrintable(QStringLiteral("unexpected answer %1: %2").arg(result.status).arg(QString::fromUtf8(result.body))));
+            QFAIL(qPrintable(
+                QStringLiteral("unexpected answer %1: %2").arg(result.status).arg(QString::fromUtf8(result.body))));
     }
     QCOMPARE(created, 1);
     QCOMPARE(taken, Racers - 1);

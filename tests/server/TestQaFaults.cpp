@@ -4,8 +4,8 @@
 // by nothing.
 
 #include "Clock.h"
-#include "Jws.h"
 #include "Database.h"
+#include "Jws.h"
 #include "KeyStore.h"
 #include "Pkce.h"
 #include "Protocol.h"
@@ -197,8 +197,8 @@ QByteArray TestQaFaults::onboardRequest(const QString &token, const Authorizatio
                                                       {"accepted_terms", m_robot->termsVersion()}})
                                 .toJson(QJsonDocument::Compact);
     return "POST /api/account/onboard HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-           "Idempotency-Key: " + idempotencyKey + "\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\n\r\n" + body;
+           "Idempotency-Key: "
+        + idempotencyKey + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 QByteArray TestQaFaults::sendWithoutRetry(const QByteArray &request)

@@ -71,7 +71,8 @@ void TestRefreshGrace::cleanup()
 std::pair<QString, QString> TestRefreshGrace::signIn()
 {
     const AuthorizationRequest request = m_robot->newRequest();
-    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"), QStringLiteral("returning"));
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"),
+                                                          QStringLiteral("returning"));
     const QJsonObject tokens = m_robot->exchangeCode(request, callback.queryItemValue(QStringLiteral("code"))).json();
     return {str(tokens, "refresh_token"), str(tokens, "access_token")};
 }
@@ -87,7 +88,8 @@ HttpResult TestRefreshGrace::narrow(const QString &refreshToken)
 
 int TestRefreshGrace::userInfoStatus(const QString &accessToken)
 {
-    return m_http->get(m_server->url(QStringLiteral("/userinfo")), {{"Authorization", "Bearer " + accessToken.toLatin1()}})
+    return m_http
+        ->get(m_server->url(QStringLiteral("/userinfo")), {{"Authorization", "Bearer " + accessToken.toLatin1()}})
         .status;
 }
 
@@ -122,7 +124,8 @@ bool TestRefreshGrace::play(const QString &script, QString *failure)
         const HttpResult answer = m_robot->refresh(tokens.at(n));
         if (step.startsWith(u'r')) {
             if (answer.status != 200)
-                return fail(QStringLiteral("expected 200, got %1 %2").arg(answer.status).arg(QString::fromUtf8(answer.body)));
+                return fail(
+                    QStringLiteral("expected 200, got %1 %2").arg(answer.status).arg(QString::fromUtf8(answer.body)));
             const QString next = str(answer.json(), "refresh_token");
             if (next.isEmpty() || tokens.contains(next))
                 return fail(QStringLiteral("no new refresh token"));
@@ -155,17 +158,27 @@ void TestRefreshGrace::replay_data()
     const QString graceEnd = QStringLiteral("w%1").arg(Grace - 1);
     const QString graceOver = QStringLiteral("w%1").arg(Grace + 1);
 
-    QTest::newRow("previous token, within the grace, successor unused") << "r0 w5 r0 r2" << "";
-    QTest::newRow("previous token, in the last seconds of the grace") << "r0 " + graceEnd + " r0 r2" << "";
-    QTest::newRow("unused successor after the grace answer") << "r0 r0 !1" << "r0 r0 r2";
-    QTest::newRow("previous token a second time (the grace is once)") << "r0 r0 !0" << "r0 r0";
-    QTest::newRow("the token before the previous one, after a grace answer") << "r0 r1 r1 !0" << "r0 r1 r1 r3";
-    QTest::newRow("previous token after the grace") << "r0 " + graceOver + " !0" << "r0 " + graceEnd + " r0";
-    QTest::newRow("previous token after its successor was used") << "r0 r1 !0" << "r0 r0";
-    QTest::newRow("previous token after its successor was presented") << "r0 x1 !0" << "r0 x0 r0";
-    QTest::newRow("a token two rotations old") << "r0 r1 r2 !1" << "r0 r1 r2 r2";
+    QTest::newRow("previous token, within the grace, successor unused") << "r0 w5 r0 r2"
+                                                                        << "";
+    QTest::newRow("previous token, in the last seconds of the grace") << "r0 " + graceEnd + " r0 r2"
+                                                                      << "";
+    QTest::newRow("unused successor after the grace answer") << "r0 r0 !1"
+                                                             << "r0 r0 r2";
+    QTest::newRow("previous token a second time (the grace is once)") << "r0 r0 !0"
+                                                                      << "r0 r0";
+    QTest::newRow("the token before the previous one, after a grace answer") << "r0 r1 r1 !0"
+                                                                             << "r0 r1 r1 r3";
+    QTest::newRow("previous token after the grace") << "r0 " + graceOver + " !0"
+                                                    << "r0 " + graceEnd + " r0";
+    QTest::newRow("previous token after its successor was used") << "r0 r1 !0"
+                                                                 << "r0 r0";
+    QTest::newRow("previous token after its successor was presented") << "r0 x1 !0"
+                                                                      << "r0 x0 r0";
+    QTest::newRow("a token two rotations old") << "r0 r1 r2 !1"
+                                               << "r0 r1 r2 r2";
     // Reuse detection keeps its teeth: a copy taken earlier and replayed later.
-    QTest::newRow("stolen token replayed an hour later") << "r0 r1 r2 w3600 !0" << "r0 r1 r2 w5 r2";
+    QTest::newRow("stolen token replayed an hour later") << "r0 r1 r2 w3600 !0"
+                                                         << "r0 r1 r2 w5 r2";
 }
 
 void TestRefreshGrace::replay()
@@ -196,8 +209,9 @@ void TestRefreshGrace::signOutWithPreviousTokenEndsSession()
     const QString first = signIn().first;
     const QString unseen = str(m_robot->refresh(first).json(), "refresh_token");
     QVERIFY(!unseen.isEmpty());
-    QCOMPARE(m_http->postForm(m_server->url(QStringLiteral("/revoke")),
-                              {{QStringLiteral("token"), first}, {QStringLiteral("client_id"), ClientId}})
+    QCOMPARE(m_http
+                 ->postForm(m_server->url(QStringLiteral("/revoke")),
+                            {{QStringLiteral("token"), first}, {QStringLiteral("client_id"), ClientId}})
                  .status,
              200);
     QCOMPARE(str(m_robot->refresh(unseen).json(), "error"), QStringLiteral("invalid_grant"));

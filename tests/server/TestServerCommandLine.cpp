@@ -86,7 +86,8 @@ quint16 TestServerCommandLine::closedPort()
 QString TestServerCommandLine::start(QProcess &process, const QStringList &arguments, bool qa)
 {
     process.setProcessEnvironment(serverEnvironment());
-    process.start(binary(), (qa ? QStringList{"--qa"} : QStringList{}) + QStringList{"--listen", "127.0.0.1:0"} + arguments);
+    process.start(binary(),
+                  (qa ? QStringList{"--qa"} : QStringList{}) + QStringList{"--listen", "127.0.0.1:0"} + arguments);
     QByteArray out;
     static const QRegularExpression issuerLine(QStringLiteral("^issuer: (\\S+)$"), QRegularExpression::MultilineOption);
     for (int i = 0; i < 100 && !issuerLine.match(QString::fromUtf8(out)).hasMatch(); ++i) {
@@ -104,9 +105,9 @@ void TestServerCommandLine::helpListsOptions()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray help = process.readAllStandardOutput();
-    for (const char *option : {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys",
-                               "--log-level", "--signing-alg", "--version", "--providers", "--print-redirect-uris",
-                               "--qa"})
+    for (const char *option :
+         {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys", "--log-level",
+          "--signing-alg", "--version", "--providers", "--print-redirect-uris", "--qa"})
         QVERIFY2(help.contains(option), option);
 }
 
@@ -190,7 +191,9 @@ void TestServerCommandLine::dataFilesArePrivate()
     while (it.hasNext())
         paths.append(it.next());
     for (const QString &path : paths) {
-        struct stat info{};
+        struct stat info
+        {
+        };
         QVERIFY2(::stat(QFile::encodeName(path).constData(), &info) == 0, qPrintable(path));
         QVERIFY2((info.st_mode & 077) == 0,
                  qPrintable(QStringLiteral("%1 has mode %2").arg(path).arg(info.st_mode & 0777, 4, 8, QLatin1Char('0'))));
@@ -236,7 +239,8 @@ void TestServerCommandLine::invalidSeedIsRejected()
     seed.write("{\"accounts\": [");
     seed.close();
     QProcess process;
-    process.start(binary(), {"--qa", "--listen", "127.0.0.1:0", "--data-dir", dir.filePath("data"), "--seed", seed.fileName()});
+    process.start(binary(),
+                  {"--qa", "--listen", "127.0.0.1:0", "--data-dir", dir.filePath("data"), "--seed", seed.fileName()});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY(process.readAllStandardError().contains("not valid JSON"));
@@ -290,12 +294,12 @@ void TestServerCommandLine::rotateKeysPublishesSecondKey()
     QVERIFY(process.waitForFinished(10000));
 }
 
-
 // A real provider entry for the files below; `extra` adds or replaces fields.
 static QByteArray corpProvider(const QByteArray &extra = {})
 {
     return R"({"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": "https://sso.example.org",
-              "client_id": "latchkey")" + (extra.isEmpty() ? QByteArray() : ", " + extra) + "}";
+              "client_id": "latchkey")"
+        + (extra.isEmpty() ? QByteArray() : ", " + extra) + "}";
 }
 
 static QByteArray providersFile(const QList<QByteArray> &entries)
@@ -317,21 +321,19 @@ void TestServerCommandLine::refusesToStart_data()
     const QStringList loopback{"--listen", "127.0.0.1:0"};
     QTest::newRow("no providers and no --qa")
         << loopback << QByteArray() << 0 << QStringList{"no upstream providers", "--providers", "--qa"};
-    QTest::newRow("--qa beyond loopback")
-        << QStringList{"--qa", "--listen", "0.0.0.0:0"} << QByteArray() << 0
-        << QStringList{"--qa refuses to listen on 0.0.0.0", "loopback"};
-    QTest::newRow("unknown type")
-        << loopback << providersFile({corpProvider(R"("type": "saml")")}) << 0
-        << QStringList{"provider \"corp\"", "field \"type\"", "\"saml\" is not a type"};
-    QTest::newRow("unknown key")
-        << loopback << providersFile({corpProvider(R"("tenant": "acme")")}) << 0
-        << QStringList{"provider \"corp\"", "field \"tenant\"", "is not a known setting"};
+    QTest::newRow("--qa beyond loopback") << QStringList{"--qa", "--listen", "0.0.0.0:0"} << QByteArray() << 0
+                                          << QStringList{"--qa refuses to listen on 0.0.0.0", "loopback"};
+    QTest::newRow("unknown type") << loopback << providersFile({corpProvider(R"("type": "saml")")}) << 0
+                                  << QStringList{"provider \"corp\"", "field \"type\"", "\"saml\" is not a type"};
+    QTest::newRow("unknown key") << loopback << providersFile({corpProvider(R"("tenant": "acme")")}) << 0
+                                 << QStringList{"provider \"corp\"", "field \"tenant\"", "is not a known setting"};
     QTest::newRow("missing client_id")
-        << loopback << providersFile({R"({"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": "https://sso.example.org"})"})
+        << loopback
+        << providersFile({R"({"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": "https://sso.example.org"})"})
         << 0 << QStringList{"provider \"corp\"", "field \"client_id\"", "is missing"};
-    QTest::newRow("duplicate id")
-        << loopback << providersFile({corpProvider(), corpProvider()}) << 0
-        << QStringList{"provider \"corp\"", "field \"id\"", "another provider already has this id"};
+    QTest::newRow("duplicate id") << loopback << providersFile({corpProvider(), corpProvider()}) << 0
+                                  << QStringList{"provider \"corp\"", "field \"id\"",
+                                                 "another provider already has this id"};
     QTest::newRow("client_secret in the file")
         << loopback << providersFile({corpProvider(R"("client_secret": "hunter2")")}) << 0
         << QStringList{"provider \"corp\"", "field \"client_secret\"", "client_secret_file",
@@ -339,9 +341,11 @@ void TestServerCommandLine::refusesToStart_data()
     QTest::newRow("secret file readable by others")
         << loopback << providersFile({corpProvider(R"("client_secret_file": "SECRET")")}) << 0644
         << QStringList{"provider \"corp\"", "field \"client_secret_file\"", "readable by other users", "chmod 600"};
-    QTest::newRow("secret file missing")
-        << loopback << providersFile({corpProvider(R"("client_secret_file": "SECRET.missing")")}) << 0600
-        << QStringList{"provider \"corp\"", "field \"client_secret_file\"", "cannot be read"};
+    QTest::newRow("secret file missing") << loopback
+                                         << providersFile({corpProvider(R"("client_secret_file": "SECRET.missing")")})
+                                         << 0600
+                                         << QStringList{"provider \"corp\"", "field \"client_secret_file\"",
+                                                        "cannot be read"};
     QTest::newRow("no secret anywhere")
         << loopback << providersFile({corpProvider(), corpProvider().replace("\"corp\"", "\"other-idp\"")}) << 0
         << QStringList{"provider \"other-idp\"", "field \"client_secret_file\"", "LATCHKEY_PROVIDER_OTHER_IDP_SECRET"};
@@ -349,14 +353,13 @@ void TestServerCommandLine::refusesToStart_data()
         << loopback << providersFile({corpProvider(R"("issuer": "http://example.org")")}) << 0
         << QStringList{"provider \"corp\"", "field \"issuer\"", "must be https"};
     QTest::newRow("oauth2 without claims")
-        << loopback
-        << providersFile({R"({"id": "corp", "name": "Corp", "type": "oauth2", "client_id": "x",
+        << loopback << providersFile({R"({"id": "corp", "name": "Corp", "type": "oauth2", "client_id": "x",
                               "authorization_endpoint": "https://corp.example/authorize",
                               "token_endpoint": "https://corp.example/token",
                               "userinfo_endpoint": "https://corp.example/user"})"})
         << 0 << QStringList{"provider \"corp\"", "field \"claims\"", "provider_user_id"};
-    QTest::newRow("invalid JSON")
-        << loopback << QByteArray(R"({"providers": [)") << 0 << QStringList{"providers file", "not valid JSON"};
+    QTest::newRow("invalid JSON") << loopback << QByteArray(R"({"providers": [)") << 0
+                                  << QStringList{"providers file", "not valid JSON"};
     const QStringList qa{"--qa", "--listen", "127.0.0.1:0"};
     QTest::newRow("unknown database scheme")
         << qa + QStringList{"--database", "mysql://latchkey@127.0.0.1/latchkey"} << QByteArray() << 0
@@ -366,8 +369,8 @@ void TestServerCommandLine::refusesToStart_data()
         << QStringList{"a password in the URL", "PGPASSFILE", "LATCHKEY_DATABASE_PASSWORD"};
     QTest::newRow("--reset of a PostgreSQL database")
         << qa + QStringList{"--reset", "--yes", "--database", "postgresql://latchkey@127.0.0.1:1/latchkey"}
-        << QByteArray() << 0 << QStringList{"--reset deletes the data directory, not a PostgreSQL database",
-                                            "nothing was deleted", "dropdb"};
+        << QByteArray() << 0
+        << QStringList{"--reset deletes the data directory, not a PostgreSQL database", "nothing was deleted", "dropdb"};
     // Nothing listens on port 1; LATCHKEY_DATABASE_PASSWORD (hunter2) must not reach the message.
     QTest::newRow("unreachable database")
         << qa + QStringList{"--database", "postgresql://latchkey@127.0.0.1:1/latchkey"} << QByteArray() << 0
@@ -386,7 +389,8 @@ void TestServerCommandLine::refusesToStart()
         QCOMPARE(::chmod(QFile::encodeName(secret).constData(), mode_t(secretMode)), 0);
     }
     if (!providers.isEmpty())
-        arguments << "--providers" << writeFile(dir, "providers.json", providers.replace("SECRET", dir.filePath("corp.secret").toUtf8()));
+        arguments << "--providers"
+                  << writeFile(dir, "providers.json", providers.replace("SECRET", dir.filePath("corp.secret").toUtf8()));
     QProcess process;
     QProcessEnvironment environment = serverEnvironment();
     environment.insert("LATCHKEY_DATABASE_PASSWORD", "hunter2");
@@ -404,9 +408,10 @@ void TestServerCommandLine::refusesToStart()
 void TestServerCommandLine::printsRedirectUris()
 {
     QTemporaryDir dir;
-    const QString providers = writeFile(
-        dir, "providers.json",
-        providersFile({corpProvider(), R"({"id": "git-hub", "name": "GitHub", "type": "oauth2", "client_id": "Iv1.x",
+    const QString providers
+        = writeFile(dir, "providers.json",
+                    providersFile(
+                        {corpProvider(), R"({"id": "git-hub", "name": "GitHub", "type": "oauth2", "client_id": "Iv1.x",
                                           "authorization_endpoint": "https://github.com/login/oauth/authorize",
                                           "token_endpoint": "https://github.com/login/oauth/access_token",
                                           "userinfo_endpoint": "https://api.github.com/user",
@@ -416,12 +421,14 @@ void TestServerCommandLine::printsRedirectUris()
 
     QProcess process;
     process.setProcessEnvironment(environment);
-    process.start(binary(), {"--providers", providers, "--issuer", "https://login.example.org/", "--print-redirect-uris",
-                             "--data-dir", dir.filePath("data")});
+    process.start(binary(),
+                  {"--providers", providers, "--issuer", "https://login.example.org/", "--print-redirect-uris",
+                   "--data-dir", dir.filePath("data")});
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
-    QCOMPARE(process.readAllStandardOutput(), QByteArray("corp https://login.example.org/upstream/corp/callback\n"
-                                                         "git-hub https://login.example.org/upstream/git-hub/callback\n"));
+    QCOMPARE(process.readAllStandardOutput(),
+             QByteArray("corp https://login.example.org/upstream/corp/callback\n"
+                        "git-hub https://login.example.org/upstream/git-hub/callback\n"));
     QVERIFY2(!QFile::exists(dir.filePath("data")), "printing the redirect URIs touched the data directory");
 
     // Without --issuer the issuer follows --listen, as at start.
@@ -456,14 +463,18 @@ void TestServerCommandLine::withoutQaOnlyConfiguredProviders()
     QVERIFY(port != 0);
     const QByteArray dead = "http://127.0.0.1:" + QByteArray::number(port);
     QTemporaryDir dir;
-    const QString providers = writeFile(
-        dir, "providers.json",
-        providersFile({corpProvider(R"("issuer": ")" + dead + "\""),
-                       R"({"id": "forge", "name": "Forge", "type": "oauth2", "client_id": "forge-client",
-                           "client_secret_file": ")" + dir.filePath("forge.secret").toUtf8() + R"(",
-                           "authorization_endpoint": ")" + dead + R"(/authorize",
-                           "token_endpoint": ")" + dead + R"(/token",
-                           "userinfo_endpoint": ")" + dead + R"(/user",
+    const QString providers
+        = writeFile(dir, "providers.json",
+                    providersFile({corpProvider(R"("issuer": ")" + dead + "\""),
+                                   R"({"id": "forge", "name": "Forge", "type": "oauth2", "client_id": "forge-client",
+                           "client_secret_file": ")"
+                                       + dir.filePath("forge.secret").toUtf8() + R"(",
+                           "authorization_endpoint": ")"
+                                       + dead + R"(/authorize",
+                           "token_endpoint": ")"
+                                       + dead + R"(/token",
+                           "userinfo_endpoint": ")"
+                                       + dead + R"(/user",
                            "claims": {"provider_user_id": "id", "email": "email"}})"}));
     QVERIFY(!writeFile(dir, "forge.secret", "forge-secret\n").isEmpty());
     // The QA accounts and the simulated providers' names, seeded into a server without --qa.
@@ -472,14 +483,14 @@ void TestServerCommandLine::withoutQaOnlyConfiguredProviders()
         {"username": "sam", "identities": [{"provider": "github", "provider_user_id": "qa-sam"}]}]})");
 
     QProcess process;
-    const QString issuer = start(process, {"--providers", providers, "--data-dir", dir.filePath("data"), "--seed", seed},
-                                 false);
+    const QString issuer = start(process,
+                                 {"--providers", providers, "--data-dir", dir.filePath("data"), "--seed", seed}, false);
     QVERIFY(!issuer.isEmpty());
     HttpRobot http;
     SignInRobot robot(issuer, http);
 
-    const QJsonArray upstream =
-        http.get(robot.url(QLatin1String(Protocol::DiscoveryPath))).json().value("upstream_providers").toArray();
+    const QJsonArray upstream
+        = http.get(robot.url(QLatin1String(Protocol::DiscoveryPath))).json().value("upstream_providers").toArray();
     QCOMPARE(upstream.size(), 2);
     QCOMPARE(upstream.at(0).toObject().value("id").toString(), QStringLiteral("corp"));
     QCOMPARE(upstream.at(0).toObject().value("name").toString(), QStringLiteral("Corp SSO"));
@@ -562,8 +573,10 @@ void TestServerCommandLine::keysOfAnEarlierVersionMoveIntoTheDatabase()
     const QString data = dir.filePath("data");
     QVERIFY(QDir().mkpath(data));
     const Jwk key = Jwk::generate(Jwk::Type::EcP256);
-    const QJsonObject legacy{{"keys", QJsonArray{QJsonObject{{"jwk", key.toPrivateJson()},
-                                                             {"activates_at", double(QDateTime::currentSecsSinceEpoch() - 60)}}}}};
+    const QJsonObject legacy{
+        {"keys",
+         QJsonArray{QJsonObject{{"jwk", key.toPrivateJson()},
+                                {"activates_at", double(QDateTime::currentSecsSinceEpoch() - 60)}}}}};
     QVERIFY(!writeFile(dir, "data/signing-keys.json", QJsonDocument(legacy).toJson()).isEmpty());
 
     QProcess process;

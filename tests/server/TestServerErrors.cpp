@@ -46,7 +46,10 @@ private:
     // A fresh onboarding token and the request that got it.
     QString onboardingToken(AuthorizationRequest *request, const QString &email = {}, bool verified = false);
     HttpResult onboardWith(const QJsonObject &replace, const QByteArray &idempotencyKey = "k");
-    HttpResult token(const FieldList &fields) { return m_http->postForm(m_server->url(QStringLiteral("/token")), fields); }
+    HttpResult token(const FieldList &fields)
+    {
+        return m_http->postForm(m_server->url(QStringLiteral("/token")), fields);
+    }
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<HttpRobot> m_http;
@@ -90,7 +93,8 @@ HttpResult TestServerErrors::onboardWith(const QJsonObject &replace, const QByte
 {
     AuthorizationRequest request;
     const QString token = onboardingToken(&request);
-    return m_robot->onboard(token, request.verifier, QStringLiteral("erin"), QString::fromLatin1(idempotencyKey), replace);
+    return m_robot->onboard(token, request.verifier, QStringLiteral("erin"), QString::fromLatin1(idempotencyKey),
+                            replace);
 }
 
 // ---- /authorize: errors shown on the server's page, never redirected ----
@@ -99,14 +103,22 @@ void TestServerErrors::authorizeErrorPage_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("value");
-    QTest::newRow("unknown client_id") << "client_id" << "evil-app";
-    QTest::newRow("missing client_id") << "client_id" << "";
-    QTest::newRow("https redirect") << "redirect_uri" << "https://127.0.0.1:5000/callback";
-    QTest::newRow("localhost redirect") << "redirect_uri" << "http://localhost:5000/callback";
-    QTest::newRow("other host") << "redirect_uri" << "http://attacker.example:5000/callback";
-    QTest::newRow("other path") << "redirect_uri" << "http://127.0.0.1:5000/steal";
-    QTest::newRow("no port") << "redirect_uri" << "http://127.0.0.1/callback";
-    QTest::newRow("missing redirect_uri") << "redirect_uri" << "";
+    QTest::newRow("unknown client_id") << "client_id"
+                                       << "evil-app";
+    QTest::newRow("missing client_id") << "client_id"
+                                       << "";
+    QTest::newRow("https redirect") << "redirect_uri"
+                                    << "https://127.0.0.1:5000/callback";
+    QTest::newRow("localhost redirect") << "redirect_uri"
+                                        << "http://localhost:5000/callback";
+    QTest::newRow("other host") << "redirect_uri"
+                                << "http://attacker.example:5000/callback";
+    QTest::newRow("other path") << "redirect_uri"
+                                << "http://127.0.0.1:5000/steal";
+    QTest::newRow("no port") << "redirect_uri"
+                             << "http://127.0.0.1/callback";
+    QTest::newRow("missing redirect_uri") << "redirect_uri"
+                                          << "";
     // RFC 8252 7.3: only the port may differ from the registered URI; every
     // other spelling is another URI, however a URL parser would normalize it.
     const struct
@@ -226,10 +238,12 @@ void TestServerErrors::authorizeErrorRedirect_data()
     QTest::newRow("missing code_challenge") << FieldList{} << QStringList{"code_challenge"} << "invalid_request";
     QTest::newRow("plain PKCE") << FieldList{{"code_challenge_method", "plain"}} << QStringList{} << "invalid_request";
     QTest::newRow("missing PKCE method") << FieldList{} << QStringList{"code_challenge_method"} << "invalid_request";
-    QTest::newRow("challenge not a hash") << FieldList{{"code_challenge", "short"}} << QStringList{} << "invalid_request";
+    QTest::newRow("challenge not a hash")
+        << FieldList{{"code_challenge", "short"}} << QStringList{} << "invalid_request";
     QTest::newRow("missing state") << FieldList{} << QStringList{"state"} << "invalid_request";
     QTest::newRow("missing nonce") << FieldList{} << QStringList{"nonce"} << "invalid_request";
-    QTest::newRow("response_type token") << FieldList{{"response_type", "token"}} << QStringList{} << "unsupported_response_type";
+    QTest::newRow("response_type token") << FieldList{{"response_type", "token"}} << QStringList{}
+                                         << "unsupported_response_type";
     QTest::newRow("missing response_type") << FieldList{} << QStringList{"response_type"} << "invalid_request";
     QTest::newRow("unknown scope") << FieldList{{"scope", "openid admin"}} << QStringList{} << "invalid_scope";
     QTest::newRow("no openid scope") << FieldList{{"scope", "profile"}} << QStringList{} << "invalid_scope";
@@ -256,7 +270,8 @@ void TestServerErrors::authorizeErrorRedirect()
     QCOMPARE(answer.queryItemValue(QStringLiteral("error")), error);
     QVERIFY(!answer.queryItemValue(QStringLiteral("error_description")).isEmpty());
     QCOMPARE(answer.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), m_server->issuer());
-    QCOMPARE(answer.queryItemValue(QStringLiteral("state")), omit.contains(QLatin1String("state")) ? QString() : request.state);
+    QCOMPARE(answer.queryItemValue(QStringLiteral("state")),
+             omit.contains(QLatin1String("state")) ? QString() : request.state);
     QVERIFY(!answer.hasQueryItem(QStringLiteral("code")));
 }
 
@@ -276,8 +291,11 @@ TestServerErrors::Scenario TestServerErrors::scenario(const QString &name)
     auto codeGrant = [this, codeFor](const std::function<void(FieldList &, AuthorizationRequest &)> &change) {
         AuthorizationRequest request;
         const QString code = codeFor(&request);
-        FieldList fields{{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", request.redirectUri},
-                         {"client_id", ClientId}, {"code_verifier", QString::fromLatin1(request.verifier)}};
+        FieldList fields{{"grant_type", "authorization_code"},
+                         {"code", code},
+                         {"redirect_uri", request.redirectUri},
+                         {"client_id", ClientId},
+                         {"code_verifier", QString::fromLatin1(request.verifier)}};
         change(fields, request);
         return token(fields);
     };
@@ -291,63 +309,146 @@ TestServerErrors::Scenario TestServerErrors::scenario(const QString &name)
 
     const QHash<QString, Scenario> scenarios{
         // token endpoint
-        {"token: form content type required", [=, this] { return m_http->postJson(tokenUrl, {{"grant_type", "refresh_token"}}); }},
-        {"token: missing grant_type", [=, this] { return token({{"client_id", ClientId}}); }},
-        {"token: unsupported grant_type", [=, this] { return token({{"grant_type", "password"}, {"client_id", ClientId}}); }},
-        {"token: missing client_id", [=, this] { return token({{"grant_type", "refresh_token"}, {"refresh_token", "x"}}); }},
-        {"token: unknown client", [=, this] { return token({{"grant_type", "refresh_token"}, {"client_id", "evil"}}); }},
-        {"token: client secret sent", [=, this] { return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"client_secret", "s"}}); }},
-        {"token: duplicate parameter", [=, this] { return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"client_id", ClientId}}); }},
-        {"token: missing code", [=] { return codeGrant([](FieldList &f, auto &) { f.removeIf([](auto &x) { return x.first == "code"; }); }); }},
-        {"token: missing code_verifier", [=] { return codeGrant([](FieldList &f, auto &) { f.removeIf([](auto &x) { return x.first == "code_verifier"; }); }); }},
+        {"token: form content type required",
+         [=, this] {
+             return m_http->postJson(tokenUrl, {{"grant_type", "refresh_token"}});
+         }},
+        {"token: missing grant_type",
+         [=, this] {
+             return token({{"client_id", ClientId}});
+         }},
+        {"token: unsupported grant_type",
+         [=, this] {
+             return token({{"grant_type", "password"}, {"client_id", ClientId}});
+         }},
+        {"token: missing client_id",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"refresh_token", "x"}});
+         }},
+        {"token: unknown client",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"client_id", "evil"}});
+         }},
+        {"token: client secret sent",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"client_secret", "s"}});
+         }},
+        {"token: duplicate parameter",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"client_id", ClientId}});
+         }},
+        {"token: missing code",
+         [=] { return codeGrant([](FieldList &f, auto &) { f.removeIf([](auto &x) { return x.first == "code"; }); }); }},
+        {"token: missing code_verifier",
+         [=] {
+             return codeGrant(
+                 [](FieldList &f, auto &) { f.removeIf([](auto &x) { return x.first == "code_verifier"; }); });
+         }},
         {"token: unknown code", [=] { return codeGrant([=](FieldList &f, auto &) { set(f, "code", "bogus"); }); }},
-        {"token: wrong code_verifier", [=] { return codeGrant([=](FieldList &f, auto &) { set(f, "code_verifier", QString::fromLatin1(Pkce::generateVerifier())); }); }},
-        {"token: malformed code_verifier", [=] { return codeGrant([=](FieldList &f, auto &) { set(f, "code_verifier", "short"); }); }},
-        {"token: redirect_uri with another port", [=] { return codeGrant([=](FieldList &f, auto &r) { set(f, "redirect_uri", QString(r.redirectUri).replace(QStringLiteral(":"), QStringLiteral(":1"))); }); }},
-        {"token: expired code", [=, this] { return codeGrant([this](FieldList &, auto &) { m_server->clock().advance(61); }); }},
-        {"token: missing refresh_token", [=, this] { return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}}); }},
-        {"token: unknown refresh_token", [=, this] { return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"refresh_token", "nope"}}); }},
+        {"token: wrong code_verifier",
+         [=] {
+             return codeGrant(
+                 [=](FieldList &f, auto &) { set(f, "code_verifier", QString::fromLatin1(Pkce::generateVerifier())); });
+         }},
+        {"token: malformed code_verifier",
+         [=] { return codeGrant([=](FieldList &f, auto &) { set(f, "code_verifier", "short"); }); }},
+        {"token: redirect_uri with another port",
+         [=] {
+             return codeGrant([=](FieldList &f, auto &r) {
+                 set(f, "redirect_uri", QString(r.redirectUri).replace(QStringLiteral(":"), QStringLiteral(":1")));
+             });
+         }},
+        {"token: expired code",
+         [=, this] { return codeGrant([this](FieldList &, auto &) { m_server->clock().advance(61); }); }},
+        {"token: missing refresh_token",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}});
+         }},
+        {"token: unknown refresh_token",
+         [=, this] {
+             return token({{"grant_type", "refresh_token"}, {"client_id", ClientId}, {"refresh_token", "nope"}});
+         }},
         // onboard
-        {"onboard: JSON content type required", [=, this] { return m_http->postForm(onboardUrl, {{"username", "x"}}, {{"Idempotency-Key", "k"}}); }},
-        {"onboard: malformed JSON", [=, this] { return m_http->send("POST", onboardUrl, "{\"username\":", {{"Content-Type", "application/json"}, {"Idempotency-Key", "k"}}); }},
-        {"onboard: missing username", [=, this] { return onboardWith({{"username", QJsonValue::Null}}); }},
-        {"onboard: username not a string", [=, this] { return onboardWith({{"username", 42}}); }},
+        {"onboard: JSON content type required",
+         [=, this] {
+             return m_http->postForm(onboardUrl, {{"username", "x"}}, {{"Idempotency-Key", "k"}});
+         }},
+        {"onboard: malformed JSON",
+         [=, this] {
+             return m_http->send("POST", onboardUrl,
+                                 "{\"username\":", {{"Content-Type", "application/json"}, {"Idempotency-Key", "k"}});
+         }},
+        {"onboard: missing username",
+         [=, this] {
+             return onboardWith({{"username", QJsonValue::Null}});
+         }},
+        {"onboard: username not a string",
+         [=, this] {
+             return onboardWith({{"username", 42}});
+         }},
         {"onboard: missing Idempotency-Key", [=, this] { return onboardWith({}, ""); }},
-        {"onboard: invalid username", [=, this] { return onboardWith({{"username", "Bad Name"}}); }},
-        {"onboard: reserved username", [=, this] { return onboardWith({{"username", "admin"}}); }},
-        {"onboard: terms not accepted", [=, this] { return onboardWith({{"accepted_terms", QJsonValue::Null}}); }},
-        {"onboard: stale terms", [=, this] { return onboardWith({{"accepted_terms", "2020-01-01"}}); }},
-        {"onboard: forged signature", [=, this] {
+        {"onboard: invalid username",
+         [=, this] {
+             return onboardWith({{"username", "Bad Name"}});
+         }},
+        {"onboard: reserved username",
+         [=, this] {
+             return onboardWith({{"username", "admin"}});
+         }},
+        {"onboard: terms not accepted",
+         [=, this] {
+             return onboardWith({{"accepted_terms", QJsonValue::Null}});
+         }},
+        {"onboard: stale terms",
+         [=, this] {
+             return onboardWith({{"accepted_terms", "2020-01-01"}});
+         }},
+        {"onboard: forged signature",
+         [=, this] {
              AuthorizationRequest request;
              const QString real = onboardingToken(&request);
              const auto decoded = Jws::decodeUnverified(real.toLatin1());
              Jwk foreign = Jwk::generate(Jwk::Type::EcP256);
              foreign.setKid(decoded.header.value("kid").toString());
-             const QString forged = QString::fromLatin1(Jws::sign({{"typ", "onboarding+jwt"}}, decoded.payload, foreign));
+             const QString forged = QString::fromLatin1(
+                 Jws::sign({{"typ", "onboarding+jwt"}}, decoded.payload, foreign));
              return m_robot->onboard(forged, request.verifier, "erin", "k");
          }},
-        {"onboard: ID token instead", [=, this] {
+        {"onboard: ID token instead",
+         [=, this] {
              AuthorizationRequest request;
              const QString code = codeFor(&request);
              const QString idToken = m_robot->exchangeCode(request, code).json().value("id_token").toString();
              return m_robot->onboard(idToken, request.verifier, "erin", "k");
          }},
-        {"onboard: other client_id", [=, this] { return onboardWith({{"client_id", "someone-else"}}); }},
-        {"onboard: expired token", [=, this] {
+        {"onboard: other client_id",
+         [=, this] {
+             return onboardWith({{"client_id", "someone-else"}});
+         }},
+        {"onboard: expired token",
+         [=, this] {
              AuthorizationRequest request;
              const QString t = onboardingToken(&request);
              m_server->clock().advance(601);
              return m_robot->onboard(t, request.verifier, "erin", "k");
          }},
-        {"onboard: proof mismatch", [=, this] { return onboardWith({{"code_verifier", QString::fromLatin1(Pkce::generateVerifier())}}); }},
-        {"onboard: username taken", [=, this] { return onboardWith({{"username", "rita"}}); }},
-        {"onboard: already completed", [=, this] {
+        {"onboard: proof mismatch",
+         [=, this] {
+             return onboardWith({{"code_verifier", QString::fromLatin1(Pkce::generateVerifier())}});
+         }},
+        {"onboard: username taken",
+         [=, this] {
+             return onboardWith({{"username", "rita"}});
+         }},
+        {"onboard: already completed",
+         [=, this] {
              AuthorizationRequest request;
              const QString t = onboardingToken(&request);
              m_robot->onboard(t, request.verifier, "first", "wizard-a");
              return m_robot->onboard(t, request.verifier, "second", "wizard-b");
          }},
-        {"onboard: identity linked meanwhile", [=, this] {
+        {"onboard: identity linked meanwhile",
+         [=, this] {
              AuthorizationRequest a = m_robot->newRequest();
              AuthorizationRequest b = m_robot->newRequest();
              const QString ta = m_robot->onboardingTokenFor(a, "github", "twice");
@@ -355,48 +456,76 @@ TestServerErrors::Scenario TestServerErrors::scenario(const QString &name)
              m_robot->onboard(ta, a.verifier, "first", "k");
              return m_robot->onboard(tb, b.verifier, "second", "k");
          }},
-        {"onboard: email in use", [=, this] {
+        {"onboard: email in use",
+         [=, this] {
              AuthorizationRequest request;
              const QString t = onboardingToken(&request, "rita@example.com", true);
              return m_robot->onboard(t, request.verifier, "erin", "k");
          }},
-        {"onboard: body over 64 KiB", [=, this] { return m_http->send("POST", onboardUrl, QByteArray(70 * 1024, ' '), {{"Content-Type", "application/json"}}); }},
+        {"onboard: body over 64 KiB",
+         [=, this] {
+             return m_http->send("POST", onboardUrl, QByteArray(70 * 1024, ' '), {{"Content-Type", "application/json"}});
+         }},
         // username check
-        {"username-check: no token", [=, this] { return m_http->get(m_server->url("/api/account/username-check?username=abc")); }},
+        {"username-check: no token",
+         [=, this] { return m_http->get(m_server->url("/api/account/username-check?username=abc")); }},
         {"username-check: garbage token", [=, this] { return m_robot->usernameCheck("not-a-jwt", "abc"); }},
-        {"username-check: expired token", [=, this] {
+        {"username-check: expired token",
+         [=, this] {
              AuthorizationRequest request;
              const QString t = onboardingToken(&request);
              m_server->clock().advance(601);
              return m_robot->usernameCheck(t, "abc");
          }},
-        {"username-check: missing username", [=, this] {
+        {"username-check: missing username",
+         [=, this] {
              AuthorizationRequest request;
              return m_http->get(m_server->url("/api/account/username-check"), bearer(onboardingToken(&request)));
          }},
         // userinfo
         {"userinfo: no token", [=, this] { return m_http->get(userinfoUrl); }},
         {"userinfo: garbage token", [=, this] { return m_http->get(userinfoUrl, bearer("abc.def.ghi")); }},
-        {"userinfo: onboarding token", [=, this] {
+        {"userinfo: onboarding token",
+         [=, this] {
              AuthorizationRequest request;
              return m_http->get(userinfoUrl, bearer(onboardingToken(&request)));
          }},
-        {"userinfo: expired access token", [=, this] {
+        {"userinfo: expired access token",
+         [=, this] {
              AuthorizationRequest request;
              const QString at = m_robot->exchangeCode(request, codeFor(&request)).json().value("access_token").toString();
              m_server->clock().advance(901);
              return m_http->get(userinfoUrl, bearer(at));
          }},
         // revoke
-        {"revoke: missing token", [=, this] { return m_http->postForm(revokeUrl, {{"client_id", ClientId}}); }},
-        {"revoke: missing client_id", [=, this] { return m_http->postForm(revokeUrl, {{"token", "x"}}); }},
-        {"revoke: unknown client", [=, this] { return m_http->postForm(revokeUrl, {{"token", "x"}, {"client_id", "evil"}}); }},
-        {"revoke: form content type required", [=, this] { return m_http->postJson(revokeUrl, {{"token", "x"}}); }},
-        {"revoke: unknown token is fine", [=, this] { return m_http->postForm(revokeUrl, {{"token", "x"}, {"client_id", ClientId}}); }},
+        {"revoke: missing token",
+         [=, this] {
+             return m_http->postForm(revokeUrl, {{"client_id", ClientId}});
+         }},
+        {"revoke: missing client_id",
+         [=, this] {
+             return m_http->postForm(revokeUrl, {{"token", "x"}});
+         }},
+        {"revoke: unknown client",
+         [=, this] {
+             return m_http->postForm(revokeUrl, {{"token", "x"}, {"client_id", "evil"}});
+         }},
+        {"revoke: form content type required",
+         [=, this] {
+             return m_http->postJson(revokeUrl, {{"token", "x"}});
+         }},
+        {"revoke: unknown token is fine",
+         [=, this] {
+             return m_http->postForm(revokeUrl, {{"token", "x"}, {"client_id", ClientId}});
+         }},
         // general
         {"unknown path", [=, this] { return m_http->get(m_server->url("/nope")); }},
         {"wrong method", [=, this] { return m_http->get(tokenUrl); }},
-        {"body over 64 KiB to /token", [=, this] { return m_http->send("POST", tokenUrl, QByteArray(65 * 1024 + 1, 'a'), {{"Content-Type", "application/x-www-form-urlencoded"}}); }},
+        {"body over 64 KiB to /token",
+         [=, this] {
+             return m_http->send("POST", tokenUrl, QByteArray(65 * 1024 + 1, 'a'),
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}});
+         }},
     };
     return scenarios.value(name);
 }
@@ -528,7 +657,11 @@ void captureRequestLines(QtMsgType, const QMessageLogContext &context, const QSt
 
 struct RequestLogCapture
 {
-    RequestLogCapture() : previous(qInstallMessageHandler(captureRequestLines)) { capturedRequestLines.clear(); }
+    RequestLogCapture()
+        : previous(qInstallMessageHandler(captureRequestLines))
+    {
+        capturedRequestLines.clear();
+    }
     ~RequestLogCapture() { qInstallMessageHandler(previous); }
     QtMessageHandler previous;
 };

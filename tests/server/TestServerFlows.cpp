@@ -96,7 +96,8 @@ QJsonObject TestServerFlows::signInReturning(AuthorizationRequest *out)
     const AuthorizationRequest request = m_robot->newRequest();
     if (out)
         *out = request;
-    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"), QStringLiteral("returning"));
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"),
+                                                          QStringLiteral("returning"));
     return m_robot->exchangeCode(request, callback.queryItemValue(QStringLiteral("code"))).json();
 }
 
@@ -104,7 +105,8 @@ void TestServerFlows::newUserOnboardsAndSignsIn()
 {
     const AuthorizationRequest request = m_robot->newRequest();
     const QUrlQuery callback = m_robot->signInAs(request, QStringLiteral("github"), QStringLiteral("gh-1001"),
-                                                 QStringLiteral("alice@example.net"), true, QStringLiteral("Alice Wong"));
+                                                 QStringLiteral("alice@example.net"), true,
+                                                 QStringLiteral("Alice Wong"));
     QCOMPARE(callback.queryItemValue(QStringLiteral("state")), request.state);
     QCOMPARE(callback.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), m_server->issuer());
     const QString code = callback.queryItemValue(QStringLiteral("code"));
@@ -230,8 +232,8 @@ void TestServerFlows::personas()
     }
     const QJsonObject id = verified(str(result.json(), "id_token"), {QStringLiteral("JWT")});
     QCOMPARE(str(id, "name"), str(claims, "name"));
-    QCOMPARE(id.value(QLatin1String("email_verified")).toBool(), persona != QLatin1String("unverified-email")
-                                                                      && persona != QLatin1String("no-email"));
+    QCOMPARE(id.value(QLatin1String("email_verified")).toBool(),
+             persona != QLatin1String("unverified-email") && persona != QLatin1String("no-email"));
 }
 
 void TestServerFlows::onboardedIdentitySignsInDirectly()
@@ -242,10 +244,12 @@ void TestServerFlows::onboardedIdentitySignsInDirectly()
     QCOMPARE(m_robot->onboard(token, first.verifier, QStringLiteral("bo.b"), QStringLiteral("k")).status, 201);
 
     const AuthorizationRequest second = m_robot->newRequest();
-    const QUrlQuery callback = m_robot->signInAs(second, QStringLiteral("google"), QStringLiteral("g-77"), {}, false, {});
+    const QUrlQuery callback = m_robot->signInAs(second, QStringLiteral("google"), QStringLiteral("g-77"), {}, false,
+                                                 {});
     const QJsonObject tokens = m_robot->exchangeCode(second, callback.queryItemValue(QStringLiteral("code"))).json();
     QCOMPARE(str(tokens, "token_type"), QStringLiteral("Bearer"));
-    QCOMPARE(str(verified(str(tokens, "id_token"), {QStringLiteral("JWT")}), "preferred_username"), QStringLiteral("bo.b"));
+    QCOMPARE(str(verified(str(tokens, "id_token"), {QStringLiteral("JWT")}), "preferred_username"),
+             QStringLiteral("bo.b"));
 }
 
 void TestServerFlows::refreshRotates()
@@ -319,8 +323,10 @@ void TestServerFlows::revocationEndsSession()
 
     // Revoking the access token ends its session too.
     const QJsonObject other = signInReturning();
-    QCOMPARE(m_http->postForm(m_server->url(QStringLiteral("/revoke")),
-                              {{QStringLiteral("token"), str(other, "access_token")}, {QStringLiteral("client_id"), ClientId}})
+    QCOMPARE(m_http
+                 ->postForm(m_server->url(QStringLiteral("/revoke")),
+                            {{QStringLiteral("token"), str(other, "access_token")},
+                             {QStringLiteral("client_id"), ClientId}})
                  .status,
              200);
     QCOMPARE(str(m_robot->refresh(str(other, "refresh_token")).json(), "error"), QStringLiteral("invalid_grant"));
@@ -337,8 +343,9 @@ void TestServerFlows::codeReuseRevokesIssuedTokens()
     QCOMPARE(second.status, 400);
     QCOMPARE(str(second.json(), "error"), QStringLiteral("invalid_grant"));
     QCOMPARE(str(m_robot->refresh(str(tokens, "refresh_token")).json(), "error"), QStringLiteral("invalid_grant"));
-    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")),
-                         {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
+    QCOMPARE(m_http
+                 ->get(m_server->url(QStringLiteral("/userinfo")),
+                       {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              401);
 }
@@ -346,8 +353,9 @@ void TestServerFlows::codeReuseRevokesIssuedTokens()
 void TestServerFlows::codeReuseAfterOnboardingRevokesSession()
 {
     const AuthorizationRequest request = m_robot->newRequest();
-    const QString code = m_robot->signInAs(request, QStringLiteral("github"), QStringLiteral("gh-replayed"), {}, false,
-                                           QStringLiteral("Replayed Code"))
+    const QString code = m_robot
+                             ->signInAs(request, QStringLiteral("github"), QStringLiteral("gh-replayed"), {}, false,
+                                        QStringLiteral("Replayed Code"))
                              .queryItemValue(QStringLiteral("code"));
     const QString onboardingToken = str(m_robot->exchangeCode(request, code).json(), "onboarding_token");
     QVERIFY(!onboardingToken.isEmpty());
@@ -361,8 +369,9 @@ void TestServerFlows::codeReuseAfterOnboardingRevokesSession()
     QCOMPARE(str(replay.json(), "error"), QStringLiteral("invalid_grant"));
     // PROTOCOL.md 4: what the code issued includes the session the onboarding created.
     QCOMPARE(str(m_robot->refresh(str(tokens, "refresh_token")).json(), "error"), QStringLiteral("invalid_grant"));
-    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")),
-                         {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
+    QCOMPARE(m_http
+                 ->get(m_server->url(QStringLiteral("/userinfo")),
+                       {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              401);
     // Nor does the wizard's idempotent retry bring the session back.
@@ -376,11 +385,14 @@ void TestServerFlows::onboardingRetryIsIdempotent()
 {
     const AuthorizationRequest request = m_robot->newRequest();
     const QString token = m_robot->onboardingTokenFor(request, QStringLiteral("github"), QStringLiteral("gh-lost"),
-                                                      QStringLiteral("lost@example.org"), true, QStringLiteral("Lost Reply"));
-    const HttpResult first = m_robot->onboard(token, request.verifier, QStringLiteral("lost.reply"), QStringLiteral("key-1"));
+                                                      QStringLiteral("lost@example.org"), true,
+                                                      QStringLiteral("Lost Reply"));
+    const HttpResult first = m_robot->onboard(token, request.verifier, QStringLiteral("lost.reply"),
+                                              QStringLiteral("key-1"));
     QCOMPARE(first.status, 201);
     // The response was "lost": the wizard retries the very same request.
-    const HttpResult retry = m_robot->onboard(token, request.verifier, QStringLiteral("lost.reply"), QStringLiteral("key-1"));
+    const HttpResult retry = m_robot->onboard(token, request.verifier, QStringLiteral("lost.reply"),
+                                              QStringLiteral("key-1"));
     QCOMPARE(retry.status, 201);
     const QJsonObject a = verified(str(first.json(), "id_token"), {QStringLiteral("JWT")});
     const QJsonObject b = verified(str(retry.json(), "id_token"), {QStringLiteral("JWT")});
@@ -400,7 +412,8 @@ void TestServerFlows::failedProofDoesNotConsumeToken()
     const AuthorizationRequest request = m_robot->newRequest();
     const QString token = m_robot->onboardingTokenFor(request, QStringLiteral("google"), QStringLiteral("g-pop"), {},
                                                       false, QStringLiteral("Pop Owner"));
-    const HttpResult stolen = m_robot->onboard(token, Pkce::generateVerifier(), QStringLiteral("thief"), QStringLiteral("t"));
+    const HttpResult stolen = m_robot->onboard(token, Pkce::generateVerifier(), QStringLiteral("thief"),
+                                               QStringLiteral("t"));
     QCOMPARE(stolen.status, 401);
     QCOMPARE(str(stolen.json(), "reason"), QStringLiteral("proof"));
     const HttpResult taken = m_robot->onboard(token, request.verifier, QStringLiteral("rita"), QStringLiteral("k"));
@@ -409,7 +422,8 @@ void TestServerFlows::failedProofDoesNotConsumeToken()
                                                 {{QStringLiteral("name"), QStringLiteral("   ")}});
     QCOMPARE(created.status, 201);
     // A blank name is no name: the account keeps the one the provider gave.
-    QCOMPARE(str(verified(str(created.json(), "id_token"), {QStringLiteral("JWT")}), "name"), QStringLiteral("Pop Owner"));
+    QCOMPARE(str(verified(str(created.json(), "id_token"), {QStringLiteral("JWT")}), "name"),
+             QStringLiteral("Pop Owner"));
 }
 
 void TestServerFlows::restartKeepsKeysAccountsAndSessions()
@@ -425,8 +439,9 @@ void TestServerFlows::restartKeepsKeysAccountsAndSessions()
     QVERIFY2(m_server->restart(&error), qPrintable(error));
     QCOMPARE(m_server->issuer(), issuer);
     QCOMPARE(fetchKeys().toJson(), keysBefore);
-    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")),
-                         {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
+    QCOMPARE(m_http
+                 ->get(m_server->url(QStringLiteral("/userinfo")),
+                       {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              200);
     QCOMPARE(m_robot->refresh(str(tokens, "refresh_token")).status, 200);

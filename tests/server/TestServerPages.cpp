@@ -73,8 +73,10 @@ void TestServerPages::formsMayOnlyLeadToTheClientsRedirect_data()
     // write an IPv6 literal (Chromium drops "http://[::1]:*"), hence "http:".
     QTest::addColumn<QString>("redirectUri");
     QTest::addColumn<QString>("formAction");
-    QTest::newRow("IPv4 loopback") << "http://127.0.0.1:43123/callback" << "form-action 'self' http://127.0.0.1:43123";
-    QTest::newRow("IPv6 loopback") << "http://[::1]:43123/callback" << "form-action 'self' http:";
+    QTest::newRow("IPv4 loopback") << "http://127.0.0.1:43123/callback"
+                                   << "form-action 'self' http://127.0.0.1:43123";
+    QTest::newRow("IPv6 loopback") << "http://[::1]:43123/callback"
+                                   << "form-action 'self' http:";
 }
 
 void TestServerPages::formsMayOnlyLeadToTheClientsRedirect()
@@ -114,8 +116,9 @@ void TestServerPages::providerPageIsAnAccessibleForm()
     QStringList personas;
     for (const auto &match : persona.globalMatch(html))
         personas.append(match.captured(1));
-    QCOMPARE(personas, QStringList({"returning", "new", "email-in-use", "unverified-email", "no-email", "long-name",
-                                    "taken-username"}));
+    QCOMPARE(personas,
+             QStringList(
+                 {"returning", "new", "email-in-use", "unverified-email", "no-email", "long-name", "taken-username"}));
 }
 
 void TestServerPages::echoedInputIsEscaped()
@@ -155,7 +158,8 @@ void TestServerPages::expiredRequestExplainsWhatToDo()
     QString requestId;
     providerPage("google", m_robot->newRequest(), &requestId);
     m_server->clock().advance(601);
-    const HttpResult answer = m_http->postForm(m_server->url("/signin/google"), {{"request", requestId}, {"persona", "new"}});
+    const HttpResult answer = m_http->postForm(m_server->url("/signin/google"),
+                                               {{"request", requestId}, {"persona", "new"}});
     QCOMPARE(answer.status, 400);
     QVERIFY(answer.body.contains("This sign-in has expired"));
     QVERIFY(answer.body.contains("Return to the app and sign in again"));

@@ -110,7 +110,8 @@ bool TestStorageFailure::isUnavailable(const HttpResult &answer)
 QJsonObject TestStorageFailure::signIn()
 {
     const AuthorizationRequest request = m_robot->newRequest();
-    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"), QStringLiteral("returning"));
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"),
+                                                          QStringLiteral("returning"));
     return m_robot->exchangeCode(request, callback.queryItemValue(QStringLiteral("code"))).json();
 }
 
@@ -146,7 +147,8 @@ void TestStorageFailure::signInEndsAtTheApp()
 {
     const AuthorizationRequest request = m_robot->newRequest();
     QVERIFY(refuseWrites(true));
-    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"), QStringLiteral("returning"));
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("google"),
+                                                          QStringLiteral("returning"));
     QCOMPARE(callback.queryItemValue(QStringLiteral("error")), QStringLiteral("temporarily_unavailable"));
     QCOMPARE(callback.queryItemValue(QStringLiteral("state")), request.state);
     QVERIFY(!callback.hasQueryItem(QStringLiteral("code")));
@@ -185,13 +187,15 @@ void TestStorageFailure::onboardIsRetried()
 {
     const AuthorizationRequest request = m_robot->newRequest();
     const QString token = m_robot->onboardingTokenFor(request, QStringLiteral("github"), QStringLiteral("gh-full"),
-                                                      QStringLiteral("full@example.org"), true, QStringLiteral("Full Disk"));
+                                                      QStringLiteral("full@example.org"), true,
+                                                      QStringLiteral("Full Disk"));
     QVERIFY(!token.isEmpty());
     QVERIFY(refuseWrites(true));
     QVERIFY(isUnavailable(m_robot->onboard(token, request.verifier, QStringLiteral("full.disk"), QStringLiteral("k1"))));
     QVERIFY(refuseWrites(false));
     // No half-made account holds the username or the identity.
-    const HttpResult retry = m_robot->onboard(token, request.verifier, QStringLiteral("full.disk"), QStringLiteral("k1"));
+    const HttpResult retry = m_robot->onboard(token, request.verifier, QStringLiteral("full.disk"),
+                                              QStringLiteral("k1"));
     QCOMPARE(retry.status, 201);
     QCOMPARE(m_robot->refresh(str(retry.json(), "refresh_token")).status, 200);
 }
@@ -206,8 +210,9 @@ void TestStorageFailure::revokeIsRetried()
     QVERIFY(refuseWrites(false));
     QCOMPARE(m_robot->refresh(str(tokens, "refresh_token")).status, 200);
     QCOMPARE(revoke(str(tokens, "access_token")).status, 200);
-    QCOMPARE(m_http->get(m_server->url(QStringLiteral("/userinfo")),
-                         {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
+    QCOMPARE(m_http
+                 ->get(m_server->url(QStringLiteral("/userinfo")),
+                       {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              401);
 }

@@ -72,8 +72,9 @@ public:
     bool configure(const QStringList &redirectUris, QString *error)
     {
         const QJsonObject setup{{QStringLiteral("redirect_uris"), QJsonArray::fromStringList(redirectUris)},
-                                {QStringLiteral("secrets"), QJsonObject{{QStringLiteral("basic"), NodeBasicSecret},
-                                                                        {QStringLiteral("post"), NodePostSecret}}}};
+                                {QStringLiteral("secrets"),
+                                 QJsonObject{{QStringLiteral("basic"), NodeBasicSecret},
+                                             {QStringLiteral("post"), NodePostSecret}}}};
         m_process.write(QJsonDocument(setup).toJson(QJsonDocument::Compact) + '\n');
         return !readLine(QStringLiteral("ready "), error).isEmpty();
     }
@@ -185,10 +186,12 @@ void TestUpstreamBroker::initTestCase()
     if (!QFile::exists(e2e + QStringLiteral("/node_modules/oidc-provider/package.json"))) {
         QProcess npm;
         npm.setWorkingDirectory(e2e);
-        npm.start(QStringLiteral("npm"), {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund"),
-                                          QStringLiteral("--loglevel=error")});
+        npm.start(QStringLiteral("npm"),
+                  {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund"),
+                   QStringLiteral("--loglevel=error")});
         if (!npm.waitForFinished(240000) || npm.exitCode() != 0)
-            m_nodeProblem = QStringLiteral("npm ci in tests/e2e failed: ") + QString::fromUtf8(npm.readAllStandardError());
+            m_nodeProblem = QStringLiteral("npm ci in tests/e2e failed: ")
+                + QString::fromUtf8(npm.readAllStandardError());
     }
 }
 
@@ -226,35 +229,39 @@ QByteArray TestUpstreamBroker::providersJson() const
     QJsonArray providers;
     if (m_node) {
         const QString node = m_node->issuer();
-        providers.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("node-basic")},
-                                     {QStringLiteral("name"), QStringLiteral("Node Basic")},
-                                     {QStringLiteral("type"), QStringLiteral("oidc")},
-                                     {QStringLiteral("issuer"), node},
-                                     {QStringLiteral("client_id"), QStringLiteral("broker-basic")},
-                                     {QStringLiteral("client_secret_file"), writeSecret("basic.secret", NodeBasicSecret)}});
-        providers.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("node-post")},
-                                     {QStringLiteral("name"), QStringLiteral("Node Post")},
-                                     {QStringLiteral("type"), QStringLiteral("oidc")},
-                                     {QStringLiteral("issuer"), node},
-                                     {QStringLiteral("client_id"), QStringLiteral("broker-post")},
-                                     {QStringLiteral("token_endpoint_auth_method"), QStringLiteral("client_secret_post")},
-                                     {QStringLiteral("client_secret_file"), writeSecret("post.secret", NodePostSecret)}});
+        providers.append(
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("node-basic")},
+                        {QStringLiteral("name"), QStringLiteral("Node Basic")},
+                        {QStringLiteral("type"), QStringLiteral("oidc")},
+                        {QStringLiteral("issuer"), node},
+                        {QStringLiteral("client_id"), QStringLiteral("broker-basic")},
+                        {QStringLiteral("client_secret_file"), writeSecret("basic.secret", NodeBasicSecret)}});
+        providers.append(
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("node-post")},
+                        {QStringLiteral("name"), QStringLiteral("Node Post")},
+                        {QStringLiteral("type"), QStringLiteral("oidc")},
+                        {QStringLiteral("issuer"), node},
+                        {QStringLiteral("client_id"), QStringLiteral("broker-post")},
+                        {QStringLiteral("token_endpoint_auth_method"), QStringLiteral("client_secret_post")},
+                        {QStringLiteral("client_secret_file"), writeSecret("post.secret", NodePostSecret)}});
         // The same provider as plain OAuth 2.0: explicit endpoints, its /me as the user-info API.
-        providers.append(QJsonObject{
-            {QStringLiteral("id"), QStringLiteral("node-oauth2")},
-            {QStringLiteral("name"), QStringLiteral("Node OAuth")},
-            {QStringLiteral("type"), QStringLiteral("oauth2")},
-            {QStringLiteral("authorization_endpoint"), QString(node + QStringLiteral("/auth"))},
-            {QStringLiteral("token_endpoint"), QString(node + QStringLiteral("/token"))},
-            {QStringLiteral("userinfo_endpoint"), QString(node + QStringLiteral("/me"))},
-            {QStringLiteral("scopes"), QJsonArray{QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")}},
-            {QStringLiteral("claims"), QJsonObject{{QStringLiteral("provider_user_id"), QStringLiteral("sub")},
-                                                   {QStringLiteral("email"), QStringLiteral("email")},
-                                                   {QStringLiteral("email_verified"), QStringLiteral("email_verified")},
-                                                   {QStringLiteral("name"), QStringLiteral("name")},
-                                                   {QStringLiteral("preferred_username"), QStringLiteral("preferred_username")}}},
-            {QStringLiteral("client_id"), QStringLiteral("broker-basic")},
-            {QStringLiteral("client_secret_file"), writeSecret("oauth2.secret", NodeBasicSecret)}});
+        providers.append(
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("node-oauth2")},
+                        {QStringLiteral("name"), QStringLiteral("Node OAuth")},
+                        {QStringLiteral("type"), QStringLiteral("oauth2")},
+                        {QStringLiteral("authorization_endpoint"), QString(node + QStringLiteral("/auth"))},
+                        {QStringLiteral("token_endpoint"), QString(node + QStringLiteral("/token"))},
+                        {QStringLiteral("userinfo_endpoint"), QString(node + QStringLiteral("/me"))},
+                        {QStringLiteral("scopes"),
+                         QJsonArray{QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")}},
+                        {QStringLiteral("claims"),
+                         QJsonObject{{QStringLiteral("provider_user_id"), QStringLiteral("sub")},
+                                     {QStringLiteral("email"), QStringLiteral("email")},
+                                     {QStringLiteral("email_verified"), QStringLiteral("email_verified")},
+                                     {QStringLiteral("name"), QStringLiteral("name")},
+                                     {QStringLiteral("preferred_username"), QStringLiteral("preferred_username")}}},
+                        {QStringLiteral("client_id"), QStringLiteral("broker-basic")},
+                        {QStringLiteral("client_secret_file"), writeSecret("oauth2.secret", NodeBasicSecret)}});
     }
     providers.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("fake")},
                                  {QStringLiteral("name"), FakeName},
@@ -364,7 +371,8 @@ QUrl TestUpstreamBroker::throughUpstream(QUrl url, AtUpstream action)
             const QUrl target = url.resolved(QUrl(formAction.match(html).captured(1)));
             FieldList fields{{QStringLiteral("prompt"), login ? QStringLiteral("login") : QStringLiteral("consent")}};
             if (login)
-                fields += FieldList{{QStringLiteral("login"), m_loginName}, {QStringLiteral("password"), QStringLiteral("any")}};
+                fields += FieldList{{QStringLiteral("login"), m_loginName},
+                                    {QStringLiteral("password"), QStringLiteral("any")}};
             answer = m_http->postForm(target, fields);
         }
         if (!isRedirect(answer.status)) {
@@ -381,7 +389,8 @@ QUrlQuery TestUpstreamBroker::atLoopback(const HttpResult &brokerAnswer, const A
 {
     const QUrl location = brokerAnswer.location();
     if (brokerAnswer.status != 302 || !location.toString().startsWith(request.redirectUri + QLatin1Char('?'))) {
-        qWarning() << "broker did not return to the app:" << brokerAnswer.status << location << brokerAnswer.body.left(300);
+        qWarning() << "broker did not return to the app:" << brokerAnswer.status << location
+                   << brokerAnswer.body.left(300);
         return {};
     }
     if (m_http->get(location).status != 200) // the app's loopback listener receives it
@@ -409,9 +418,15 @@ void TestUpstreamBroker::newThenReturningUser_data()
     QTest::addColumn<QString>("providerId");
     QTest::addColumn<QString>("providerName");
     QTest::addColumn<QString>("login");
-    QTest::newRow("oidc, client_secret_basic") << "node-basic" << "Node Basic" << "ada-basic";
-    QTest::newRow("oidc, client_secret_post") << "node-post" << "Node Post" << "ada-post";
-    QTest::newRow("oauth2, user-info claims") << "node-oauth2" << "Node OAuth" << "ada-oauth2";
+    QTest::newRow("oidc, client_secret_basic") << "node-basic"
+                                               << "Node Basic"
+                                               << "ada-basic";
+    QTest::newRow("oidc, client_secret_post") << "node-post"
+                                              << "Node Post"
+                                              << "ada-post";
+    QTest::newRow("oauth2, user-info claims") << "node-oauth2"
+                                              << "Node OAuth"
+                                              << "ada-oauth2";
 }
 
 void TestUpstreamBroker::newThenReturningUser()
@@ -432,7 +447,8 @@ void TestUpstreamBroker::newThenReturningUser()
     QVERIFY(toUpstream.header("Set-Cookie").startsWith("lk_"));
     const QUrl callbackUrl = m_server->url(QStringLiteral("/upstream/%1/callback").arg(providerId));
     const auto stored = m_http->manager().cookieJar()->cookiesForUrl(callbackUrl);
-    QVERIFY(std::any_of(stored.cbegin(), stored.cend(), [](const QNetworkCookie &c) { return c.name().startsWith("lk_"); }));
+    QVERIFY(std::any_of(stored.cbegin(), stored.cend(),
+                        [](const QNetworkCookie &c) { return c.name().startsWith("lk_"); }));
     QVERIFY(m_http->manager().cookieJar()->cookiesForUrl(m_server->url(QStringLiteral("/token"))).isEmpty());
 
     const QUrl callback = throughUpstream(toUpstream.location(), AtUpstream::SignIn);
@@ -447,7 +463,8 @@ void TestUpstreamBroker::newThenReturningUser()
     QCOMPARE(tokenReply.status, 200);
     QCOMPARE(str(tokenReply.json(), "token_type").toLower(), QStringLiteral("onboarding"));
     const QString onboardingToken = str(tokenReply.json(), "onboarding_token");
-    const auto verified = Jws::verify(onboardingToken.toLatin1(), brokerKeys(), QStringList{QLatin1String(Protocol::TypOnboardingToken)});
+    const auto verified = Jws::verify(onboardingToken.toLatin1(), brokerKeys(),
+                                      QStringList{QLatin1String(Protocol::TypOnboardingToken)});
     QVERIFY2(verified.ok(), qPrintable(verified.message));
     const QJsonObject claims = verified.payload;
     QCOMPARE(str(claims, "iss"), m_server->issuer());
@@ -470,7 +487,8 @@ void TestUpstreamBroker::newThenReturningUser()
     const QJsonObject tokens = m_robot->exchangeCode(again, returning.queryItemValue(QStringLiteral("code"))).json();
     QCOMPARE(str(tokens, "token_type"), QStringLiteral("Bearer"));
     QVERIFY(!str(tokens, "refresh_token").isEmpty());
-    const auto id = Jws::verify(str(tokens, "id_token").toLatin1(), brokerKeys(), QStringList{QLatin1String(Protocol::TypIdToken)});
+    const auto id = Jws::verify(str(tokens, "id_token").toLatin1(), brokerKeys(),
+                                QStringList{QLatin1String(Protocol::TypIdToken)});
     QVERIFY2(id.ok(), qPrintable(id.message));
     QCOMPARE(str(id.payload, "preferred_username"), username);
     QCOMPARE(str(id.payload, "nonce"), again.nonce);
@@ -481,18 +499,21 @@ void TestUpstreamBroker::providerHintAndDiscovery()
     QVERIFY(startBroker(false, 10000, true));
     const HttpResult discovery = m_http->get(m_server->url(QLatin1String(Protocol::DiscoveryPath)));
     const QJsonArray listed = discovery.json().value(QLatin1String("upstream_providers")).toArray();
-    QCOMPARE(listed, (QJsonArray{QJsonObject{{"id", "fake"}, {"name", FakeName}},
-                                 QJsonObject{{"id", "down"}, {"name", "Gone Upstream"}}}));
+    QCOMPARE(listed,
+             (QJsonArray{QJsonObject{{"id", "fake"}, {"name", FakeName}},
+                         QJsonObject{{"id", "down"}, {"name", "Gone Upstream"}}}));
 
     const AuthorizationRequest request = m_robot->newRequest();
-    const HttpResult hinted = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("fake")}}));
+    const HttpResult hinted = m_http->get(
+        m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("fake")}}));
     QCOMPARE(hinted.status, 302);
     const QUrl signin = m_server->url(QStringLiteral("/")).resolved(hinted.location());
     QCOMPARE(signin.path(), QStringLiteral("/signin/fake"));
     QVERIFY(!QUrlQuery(signin).queryItemValue(QStringLiteral("request")).isEmpty());
 
     // An unknown id shows the chooser, with a button per configured provider.
-    const HttpResult page = m_http->get(m_robot->authorizeUrl(m_robot->newRequest(), {{QStringLiteral("provider"), QStringLiteral("nope")}}));
+    const HttpResult page = m_http->get(
+        m_robot->authorizeUrl(m_robot->newRequest(), {{QStringLiteral("provider"), QStringLiteral("nope")}}));
     QCOMPARE(page.status, 200);
     QVERIFY(page.body.contains("/signin/fake?request="));
     QVERIFY(page.body.contains("/signin/down?request="));
@@ -503,22 +524,38 @@ void TestUpstreamBroker::failures_data()
     QTest::addColumn<Row>("row");
     QTest::addColumn<QString>("error"); // empty: a code reaches the app
     QTest::addColumn<QString>("detail");
-    QTest::newRow("control: fake upstream signs in") << Row::FakeSignsIn << "" << "";
-    QTest::newRow("person cancels at the upstream") << Row::Cancel << "access_denied" << "You cancelled signing in at Node Basic";
-    QTest::newRow("upstream's own error") << Row::UpstreamError << "server_error" << "invalid_scope (The scope bogus is unknown)";
-    QTest::newRow("wrong state") << Row::WrongState << "server_error" << "its state is wrong";
-    QTest::newRow("replayed state") << Row::ReplayedState << "server_error" << "already used";
-    QTest::newRow("ID token: wrong nonce") << Row::WrongNonce << "server_error" << "(Nonce)";
-    QTest::newRow("ID token: wrong aud") << Row::WrongAudience << "server_error" << "(Audience)";
-    QTest::newRow("ID token: wrong iss") << Row::WrongIssuer << "server_error" << "(Issuer)";
-    QTest::newRow("ID token: expired") << Row::Expired << "server_error" << "(Expired)";
-    QTest::newRow("ID token: bad signature") << Row::BadSignature << "server_error" << "(Signature)";
-    QTest::newRow("ID token: unknown kid") << Row::UnknownKey << "server_error" << "(UnknownKey)";
-    QTest::newRow("control: rotated kid") << Row::RotatedKey << "" << "";
-    QTest::newRow("ID token: alg not announced") << Row::UnlistedAlgorithm << "server_error" << "(Algorithm)";
-    QTest::newRow("upstream down") << Row::Down << "temporarily_unavailable" << "cannot be reached";
-    QTest::newRow("upstream slower than deadline") << Row::Slow << "temporarily_unavailable" << "did not answer within";
-    QTest::newRow("callback without the browser's cookie") << Row::NoCookie << "server_error" << "another browser";
+    QTest::newRow("control: fake upstream signs in") << Row::FakeSignsIn << ""
+                                                     << "";
+    QTest::newRow("person cancels at the upstream") << Row::Cancel << "access_denied"
+                                                    << "You cancelled signing in at Node Basic";
+    QTest::newRow("upstream's own error") << Row::UpstreamError << "server_error"
+                                          << "invalid_scope (The scope bogus is unknown)";
+    QTest::newRow("wrong state") << Row::WrongState << "server_error"
+                                 << "its state is wrong";
+    QTest::newRow("replayed state") << Row::ReplayedState << "server_error"
+                                    << "already used";
+    QTest::newRow("ID token: wrong nonce") << Row::WrongNonce << "server_error"
+                                           << "(Nonce)";
+    QTest::newRow("ID token: wrong aud") << Row::WrongAudience << "server_error"
+                                         << "(Audience)";
+    QTest::newRow("ID token: wrong iss") << Row::WrongIssuer << "server_error"
+                                         << "(Issuer)";
+    QTest::newRow("ID token: expired") << Row::Expired << "server_error"
+                                       << "(Expired)";
+    QTest::newRow("ID token: bad signature") << Row::BadSignature << "server_error"
+                                             << "(Signature)";
+    QTest::newRow("ID token: unknown kid") << Row::UnknownKey << "server_error"
+                                           << "(UnknownKey)";
+    QTest::newRow("control: rotated kid") << Row::RotatedKey << ""
+                                          << "";
+    QTest::newRow("ID token: alg not announced") << Row::UnlistedAlgorithm << "server_error"
+                                                 << "(Algorithm)";
+    QTest::newRow("upstream down") << Row::Down << "temporarily_unavailable"
+                                   << "cannot be reached";
+    QTest::newRow("upstream slower than deadline") << Row::Slow << "temporarily_unavailable"
+                                                   << "did not answer within";
+    QTest::newRow("callback without the browser's cookie") << Row::NoCookie << "server_error"
+                                                           << "another browser";
 }
 
 void TestUpstreamBroker::failures()
@@ -533,8 +570,12 @@ void TestUpstreamBroker::failures()
     // path with a 1.5 s deadline, to keep the test short.
     QVERIFY(startBroker(viaNode, row == Row::Slow ? 1500 : 10000, row == Row::Down));
     m_loginName = QStringLiteral("cancelling");
-    const QString providerId = viaNode ? QStringLiteral("node-basic") : row == Row::Down ? QStringLiteral("down") : QStringLiteral("fake");
-    const QString providerName = viaNode ? QStringLiteral("Node Basic") : row == Row::Down ? QStringLiteral("Gone Upstream") : FakeName;
+    const QString providerId = viaNode ? QStringLiteral("node-basic")
+        : row == Row::Down             ? QStringLiteral("down")
+                                       : QStringLiteral("fake");
+    const QString providerName = viaNode ? QStringLiteral("Node Basic")
+        : row == Row::Down               ? QStringLiteral("Gone Upstream")
+                                         : FakeName;
 
     int jwksBefore = 0;
     if (row == Row::UnknownKey || row == Row::RotatedKey) {
@@ -543,12 +584,16 @@ void TestUpstreamBroker::failures()
         QVERIFY(!signIn(warmUp, providerId).queryItemValue(QStringLiteral("code")).isEmpty());
         jwksBefore = m_fake->jwksFetches();
     }
-    static const QMap<Row, FakeUpstream::Fault> faults{
-        {Row::UpstreamError, FakeUpstream::Fault::AuthorizeError}, {Row::WrongNonce, FakeUpstream::Fault::WrongNonce},
-        {Row::WrongAudience, FakeUpstream::Fault::WrongAudience},  {Row::WrongIssuer, FakeUpstream::Fault::WrongIssuer},
-        {Row::Expired, FakeUpstream::Fault::Expired},              {Row::BadSignature, FakeUpstream::Fault::BadSignature},
-        {Row::UnknownKey, FakeUpstream::Fault::UnknownKey},        {Row::RotatedKey, FakeUpstream::Fault::RotatedKey},
-        {Row::UnlistedAlgorithm, FakeUpstream::Fault::UnlistedAlgorithm}, {Row::Slow, FakeUpstream::Fault::StallToken}};
+    static const QMap<Row, FakeUpstream::Fault> faults{{Row::UpstreamError, FakeUpstream::Fault::AuthorizeError},
+                                                       {Row::WrongNonce, FakeUpstream::Fault::WrongNonce},
+                                                       {Row::WrongAudience, FakeUpstream::Fault::WrongAudience},
+                                                       {Row::WrongIssuer, FakeUpstream::Fault::WrongIssuer},
+                                                       {Row::Expired, FakeUpstream::Fault::Expired},
+                                                       {Row::BadSignature, FakeUpstream::Fault::BadSignature},
+                                                       {Row::UnknownKey, FakeUpstream::Fault::UnknownKey},
+                                                       {Row::RotatedKey, FakeUpstream::Fault::RotatedKey},
+                                                       {Row::UnlistedAlgorithm, FakeUpstream::Fault::UnlistedAlgorithm},
+                                                       {Row::Slow, FakeUpstream::Fault::StallToken}};
     m_fake->setFault(faults.value(row, FakeUpstream::Fault::None));
     m_fake->setStallMs(4000);
 

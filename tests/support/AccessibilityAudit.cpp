@@ -32,9 +32,9 @@ QList<QWidget *> usableControls(QWidget *window)
 
 QString describe(const QWidget *widget)
 {
-    return QStringLiteral("%1 \"%2\"").arg(QString::fromLatin1(widget->metaObject()->className()),
-                                           widget->objectName().isEmpty() ? QStringLiteral("(no objectName)")
-                                                                          : widget->objectName());
+    return QStringLiteral("%1 \"%2\"")
+        .arg(QString::fromLatin1(widget->metaObject()->className()),
+             widget->objectName().isEmpty() ? QStringLiteral("(no objectName)") : widget->objectName());
 }
 
 } // namespace
@@ -78,7 +78,8 @@ QStringList AccessibilityAudit::unreachableByTab(QWidget *window)
         if (!isControl(current)) {
             // Embedded content (a web view) answers Tab asynchronously: it
             // walks its own links first, then hands focus back to the window.
-            const bool left = QTest::qWaitFor([previous = current] { return QApplication::focusWidget() != previous; }, 300);
+            const bool left = QTest::qWaitFor([previous = current] { return QApplication::focusWidget() != previous; },
+                                              300);
             Q_UNUSED(left) // staying is fine: the content moved focus among its own links
         }
         current = QApplication::focusWidget();

@@ -22,8 +22,8 @@ public:
 };
 
 // In a test function: fails it with every problem found in `window`.
-#define LATCHKEY_VERIFY_ACCESSIBLE(window)                                                                   \
-    do {                                                                                                     \
-        const QStringList latchkeyProblems = AccessibilityAudit::problems(window);                          \
-        QVERIFY2(latchkeyProblems.isEmpty(), qPrintable(latchkeyProblems.join(QLatin1Char('\n'))));         \
+#define LATCHKEY_VERIFY_ACCESSIBLE(window) \
+    do { \
+        const QStringList latchkeyProblems = AccessibilityAudit::problems(window); \
+        QVERIFY2(latchkeyProblems.isEmpty(), qPrintable(latchkeyProblems.join(QLatin1Char('\n')))); \
     } while (false)

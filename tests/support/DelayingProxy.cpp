@@ -27,8 +27,8 @@ void DelayingProxy::accept()
     while (QTcpSocket *client = m_server.nextPendingConnection()) {
         auto *upstream = new QTcpSocket(client);
         upstream->connectToHost(QHostAddress::LocalHost, m_targetPort);
-        auto held = std::make_shared<bool>(false);      // a token request waits for its delay
-        auto awaiting = std::make_shared<bool>(false);  // its answer has not begun yet
+        auto held = std::make_shared<bool>(false);     // a token request waits for its delay
+        auto awaiting = std::make_shared<bool>(false); // its answer has not begun yet
         connect(client, &QTcpSocket::readyRead, this, [this, client, upstream, held, awaiting] {
             if (*held)
                 return;

@@ -19,10 +19,10 @@ using Method = QHttpServerRequest::Method;
 // Generated once per test process: RSA key generation is slow.
 struct Keys
 {
-    Jwk rsa = Jwk::generate(Jwk::Type::Rsa);         // published, announced (RS256)
-    Jwk ec = Jwk::generate(Jwk::Type::EcP256);       // published, not announced
-    Jwk stranger = Jwk::generate(Jwk::Type::Rsa);    // never published
-    Jwk rotated = Jwk::generate(Jwk::Type::Rsa);     // published once rotated in
+    Jwk rsa = Jwk::generate(Jwk::Type::Rsa);      // published, announced (RS256)
+    Jwk ec = Jwk::generate(Jwk::Type::EcP256);    // published, not announced
+    Jwk stranger = Jwk::generate(Jwk::Type::Rsa); // never published
+    Jwk rotated = Jwk::generate(Jwk::Type::Rsa);  // published once rotated in
 };
 
 const Keys &keys()
@@ -84,9 +84,8 @@ void FakeUpstream::addRoutes()
                                  return;
                              }
                              auto held = std::make_shared<QHttpServerResponse>(std::move(answer));
-                             QTimer::singleShot(m_stallMs, this, [respond, held]() mutable {
-                                 respond(std::move(*held));
-                             });
+                             QTimer::singleShot(m_stallMs, this,
+                                                [respond, held]() mutable { respond(std::move(*held)); });
                          });
     m_http.route(QStringLiteral("/userinfo"), Method::Get, [this](const QHttpServerRequest &) {
         return Reply::json({{QStringLiteral("sub"), m_subject}});
@@ -153,17 +152,19 @@ QByteArray FakeUpstream::idToken(const Grant &grant) const
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const bool expired = m_fault == Fault::Expired;
-    const QJsonObject claims{
-        {QStringLiteral("iss"), m_fault == Fault::WrongIssuer ? QStringLiteral("http://127.0.0.1:1") : m_issuer},
-        {QStringLiteral("aud"), m_fault == Fault::WrongAudience ? QStringLiteral("another-client")
-                                                                : QString::fromLatin1(ClientId)},
-        {QStringLiteral("sub"), m_subject},
-        {QStringLiteral("nonce"), m_fault == Fault::WrongNonce ? QStringLiteral("not-the-nonce-sent") : grant.nonce},
-        {QStringLiteral("iat"), expired ? now - 3600 : now},
-        {QStringLiteral("exp"), expired ? now - 600 : now + 300},
-        {QStringLiteral("email"), QString(m_subject + QStringLiteral("@fake.example"))},
-        {QStringLiteral("email_verified"), true},
-        {QStringLiteral("name"), QStringLiteral("Fake Person")}};
+    const QJsonObject claims{{QStringLiteral("iss"),
+                              m_fault == Fault::WrongIssuer ? QStringLiteral("http://127.0.0.1:1") : m_issuer},
+                             {QStringLiteral("aud"),
+                              m_fault == Fault::WrongAudience ? QStringLiteral("another-client")
+                                                              : QString::fromLatin1(ClientId)},
+                             {QStringLiteral("sub"), m_subject},
+                             {QStringLiteral("nonce"),
+                              m_fault == Fault::WrongNonce ? QStringLiteral("not-the-nonce-sent") : grant.nonce},
+                             {QStringLiteral("iat"), expired ? now - 3600 : now},
+                             {QStringLiteral("exp"), expired ? now - 600 : now + 300},
+                             {QStringLiteral("email"), QString(m_subject + QStringLiteral("@fake.example"))},
+                             {QStringLiteral("email_verified"), true},
+                             {QStringLiteral("name"), QStringLiteral("Fake Person")}};
     const QJsonObject header{{QStringLiteral("typ"), QStringLiteral("JWT")}};
     switch (m_fault) {
     case Fault::UnknownKey:

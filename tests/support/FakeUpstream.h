@@ -21,16 +21,16 @@ class FakeUpstream : public QObject
 public:
     enum class Fault {
         None,
-        AuthorizeError,   // error=invalid_scope from the authorization endpoint
+        AuthorizeError, // error=invalid_scope from the authorization endpoint
         WrongNonce,
         WrongAudience,
         WrongIssuer,
         Expired,
         BadSignature,
-        UnknownKey,       // signed with a key the JWKS never publishes
-        RotatedKey,       // signed with a key the JWKS publishes from now on
+        UnknownKey,        // signed with a key the JWKS never publishes
+        RotatedKey,        // signed with a key the JWKS publishes from now on
         UnlistedAlgorithm, // ES256 while discovery announces only RS256
-        StallToken,       // the token endpoint answers after stallMs
+        StallToken,        // the token endpoint answers after stallMs
     };
     Q_ENUM(Fault)
 

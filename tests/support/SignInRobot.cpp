@@ -110,8 +110,9 @@ QUrlQuery SignInRobot::signInAs(const AuthorizationRequest &request, const QStri
 QUrlQuery SignInRobot::cancelAt(const AuthorizationRequest &request, const QString &provider)
 {
     const QString id = openSignInPage(request);
-    return followToLoopback(m_http.postForm(url(QStringLiteral("/signin/") + provider),
-                                            {{QStringLiteral("request"), id}, {QStringLiteral("action"), QStringLiteral("cancel")}}));
+    return followToLoopback(
+        m_http.postForm(url(QStringLiteral("/signin/") + provider),
+                        {{QStringLiteral("request"), id}, {QStringLiteral("action"), QStringLiteral("cancel")}}));
 }
 
 HttpResult SignInRobot::exchangeCode(const AuthorizationRequest &request, const QString &code)
@@ -158,8 +159,7 @@ HttpResult SignInRobot::usernameCheck(const QString &onboardingToken, const QStr
 }
 
 QString SignInRobot::onboardingTokenFor(const AuthorizationRequest &request, const QString &provider,
-                                        const QString &userId, const QString &email, bool verified,
-                                        const QString &name)
+                                        const QString &userId, const QString &email, bool verified, const QString &name)
 {
     const QUrlQuery callback = signInAs(request, provider, userId, email, verified, name);
     const HttpResult token = exchangeCode(request, callback.queryItemValue(QStringLiteral("code")));

@@ -132,9 +132,10 @@ bool TestDatabase::terminateConnections()
     QString error;
     QSqlDatabase db = admin(&error);
     QSqlQuery q(db);
-    if (m_name.isEmpty() || !q.exec(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                                   "WHERE datname = '%1' AND pid <> pg_backend_pid()")
-                                        .arg(m_name))
+    if (m_name.isEmpty()
+        || !q.exec(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                  "WHERE datname = '%1' AND pid <> pg_backend_pid()")
+                       .arg(m_name))
         || !q.next())
         return false;
     return q.value(0).toInt() > 0;

@@ -47,14 +47,14 @@ private:
 // In init() (or a test function) of a suite with TestDatabase::addBackendRows():
 // the row's backend for every TestServer made from here on, skipping (failing
 // under CI) when it is not available.
-#define LATCHKEY_USE_BACKEND()                                                                                        \
-    do {                                                                                                               \
-        QFETCH_GLOBAL(QString, backend);                                                                               \
-        QString why_;                                                                                                  \
-        if (!TestDatabase::isAvailable(backend, &why_)) {                                                              \
-            if (TestDatabase::isRequired())                                                                            \
-                QFAIL(qPrintable(why_));                                                                               \
-            QSKIP(qPrintable(why_));                                                                                   \
-        }                                                                                                              \
-        TestDatabase::setCurrentBackend(backend);                                                                      \
+#define LATCHKEY_USE_BACKEND() \
+    do { \
+        QFETCH_GLOBAL(QString, backend); \
+        QString why_; \
+        if (!TestDatabase::isAvailable(backend, &why_)) { \
+            if (TestDatabase::isRequired()) \
+                QFAIL(qPrintable(why_)); \
+            QSKIP(qPrintable(why_)); \
+        } \
+        TestDatabase::setCurrentBackend(backend); \
     } while (false)

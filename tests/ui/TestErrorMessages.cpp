@@ -104,7 +104,8 @@ void TestErrorMessages::everyCodeHasGermanWords_data()
     for (const char *error : {"invalid_grant", "invalid_client", "unauthorized_client", "username_taken"})
         QTest::addRow("ServerRefused %s", error) << int(Code::ServerRefused) << QString::fromLatin1(error);
     for (const char *error : {"temporarily_unavailable", "server_error", "invalid_scope", "mystery"})
-        QTest::addRow("AuthorizationRejected %s", error) << int(Code::AuthorizationRejected) << QString::fromLatin1(error);
+        QTest::addRow("AuthorizationRejected %s", error)
+            << int(Code::AuthorizationRejected) << QString::fromLatin1(error);
 }
 
 void TestErrorMessages::everyCodeHasGermanWords()
@@ -174,14 +175,13 @@ void TestErrorMessages::realFailuresInGerman_data()
     QTest::newRow("wrong issuer") << Failure::WrongIssuer << "errorView" << int(Code::IssuerMismatch) << "";
     QTest::newRow("provider error") << Failure::ProviderError << "errorView" << int(Code::AuthorizationRejected)
                                     << upstream;
-    QTest::newRow("provider unavailable") << Failure::ProviderUnavailable << "errorView"
-                                          << int(Code::AuthorizationRejected) << upstream;
+    QTest::newRow("provider unavailable")
+        << Failure::ProviderUnavailable << "errorView" << int(Code::AuthorizationRejected) << upstream;
     QTest::newRow("access denied") << Failure::AccessDenied << "signedOutView" << int(Code::AccessDenied) << "";
     QTest::newRow("forged issuer") << Failure::ForgedIssuer << "errorView" << int(Code::CallbackIssuerMismatch) << "";
-    QTest::newRow("server clock an hour ahead") << Failure::ClockAhead << "errorView" << int(Code::InvalidIdToken)
-                                                << "";
-    QTest::newRow("browser never returns") << Failure::BrowserNeverReturns << "errorView"
-                                           << int(Code::BrowserTimedOut) << "";
+    QTest::newRow("server clock an hour ahead") << Failure::ClockAhead << "errorView" << int(Code::InvalidIdToken) << "";
+    QTest::newRow("browser never returns")
+        << Failure::BrowserNeverReturns << "errorView" << int(Code::BrowserTimedOut) << "";
     QTest::newRow("session revoked") << Failure::SessionRevoked << "signedOutView" << int(Code::SessionEnded) << "";
 }
 
@@ -224,8 +224,8 @@ void TestErrorMessages::cause(Failure failure)
         redirectWith({{"error", "server_error"}, {"error_description", "Google did not answer within 10 seconds."}});
         break;
     case Failure::ProviderUnavailable:
-        redirectWith({{"error", "temporarily_unavailable"},
-                      {"error_description", "Google did not answer within 10 seconds."}});
+        redirectWith(
+            {{"error", "temporarily_unavailable"}, {"error_description", "Google did not answer within 10 seconds."}});
         break;
     case Failure::AccessDenied:
         browser.cancelAtProvider("github");
@@ -285,7 +285,8 @@ void TestErrorMessages::realFailuresInGerman()
         const auto buttons = currentView()->findChildren<QPushButton *>();
         for (QPushButton *button : buttons)
             QVERIFY2(!englishButtons.contains(button->text()), qPrintable(button->text()));
-        QCOMPARE(currentView()->findChild<QPushButton *>("copyDetailsButton")->text(), QStringLiteral("Details &kopieren"));
+        QCOMPARE(currentView()->findChild<QPushButton *>("copyDetailsButton")->text(),
+                 QStringLiteral("Details &kopieren"));
     }
 }
 

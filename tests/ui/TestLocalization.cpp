@@ -38,7 +38,8 @@ void TestLocalization::germanIsShown()
     QCOMPARE(view.findChild<QPushButton *>("signInButton_google")->text(), QStringLiteral("Weiter mit Google"));
     WaitingView waiting;
     QCOMPARE(waiting.findChild<QPushButton *>("copyLinkButton")->text(), QStringLiteral("Anmeldelink &kopieren"));
-    QCOMPARE(UsernameMessages::describe(UsernameRules::Reason::Taken), QStringLiteral("Dieser Benutzername ist bereits vergeben."));
+    QCOMPARE(UsernameMessages::describe(UsernameRules::Reason::Taken),
+             QStringLiteral("Dieser Benutzername ist bereits vergeben."));
 }
 
 void TestLocalization::unknownLocaleFallsBackToEnglish()

@@ -16,13 +16,13 @@
 #include <QDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLineEdit>
-#include <QTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStackedWidget>
 #include <QTest>
+#include <QTimer>
 #include <QUrlQuery>
 
 using State = SessionManager::State;
@@ -285,7 +285,8 @@ void TestMainWindow::settingsValidateTheServer()
         }
         issuer->setText("http://127.0.0.1:1");
         QTest::mouseClick(dialog->findChild<QPushButton *>("saveButton"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QLabel *>("settingsStatusLabel")->text().startsWith("Not saved"), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->findChild<QLabel *>("settingsStatusLabel")->text().startsWith("Not saved"),
+                                 10000);
         Screenshots::save(dialog, "settings-refused");
         LATCHKEY_VERIFY_ACCESSIBLE(dialog);
         QVERIFY(dialog->isVisible());
@@ -303,9 +304,10 @@ void TestMainWindow::settingsValidateTheServer()
 void TestMainWindow::providerButtonsFromDiscovery()
 {
     DiscoveryOverlay overlay;
-    startWithOverlay(overlay, QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
-                                         QJsonObject{{"id", "google"}, {"name", "Google"}},
-                                         QJsonObject{{"id", "microsoft"}, {"name", "Microsoft"}}});
+    startWithOverlay(overlay,
+                     QJsonArray{QJsonObject{{"id", "github"}, {"name", "GitHub"}},
+                                QJsonObject{{"id", "google"}, {"name", "Google"}},
+                                QJsonObject{{"id", "microsoft"}, {"name", "Microsoft"}}});
     // The list arrives with discovery, and the signed-out view shows once the
     // start-up restore has found no session: wait for both.
     QTRY_COMPARE_WITH_TIMEOUT(providerButtons().size(), 3, 10000);
@@ -379,13 +381,21 @@ void TestMainWindow::upstreamFailuresShowDetail_data()
     QTest::addColumn<QString>("detailLabel");
     QTest::addColumn<QString>("message");
     QTest::newRow("provider unreachable")
-        << "temporarily_unavailable" << "errorView" << "errorMessageLabel" << "errorDetailLabel"
+        << "temporarily_unavailable"
+        << "errorView"
+        << "errorMessageLabel"
+        << "errorDetailLabel"
         << "The sign-in provider can't be reached right now. Try again in a few minutes.";
-    QTest::newRow("provider's own error") << "server_error" << "errorView" << "errorMessageLabel" << "errorDetailLabel"
+    QTest::newRow("provider's own error") << "server_error"
+                                          << "errorView"
+                                          << "errorMessageLabel"
+                                          << "errorDetailLabel"
                                           << "The sign-in provider could not confirm who you are.";
-    QTest::newRow("cancelled at the provider")
-        << "access_denied" << "signedOutView" << "signOutReasonLabel" << "signOutDetailLabel"
-        << "Signing in was cancelled in the browser.";
+    QTest::newRow("cancelled at the provider") << "access_denied"
+                                               << "signedOutView"
+                                               << "signOutReasonLabel"
+                                               << "signOutDetailLabel"
+                                               << "Signing in was cancelled in the browser.";
 }
 
 void TestMainWindow::upstreamFailuresShowDetail()
@@ -396,8 +406,9 @@ void TestMainWindow::upstreamFailuresShowDetail()
     QFETCH(QString, detailLabel);
     QFETCH(QString, message);
     DiscoveryOverlay overlay;
-    startWithOverlay(overlay, QJsonArray{QJsonObject{{"id", "google"}, {"name", "Google"}},
-                                         QJsonObject{{"id", "github"}, {"name", "GitHub"}}});
+    startWithOverlay(overlay,
+                     QJsonArray{QJsonObject{{"id", "google"}, {"name", "Google"}},
+                                QJsonObject{{"id", "github"}, {"name", "GitHub"}}});
     // The server's redirect after a failure at the provider (PROTOCOL.md 4),
     // with a description that must stay text.
     const QString description = "<b>Google</b> did not answer within 10 s.<br>Try <a href=\"x\">later</a>.";

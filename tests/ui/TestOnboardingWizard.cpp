@@ -133,11 +133,21 @@ void TestOnboardingWizard::personasFinish_data()
     QTest::addColumn<QString>("persona");
     QTest::addColumn<QString>("username");
     QTest::addColumn<QString>("emailText");
-    QTest::newRow("new user") << "new" << "nora.newcomer" << "verified by GitHub";
-    QTest::newRow("unverified email") << "unverified-email" << "uma.unverified" << "not verified";
-    QTest::newRow("no email") << "no-email" << "noel.noemail" << "shared no email";
-    QTest::newRow("long unicode name") << "long-name" << "maximiliane.adelheid.grossherz" << "verified";
-    QTest::newRow("provider login taken") << "taken-username" << "sam2" << "verified";
+    QTest::newRow("new user") << "new"
+                              << "nora.newcomer"
+                              << "verified by GitHub";
+    QTest::newRow("unverified email") << "unverified-email"
+                                      << "uma.unverified"
+                                      << "not verified";
+    QTest::newRow("no email") << "no-email"
+                              << "noel.noemail"
+                              << "shared no email";
+    QTest::newRow("long unicode name") << "long-name"
+                                       << "maximiliane.adelheid.grossherz"
+                                       << "verified";
+    QTest::newRow("provider login taken") << "taken-username"
+                                          << "sam2"
+                                          << "verified";
 }
 
 void TestOnboardingWizard::personasFinish()
@@ -207,12 +217,18 @@ void TestOnboardingWizard::invalidUsernameIsExplained_data()
 {
     QTest::addColumn<QString>("typed");
     QTest::addColumn<QString>("message");
-    QTest::newRow("too short") << "ab" << "at least 3";
-    QTest::newRow("starts with digit") << "1abc" << "Start with a letter";
-    QTest::newRow("invalid character") << "ann smith" << "only lowercase";
-    QTest::newRow("ends with separator") << "ann." << "End with a letter";
-    QTest::newRow("two separators") << "ann..b" << "next to each other";
-    QTest::newRow("reserved") << "admin" << "reserved";
+    QTest::newRow("too short") << "ab"
+                               << "at least 3";
+    QTest::newRow("starts with digit") << "1abc"
+                                       << "Start with a letter";
+    QTest::newRow("invalid character") << "ann smith"
+                                       << "only lowercase";
+    QTest::newRow("ends with separator") << "ann."
+                                         << "End with a letter";
+    QTest::newRow("two separators") << "ann..b"
+                                    << "next to each other";
+    QTest::newRow("reserved") << "admin"
+                              << "reserved";
 }
 
 void TestOnboardingWizard::invalidUsernameIsExplained()
@@ -224,7 +240,8 @@ void TestOnboardingWizard::invalidUsernameIsExplained()
     QLineEdit *username = find<QLineEdit>("usernameEdit");
     username->clear();
     QTest::keyClicks(username, typed);
-    QVERIFY2(find<QLabel>("usernameStatusLabel")->text().contains(message), qPrintable(find<QLabel>("usernameStatusLabel")->text()));
+    QVERIFY2(find<QLabel>("usernameStatusLabel")->text().contains(message),
+             qPrintable(find<QLabel>("usernameStatusLabel")->text()));
     QTest::qWait(ProfilePage::DebounceMs + 100);
     QVERIFY(!wizard->button(QWizard::NextButton)->isEnabled());
 }
@@ -422,7 +439,7 @@ void TestOnboardingWizard::termsLinksOnlyWebInSystemBrowser()
     QCOMPARE(wizard->currentId(), int(OnboardingWizard::TermsId));
     m_harness->browser().stayAway(); // record what the system browser is asked to open
     const int before = m_harness->browser().openedUrls().size();
-    const QList<QUrl> refused{QUrl("file:///etc/passwd"), QUrl("javascript:alert(1)"), QUrl("data:text/html,x"),
+    const QList<QUrl> refused{QUrl("file:///etc/passwd"),   QUrl("javascript:alert(1)"), QUrl("data:text/html,x"),
                               QUrl("mailto:a@example.org"), QUrl("ftp://example.org/x"), QUrl("latchkey:x")};
 
     TermsTextView text(QUrl("https://id.example.org/terms"));

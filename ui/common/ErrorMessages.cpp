@@ -100,7 +100,8 @@ QString ErrorMessages::serverRefusal(const ClientError &error)
 {
     if (error.serverError == QLatin1String("invalid_grant"))
         return tr("The server did not accept this sign-in any more. Sign in again.");
-    if (error.serverError == QLatin1String("invalid_client") || error.serverError == QLatin1String("unauthorized_client"))
+    if (error.serverError == QLatin1String("invalid_client")
+        || error.serverError == QLatin1String("unauthorized_client"))
         return tr("The server does not know this app's client id. Check the server settings.");
     return tr("The server refused the request (%1).").arg(error.serverError);
 }

@@ -38,9 +38,9 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     m_busy->setObjectName(QStringLiteral("busyView"));
     m_signedIn->setObjectName(QStringLiteral("signedInView"));
     m_error->setObjectName(QStringLiteral("errorView"));
-    for (QWidget *view : {static_cast<QWidget *>(m_signedOut), static_cast<QWidget *>(m_waiting),
-                          static_cast<QWidget *>(m_busy), static_cast<QWidget *>(m_signedIn),
-                          static_cast<QWidget *>(m_error)}) {
+    for (QWidget *view :
+         {static_cast<QWidget *>(m_signedOut), static_cast<QWidget *>(m_waiting), static_cast<QWidget *>(m_busy),
+          static_cast<QWidget *>(m_signedIn), static_cast<QWidget *>(m_error)}) {
         view->setContentsMargins(24, 12, 24, 12);
         m_stack->addWidget(view);
     }

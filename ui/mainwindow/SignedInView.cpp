@@ -37,7 +37,8 @@ SignedInView::SignedInView(QWidget *parent)
     m_initials->setAlignment(Qt::AlignCenter);
     m_initials->setFixedSize(m_initials->fontMetrics().height() * 3, m_initials->fontMetrics().height() * 3);
     m_initials->setStyleSheet(QStringLiteral("background: palette(highlight); color: palette(highlighted-text);"
-                                             "border-radius: %1px;").arg(m_initials->height() / 2));
+                                             "border-radius: %1px;")
+                                  .arg(m_initials->height() / 2));
     Style::subheading(m_initials);
     m_initials->setAccessibleName(tr("Account picture"));
     Style::heading(m_name);
@@ -84,9 +85,9 @@ void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, b
     m_initials->setText(initialsOf(p.name, p.username));
     m_name->setText(p.name.isEmpty() ? p.username : p.name);
     m_username->setText(p.username.isEmpty() ? QString() : QStringLiteral("@") + p.username);
-    m_email->setText(p.email.isEmpty() ? tr("none shared")
-                     : p.emailVerified ? tr("%1 ✓ verified").arg(p.email)
-                                       : tr("%1 (not verified)").arg(p.email));
+    m_email->setText(p.email.isEmpty()     ? tr("none shared")
+                         : p.emailVerified ? tr("%1 ✓ verified").arg(p.email)
+                                           : tr("%1 (not verified)").arg(p.email));
     m_provider->setText(p.provider.isEmpty() ? QUrl(p.issuer).authority() : p.provider);
     const QDateTime expiry = QDateTime::fromSecsSinceEpoch(accessExpiresAt);
     const QString until = QLocale().toString(expiry.time(), QLocale::ShortFormat);

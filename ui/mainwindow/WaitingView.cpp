@@ -19,7 +19,8 @@ WaitingView::WaitingView(QWidget *parent)
     auto *title = new QLabel(tr("Continue in your browser"), this);
     Style::heading(title);
     auto *text = new QLabel(tr("Latchkey opened your web browser. Choose how to sign in there; this window "
-                               "continues by itself when you are done."), this);
+                               "continues by itself when you are done."),
+                            this);
     text->setWordWrap(true);
     auto *progress = new QProgressBar(this);
     progress->setRange(0, 0); // busy: there is no way to know how long a person takes
@@ -61,8 +62,8 @@ void WaitingView::setLink(const QUrl &url)
 
 void WaitingView::setProblem(const QString &problem)
 {
-    m_status->setText(problem.isEmpty() ? QString()
-                                        : tr("%1 Copy the sign-in link and open it in a browser yourself.").arg(problem));
+    m_status->setText(
+        problem.isEmpty() ? QString() : tr("%1 Copy the sign-in link and open it in a browser yourself.").arg(problem));
     m_status->setVisible(!problem.isEmpty());
 }
 

@@ -132,7 +132,8 @@ void CreateAccountPage::onSubmitted(OnboardingClient::Outcome outcome)
                     false);
         return;
     case Outcome::Failed:
-        showProblem(tr("The account could not be created: %1").arg(ErrorMessages::sentence(m_client->lastError())), true);
+        showProblem(tr("The account could not be created: %1").arg(ErrorMessages::sentence(m_client->lastError())),
+                    true);
         return;
     }
 }

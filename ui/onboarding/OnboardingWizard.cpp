@@ -41,10 +41,11 @@ OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManag
     button(QWizard::BackButton)->setObjectName(QStringLiteral("backButton"));
     button(QWizard::CancelButton)->setObjectName(QStringLiteral("cancelButton"));
 
-    connect(m_create, &CreateAccountPage::backToProfile, this, [this](const QString &message, const QStringList &suggestions) {
-        goBackTo(ProfileId);
-        m_profile->showServerVerdict(message, suggestions);
-    });
+    connect(m_create, &CreateAccountPage::backToProfile, this,
+            [this](const QString &message, const QStringList &suggestions) {
+                goBackTo(ProfileId);
+                m_profile->showServerVerdict(message, suggestions);
+            });
     connect(m_create, &CreateAccountPage::backToTerms, this, [this](const QString &reason) {
         goBackTo(TermsId);
         if (m_terms)

@@ -37,9 +37,9 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     email->setObjectName(QStringLiteral("emailLabel"));
     email->setTextFormat(Qt::PlainText);
     email->setWordWrap(true);
-    email->setText(c.email.isEmpty()        ? tr("%1 shared no email address").arg(c.provider)
-                   : c.emailVerified ? tr("%1 — verified by %2").arg(c.email, c.provider)
-                                     : tr("%1 — not verified").arg(c.email));
+    email->setText(c.email.isEmpty()     ? tr("%1 shared no email address").arg(c.provider)
+                       : c.emailVerified ? tr("%1 — verified by %2").arg(c.email, c.provider)
+                                         : tr("%1 — not verified").arg(c.email));
     email->setAccessibleName(tr("Email"));
     Style::status(m_status);
     m_status->setObjectName(QStringLiteral("usernameStatusLabel"));
@@ -100,8 +100,7 @@ void ProfilePage::initializePage()
 
 bool ProfilePage::isComplete() const
 {
-    if (UsernameRules::check(m_username->text()) != UsernameRules::Reason::Ok
-        || m_checkedUsername != m_username->text())
+    if (UsernameRules::check(m_username->text()) != UsernameRules::Reason::Ok || m_checkedUsername != m_username->text())
         return false;
     // When availability cannot be checked, "Create account" will tell.
     return m_check == Check::Available || m_check == Check::Unknown;
@@ -153,8 +152,10 @@ void ProfilePage::onCheckFailed(const QString &username, const ClientError &erro
     if (username != m_username->text())
         return;
     m_checkedUsername = username;
-    showStatus(Check::Unknown, tr("Availability could not be checked (%1). It will be checked when you create "
-                                  "the account.").arg(ErrorMessages::sentence(error)));
+    showStatus(Check::Unknown,
+               tr("Availability could not be checked (%1). It will be checked when you create "
+                  "the account.")
+                   .arg(ErrorMessages::sentence(error)));
     Q_EMIT completeChanged();
 }
 
