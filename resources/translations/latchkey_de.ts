@@ -4,7 +4,7 @@
 <context>
     <name>BrowserLauncher</name>
     <message>
-        <location filename="../../core/client/BrowserLauncher.cpp" line="+33"/>
+        <location filename="../../ui/common/BrowserLauncher.cpp" line="+33"/>
         <source>No web browser could be opened.</source>
         <translation>Es konnte kein Webbrowser geöffnet werden.</translation>
     </message>
@@ -38,7 +38,7 @@
 <context>
     <name>CreateAccountPage</name>
     <message>
-        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+19"/>
+        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+20"/>
         <source>&amp;Sign in again</source>
         <translation>Erneut an&amp;melden</translation>
     </message>
@@ -88,7 +88,7 @@
         <translation>Ihr Konto wird erstellt …</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Your account is ready. Signing you in…</source>
         <translation>Ihr Konto ist bereit. Sie werden angemeldet …</translation>
     </message>
@@ -292,7 +292,7 @@
         <translation>Der Server hat diese Anmeldung nicht mehr angenommen. Melden Sie sich erneut an.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The server does not know this app&apos;s client id. Check the server settings.</source>
         <translation>Der Server kennt die Client-ID dieser App nicht. Prüfen Sie die Servereinstellungen.</translation>
     </message>
@@ -365,7 +365,12 @@
 <context>
     <name>ErrorView</name>
     <message>
-        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+15"/>
+        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14"/>
+        <source>Details:</source>
+        <translation>Details:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Signing in didn&apos;t work</source>
         <translation>Die Anmeldung hat nicht geklappt</translation>
     </message>
@@ -375,7 +380,7 @@
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>&amp;Try again</source>
         <translation>&amp;Erneut versuchen</translation>
     </message>
@@ -403,7 +408,7 @@
 <context>
     <name>LoopbackReceiver</name>
     <message>
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+136"/>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+160"/>
         <source>Not allowed</source>
         <translation>Nicht erlaubt</translation>
     </message>
@@ -433,7 +438,7 @@
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
     </message>
@@ -458,7 +463,7 @@
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-33"/>
         <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
@@ -474,17 +479,17 @@
         <translation>Im Browser erledigt</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Latchkey is finishing in its own window.</source>
         <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+49"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
     <message>
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+0"/>
+        <location line="-22"/>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
@@ -497,12 +502,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+33"/>
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+35"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+40"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -570,7 +575,7 @@
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
@@ -593,7 +598,7 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+22"/>
+        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+23"/>
         <source>Suggestions:</source>
         <translation>Vorschläge:</translation>
     </message>
@@ -658,7 +663,7 @@
         <translation>&amp;Benutzername:</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+56"/>
         <source>Choose a username.</source>
         <translation>Wählen Sie einen Benutzernamen.</translation>
     </message>
@@ -673,12 +678,12 @@
         <translation>✓ „%1“ ist frei.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Availability could not be checked (%1). It will be checked when you create the account.</source>
         <translation>Die Verfügbarkeit konnte nicht geprüft werden (%1). Sie wird beim Erstellen des Kontos geprüft.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Use the username %1</source>
         <translation>Benutzernamen %1 verwenden</translation>
     </message>
@@ -686,7 +691,7 @@
 <context>
     <name>ProviderMetadata</name>
     <message>
-        <location filename="../../core/client/ProviderMetadata.cpp" line="+80"/>
+        <location filename="../../core/client/ProviderMetadata.cpp" line="+79"/>
         <source>The server calls itself &quot;%1&quot;, not &quot;%2&quot;. Check the server address in the settings.</source>
         <translation>Der Server nennt sich „%1“, nicht „%2“. Prüfen Sie die Serveradresse in den Einstellungen.</translation>
     </message>
@@ -749,7 +754,7 @@
         <translation>%1 wird geprüft …</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Not saved: %1</source>
         <translation>Nicht gespeichert: %1</translation>
     </message>
@@ -757,7 +762,7 @@
 <context>
     <name>SignedInView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+42"/>
+        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+43"/>
         <source>Account picture</source>
         <translation>Kontobild</translation>
     </message>
@@ -863,20 +868,20 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/onboarding/TermsPage.cpp" line="+29"/>
+        <location filename="../../ui/onboarding/TermsPage.cpp" line="+30"/>
         <source>I &amp;agree to the terms of service</source>
         <translation>Ich &amp;stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+41"/>
+        <location line="+49"/>
         <location line="+17"/>
         <location line="+15"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
     <message>
-        <location line="-72"/>
+        <location line="-80"/>
         <source>Please read the terms. Your account is created only if you agree.</source>
         <translation>Bitte lesen Sie die Bedingungen. Ihr Konto wird nur erstellt, wenn Sie zustimmen.</translation>
     </message>
@@ -886,7 +891,7 @@
         <translation>Ich stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+53"/>
         <source>The terms are shown in a window of their own.</source>
         <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
     </message>
@@ -896,17 +901,7 @@
         <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>The terms are shown in a window of their own.</source>
-        <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>The server&apos;s terms of service, as a web page.</source>
-        <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
-    </message>
-    <message>
-        <location line="+60"/>
+        <location line="+56"/>
         <source>Loading the terms…</source>
         <translation>Die Bedingungen werden geladen …</translation>
     </message>
@@ -924,12 +919,12 @@
 <context>
     <name>TokenResponse</name>
     <message>
-        <location filename="../../core/client/TokenResponse.cpp" line="+29"/>
+        <location filename="../../core/client/TokenResponse.cpp" line="+30"/>
         <source>The server asked for onboarding but sent no onboarding token.</source>
         <translation>Der Server verlangt eine Registrierung, hat aber kein Registrierungstoken gesendet.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>The server&apos;s answer has no access_token.</source>
         <translation>Die Antwort des Servers enthält kein access_token.</translation>
     </message>
@@ -1000,7 +995,7 @@
         <translation>Latchkey hat Ihren Webbrowser geöffnet. Wählen Sie dort, wie Sie sich anmelden; dieses Fenster macht danach von selbst weiter.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Waiting for the browser</source>
         <translation>Warten auf den Browser</translation>
     </message>
@@ -1051,12 +1046,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+56"/>
+        <location filename="../../app/main.cpp" line="+63"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-35"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
@@ -1071,7 +1066,7 @@
         <translation>Browser statt des Systembrowsers; %u ist die Anmelde-URL, z. B. „firefox %u“.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Start signing in right away.</source>
         <translation>Sofort mit der Anmeldung beginnen.</translation>
     </message>
@@ -1086,7 +1081,7 @@
         <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Log every step of signing in to the terminal (never a password, token or code).</source>
         <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
     </message>

@@ -277,6 +277,11 @@ void TestErrorMessages::realFailuresInGerman()
         QVERIFY2(!message->text().contains(shown.serverDescription), qPrintable(message->text()));
         QCOMPARE(detail->text(), shown.serverDescription);
         QCOMPARE(detail->textFormat(), Qt::PlainText);
+        if (error) {
+            auto *caption = m_window->findChild<QLabel *>("errorDetailCaption");
+            QVERIFY(caption && caption->isVisible());
+            QCOMPARE(caption->text(), QStringLiteral("Details:"));
+        }
     }
     if (!description.isEmpty())
         QCOMPARE(detail->text(), description);

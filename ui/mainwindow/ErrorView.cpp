@@ -11,6 +11,7 @@ ErrorView::ErrorView(QWidget *parent)
     : QWidget(parent)
     , m_message(new QLabel(this))
     , m_detail(new QLabel(this))
+    , m_detailCaption(new QLabel(tr("Details:"), this))
 {
     auto *title = new QLabel(tr("Signing in didn't work"), this);
     Style::heading(title);
@@ -20,6 +21,10 @@ ErrorView::ErrorView(QWidget *parent)
     Style::status(m_detail); // plain text: the server's words are never markup
     m_detail->setAccessibleDescription(tr("Details"));
     m_detail->hide();
+    // The server's own words stand apart from our sentence, under a caption.
+    m_detailCaption->setObjectName(QStringLiteral("errorDetailCaption"));
+    m_detailCaption->setTextFormat(Qt::PlainText);
+    m_detailCaption->hide();
     auto *retry = new QPushButton(tr("&Try again"), this);
     retry->setObjectName(QStringLiteral("retryButton"));
     Style::primary(retry);
@@ -42,7 +47,10 @@ ErrorView::ErrorView(QWidget *parent)
     layout->addStretch(1);
     layout->addWidget(title);
     layout->addWidget(m_message);
-    layout->addWidget(m_detail);
+    auto *detailRow = new QHBoxLayout;
+    detailRow->addWidget(m_detailCaption, 0, Qt::AlignTop);
+    detailRow->addWidget(m_detail, 1);
+    layout->addLayout(detailRow);
     layout->addLayout(buttons);
     layout->addStretch(2);
     connect(retry, &QPushButton::clicked, this, &ErrorView::retryRequested);
@@ -59,4 +67,5 @@ void ErrorView::setMessage(const QString &message, const QString &detail)
     m_detail->setText(detail);
     m_detail->setAccessibleName(detail);
     m_detail->setVisible(!detail.isEmpty());
+    m_detailCaption->setVisible(!detail.isEmpty());
 }

@@ -24,4 +24,5 @@ Q_SIGNALS:
 private:
     QLabel *m_message;
     QLabel *m_detail;
+    QLabel *m_detailCaption;
 };
