@@ -25,35 +25,81 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     , m_manager(manager)
     , m_settings(settings)
     , m_stack(new QStackedWidget(this))
-    , m_signedOut(new SignedOutView(m_stack))
-    , m_waiting(new WaitingView(m_stack))
-    , m_busy(new BusyView(m_stack))
-    , m_signedIn(new SignedInView(m_stack))
-    , m_error(new ErrorView(m_stack))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Latchkey"));
-    m_signedOut->setObjectName(QStringLiteral("signedOutView"));
-    m_waiting->setObjectName(QStringLiteral("waitingView"));
-    m_busy->setObjectName(QStringLiteral("busyView"));
-    m_signedIn->setObjectName(QStringLiteral("signedInView"));
-    m_error->setObjectName(QStringLiteral("errorView"));
-    for (QWidget *view :
-         {static_cast<QWidget *>(m_signedOut), static_cast<QWidget *>(m_waiting), static_cast<QWidget *>(m_busy),
-          static_cast<QWidget *>(m_signedIn), static_cast<QWidget *>(m_error)}) {
-        view->setContentsMargins(24, 12, 24, 12);
-        m_stack->addWidget(view);
-    }
     setCentralWidget(m_stack);
     createMenus();
     setMinimumSize(420, 340);
     resize(580, 440);
 
+    connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
+    connect(m_session, &SessionManager::authorizeWithBrowser, this, &MainWindow::openBrowser);
+    connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
+    connect(m_session, &SessionManager::upstreamProvidersChanged, this,
+            [this](const QList<UpstreamProviderInfo> &providers) {
+                if (m_signedOut) // a view built later reads the list when it is built
+                    m_signedOut->setUpstreamProviders(providers);
+            });
+    onStateChanged(m_session->state());
+}
+
+void MainWindow::addView(QWidget *view, const QString &objectName)
+{
+    view->setObjectName(objectName);
+    view->setContentsMargins(24, 12, 24, 12);
+    m_stack->addWidget(view);
+}
+
+SignedOutView *MainWindow::signedOutView()
+{
+    if (m_signedOut)
+        return m_signedOut;
+    m_signedOut = new SignedOutView(m_stack);
+    addView(m_signedOut, QStringLiteral("signedOutView"));
     connect(m_signedOut, &SignedOutView::signInRequested, m_session, &SessionManager::signIn);
     connect(m_signedOut, &SignedOutView::settingsRequested, this, &MainWindow::showSettings);
+    m_signedOut->setUpstreamProviders(m_session->upstreamProviders());
+    return m_signedOut;
+}
+
+WaitingView *MainWindow::waitingView()
+{
+    if (m_waiting)
+        return m_waiting;
+    m_waiting = new WaitingView(m_stack);
+    addView(m_waiting, QStringLiteral("waitingView"));
     connect(m_waiting, &WaitingView::openAgainRequested, m_session, &SessionManager::openBrowserAgain);
     connect(m_waiting, &WaitingView::cancelRequested, m_session, &SessionManager::cancel);
+    return m_waiting;
+}
+
+BusyView *MainWindow::busyView()
+{
+    if (m_busy)
+        return m_busy;
+    m_busy = new BusyView(m_stack);
+    addView(m_busy, QStringLiteral("busyView"));
+    return m_busy;
+}
+
+SignedInView *MainWindow::signedInView()
+{
+    if (m_signedIn)
+        return m_signedIn;
+    m_signedIn = new SignedInView(m_stack);
+    addView(m_signedIn, QStringLiteral("signedInView"));
     connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
+    return m_signedIn;
+}
+
+ErrorView *MainWindow::errorView()
+{
+    if (m_error)
+        return m_error;
+    m_error = new ErrorView(m_stack);
+    addView(m_error, QStringLiteral("errorView"));
     connect(m_error, &ErrorView::retryRequested, m_session, &SessionManager::signInAgain);
     connect(m_error, &ErrorView::settingsRequested, this, &MainWindow::showSettings);
     connect(m_error, &ErrorView::dismissRequested, m_session, &SessionManager::cancel);
@@ -61,13 +107,7 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
         QApplication::clipboard()->setText(m_session->diagnostics().report());
         qCInfo(lcUi) << "diagnostics report copied to the clipboard";
     });
-    connect(m_session, &SessionManager::stateChanged, this, &MainWindow::onStateChanged);
-    connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
-    connect(m_session, &SessionManager::authorizeWithBrowser, this, &MainWindow::openBrowser);
-    connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
-    connect(m_session, &SessionManager::upstreamProvidersChanged, m_signedOut, &SignedOutView::setUpstreamProviders);
-    m_signedOut->setUpstreamProviders(m_session->upstreamProviders());
-    onStateChanged(m_session->state());
+    return m_error;
 }
 
 void MainWindow::createMenus()
@@ -109,46 +149,58 @@ void MainWindow::onStateChanged(SessionManager::State state)
     using State = SessionManager::State;
     qCDebug(lcUi) << "showing" << state;
     switch (state) {
-    case State::SignedOut:
+    case State::SignedOut: {
         closeWizard();
-        m_signedOut->setServer(m_session->config().issuer);
-        m_signedOut->setReason(signedOutReason(), ErrorMessages::details(m_session->error()));
-        m_stack->setCurrentWidget(m_signedOut);
+        SignedOutView *view = signedOutView();
+        view->setServer(m_session->config().issuer);
+        view->setReason(signedOutReason(), ErrorMessages::details(m_session->error()));
+        m_stack->setCurrentWidget(view);
         m_session->loadUpstreamProviders(); // which buttons to offer: the server's list
         break;
+    }
     case State::Restoring:
-        m_busy->setText(tr("Restoring your session…"));
-        m_stack->setCurrentWidget(m_busy);
+        showBusy(tr("Restoring your session…"));
         break;
-    case State::WaitingForBrowser:
+    case State::WaitingForBrowser: {
         closeWizard();
-        m_waiting->setLink(m_session->authorizationUrl());
-        m_waiting->setProblem(m_session->message());
-        m_stack->setCurrentWidget(m_waiting);
+        WaitingView *view = waitingView();
+        view->setLink(m_session->authorizationUrl());
+        view->setProblem(m_session->message());
+        m_stack->setCurrentWidget(view);
         break;
+    }
     case State::Exchanging:
-        m_busy->setText(tr("Signing you in…"));
-        m_stack->setCurrentWidget(m_busy);
+        showBusy(tr("Signing you in…"));
         break;
     case State::OnboardingRequired:
-        m_busy->setText(tr("Welcome! Finish creating your account in the registration window."));
-        m_stack->setCurrentWidget(m_busy);
+        showBusy(tr("Welcome! Finish creating your account in the registration window."));
         openWizard();
         break;
-    case State::SignedIn:
+    case State::SignedIn: {
         closeWizard();
-        m_signedIn->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
-                               ErrorMessages::saveProblem(m_session->vaultError()));
-        m_stack->setCurrentWidget(m_signedIn);
+        SignedInView *view = signedInView();
+        view->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
+                         ErrorMessages::saveProblem(m_session->vaultError()));
+        m_stack->setCurrentWidget(view);
         break;
-    case State::Error:
+    }
+    case State::Error: {
         closeWizard();
-        m_error->setMessage(ErrorMessages::sentence(m_session->error()), ErrorMessages::details(m_session->error()));
-        m_stack->setCurrentWidget(m_error);
+        ErrorView *view = errorView();
+        view->setMessage(ErrorMessages::sentence(m_session->error()), ErrorMessages::details(m_session->error()));
+        m_stack->setCurrentWidget(view);
         break;
+    }
     }
     if (QWidget *view = m_stack->currentWidget())
         view->setFocus();
+}
+
+void MainWindow::showBusy(const QString &text)
+{
+    BusyView *view = busyView();
+    view->setText(text);
+    m_stack->setCurrentWidget(view);
 }
 
 void MainWindow::openWizard()

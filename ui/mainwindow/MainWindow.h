@@ -37,15 +37,24 @@ private:
     void openBrowser(const QUrl &url);
     void bringToFront();
     QString signedOutReason() const;
+    // The views are built the first time their state is entered, not all
+    // up front: only the first one shown is on the path to the first frame.
+    SignedOutView *signedOutView();
+    WaitingView *waitingView();
+    BusyView *busyView();
+    SignedInView *signedInView();
+    ErrorView *errorView();
+    void addView(QWidget *view, const QString &objectName);
+    void showBusy(const QString &text);
 
     SessionManager *m_session;
     QNetworkAccessManager *m_manager;
     QSettings *m_settings;
     QStackedWidget *m_stack;
-    SignedOutView *m_signedOut;
-    WaitingView *m_waiting;
-    BusyView *m_busy;
-    SignedInView *m_signedIn;
-    ErrorView *m_error;
+    SignedOutView *m_signedOut = nullptr;
+    WaitingView *m_waiting = nullptr;
+    BusyView *m_busy = nullptr;
+    SignedInView *m_signedIn = nullptr;
+    ErrorView *m_error = nullptr;
     QPointer<OnboardingWizard> m_wizard;
 };
