@@ -32,6 +32,7 @@ OUT = os.path.join(BUILD, "e2e")
 SERVER = os.path.join(BUILD, "server", "latchkey-server")
 APP = os.path.join(BUILD, "app", "latchkey")
 TIMEOUT = 25
+IDLE_SETTLE = 2  # seconds a freshly shown window is left alone before its idle memory is read
 
 
 class Failure(Exception):
@@ -211,11 +212,90 @@ def signed_in_as(app, username, timeout=TIMEOUT):
     return app.showing("label", "@" + username, timeout)
 
 
+# ---- memory (issue 12): measured and reported, never asserted -------------
+
+def proc_kib(pid, field, source="status"):
+    """A "<field>: N kB" line of /proc/<pid>/status (or smaps_rollup); 0 once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/{source}") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def child_pids(pid):
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                # The name field may hold spaces and brackets: the parent id follows its last ")".
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    children.append(int(entry))
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            pass
+    return children
+
+
+def descendants(pid):
+    found = []
+    for child in child_pids(pid):
+        found += [child] + descendants(child)
+    return found
+
+
+def terms_helper_tree(app_pid):
+    """latchkey-terms children of the app, with their QtWebEngineProcess children."""
+    tree = []
+    for child in child_pids(app_pid):
+        try:
+            exe = os.path.basename(os.readlink(f"/proc/{child}/exe"))
+        except OSError:
+            continue
+        if exe == "latchkey-terms":
+            tree += [child] + descendants(child)
+    return tree
+
+
+def memory_sample(app_pid):
+    helper = terms_helper_tree(app_pid)
+    return {"app_rss": proc_kib(app_pid, "VmRSS"), "helper_pids": helper,
+            "helper_rss": sum(proc_kib(p, "VmRSS") for p in helper),
+            # RSS summed over processes counts shared pages (libQt6WebEngineCore) once per
+            # process; PSS splits them, so it is the fairer figure for a tree.
+            "helper_pss": sum(proc_kib(p, "Pss", "smaps_rollup") for p in helper)}
+
+
+def report_memory(samples):
+    mib = lambda kib: f"{kib / 1024:7.1f} MiB"
+    lines = ["memory (VmRSS; issue 12: measured, not asserted):"]
+    for label, sample in samples:
+        line = f"  {label:<34} app {mib(sample['app_rss'])}"
+        if sample["helper_pids"]:
+            line += (f"   latchkey-terms tree ({len(sample['helper_pids'])} processes) "
+                     f"RSS {mib(sample['helper_rss'])}, PSS {mib(sample['helper_pss'])}")
+        else:
+            line += "   latchkey-terms tree: none"
+        lines.append(line)
+    (_, idle), (_, after) = samples[0], samples[-1]
+    lines.append(f"  after the wizard / signed-out idle: {after['app_rss'] / idle['app_rss']:.2f}x")
+    text = "\n".join(lines)
+    print(text, flush=True)
+    with open(os.path.join(OUT, "memory.txt"), "w") as f:
+        f.write(text + "\n")
+
+
 # ---- scenarios -------------------------------------------------------------
 
 def new_user(server, processes, facts):
     app = App(processes, server.issuer, "persona:github:new")
     screenshot("01-signed-out")
+    time.sleep(IDLE_SETTLE)
+    memory = [("signed out, idle", memory_sample(app.process.pid))]
     app.press("push button", "Continue with GitHub")
     next_button = app.showing("push button", "Next >")
     screenshot("02-wizard-welcome")
@@ -242,14 +322,23 @@ def new_user(server, processes, facts):
     wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
     screenshot("04-wizard-terms")
     terms_are_rendered(app, "04-wizard-terms")
+    memory.append(("terms page open", memory_sample(app.process.pid)))
+    if not memory[-1][1]["helper_pids"]:
+        raise Failure("the terms page is rendered but no latchkey-terms child of the app runs")
     app.act(agree, "Toggle", "Press")
     app.press("push button", "Next >")
     app.press("push button", "Create account")
     signed_in_as(app, picked)
+    closed = time.monotonic()
     screenshot("05-signed-in-new-user")
     if "Latchkey" not in keychain_entries() or not keychain_refresh_token():
         raise Failure("the keychain holds no Latchkey entry after signing up")
     facts["username"] = picked
+    time.sleep(max(0.0, closed + 5 - time.monotonic()))
+    memory.append(("signed in, 5 s after the wizard", memory_sample(app.process.pid)))
+    report_memory(memory)
+    if memory[-1][1]["helper_pids"]:
+        raise Failure(f"latchkey-terms still runs 5 s after the wizard closed: {memory[-1][1]['helper_pids']}")
     app.quit()
 
 
