@@ -160,6 +160,15 @@ class BalancedClient(Client):
             self.connections[instance.name] = self.connection
 
 
+def start_two(binary, work, database, key_file):
+    """Instances A and B on one database and key file, both started."""
+    a = Instance(binary, work, "a", database, key_file)
+    b = Instance(binary, work, "b", database, key_file)
+    a.start()
+    b.start()
+    return a, b
+
+
 def pinned(instance):
     """A client that talks to one instance only."""
     return Client(instance)
@@ -224,10 +233,7 @@ def case_startup(binary, work, database, key_file):
 
 def case_sign_in(binary, work, database, key_file):
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     on_a, on_b = pinned(a), pinned(b)
 
     # Started on A (the page with the providers), finished on B (the provider's form), exchanged on A.
@@ -281,10 +287,7 @@ def case_sign_in(binary, work, database, key_file):
 
 def case_onboard(binary, work, database, key_file):
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     terms = crash.terms_version(pinned(a))
     clients = [pinned(a), pinned(b)]
 
@@ -341,10 +344,7 @@ def case_onboard(binary, work, database, key_file):
 
 def case_refresh(binary, work, database, key_file):
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     on_a, on_b = pinned(a), pinned(b)
     first = on_a.returning_session()
     status, _, body = on_a.refresh(first)
@@ -369,10 +369,7 @@ def case_refresh(binary, work, database, key_file):
 
 def case_code(binary, work, database, key_file):
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     on_a, on_b = pinned(a), pinned(b)
     request, answer = on_a.sign_in("google", {"persona": "returning"})
     status, _, tokens = on_a.exchange(request, answer["code"])
@@ -392,10 +389,7 @@ def case_code(binary, work, database, key_file):
 
 def case_rotation(binary, work, database, key_file):
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     before = jwks_kids(pinned(b))
     # An operator rotates on A (--rotate-keys at a restart); B is left alone.
     a.stop()
@@ -444,10 +438,7 @@ class Sessions:
 def case_kill(binary, work, database, key_file, kills=5, sessions=8, rng=None):
     rng = rng or random.Random()
     failures = []
-    a = Instance(binary, work, "a", database, key_file)
-    b = Instance(binary, work, "b", database, key_file)
-    a.start()
-    b.start()
+    a, b = start_two(binary, work, database, key_file)
     balancer = Balancer([a, b])
     counts = Counts()
     load = Sessions(balancer, crash.terms_version(pinned(b)), sessions, counts)
