@@ -68,6 +68,16 @@ void parse(QCommandLineParser &parser, const Options &options, const QCoreApplic
     parser.process(app);
 }
 
+// PNGs rendered from resources/icons/latchkey.svg (scripts/render-icons.sh):
+// an SVG would need Qt SVG, and without it QIcon probes every image plugin.
+QIcon windowIcon()
+{
+    QIcon icon;
+    for (const int size : {16, 24, 32, 48, 64, 128})
+        icon.addFile(QStringLiteral(":/icons/latchkey-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
 // --help and --version need no display: answer them before a GUI exists,
 // so they work over SSH and in scripts.
 bool onlyPrints(int argc, char *argv[])
@@ -84,6 +94,7 @@ bool onlyPrints(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
+    FirstFrameProbe::markMain(); // bench/startup-bench.py
     if (onlyPrints(argc, argv)) {
         QCoreApplication app(argc, argv);
         describeApplication(&app);
@@ -101,7 +112,6 @@ int main(int argc, char *argv[])
     describeApplication(&app);
     QApplication::setApplicationDisplayName(QStringLiteral("Latchkey"));
     QApplication::setDesktopFileName(QStringLiteral("org.latchkey.Latchkey"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/latchkey.svg")));
 
     QCommandLineParser parser;
     const Options options; // after the translator: the help text is localized
@@ -133,9 +143,10 @@ int main(int argc, char *argv[])
     SessionManager session(config, &network, &vault);
     MainWindow window(&session, &network, &settings);
     window.show();
+    AfterFirstFrame::run(&window, [] { QApplication::setWindowIcon(windowIcon()); });
 
-    BundledServer bundled;
     if (parser.isSet(options.withServer)) {
+        BundledServer bundled;
         // Not saved in the settings: this server lives as long as this run.
         QObject::connect(&bundled, &BundledServer::ready, &session, [&session](const QString &url) {
             ClientConfig changed = session.config();

@@ -9,6 +9,7 @@
 
 int main(int argc, char *argv[])
 {
+    FirstFrameProbe::markMain();
     QApplication app(argc, argv);
     FirstFrameProbe::installIfAsked(&app);
     QMainWindow window;

@@ -12,6 +12,8 @@ does that: run_in_private_session). Definitions:
   LATCHKEY_BENCH_FIRST_FRAME (app/FirstFrameProbe.h: the event loop's turn
   after the first Expose), on the same CLOCK_MONOTONIC;
 - idle RSS: VmRSS of the process 3 s after that first frame;
+- exec to main, main to frame: the first figure split where main() begins
+  (the dynamic loader's share: libraries mapped, relocated, initialized);
 - the app runs against a latchkey-server --qa on 127.0.0.1: signed out (no
   session stored) and signed in (a session stored first by
   latchkey-bench-prepare-session, restored from the keychain at start);
@@ -82,13 +84,15 @@ def start_server(build, data):
 
 
 def run_once(command, env):
-    """Returns (ms to first frame, idle RSS in kB 3 s later)."""
+    """Returns (ms to first frame, idle RSS in kB 3 s later, ms to main())."""
     env = dict(env, LATCHKEY_BENCH_FIRST_FRAME="1")
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    first = []
+    first, entered = [], []
     def read():
         for line in process.stderr:
+            if line.startswith("main ") and not entered:
+                entered.append(float(line.split()[1]))
             if line.startswith("first-frame ") and not first:
                 first.append(float(line.split()[1]))
     reader = threading.Thread(target=read, daemon=True)
@@ -107,7 +111,7 @@ def run_once(command, env):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    return (first[0] - started) * 1000.0, rss
+    return (first[0] - started) * 1000.0, rss, ((entered or first)[0] - started) * 1000.0
 
 
 def helper_memory(build, issuer, env):
@@ -181,11 +185,15 @@ def main():
     hello_ms = statistics.median(r[0] for r in results["hello-world window"])
     hello_kb = statistics.median(r[1] for r in results["hello-world window"])
     print(f"Start-up under Xvfb, medians of {args.runs} runs each, alternating ({os.cpu_count()} cores)")
-    print(f"{'program':<24} {'first window':>13} {'x hello':>8} {'idle RSS':>10} {'x hello':>8}")
+    print(f"{'program':<24} {'first window':>13} {'x hello':>8} {'idle RSS':>10} {'x hello':>8}"
+          f"   {'exec to main':>12} {'main to frame':>14}")
     for name, runs in results.items():
         ms = statistics.median(r[0] for r in runs)
         kb = statistics.median(r[1] for r in runs)
-        print(f"{name:<24} {ms:>10.0f} ms {ms / hello_ms:>7.2f}x {kb / 1024:>7.1f} MB {kb / hello_kb:>7.2f}x")
+        to_main = statistics.median(r[2] for r in runs)
+        in_main = statistics.median(r[0] - r[2] for r in runs)
+        print(f"{name:<24} {ms:>10.0f} ms {ms / hello_ms:>7.2f}x {kb / 1024:>7.1f} MB {kb / hello_kb:>7.2f}x"
+              f"   {to_main:>9.1f} ms {in_main:>11.1f} ms")
     print(f"latchkey-terms, terms painted: {'yes' if painted else 'NO'}; its RSS {helper_own / 1024:.1f} MB, "
           f"its WebEngine processes {helper_tree / 1024:.1f} MB; quit {quit_ms:.0f} ms after its stdin closed")
 

@@ -445,6 +445,12 @@ void SessionManager::cancel()
 
 // ---- restoring and refreshing ----
 
+bool SessionManager::hasRememberedSession() const
+{
+    const AccountProfile account = m_vault->currentAccount();
+    return account.isValid() && account.issuer == m_config.issuer;
+}
+
 void SessionManager::restore()
 {
     const AccountProfile account = m_vault->currentAccount();

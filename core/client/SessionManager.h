@@ -88,6 +88,9 @@ public:
 
     State state() const { return m_state; }
     Step step() const { return m_stepKind; }
+    // Whether restore() will find an account to restore (settings only, no
+    // keychain): a window shown before restore() can say so at once.
+    bool hasRememberedSession() const;
     SignOutReason signOutReason() const { return m_signOutReason; }
     // What went wrong, for Error and for the signed-out reason (AccessDenied,
     // SessionEnded, KeychainUnavailable); ok() otherwise. The UI words it.

@@ -1,6 +1,7 @@
 #include "BusyView.h"
 
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -8,7 +9,7 @@
 
 BusyView::BusyView(QWidget *parent)
     : QWidget(parent)
-    , m_text(new QLabel(this))
+    , m_text(new WrappingLabel(this))
 {
     Style::subheading(m_text);
     m_text->setObjectName(QStringLiteral("busyLabel"));

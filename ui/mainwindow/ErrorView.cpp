@@ -1,6 +1,7 @@
 #include "ErrorView.h"
 
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -9,11 +10,11 @@
 
 ErrorView::ErrorView(QWidget *parent)
     : QWidget(parent)
-    , m_message(new QLabel(this))
-    , m_detail(new QLabel(this))
+    , m_message(new WrappingLabel(this))
+    , m_detail(new WrappingLabel(this))
     , m_detailCaption(new QLabel(tr("Details:"), this))
 {
-    auto *title = new QLabel(tr("Signing in didn't work"), this);
+    auto *title = new WrappingLabel(tr("Signing in didn't work"), this);
     Style::heading(title);
     Style::status(m_message);
     m_message->setObjectName(QStringLiteral("errorMessageLabel"));

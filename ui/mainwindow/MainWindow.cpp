@@ -42,7 +42,17 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
                 if (m_signedOut) // a view built later reads the list when it is built
                     m_signedOut->setUpstreamProviders(providers);
             });
-    onStateChanged(m_session->state());
+    // A remembered session is restored once the window is up (restore());
+    // until then it says so, rather than offering to sign in.
+    if (m_session->hasRememberedSession())
+        showBusy(restoringText());
+    else
+        onStateChanged(m_session->state());
+}
+
+QString MainWindow::restoringText()
+{
+    return tr("Restoring your session…");
 }
 
 void MainWindow::addView(QWidget *view, const QString &objectName)
@@ -159,7 +169,7 @@ void MainWindow::onStateChanged(SessionManager::State state)
         break;
     }
     case State::Restoring:
-        showBusy(tr("Restoring your session…"));
+        showBusy(restoringText());
         break;
     case State::WaitingForBrowser: {
         closeWizard();

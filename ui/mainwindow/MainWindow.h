@@ -46,6 +46,7 @@ private:
     ErrorView *errorView();
     void addView(QWidget *view, const QString &objectName);
     void showBusy(const QString &text);
+    static QString restoringText();
 
     SessionManager *m_session;
     QNetworkAccessManager *m_manager;

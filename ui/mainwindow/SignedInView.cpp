@@ -1,6 +1,7 @@
 #include "SignedInView.h"
 
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QDateTime>
 #include <QFormLayout>
@@ -26,13 +27,13 @@ QString initialsOf(const QString &name, const QString &fallback)
 
 SignedInView::SignedInView(QWidget *parent)
     : QWidget(parent)
-    , m_initials(new QLabel(this))
-    , m_name(new QLabel(this))
-    , m_username(new QLabel(this))
-    , m_email(new QLabel(this))
-    , m_provider(new QLabel(this))
-    , m_expiry(new QLabel(this))
-    , m_warning(new QLabel(this))
+    , m_initials(new WrappingLabel(this))
+    , m_name(new WrappingLabel(this))
+    , m_username(new WrappingLabel(this))
+    , m_email(new WrappingLabel(this))
+    , m_provider(new WrappingLabel(this))
+    , m_expiry(new WrappingLabel(this))
+    , m_warning(new WrappingLabel(this))
 {
     m_initials->setAlignment(Qt::AlignCenter);
     m_initials->setFixedSize(m_initials->fontMetrics().height() * 3, m_initials->fontMetrics().height() * 3);

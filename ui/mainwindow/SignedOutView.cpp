@@ -1,6 +1,7 @@
 #include "SignedOutView.h"
 
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -8,20 +9,20 @@
 
 SignedOutView::SignedOutView(QWidget *parent)
     : QWidget(parent)
-    , m_server(new QLabel(this))
-    , m_reason(new QLabel(this))
-    , m_reasonDetail(new QLabel(this))
+    , m_server(new WrappingLabel(this))
+    , m_reason(new WrappingLabel(this))
+    , m_reasonDetail(new WrappingLabel(this))
     , m_signIn(new QPushButton(tr("&Sign in"), this))
     , m_settings(new QPushButton(tr("Se&rver settings…"), this))
     , m_providerLayout(new QVBoxLayout)
 {
-    auto *title = new QLabel(tr("Welcome to Latchkey"), this);
+    auto *title = new WrappingLabel(tr("Welcome to Latchkey"), this);
     Style::heading(title);
     // Which providers there are is the server's to say (its discovery
     // document), so the app names none of its own.
-    auto *about = new QLabel(tr("Sign in with an account you already have. Your browser opens for the sign-in "
-                                "itself; Latchkey never sees your password."),
-                             this);
+    auto *about = new WrappingLabel(tr("Sign in with an account you already have. Your browser opens for the sign-in "
+                                       "itself; Latchkey never sees your password."),
+                                    this);
     about->setObjectName(QStringLiteral("aboutLabel"));
     about->setWordWrap(true);
     Style::secondary(m_server);

@@ -1,6 +1,7 @@
 #include "WaitingView.h"
 
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QClipboard>
 #include <QGuiApplication>
@@ -12,15 +13,15 @@
 
 WaitingView::WaitingView(QWidget *parent)
     : QWidget(parent)
-    , m_status(new QLabel(this))
+    , m_status(new WrappingLabel(this))
     , m_openAgain(new QPushButton(tr("&Open the browser again"), this))
     , m_copy(new QPushButton(tr("Cop&y sign-in link"), this))
 {
-    auto *title = new QLabel(tr("Continue in your browser"), this);
+    auto *title = new WrappingLabel(tr("Continue in your browser"), this);
     Style::heading(title);
-    auto *text = new QLabel(tr("Latchkey opened your web browser. Choose how to sign in there; this window "
-                               "continues by itself when you are done."),
-                            this);
+    auto *text = new WrappingLabel(tr("Latchkey opened your web browser. Choose how to sign in there; this window "
+                                      "continues by itself when you are done."),
+                                   this);
     text->setWordWrap(true);
     auto *progress = new QProgressBar(this);
     progress->setRange(0, 0); // busy: there is no way to know how long a person takes
