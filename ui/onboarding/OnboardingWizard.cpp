@@ -10,8 +10,27 @@
 #include <QApplication>
 #include <QLayout>
 #include <QMessageBox>
+#include <QPixmapCache>
 #include <QPushButton>
 #include <QTimer>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace {
+// Issue 12: the app is to be back at its idle figure soon after the wizard.
+// The style's pixmaps of the wizard's widgets stay in the process-wide cache
+// (it shrinks by itself only over minutes), and glibc keeps the heap pages
+// the wizard's objects freed unless asked to return them.
+void releaseWizardMemory()
+{
+    QPixmapCache::clear();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+} // namespace
 
 OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManager *manager,
                                    std::function<qint64()> clock, QWidget *parent)
@@ -59,6 +78,8 @@ OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManag
         Q_EMIT restartRequested();
     });
     resize(sizeHint().expandedTo(QSize(640, 520)));
+    // Queued: by then the pages and the window's backing store are gone too.
+    connect(this, &QObject::destroyed, qApp, [] { QTimer::singleShot(0, qApp, releaseWizardMemory); });
 }
 
 void OnboardingWizard::keepKeyboardFocus()
