@@ -4,17 +4,25 @@
 #include "Protocol.h"
 
 #include <QFile>
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponse>
 #include <QLocale>
+#include <QPointer>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QUrlQuery>
 
 namespace {
 // Give the browser a moment to receive the final page before the server goes.
 constexpr int ShutdownDelayMs = 2000;
 constexpr int MaxCodeLength = 64;
+// The same on every answer: never cached, no referrer passed on, nothing
+// loaded by the page, and one answer per connection.
+constexpr char AnswerHeaders[] = "Content-Type: text/html; charset=utf-8\r\n"
+                                 "Cache-Control: no-store\r\n"
+                                 "Referrer-Policy: no-referrer\r\n"
+                                 "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'\r\n"
+                                 "Connection: close\r\n";
+// What Qt may buffer of one connection: the head and a little beyond.
+constexpr qint64 SocketBufferBytes = 2 * LoopbackRequest::MaxHeadBytes;
 
 QString escaped(const QString &text)
 {
@@ -30,27 +38,19 @@ QString formValue(const QUrlQuery &query, const QString &key)
     return QUrl::fromPercentEncoding(value.toLatin1());
 }
 
-QLatin1String methodName(QHttpServerRequest::Method method)
+// The methods QHttpServer knew by name; the log says "other" for the rest.
+QLatin1String methodName(const QByteArray &method)
 {
-    switch (method) {
-    case QHttpServerRequest::Method::Get:
-        return QLatin1String("GET");
-    case QHttpServerRequest::Method::Post:
-        return QLatin1String("POST");
-    case QHttpServerRequest::Method::Head:
-        return QLatin1String("HEAD");
-    case QHttpServerRequest::Method::Put:
-        return QLatin1String("PUT");
-    case QHttpServerRequest::Method::Delete:
-        return QLatin1String("DELETE");
-    default:
-        return QLatin1String("other");
+    for (const char *known : {"GET", "POST", "HEAD", "PUT", "DELETE"}) {
+        if (method == known)
+            return QLatin1String(known);
     }
+    return QLatin1String("other");
 }
 
 // What a log may say of a request: its method, its path, and the names of
 // its query parameters; their values may be a code or a state.
-QString describeRequest(const QHttpServerRequest &request)
+QString describeRequest(const LoopbackRequest &request, const QHostAddress &peer)
 {
     QStringList keys;
     for (const auto &item : QUrlQuery(request.url()).queryItems())
@@ -58,7 +58,31 @@ QString describeRequest(const QHttpServerRequest &request)
     return QStringLiteral("%1 %2 (parameters: %3) from %4")
         .arg(methodName(request.method()),
              QString::fromLatin1(QUrl::toPercentEncoding(request.url().path().left(200), "/")),
-             keys.join(QLatin1Char(',')), request.remoteAddress().toString());
+             keys.join(QLatin1Char(',')), peer.toString());
+}
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
+    }
 }
 } // namespace
 
@@ -95,21 +119,10 @@ bool LoopbackReceiver::listen()
 {
     if (isListening())
         return true;
-    m_server = std::make_unique<QHttpServer>();
-    m_server->route(QLatin1String(Protocol::RedirectPath), QHttpServerRequest::Method::Get,
-                    [this](const QHttpServerRequest &request) { return handle(request); });
-    // Another method or path (one segment deep, say /favicon.ico) is refused
-    // here rather than by QHttpServer, so the log tells of it.
-    const QHttpServerRequest::Methods any = QHttpServerRequest::Method::Get | QHttpServerRequest::Method::Post
-        | QHttpServerRequest::Method::Head | QHttpServerRequest::Method::Put | QHttpServerRequest::Method::Delete
-        | QHttpServerRequest::Method::Options | QHttpServerRequest::Method::Patch;
-    m_server->route(QStringLiteral("/"), any, [this](const QHttpServerRequest &request) { return notFound(request); });
-    m_server->route(QStringLiteral("/<arg>"), any,
-                    [this](const QString &, const QHttpServerRequest &request) { return notFound(request); });
     for (const QHostAddress &address : std::as_const(m_addresses)) {
-        auto *tcp = new QTcpServer(m_server.get());
+        auto *tcp = new QTcpServer(this);
         if (tcp->listen(address, 0)) {
-            m_server->bind(tcp);
+            connect(tcp, &QTcpServer::newConnection, this, &LoopbackReceiver::acceptConnections);
             m_tcp = tcp;
             m_port = tcp->serverPort();
             m_host = address.protocol() == QAbstractSocket::IPv6Protocol
@@ -120,7 +133,6 @@ bool LoopbackReceiver::listen()
         }
         delete tcp;
     }
-    m_server.reset();
     m_error = ClientError::make(ClientError::Code::CouldNotListen);
     qCWarning(lcLoopback) << "no loopback address could be bound";
     return false;
@@ -154,16 +166,107 @@ void LoopbackReceiver::cancel()
         stopListening();
 }
 
-QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
+void LoopbackReceiver::acceptConnections()
 {
-    if (!request.remoteAddress().isLoopback())
-        return reject(request, "not from this computer", tr("Not allowed"),
+    while (m_tcp && m_tcp->hasPendingConnections()) {
+        QTcpSocket *socket = m_tcp->nextPendingConnection();
+        socket->setParent(this); // the connection goes with the receiver, not with the listener
+        if (m_connections >= MaxConnections) {
+            qCWarning(lcLoopback).noquote()
+                << "too many connections: closed one from" << socket->peerAddress().toString();
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        ++m_connections;
+        socket->setReadBufferSize(SocketBufferBytes);
+        m_requests.insert(socket, {});
+        connect(socket, &QObject::destroyed, this, [this, socket] {
+            --m_connections;
+            m_requests.remove(socket);
+        });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readRequest(socket); });
+        QTimer::singleShot(m_requestTimeoutMs, socket, [this, socket] { dropIncomplete(socket); });
+        if (socket->bytesAvailable() > 0)
+            readRequest(socket);
+    }
+}
+
+void LoopbackReceiver::readRequest(QTcpSocket *socket)
+{
+    const auto pending = m_requests.find(socket);
+    if (pending == m_requests.end()) {
+        socket->readAll(); // after the answer: whatever else comes is dropped, unread
+        return;
+    }
+    LoopbackRequest &request = pending.value();
+    while (request.result() == LoopbackRequest::Result::NeedMore && socket->bytesAvailable() > 0)
+        request.feed(socket->read(qMin(socket->bytesAvailable(), request.room())));
+    if (request.result() == LoopbackRequest::Result::NeedMore)
+        return;
+    const LoopbackRequest complete = request;
+    m_requests.erase(pending);
+    const QHostAddress peer = socket->peerAddress();
+    if (complete.result() == LoopbackRequest::Result::Error) {
+        qCWarning(lcLoopback).noquote()
+            << QStringLiteral("rejected: unreadable request (%1) from").arg(complete.errorReason()) << peer.toString()
+            << "->" << complete.errorStatus();
+        answer(socket, {},
+               page(false, tr("Not understood"), tr("Latchkey could not read this request."), complete.errorStatus()));
+        return;
+    }
+    // finished() may end the wait, and whoever listens with it; the socket goes at the latest with the receiver.
+    const QPointer<QTcpSocket> alive(socket);
+    const Page reply = route(complete, peer);
+    if (alive)
+        answer(socket, complete.method(), reply);
+}
+
+void LoopbackReceiver::dropIncomplete(QTcpSocket *socket)
+{
+    if (!m_requests.remove(socket))
+        return;
+    qCWarning(lcLoopback).noquote() << "dropped: no complete request within" << m_requestTimeoutMs << "ms from"
+                                    << socket->peerAddress().toString();
+    socket->abort();
+    socket->deleteLater();
+}
+
+void LoopbackReceiver::answer(QTcpSocket *socket, const QByteArray &method, const Page &page)
+{
+    const QByteArray head = "HTTP/1.1 " + QByteArray::number(page.status) + ' ' + reasonPhrase(page.status)
+        + "\r\nContent-Length: " + QByteArray::number(page.html.size()) + "\r\n" + AnswerHeaders + "\r\n";
+    socket->write(method == "HEAD" ? head : head + page.html);
+    socket->readAll(); // what came after the head is dropped, so that closing does not reset the connection
+    socket->disconnectFromHost();
+    // A browser that does not read its answer does not keep the connection.
+    QTimer::singleShot(ShutdownDelayMs, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+}
+
+LoopbackReceiver::Page LoopbackReceiver::route(const LoopbackRequest &request, const QHostAddress &peer)
+{
+    if (request.method() == "GET" && request.contentLength() == 0
+        && request.url().path() == QLatin1String(Protocol::RedirectPath))
+        return handle(request, peer);
+    // Another method, a body, or another path: refused, and the log tells of it.
+    return reject(request, peer, request.contentLength() > 0 ? "unexpected body" : "unknown path or method",
+                  tr("Not found"), tr("Latchkey only expects the browser back at its sign-in address."), 404);
+}
+
+LoopbackReceiver::Page LoopbackReceiver::handle(const LoopbackRequest &request, const QHostAddress &peer)
+{
+    if (!peer.isLoopback())
+        return reject(request, peer, "not from this computer", tr("Not allowed"),
                       tr("Only this computer may answer Latchkey."), 403);
     const QUrlQuery query(request.url());
     const QString state = query.queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
     if (!m_waiting || state.isEmpty() || state != m_state) {
         // A stale tab or a stray request: explain, and keep waiting for the real one.
-        return reject(request, m_waiting ? "unknown state" : "no sign-in waiting",
+        return reject(request, peer, m_waiting ? "unknown state" : "no sign-in waiting",
                       tr("This sign-in page is out of date"),
                       tr("It belongs to an earlier or another sign-in. Return to Latchkey and continue there."), 400);
     }
@@ -173,7 +276,7 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
                                               QStringLiteral("iss \"%1\", expected \"%2\"")
                                                   .arg(ClientError::boundedDescription(iss.left(200)), m_issuer));
         finish(error);
-        return reject(request, "another issuer", tr("Signing in was stopped"),
+        return reject(request, peer, "another issuer", tr("Signing in was stopped"),
                       tr("The answer came from an unexpected server. Signing in was stopped for your safety."), 400);
     }
     const QString serverError = formValue(query, QStringLiteral("error")).left(MaxCodeLength);
@@ -183,14 +286,14 @@ QHttpServerResponse LoopbackReceiver::handle(const QHttpServerRequest &request)
                                                   : ClientError::Code::AuthorizationRejected);
         error.serverError = serverError;
         error.serverDescription = ClientError::boundedDescription(formValue(query, QStringLiteral("error_description")));
-        qCInfo(lcLoopback).noquote() << "error redirect:" << serverError << describeRequest(request);
+        qCInfo(lcLoopback).noquote() << "error redirect:" << serverError << describeRequest(request, peer);
         finish(error);
         return page(false, tr("You are not signed in"), describeError(serverError), 200, error.serverDescription);
     }
     const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
     if (code.isEmpty()) {
         finish(ClientError::make(ClientError::Code::NoAuthorizationCode));
-        return reject(request, "no code", tr("You are not signed in"),
+        return reject(request, peer, "no code", tr("You are not signed in"),
                       tr("The server's answer had no authorization code."), 400);
     }
     m_code = code;
@@ -221,21 +324,17 @@ QString LoopbackReceiver::describeError(const QString &code)
     return tr("The server could not sign you in (%1).").arg(code);
 }
 
-QHttpServerResponse LoopbackReceiver::notFound(const QHttpServerRequest &request)
+LoopbackReceiver::Page LoopbackReceiver::reject(const LoopbackRequest &request, const QHostAddress &peer,
+                                                const char *why, const QString &title, const QString &message,
+                                                int status)
 {
-    return reject(request, "unknown path or method", tr("Not found"),
-                  tr("Latchkey only expects the browser back at its sign-in address."), 404);
-}
-
-QHttpServerResponse LoopbackReceiver::reject(const QHttpServerRequest &request, const char *why, const QString &title,
-                                             const QString &message, int status)
-{
-    qCWarning(lcLoopback).noquote() << "rejected:" << QLatin1String(why) << describeRequest(request) << "->" << status;
+    qCWarning(lcLoopback).noquote() << "rejected:" << QLatin1String(why) << describeRequest(request, peer) << "->"
+                                    << status;
     return page(false, title, message, status);
 }
 
-QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status,
-                                           const QString &detail)
+LoopbackReceiver::Page LoopbackReceiver::page(bool success, const QString &title, const QString &message, int status,
+                                              const QString &detail)
 {
     QFile file(QStringLiteral(":/client/callback.html"));
     QString html = file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QStringLiteral("{{title}}");
@@ -246,13 +345,7 @@ QHttpServerResponse LoopbackReceiver::page(bool success, const QString &title, c
         .replace(QLatin1String("{{message}}"), escaped(message))
         .replace(QLatin1String("{{detail}}"), escaped(detail))
         .replace(QLatin1String("{{hint}}"), escaped(tr("You can close this tab and return to Latchkey.")));
-    QHttpServerResponse response(QByteArrayLiteral("text/html; charset=utf-8"), html.toUtf8(),
-                                 QHttpServerResponse::StatusCode(status));
-    response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
-    response.addHeader(QByteArrayLiteral("Referrer-Policy"), QByteArrayLiteral("no-referrer"));
-    response.addHeader(QByteArrayLiteral("Content-Security-Policy"),
-                       QByteArrayLiteral("default-src 'none'; style-src 'unsafe-inline'"));
-    return response;
+    return {status, html.toUtf8()};
 }
 
 void LoopbackReceiver::finish(const ClientError &error)
@@ -268,14 +361,18 @@ void LoopbackReceiver::finish(const ClientError &error)
 
 void LoopbackReceiver::stopListening()
 {
-    if (m_tcp)
+    if (m_tcp) {
         m_tcp->close(); // the port is free from here on
-    if (m_server) {
-        // The answer to the last request may still be on its way out. The
-        // receiver still owns the server meanwhile: it goes with the receiver
-        // at the latest, also when the app quits before the delay is over.
-        QHttpServer *server = m_server.release();
-        server->setParent(this);
-        QTimer::singleShot(ShutdownDelayMs, server, [server] { delete server; });
+        m_tcp->deleteLater();
+        m_tcp = nullptr;
+    }
+    // The answer to the last request may still be on its way out; whatever
+    // else is still open goes a moment later, or with the receiver.
+    for (QTcpSocket *socket : findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly)) {
+        QTimer::singleShot(ShutdownDelayMs, socket, [this, socket] {
+            m_requests.remove(socket);
+            socket->abort();
+            socket->deleteLater();
+        });
     }
 }

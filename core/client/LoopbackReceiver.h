@@ -2,6 +2,9 @@
 
 #include "ClientError.h"
 
+#include "LoopbackRequest.h"
+
+#include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -9,23 +12,25 @@
 #include <QString>
 #include <QTimer>
 
-#include <memory>
-
-class QHttpServer;
-class QHttpServerRequest;
-class QHttpServerResponse;
 class QTcpServer;
+class QTcpSocket;
 
 // The redirect target of RFC 8252: an HTTP listener on 127.0.0.1 (or [::1]
-// when IPv4 loopback cannot be used) on a port the OS picks, built on
-// QHttpServer. It waits for one valid GET /callback; anything else gets a 404
-// or an explanation and the wait goes on. It stops listening as soon as a
-// valid callback arrives, on cancel, and on timeout.
+// when IPv4 loopback cannot be used) on a port the OS picks. It reads each
+// request itself (LoopbackRequest) rather than through QHttpServer, whose
+// TLS set-up alone costs the app OpenSSL at every sign-in. It waits for one
+// valid GET /callback; anything else gets a 404 or an explanation and the
+// wait goes on. It stops listening as soon as a valid callback arrives, on
+// cancel, and on timeout. Each connection gets one answer and is closed.
 class LoopbackReceiver : public QObject
 {
     Q_OBJECT
 public:
     static constexpr int DefaultTimeoutMs = 10 * 60 * 1000;
+    // A connection has this long to send its request line and header fields.
+    static constexpr int DefaultRequestTimeoutMs = 10 * 1000;
+    // Connections open at once; more are closed as they come.
+    static constexpr int MaxConnections = 16;
 
     explicit LoopbackReceiver(QObject *parent = nullptr);
     ~LoopbackReceiver() override;
@@ -48,6 +53,8 @@ public:
     // expectation: only the newest state is accepted.
     void expect(const QString &state, const QString &issuer, int timeoutMs = DefaultTimeoutMs);
     void cancel();
+    // Only tests shorten it, so as not to wait for the default.
+    void setRequestTimeout(int ms) { m_requestTimeoutMs = ms; }
 
     QString code() const { return m_code; }
     // CouldNotListen, Cancelled, BrowserTimedOut, AccessDenied,
@@ -61,19 +68,31 @@ Q_SIGNALS:
     void finished();
 
 private:
-    QHttpServerResponse handle(const QHttpServerRequest &request);
-    QHttpServerResponse page(bool success, const QString &title, const QString &message, int status,
-                             const QString &detail = {});
+    struct Page
+    {
+        int status = 200;
+        QByteArray html;
+    };
+
+    void acceptConnections();
+    void readRequest(QTcpSocket *socket);
+    void dropIncomplete(QTcpSocket *socket);
+    void answer(QTcpSocket *socket, const QByteArray &method, const Page &page);
+    Page route(const LoopbackRequest &request, const QHostAddress &peer);
+    Page handle(const LoopbackRequest &request, const QHostAddress &peer);
+    Page page(bool success, const QString &title, const QString &message, int status, const QString &detail = {});
     // The browser page's sentence for an error redirect.
     static QString describeError(const QString &code);
-    QHttpServerResponse notFound(const QHttpServerRequest &request);
-    QHttpServerResponse reject(const QHttpServerRequest &request, const char *why, const QString &title,
-                               const QString &message, int status);
+    Page reject(const LoopbackRequest &request, const QHostAddress &peer, const char *why, const QString &title,
+                const QString &message, int status);
     void finish(const ClientError &error);
     void stopListening();
 
-    std::unique_ptr<QHttpServer> m_server;
     QPointer<QTcpServer> m_tcp;
+    // The connections that have not had their answer yet, each with what it sent so far.
+    QHash<QTcpSocket *, LoopbackRequest> m_requests;
+    int m_connections = 0;
+    int m_requestTimeoutMs = DefaultRequestTimeoutMs;
     QTimer m_timeout;
     QList<QHostAddress> m_addresses = defaultAddresses();
     quint16 m_port = 0;

@@ -1,13 +1,64 @@
 #include "HttpRobot.h"
 #include "LoopbackReceiver.h"
 
+#include <QDeadlineTimer>
 #include <QNetworkInterface>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
+#include <functional>
+#include <memory>
+#include <vector>
+
 using Error = ClientError::Code;
+
+namespace {
+
+// Spins the event loop (the receiver lives in this thread) until `done`.
+bool waitUntil(const std::function<bool()> &done, int timeoutMs = 5000)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        QTest::qWait(10);
+    }
+    return true;
+}
+
+// A connection that sends bytes no browser would, and keeps what comes back.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+    {
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, [this] { m_received += m_socket.readAll(); });
+        m_socket.connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    }
+    bool connected()
+    {
+        return waitUntil([this] { return m_socket.state() == QAbstractSocket::ConnectedState; });
+    }
+    void send(const QByteArray &bytes) { m_socket.write(bytes); }
+    // Whether the receiver closed the connection within `timeoutMs`.
+    bool closedByPeer(int timeoutMs = 5000)
+    {
+        return waitUntil([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
+    }
+    bool isOpen() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    void close() { m_socket.disconnectFromHost(); }
+    QByteArray received() const { return m_received; }
+    int status() const { return m_received.startsWith("HTTP/1.1 ") ? m_received.mid(9, 3).toInt() : 0; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+} // namespace
 
 class TestLoopbackReceiver : public QObject
 {
@@ -24,6 +75,11 @@ private Q_SLOTS:
     void errorMessages();
     void strayRequestsDoNotEndWait_data();
     void strayRequestsDoNotEndWait();
+    void malformedRequestsAreAnsweredAndClosed_data();
+    void malformedRequestsAreAnsweredAndClosed();
+    void incompleteRequestIsDropped();
+    void connectionsBeyondTheLimitAreClosed();
+    void pipelinedRequestGetsNoAnswer();
     void newExpectationReplacesOldState();
     void timeoutReleasesPort();
     void cancelReleasesPort();
@@ -221,6 +277,8 @@ void TestLoopbackReceiver::strayRequestsDoNotEndWait_data()
     QTest::addColumn<QString>("logged"); // the warning, with the parameters' names but never their values
     QTest::newRow("favicon") << QByteArray("GET") << "/favicon.ico" << 404
                              << "rejected: unknown path or method GET /favicon.ico (parameters: )";
+    QTest::newRow("deep path") << QByteArray("GET") << "/a/b/c" << 404
+                               << "rejected: unknown path or method GET /a/b/c (parameters: )";
     QTest::newRow("root") << QByteArray("GET") << "/" << 404 << "rejected: unknown path or method GET / (parameters: )";
     QTest::newRow("POST to callback") << QByteArray("POST") << "/callback?code=c-secret&state=s-1" << 404
                                       << "rejected: unknown path or method POST /callback (parameters: code,state)";
@@ -253,6 +311,127 @@ void TestLoopbackReceiver::strayRequestsDoNotEndWait()
     QCOMPARE(http.get(QUrl(base + "/callback?code=real&state=s-1")).status, 200);
     QCOMPARE(finished.size(), 1);
     QCOMPARE(receiver.code(), QStringLiteral("real"));
+}
+
+void TestLoopbackReceiver::malformedRequestsAreAnsweredAndClosed_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("logged"); // up to " from 127.0.0.1 -> <status>"
+    const QByteArray host = "Host: 127.0.0.1\r\n";
+    QTest::newRow("request line over 8 KiB") << "GET /callback?code=c&state=" + QByteArray(9000, 'a') + " HTTP/1.1\r\n"
+            + host + "\r\n" << 414 << "rejected: unreadable request (request line too long)";
+    QTest::newRow("header fields over 8 KiB")
+        << "GET /callback?code=c&state=s-1 HTTP/1.1\r\n" + host + "X-Filler: " + QByteArray(9000, 'a') + "\r\n\r\n"
+        << 431 << "rejected: unreadable request (header fields too large)";
+    QTest::newRow("TLS record") << QByteArray("\x16\x03\x01\x02\x01hello\r\n\r\n") << 400
+                                << "rejected: unreadable request (not a request line)";
+    QTest::newRow("garbage request line")
+        << QByteArray("this is not HTTP\r\n\r\n") << 400 << "rejected: unreadable request (no HTTP version)";
+    QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") << 505
+                                    << "rejected: unreadable request (not HTTP/1.x)";
+    QTest::newRow("HTTP/0.9 request line") << QByteArray("GET /callback?code=c&state=s-1\r\n\r\n") << 400
+                                           << "rejected: unreadable request (not a request line)";
+    QTest::newRow("no Host") << QByteArray("GET /callback?code=c&state=s-1 HTTP/1.1\r\n\r\n") << 400
+                             << "rejected: unreadable request (no single Host field)";
+    QTest::newRow("chunked body") << "POST /callback HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\n"
+                                  << 501 << "rejected: unreadable request (Transfer-Encoding)";
+    // Answered as soon as the head is read: the 100000 bytes announced are never waited for.
+    QTest::newRow("POST with a body") << "POST /callback?code=c&state=s-1 HTTP/1.1\r\n" + host
+            + "Content-Length: 100000\r\n\r\ncode=c"
+                                      << 404 << "rejected: unexpected body POST /callback (parameters: code,state)";
+    QTest::newRow("GET with a body") << "GET /callback?code=c&state=s-1 HTTP/1.1\r\n" + host
+            + "Content-Length: 5\r\n\r\n"
+                                     << 404 << "rejected: unexpected body GET /callback (parameters: code,state)";
+}
+
+void TestLoopbackReceiver::malformedRequestsAreAnsweredAndClosed()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(int, status);
+    QFETCH(QString, logged);
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression("^" + QRegularExpression::escape(logged) + " from 127\\.0\\.0\\.1 -> "
+                                            + QString::number(status) + "$"));
+    RawClient client(receiver.port());
+    QVERIFY(client.connected());
+    client.send(request);
+    QVERIFY(client.closedByPeer());
+    QCOMPARE(client.status(), status);
+    QVERIFY(client.received().contains("\r\nConnection: close\r\n"));
+    QVERIFY(client.received().contains("\r\nContent-Security-Policy: default-src 'none'"));
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(receiver.isListening());
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
+    QCOMPARE(receiver.code(), QStringLiteral("real"));
+}
+
+void TestLoopbackReceiver::incompleteRequestIsDropped()
+{
+    LoopbackReceiver receiver;
+    receiver.setRequestTimeout(300); // the default 10 s, shortened for the test
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QTest::ignoreMessage(QtWarningMsg, "dropped: no complete request within 300 ms from 127.0.0.1");
+    RawClient client(receiver.port());
+    QVERIFY(client.connected());
+    client.send("GET /callback?code=c&state=s-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // no empty line: never complete
+    QVERIFY(client.closedByPeer());
+    QVERIFY(client.received().isEmpty());
+    QVERIFY(receiver.isListening());
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
+}
+
+void TestLoopbackReceiver::connectionsBeyondTheLimitAreClosed()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < LoopbackReceiver::MaxConnections; ++i) {
+        clients.push_back(std::make_unique<RawClient>(receiver.port()));
+        QVERIFY(clients.back()->connected());
+    }
+    QTest::ignoreMessage(QtWarningMsg, "too many connections: closed one from 127.0.0.1");
+    RawClient extra(receiver.port());
+    QVERIFY(extra.closedByPeer());
+    QVERIFY(extra.received().isEmpty());
+    for (const auto &client : clients)
+        QVERIFY(client->isOpen());
+    // Once those go, the browser gets through again.
+    for (const auto &client : clients)
+        client->close();
+    for (const auto &client : clients)
+        QVERIFY(client->closedByPeer());
+    QTest::qWait(100); // the receiver's side of them goes on its next turns of the event loop
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
+    QCOMPARE(receiver.code(), QStringLiteral("real"));
+}
+
+void TestLoopbackReceiver::pipelinedRequestGetsNoAnswer()
+{
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    QTest::ignoreMessage(QtWarningMsg,
+                         "rejected: unknown path or method GET /favicon.ico (parameters: ) from 127.0.0.1 -> 404");
+    RawClient client(receiver.port());
+    QVERIFY(client.connected());
+    client.send("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                "GET /callback?code=c&state=s-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY(client.closedByPeer());
+    QCOMPARE(client.status(), 404);
+    QCOMPARE(client.received().count("HTTP/1.1 "), 1);
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(receiver.isListening());
 }
 
 void TestLoopbackReceiver::newExpectationReplacesOldState()
