@@ -118,6 +118,9 @@ def check_packages(work):
     check("the WebEngine terms helper, executable", os.access(helper, os.X_OK), helper)
     app_libraries = run(["ldd", os.path.join(usr, "bin/latchkey")]).stdout
     check("the app itself does not link WebEngine", "WebEngine" not in app_libraries, app_libraries)
+    # Issue 12: libraries every start would load for nothing (its loopback receiver reads HTTP itself).
+    check("the app does not link Qt HttpServer or WebSockets",
+          "HttpServer" not in app_libraries and "WebSockets" not in app_libraries, app_libraries)
     unit = open(os.path.join(usr, "lib/systemd/system/latchkey-server.service")).read()
     check("the unit runs as its own user, hardened",
           all(k in unit for k in ("User=latchkey-server", "ProtectSystem=strict", "StateDirectory=latchkey-server",
