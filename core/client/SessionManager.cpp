@@ -453,12 +453,11 @@ bool SessionManager::hasRememberedSession() const
 
 void SessionManager::restore()
 {
-    const AccountProfile account = m_vault->currentAccount();
-    if (!account.isValid() || account.issuer != m_config.issuer) {
+    if (!hasRememberedSession()) {
         signedOut(SignOutReason::None, {});
         return;
     }
-    m_profile = account;
+    m_profile = m_vault->currentAccount();
     loadFromVault(Step::Restoring);
 }
 

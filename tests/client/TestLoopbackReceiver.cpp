@@ -58,6 +58,15 @@ private:
     QByteArray m_received;
 };
 
+// The browser's own callback still gets through after whatever came before,
+// and its code is the one kept.
+void expectRealCallback(const LoopbackReceiver &receiver)
+{
+    HttpRobot http;
+    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
+    QCOMPARE(receiver.code(), QStringLiteral("real"));
+}
+
 } // namespace
 
 class TestLoopbackReceiver : public QObject
@@ -366,9 +375,7 @@ void TestLoopbackReceiver::malformedRequestsAreAnsweredAndClosed()
     QVERIFY(client.received().contains("\r\nContent-Security-Policy: default-src 'none'"));
     QCOMPARE(finished.size(), 0);
     QVERIFY(receiver.isListening());
-    HttpRobot http;
-    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
-    QCOMPARE(receiver.code(), QStringLiteral("real"));
+    expectRealCallback(receiver);
 }
 
 void TestLoopbackReceiver::incompleteRequestIsDropped()
@@ -384,8 +391,7 @@ void TestLoopbackReceiver::incompleteRequestIsDropped()
     QVERIFY(client.closedByPeer());
     QVERIFY(client.received().isEmpty());
     QVERIFY(receiver.isListening());
-    HttpRobot http;
-    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
+    expectRealCallback(receiver);
 }
 
 void TestLoopbackReceiver::connectionsBeyondTheLimitAreClosed()
@@ -410,9 +416,7 @@ void TestLoopbackReceiver::connectionsBeyondTheLimitAreClosed()
     for (const auto &client : clients)
         QVERIFY(client->closedByPeer());
     QTest::qWait(100); // the receiver's side of them goes on its next turns of the event loop
-    HttpRobot http;
-    QCOMPARE(http.get(QUrl(receiver.redirectUri() + "?code=real&state=s-1")).status, 200);
-    QCOMPARE(receiver.code(), QStringLiteral("real"));
+    expectRealCallback(receiver);
 }
 
 void TestLoopbackReceiver::pipelinedRequestGetsNoAnswer()

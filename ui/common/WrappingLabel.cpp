@@ -14,15 +14,18 @@ WrappingLabel::WrappingLabel(const QString &text, QWidget *parent)
     setWordWrap(true);
 }
 
+WrappingLabel::Key WrappingLabel::currentKey() const
+{
+    return {text(), alignment(), textFormat(), wordWrap(), margin(), indent()};
+}
+
 bool WrappingLabel::cacheMatches() const
 {
-    const int flags = int(alignment()) ^ (int(textFormat()) << 16) ^ (wordWrap() << 20) ^ (margin() << 21)
-        ^ (indent() << 26);
-    if (flags == m_flags && text() == m_text)
+    Key key = currentKey();
+    if (key == m_key)
         return true;
     m_entries.fill({});
-    m_text = text();
-    m_flags = flags;
+    m_key = std::move(key);
     return false;
 }
 

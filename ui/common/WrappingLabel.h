@@ -28,12 +28,22 @@ private:
         int width = -1;
         int height = 0;
     };
+    // What the cached heights were measured with (fonts, style and contents
+    // margins reach changeEvent() instead).
+    struct Key
+    {
+        QString text;
+        Qt::Alignment alignment;
+        Qt::TextFormat format = Qt::AutoText;
+        bool wordWrap = false;
+        int margin = 0;
+        int indent = 0;
+        bool operator==(const Key &other) const = default;
+    };
+    Key currentKey() const;
     bool cacheMatches() const;
 
     mutable std::array<Entry, 4> m_entries{};
     mutable int m_next = 0;
-    // What the cached heights were measured with (fonts, style and margins
-    // reach changeEvent() instead).
-    mutable QString m_text;
-    mutable int m_flags = 0;
+    mutable Key m_key;
 };
