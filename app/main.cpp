@@ -4,6 +4,8 @@
 #include "BundledServer.h"
 #include "ErrorMessages.h"
 #include "FirstFrameProbe.h"
+#include "FontconfigWarmUp.h"
+#include "LatchkeyStyle.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "SessionManager.h"
@@ -15,9 +17,11 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QIcon>
+#include <QImageReader>
 #include <QLoggingCategory>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
+#include <QPixmap>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -69,12 +73,16 @@ void parse(QCommandLineParser &parser, const Options &options, const QCoreApplic
 }
 
 // PNGs rendered from resources/icons/latchkey.svg (scripts/render-icons.sh):
-// an SVG would need Qt SVG, and without it QIcon probes every image plugin.
+// an SVG would need Qt SVG. Read as PNG by name: QIcon::addFile would ask
+// every image plugin whether it reads PNG, loading each for good.
 QIcon windowIcon()
 {
     QIcon icon;
-    for (const int size : {16, 24, 32, 48, 64, 128})
-        icon.addFile(QStringLiteral(":/icons/latchkey-%1.png").arg(size), QSize(size, size));
+    for (const int size : {16, 24, 32, 48, 64, 128}) {
+        QImageReader reader(QStringLiteral(":/icons/latchkey-%1.png").arg(size), "png");
+        reader.setAutoDetectImageFormat(false);
+        icon.addPixmap(QPixmap::fromImageReader(&reader));
+    }
     return icon;
 }
 
@@ -105,8 +113,10 @@ int main(int argc, char *argv[])
     // No Qt::AA_ShareOpenGLContexts: WebEngine (the terms) runs in the helper
     // process latchkey-terms, so this process never creates a GL context
     // (under X11 the attribute alone cost ~57 MB resident and ~70 ms).
+    FontconfigWarmUp fonts; // on the second core while QApplication connects to the display
     QApplication app(argc, argv);
-    FirstFrameProbe::installIfAsked(&app); // bench/startup-bench.py
+    FirstFrameProbe::installIfAsked(&app);     // bench/startup-bench.py
+    QApplication::setStyle(new LatchkeyStyle); // before any widget: see LatchkeyStyle.h
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false"));
     describeApplication(&app);
@@ -141,6 +151,7 @@ int main(int argc, char *argv[])
     QNetworkAccessManager network;
     TokenVault vault(&settings);
     SessionManager session(config, &network, &vault);
+    fonts.wait(); // before the first widget asks for a font
     MainWindow window(&session, &network, &settings);
     window.show();
     AfterFirstFrame::run(&window, [] { QApplication::setWindowIcon(windowIcon()); });

@@ -16,7 +16,7 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # suites a throwaway cluster, and Qt's driver for it.
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
-  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
+  qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev libfontconfig-dev
   qt6-webengine-dev qtkeychain-qt6-dev libqt6sql6-sqlite libqt6sql6-psql libssl-dev
   postgresql-15 postgresql-common
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n

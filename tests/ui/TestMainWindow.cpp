@@ -5,6 +5,7 @@
 #include "ClientHarness.h"
 #include "DiscoveryOverlay.h"
 #include "HttpRobot.h"
+#include "LatchkeyStyle.h"
 #include "MainWindow.h"
 #include "Protocol.h"
 #include "Screenshots.h"
@@ -447,5 +448,12 @@ void TestMainWindow::upstreamFailuresShowDetail()
     QTRY_COMPARE_WITH_TIMEOUT(providerParameter(m_session->authorizationUrl()), QStringLiteral("github"), 15000);
 }
 
-QTEST_MAIN(TestMainWindow)
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setStyle(new LatchkeyStyle); // as app/main.cpp: what people see
+    TestMainWindow test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "TestMainWindow.moc"

@@ -3,6 +3,7 @@
 
 #include "AccessibilityAudit.h"
 #include "ClientHarness.h"
+#include "LatchkeyStyle.h"
 #include "MainWindow.h"
 #include "OnboardingWizard.h"
 #include "ProfilePage.h"
@@ -455,6 +456,7 @@ void TestOnboardingWizard::termsLinksOnlyWebInSystemBrowser()
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    QApplication::setStyle(new LatchkeyStyle); // as app/main.cpp: what people see
     TestOnboardingWizard test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);
