@@ -1,7 +1,7 @@
 #include "CountdownLabel.h"
 
 CountdownLabel::CountdownLabel(qint64 expiresAt, std::function<qint64()> clock, QWidget *parent)
-    : QLabel(parent)
+    : WrappingLabel(parent)
     , m_expiresAt(expiresAt)
     , m_clock(std::move(clock))
 {

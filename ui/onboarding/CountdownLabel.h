@@ -1,11 +1,12 @@
 #pragma once
 
-#include <QLabel>
+#include "WrappingLabel.h"
+
 #include <QTimer>
 
 // Tells how long the registration stays valid, once that is under two
 // minutes; silent before, so it never nags.
-class CountdownLabel : public QLabel
+class CountdownLabel : public WrappingLabel
 {
     Q_OBJECT
 public:

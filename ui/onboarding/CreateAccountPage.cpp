@@ -4,6 +4,7 @@
 #include "Style.h"
 #include "UsernameMessages.h"
 #include "WizardFields.h"
+#include "WrappingLabel.h"
 
 #include <QLabel>
 #include <QProgressBar>
@@ -14,8 +15,8 @@
 CreateAccountPage::CreateAccountPage(OnboardingClient *client, QWidget *parent)
     : QWizardPage(parent)
     , m_client(client)
-    , m_summary(new QLabel(this))
-    , m_status(new QLabel(this))
+    , m_summary(new WrappingLabel(this))
+    , m_status(new WrappingLabel(this))
     , m_progress(new QProgressBar(this))
     , m_restart(new QPushButton(tr("&Sign in again"), this))
 {

@@ -5,6 +5,7 @@
 #include "Style.h"
 #include "UsernameMessages.h"
 #include "WizardFields.h"
+#include "WrappingLabel.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -19,7 +20,7 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     , m_client(client)
     , m_name(new QLineEdit(this))
     , m_username(new QLineEdit(this))
-    , m_status(new QLabel(this))
+    , m_status(new WrappingLabel(this))
     , m_suggestionsLabel(new QLabel(tr("Suggestions:"), this))
 {
     setObjectName(QStringLiteral("profilePage"));
@@ -33,7 +34,7 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     m_username->setObjectName(QStringLiteral("usernameEdit"));
     m_username->setAccessibleName(tr("Username"));
     m_username->setMaxLength(40); // the rules say 30; a little room lets "too long" be explained
-    auto *email = new QLabel(this);
+    auto *email = new WrappingLabel(this);
     email->setObjectName(QStringLiteral("emailLabel"));
     email->setTextFormat(Qt::PlainText);
     email->setWordWrap(true);

@@ -7,6 +7,7 @@
 #include "TermsLinks.h"
 #include "TermsTextView.h"
 #include "WizardFields.h"
+#include "WrappingLabel.h"
 
 #include <QCheckBox>
 #include <QGuiApplication>
@@ -28,7 +29,7 @@ TermsPage::TermsPage(const QUrl &terms, QNetworkAccessManager *manager, QWidget 
     , m_manager(manager)
     , m_layout(new QVBoxLayout(this))
     , m_agree(new QCheckBox(tr("I &agree to the terms of service"), this))
-    , m_status(new QLabel(this))
+    , m_status(new WrappingLabel(this))
 {
     setObjectName(QStringLiteral("termsPage"));
     setTitle(tr("Terms of service"));
@@ -87,7 +88,7 @@ void TermsPage::embed(WId window)
 {
     if (!canEmbedForeignWindows()) {
         // Wayland and the like: the helper's window stands beside the wizard.
-        auto *note = new QLabel(tr("The terms are shown in a window of their own."), this);
+        auto *note = new WrappingLabel(tr("The terms are shown in a window of their own."), this);
         note->setObjectName(QStringLiteral("termsOwnWindowLabel"));
         note->setWordWrap(true);
         setViewer(note);

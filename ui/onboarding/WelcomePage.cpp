@@ -1,5 +1,7 @@
 #include "WelcomePage.h"
 
+#include "WrappingLabel.h"
+
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -9,11 +11,12 @@ WelcomePage::WelcomePage(const OnboardingContext &c, QWidget *parent)
     setObjectName(QStringLiteral("welcomePage"));
     setTitle(tr("Create your Latchkey account"));
     const QString who = !c.email.isEmpty() ? c.email : !c.name.isEmpty() ? c.name : tr("a new account");
-    auto *intro = new QLabel(tr("You signed in with %1 as %2.").arg(c.provider, who), this);
+    auto *intro = new WrappingLabel(tr("You signed in with %1 as %2.").arg(c.provider, who), this);
     intro->setObjectName(QStringLiteral("welcomeIdentityLabel"));
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::PlainText);
-    auto *next = new QLabel(c.termsOfService.isEmpty()
+    auto *next
+        = new WrappingLabel(c.termsOfService.isEmpty()
                                 ? tr("This is your first time here. Next you choose your username and display name; "
                                      "then Latchkey creates your account and signs you in.")
                                 : tr("This is your first time here. Next you choose your username and display name "

@@ -3,6 +3,7 @@
 #include "DiscoveryJob.h"
 #include "ErrorMessages.h"
 #include "Style.h"
+#include "WrappingLabel.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -18,7 +19,7 @@ SettingsDialog::SettingsDialog(const QString &issuer, const QString &clientId, Q
     , m_manager(manager)
     , m_issuer(new QLineEdit(issuer, this))
     , m_clientId(new QLineEdit(clientId, this))
-    , m_status(new QLabel(this))
+    , m_status(new WrappingLabel(this))
     , m_progress(new QProgressBar(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
 {
