@@ -36,6 +36,24 @@ bool isVersion(QByteArrayView text)
     return text.size() == 8 && text.startsWith("HTTP/") && isDigit(text[5]) && text[6] == '.' && isDigit(text[7]);
 }
 
+// RFC 9112 3.2.2: a server must also accept the absolute-form
+// ("http://127.0.0.1:port/callback?..."), which clients send to proxies.
+// Returns the origin-form after the authority, or nothing when it has none.
+QByteArray originForm(QByteArrayView target)
+{
+    constexpr QByteArrayView scheme("http://");
+    if (target.size() <= scheme.size() || qstrnicmp(target.data(), scheme.data(), scheme.size()) != 0)
+        return {};
+    const QByteArrayView rest = target.sliced(scheme.size());
+    qsizetype end = 0;
+    while (end < rest.size() && rest[end] != '/' && rest[end] != '?')
+        ++end;
+    if (end == 0)
+        return {};
+    const QByteArrayView after = rest.sliced(end);
+    return after.startsWith('/') ? after.toByteArray() : "/" + after.toByteArray();
+}
+
 QByteArrayView trimmed(QByteArrayView text)
 {
     while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t'))
@@ -96,12 +114,13 @@ LoopbackRequest::Result LoopbackRequest::parseRequestLine(QByteArrayView line)
         return fail(505, "not HTTP/1.x");
     if (!isToken(method))
         return fail(400, "bad method");
-    if (!target.startsWith('/') || !isTarget(target))
+    const QByteArray origin = target.startsWith('/') ? target.toByteArray() : originForm(target);
+    if (origin.isEmpty() || !isTarget(target))
         return fail(400, "bad request target");
     m_haveRequestLine = true;
     m_http11 = version[7] != '0';
     m_method = method.toByteArray();
-    m_target = target.toByteArray();
+    m_target = origin;
     return Result::NeedMore;
 }
 

@@ -86,6 +86,8 @@ private Q_SLOTS:
     void strayRequestsDoNotEndWait();
     void malformedRequestsAreAnsweredAndClosed_data();
     void malformedRequestsAreAnsweredAndClosed();
+    void absoluteFormTargetIsAccepted_data();
+    void absoluteFormTargetIsAccepted();
     void incompleteRequestIsDropped();
     void connectionsBeyondTheLimitAreClosed();
     void pipelinedRequestGetsNoAnswer();
@@ -341,6 +343,10 @@ void TestLoopbackReceiver::malformedRequestsAreAnsweredAndClosed_data()
                                     << "rejected: unreadable request (not HTTP/1.x)";
     QTest::newRow("HTTP/0.9 request line") << QByteArray("GET /callback?code=c&state=s-1\r\n\r\n") << 400
                                            << "rejected: unreadable request (not a request line)";
+    QTest::newRow("absolute-form, not http") << "GET ftp://127.0.0.1/callback?code=c&state=s-1 HTTP/1.1\r\n" + host
+            + "\r\n" << 400 << "rejected: unreadable request (bad request target)";
+    QTest::newRow("absolute-form, no authority") << "GET http:///callback?code=c&state=s-1 HTTP/1.1\r\n" + host + "\r\n"
+                                                 << 400 << "rejected: unreadable request (bad request target)";
     QTest::newRow("no Host") << QByteArray("GET /callback?code=c&state=s-1 HTTP/1.1\r\n\r\n") << 400
                              << "rejected: unreadable request (no single Host field)";
     QTest::newRow("chunked body") << "POST /callback HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n5\r\n"
@@ -376,6 +382,31 @@ void TestLoopbackReceiver::malformedRequestsAreAnsweredAndClosed()
     QCOMPARE(finished.size(), 0);
     QVERIFY(receiver.isListening());
     expectRealCallback(receiver);
+}
+
+void TestLoopbackReceiver::absoluteFormTargetIsAccepted_data()
+{
+    QTest::addColumn<QByteArray>("prefix"); // before "/callback"
+    QTest::newRow("http, loopback and port") << QByteArray("http://127.0.0.1:%1");
+    QTest::newRow("scheme in capitals") << QByteArray("HTTP://127.0.0.1:%1");
+}
+
+// RFC 9112 3.2.2: the absolute-form reaches the callback as the origin-form would.
+void TestLoopbackReceiver::absoluteFormTargetIsAccepted()
+{
+    QFETCH(QByteArray, prefix);
+    LoopbackReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.expect("s-1", "", 5000);
+    QSignalSpy finished(&receiver, &LoopbackReceiver::finished);
+    RawClient client(receiver.port());
+    QVERIFY(client.connected());
+    const QByteArray authority = QByteArray(prefix).replace("%1", QByteArray::number(receiver.port()));
+    client.send("GET " + authority + "/callback?code=c-abs&state=s-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QVERIFY(client.closedByPeer());
+    QCOMPARE(client.status(), 200);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(receiver.code(), QStringLiteral("c-abs"));
 }
 
 void TestLoopbackReceiver::incompleteRequestIsDropped()
