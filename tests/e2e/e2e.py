@@ -264,11 +264,11 @@ def terms_helper_tree(app_pid):
 def openssl_kib(pid):
     """Resident pages of libcrypto, libssl and Qt's TLS plugins in the process.
 
-    libcrypto is linked (PKCE, ID token signatures); the rest is loaded, and much more of
-    libcrypto touched, the first time anything builds a QSslConfiguration: the loopback
-    receiver's QHttpServer at every sign-in through the browser. Against an https server
-    that happens at the first request; against this suite's http server only at a
-    sign-in, so a restored session lacks it (about 3 MiB of file pages)."""
+    libcrypto is linked (PKCE, ID token signatures): a start touches its relocated pages
+    only, the first signature check much more of it (OpenSSL's default provider: about
+    2.4 MiB of file pages after any sign-in through the browser). libssl and the TLS
+    plugin load the first time anything builds a QSslConfiguration: against an https
+    server at the first request, never against this suite's http server."""
     total, counting = 0, False
     try:
         with open(f"/proc/{pid}/smaps") as f:
