@@ -8,7 +8,6 @@
 #include <QFile>
 #include <QMainWindow>
 #include <QMenuBar>
-#include <QPointer>
 #include <QTest>
 #include <QToolButton>
 

@@ -64,8 +64,3 @@ QIconEngine *DeferredIconEngine::clone() const
     copy->m_made = m_made;
     return copy;
 }
-
-bool DeferredIconEngine::isMade() const
-{
-    return m_made;
-}

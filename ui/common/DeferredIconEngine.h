@@ -26,8 +26,6 @@ public:
     QString key() const override;
     QIconEngine *clone() const override;
 
-    bool isMade() const;
-
 private:
     const QIcon &icon();
 
