@@ -30,7 +30,8 @@ public:
 
     // Complete: the method token as sent (case matters, RFC 9110 9.1).
     QByteArray method() const { return m_method; }
-    // Complete: the origin-form target as sent, always starting with '/'.
+    // Complete: the target in origin-form (an absolute-form one's path and
+    // query, RFC 9112 3.2.2), always starting with '/'.
     QByteArray target() const { return m_target; }
     // Complete: the target's path and query, as QUrl reads them.
     QUrl url() const { return m_url; }

@@ -5,11 +5,11 @@
 #include "ClientHarness.h"
 #include "DiscoveryOverlay.h"
 #include "HttpRobot.h"
-#include "LatchkeyStyle.h"
 #include "MainWindow.h"
 #include "Protocol.h"
 #include "Screenshots.h"
 #include "Settings.h"
+#include "UiTestMain.h"
 
 #include <QAccessible>
 #include <QApplication>
@@ -448,12 +448,5 @@ void TestMainWindow::upstreamFailuresShowDetail()
     QTRY_COMPARE_WITH_TIMEOUT(providerParameter(m_session->authorizationUrl()), QStringLiteral("github"), 15000);
 }
 
-int main(int argc, char *argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setStyle(new LatchkeyStyle); // as app/main.cpp: what people see
-    TestMainWindow test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
+LATCHKEY_UI_TEST_MAIN(TestMainWindow)
 #include "TestMainWindow.moc"

@@ -3,13 +3,13 @@
 
 #include "AccessibilityAudit.h"
 #include "ClientHarness.h"
-#include "LatchkeyStyle.h"
 #include "MainWindow.h"
 #include "OnboardingWizard.h"
 #include "ProfilePage.h"
 #include "Screenshots.h"
 #include "SignInRobot.h"
 #include "TermsTextView.h"
+#include "UiTestMain.h"
 #include "WizardFields.h"
 
 #include <QAbstractButton>
@@ -453,13 +453,5 @@ void TestOnboardingWizard::termsLinksOnlyWebInSystemBrowser()
     QCOMPARE(m_harness->browser().openedUrls().last(), QUrl("https://id.example.org/privacy"));
 }
 
-int main(int argc, char *argv[])
-{
-    QApplication app(argc, argv);
-    QApplication::setStyle(new LatchkeyStyle); // as app/main.cpp: what people see
-    TestOnboardingWizard test;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&test, argc, argv);
-}
-
+LATCHKEY_UI_TEST_MAIN(TestOnboardingWizard)
 #include "TestOnboardingWizard.moc"

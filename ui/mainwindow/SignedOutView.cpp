@@ -24,7 +24,6 @@ SignedOutView::SignedOutView(QWidget *parent)
                                        "itself; Latchkey never sees your password."),
                                     this);
     about->setObjectName(QStringLiteral("aboutLabel"));
-    about->setWordWrap(true);
     Style::secondary(m_server);
     m_server->setObjectName(QStringLiteral("serverLabel"));
     m_reason->setObjectName(QStringLiteral("signOutReasonLabel"));

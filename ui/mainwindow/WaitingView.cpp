@@ -22,7 +22,6 @@ WaitingView::WaitingView(QWidget *parent)
     auto *text = new WrappingLabel(tr("Latchkey opened your web browser. Choose how to sign in there; this window "
                                       "continues by itself when you are done."),
                                    this);
-    text->setWordWrap(true);
     auto *progress = new QProgressBar(this);
     progress->setRange(0, 0); // busy: there is no way to know how long a person takes
     progress->setTextVisible(false);

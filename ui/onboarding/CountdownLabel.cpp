@@ -6,7 +6,6 @@ CountdownLabel::CountdownLabel(qint64 expiresAt, std::function<qint64()> clock, 
     , m_clock(std::move(clock))
 {
     setObjectName(QStringLiteral("countdownLabel"));
-    setWordWrap(true);
     m_timer.setInterval(1000);
     connect(&m_timer, &QTimer::timeout, this, &CountdownLabel::update);
     m_timer.start();

@@ -25,7 +25,6 @@ CreateAccountPage::CreateAccountPage(OnboardingClient *client, QWidget *parent)
     setSubTitle(tr("Check the details, then create the account."));
     m_summary->setObjectName(QStringLiteral("summaryLabel"));
     m_summary->setTextFormat(Qt::PlainText);
-    m_summary->setWordWrap(true);
     Style::status(m_status);
     m_status->setObjectName(QStringLiteral("createStatusLabel"));
     m_progress->setRange(0, 0);

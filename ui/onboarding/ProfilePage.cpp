@@ -37,7 +37,6 @@ ProfilePage::ProfilePage(OnboardingClient *client, QWidget *parent)
     auto *email = new WrappingLabel(this);
     email->setObjectName(QStringLiteral("emailLabel"));
     email->setTextFormat(Qt::PlainText);
-    email->setWordWrap(true);
     email->setText(c.email.isEmpty()     ? tr("%1 shared no email address").arg(c.provider)
                        : c.emailVerified ? tr("%1 — verified by %2").arg(c.email, c.provider)
                                          : tr("%1 — not verified").arg(c.email));

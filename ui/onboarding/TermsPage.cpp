@@ -90,7 +90,6 @@ void TermsPage::embed(WId window)
         // Wayland and the like: the helper's window stands beside the wizard.
         auto *note = new WrappingLabel(tr("The terms are shown in a window of their own."), this);
         note->setObjectName(QStringLiteral("termsOwnWindowLabel"));
-        note->setWordWrap(true);
         setViewer(note);
         if (isVisible())
             m_helper->show();

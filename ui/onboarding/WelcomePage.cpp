@@ -13,7 +13,6 @@ WelcomePage::WelcomePage(const OnboardingContext &c, QWidget *parent)
     const QString who = !c.email.isEmpty() ? c.email : !c.name.isEmpty() ? c.name : tr("a new account");
     auto *intro = new WrappingLabel(tr("You signed in with %1 as %2.").arg(c.provider, who), this);
     intro->setObjectName(QStringLiteral("welcomeIdentityLabel"));
-    intro->setWordWrap(true);
     intro->setTextFormat(Qt::PlainText);
     auto *next
         = new WrappingLabel(c.termsOfService.isEmpty()
@@ -23,7 +22,6 @@ WelcomePage::WelcomePage(const OnboardingContext &c, QWidget *parent)
                                      "and review the terms of service; then Latchkey creates your account and signs "
                                      "you in."),
                             this);
-    next->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(next);
