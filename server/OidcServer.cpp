@@ -1,4 +1,5 @@
 #include "OidcServer.h"
+#include "ServerLogging.h"
 
 #include "AccountEndpoint.h"
 #include "AccountStore.h"
@@ -28,7 +29,6 @@
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 
-Q_LOGGING_CATEGORY(lcServer, "latchkey.server")
 
 namespace {
 constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;

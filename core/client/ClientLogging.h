@@ -2,7 +2,8 @@
 
 #include <QLoggingCategory>
 
-// Every logging category of the client, declared here and nowhere else.
+// Every logging category of the client core, declared here and nowhere else
+// (the windows' own are in ui/common/UiLogging.h).
 // `latchkey --verbose` turns on their debug output. Nothing logged under
 // them carries a token, code, verifier, state or password.
 Q_DECLARE_LOGGING_CATEGORY(lcSession)    // latchkey.session: steps and outcomes
@@ -11,5 +12,3 @@ Q_DECLARE_LOGGING_CATEGORY(lcVault)      // latchkey.vault: the keychain
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)       // latchkey.http: network calls
 Q_DECLARE_LOGGING_CATEGORY(lcDiscovery)  // latchkey.discovery: provider metadata and keys
 Q_DECLARE_LOGGING_CATEGORY(lcOnboarding) // latchkey.onboarding: registration calls
-Q_DECLARE_LOGGING_CATEGORY(lcUi)         // latchkey.ui: the windows
-Q_DECLARE_LOGGING_CATEGORY(lcTerms)      // latchkey.terms: the terms view and its helper process

@@ -1,4 +1,5 @@
 #include "ConnectionGuard.h"
+#include "ServerLogging.h"
 
 #include "Protocol.h"
 
@@ -8,7 +9,6 @@
 
 #include <limits>
 
-Q_LOGGING_CATEGORY(lcGuard, "latchkey.guard")
 
 namespace {
 

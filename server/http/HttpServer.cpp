@@ -1,4 +1,5 @@
 #include "HttpServer.h"
+#include "ServerLogging.h"
 
 #include "Clock.h"
 #include "ConnectionGuard.h"
@@ -16,7 +17,6 @@
 
 #include <exception>
 
-Q_LOGGING_CATEGORY(lcRequest, "latchkey.request")
 
 namespace {
 

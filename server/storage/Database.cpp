@@ -1,4 +1,5 @@
 #include "Database.h"
+#include "ServerLogging.h"
 
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <array>
 
-Q_LOGGING_CATEGORY(lcDatabase, "latchkey.database")
 
 namespace {
 

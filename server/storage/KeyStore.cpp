@@ -1,4 +1,5 @@
 #include "KeyStore.h"
+#include "ServerLogging.h"
 
 #include "Clock.h"
 #include "Database.h"
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <limits>
 
-Q_LOGGING_CATEGORY(lcKeys, "latchkey.keys")
 
 namespace {
 // Longest-lived token a key signs, plus the verifiers' clock-skew leeway.

@@ -1,4 +1,5 @@
 #include "TokenStore.h"
+#include "ServerLogging.h"
 
 #include "Clock.h"
 #include "Database.h"
@@ -9,7 +10,6 @@
 #include <QLoggingCategory>
 #include <QSqlQuery>
 
-Q_LOGGING_CATEGORY(lcTokens, "latchkey.tokens")
 
 namespace {
 constexpr int CodeBytes = 32;         // 256 bits

@@ -1,4 +1,5 @@
 #include "UpstreamProvider.h"
+#include "ServerLogging.h"
 
 #include "FormData.h"
 #include "Pkce.h"
@@ -6,7 +7,6 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
-Q_LOGGING_CATEGORY(lcUpstream, "latchkey.upstream")
 
 namespace {
 constexpr qsizetype MaxUserId = 255;

@@ -5,14 +5,13 @@
 #include "UpstreamOutcome.h"
 #include "UpstreamSettings.h"
 
-#include <QLoggingCategory>
+#include "ServerLogging.h"
 #include <QObject>
 
 #include <functional>
 
 class Clock;
 
-Q_DECLARE_LOGGING_CATEGORY(lcUpstream)
 
 // One real upstream identity provider the broker sends people to. The
 // authorization code grant (PKCE S256, state) and the code exchange are

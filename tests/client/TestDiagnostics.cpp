@@ -31,8 +31,7 @@ bool isClientCategory(const char *category)
 {
     static const QList<QByteArray> client{lcSession().categoryName(),   lcLoopback().categoryName(),
                                           lcVault().categoryName(),     lcHttp().categoryName(),
-                                          lcDiscovery().categoryName(), lcOnboarding().categoryName(),
-                                          lcUi().categoryName()};
+                                          lcDiscovery().categoryName(), lcOnboarding().categoryName()};
     return category && client.contains(QByteArray(category));
 }
 

@@ -2,7 +2,7 @@
 
 #include "BrowserLauncher.h"
 #include "BusyView.h"
-#include "ClientLogging.h"
+#include "UiLogging.h"
 #include "ErrorMessages.h"
 #include "ErrorView.h"
 #include "OnboardingWizard.h"

@@ -1,6 +1,6 @@
 #include "TermsHelperProcess.h"
 
-#include "ClientLogging.h"
+#include "UiLogging.h"
 #include "TermsLinks.h"
 
 #include <QCoreApplication>
