@@ -9,6 +9,8 @@
 #include "DiscoveryEndpoint.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
+#include "OnboardingStore.h"
+#include "SignInStore.h"
 #include "ProviderDirectory.h"
 #include "ProvidersFile.h"
 #include "SeedImporter.h"
@@ -108,6 +110,7 @@ bool OidcServer::openStorage(QString *error)
         return false;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
+    m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_clock, *m_accounts, *m_tokens);
     if (fresh && m_config.qaMode) {
         SeedImporter::Result result;
         SeedImporter(*m_db, *m_accounts, *m_providers)
@@ -197,10 +200,10 @@ void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signIns = std::make_unique<SignInFlow>(*m_db, m_clock, *m_cipher, *m_tokens, *m_issuer,
-                                             m_config.pendingSignInsPerAddress);
-    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_issuer, *m_clients,
-                                      *m_suggester, *m_providers, *m_signIns});
+    m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress);
+    m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_clock, *m_tokens, *m_issuer);
+    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
+                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
     m_token = std::make_unique<TokenEndpoint>(*m_context);

@@ -18,6 +18,8 @@ class Database;
 class DiscoveryEndpoint;
 class HttpServer;
 class KeyStore;
+class OnboardingStore;
+class SignInStore;
 class ProviderDirectory;
 class QNetworkAccessManager;
 class SignInFlow;
@@ -76,6 +78,8 @@ private:
     std::unique_ptr<KeyStore> m_keys;
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<TokenStore> m_tokens;
+    std::unique_ptr<OnboardingStore> m_onboardings;
+    std::unique_ptr<SignInStore> m_signInStore;
     std::unique_ptr<TokenIssuer> m_issuer;
     std::unique_ptr<ClientRegistry> m_clients;
     std::unique_ptr<UsernameSuggester> m_suggester;

@@ -5,6 +5,7 @@ class ClientRegistry;
 class Clock;
 class Database;
 class KeyStore;
+class OnboardingStore;
 class ProviderDirectory;
 class SignInFlow;
 class TokenIssuer;
@@ -21,6 +22,7 @@ struct ServerContext
     KeyStore &keys;
     AccountStore &accounts;
     TokenStore &tokens;
+    OnboardingStore &onboardings;
     TokenIssuer &issuer;
     const ClientRegistry &clients;
     UsernameSuggester &suggester;

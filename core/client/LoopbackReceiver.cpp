@@ -1,5 +1,6 @@
 #include "LoopbackReceiver.h"
 
+#include "ErrorCodes.h"
 #include "ClientLogging.h"
 #include "Protocol.h"
 
@@ -281,7 +282,7 @@ LoopbackReceiver::Page LoopbackReceiver::handle(const LoopbackRequest &request, 
     }
     const QString serverError = formValue(query, QStringLiteral("error")).left(MaxCodeLength);
     if (!serverError.isEmpty()) {
-        ClientError error = ClientError::make(serverError == QLatin1String("access_denied")
+        ClientError error = ClientError::make(serverError == QLatin1String(ErrorCode::AccessDenied)
                                                   ? ClientError::Code::AccessDenied
                                                   : ClientError::Code::AuthorizationRejected);
         error.serverError = serverError;
@@ -307,16 +308,16 @@ LoopbackReceiver::Page LoopbackReceiver::handle(const LoopbackRequest &request, 
 // server's description is only the detail beneath it.
 QString LoopbackReceiver::describeError(const QString &code)
 {
-    if (code == QLatin1String("access_denied"))
+    if (code == QLatin1String(ErrorCode::AccessDenied))
         return tr("Signing in was cancelled in the browser.");
-    if (code == QLatin1String("temporarily_unavailable"))
+    if (code == QLatin1String(ErrorCode::TemporarilyUnavailable))
         return tr("The sign-in provider can't be reached right now. Try again in a few minutes.");
-    if (code == QLatin1String("server_error"))
+    if (code == QLatin1String(ErrorCode::ServerError))
         return tr("The sign-in provider could not confirm who you are.");
     // These mean the request itself was refused: a setting, or this version of Latchkey.
-    static const QStringList refusedRequest{QStringLiteral("invalid_request"), QStringLiteral("unauthorized_client"),
-                                            QStringLiteral("unsupported_response_type"),
-                                            QStringLiteral("invalid_scope")};
+    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest), QLatin1String(ErrorCode::UnauthorizedClient),
+                                            QLatin1String(ErrorCode::UnsupportedResponseType),
+                                            QLatin1String(ErrorCode::InvalidScope)};
     if (refusedRequest.contains(code))
         return tr("The server turned down Latchkey's sign-in request (%1). Check the server address and client id in "
                   "the server settings.")

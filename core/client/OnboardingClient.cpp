@@ -1,5 +1,6 @@
 #include "OnboardingClient.h"
 
+#include "ErrorCodes.h"
 #include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "OnboardJob.h"
@@ -100,19 +101,19 @@ OnboardingClient::Outcome OnboardingClient::outcomeFor(const ClientError &error)
         return Outcome::Failed;
     }
     const QString &e = error.serverError;
-    if (e == QLatin1String("username_taken"))
+    if (e == QLatin1String(ErrorCode::UsernameTaken))
         return Outcome::UsernameTaken;
-    if (e == QLatin1String("invalid_username"))
+    if (e == QLatin1String(ErrorCode::InvalidUsername))
         return Outcome::InvalidUsername;
-    if (e == QLatin1String("terms_not_accepted"))
+    if (e == QLatin1String(ErrorCode::TermsNotAccepted))
         return Outcome::TermsNotAccepted;
-    if (e == QLatin1String("invalid_token"))
+    if (e == QLatin1String(ErrorCode::InvalidToken))
         return Outcome::TokenInvalid;
-    if (e == QLatin1String("onboarding_already_completed"))
+    if (e == QLatin1String(ErrorCode::OnboardingAlreadyCompleted))
         return Outcome::AlreadyCompleted;
-    if (e == QLatin1String("email_in_use"))
+    if (e == QLatin1String(ErrorCode::EmailInUse))
         return Outcome::EmailInUse;
-    if (e == QLatin1String("slow_down"))
+    if (e == QLatin1String(ErrorCode::SlowDown))
         return Outcome::RateLimited;
     return Outcome::Failed;
 }

@@ -1,5 +1,6 @@
 #include "SessionManager.h"
 
+#include "ErrorCodes.h"
 #include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "DiscoveryJob.h"
@@ -223,7 +224,7 @@ void SessionManager::signInAgain()
 {
     // email_in_use says this provider is the wrong one for the person's
     // account: the server's chooser lets them pick the one they used first.
-    const bool wrongProvider = m_onboarding && m_onboarding->lastError().serverError == QLatin1String("email_in_use");
+    const bool wrongProvider = m_onboarding && m_onboarding->lastError().serverError == QLatin1String(ErrorCode::EmailInUse);
     signIn(wrongProvider ? QString() : m_upstreamProvider);
 }
 
@@ -603,7 +604,7 @@ void SessionManager::saveRefreshed(SessionStep *step, const StoredSession &next)
 
 void SessionManager::refreshFailed(const ClientError &error)
 {
-    if (error.code == ClientError::Code::ServerRefused && error.serverError == QLatin1String("invalid_grant")) {
+    if (error.code == ClientError::Code::ServerRefused && error.serverError == QLatin1String(ErrorCode::InvalidGrant)) {
         m_vault->remove(m_profile);
         m_vault->forgetCurrentAccount();
         ClientError ended = error; // the server's words stay the detail

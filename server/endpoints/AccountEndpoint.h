@@ -3,6 +3,7 @@
 #include "HttpServer.h"
 #include "QaFaults.h"
 #include "RateLimiter.h"
+#include "Result.h"
 
 #include <QHttpServerResponse>
 #include <QJsonObject>
@@ -11,6 +12,7 @@
 #include <QString>
 
 class QHttpServerRequest;
+class QUrlQuery;
 struct Account;
 struct ServerContext;
 
@@ -31,17 +33,17 @@ private:
     };
 
     QHttpServerResponse usernameCheck(const QHttpServerRequest &request);
+    Result<QJsonObject> checkUsername(const QUrlQuery &query, const QJsonObject &claims);
     // Deferred, so QA faults can answer late or not at all.
     void onboardDeferred(const QHttpServerRequest &request, const HttpServer::Responder &respond);
     // `token` is filled once the onboarding token is verified.
-    QHttpServerResponse onboard(const QHttpServerRequest &request, Onboarding *token);
-    QHttpServerResponse create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey);
-    QHttpServerResponse replay(const Onboarding &token, const QString &accountId, const QString &previousFamily,
-                               const QString &idempotencyKey);
-    QHttpServerResponse issue(const Account &account, const Onboarding &token, const QString &idempotencyKey);
+    Result<QJsonObject> onboard(const QHttpServerRequest &request, Onboarding *token);
+    Result<QJsonObject> create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey);
+    std::optional<ServerError> checkAccount(const Account &account, const QJsonObject &body);
+    ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims);
 
-    // Empty on success; otherwise the PROTOCOL.md reason ("expired", "signature", ...).
-    QString verify(const QByteArray &compact, const QString &audience, Onboarding *token);
+    // 401 invalid_token with PROTOCOL.md's reason ("expired", "signature", ...) when not valid.
+    Result<Onboarding> verify(const QByteArray &compact, const QString &audience);
     QStringList suggestionsFor(const QString &wanted, const QJsonObject &claims);
     QaFaults::Fault faultOf(const Onboarding &token) const;
     // True the first time a once-only fault strikes this token.

@@ -3,6 +3,7 @@
 #include "Base64Url.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
+#include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
 #include "PageRenderer.h"
@@ -26,25 +27,26 @@ std::optional<Fields> requestFields(const QHttpServerRequest &request, QString *
     return FormData::parse(request.url().query(QUrl::FullyEncoded).toLatin1(), duplicate);
 }
 
-// Returns the error and its description, or an empty error when acceptable.
-std::pair<QString, QString> checkRequest(const Fields &f, const QString &duplicate)
+// What PROTOCOL.md 4 asks of the request once its client and redirect URI are trusted.
+std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicate)
 {
     static const QSet<QString> knownScopes{QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
                                            QStringLiteral("offline_access")};
-    auto invalid = [](const QString &text) { return std::pair{QStringLiteral("invalid_request"), text}; };
+    auto invalid = [](const QString &text) { return ServerError::invalidRequest(text); };
+    auto refused = [](const char *code, const QString &text) { return ServerError{code, text, 400}; };
     if (!duplicate.isEmpty())
         return invalid(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
     if (f.value(QStringLiteral("response_type")).isEmpty())
         return invalid(QStringLiteral("response_type is missing."));
     if (f.value(QStringLiteral("response_type")) != QLatin1String("code"))
-        return {QStringLiteral("unsupported_response_type"), QStringLiteral("Only response_type=code is supported.")};
+        return refused(ErrorCode::UnsupportedResponseType, QStringLiteral("Only response_type=code is supported."));
     const QStringList scopes = f.value(QStringLiteral("scope")).split(u' ', Qt::SkipEmptyParts);
     for (const QString &scope : scopes) {
         if (!knownScopes.contains(scope))
-            return {QStringLiteral("invalid_scope"), QStringLiteral("Unknown scope \"%1\".").arg(scope)};
+            return refused(ErrorCode::InvalidScope, QStringLiteral("Unknown scope \"%1\".").arg(scope));
     }
     if (!scopes.contains(QLatin1String("openid")))
-        return {QStringLiteral("invalid_scope"), QStringLiteral("The scope must include openid.")};
+        return refused(ErrorCode::InvalidScope, QStringLiteral("The scope must include openid."));
     const QString challenge = f.value(QStringLiteral("code_challenge"));
     if (challenge.isEmpty())
         return invalid(QStringLiteral("PKCE is required: code_challenge is missing."));
@@ -63,11 +65,11 @@ std::pair<QString, QString> checkRequest(const Fields &f, const QString &duplica
     }
     for (const QString &prompt : f.value(QStringLiteral("prompt")).split(u' ', Qt::SkipEmptyParts)) {
         if (prompt == QLatin1String("none"))
-            return {QStringLiteral("login_required"), QStringLiteral("Signing in always needs the person here.")};
+            return refused(ErrorCode::LoginRequired, QStringLiteral("Signing in always needs the person here."));
         if (prompt != QLatin1String("login") && prompt != QLatin1String("select_account"))
             return invalid(QStringLiteral("Unsupported prompt \"%1\".").arg(prompt));
     }
-    return {};
+    return std::nullopt;
 }
 
 } // namespace
@@ -104,9 +106,8 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
                                      QStringLiteral(
                                          "The app asked to return to an address that is not registered for it."));
     const QString state = f.value(QStringLiteral("state"));
-    const auto [error, description] = checkRequest(f, duplicate);
-    if (!error.isEmpty())
-        return m_context.signIns.redirectError(redirectUri, state, error, description);
+    if (const auto error = checkRequest(f, duplicate))
+        return m_context.signIns.redirectError(redirectUri, state, *error);
     SignInFlow::Pending pending;
     pending.clientId = clientId;
     pending.redirectUri = redirectUri;
@@ -117,15 +118,13 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.loginHint = f.value(QStringLiteral("login_hint"));
     pending.createdAt = m_context.clock.now();
     pending.clientAddress = request.remoteAddress().toString();
-    bool busy = false;
-    const QString id = m_context.signIns.add(pending, &busy);
-    if (busy)
-        return SignInFlow::errorPage(QStringLiteral("The server is busy"),
-                                     QStringLiteral("Too many sign-ins are in progress. Try again in a few minutes."),
+    const auto added = m_context.signIns.store().add(pending);
+    if (!added && SignInStore::isBusy(added.error()))
+        return SignInFlow::errorPage(QStringLiteral("The server is busy"), added.error().description,
                                      Reply::Status::ServiceUnavailable);
-    if (id.isEmpty()) // the database could not be written: the app says so and can start again
-        return m_context.signIns.redirectError(redirectUri, state, QStringLiteral("temporarily_unavailable"),
-                                               QStringLiteral("The sign-in could not be saved; try again."));
+    if (!added) // the database could not be written: the app says so and can start again
+        return m_context.signIns.redirectError(redirectUri, state, added.error());
+    const QString id = *added;
     // PROTOCOL.md 4: a known provider skips the page; an unknown one shows it.
     const QString provider = f.value(QStringLiteral("provider"));
     if (m_context.providers.find(provider)) {
@@ -159,6 +158,6 @@ QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished)
         return m_context.signIns.expiredOrUnavailable();
-    return m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
-                                  QStringLiteral("The person cancelled signing in."));
+    return m_context.signIns.fail(requestId,
+                                  ServerError{ErrorCode::AccessDenied, QStringLiteral("The person cancelled signing in.")});
 }

@@ -4,6 +4,7 @@
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
+#include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
 #include "Jws.h"
@@ -16,19 +17,7 @@
 
 namespace {
 
-using Status = Reply::Status;
 using Method = QHttpServerRequest::Method;
-
-QHttpServerResponse unauthorized(const QString &error, const QString &description)
-{
-    auto response = Reply::error(Status::Unauthorized, error.isEmpty() ? QStringLiteral("invalid_token") : error,
-                                 description);
-    QByteArray challenge = QByteArrayLiteral("Bearer realm=\"latchkey\"");
-    if (!error.isEmpty())
-        challenge += ", error=\"" + error.toLatin1() + "\", error_description=\"" + description.toLatin1() + '"';
-    response.addHeader(QByteArrayLiteral("WWW-Authenticate"), challenge);
-    return response;
-}
 
 } // namespace
 
@@ -37,99 +26,104 @@ SessionEndpoint::SessionEndpoint(ServerContext &context)
 {
 }
 
+// RFC 6750 3.1: insufficient_scope names the scope it needs in its challenge.
+QHttpServerResponse SessionEndpoint::answer(const Result<QJsonObject> &result)
+{
+    QHttpServerResponse response = Reply::from(result);
+    if (!result && result.error().code == ErrorCode::InsufficientScope)
+        response.addHeader(QByteArrayLiteral("WWW-Authenticate"),
+                           QByteArrayLiteral("Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
+    return response;
+}
+
 void SessionEndpoint::registerRoutes(HttpServer &server)
 {
     // OIDC Core 5.3.1: userinfo answers GET and POST.
     server.route(QStringLiteral("/userinfo"), Method::Get | Method::Post,
-                 [this](const QHttpServerRequest &r) { return userInfo(r); });
-    server.route(QStringLiteral("/revoke"), Method::Post, [this](const QHttpServerRequest &r) { return revoke(r); });
+                 [this](const QHttpServerRequest &r) { return answer(userInfo(r)); });
+    server.route(QStringLiteral("/revoke"), Method::Post, [this](const QHttpServerRequest &r) { return Reply::from(revoke(r)); });
 }
 
-QJsonObject SessionEndpoint::verifyAccessToken(const QByteArray &token, QString *problem)
+Result<QJsonObject> SessionEndpoint::verifyAccessToken(const QByteArray &token)
 {
     const auto result = Jws::verify(token, m_context.keys.publishedKeys(),
                                     QStringList{QLatin1String(Protocol::TypAccessToken)});
-    if (!result.ok()) {
-        *problem = QStringLiteral("The access token is not valid.");
-        return {};
-    }
+    if (!result.ok())
+        return ServerError::invalidToken(QStringLiteral("The access token is not valid."));
     const QJsonObject &c = result.payload;
     if (c.value(QLatin1String(Claim::Issuer)).toString() != m_context.issuer.issuer()
-        || c.value(QLatin1String(Claim::Audience)).toString() != m_context.issuer.issuer()) {
-        *problem = QStringLiteral("The access token was issued for another server.");
-        return {};
-    }
-    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now()) {
-        *problem = QStringLiteral("The access token has expired.");
-        return {};
-    }
-    if (!m_context.tokens.isSessionActive(c.value(QLatin1String(Claim::SessionId)).toString())) {
-        *problem = QStringLiteral("The session was revoked.");
-        return {};
-    }
+        || c.value(QLatin1String(Claim::Audience)).toString() != m_context.issuer.issuer())
+        return ServerError::invalidToken(QStringLiteral("The access token was issued for another server."));
+    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now())
+        return ServerError::invalidToken(QStringLiteral("The access token has expired."));
+    const auto active = m_context.tokens.isSessionActive(c.value(QLatin1String(Claim::SessionId)).toString());
+    if (!active)
+        return active.error();
+    if (!*active)
+        return ServerError::invalidToken(QStringLiteral("The session was revoked."));
     return c;
 }
 
-QHttpServerResponse SessionEndpoint::userInfo(const QHttpServerRequest &request)
+Result<QJsonObject> SessionEndpoint::userInfo(const QHttpServerRequest &request)
 {
     const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    if (!header.toLower().startsWith("bearer "))
-        return unauthorized({}, QStringLiteral("An access token is required as a Bearer token."));
-    QString problem;
-    const QJsonObject claims = verifyAccessToken(header.mid(7).trimmed(), &problem);
-    if (claims.isEmpty())
-        return unauthorized(QStringLiteral("invalid_token"), problem);
-    if (!claims.value(QLatin1String(Claim::Scope)).toString().split(u' ').contains(QLatin1String("openid"))) {
-        auto response = Reply::error(Status::Forbidden, QStringLiteral("insufficient_scope"),
-                                     QStringLiteral("The access token lacks the openid scope."));
-        response.addHeader(QByteArrayLiteral("WWW-Authenticate"),
-                           QByteArrayLiteral(
-                               "Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
-        return response;
+    if (!header.toLower().startsWith("bearer ")) {
+        ServerError missing = ServerError::invalidToken(QStringLiteral("An access token is required as a Bearer token."));
+        missing.bareChallenge = true;
+        return missing;
     }
-    const auto account = m_context.accounts.findById(claims.value(QLatin1String(Claim::Subject)).toString());
+    const auto claims = verifyAccessToken(header.mid(7).trimmed());
+    if (!claims)
+        return claims.error();
+    if (!claims->value(QLatin1String(Claim::Scope)).toString().split(u' ').contains(QLatin1String("openid")))
+        return ServerError{ErrorCode::InsufficientScope, QStringLiteral("The access token lacks the openid scope."),
+                           403};
+    const auto account = m_context.accounts.findById(claims->value(QLatin1String(Claim::Subject)).toString());
     if (!account)
-        return unauthorized(QStringLiteral("invalid_token"), QStringLiteral("The account no longer exists."));
-    QJsonObject body{{QLatin1String(Claim::Subject), account->id},
-                     {QLatin1String(Claim::PreferredUsername), account->username},
-                     {QLatin1String(Claim::EmailVerified), account->emailVerified}};
-    if (!account->name.isEmpty())
-        body.insert(QLatin1String(Claim::Name), account->name);
-    if (!account->email.isEmpty())
-        body.insert(QLatin1String(Claim::Email), account->email);
-    return Reply::json(body);
+        return account.error();
+    if (!*account)
+        return ServerError::invalidToken(QStringLiteral("The account no longer exists."));
+    QJsonObject body{{QLatin1String(Claim::Subject), (*account)->id},
+                     {QLatin1String(Claim::PreferredUsername), (*account)->username},
+                     {QLatin1String(Claim::EmailVerified), (*account)->emailVerified}};
+    if (!(*account)->name.isEmpty())
+        body.insert(QLatin1String(Claim::Name), (*account)->name);
+    if (!(*account)->email.isEmpty())
+        body.insert(QLatin1String(Claim::Email), (*account)->email);
+    return body;
 }
 
-QHttpServerResponse SessionEndpoint::revoke(const QHttpServerRequest &request)
+Result<QJsonObject> SessionEndpoint::revoke(const QHttpServerRequest &request)
 {
     if (!FormData::isFormContentType(request.value(QByteArrayLiteral("Content-Type"))))
-        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"),
-                            QStringLiteral("The body must be application/x-www-form-urlencoded."));
+        return ServerError::invalidRequest(QStringLiteral("The body must be application/x-www-form-urlencoded."));
     QString duplicate;
     const auto f = FormData::parse(request.body(), &duplicate);
     if (!f)
-        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"),
-                            QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
+        return ServerError::invalidRequest(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
     const QString clientId = f->value(QStringLiteral("client_id"));
     if (clientId.isEmpty())
-        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"),
-                            QStringLiteral("client_id is missing."));
+        return ServerError::invalidRequest(QStringLiteral("client_id is missing."));
     if (!m_context.clients.isKnown(clientId))
-        return Reply::error(Status::Unauthorized, QStringLiteral("invalid_client"), QStringLiteral("Unknown client."));
+        return ServerError{ErrorCode::InvalidClient, QStringLiteral("Unknown client."), 401};
     const QByteArray token = f->value(QStringLiteral("token")).toLatin1();
     if (token.isEmpty())
-        return Reply::error(Status::BadRequest, QStringLiteral("invalid_request"), QStringLiteral("token is missing."));
+        return ServerError::invalidRequest(QStringLiteral("token is missing."));
     // The hint is only an optimisation (RFC 7009 2.1): try both kinds.
-    TokenStore::RevokeOutcome outcome = m_context.tokens.revokeRefreshToken(token, clientId);
-    if (outcome == TokenStore::RevokeOutcome::Unknown) {
-        QString problem;
-        const QJsonObject claims = verifyAccessToken(token, &problem);
-        if (claims.value(QLatin1String(Claim::ClientId)).toString() == clientId
-            && !m_context.tokens.revokeSession(claims.value(QLatin1String(Claim::SessionId)).toString()))
-            outcome = TokenStore::RevokeOutcome::Failed;
+    // RFC 7009 2.2.1: a failure is answered 503, and the client retries later;
+    // a 200 would claim a revocation that did not happen.
+    const auto refresh = m_context.tokens.revokeRefreshToken(token, clientId);
+    if (!refresh)
+        return refresh.error();
+    if (*refresh)
+        return QJsonObject();
+    const auto claims = verifyAccessToken(token);
+    if (claims && claims->value(QLatin1String(Claim::ClientId)).toString() == clientId) {
+        if (auto revoked = m_context.tokens.revokeSession(claims->value(QLatin1String(Claim::SessionId)).toString());
+            !revoked)
+            return revoked.error();
+    } else if (!claims && claims.error().isUnavailable()) {
+        return claims.error();
     }
-    // RFC 7009 2.2.1: the client retries later; a 200 would claim a revocation that did not happen.
-    if (outcome == TokenStore::RevokeOutcome::Failed)
-        return Reply::unavailable(QStringLiteral("The token could not be revoked; try again."));
-    return Reply::bytes(QByteArrayLiteral("application/json"), QByteArrayLiteral("{}"));
+    return QJsonObject();
 }

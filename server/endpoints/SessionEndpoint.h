@@ -1,6 +1,9 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QHttpServerResponse>
+#include <QJsonObject>
 
 class HttpServer;
 class QHttpServerRequest;
@@ -15,10 +18,11 @@ public:
     void registerRoutes(HttpServer &server);
 
 private:
-    QHttpServerResponse userInfo(const QHttpServerRequest &request);
-    QHttpServerResponse revoke(const QHttpServerRequest &request);
-    // The access token's claims if it is valid and its session active; else empty.
-    QJsonObject verifyAccessToken(const QByteArray &token, QString *problem);
+    static QHttpServerResponse answer(const Result<QJsonObject> &result);
+    Result<QJsonObject> userInfo(const QHttpServerRequest &request);
+    Result<QJsonObject> revoke(const QHttpServerRequest &request);
+    // The access token's claims if it is valid and its session active.
+    Result<QJsonObject> verifyAccessToken(const QByteArray &token);
 
     ServerContext &m_context;
 };

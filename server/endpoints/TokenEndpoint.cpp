@@ -3,9 +3,9 @@
 #include "AccountStore.h"
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
+#include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
-#include "Pkce.h"
 #include "Protocol.h"
 #include "ProviderDirectory.h"
 #include "QaFaults.h"
@@ -16,22 +16,6 @@
 #include "TokenStore.h"
 #include "UsernameSuggester.h"
 
-namespace {
-
-using Status = Reply::Status;
-
-QHttpServerResponse oauthError(const QString &code, const QString &description, Status status = Status::BadRequest)
-{
-    return Reply::error(status, code, description);
-}
-
-QHttpServerResponse invalidGrant(const QString &description)
-{
-    return oauthError(QStringLiteral("invalid_grant"), description);
-}
-
-} // namespace
-
 TokenEndpoint::TokenEndpoint(ServerContext &context)
     : m_context(context)
 {
@@ -40,83 +24,73 @@ TokenEndpoint::TokenEndpoint(ServerContext &context)
 void TokenEndpoint::registerRoutes(HttpServer &server)
 {
     server.route(QStringLiteral("/token"), QHttpServerRequest::Method::Post,
-                 [this](const QHttpServerRequest &r) { return token(r); });
+                 [this](const QHttpServerRequest &r) { return Reply::from(token(r)); });
 }
 
-QHttpServerResponse TokenEndpoint::token(const QHttpServerRequest &request)
+Result<QJsonObject> TokenEndpoint::token(const QHttpServerRequest &request)
 {
     if (!FormData::isFormContentType(request.value(QByteArrayLiteral("Content-Type"))))
-        return oauthError(QStringLiteral("invalid_request"),
-                          QStringLiteral("The body must be application/x-www-form-urlencoded."));
+        return ServerError::invalidRequest(QStringLiteral("The body must be application/x-www-form-urlencoded."));
     QString duplicate;
     const auto fields = FormData::parse(request.body(), &duplicate);
     if (!fields)
-        return oauthError(QStringLiteral("invalid_request"),
-                          QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
+        return ServerError::invalidRequest(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
     const QString clientId = fields->value(QStringLiteral("client_id"));
     if (clientId.isEmpty())
-        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("client_id is missing."));
+        return ServerError::invalidRequest(QStringLiteral("client_id is missing."));
     if (!m_context.clients.isKnown(clientId) || fields->contains(QStringLiteral("client_secret")))
-        return oauthError(QStringLiteral("invalid_client"), QStringLiteral("Unknown client."), Status::Unauthorized);
+        return ServerError{ErrorCode::InvalidClient, QStringLiteral("Unknown client."), 401};
     const QString grantType = fields->value(QStringLiteral("grant_type"));
     if (grantType.isEmpty())
-        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("grant_type is missing."));
+        return ServerError::invalidRequest(QStringLiteral("grant_type is missing."));
     if (grantType == QLatin1String("authorization_code"))
         return authorizationCode(*fields);
     if (grantType == QLatin1String("refresh_token"))
         return refreshToken(*fields);
-    return oauthError(QStringLiteral("unsupported_grant_type"),
-                      QStringLiteral("grant_type \"%1\" is not supported.").arg(grantType));
+    return ServerError{ErrorCode::UnsupportedGrantType,
+                       QStringLiteral("grant_type \"%1\" is not supported.").arg(grantType), 400};
 }
 
-QHttpServerResponse TokenEndpoint::authorizationCode(const Fields &f)
+Result<QJsonObject> TokenEndpoint::authorizationCode(const Fields &f)
 {
     for (const char *name : {"code", "redirect_uri", "code_verifier"}) {
         if (f.value(QLatin1String(name)).isEmpty())
-            return oauthError(QStringLiteral("invalid_request"),
-                              QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
+            return ServerError::invalidRequest(QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
     }
     const QByteArray code = f.value(QStringLiteral("code")).toLatin1();
-    AuthorizationGrant grant;
-    switch (m_context.tokens.redeemCode(code, &grant)) {
-    case TokenStore::CodeOutcome::Unknown:
-        return invalidGrant(QStringLiteral("The authorization code is not valid."));
-    case TokenStore::CodeOutcome::Expired:
-        return invalidGrant(QStringLiteral("The authorization code has expired."));
-    case TokenStore::CodeOutcome::AlreadyUsed:
-        return invalidGrant(QStringLiteral("The authorization code was already used; what it issued is revoked."));
-    case TokenStore::CodeOutcome::Failed:
-        return Reply::unavailable(QStringLiteral("The authorization code could not be redeemed; try again."));
-    case TokenStore::CodeOutcome::Valid:
-        break;
-    }
-    if (grant.clientId != f.value(QStringLiteral("client_id")))
-        return invalidGrant(QStringLiteral("The authorization code was issued to another client."));
-    if (grant.redirectUri != f.value(QStringLiteral("redirect_uri")))
-        return invalidGrant(QStringLiteral("redirect_uri does not match the authorization request."));
-    if (!Pkce::matches(f.value(QStringLiteral("code_verifier")).toLatin1(), grant.codeChallenge.toLatin1()))
-        return invalidGrant(QStringLiteral("code_verifier does not match the code_challenge."));
-    // After the checks, so only the client the code belongs to meets it; the
-    // code is spent, as when a server fails half-way, so the app signs in again.
-    if (QaFaults::honoured(m_context.config.qaMode, grant.qaFault) == QaFaults::Fault::TokenEndpointDown)
-        return QaFaults::unavailable(QStringLiteral("The token endpoint is down."));
-
-    const auto account = m_context.accounts.findByIdentity(grant.identity);
-    if (!account)
-        return onboardingResponse(code, grant);
-    const bool offline = grant.scope.split(u' ').contains(QLatin1String("offline_access"));
-    QByteArray refresh;
-    const auto family = m_context.tokens.createFamily(account->id, grant.clientId, grant.scope, grant.authTime,
-                                                      offline ? &refresh : nullptr);
-    // The code is spent either way: the app starts a new sign-in.
-    if (!family || !m_context.tokens.recordCodeResult(code, family->id, {}))
-        return Reply::unavailable(QStringLiteral("The session could not be saved; sign in again."));
-    const QString provider = m_context.providers.displayName(grant.identity.providerId);
-    return Reply::json(m_context.issuer.tokenResponse(
-        {*account, grant.clientId, grant.scope, family->sessionId, grant.nonce, provider, grant.authTime, refresh}));
+    const CodePresentation presented{f.value(QStringLiteral("client_id")), f.value(QStringLiteral("redirect_uri")),
+                                     f.value(QStringLiteral("code_verifier")).toLatin1()};
+    QJsonObject answer;
+    const auto grant = m_context.tokens.exchangeCode(code, presented, [&](const AuthorizationGrant &g) {
+        return issue(g, &answer);
+    });
+    if (!grant)
+        return grant.error();
+    return answer;
 }
 
-QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant)
+// Inside the code's transaction: a session for a known identity, an
+// onboarding token for a new one; the code records which.
+Result<CodeResult> TokenEndpoint::issue(const AuthorizationGrant &grant, QJsonObject *answer)
+{
+    const auto account = m_context.accounts.findByIdentity(grant.identity);
+    if (!account)
+        return account.error();
+    if (!*account)
+        return onboardingResponse(grant, answer);
+    const bool offline = grant.scope.split(u' ').contains(QLatin1String("offline_access"));
+    QByteArray refresh;
+    const auto family = m_context.tokens.createFamily((*account)->id, grant.clientId, grant.scope, grant.authTime,
+                                                      offline ? &refresh : nullptr);
+    if (!family)
+        return family.error();
+    const QString provider = m_context.providers.displayName(grant.identity.providerId);
+    *answer = m_context.issuer.tokenResponse(
+        {**account, grant.clientId, grant.scope, family->sessionId, grant.nonce, provider, grant.authTime, refresh});
+    return CodeResult{family->id, {}};
+}
+
+Result<CodeResult> TokenEndpoint::onboardingResponse(const AuthorizationGrant &grant, QJsonObject *answer)
 {
     QJsonObject claims{
         {QLatin1String(Claim::Nonce), grant.nonce},
@@ -142,47 +116,31 @@ QHttpServerResponse TokenEndpoint::onboardingResponse(const QByteArray &code, co
                                                                         : Protocol::OnboardingTokenLifetimeSeconds;
     QString jti;
     const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti, lifetime);
-    // Unrecorded, a replay of the code could not revoke what the token leads to.
-    if (!m_context.tokens.recordCodeResult(code, {}, jti))
-        return Reply::unavailable(QStringLiteral("The sign-in could not be saved; sign in again."));
-    return Reply::json(QJsonObject{{QLatin1String(TokenField::OnboardingToken), QString::fromLatin1(token)},
-                                   {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeOnboarding)},
-                                   {QLatin1String(TokenField::ExpiresIn), lifetime}});
+    *answer = QJsonObject{{QLatin1String(TokenField::OnboardingToken), QString::fromLatin1(token)},
+                          {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeOnboarding)},
+                          {QLatin1String(TokenField::ExpiresIn), lifetime}};
+    return CodeResult{{}, jti};
 }
 
-QHttpServerResponse TokenEndpoint::refreshToken(const Fields &f)
+Result<QJsonObject> TokenEndpoint::refreshToken(const Fields &f)
 {
     const QByteArray presented = f.value(QStringLiteral("refresh_token")).toLatin1();
     if (presented.isEmpty())
-        return oauthError(QStringLiteral("invalid_request"), QStringLiteral("refresh_token is missing."));
+        return ServerError::invalidRequest(QStringLiteral("refresh_token is missing."));
     const QStringList asked = f.value(QStringLiteral("scope")).split(u' ', Qt::SkipEmptyParts);
-    TokenFamily family;
-    QByteArray next;
-    switch (m_context.tokens.rotate(presented, f.value(QStringLiteral("client_id")), asked, &family, &next)) {
-    case TokenStore::RefreshOutcome::Rotated:
-        break;
-    case TokenStore::RefreshOutcome::Reused:
-        return invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
-    case TokenStore::RefreshOutcome::Revoked:
-        return invalidGrant(QStringLiteral("The session was revoked."));
-    case TokenStore::RefreshOutcome::Expired:
-        return invalidGrant(QStringLiteral("The refresh token has expired."));
-    case TokenStore::RefreshOutcome::Unknown:
-    case TokenStore::RefreshOutcome::WrongClient:
-        return invalidGrant(QStringLiteral("The refresh token is not valid."));
-    case TokenStore::RefreshOutcome::ScopeNotGranted:
-        return oauthError(QStringLiteral("invalid_scope"),
-                          QStringLiteral("The requested scope exceeds what this session was granted."));
-    case TokenStore::RefreshOutcome::Failed:
-        return Reply::unavailable(QStringLiteral("The session could not be refreshed; try again."));
-    }
+    const auto rotation = m_context.tokens.rotate(presented, f.value(QStringLiteral("client_id")), asked);
+    if (!rotation)
+        return rotation.error();
+    const TokenFamily &family = rotation->family;
     const QString scope = asked.isEmpty() ? family.scope : asked.join(u' ');
     const auto account = m_context.accounts.findById(family.accountId);
     if (!account)
-        return invalidGrant(QStringLiteral("The account no longer exists."));
+        return account.error();
+    if (!*account)
+        return ServerError::invalidGrant(QStringLiteral("The account no longer exists."));
     // No new ID token (OIDC Core 12.2 allows leaving it out): the person did not
     // authenticate again, and signing one would halve the grants per second.
     // Clients refresh the profile through userinfo.
-    return Reply::json(m_context.issuer.tokenResponse(
-        {*account, family.clientId, scope, family.sessionId, {}, {}, family.authTime, next, false}));
+    return m_context.issuer.tokenResponse(
+        {**account, family.clientId, scope, family.sessionId, {}, {}, family.authTime, rotation->next, false});
 }

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QHash>
-#include <QHttpServerResponse>
+#include <QJsonObject>
 #include <QString>
 
 class HttpServer;
 class QHttpServerRequest;
 struct AuthorizationGrant;
+struct CodeResult;
 struct ServerContext;
 
 // POST /token (PROTOCOL.md 5): authorization_code, answered with Bearer
@@ -21,10 +24,11 @@ public:
 private:
     using Fields = QHash<QString, QString>;
 
-    QHttpServerResponse token(const QHttpServerRequest &request);
-    QHttpServerResponse authorizationCode(const Fields &f);
-    QHttpServerResponse refreshToken(const Fields &f);
-    QHttpServerResponse onboardingResponse(const QByteArray &code, const AuthorizationGrant &grant);
+    Result<QJsonObject> token(const QHttpServerRequest &request);
+    Result<QJsonObject> authorizationCode(const Fields &f);
+    Result<QJsonObject> refreshToken(const Fields &f);
+    Result<CodeResult> issue(const AuthorizationGrant &grant, QJsonObject *answer);
+    Result<CodeResult> onboardingResponse(const AuthorizationGrant &grant, QJsonObject *answer);
 
     ServerContext &m_context;
 };

@@ -1,5 +1,6 @@
 #include "UpstreamEndpoint.h"
 
+#include "ErrorCodes.h"
 #include "Pkce.h"
 #include "ProviderDirectory.h"
 #include "Reply.h"
@@ -54,12 +55,24 @@ const char *errorFor(UpstreamOutcome::Kind kind)
 {
     switch (kind) {
     case UpstreamOutcome::Kind::Cancelled:
-        return "access_denied";
+        return ErrorCode::AccessDenied;
     case UpstreamOutcome::Kind::Unavailable:
-        return "temporarily_unavailable";
+        return ErrorCode::TemporarilyUnavailable;
     default:
-        return "server_error";
+        return ErrorCode::ServerError;
     }
+}
+
+ServerError failure(const char *code, const QString &description)
+{
+    return ServerError{code, description, 400};
+}
+
+ServerError alreadyUsed(const QString &providerName)
+{
+    return failure(ErrorCode::ServerError,
+                   QStringLiteral("This answer from %1 was already used. Start signing in again from the app.")
+                       .arg(providerName));
 }
 
 } // namespace
@@ -105,9 +118,8 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
                             provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
                             m_context.issuer.issuer() + callbackPath(id)};
     const QByteArray binding = SecureRandom::token(24);
-    if (!m_context.signIns.attachUpstream(requestId, id, attempt, binding)) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("temporarily_unavailable"),
-                                       QStringLiteral("The sign-in could not be saved; try again.")));
+    if (auto attached = m_context.signIns.store().attachUpstream(requestId, id, attempt, binding); !attached) {
+        respond(m_context.signIns.fail(requestId, attached.error()));
         return;
     }
     const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
@@ -133,7 +145,7 @@ QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, 
             continue;
         const QString requestId = it.key().mid(CookiePrefix.size());
         const auto pending = m_context.signIns.find(requestId);
-        if (pending && pending->providerId == providerId && SignInFlow::isBoundTo(*pending, it.value()))
+        if (pending && pending->providerId == providerId && SignInStore::isBoundTo(*pending, it.value()))
             return requestId;
     }
     return {};
@@ -146,7 +158,7 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
     const QString id = provider.settings().id;
     const QString &name = provider.settings().name;
-    QString requestId = m_context.signIns.findByUpstreamState(param("state"));
+    QString requestId = m_context.signIns.store().findByUpstreamState(param("state")).value_or(QString());
     auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->providerId != id) {
         // Not a state we gave out: if this browser is signing in here, end that
@@ -157,31 +169,29 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
             respond(m_context.signIns.expiredOrUnavailable());
             return;
         }
-        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
-                                       QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
-                                                      "is wrong). Start signing in again from the app.")
-                                           .arg(name)));
+        respond(m_context.signIns.fail(
+            requestId, failure(ErrorCode::ServerError,
+                               QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
+                                              "is wrong). Start signing in again from the app.")
+                                   .arg(name))));
         return;
     }
     if (pending->finished) {
-        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
-                                                QStringLiteral("This answer from %1 was already used. Start signing in "
-                                                               "again from the app.")
-                                                    .arg(name)));
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, alreadyUsed(name)));
         return;
     }
-    if (!SignInFlow::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
-                                       QStringLiteral("This sign-in with %1 was started in another browser. Start "
-                                                      "signing in again from the app, and finish in the browser it "
-                                                      "opens.")
-                                           .arg(name)));
+    if (!SignInStore::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
+        respond(m_context.signIns.fail(
+            requestId, failure(ErrorCode::ServerError,
+                               QStringLiteral("This sign-in with %1 was started in another browser. Start "
+                                              "signing in again from the app, and finish in the browser it opens.")
+                                   .arg(name))));
         return;
     }
     const QString error = param("error");
-    if (error == QLatin1String("access_denied")) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
-                                       QStringLiteral("You cancelled signing in at %1.").arg(name)));
+    if (error == QLatin1String(ErrorCode::AccessDenied)) {
+        respond(m_context.signIns.fail(
+            requestId, failure(ErrorCode::AccessDenied, QStringLiteral("You cancelled signing in at %1.").arg(name))));
         return;
     }
     if (!error.isEmpty() || param("code").isEmpty()) {
@@ -201,18 +211,13 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     }
     // From here on this answer is spent: a second one with the same state, at
     // this instance or another, is a replay.
-    switch (m_context.signIns.claim(requestId)) {
-    case SignInFlow::Claim::Won:
-        break;
-    case SignInFlow::Claim::AlreadyFinished:
-        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
-                                                QStringLiteral("This answer from %1 was already used. Start signing "
-                                                               "in again from the app.")
-                                                    .arg(name)));
+    const auto claim = m_context.signIns.store().claim(requestId);
+    if (!claim) {
+        respond(m_context.signIns.failClaimed(*pending, claim.error()));
         return;
-    case SignInFlow::Claim::Failed:
-        respond(m_context.signIns.failClaimed(*pending, QStringLiteral("temporarily_unavailable"),
-                                              QStringLiteral("The sign-in could not be saved; try again.")));
+    }
+    if (*claim == SignInStore::Claim::AlreadyFinished) {
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, alreadyUsed(name)));
         return;
     }
     const SignInFlow::Pending claimed = *pending;
@@ -230,13 +235,10 @@ QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const Ups
     const auto pending = m_context.signIns.find(requestId);
     if (!pending)
         return m_context.signIns.expiredOrUnavailable();
-    switch (m_context.signIns.claim(requestId)) {
-    case SignInFlow::Claim::AlreadyFinished:
+    // Unsaved, the claim costs nothing for a failure: the app learns it, and the sign-in expires.
+    const auto claim = m_context.signIns.store().claim(requestId);
+    if (claim && *claim == SignInStore::Claim::AlreadyFinished)
         return SignInFlow::expired();
-    case SignInFlow::Claim::Won:
-    case SignInFlow::Claim::Failed: // nothing to save for a failure: the app learns it, the sign-in expires
-        break;
-    }
     return finishClaimed(*pending, outcome, providerId);
 }
 
@@ -250,5 +252,5 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(quoted(outcome.logDetail)));
-    return m_context.signIns.failClaimed(pending, QLatin1String(errorFor(outcome.kind)), outcome.description);
+    return m_context.signIns.failClaimed(pending, failure(errorFor(outcome.kind), outcome.description));
 }

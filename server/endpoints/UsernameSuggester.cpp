@@ -19,7 +19,8 @@ UsernameSuggester::UsernameSuggester(AccountStore &accounts)
 
 bool UsernameSuggester::isFree(const QString &username)
 {
-    return UsernameRules::isValid(username) && !m_accounts.isUsernameTaken(username);
+    // A name whose check failed is not offered: it may be taken.
+    return UsernameRules::isValid(username) && !m_accounts.isUsernameTaken(username).value_or(true);
 }
 
 QStringList UsernameSuggester::candidates(const QString &base) const

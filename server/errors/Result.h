@@ -33,6 +33,7 @@ public:
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     const ServerError &error() const { return std::get<1>(m_value); }
+    T value_or(T fallback) const { return ok() ? value() : std::move(fallback); }
 
 private:
     std::variant<T, ServerError> m_value;

@@ -11,6 +11,16 @@
 // status it is answered with.
 struct ServerError
 {
+    ServerError(QByteArray errorCode = {}, QString text = {}, int httpStatus = 400, QJsonObject members = {},
+                int retryAfterSeconds = 0)
+        : code(std::move(errorCode))
+        , description(std::move(text))
+        , status(httpStatus)
+        , extra(std::move(members))
+        , retryAfter(retryAfterSeconds)
+    {
+    }
+
     QByteArray code;
     QString description;
     int status = 400;
@@ -18,6 +28,8 @@ struct ServerError
     QJsonObject extra;
     // Seconds for a Retry-After header; 0: none.
     int retryAfter = 0;
+    // A 401 for a request that carried no token: the challenge names no error (RFC 6750 3.1).
+    bool bareChallenge = false;
 
     // 400 invalid_request.
     static ServerError invalidRequest(const QString &description);

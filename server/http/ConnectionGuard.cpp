@@ -1,6 +1,8 @@
 #include "ConnectionGuard.h"
 #include "ServerLogging.h"
 
+#include "ErrorCodes.h"
+
 #include "Protocol.h"
 
 #include <QLoggingCategory>
@@ -103,14 +105,14 @@ private:
         const qsizetype end = m_head.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_head.size() > m_limits.maxHeaderBytes)
-                return refuse(431, "Request Header Fields Too Large", "invalid_request",
+                return refuse(431, "Request Header Fields Too Large", ErrorCode::InvalidRequest,
                               "The request line and headers are larger than 16 KiB.");
             return data.size();
         }
         const qsizetype used = end + 4 - before;
         m_head.truncate(end);
         if (m_head.size() > m_limits.maxHeaderBytes)
-            return refuse(431, "Request Header Fields Too Large", "invalid_request",
+            return refuse(431, "Request Header Fields Too Large", ErrorCode::InvalidRequest,
                           "The request line and headers are larger than 16 KiB.");
         return startBody(at + used);
     }
@@ -133,7 +135,7 @@ private:
                 length = 0; // the HTTP server answers a malformed length itself
         }
         if (length > m_limits.maxBodyBytes)
-            return refuse(413, "Payload Too Large", "invalid_request", "The request body is larger than 64 KiB.");
+            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest, "The request body is larger than 64 KiB.");
         m_bodyLeft = length;
         if (length == 0) {
             requestComplete();
@@ -152,7 +154,7 @@ private:
         m_bodySeen += part.size();
         m_tail = QByteArray(m_tail + part).right(5);
         if (m_bodySeen > m_limits.maxBodyBytes + 4096) // chunk-size lines add a little
-            return refuse(413, "Payload Too Large", "invalid_request", "The request body is larger than 64 KiB.");
+            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest, "The request body is larger than 64 KiB.");
         if (m_tail == "0\r\n\r\n")
             requestComplete();
         return data.size();
@@ -183,7 +185,7 @@ private:
             return;
         }
         if (m_phase == Phase::Headers || m_phase == Phase::Body || m_phase == Phase::Chunked)
-            refuse(408, "Request Timeout", "invalid_request", "The request did not arrive in time.");
+            refuse(408, "Request Timeout", ErrorCode::InvalidRequest, "The request did not arrive in time.");
     }
 
     qsizetype refuse(int status, const char *reason, const char *error, const char *description)
@@ -236,7 +238,7 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
                full ? "the server is at its connection limit" : "too many open connections from this address");
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests",
-                     "temporarily_unavailable",
+                     ErrorCode::TemporarilyUnavailable,
                      full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
                      "Retry-After: 5\r\n");
         socket->disconnectFromHost();

@@ -3,6 +3,7 @@
 
 #include "Clock.h"
 #include "ConnectionGuard.h"
+#include "ErrorCodes.h"
 #include "Protocol.h"
 #include "RateLimiter.h"
 #include "Reply.h"
@@ -46,8 +47,8 @@ QByteArray httpDate(qint64 utcSeconds)
 QHttpServerResponse internalError()
 {
     // No detail leaves the server: it may name internal state.
-    return Reply::error(Reply::Status::InternalServerError, QStringLiteral("server_error"),
-                        QStringLiteral("The server could not handle this request."));
+    return Reply::error(
+        ServerError{ErrorCode::ServerError, QStringLiteral("The server could not handle this request."), 500});
 }
 
 } // namespace
@@ -164,19 +165,16 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
 {
     if (request.body().size() > Protocol::MaxRequestBody
         || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > Protocol::MaxRequestBody)
-        return Reply::error(Reply::Status::PayloadTooLarge, QStringLiteral("invalid_request"),
-                            QStringLiteral("The request body is larger than 64 KiB."));
+        return Reply::error(ServerError{ErrorCode::InvalidRequest,
+                                        QStringLiteral("The request body is larger than 64 KiB."), 413});
     const auto it = m_routes.constFind(request.url().path());
     if (it == m_routes.cend())
-        return Reply::error(Reply::Status::NotFound, QStringLiteral("not_found"),
-                            QStringLiteral("There is nothing at this path."));
+        return Reply::error(ServerError{ErrorCode::NotFound, QStringLiteral("There is nothing at this path."), 404});
     if (const auto limiter = m_addressLimits.value(request.url().path())) {
         if (const int wait = limiter->acquire(request.remoteAddress().toString())) {
-            auto response
-                = Reply::error(Reply::Status::TooManyRequests, QStringLiteral("temporarily_unavailable"),
-                               QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait));
-            response.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(wait));
-            return response;
+            return Reply::error(ServerError{
+                ErrorCode::TemporarilyUnavailable,
+                QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait), 429, {}, wait});
         }
     }
     QList<QByteArray> allowed;
@@ -189,9 +187,9 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
             if (candidate.methods.testFlag(m))
                 allowed.append(methodName(m));
     }
-    auto response = Reply::error(Reply::Status::MethodNotAllowed, QStringLiteral("method_not_allowed"),
-                                 QStringLiteral("This path does not accept %1.")
-                                     .arg(QString::fromLatin1(methodName(request.method()))));
+    auto response = Reply::error(ServerError{
+        ErrorCode::MethodNotAllowed,
+        QStringLiteral("This path does not accept %1.").arg(QString::fromLatin1(methodName(request.method()))), 405});
     response.addHeader(QByteArrayLiteral("Allow"), allowHeader(allowed));
     return response;
 }

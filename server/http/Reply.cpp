@@ -22,6 +22,18 @@ QByteArray formActionSource(const QUrl &target)
     return target.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo).toEncoded();
 }
 
+// RFC 6750 3: a request without a token gets the realm alone; a rejected
+// token also the error (quotes and backslashes dropped, so the header stays one quoted-string).
+QByteArray challenge(const ServerError &error)
+{
+    QByteArray header = QByteArrayLiteral("Bearer realm=\"latchkey\"");
+    if (error.bareChallenge)
+        return header;
+    QByteArray description = error.description.toUtf8();
+    description.replace('"', "").replace('\\', "");
+    return header + ", error=\"" + error.code + "\", error_description=\"" + description + '"';
+}
+
 void addNoStore(QHttpServerResponse &response)
 {
     response.addHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
@@ -38,21 +50,22 @@ QHttpServerResponse Reply::json(const QJsonObject &body, Status status)
     return response;
 }
 
-QHttpServerResponse Reply::error(Status status, const QString &code, const QString &description,
-                                 const QJsonObject &extra)
+QHttpServerResponse Reply::error(const ServerError &error)
 {
-    QJsonObject body = extra;
-    body.insert(QLatin1String("error"), code);
-    body.insert(QLatin1String("error_description"), description);
-    return json(body, status);
+    QJsonObject body = error.extra;
+    body.insert(QLatin1String("error"), QString::fromLatin1(error.code));
+    body.insert(QLatin1String("error_description"), error.description);
+    QHttpServerResponse response = json(body, Status(error.status));
+    if (error.retryAfter > 0)
+        response.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(error.retryAfter));
+    if (error.status == int(Status::Unauthorized))
+        response.addHeader(QByteArrayLiteral("WWW-Authenticate"), challenge(error));
+    return response;
 }
 
-QHttpServerResponse Reply::unavailable(const QString &description)
+QHttpServerResponse Reply::from(const Result<QJsonObject> &result, Status success)
 {
-    QHttpServerResponse response = error(Status::ServiceUnavailable, QStringLiteral("temporarily_unavailable"),
-                                         description);
-    response.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5"));
-    return response;
+    return result ? json(*result, success) : error(result.error());
 }
 
 QHttpServerResponse Reply::html(const QString &page, Status status, const QUrl &returnTo)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QHttpServerResponse>
 #include <QJsonObject>
 #include <QUrl>
@@ -12,12 +14,12 @@ public:
     using Status = QHttpServerResponse::StatusCode;
 
     static QHttpServerResponse json(const QJsonObject &body, Status status = Status::Ok);
-    // {"error": code, "error_description": description, ...extra}
-    static QHttpServerResponse error(Status status, const QString &code, const QString &description,
-                                     const QJsonObject &extra = {});
-    // 503 temporarily_unavailable with Retry-After: nothing was done, and the
-    // same request may succeed later (the database could not be written).
-    static QHttpServerResponse unavailable(const QString &description);
+    // The one place a ServerError becomes an answer: {"error": code,
+    // "error_description": description, ...extra} with its status, Retry-After
+    // when it has one, and RFC 6750's WWW-Authenticate challenge on a 401.
+    static QHttpServerResponse error(const ServerError &error);
+    // The JSON body with `success`, or the error.
+    static QHttpServerResponse from(const Result<QJsonObject> &result, Status success = Status::Ok);
     // `returnTo`: where the page's forms end up after the server redirects
     // (a client's loopback redirect URI); without it forms may only post here.
     static QHttpServerResponse html(const QString &page, Status status = Status::Ok, const QUrl &returnTo = {});

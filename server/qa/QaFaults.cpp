@@ -1,6 +1,5 @@
 #include "QaFaults.h"
 
-#include "Reply.h"
 
 QList<QaFaults::Entry> QaFaults::all()
 {
@@ -44,10 +43,7 @@ QaFaults::Fault QaFaults::honoured(bool qaMode, const QString &key)
     return Fault::None;
 }
 
-QHttpServerResponse QaFaults::unavailable(const QString &description)
+ServerError QaFaults::unavailable(const QString &description)
 {
-    auto response = Reply::error(Reply::Status::ServiceUnavailable, QStringLiteral("temporarily_unavailable"),
-                                 description + QStringLiteral(" (QA fault)"));
-    response.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(RetryAfterSeconds));
-    return response;
+    return ServerError::unavailable(description + QStringLiteral(" (QA fault)"), RetryAfterSeconds);
 }

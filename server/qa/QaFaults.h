@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QHttpServerResponse>
+#include "ServerError.h"
+
 #include <QList>
 #include <QString>
 
@@ -38,5 +39,5 @@ public:
     // it nothing a token claims may change how the server answers.
     static Fault honoured(bool qaMode, const QString &key);
     // 503 temporarily_unavailable with Retry-After, as an overloaded server answers.
-    static QHttpServerResponse unavailable(const QString &description);
+    static ServerError unavailable(const QString &description);
 };

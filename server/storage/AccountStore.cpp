@@ -2,14 +2,24 @@
 
 #include "Clock.h"
 #include "Database.h"
+#include "ErrorCodes.h"
 #include "SecureRandom.h"
-
-#include <QSqlQuery>
+#include "SqlRow.h"
 
 namespace {
 const QString SelectAccount = QStringLiteral(
     "SELECT a.id, a.username, a.name, a.email, a.email_verified FROM accounts a ");
+
+ServerError notRead()
+{
+    return ServerError::unavailable(QStringLiteral("The account could not be read; try again."));
 }
+
+ServerError notSaved()
+{
+    return ServerError::unavailable(QStringLiteral("The account could not be saved; try again."));
+}
+} // namespace
 
 AccountStore::AccountStore(Database &db, const Clock &clock)
     : m_db(db)
@@ -17,25 +27,29 @@ AccountStore::AccountStore(Database &db, const Clock &clock)
 {
 }
 
-std::optional<Account> AccountStore::findOne(const QString &sql, const QVariantList &values)
+Result<std::optional<Account>> AccountStore::findOne(const QString &sql, const QVariantList &values)
 {
     QSqlQuery &q = m_db.query(sql);
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values.at(i));
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    Account account{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-                    q.value(4).toBool()};
+    if (!m_db.run(q))
+        return notRead();
+    std::optional<Account> account;
+    if (q.next()) {
+        const SqlRow row(q);
+        account = Account{row.text("id"), row.text("username"), row.text("name"), row.text("email"),
+                          row["email_verified"].toBool()};
+    }
     q.finish();
     return account;
 }
 
-std::optional<Account> AccountStore::findById(const QString &id)
+Result<std::optional<Account>> AccountStore::findById(const QString &id)
 {
     return findOne(SelectAccount + QStringLiteral("WHERE a.id = ?"), {id});
 }
 
-std::optional<Account> AccountStore::findByIdentity(const UpstreamIdentity &identity)
+Result<std::optional<Account>> AccountStore::findByIdentity(const UpstreamIdentity &identity)
 {
     return findOne(SelectAccount
                        + QStringLiteral("JOIN identities i ON i.account_id = a.id "
@@ -43,55 +57,45 @@ std::optional<Account> AccountStore::findByIdentity(const UpstreamIdentity &iden
                    {identity.providerId, identity.providerUserId});
 }
 
-std::optional<Account> AccountStore::findByUsername(const QString &username)
+Result<std::optional<Account>> AccountStore::findByUsername(const QString &username)
 {
     return findOne(SelectAccount + QStringLiteral("WHERE a.username = ?"), {username});
 }
 
-std::optional<Account> AccountStore::findByVerifiedEmail(const QString &email)
+Result<std::optional<Account>> AccountStore::findByVerifiedEmail(const QString &email)
 {
     if (email.isEmpty())
-        return std::nullopt;
+        return std::optional<Account>();
     return findOne(SelectAccount + QStringLiteral("WHERE a.email = ? COLLATE NOCASE AND a.email_verified = 1"), {email});
 }
 
-bool AccountStore::isUsernameTaken(const QString &username)
+Result<bool> AccountStore::isUsernameTaken(const QString &username)
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT 1 FROM accounts WHERE username = ?"));
     q.bindValue(0, username);
-    const bool taken = q.exec() && q.next();
+    if (!m_db.run(q))
+        return notRead();
+    const bool taken = q.next();
     q.finish();
     return taken;
 }
 
-QStringList AccountStore::providersOf(const QString &accountId)
+Result<QStringList> AccountStore::providersOf(const QString &accountId)
 {
     QSqlQuery &q = m_db.query(
         QStringLiteral("SELECT DISTINCT provider_id FROM identities WHERE account_id = ? ORDER BY provider_id"));
     q.bindValue(0, accountId);
+    if (!m_db.run(q))
+        return notRead();
     QStringList providers;
-    if (q.exec()) {
-        while (q.next())
-            providers.append(q.value(0).toString());
-    }
+    while (q.next())
+        providers.append(SqlRow(q).text("provider_id"));
     return providers;
 }
 
-AccountStore::CreateResult AccountStore::create(Account &account, const UpstreamIdentity &identity)
+Result<Account> AccountStore::add(const Account &wanted)
 {
-    if (findByIdentity(identity))
-        return CreateResult::IdentityLinked;
-    const CreateResult result = add(account);
-    if (result != CreateResult::Created)
-        return result;
-    if (link(account.id, identity))
-        return CreateResult::Created;
-    // Linked meanwhile, or the database could not be written.
-    return findByIdentity(identity) ? CreateResult::IdentityLinked : CreateResult::Failed;
-}
-
-AccountStore::CreateResult AccountStore::add(Account &account)
-{
+    Account account = wanted;
     account.id = QString::fromLatin1(SecureRandom::token(16));
     QSqlQuery &q = m_db.query(QStringLiteral(
         "INSERT INTO accounts (id, username, name, email, email_verified, created_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -106,13 +110,21 @@ AccountStore::CreateResult AccountStore::add(Account &account)
     // transaction at a failed statement. Against a concurrent insert it waits
     // for the other transaction, and the next statement sees its outcome.
     if (!m_db.run(q))
-        return CreateResult::Failed;
+        return notSaved();
     if (q.numRowsAffected() == 1)
-        return CreateResult::Created;
-    return isUsernameTaken(account.username) ? CreateResult::UsernameTaken : CreateResult::EmailInUse;
+        return account;
+    const auto taken = isUsernameTaken(account.username);
+    if (!taken)
+        return taken.error();
+    if (*taken)
+        return ServerError{ErrorCode::UsernameTaken, QStringLiteral("This username is taken."), 409};
+    return ServerError{ErrorCode::EmailInUse,
+                       QStringLiteral("Another account already uses this email. Sign in with the provider you used "
+                                      "for it."),
+                       409};
 }
 
-bool AccountStore::link(const QString &accountId, const UpstreamIdentity &identity)
+Result<bool> AccountStore::link(const QString &accountId, const UpstreamIdentity &identity)
 {
     QSqlQuery &q = m_db.query(QStringLiteral("INSERT INTO identities (provider_id, provider_user_id, account_id, "
                                              "linked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
@@ -120,7 +132,9 @@ bool AccountStore::link(const QString &accountId, const UpstreamIdentity &identi
     q.bindValue(1, identity.providerUserId);
     q.bindValue(2, accountId);
     q.bindValue(3, m_clock.now());
-    const bool linked = m_db.run(q) && q.numRowsAffected() == 1;
+    if (!m_db.run(q))
+        return notSaved();
+    const bool linked = q.numRowsAffected() == 1;
     q.finish();
     return linked;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Account.h"
+#include "Result.h"
 
 #include <QStringList>
 
@@ -9,32 +10,30 @@
 class Clock;
 class Database;
 
-// Accounts and their linked upstream identities. Callers that need several
-// steps to be atomic (onboarding) wrap them in one Transaction.
+// Accounts and their linked upstream identities. Finders answer nullopt for
+// "not there" and an error (503) only when the database could not be read.
+// Several steps that must be atomic (onboarding) are OnboardingStore's.
 class AccountStore
 {
 public:
-    enum class CreateResult { Created, UsernameTaken, IdentityLinked, EmailInUse, Failed };
-
     AccountStore(Database &db, const Clock &clock);
 
-    std::optional<Account> findById(const QString &id);
-    std::optional<Account> findByIdentity(const UpstreamIdentity &identity);
-    std::optional<Account> findByUsername(const QString &username);
-    std::optional<Account> findByVerifiedEmail(const QString &email);
-    bool isUsernameTaken(const QString &username);
+    Result<std::optional<Account>> findById(const QString &id);
+    Result<std::optional<Account>> findByIdentity(const UpstreamIdentity &identity);
+    Result<std::optional<Account>> findByUsername(const QString &username);
+    Result<std::optional<Account>> findByVerifiedEmail(const QString &email);
+    Result<bool> isUsernameTaken(const QString &username);
     // Provider ids the account signs in with, e.g. {"google"}.
-    QStringList providersOf(const QString &accountId);
+    Result<QStringList> providersOf(const QString &accountId);
 
-    // Creates the account (a fresh id is assigned) with its first identity.
-    // The unique indexes decide races: the loser gets the matching result.
-    CreateResult create(Account &account, const UpstreamIdentity &identity);
-    // Creates the account alone (seeds); a fresh id is assigned.
-    CreateResult add(Account &account);
-    bool link(const QString &accountId, const UpstreamIdentity &identity);
+    // Creates the account (a fresh id is assigned). The unique indexes decide
+    // races: the loser gets 409 username_taken or email_in_use.
+    Result<Account> add(const Account &account);
+    // False when the identity is linked already (to any account).
+    Result<bool> link(const QString &accountId, const UpstreamIdentity &identity);
 
 private:
-    std::optional<Account> findOne(const QString &sql, const QVariantList &values);
+    Result<std::optional<Account>> findOne(const QString &sql, const QVariantList &values);
 
     Database &m_db;
     const Clock &m_clock;

@@ -2,6 +2,7 @@
 
 #include "AccountStore.h"
 #include "Database.h"
+#include "ErrorCodes.h"
 #include "ProviderDirectory.h"
 #include "UsernameRules.h"
 
@@ -32,11 +33,11 @@ void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, 
                                         .arg(identity.providerId, identity.providerUserId));
             continue;
         }
-        const auto owner = accounts.findByIdentity(identity);
+        const auto owner = accounts.findByIdentity(identity).value_or(std::nullopt);
         if (owner && owner->id != accountId)
             result->problems.append(QStringLiteral("identity %1:%2 skipped: linked to account \"%3\"")
                                         .arg(identity.providerId, identity.providerUserId, owner->username));
-        else if (!owner && accounts.link(accountId, identity))
+        else if (!owner && accounts.link(accountId, identity).value_or(false))
             ++result->linked;
     }
 }
@@ -85,17 +86,25 @@ bool SeedImporter::importJson(const QByteArray &json, Result *result, QString *e
                                         .arg(account.username, UsernameRules::reasonCode(reason)));
             continue;
         }
-        if (!m_accounts.findByUsername(account.username)) {
-            if (m_accounts.add(account) != AccountStore::CreateResult::Created) {
-                result->problems.append(
-                    QStringLiteral("account \"%1\" skipped: its verified email belongs to another account")
-                        .arg(account.username));
+        auto stored = m_accounts.findByUsername(account.username);
+        if (!stored) {
+            *error = QStringLiteral("the seed could not be read: %1").arg(stored.error().description);
+            return false;
+        }
+        if (!*stored) {
+            const auto added = m_accounts.add(account);
+            if (!added) {
+                result->problems.append(QStringLiteral("account \"%1\" skipped: %2")
+                                            .arg(account.username,
+                                                 added.error().code == ErrorCode::EmailInUse
+                                                     ? QStringLiteral("its verified email belongs to another account")
+                                                     : added.error().description));
                 continue;
             }
             ++result->created;
+            *stored = *added;
         }
-        const auto stored = m_accounts.findByUsername(account.username);
-        linkIdentities(m_accounts, m_providers, stored->id, o.value(QLatin1String("identities")).toArray(), result);
+        linkIdentities(m_accounts, m_providers, (*stored)->id, o.value(QLatin1String("identities")).toArray(), result);
     }
     if (!transaction.commit()) {
         *error = QStringLiteral("the seed could not be saved");

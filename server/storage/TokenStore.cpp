@@ -1,19 +1,58 @@
 #include "TokenStore.h"
-#include "ServerLogging.h"
 
 #include "Clock.h"
 #include "Database.h"
+#include "ErrorCodes.h"
+#include "Pkce.h"
 #include "Protocol.h"
 #include "SecureRandom.h"
+#include "ServerLogging.h"
+#include "SqlRow.h"
 
 #include <QCryptographicHash>
-#include <QLoggingCategory>
-#include <QSqlQuery>
-
 
 namespace {
 constexpr int CodeBytes = 32;         // 256 bits
 constexpr int RefreshTokenBytes = 32; // 256 bits
+
+const QString SelectCode = QStringLiteral(
+    "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, email, "
+    "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, qa_fault "
+    "FROM authorization_codes WHERE code_hash = ?");
+
+ServerError unavailable(const QString &what)
+{
+    return ServerError::unavailable(QStringLiteral("%1; try again.").arg(what));
+}
+
+AuthorizationGrant grantFrom(const SqlRow &row)
+{
+    return AuthorizationGrant{row.text("client_id"),
+                              row.text("redirect_uri"),
+                              row.text("code_challenge"),
+                              row.text("nonce"),
+                              row.text("scope"),
+                              {row.text("provider_id"), row.text("provider_user_id")},
+                              row.text("email"),
+                              row["email_verified"].toBool(),
+                              row.text("name"),
+                              row.text("upstream_username"),
+                              row.number("auth_time"),
+                              row.text("qa_fault")};
+}
+
+// RFC 6749 4.1.3 and RFC 7636 4.6; nothing is spent when one fails, so a
+// party that saw the code but not the verifier cannot burn the sign-in.
+std::optional<ServerError> mismatch(const AuthorizationGrant &grant, const CodePresentation &presented)
+{
+    if (grant.clientId != presented.clientId)
+        return ServerError::invalidGrant(QStringLiteral("The authorization code was issued to another client."));
+    if (grant.redirectUri != presented.redirectUri)
+        return ServerError::invalidGrant(QStringLiteral("redirect_uri does not match the authorization request."));
+    if (!Pkce::matches(presented.verifier, grant.codeChallenge.toLatin1()))
+        return ServerError::invalidGrant(QStringLiteral("code_verifier does not match the code_challenge."));
+    return std::nullopt;
+}
 } // namespace
 
 TokenStore::TokenStore(Database &db, const Clock &clock)
@@ -27,75 +66,103 @@ QByteArray TokenStore::hash(const QByteArray &secret)
     return QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
 }
 
-QByteArray TokenStore::createCode(const AuthorizationGrant &g)
+Result<QByteArray> TokenStore::createCode(const AuthorizationGrant &g)
 {
     const QByteArray code = SecureRandom::token(CodeBytes);
     const qint64 now = m_clock.now();
-    const bool saved = m_db.exec(
-        QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge, "
-                       "nonce, scope, provider_id, provider_user_id, email, email_verified, name, "
-                       "upstream_username, auth_time, expires_at, qa_fault) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-        {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
-         g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername, g.authTime,
-         now + Protocol::AuthorizationCodeLifetimeSeconds, g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)});
-    return saved ? code : QByteArray();
+    if (!m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, "
+                                  "code_challenge, nonce, scope, provider_id, provider_user_id, email, "
+                                  "email_verified, name, upstream_username, auth_time, expires_at, qa_fault) "
+                                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                   {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
+                    g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername,
+                    g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
+                    g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)}))
+        return unavailable(QStringLiteral("The sign-in could not be saved"));
+    return code;
 }
 
-TokenStore::CodeOutcome TokenStore::redeemCode(const QByteArray &code, AuthorizationGrant *g)
+Result<AuthorizationGrant> TokenStore::exchangeCode(const QByteArray &code, const CodePresentation &presented,
+                                                    const Issue &issue)
 {
     Transaction transaction(m_db);
     if (!transaction.isOpen())
-        return CodeOutcome::Failed;
-    // Locked: the same code presented to another instance waits, then sees it used.
-    QSqlQuery &q = m_db.query(
-        QStringLiteral("SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, "
-                       "email, email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, "
-                       "onboarding_jti, qa_fault FROM authorization_codes WHERE code_hash = ?")
-        + m_db.dialect().lockRow());
+        return unavailable(QStringLiteral("The authorization code could not be redeemed"));
+    bool replayed = false;
+    auto grant = redeemLocked(code, presented, issue, &replayed);
+    // A replay's revocation is a result too: it must be saved before it is answered.
+    if ((grant || replayed) && !transaction.commit())
+        return unavailable(QStringLiteral("The authorization code could not be redeemed"));
+    return grant;
+}
+
+Result<AuthorizationGrant> TokenStore::redeemLocked(const QByteArray &code, const CodePresentation &presented,
+                                                    const Issue &issue, bool *replayed)
+{
+    // Locked: the same code presented to another instance waits for this
+    // transaction, then sees it used together with what it issued.
+    QSqlQuery &q = m_db.query(SelectCode + m_db.dialect().lockRow());
     q.bindValue(0, hash(code));
     // A read that failed (a lost database connection) is no verdict on the code.
     if (!m_db.run(q))
-        return CodeOutcome::Failed;
+        return unavailable(QStringLiteral("The authorization code could not be redeemed"));
     if (!q.next())
-        return CodeOutcome::Unknown;
-    *g = AuthorizationGrant{q.value(0).toString(),    q.value(1).toString(),
-                            q.value(2).toString(),    q.value(3).toString(),
-                            q.value(4).toString(),    {q.value(5).toString(), q.value(6).toString()},
-                            q.value(7).toString(),    q.value(8).toBool(),
-                            q.value(9).toString(),    q.value(10).toString(),
-                            q.value(11).toLongLong(), q.value(16).toString()};
-    const qint64 expiresAt = q.value(12).toLongLong();
-    const bool used = !q.value(13).isNull();
-    const QString familyId = q.value(14).toString();
-    const QString onboardingJti = q.value(15).toString();
+        return ServerError::invalidGrant(QStringLiteral("The authorization code is not valid."));
+    const SqlRow row(q);
+    AuthorizationGrant grant = grantFrom(row);
+    const qint64 expiresAt = row.number("expires_at");
+    const bool used = !row.isNull("used_at");
+    const CodeResult issued{row.text("family_id"), row.text("onboarding_jti")};
     q.finish();
     if (used) {
-        bool revoked = familyId.isEmpty() || revokeFamily(familyId);
-        if (!onboardingJti.isEmpty()) {
-            // The code issued the onboarding token, and that the session it created.
-            if (const auto record = onboarding(onboardingJti); record && !record->familyId.isEmpty())
-                revoked = revokeFamily(record->familyId) && revoked;
-            revoked = revokeOnboarding(onboardingJti, m_clock.now() + Protocol::OnboardingTokenLifetimeSeconds)
-                && revoked;
-        }
-        // Unless the revocation is saved, the replay must be answered as a failure and retried.
-        return revoked && transaction.commit() ? CodeOutcome::AlreadyUsed : CodeOutcome::Failed;
+        if (auto revoked = revokeWhatCodeIssued(issued.familyId, issued.onboardingJti); !revoked)
+            return revoked.error();
+        *replayed = true;
+        return ServerError::invalidGrant(
+            QStringLiteral("The authorization code was already used; what it issued is revoked."));
     }
     if (expiresAt < m_clock.now())
-        return CodeOutcome::Expired;
-    if (!m_db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?"),
-                   {m_clock.now(), hash(code)})
-        || !transaction.commit())
-        return CodeOutcome::Failed;
-    return CodeOutcome::Valid;
+        return ServerError::invalidGrant(QStringLiteral("The authorization code has expired."));
+    if (const auto wrong = mismatch(grant, presented))
+        return *wrong;
+    const auto result = issue(grant);
+    if (!result)
+        return result.error();
+    if (!m_db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = ?, family_id = ?, onboarding_jti = ? "
+                                  "WHERE code_hash = ? AND used_at IS NULL"),
+                   {m_clock.now(), result->familyId.isEmpty() ? QVariant() : result->familyId,
+                    result->onboardingJti.isEmpty() ? QVariant() : result->onboardingJti, hash(code)}))
+        return unavailable(QStringLiteral("The authorization code could not be redeemed"));
+    return grant;
 }
 
-bool TokenStore::recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti)
+Result<void> TokenStore::revokeWhatCodeIssued(const QString &familyId, const QString &onboardingJti)
 {
-    return m_db.exec(QStringLiteral(
-                         "UPDATE authorization_codes SET family_id = ?, onboarding_jti = ? WHERE code_hash = ?"),
-                     {familyId.isEmpty() ? QVariant() : familyId, onboardingJti.isEmpty() ? QVariant() : onboardingJti,
-                      hash(code)});
+    if (!familyId.isEmpty()) {
+        if (auto revoked = revokeFamily(familyId); !revoked)
+            return revoked;
+    }
+    if (onboardingJti.isEmpty())
+        return {};
+    // Spent first: an onboarding of this jti that is still running waits for
+    // this row, and one that committed is seen by the read below.
+    if (auto spent = revokeOnboarding(onboardingJti, m_clock.now() + Protocol::OnboardingTokenLifetimeSeconds); !spent)
+        return spent;
+    const auto record = onboarding(onboardingJti);
+    if (!record)
+        return record.error();
+    if (*record && !(*record)->familyId.isEmpty())
+        return revokeFamily((*record)->familyId);
+    return {};
+}
+
+QString TokenStore::qaFaultOfCode(const QByteArray &code)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT qa_fault FROM authorization_codes WHERE code_hash = ?"));
+    q.bindValue(0, hash(code));
+    const QString fault = m_db.run(q) && q.next() ? SqlRow(q).text("qa_fault") : QString();
+    q.finish();
+    return fault;
 }
 
 QByteArray TokenStore::newRefreshToken(const QString &familyId)
@@ -103,8 +170,8 @@ QByteArray TokenStore::newRefreshToken(const QString &familyId)
     return familyId.toLatin1() + '.' + SecureRandom::token(RefreshTokenBytes);
 }
 
-std::optional<TokenFamily> TokenStore::createFamily(const QString &accountId, const QString &clientId,
-                                                    const QString &scope, qint64 authTime, QByteArray *refreshToken)
+Result<TokenFamily> TokenStore::createFamily(const QString &accountId, const QString &clientId, const QString &scope,
+                                             qint64 authTime, QByteArray *refreshToken)
 {
     const TokenFamily family{QString::fromLatin1(SecureRandom::token(16)),
                              QString::fromLatin1(SecureRandom::token(16)),
@@ -124,7 +191,7 @@ std::optional<TokenFamily> TokenStore::createFamily(const QString &accountId, co
                                   "auth_time, created_at, refresh_hash, refresh_expires_at) "
                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    {family.id, family.sessionId, accountId, clientId, scope, authTime, now, refreshHash, refreshExpiry}))
-        return std::nullopt;
+        return unavailable(QStringLiteral("The session could not be saved"));
     return family;
 }
 
@@ -133,66 +200,78 @@ bool TokenStore::withinGrace(const QVariant &retiredAt) const
     return !retiredAt.isNull() && m_clock.now() - retiredAt.toLongLong() <= RefreshGraceSeconds;
 }
 
-TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QString &clientId,
-                                              const QStringList &narrowedScope, TokenFamily *family, QByteArray *next)
+Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope)
 {
+    const ServerError notValid = ServerError::invalidGrant(QStringLiteral("The refresh token is not valid."));
+    const ServerError failed = unavailable(QStringLiteral("The session could not be refreshed"));
     const qsizetype dot = token.indexOf('.');
     if (dot <= 0)
-        return RefreshOutcome::Unknown;
-    family->id = QString::fromLatin1(token.left(dot));
+        return notValid;
+    Rotation read;
+    read.family.id = QString::fromLatin1(token.left(dot));
     QSqlQuery &q = m_db.query(QStringLiteral(
         "SELECT session_id, account_id, client_id, scope, auth_time, revoked_at, refresh_hash, refresh_expires_at, "
         "previous_hash, previous_retired_at FROM token_families WHERE id = ?"));
-    q.bindValue(0, family->id);
+    q.bindValue(0, read.family.id);
     // Unknown would sign the client out; a failed read (a lost database connection) must not.
     if (!m_db.run(q))
-        return RefreshOutcome::Failed;
+        return failed;
     if (!q.next())
-        return RefreshOutcome::Unknown;
-    family->sessionId = q.value(0).toString();
-    family->accountId = q.value(1).toString();
-    family->clientId = q.value(2).toString();
-    family->scope = q.value(3).toString();
-    family->authTime = q.value(4).toLongLong();
-    const bool revoked = !q.value(5).isNull();
-    const QByteArray currentHash = q.value(6).toByteArray();
-    const qint64 expiresAt = q.value(7).toLongLong();
-    const QByteArray previousHash = q.value(8).toByteArray();
-    const QVariant previousRetiredAt = q.value(9);
+        return notValid;
+    const SqlRow row(q);
+    read.family.sessionId = row.text("session_id");
+    read.family.accountId = row.text("account_id");
+    read.family.clientId = row.text("client_id");
+    read.family.scope = row.text("scope");
+    read.family.authTime = row.number("auth_time");
+    const bool revoked = !row.isNull("revoked_at");
+    const QByteArray currentHash = row["refresh_hash"].toByteArray();
+    const qint64 expiresAt = row.number("refresh_expires_at");
+    const QByteArray previousHash = row["previous_hash"].toByteArray();
+    const QVariant previousRetiredAt = row["previous_retired_at"];
     q.finish();
-    if (family->clientId != clientId)
-        return RefreshOutcome::WrongClient;
+    if (read.family.clientId != clientId)
+        return notValid;
     if (revoked)
-        return RefreshOutcome::Revoked;
+        return ServerError::invalidGrant(QStringLiteral("The session was revoked."));
     const QByteArray presentedHash = hash(token);
     const bool current = !currentHash.isEmpty() && presentedHash == currentHash;
     // The latest rotation's response was lost: the client still holds the token it retired.
     const bool lostResponse = !current && !previousHash.isEmpty() && presentedHash == previousHash
         && withinGrace(previousRetiredAt);
-    if (!current && !lostResponse) {
-        // Only a holder of one of this family's tokens knows its id: an old one came back.
-        // Unsaved, the revocation would be forgotten: fail, and detect it again on the retry.
-        return revokeFamily(family->id) ? RefreshOutcome::Reused : RefreshOutcome::Failed;
-    }
-    const qint64 now = m_clock.now();
-    if (current && expiresAt < now)
-        return RefreshOutcome::Expired;
-    const QStringList granted = family->scope.split(u' ');
+    const ServerError reused
+        = ServerError::invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
+    // Only a holder of one of this family's tokens knows its id: an old one came back.
+    // Unsaved, the revocation would be forgotten: fail, and detect it again on the retry.
+    if (!current && !lostResponse)
+        return revokeFamily(read.family.id) ? Result<Rotation>(reused) : Result<Rotation>(failed);
+    if (current && expiresAt < m_clock.now())
+        return ServerError::invalidGrant(QStringLiteral("The refresh token has expired."));
+    const QStringList granted = read.family.scope.split(u' ');
     for (const QString &scope : narrowedScope) {
-        if (!granted.contains(scope)) {
-            // The client got the latest response after all: the grace is over.
-            if (current)
-                m_db.exec(QStringLiteral("UPDATE token_families SET previous_hash = NULL, previous_retired_at = NULL "
-                                         "WHERE id = ? AND refresh_hash = ?"),
-                          {family->id, currentHash});
-            return RefreshOutcome::ScopeNotGranted;
-        }
+        if (granted.contains(scope))
+            continue;
+        // The client got the latest response after all: the grace is over.
+        if (current)
+            m_db.exec(QStringLiteral("UPDATE token_families SET previous_hash = NULL, previous_retired_at = NULL "
+                                     "WHERE id = ? AND refresh_hash = ?"),
+                      {read.family.id, currentHash});
+        return ServerError{ErrorCode::InvalidScope,
+                           QStringLiteral("The requested scope exceeds what this session was granted."), 400};
     }
-    *next = newRefreshToken(family->id);
-    // Compare-and-swap on the hashes read above: of two concurrent rotations
-    // only one wins. A normal rotation keeps the token it retires as the
-    // previous one; the grace answer retires the unused successor and leaves
-    // no previous token, so the grace is used once.
+    return swap(read, currentHash, presentedHash, current);
+}
+
+// Compare-and-swap on the hashes read before: of two concurrent rotations
+// only one wins. A normal rotation keeps the token it retires as the previous
+// one; the grace answer retires the unused successor and leaves no previous
+// token, so the grace is used once.
+Result<Rotation> TokenStore::swap(const Rotation &read, const QByteArray &currentHash, const QByteArray &presentedHash,
+                                  bool current)
+{
+    Rotation rotation = read;
+    rotation.next = newRefreshToken(read.family.id);
+    const qint64 now = m_clock.now();
     QSqlQuery &update = m_db.query(
         current ? QStringLiteral("UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, "
                                  "previous_hash = refresh_hash, previous_retired_at = ?, rotations = rotations + 1 "
@@ -200,92 +279,108 @@ TokenStore::RefreshOutcome TokenStore::rotate(const QByteArray &token, const QSt
                 : QStringLiteral("UPDATE token_families SET refresh_hash = ?, refresh_expires_at = ?, "
                                  "previous_hash = NULL, previous_retired_at = ?, rotations = rotations + 1 "
                                  "WHERE id = ? AND refresh_hash = ? AND previous_hash = ? AND revoked_at IS NULL"));
-    update.bindValue(0, hash(*next));
+    update.bindValue(0, hash(rotation.next));
     update.bindValue(1, now + Protocol::RefreshTokenIdleLifetimeSeconds);
     update.bindValue(2, current ? QVariant(now) : QVariant());
-    update.bindValue(3, family->id);
+    update.bindValue(3, read.family.id);
     update.bindValue(4, currentHash);
     if (!current)
         update.bindValue(5, presentedHash);
+    const ServerError failed = unavailable(QStringLiteral("The session could not be refreshed"));
     if (!m_db.run(update))
-        return RefreshOutcome::Failed;
-    if (update.numRowsAffected() != 1)
-        return revokeFamily(family->id) ? RefreshOutcome::Reused : RefreshOutcome::Failed;
-    if (lostResponse)
+        return failed;
+    if (update.numRowsAffected() != 1) {
+        if (!revokeFamily(read.family.id))
+            return failed;
+        return ServerError::invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
+    }
+    if (!current)
         qCInfo(lcTokens,
                "session %s: the previous refresh token came back within the grace; its unused "
                "successor is retired",
-               qPrintable(family->sessionId));
-    return RefreshOutcome::Rotated;
+               qPrintable(read.family.sessionId));
+    return rotation;
 }
 
-bool TokenStore::isSessionActive(const QString &sessionId)
+Result<bool> TokenStore::isSessionActive(const QString &sessionId)
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT revoked_at FROM token_families WHERE session_id = ?"));
     q.bindValue(0, sessionId);
-    const bool active = q.exec() && q.next() && q.value(0).isNull();
+    if (!m_db.run(q))
+        return unavailable(QStringLiteral("The session could not be checked"));
+    const bool active = q.next() && SqlRow(q).isNull("revoked_at");
     q.finish();
     return active;
 }
 
-bool TokenStore::revokeFamily(const QString &familyId)
+Result<void> TokenStore::revokeFamily(const QString &familyId)
 {
-    return m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
-                     {m_clock.now(), familyId});
+    if (!m_db.exec(QStringLiteral("UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+                   {m_clock.now(), familyId}))
+        return unavailable(QStringLiteral("The session could not be revoked"));
+    return {};
 }
 
-bool TokenStore::revokeSession(const QString &sessionId)
+Result<void> TokenStore::revokeSession(const QString &sessionId)
 {
-    return m_db.exec(QStringLiteral(
-                         "UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
-                     {m_clock.now(), sessionId});
+    if (!m_db.exec(QStringLiteral(
+                       "UPDATE token_families SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"),
+                   {m_clock.now(), sessionId}))
+        return unavailable(QStringLiteral("The session could not be revoked"));
+    return {};
 }
 
-TokenStore::RevokeOutcome TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
+Result<bool> TokenStore::revokeRefreshToken(const QByteArray &token, const QString &clientId)
 {
     const qsizetype dot = token.indexOf('.');
     if (dot <= 0)
-        return RevokeOutcome::Unknown;
+        return false;
     QSqlQuery &q = m_db.query(QStringLiteral(
         "SELECT refresh_hash, previous_hash, previous_retired_at FROM token_families WHERE id = ? AND client_id = ?"));
     q.bindValue(0, QString::fromLatin1(token.left(dot)));
     q.bindValue(1, clientId);
+    if (!m_db.run(q))
+        return unavailable(QStringLiteral("The token could not be revoked"));
     const QByteArray presented = hash(token);
-    // A client whose last refresh response was lost signs out with the token it still holds.
-    const bool valid = q.exec() && q.next()
-        && (q.value(0).toByteArray() == presented || (q.value(1).toByteArray() == presented && withinGrace(q.value(2))));
+    bool valid = false;
+    if (q.next()) {
+        const SqlRow row(q);
+        // A client whose last refresh response was lost signs out with the token it still holds.
+        valid = row["refresh_hash"].toByteArray() == presented
+            || (row["previous_hash"].toByteArray() == presented && withinGrace(row["previous_retired_at"]));
+    }
     q.finish();
     if (!valid)
-        return RevokeOutcome::Unknown;
-    return revokeFamily(QString::fromLatin1(token.left(dot))) ? RevokeOutcome::Revoked : RevokeOutcome::Failed;
+        return false;
+    if (auto revoked = revokeFamily(QString::fromLatin1(token.left(dot))); !revoked)
+        return revoked.error();
+    return true;
 }
 
-std::optional<OnboardingRecord> TokenStore::onboarding(const QString &jti)
+Result<std::optional<OnboardingRecord>> TokenStore::onboarding(const QString &jti)
 {
     QSqlQuery &q = m_db.query(
         QStringLiteral("SELECT account_id, idempotency_key, family_id, revoked_at FROM onboardings WHERE jti = ?"));
     q.bindValue(0, jti);
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    OnboardingRecord record{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), !q.value(3).isNull()};
+    if (!m_db.run(q))
+        return unavailable(QStringLiteral("The onboarding could not be checked"));
+    std::optional<OnboardingRecord> record;
+    if (q.next()) {
+        const SqlRow row(q);
+        record = OnboardingRecord{row.text("account_id"), row.text("idempotency_key"), row.text("family_id"),
+                                  !row.isNull("revoked_at")};
+    }
     q.finish();
     return record;
 }
 
-bool TokenStore::recordOnboarding(const QString &jti, const OnboardingRecord &r, qint64 expiresAt)
+Result<void> TokenStore::revokeOnboarding(const QString &jti, qint64 expiresAt)
 {
-    return m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, account_id, idempotency_key, family_id, "
-                                    "completed_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
-                                    "ON CONFLICT (jti) DO UPDATE SET family_id = excluded.family_id "
-                                    "WHERE onboardings.account_id = excluded.account_id"),
-                     {jti, r.accountId, r.idempotencyKey, r.familyId, m_clock.now(), expiresAt});
-}
-
-bool TokenStore::revokeOnboarding(const QString &jti, qint64 expiresAt)
-{
-    return m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, revoked_at, expires_at) VALUES (?, ?, ?) "
-                                    "ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at"),
-                     {jti, m_clock.now(), expiresAt});
+    if (!m_db.exec(QStringLiteral("INSERT INTO onboardings (jti, revoked_at, expires_at) VALUES (?, ?, ?) "
+                                  "ON CONFLICT (jti) DO UPDATE SET revoked_at = excluded.revoked_at"),
+                   {jti, m_clock.now(), expiresAt}))
+        return unavailable(QStringLiteral("The onboarding could not be revoked"));
+    return {};
 }
 
 int TokenStore::purgeExpired()

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "Account.h"
+#include "Result.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 class Clock;
@@ -28,6 +30,23 @@ struct AuthorizationGrant
     QString qaFault; // QA mode: the fault a tester attached to this sign-in
 };
 
+// What the token request presents with a code; checked against the grant
+// before the code is spent (RFC 6749 4.1.3, RFC 7636 4.6).
+struct CodePresentation
+{
+    QString clientId;
+    QString redirectUri;
+    QByteArray verifier;
+};
+
+// What redeeming a code issued: a session, or an onboarding token's jti. A
+// replay of the code revokes them.
+struct CodeResult
+{
+    QString familyId;
+    QString onboardingJti;
+};
+
 // A sign-in session: every refresh token rotated from one grant. `id` is
 // internal and part of its refresh tokens; `sessionId` goes into access tokens.
 struct TokenFamily
@@ -40,6 +59,12 @@ struct TokenFamily
     qint64 authTime = 0;
 };
 
+struct Rotation
+{
+    TokenFamily family;
+    QByteArray next; // the successor of the presented refresh token
+};
+
 // The record of an onboarding token's jti once used or revoked.
 struct OnboardingRecord
 {
@@ -50,15 +75,17 @@ struct OnboardingRecord
 };
 
 // Authorization codes, refresh token families and onboarding records. Codes
-// and refresh tokens are stored only as SHA-256 hashes. `Failed` outcomes and
-// false or empty results mean the database could not be written (a full disk):
-// nothing was done, and the same request may succeed later.
+// and refresh tokens are stored only as SHA-256 hashes. Errors are what the
+// token endpoint answers: invalid_grant and invalid_scope for what was
+// presented, 503 temporarily_unavailable when the database could not be
+// read or written (nothing was done; the same request may succeed later).
 class TokenStore
 {
 public:
-    enum class CodeOutcome { Valid, Unknown, Expired, AlreadyUsed, Failed };
-    enum class RefreshOutcome { Rotated, Unknown, Expired, Reused, Revoked, WrongClient, ScopeNotGranted, Failed };
-    enum class RevokeOutcome { Revoked, Unknown, Failed };
+    // Runs inside the code's transaction, once the code is valid for this
+    // request: issues what the code leads to. An error rolls everything back,
+    // and the code stays unspent.
+    using Issue = std::function<Result<CodeResult>(const AuthorizationGrant &grant)>;
 
     // How long the token retired by the latest rotation is still accepted,
     // once, while its successor is unused: the rotation's response may never
@@ -69,39 +96,49 @@ public:
 
     TokenStore(Database &db, const Clock &clock);
 
-    // Empty when the code could not be saved.
-    QByteArray createCode(const AuthorizationGrant &grant);
-    // Marks the code used. A second use revokes what the first one issued.
-    CodeOutcome redeemCode(const QByteArray &code, AuthorizationGrant *grant);
-    bool recordCodeResult(const QByteArray &code, const QString &familyId, const QString &onboardingJti);
+    Result<QByteArray> createCode(const AuthorizationGrant &grant);
+    // Redeems the code in one transaction with the row locked: checks it
+    // against `presented` (a mismatch spends nothing), marks it used, runs
+    // `issue` and records what it issued. A second use of a spent code waits
+    // for the first to commit, then revokes what it issued.
+    Result<AuthorizationGrant> exchangeCode(const QByteArray &code, const CodePresentation &presented,
+                                            const Issue &issue);
+    // QA mode's fault hook: the fault attached to a code, read without spending it.
+    QString qaFaultOfCode(const QByteArray &code);
 
     // Starts a session; when `refreshToken` is given, also its first refresh token.
-    std::optional<TokenFamily> createFamily(const QString &accountId, const QString &clientId, const QString &scope,
-                                            qint64 authTime, QByteArray *refreshToken);
-    // Retires `token` and returns its successor in *next (RFC 9700 4.14.2).
+    Result<TokenFamily> createFamily(const QString &accountId, const QString &clientId, const QString &scope,
+                                     qint64 authTime, QByteArray *refreshToken);
+    // Retires `token` and returns its successor (RFC 9700 4.14.2).
     // `narrowedScope` (may be empty) must be within the family's scope; nothing
     // is retired when it is not. Any other token of the family revokes it,
     // except the previous one within the grace (see RefreshGraceSeconds).
-    RefreshOutcome rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
-                          TokenFamily *family, QByteArray *next);
-    bool isSessionActive(const QString &sessionId);
-    bool revokeFamily(const QString &familyId);
-    bool revokeSession(const QString &sessionId);
+    Result<Rotation> rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope);
+    Result<bool> isSessionActive(const QString &sessionId);
+    Result<void> revokeFamily(const QString &familyId);
+    Result<void> revokeSession(const QString &sessionId);
     // Revokes the family of a refresh token (the current one, or the previous
-    // one within the grace).
-    RevokeOutcome revokeRefreshToken(const QByteArray &token, const QString &clientId);
+    // one within the grace); false when the token is not one of this client's.
+    Result<bool> revokeRefreshToken(const QByteArray &token, const QString &clientId);
 
-    std::optional<OnboardingRecord> onboarding(const QString &jti);
-    bool recordOnboarding(const QString &jti, const OnboardingRecord &record, qint64 expiresAt);
-    bool revokeOnboarding(const QString &jti, qint64 expiresAt);
+    Result<std::optional<OnboardingRecord>> onboarding(const QString &jti);
+    // Records the jti as spent, so neither its onboarding nor a replay of its
+    // code can still create anything.
+    Result<void> revokeOnboarding(const QString &jti, qint64 expiresAt);
 
     // Drops what can no longer be used; returns the rows deleted.
     int purgeExpired();
 
-private:
     static QByteArray hash(const QByteArray &secret);
+
+private:
     static QByteArray newRefreshToken(const QString &familyId);
     bool withinGrace(const QVariant &retiredAt) const;
+    Result<AuthorizationGrant> redeemLocked(const QByteArray &code, const CodePresentation &presented,
+                                            const Issue &issue, bool *replayed);
+    Result<void> revokeWhatCodeIssued(const QString &familyId, const QString &onboardingJti);
+    Result<Rotation> swap(const Rotation &read, const QByteArray &currentHash, const QByteArray &presentedHash,
+                          bool current);
 
     Database &m_db;
     const Clock &m_clock;

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void failedScopeNarrowingKeepsToken();
     void revocationEndsSession();
     void codeReuseRevokesIssuedTokens();
+    void wrongPresentationLeavesCodeUsable_data();
+    void wrongPresentationLeavesCodeUsable();
     void codeReuseAfterOnboardingRevokesSession();
     void onboardingRetryIsIdempotent();
     void failedProofDoesNotConsumeToken();
@@ -348,6 +350,42 @@ void TestServerFlows::codeReuseRevokesIssuedTokens()
                        {{"Authorization", "Bearer " + str(tokens, "access_token").toLatin1()}})
                  .status,
              401);
+}
+
+// docs/protocol-notes.md: a code presented with the wrong verifier (or
+// redirect URI) is not spent, so whoever sees a code cannot burn the
+// sign-in; the right presentation afterwards works, once.
+void TestServerFlows::wrongPresentationLeavesCodeUsable_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("wrong code_verifier") << "code_verifier" << QString(QLatin1Char('x').repeated(43));
+    QTest::newRow("wrong redirect_uri") << "redirect_uri" << "http://127.0.0.1:1/callback";
+}
+
+void TestServerFlows::wrongPresentationLeavesCodeUsable()
+{
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QString code = m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("returning"))
+                             .queryItemValue(QStringLiteral("code"));
+    FieldList fields{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                     {QStringLiteral("code"), code},
+                     {QStringLiteral("redirect_uri"), request.redirectUri},
+                     {QStringLiteral("client_id"), QLatin1String(Protocol::DefaultClientId)},
+                     {QStringLiteral("code_verifier"), QString::fromLatin1(request.verifier)}};
+    for (auto &[name, current] : fields) {
+        if (name == field)
+            current = value;
+    }
+    const HttpResult wrong = m_http->postForm(m_server->url(QStringLiteral("/token")), fields);
+    QCOMPARE(wrong.status, 400);
+    QCOMPARE(str(wrong.json(), "error"), QStringLiteral("invalid_grant"));
+    const HttpResult right = m_robot->exchangeCode(request, code);
+    QCOMPARE(right.status, 200);
+    QVERIFY(!str(right.json(), "access_token").isEmpty());
+    QCOMPARE(str(m_robot->exchangeCode(request, code).json(), "error"), QStringLiteral("invalid_grant"));
 }
 
 void TestServerFlows::codeReuseAfterOnboardingRevokesSession()

@@ -1,5 +1,7 @@
 #include "ErrorMessages.h"
 
+#include "ErrorCodes.h"
+
 #include <QStringList>
 
 using Code = ClientError::Code;
@@ -98,10 +100,10 @@ QString ErrorMessages::networkSentence(const ClientError &error)
 
 QString ErrorMessages::serverRefusal(const ClientError &error)
 {
-    if (error.serverError == QLatin1String("invalid_grant"))
+    if (error.serverError == QLatin1String(ErrorCode::InvalidGrant))
         return tr("The server did not accept this sign-in any more. Sign in again.");
-    if (error.serverError == QLatin1String("invalid_client")
-        || error.serverError == QLatin1String("unauthorized_client"))
+    if (error.serverError == QLatin1String(ErrorCode::InvalidClient)
+        || error.serverError == QLatin1String(ErrorCode::UnauthorizedClient))
         return tr("The server does not know this app's client id. Check the server settings.");
     return tr("The server refused the request (%1).").arg(error.serverError);
 }
@@ -110,14 +112,14 @@ QString ErrorMessages::serverRefusal(const ClientError &error)
 // and what to do, so the server's description is only the detail beneath it.
 QString ErrorMessages::authorizationRejection(const QString &serverError)
 {
-    if (serverError == QLatin1String("temporarily_unavailable"))
+    if (serverError == QLatin1String(ErrorCode::TemporarilyUnavailable))
         return tr("The sign-in provider can't be reached right now. Try again in a few minutes.");
-    if (serverError == QLatin1String("server_error"))
+    if (serverError == QLatin1String(ErrorCode::ServerError))
         return tr("The sign-in provider could not confirm who you are.");
     // These mean the request itself was refused: a setting, or this version of Latchkey.
-    static const QStringList refusedRequest{QStringLiteral("invalid_request"), QStringLiteral("unauthorized_client"),
-                                            QStringLiteral("unsupported_response_type"),
-                                            QStringLiteral("invalid_scope")};
+    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest), QLatin1String(ErrorCode::UnauthorizedClient),
+                                            QLatin1String(ErrorCode::UnsupportedResponseType),
+                                            QLatin1String(ErrorCode::InvalidScope)};
     if (refusedRequest.contains(serverError))
         return tr("The server turned down Latchkey's sign-in request (%1). Check the server address and client id in "
                   "the server settings.")

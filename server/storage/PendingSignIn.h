@@ -1,0 +1,26 @@
+#pragma once
+
+#include "UpstreamAttempt.h"
+
+#include <QByteArray>
+#include <QString>
+
+// A sign-in between /authorize and the redirect back to the app (SignInStore).
+struct PendingSignIn
+{
+    QString id;
+    QString clientId;
+    QString redirectUri;
+    QString state;
+    QString nonce;
+    QString codeChallenge;
+    QString scope;
+    QString loginHint;
+    qint64 createdAt = 0;
+    QString clientAddress; // who asked: caps are per address
+    // Towards an upstream provider, once the person picked one.
+    QString providerId;
+    UpstreamAttempt upstream;
+    QByteArray browserBindingHash; // of the cookie that ties the upstream's answer to this browser
+    bool finished = false;
+};
