@@ -19,7 +19,7 @@ else
 fi
 listen=${LATCHKEY_LISTEN:-127.0.0.1:8765}
 say "Starting latchkey-server on $listen (data in $data)"
-# QA mode: simulated providers and personas, on loopback only (README, "QA mode").
+# QA mode: simulated providers and personas, on loopback only (docs/qa.md).
 "$LATCHKEY_BUILD/server/latchkey-server" --qa --listen "$listen" --data-dir "$data" &
 server=$!
 # A fresh data directory goes with the server; one named by LATCHKEY_DATA_DIR stays.

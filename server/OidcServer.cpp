@@ -157,7 +157,7 @@ bool OidcServer::checkConfig(QString *error)
         *error = QStringLiteral(
             "no upstream providers, so nobody could sign in.\n"
             "  Configure real ones (Google, GitHub, your company's OpenID Connect provider) in a providers file\n"
-            "  and start with --providers FILE; see latchkey-server(1) and the README.\n"
+            "  and start with --providers FILE; see latchkey-server(1) and docs/server.md.\n"
             "  Or, to try Latchkey on this machine only, start with --qa: simulated providers, test personas\n"
             "  and QA accounts that let anyone sign in as anyone. QA mode must never face a network.");
         return false;

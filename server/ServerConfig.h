@@ -32,7 +32,7 @@ struct ServerConfig
     int onboardAttemptsPerMinute = 20;
     // Request size, time and connection limits (PROTOCOL.md 9).
     ConnectionGuard::Limits connectionLimits;
-    // Requests per minute from one client address (README: "Limits"); the
+    // Requests per minute from one client address (docs/limits.md); the
     // benchmarks raise the token limit to measure the server, not the limit.
     int authorizePerAddressPerMinute = 120;
     int tokenPerAddressPerMinute = 1200;

@@ -137,7 +137,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "The Latchkey reference OpenID Provider: brokers real OpenID Connect and OAuth 2.0 providers "
-        "(--providers), onboards new users and stores everything in SQLite. --qa adds simulated providers "
+        "(--providers), onboards new users and stores everything in SQLite (the default, one instance) or "
+        "PostgreSQL (--database postgresql://..., several instances). --qa adds simulated providers "
         "for testing on this machine."));
     parser.addHelpOption();
     parser.addVersionOption();

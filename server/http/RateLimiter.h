@@ -6,7 +6,7 @@
 class Clock;
 
 // A token bucket per key (an onboarding token's jti, say): `perMinute`
-// attempts, refilled continuously. Memory only, per instance (README, "Limits":
+// attempts, refilled continuously. Memory only, per instance (docs/limits.md:
 // N instances let N times the rate through); a restart forgives everyone.
 class RateLimiter
 {

@@ -8,7 +8,7 @@
 // QA mode only: the faults a tester can attach to one sign-in on the
 // simulated provider page, so every error branch of the app's registration
 // wizard can be reached by clicking. The one list of them: the page offers
-// these, the endpoints obey them, README.md documents them.
+// these, the endpoints obey them, docs/qa.md documents them.
 class QaFaults
 {
 public:

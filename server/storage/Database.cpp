@@ -87,7 +87,7 @@ CREATE TABLE onboardings (
     R"sql(
 UPDATE identities SET provider_id = 'qa:' || provider_id WHERE provider_id NOT LIKE 'qa:%';
 UPDATE authorization_codes SET provider_id = 'qa:' || provider_id WHERE provider_id NOT LIKE 'qa:%';
--- QA mode: a fault a tester attached to the sign-in (README, "QA faults").
+-- QA mode: a fault a tester attached to the sign-in (docs/qa.md, "QA faults").
 ALTER TABLE authorization_codes ADD COLUMN qa_fault TEXT;
 )sql",
     // Version 3: a refresh response lost on the way must not end the session
@@ -98,7 +98,7 @@ ALTER TABLE authorization_codes ADD COLUMN qa_fault TEXT;
 ALTER TABLE token_families ADD COLUMN previous_hash BLOB;
 ALTER TABLE token_families ADD COLUMN previous_retired_at INTEGER;
 )sql",
-    // Version 4: several instances serve one database (README, "Several
+    // Version 4: several instances serve one database (docs/deployment.md, "Several
     // instances"), so what one instance starts another must be able to finish.
     R"sql(
 -- The signing keys, moved here from signing-keys.json by KeyStore: the

@@ -7,7 +7,7 @@
 #include <QUrl>
 
 // One upstream identity provider as the providers file configures it
-// (README: "Real upstream providers"). Checked by ProvidersFile before use.
+// (docs/server.md, "Real upstream providers"). Checked by ProvidersFile before use.
 struct UpstreamSettings
 {
     enum class Type { Oidc, OAuth2 };

@@ -1,4 +1,4 @@
-// The QA faults of the simulated provider page (README "QA faults"): one
+// The QA faults of the simulated provider page (docs/qa.md "QA faults"): one
 // data row per fault, each asserting its observable effect through HTTP,
 // and a row showing that without QA mode a token claiming a fault is obeyed
 // by nothing.

@@ -115,7 +115,7 @@ QHttpServerResponse FakeUpstream::authorize(const QHttpServerRequest &request)
 QHttpServerResponse FakeUpstream::refuse(const QString &error, const QString &why)
 {
     m_lastRefusal = why;
-    return Reply::error(QHttpServerResponse::StatusCode::BadRequest, error, why);
+    return Reply::error(ServerError(error.toLatin1(), why, 400));
 }
 
 QHttpServerResponse FakeUpstream::token(const QHttpServerRequest &request)
