@@ -1,6 +1,7 @@
 #include "UpstreamEndpoint.h"
 
 #include "ErrorCodes.h"
+#include "LogText.h"
 #include "Pkce.h"
 #include "ProviderDirectory.h"
 #include "Reply.h"
@@ -251,6 +252,6 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
         return m_context.signIns.completeClaimed(pending, profile);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
-    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(quoted(outcome.logDetail)));
+    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(logText(outcome.logDetail)));
     return m_context.signIns.failClaimed(pending, failure(errorFor(outcome.kind), outcome.description));
 }

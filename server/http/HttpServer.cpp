@@ -4,6 +4,7 @@
 #include "Clock.h"
 #include "ConnectionGuard.h"
 #include "ErrorCodes.h"
+#include "LogText.h"
 #include "Protocol.h"
 #include "RateLimiter.h"
 #include "Reply.h"
@@ -17,7 +18,6 @@
 #include <QTcpSocket>
 
 #include <exception>
-
 
 namespace {
 
@@ -42,6 +42,13 @@ QByteArray httpDate(qint64 utcSeconds)
         .toString(QDateTime::fromSecsSinceEpoch(utcSeconds).toUTC(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"))
         .append(QLatin1String(" GMT"))
         .toLatin1();
+}
+
+// The client's path for the request's log line: percent-encoded, so no
+// control character in it can forge or cut a log line, and bounded.
+QString loggedPath(const QByteArray &path)
+{
+    return logText(QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(path), "/:@!$&'()*+,;=")));
 }
 
 QHttpServerResponse internalError()
@@ -81,10 +88,8 @@ public:
         m_sent = true;
         if (response && m_clock)
             response->addHeader(QByteArrayLiteral("Date"), httpDate(m_clock->now()));
-        // Path only: query strings carry codes and tokens. Percent-encoded, so
-        // no control character in it can forge or cut a log line.
-        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(),
-               QUrl::toPercentEncoding(QString::fromUtf8(m_path), "/:@!$&'()*+,;=").constData(),
+        // Path only: query strings carry codes and tokens.
+        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(), qPrintable(loggedPath(m_path)),
                response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6);
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
         // Without an answer the responder is let go unanswered: Qt 6.5+ gives

@@ -1,6 +1,8 @@
 #include "Database.h"
 #include "ServerLogging.h"
 
+#include "LogText.h"
+
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSqlError>
@@ -11,8 +13,11 @@
 #include <algorithm>
 #include <array>
 
-
 namespace {
+
+// A database's errors quote values (a username, a key) and may span lines;
+// they are the whole diagnosis, so more of them is kept than logText's default.
+constexpr qsizetype MaxLoggedError = 500;
 
 // Each entry upgrades the schema by one version; never edit a released one.
 const std::array<const char *, 4> Migrations{{
@@ -286,7 +291,7 @@ void Database::reconnect()
     QString error;
     if (!m_db.open() || !configure(&error)) {
         qCWarning(lcDatabase, "cannot reconnect to %s: %s", qPrintable(m_path),
-                  qPrintable(error.isEmpty() ? m_db.lastError().text().trimmed() : error));
+                  qPrintable(logText(error.isEmpty() ? m_db.lastError().text().trimmed() : error, MaxLoggedError)));
         return;
     }
     m_connectionLost = false;
@@ -302,7 +307,8 @@ QSqlQuery &Database::query(const QString &sql)
         cached = std::make_shared<QSqlQuery>(m_db);
         if (!cached->prepare(sql)) {
             if (!m_dialect.isConnectionLost(cached->lastError()))
-                qCCritical(lcDatabase) << "cannot prepare statement:" << m_dialect.describe(cached->lastError());
+                qCCritical(lcDatabase, "cannot prepare statement: %s",
+                           qPrintable(logText(m_dialect.describe(cached->lastError()), MaxLoggedError)));
             failed(*cached);
             // PostgreSQL prepares on the server, which refuses in a failed
             // transaction or without a connection: prepared again next time.
@@ -371,24 +377,24 @@ void Database::failed(const QSqlQuery &q)
     if (m_dialect.isConnectionLost(error)) {
         if (!m_connectionLost)
             qCCritical(lcDatabase, "lost the connection to %s (%s); requests are answered 503 until it is back",
-                       qPrintable(m_path), qPrintable(m_dialect.describe(error)));
+                       qPrintable(m_path), qPrintable(logText(m_dialect.describe(error), MaxLoggedError)));
         m_connectionLost = true;
         return;
     }
     // An answer, not a fault (a username taken in a race).
     if (m_dialect.isConstraintViolation(error)) {
-        qCDebug(lcDatabase) << "constraint:" << error.databaseText();
+        qCDebug(lcDatabase, "constraint: %s", qPrintable(logText(error.databaseText(), MaxLoggedError)));
         return;
     }
     if (!m_dialect.isDiskFull(error)) {
-        qCWarning(lcDatabase) << "statement failed:" << m_dialect.describe(error);
+        qCWarning(lcDatabase, "statement failed: %s", qPrintable(logText(m_dialect.describe(error), MaxLoggedError)));
         return;
     }
     if (!m_diskFull)
         qCCritical(lcDatabase,
                    "cannot write %s: the disk is full (%s); requests that write are answered 503 "
                    "until there is space again",
-                   qPrintable(m_path), qPrintable(error.databaseText()));
+                   qPrintable(m_path), qPrintable(logText(error.databaseText(), MaxLoggedError)));
     m_diskFull = true;
 }
 

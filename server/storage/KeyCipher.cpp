@@ -45,8 +45,9 @@ CipherPtr start(bool encrypt, const QByteArray &key, const QByteArray &nonce, co
 
 } // namespace
 
-KeyCipher::KeyCipher(const QByteArray &key)
+KeyCipher::KeyCipher(const QByteArray &key, const QString &path)
     : m_key(key)
+    , m_path(path)
 {
 }
 
@@ -84,7 +85,7 @@ std::optional<KeyCipher> KeyCipher::fromFile(const QString &path, QString *error
                      .arg(KeySize);
         return std::nullopt;
     }
-    return KeyCipher(key);
+    return KeyCipher(key, path);
 }
 
 bool KeyCipher::createFile(const QString &path, QString *error)

@@ -22,7 +22,10 @@ public:
     // Writes a new random KEK to `path` (mode 0600); fails if the file exists.
     static bool createFile(const QString &path, QString *error);
 
-    explicit KeyCipher(const QByteArray &key);
+    explicit KeyCipher(const QByteArray &key, const QString &path = {});
+
+    // The file the key was read from, for messages; empty for a key given in memory.
+    QString path() const { return m_path; }
 
     QByteArray seal(const QByteArray &plaintext, const QByteArray &associatedData) const;
     // Nullopt when the value was not sealed with this key and associated data,
@@ -31,4 +34,5 @@ public:
 
 private:
     QByteArray m_key;
+    QString m_path;
 };

@@ -11,16 +11,40 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlQuery>
+#include <QStringList>
 
 #include <algorithm>
 #include <limits>
-
 
 namespace {
 // Longest-lived token a key signs, plus the verifiers' clock-skew leeway.
 constexpr qint64 SignedTokenLifetime = std::max({Protocol::AccessTokenLifetimeSeconds, Protocol::IdTokenLifetimeSeconds,
                                                  Protocol::OnboardingTokenLifetimeSeconds})
     + Protocol::ClockSkewLeewaySeconds;
+
+// The key file as the operator gave it (the default of --key-file when not given).
+QString keyFileName(const KeyCipher &cipher)
+{
+    return cipher.path().isEmpty() ? QStringLiteral("the key-encryption key")
+                                   : QStringLiteral("--key-file %1").arg(cipher.path());
+}
+
+QString unopenedKeysMessage(const KeyCipher &cipher, int stored, const QStringList &unopened)
+{
+    if (unopened.size() == stored)
+        return QStringLiteral("%1 does not open the signing keys stored in the database: it is not the file they "
+                              "were sealed with. Nothing was written; start with that file (every instance of one "
+                              "database needs the same --key-file)")
+            .arg(keyFileName(cipher));
+    // Not a mistyped path: keys of two databases mixed, or rows replaced.
+    return QStringLiteral("%1 opens %2 of the %3 signing keys stored in the database, not %4: they were sealed "
+                          "with different key files or altered in the database. Nothing was written; find out how "
+                          "before starting")
+        .arg(keyFileName(cipher))
+        .arg(stored - unopened.size())
+        .arg(stored)
+        .arg(unopened.join(QStringLiteral(", ")));
+}
 } // namespace
 
 KeyStore::KeyStore(Database &db, const Clock &clock, const KeyCipher &cipher)
@@ -33,6 +57,10 @@ KeyStore::KeyStore(Database &db, const Clock &clock, const KeyCipher &cipher)
 bool KeyStore::prepare(const QString &algorithm, const QString &legacyPath, QString *error)
 {
     m_type = algorithm == QLatin1String("RS256") ? Jwk::Type::Rsa : Jwk::Type::EcP256;
+    // A key sealed with the wrong file would lock out the right one: the keys
+    // already stored are opened before anything is written.
+    if (!opensStoredKeys(error) || !reload(error))
+        return false;
     const bool legacy = !legacyPath.isEmpty() && QFile::exists(legacyPath);
     {
         Transaction transaction(m_db);
@@ -55,6 +83,28 @@ bool KeyStore::prepare(const QString &algorithm, const QString &legacyPath, QStr
         return false;
     prune();
     return true;
+}
+
+bool KeyStore::opensStoredKeys(QString *error)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT kid, private_key FROM signing_keys ORDER BY kid"));
+    if (!m_db.run(q)) {
+        *error = QStringLiteral("cannot read the signing keys from the database");
+        return false;
+    }
+    int stored = 0;
+    QStringList unopened;
+    while (q.next()) {
+        ++stored;
+        const QString kid = q.value(0).toString();
+        if (!m_cipher.open(q.value(1).toString().toLatin1(), kid.toUtf8()))
+            unopened.append(kid);
+    }
+    q.finish();
+    if (unopened.isEmpty())
+        return true;
+    *error = unopenedKeysMessage(m_cipher, stored, unopened);
+    return false;
 }
 
 bool KeyStore::importLegacy(const QString &path, QString *error)

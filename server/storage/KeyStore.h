@@ -27,7 +27,8 @@ public:
 
     // Moves the keys of an earlier version's key file (`legacyPath`, JSON in
     // clear) into the database and deletes the file; makes the first key of
-    // `algorithm` when there is none; loads the set. Several instances may
+    // `algorithm` when there is none; loads the set. Writes nothing unless
+    // the cipher opens every key already stored. Several instances may
     // start at once: call it under the database's start-up lock.
     bool prepare(const QString &algorithm, const QString &legacyPath, QString *error);
     // Reads the set again; keys already known are not opened again. On
@@ -48,6 +49,9 @@ private:
         Jwk publicKey; // made once: verifiers reuse its prepared contexts
     };
 
+    // Whether the cipher opens every stored key; *error tells a wrong key
+    // file (it opens none) from keys sealed with several (it opens some).
+    bool opensStoredKeys(QString *error);
     bool importLegacy(const QString &path, QString *error);
     bool insert(const Jwk &key, qint64 activatesAt, QString *error);
     bool hasKeyOfType();

@@ -1,5 +1,7 @@
 #include "OAuth2Upstream.h"
 
+#include "LogText.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -55,7 +57,7 @@ void OAuth2Upstream::addPrimaryEmail(UpstreamProfile profile, const QByteArray &
         if (!reply.isSuccess()) {
             // Without the list (scope not granted, say) the person can still sign in.
             qCWarning(lcUpstream, "%s: emails endpoint failed (%s)", qPrintable(m_settings.id),
-                      qPrintable(reply.detail));
+                      qPrintable(logText(reply.detail)));
         }
         for (const QJsonValue &entry : emails) {
             const QJsonObject e = entry.toObject();

@@ -2,6 +2,7 @@
 
 #include "ClaimNames.h"
 #include "Clock.h"
+#include "LogText.h"
 #include "ProvidersFile.h"
 #include "TokenValidator.h"
 
@@ -32,7 +33,7 @@ void OidcUpstream::prepare()
     withEndpoints([this](const Endpoints *endpoints, const UpstreamOutcome &failure) {
         if (!endpoints)
             qCWarning(lcUpstream, "%s: discovery failed, retried at the next sign-in: %s", qPrintable(m_settings.id),
-                      qPrintable(failure.logDetail));
+                      qPrintable(logText(failure.logDetail)));
     });
 }
 
@@ -165,7 +166,7 @@ void OidcUpstream::completeFromUserinfo(UpstreamProfile profile, const QByteArra
         if (!reply.isSuccess() || info.isEmpty()) {
             // The ID token already proved who this is; only extras are missing.
             qCWarning(lcUpstream, "%s: userinfo failed (%s); going on with the ID token's claims",
-                      qPrintable(m_settings.id), qPrintable(reply.detail));
+                      qPrintable(m_settings.id), qPrintable(logText(reply.detail)));
             done(accept(profile));
             return;
         }

@@ -45,6 +45,8 @@ def wait_for(what, probe, timeout=TIMEOUT, interval=0.05):
     while True:
         try:
             value = probe()
+        except Failure:  # the probe knows it is hopeless (the app exited)
+            raise
         except Exception:  # the accessibility tree changes under our feet
             value = None
         if value:
@@ -127,16 +129,32 @@ class App:
         command = f'node "{os.path.join(HERE, "browser.js")}" %u'
         self.processes = processes
         args = [APP, "--browser-command", command, *extra] + (["--issuer", issuer] if issuer else [])
+        log = os.path.join(OUT, "app.log")
+        self.log_start = os.path.getsize(log) if os.path.exists(log) else 0
         self.process = processes.start(args, env=env, log="app.log")
         self.root = wait_for("the app on the accessibility bus", self._find_app)
 
     def _find_app(self):
+        if self.process.poll() is not None:
+            raise Failure(self._exited())
         desktop = pyatspi.Registry.getDesktop(0)
         for index in range(desktop.childCount):
             child = desktop.getChildAtIndex(index)
             if child is not None and child.get_process_id() == self.process.pid:
                 return child
         return None
+
+    def _exited(self):
+        """Why the app ended before it showed up, from what it wrote to app.log."""
+        with open(os.path.join(OUT, "app.log"), "rb") as f:
+            f.seek(self.log_start)
+            said = f.read().decode(errors="replace")
+        status = self.process.returncode
+        if "could not connect to display" in said:
+            return (f"the app could not connect to the X display {os.environ.get('DISPLAY')} "
+                    f"(XAUTHORITY {os.environ.get('XAUTHORITY')}) and exited with status {status}")
+        last = " | ".join(said.strip().splitlines()[-5:]) or "nothing"
+        return f"the app exited with status {status} before it appeared on the accessibility bus; it said: {last}"
 
     def find(self, role, name, timeout=TIMEOUT, match=None):
         """The first control with this role whose accessible name is `name` (or passes `match`)."""

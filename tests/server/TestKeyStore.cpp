@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+
 // The signing keys in the database: sealed, shared by instances, rotated.
 class TestKeyStore : public QObject
 {
@@ -26,11 +28,16 @@ private Q_SLOTS:
     void keysOfAnEarlierVersionMoveIntoTheDatabase();
     void damagedLegacyFileIsAnError();
     void wrongKeyFileIsRefused();
+    void wrongKeyFileWithAnotherAlgorithmWritesNothing();
+    void keyFileOpeningSomeKeysIsRefused();
     void alteredRowIsRefused_data();
     void alteredRowIsRefused();
 
 private:
     QString privateKeyOf(const QString &kid);
+    QStringList storedKids();
+    // A key file in the test's directory, as --key-file reads it.
+    std::optional<KeyCipher> keyFile(const QString &name);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestDatabase> m_database;
@@ -65,6 +72,26 @@ QString TestKeyStore::privateKeyOf(const QString &kid)
     q.prepare("SELECT private_key FROM signing_keys WHERE kid = ?");
     q.addBindValue(kid);
     return q.exec() && q.next() ? q.value(0).toString() : QString();
+}
+
+QStringList TestKeyStore::storedKids()
+{
+    QSqlQuery q(m_db->connection());
+    QStringList kids;
+    if (q.exec("SELECT kid FROM signing_keys ORDER BY kid")) {
+        while (q.next())
+            kids.append(q.value(0).toString());
+    }
+    return kids;
+}
+
+std::optional<KeyCipher> TestKeyStore::keyFile(const QString &name)
+{
+    const QString path = m_dir->filePath(name);
+    QString error;
+    if (!KeyCipher::createFile(path, &error))
+        qWarning("%s", qPrintable(error));
+    return KeyCipher::fromFile(path, &error);
 }
 
 void TestKeyStore::firstStartCreatesSealedKey()
@@ -193,8 +220,68 @@ void TestKeyStore::wrongKeyFileIsRefused()
     QVERIFY(first.prepare("ES256", {}, &error));
     KeyStore other(*m_db, clock, KeyCipher(QByteArray(KeyCipher::KeySize, 'x')));
     QVERIFY(!other.prepare("ES256", {}, &error));
-    QVERIFY2(error.contains("sealed with another key file") && error.contains("--key-file"), qPrintable(error));
+    QVERIFY2(error.contains("does not open the signing keys stored in the database") && error.contains("--key-file"),
+             qPrintable(error));
     QCOMPARE(other.keyCount(), 0);
+}
+
+void TestKeyStore::wrongKeyFileWithAnotherAlgorithmWritesNothing()
+{
+    // The security review's case: the wrong key file, and an algorithm with
+    // no key yet, which prepare() makes a first key for.
+    const auto right = keyFile("a.key");
+    const auto wrong = keyFile("b.key");
+    QVERIFY(right && wrong);
+    Clock clock;
+    QString error;
+    KeyStore first(*m_db, clock, *right);
+    QVERIFY2(first.prepare("ES256", {}, &error), qPrintable(error));
+    const QStringList before = storedKids();
+    QCOMPARE(before.size(), 1);
+
+    KeyStore mistaken(*m_db, clock, *wrong);
+    QVERIFY(!mistaken.prepare("RS256", {}, &error));
+    const QString expected = "--key-file " + m_dir->filePath("b.key")
+        + " does not open the signing keys stored in the database: it is not the file they were sealed with";
+    QVERIFY2(error.contains(expected), qPrintable(error));
+    QCOMPARE(storedKids(), before); // no key sealed with the wrong file
+
+    KeyStore again(*m_db, clock, *right);
+    QVERIFY2(again.prepare("ES256", {}, &error), qPrintable(error));
+    QCOMPARE(again.signingKey().kid(), first.signingKey().kid());
+    QCOMPARE(storedKids(), before);
+}
+
+void TestKeyStore::keyFileOpeningSomeKeysIsRefused()
+{
+    // Two keys, one of them sealed again with another file: keys of two
+    // databases mixed, or a row replaced. Neither file may start on it.
+    const auto a = keyFile("a.key");
+    const auto b = keyFile("b.key");
+    QVERIFY(a && b);
+    Clock clock;
+    QString error;
+    KeyStore keys(*m_db, clock, *a);
+    QVERIFY(keys.prepare("ES256", {}, &error));
+    QVERIFY(keys.rotate(&error));
+    const QString resealed = keys.publishedKeys().keys().last().kid();
+    const auto plain = a->open(privateKeyOf(resealed).toLatin1(), resealed.toUtf8());
+    QVERIFY(plain);
+    QSqlQuery q(m_db->connection());
+    q.prepare("UPDATE signing_keys SET private_key = ? WHERE kid = ?");
+    q.addBindValue(QString::fromLatin1(b->seal(*plain, resealed.toUtf8())));
+    q.addBindValue(resealed);
+    QVERIFY(q.exec());
+    const QStringList before = storedKids();
+
+    for (const auto &[cipher, name] : {std::pair{*a, "a.key"}, std::pair{*b, "b.key"}}) {
+        KeyStore restarted(*m_db, clock, cipher);
+        QVERIFY(!restarted.prepare("RS256", {}, &error));
+        QVERIFY2(error.contains("--key-file " + m_dir->filePath(name) + " opens 1 of the 2 signing keys"),
+                 qPrintable(error));
+        QVERIFY2(error.contains("sealed with different key files or altered"), qPrintable(error));
+        QCOMPARE(storedKids(), before);
+    }
 }
 
 void TestKeyStore::alteredRowIsRefused_data()

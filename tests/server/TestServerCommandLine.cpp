@@ -1,10 +1,13 @@
 // latchkey-server as an operator runs it: a separate process, its options,
 // its output, and a clean stop on SIGTERM.
 
+#include "Database.h"
+#include "DatabaseUrl.h"
 #include "HttpRobot.h"
 #include "Jwk.h"
 #include "Protocol.h"
 #include "SignInRobot.h"
+#include "TestDatabase.h"
 
 #include <QDateTime>
 #include <QDirIterator>
@@ -12,6 +15,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -38,6 +42,8 @@ private Q_SLOTS:
     void keyFileProblemsStopTheStart_data();
     void keyFileProblemsStopTheStart();
     void keysOfAnEarlierVersionMoveIntoTheDatabase();
+    void wrongKeyFileWritesNothing_data();
+    void wrongKeyFileWritesNothing();
 
 private:
     // Starts the server (in QA mode unless `qa` is false); returns its issuer,
@@ -49,6 +55,9 @@ private:
     static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content,
                              QFile::Permissions permissions = QFile::ReadOwner | QFile::WriteOwner);
     static quint16 closedPort();
+    // The kids of the signing keys stored in a database, sorted; empty when it cannot be read.
+    static QStringList storedKids(const QString &database, const QString &dataDir);
+    static QStringList publishedKids(const QString &issuer);
 };
 
 QProcessEnvironment TestServerCommandLine::serverEnvironment()
@@ -532,7 +541,8 @@ void TestServerCommandLine::keyFileProblemsStopTheStart_data()
     QTest::newRow("hex, not bytes") << random32.toHex() << 0600 << "holds 64 bytes";
     QTest::newRow("missing") << QByteArray() << 0 << "does not exist";
     // The database's keys were sealed with the data directory's own key file.
-    QTest::newRow("another instance's key") << random32 << 0600 << "sealed with another key file";
+    QTest::newRow("another instance's key")
+        << random32 << 0600 << "does not open the signing keys stored in the database";
 }
 
 void TestServerCommandLine::keyFileProblemsStopTheStart()
@@ -597,6 +607,94 @@ void TestServerCommandLine::keysOfAnEarlierVersionMoveIntoTheDatabase()
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY2(!file.readAll().contains(d), qPrintable(name));
     }
+}
+
+QStringList TestServerCommandLine::storedKids(const QString &database, const QString &dataDir)
+{
+    QString error;
+    const auto url = DatabaseUrl::parse(database, dataDir, &error);
+    Database db;
+    if (!url || !db.connect(*url, &error)) {
+        qWarning("%s", qPrintable(error));
+        return {};
+    }
+    QStringList kids;
+    QSqlQuery q(db.connection());
+    if (!q.exec("SELECT kid FROM signing_keys ORDER BY kid"))
+        return {};
+    while (q.next())
+        kids.append(q.value(0).toString());
+    return kids;
+}
+
+QStringList TestServerCommandLine::publishedKids(const QString &issuer)
+{
+    HttpRobot http;
+    QStringList kids;
+    for (const QJsonValue &key : http.get(QUrl(issuer + "/jwks.json")).json().value("keys").toArray())
+        kids.append(key.toObject().value("kid").toString());
+    kids.sort();
+    return kids;
+}
+
+void TestServerCommandLine::wrongKeyFileWritesNothing_data()
+{
+    TestDatabase::addBackendRows();
+}
+
+void TestServerCommandLine::wrongKeyFileWritesNothing()
+{
+    // The security review's case: a start with the wrong --key-file and an
+    // algorithm the database has no key for yet once sealed a new key with the
+    // wrong file, and the right file could not start the server after that.
+    QFETCH(QString, backend);
+    QString why;
+    if (!TestDatabase::isAvailable(backend, &why)) {
+        if (TestDatabase::isRequired())
+            QFAIL(qPrintable(why));
+        QSKIP(qPrintable(why));
+    }
+    TestDatabase database(backend);
+    QVERIFY2(database.error().isEmpty(), qPrintable(database.error()));
+    QTemporaryDir dir;
+    const QString data = dir.filePath("data");
+    const QString right = writeFile(dir, "a.key", QByteArray(32, 'a'));
+    const QString wrong = writeFile(dir, "b.key", QByteArray(32, 'b'));
+    QVERIFY(!right.isEmpty() && !wrong.isEmpty());
+    const QStringList storage{"--data-dir", data, "--database", database.url().isEmpty() ? "sqlite:" : database.url()};
+    QStringList kids;
+    {
+        QProcess first;
+        const QString issuer = start(first, storage + QStringList{"--key-file", right});
+        QVERIFY(!issuer.isEmpty());
+        kids = publishedKids(issuer);
+        first.terminate();
+        QVERIFY(first.waitForFinished(10000));
+    }
+    QCOMPARE(kids.size(), 1);
+    QCOMPARE(storedKids(storage.at(3), data), kids);
+
+    QProcess mistaken;
+    mistaken.setProcessEnvironment(serverEnvironment());
+    mistaken.start(binary(),
+                   QStringList{"--qa", "--listen", "127.0.0.1:0", "--key-file", wrong, "--signing-alg", "RS256"}
+                       + storage);
+    QVERIFY(mistaken.waitForFinished(10000));
+    QCOMPARE(mistaken.exitCode(), 1);
+    QVERIFY(mistaken.readAllStandardOutput().isEmpty()); // never "ready"
+    QCOMPARE(storedKids(storage.at(3), data), kids);     // nothing sealed with the wrong file
+    const QString error = QString::fromUtf8(mistaken.readAllStandardError());
+    QVERIFY2(error.contains("--key-file " + wrong
+                            + " does not open the signing keys stored in the database: it is not the file they were "
+                              "sealed with"),
+             qPrintable(error));
+
+    QProcess again;
+    const QString issuer = start(again, storage + QStringList{"--key-file", right});
+    QVERIFY2(!issuer.isEmpty(), again.readAllStandardError().constData());
+    QCOMPARE(publishedKids(issuer), kids);
+    again.terminate();
+    QVERIFY(again.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(TestServerCommandLine)

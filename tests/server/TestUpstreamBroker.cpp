@@ -24,6 +24,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QNetworkCookieJar>
 #include <QProcess>
 #include <QRegularExpression>
@@ -114,6 +115,44 @@ private:
     QString m_issuer;
 };
 
+// The server's log messages (categories latchkey.*) while it lives; each
+// still goes on to the handler before it.
+class LogCapture
+{
+public:
+    LogCapture() { s_previous = qInstallMessageHandler(record); }
+    ~LogCapture()
+    {
+        qInstallMessageHandler(s_previous);
+        const QMutexLocker lock(&s_mutex);
+        s_messages.clear();
+    }
+    static QStringList messages()
+    {
+        const QMutexLocker lock(&s_mutex);
+        return s_messages;
+    }
+    static bool contains(const QString &text)
+    {
+        const QStringList all = messages();
+        return std::any_of(all.cbegin(), all.cend(), [&text](const QString &m) { return m.contains(text); });
+    }
+
+private:
+    static void record(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        if (context.category && QByteArray(context.category).startsWith("latchkey.")) {
+            const QMutexLocker lock(&s_mutex);
+            s_messages.append(message);
+        }
+        s_previous(type, context, message);
+    }
+
+    static inline QtMessageHandler s_previous = nullptr;
+    static inline QMutex s_mutex;
+    static inline QStringList s_messages;
+};
+
 } // namespace
 
 class TestUpstreamBroker : public QObject
@@ -152,6 +191,7 @@ private Q_SLOTS:
     void failures_data();
     void failures();
     void callbackAtAnotherInstance();
+    void upstreamTextInTheLogIsEscaped();
 
 private:
     enum class AtUpstream { SignIn, Cancel };
@@ -295,7 +335,8 @@ bool TestUpstreamBroker::startBroker(bool withNode, int deadlineMs, bool withDow
             return false;
         }
     }
-    m_fake = std::make_unique<FakeUpstream>();
+    if (!m_fake) // else made by the test, its fault set before the broker's discovery
+        m_fake = std::make_unique<FakeUpstream>();
     if (!m_fake->start(&error)) {
         qWarning("fake upstream: %s", qPrintable(error));
         return false;
@@ -694,6 +735,32 @@ void TestUpstreamBroker::callbackAtAnotherInstance()
     const auto verified = Jws::verify(onboardingToken.toLatin1(), brokerKeys(),
                                       QStringList{QLatin1String(Protocol::TypOnboardingToken)});
     QVERIFY2(verified.ok(), qPrintable(verified.message));
+}
+
+void TestUpstreamBroker::upstreamTextInTheLogIsEscaped()
+{
+    // An upstream's issuer with a line break and a request's log line in it:
+    // printed as it came, it would forge that line in the server's log.
+    const LogCapture log;
+    m_fake = std::make_unique<FakeUpstream>();
+    m_fake->setFault(FakeUpstream::Fault::ForgedLogLine);
+    QVERIFY(startBroker(false));
+    QTRY_VERIFY(log.contains(QStringLiteral("fake: discovery failed")));
+    // A sign-in tries discovery again and logs why it failed.
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QUrlQuery back = atLoopback(beginSignIn(request, QStringLiteral("fake")), request);
+    QCOMPARE(back.queryItemValue(QStringLiteral("error")), QStringLiteral("server_error"));
+    QTRY_VERIFY(log.contains(QStringLiteral("fake: sign-in failed")));
+    // And a client's path with a line break, in the request's own log line.
+    m_http->get(m_server->url(QStringLiteral("/x%0D%0A2026-12-07T00:00:00.000Z%20info%20latchkey.request:%20GET")));
+
+    const QString escaped = QString::fromLatin1(FakeUpstream::ForgedLogLine).replace(u'\n', QLatin1String("\\n"));
+    int withIssuer = 0;
+    for (const QString &message : log.messages()) {
+        QVERIFY2(!message.contains(u'\n') && !message.contains(u'\r'), qPrintable(message));
+        withIssuer += message.contains(m_fake->issuer() + escaped) ? 1 : 0;
+    }
+    QVERIFY2(withIssuer >= 2, qPrintable(log.messages().join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamBroker)

@@ -60,7 +60,8 @@ void FakeUpstream::addRoutes()
         // Announces RS256 only, so an ID token signed ES256 (with a key its
         // JWKS does publish) uses an algorithm it never announced.
         const QJsonArray algorithms{QStringLiteral("RS256")};
-        return Reply::json({{QStringLiteral("issuer"), m_issuer},
+        const QString issuer = m_fault == Fault::ForgedLogLine ? m_issuer + QLatin1String(ForgedLogLine) : m_issuer;
+        return Reply::json({{QStringLiteral("issuer"), issuer},
                             {QStringLiteral("authorization_endpoint"), QString(m_issuer + QStringLiteral("/authorize"))},
                             {QStringLiteral("token_endpoint"), QString(m_issuer + QStringLiteral("/token"))},
                             {QStringLiteral("userinfo_endpoint"), QString(m_issuer + QStringLiteral("/userinfo"))},

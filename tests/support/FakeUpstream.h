@@ -31,11 +31,15 @@ public:
         RotatedKey,        // signed with a key the JWKS publishes from now on
         UnlistedAlgorithm, // ES256 while discovery announces only RS256
         StallToken,        // the token endpoint answers after stallMs
+        ForgedLogLine,     // discovery names an issuer with ForgedLogLine appended
     };
     Q_ENUM(Fault)
 
     static constexpr const char *ClientId = "broker-at-fake";
     static constexpr const char *ClientSecret = "fake-upstream-secret-0123456789abcdef";
+    // A line break and what the server's log line of a request looks like.
+    static constexpr const char *ForgedLogLine
+        = "\n2026-12-07T00:00:00.000Z info latchkey.request: GET /admin 200 0.10ms";
 
     explicit FakeUpstream(QObject *parent = nullptr);
 
