@@ -12,6 +12,7 @@
 #include "OnboardingStore.h"
 #include "SignInStore.h"
 #include "ProviderDirectory.h"
+#include "QaFaultHook.h"
 #include "ProvidersFile.h"
 #include "SeedImporter.h"
 #include "ServerContext.h"
@@ -224,6 +225,8 @@ void OidcServer::createServices()
     if (m_config.qaMode) {
         m_simulated = std::make_unique<SimulatedSignInEndpoint>(*m_context);
         m_simulated->registerRoutes(*m_http);
+        m_qaFaults = std::make_unique<QaFaultHook>(*m_context);
+        m_qaFaults->install(*m_http);
     }
 }
 

@@ -19,6 +19,7 @@ class DiscoveryEndpoint;
 class HttpServer;
 class KeyStore;
 class OnboardingStore;
+class QaFaultHook;
 class SignInStore;
 class ProviderDirectory;
 class QNetworkAccessManager;
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<SessionEndpoint> m_session;
     std::unique_ptr<UpstreamEndpoint> m_upstream;
     std::unique_ptr<SimulatedSignInEndpoint> m_simulated;
+    std::unique_ptr<QaFaultHook> m_qaFaults;
     // Last: destroyed first, so no upstream answer arrives into a half-destroyed server.
     std::unique_ptr<UpstreamHttp> m_upstreamHttp;
     std::unique_ptr<QNetworkAccessManager> m_network;

@@ -154,6 +154,17 @@ void HttpServer::routeDeferred(const QString &path, QHttpServerRequest::Methods 
     m_routes[path].append(Route{methods, {}, std::move(handler)});
 }
 
+void HttpServer::filter(const QString &path, Filter filter)
+{
+    for (Route &route : m_routes[path]) {
+        if (!route.handler)
+            continue;
+        route.handler = [handler = std::move(route.handler), filter](const QHttpServerRequest &request) {
+            return filter(request, handler(request));
+        };
+    }
+}
+
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
     auto *tcp = new ConnectionGuard(m_limits, this);

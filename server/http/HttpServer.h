@@ -42,6 +42,10 @@ public:
 
     void route(const QString &path, QHttpServerRequest::Methods methods, Handler handler);
     void routeDeferred(const QString &path, QHttpServerRequest::Methods methods, DeferredHandler handler);
+    // Sees every answer of the (immediate) routes of `path` before it leaves,
+    // and may replace it: QA mode's fault hook, kept out of the endpoints.
+    using Filter = std::function<QHttpServerResponse(const QHttpServerRequest &, QHttpServerResponse &&)>;
+    void filter(const QString &path, Filter filter);
     // At most `perMinute` requests to `path` from one client address (429 beyond).
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
     // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.

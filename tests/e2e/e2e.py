@@ -149,12 +149,13 @@ class App:
         with open(os.path.join(OUT, "app.log"), "rb") as f:
             f.seek(self.log_start)
             said = f.read().decode(errors="replace")
-        status = self.process.returncode
+        code = self.process.returncode
+        status = f"status {code}" if code >= 0 else f"signal {signal.Signals(-code).name}"
         if "could not connect to display" in said:
             return (f"the app could not connect to the X display {os.environ.get('DISPLAY')} "
-                    f"(XAUTHORITY {os.environ.get('XAUTHORITY')}) and exited with status {status}")
+                    f"(XAUTHORITY {os.environ.get('XAUTHORITY')}) and exited with {status}")
         last = " | ".join(said.strip().splitlines()[-5:]) or "nothing"
-        return f"the app exited with status {status} before it appeared on the accessibility bus; it said: {last}"
+        return f"the app exited with {status} before it appeared on the accessibility bus; it said: {last}"
 
     def find(self, role, name, timeout=TIMEOUT, match=None):
         """The first control with this role whose accessible name is `name` (or passes `match`)."""

@@ -11,8 +11,8 @@
 # the first app once could not connect):
 #  - -noreset: by default an X server resets when its last client disconnects,
 #    and a client that connects during the reset is refused ("could not connect
-#    to display"). Between two apps, or after a readiness check, the display
-#    often has no client; the first reset on a fresh machine is slow.
+#    to display"). Between two apps, or right after a readiness check (the
+#    xdotool loop here was one), the display often has no client.
 #  - -displayfd: Xvfb writes its display number there once it accepts clients.
 #    With it Xvfb takes no /tmp/.X*-lock and ignores a stale one (xvfb-run -a
 #    skips any number with a lock file, live or not); a dead server's socket
@@ -79,8 +79,10 @@ display_failed() {
     {
         echo "run-e2e.sh: the X display never answered: $1"
         echo "  DISPLAY=${DISPLAY:-unset (Xvfb :$number has not said it is ready)}"
-        echo "  XAUTHORITY=$XAUTHORITY:"
-        xauth -f "$XAUTHORITY" list 2>&1 | sed 's/[0-9a-f]\{32\}/<cookie>/; s/^/    /'
+        echo "  XAUTHORITY=${XAUTHORITY:-unset}"
+        if [ -n "${XAUTHORITY:-}" ]; then
+            xauth -f "$XAUTHORITY" list 2>&1 | sed 's/[0-9a-f]\{32\}/<cookie>/; s/^/    /'
+        fi
         if [ -n "$xvfb" ]; then
             echo "  Xvfb (pid $xvfb): $(process_state "$xvfb")"
         fi
@@ -171,6 +173,7 @@ while :; do
     probe_status=0
     wait_s=$(((deadline - $(now_ms)) / 1000 + 1))
     [ "$wait_s" -le 5 ] || wait_s=5
+    [ "$wait_s" -ge 1 ] || wait_s=1  # timeout 0 would wait forever
     probe_out=$(timeout -k 1 "$wait_s" /usr/bin/python3 -c "$xcb_probe" 2>&1) || probe_status=$?
     [ "$probe_status" -eq 0 ] && break
     [ "$(process_state "$xvfb")" != "not running" ] || display_failed "Xvfb exited after it said it was ready"
@@ -192,5 +195,5 @@ HOME="$work/home" XDG_RUNTIME_DIR="$work/run" \
         printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
         /usr/libexec/at-spi-bus-launcher --launch-immediately >/dev/null 2>&1 &
         exec /usr/bin/python3 "$1/e2e.py" "$2"' sh "$here" "$build" || status=$?
-if [ -d "$build/e2e" ]; then cp "$xvfb_log" "$build/e2e/xvfb.log"; fi
+if [ -d "$build/e2e" ]; then cp "$xvfb_log" "$build/e2e/xvfb.log" || true; fi
 exit $status
