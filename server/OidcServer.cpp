@@ -10,14 +10,14 @@
 #include "HttpServer.h"
 #include "KeyStore.h"
 #include "OnboardingStore.h"
-#include "SignInStore.h"
 #include "ProviderDirectory.h"
-#include "QaFaultHook.h"
 #include "ProvidersFile.h"
+#include "QaFaultHook.h"
 #include "SeedImporter.h"
 #include "ServerContext.h"
 #include "SessionEndpoint.h"
 #include "SignInFlow.h"
+#include "SignInStore.h"
 #include "SimulatedSignInEndpoint.h"
 #include "TokenEndpoint.h"
 #include "TokenIssuer.h"
@@ -31,7 +31,6 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
-
 
 namespace {
 constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;

@@ -1,7 +1,7 @@
 #include "LoopbackReceiver.h"
 
-#include "ErrorCodes.h"
 #include "ClientLogging.h"
+#include "ErrorCodes.h"
 #include "Protocol.h"
 
 #include <QFile>
@@ -315,7 +315,8 @@ QString LoopbackReceiver::describeError(const QString &code)
     if (code == QLatin1String(ErrorCode::ServerError))
         return tr("The sign-in provider could not confirm who you are.");
     // These mean the request itself was refused: a setting, or this version of Latchkey.
-    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest), QLatin1String(ErrorCode::UnauthorizedClient),
+    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest),
+                                            QLatin1String(ErrorCode::UnauthorizedClient),
                                             QLatin1String(ErrorCode::UnsupportedResponseType),
                                             QLatin1String(ErrorCode::InvalidScope)};
     if (refusedRequest.contains(code))

@@ -1,8 +1,8 @@
 #include "OnboardingClient.h"
 
-#include "ErrorCodes.h"
 #include "ClaimNames.h"
 #include "ClientLogging.h"
+#include "ErrorCodes.h"
 #include "OnboardJob.h"
 
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 #include "SessionManager.h"
 
-#include "ErrorCodes.h"
 #include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "DiscoveryJob.h"
+#include "ErrorCodes.h"
 #include "JwksJob.h"
 #include "LoopbackReceiver.h"
 #include "NetworkJob.h"
@@ -224,7 +224,8 @@ void SessionManager::signInAgain()
 {
     // email_in_use says this provider is the wrong one for the person's
     // account: the server's chooser lets them pick the one they used first.
-    const bool wrongProvider = m_onboarding && m_onboarding->lastError().serverError == QLatin1String(ErrorCode::EmailInUse);
+    const bool wrongProvider = m_onboarding
+        && m_onboarding->lastError().serverError == QLatin1String(ErrorCode::EmailInUse);
     signIn(wrongProvider ? QString() : m_upstreamProvider);
 }
 

@@ -180,7 +180,8 @@ QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &req
 {
     const QByteArray compact = bearerToken(request);
     if (compact.isEmpty()) {
-        ServerError missing = ServerError::invalidToken(QStringLiteral("An onboarding token is required as a Bearer token."));
+        ServerError missing = ServerError::invalidToken(
+            QStringLiteral("An onboarding token is required as a Bearer token."));
         missing.bareChallenge = true;
         return Reply::error(missing);
     }
@@ -231,7 +232,8 @@ Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request, 
     if (idempotencyKey.isEmpty() || idempotencyKey.size() > MaxIdempotencyKeyLength)
         return ServerError::invalidRequest(
             QStringLiteral("An Idempotency-Key header of up to 200 characters is required."));
-    const auto token = verify(claim(body, OnboardField::OnboardingToken).toLatin1(), claim(body, OnboardField::ClientId));
+    const auto token = verify(claim(body, OnboardField::OnboardingToken).toLatin1(),
+                              claim(body, OnboardField::ClientId));
     if (!token)
         return token.error();
     *verified = *token;

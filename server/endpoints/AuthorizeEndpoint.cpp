@@ -159,5 +159,6 @@ QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)
     if (!pending || pending->finished)
         return m_context.signIns.expiredOrUnavailable();
     return m_context.signIns.fail(requestId,
-                                  ServerError{ErrorCode::AccessDenied, QStringLiteral("The person cancelled signing in.")});
+                                  ServerError{ErrorCode::AccessDenied,
+                                              QStringLiteral("The person cancelled signing in.")});
 }

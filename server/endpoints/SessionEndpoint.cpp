@@ -32,7 +32,8 @@ QHttpServerResponse SessionEndpoint::answer(const Result<QJsonObject> &result)
     QHttpServerResponse response = Reply::from(result);
     if (!result && result.error().code == ErrorCode::InsufficientScope)
         response.addHeader(QByteArrayLiteral("WWW-Authenticate"),
-                           QByteArrayLiteral("Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
+                           QByteArrayLiteral(
+                               "Bearer realm=\"latchkey\", error=\"insufficient_scope\", scope=\"openid\""));
     return response;
 }
 
@@ -41,7 +42,8 @@ void SessionEndpoint::registerRoutes(HttpServer &server)
     // OIDC Core 5.3.1: userinfo answers GET and POST.
     server.route(QStringLiteral("/userinfo"), Method::Get | Method::Post,
                  [this](const QHttpServerRequest &r) { return answer(userInfo(r)); });
-    server.route(QStringLiteral("/revoke"), Method::Post, [this](const QHttpServerRequest &r) { return Reply::from(revoke(r)); });
+    server.route(QStringLiteral("/revoke"), Method::Post,
+                 [this](const QHttpServerRequest &r) { return Reply::from(revoke(r)); });
 }
 
 Result<QJsonObject> SessionEndpoint::verifyAccessToken(const QByteArray &token)
@@ -68,7 +70,8 @@ Result<QJsonObject> SessionEndpoint::userInfo(const QHttpServerRequest &request)
 {
     const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
     if (!header.toLower().startsWith("bearer ")) {
-        ServerError missing = ServerError::invalidToken(QStringLiteral("An access token is required as a Bearer token."));
+        ServerError missing = ServerError::invalidToken(
+            QStringLiteral("An access token is required as a Bearer token."));
         missing.bareChallenge = true;
         return missing;
     }

@@ -44,8 +44,7 @@ public:
     // Where the page's forms may lead, for its Content-Security-Policy.
     QUrl returnTo(const QString &requestId);
 
-    QHttpServerResponse redirectError(const QString &redirectUri, const QString &state,
-                                      const ServerError &error) const;
+    QHttpServerResponse redirectError(const QString &redirectUri, const QString &state, const ServerError &error) const;
     static QHttpServerResponse expired();
     // After find() found nothing: expired(), or 503 when the database could not be read.
     QHttpServerResponse expiredOrUnavailable() const;

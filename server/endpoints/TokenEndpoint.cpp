@@ -61,9 +61,8 @@ Result<QJsonObject> TokenEndpoint::authorizationCode(const Fields &f)
     const CodePresentation presented{f.value(QStringLiteral("client_id")), f.value(QStringLiteral("redirect_uri")),
                                      f.value(QStringLiteral("code_verifier")).toLatin1()};
     QJsonObject answer;
-    const auto grant = m_context.tokens.exchangeCode(code, presented, [&](const AuthorizationGrant &g) {
-        return issue(g, &answer);
-    });
+    const auto grant = m_context.tokens.exchangeCode(code, presented,
+                                                     [&](const AuthorizationGrant &g) { return issue(g, &answer); });
     if (!grant)
         return grant.error();
     return answer;

@@ -170,11 +170,12 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
             respond(m_context.signIns.expiredOrUnavailable());
             return;
         }
-        respond(m_context.signIns.fail(
-            requestId, failure(ErrorCode::ServerError,
-                               QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
-                                              "is wrong). Start signing in again from the app.")
-                                   .arg(name))));
+        respond(m_context.signIns.fail(requestId,
+                                       failure(ErrorCode::ServerError,
+                                               QStringLiteral(
+                                                   "The answer from %1 does not belong to this sign-in (its state "
+                                                   "is wrong). Start signing in again from the app.")
+                                                   .arg(name))));
         return;
     }
     if (pending->finished) {
@@ -182,17 +183,19 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
         return;
     }
     if (!SignInStore::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
-        respond(m_context.signIns.fail(
-            requestId, failure(ErrorCode::ServerError,
-                               QStringLiteral("This sign-in with %1 was started in another browser. Start "
-                                              "signing in again from the app, and finish in the browser it opens.")
-                                   .arg(name))));
+        respond(m_context.signIns.fail(requestId,
+                                       failure(ErrorCode::ServerError,
+                                               QStringLiteral(
+                                                   "This sign-in with %1 was started in another browser. Start "
+                                                   "signing in again from the app, and finish in the browser it opens.")
+                                                   .arg(name))));
         return;
     }
     const QString error = param("error");
     if (error == QLatin1String(ErrorCode::AccessDenied)) {
-        respond(m_context.signIns.fail(
-            requestId, failure(ErrorCode::AccessDenied, QStringLiteral("You cancelled signing in at %1.").arg(name))));
+        respond(m_context.signIns.fail(requestId,
+                                       failure(ErrorCode::AccessDenied,
+                                               QStringLiteral("You cancelled signing in at %1.").arg(name))));
         return;
     }
     if (!error.isEmpty() || param("code").isEmpty()) {

@@ -56,4 +56,3 @@ public:
 private:
     std::optional<ServerError> m_error;
 };
-

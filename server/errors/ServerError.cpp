@@ -24,8 +24,11 @@ ServerError ServerError::invalidToken(const QString &description)
 
 ServerError ServerError::slowDown(int retryAfter)
 {
-    return {ErrorCode::SlowDown, QStringLiteral("Too many attempts; try again in %1 seconds.").arg(retryAfter), 429,
-            {}, retryAfter};
+    return {ErrorCode::SlowDown,
+            QStringLiteral("Too many attempts; try again in %1 seconds.").arg(retryAfter),
+            429,
+            {},
+            retryAfter};
 }
 
 ServerError &ServerError::with(const QString &member, const QJsonValue &value)

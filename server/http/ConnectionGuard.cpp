@@ -11,7 +11,6 @@
 
 #include <limits>
 
-
 namespace {
 
 // How long a refused request's remaining bytes are read and dropped before
@@ -135,7 +134,8 @@ private:
                 length = 0; // the HTTP server answers a malformed length itself
         }
         if (length > m_limits.maxBodyBytes)
-            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest, "The request body is larger than 64 KiB.");
+            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest,
+                          "The request body is larger than 64 KiB.");
         m_bodyLeft = length;
         if (length == 0) {
             requestComplete();
@@ -154,7 +154,8 @@ private:
         m_bodySeen += part.size();
         m_tail = QByteArray(m_tail + part).right(5);
         if (m_bodySeen > m_limits.maxBodyBytes + 4096) // chunk-size lines add a little
-            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest, "The request body is larger than 64 KiB.");
+            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest,
+                          "The request body is larger than 64 KiB.");
         if (m_tail == "0\r\n\r\n")
             requestComplete();
         return data.size();

@@ -181,16 +181,19 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
 {
     if (request.body().size() > Protocol::MaxRequestBody
         || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > Protocol::MaxRequestBody)
-        return Reply::error(ServerError{ErrorCode::InvalidRequest,
-                                        QStringLiteral("The request body is larger than 64 KiB."), 413});
+        return Reply::error(
+            ServerError{ErrorCode::InvalidRequest, QStringLiteral("The request body is larger than 64 KiB."), 413});
     const auto it = m_routes.constFind(request.url().path());
     if (it == m_routes.cend())
         return Reply::error(ServerError{ErrorCode::NotFound, QStringLiteral("There is nothing at this path."), 404});
     if (const auto limiter = m_addressLimits.value(request.url().path())) {
         if (const int wait = limiter->acquire(request.remoteAddress().toString())) {
-            return Reply::error(ServerError{
-                ErrorCode::TemporarilyUnavailable,
-                QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait), 429, {}, wait});
+            return Reply::error(
+                ServerError{ErrorCode::TemporarilyUnavailable,
+                            QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait),
+                            429,
+                            {},
+                            wait});
         }
     }
     QList<QByteArray> allowed;

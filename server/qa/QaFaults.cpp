@@ -1,6 +1,5 @@
 #include "QaFaults.h"
 
-
 QList<QaFaults::Entry> QaFaults::all()
 {
     return {

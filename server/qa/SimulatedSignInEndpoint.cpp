@@ -118,8 +118,9 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     if (!pending || pending->finished)
         return m_context.signIns.expiredOrUnavailable();
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
-        return m_context.signIns.fail(
-            requestId, ServerError{ErrorCode::AccessDenied, QStringLiteral("The person cancelled signing in.")});
+        return m_context.signIns.fail(requestId,
+                                      ServerError{ErrorCode::AccessDenied,
+                                                  QStringLiteral("The person cancelled signing in.")});
     const QString fault = f.value(QStringLiteral("fault"));
     if (!fault.isEmpty() && !QaFaults::isKnown(fault))
         return form(requestId, provider, {}, QStringLiteral("That QA fault does not exist."));

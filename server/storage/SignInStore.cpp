@@ -33,8 +33,8 @@ ServerError notSaved()
 
 ServerError notRead()
 {
-    return ServerError::unavailable(QStringLiteral("This sign-in cannot be read just now. Reload the page in a moment to continue."),
-                                    1);
+    return ServerError::unavailable(
+        QStringLiteral("This sign-in cannot be read just now. Reload the page in a moment to continue."), 1);
 }
 } // namespace
 
@@ -60,8 +60,9 @@ Result<QString> SignInStore::add(const PendingSignIn &pending)
     if (!total)
         return total.error();
     if (*total >= MaxPending)
-        return ServerError::unavailable(
-            QStringLiteral("Too many sign-ins are in progress. Try again in a few minutes."), BusyRetryAfter);
+        return ServerError::unavailable(QStringLiteral(
+                                            "Too many sign-ins are in progress. Try again in a few minutes."),
+                                        BusyRetryAfter);
     const QString id = QString::fromLatin1(SecureRandom::token(16));
     // Orders one address's sign-ins for eviction; across instances it is as good as their clocks.
     const qint64 arrival = QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++m_arrivals % 1000);

@@ -27,18 +27,12 @@ ServerError unavailable(const QString &what)
 
 AuthorizationGrant grantFrom(const SqlRow &row)
 {
-    return AuthorizationGrant{row.text("client_id"),
-                              row.text("redirect_uri"),
-                              row.text("code_challenge"),
-                              row.text("nonce"),
-                              row.text("scope"),
-                              {row.text("provider_id"), row.text("provider_user_id")},
-                              row.text("email"),
-                              row["email_verified"].toBool(),
-                              row.text("name"),
-                              row.text("upstream_username"),
-                              row.number("auth_time"),
-                              row.text("qa_fault")};
+    return AuthorizationGrant{row.text("client_id"),      row.text("redirect_uri"),
+                              row.text("code_challenge"), row.text("nonce"),
+                              row.text("scope"),          {row.text("provider_id"), row.text("provider_user_id")},
+                              row.text("email"),          row["email_verified"].toBool(),
+                              row.text("name"),           row.text("upstream_username"),
+                              row.number("auth_time"),    row.text("qa_fault")};
 }
 
 // RFC 6749 4.1.3 and RFC 7636 4.6; nothing is spent when one fails, so a
@@ -75,8 +69,8 @@ Result<QByteArray> TokenStore::createCode(const AuthorizationGrant &g)
                                   "email_verified, name, upstream_username, auth_time, expires_at, qa_fault) "
                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                    {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
-                    g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername,
-                    g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
+                    g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername, g.authTime,
+                    now + Protocol::AuthorizationCodeLifetimeSeconds,
                     g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)}))
         return unavailable(QStringLiteral("The sign-in could not be saved"));
     return code;
@@ -239,8 +233,8 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
     // The latest rotation's response was lost: the client still holds the token it retired.
     const bool lostResponse = !current && !previousHash.isEmpty() && presentedHash == previousHash
         && withinGrace(previousRetiredAt);
-    const ServerError reused
-        = ServerError::invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
+    const ServerError reused = ServerError::invalidGrant(
+        QStringLiteral("The refresh token was already used; the session is revoked."));
     // Only a holder of one of this family's tokens knows its id: an old one came back.
     // Unsaved, the revocation would be forgotten: fail, and detect it again on the retry.
     if (!current && !lostResponse)

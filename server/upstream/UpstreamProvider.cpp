@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
-
 namespace {
 constexpr qsizetype MaxUserId = 255;
 constexpr qsizetype MaxName = 200;

@@ -12,7 +12,6 @@
 
 class Clock;
 
-
 // One real upstream identity provider the broker sends people to. The
 // authorization code grant (PKCE S256, state) and the code exchange are
 // shared; how the person's profile is learned afterwards is the subclass's

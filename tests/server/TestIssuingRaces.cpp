@@ -136,8 +136,7 @@ void TestIssuingRaces::codeReplayDuringIssueRevokesTheSession()
         });
         // Long enough for an unguarded replay to finish before the session exists.
         QThread::msleep(500);
-        const auto made = a.tokens.createFamily(account->id, grant.clientId, grant.scope,
-                                                grant.authTime, nullptr);
+        const auto made = a.tokens.createFamily(account->id, grant.clientId, grant.scope, grant.authTime, nullptr);
         if (!made)
             return Result<CodeResult>(made.error());
         family = *made;

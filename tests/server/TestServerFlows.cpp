@@ -360,7 +360,8 @@ void TestServerFlows::wrongPresentationLeavesCodeUsable_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");
     QTest::newRow("wrong code_verifier") << "code_verifier" << QString(43, QLatin1Char('x'));
-    QTest::newRow("wrong redirect_uri") << "redirect_uri" << "http://127.0.0.1:1/callback";
+    QTest::newRow("wrong redirect_uri") << "redirect_uri"
+                                        << "http://127.0.0.1:1/callback";
 }
 
 void TestServerFlows::wrongPresentationLeavesCodeUsable()

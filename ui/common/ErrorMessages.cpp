@@ -117,7 +117,8 @@ QString ErrorMessages::authorizationRejection(const QString &serverError)
     if (serverError == QLatin1String(ErrorCode::ServerError))
         return tr("The sign-in provider could not confirm who you are.");
     // These mean the request itself was refused: a setting, or this version of Latchkey.
-    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest), QLatin1String(ErrorCode::UnauthorizedClient),
+    static const QStringList refusedRequest{QLatin1String(ErrorCode::InvalidRequest),
+                                            QLatin1String(ErrorCode::UnauthorizedClient),
                                             QLatin1String(ErrorCode::UnsupportedResponseType),
                                             QLatin1String(ErrorCode::InvalidScope)};
     if (refusedRequest.contains(serverError))

@@ -2,7 +2,6 @@
 
 #include "BrowserLauncher.h"
 #include "BusyView.h"
-#include "UiLogging.h"
 #include "ErrorMessages.h"
 #include "ErrorView.h"
 #include "OnboardingWizard.h"
@@ -10,6 +9,7 @@
 #include "SettingsDialog.h"
 #include "SignedInView.h"
 #include "SignedOutView.h"
+#include "UiLogging.h"
 #include "WaitingView.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 #include "TermsHelperProcess.h"
 
-#include "UiLogging.h"
 #include "TermsLinks.h"
+#include "UiLogging.h"
 
 #include <QCoreApplication>
 #include <QDir>
