@@ -22,7 +22,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTimer>
 #include <QUrlQuery>
 
 #include <memory>
@@ -105,41 +104,8 @@ void AccountEndpoint::registerRoutes(HttpServer &server)
 {
     server.route(QStringLiteral("/api/account/username-check"), QHttpServerRequest::Method::Get,
                  [this](const QHttpServerRequest &r) { return usernameCheck(r); });
-    server.routeDeferred(QStringLiteral("/api/account/onboard"), QHttpServerRequest::Method::Post,
-                         [this](const QHttpServerRequest &r, const HttpServer::Responder &respond) {
-                             onboardDeferred(r, respond);
-                         });
-}
-
-QaFaults::Fault AccountEndpoint::faultOf(const Onboarding &token) const
-{
-    return QaFaults::honoured(m_context.config.qaMode, claim(token.claims, Claim::QaFault));
-}
-
-bool AccountEndpoint::strikesFirstTime(const Onboarding &token)
-{
-    if (m_struckOnce.contains(token.jti))
-        return false;
-    m_struckOnce.insert(token.jti);
-    return true;
-}
-
-void AccountEndpoint::onboardDeferred(const QHttpServerRequest &request, const HttpServer::Responder &respond)
-{
-    Onboarding token;
-    const auto onboarded = onboard(request, &token);
-    auto response = Reply::from(onboarded, Reply::Status::Created);
-    const QaFaults::Fault fault = faultOf(token);
-    // The account exists now; the app's retry with the same Idempotency-Key
-    // must find it through the idempotent replay.
-    if (fault == QaFaults::Fault::OnboardResponseLost && onboarded && strikesFirstTime(token))
-        return respond(std::nullopt);
-    if (fault != QaFaults::Fault::OnboardSlow)
-        return respond(std::move(response));
-    auto late = std::make_shared<QHttpServerResponse>(std::move(response));
-    // Precise: a coarse timer may fire up to 5 % early, and the tester was promised 5 s.
-    QTimer::singleShot(QaFaults::SlowOnboardMs, Qt::PreciseTimer, &m_lateAnswers,
-                       [late, respond] { respond(std::move(*late)); });
+    server.route(QStringLiteral("/api/account/onboard"), QHttpServerRequest::Method::Post,
+                 [this](const QHttpServerRequest &r) { return Reply::from(onboard(r), Reply::Status::Created); });
 }
 
 Result<AccountEndpoint::Onboarding> AccountEndpoint::verify(const QByteArray &compact, const QString &audience)
@@ -188,8 +154,6 @@ QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &req
     const auto token = verify(compact, {});
     if (!token)
         return Reply::error(token.error());
-    if (faultOf(*token) == QaFaults::Fault::UsernameCheckDown)
-        return Reply::error(QaFaults::unavailable(QStringLiteral("The username check is down.")));
     if (const int wait = m_checkLimiter.acquire(token->jti))
         return Reply::error(ServerError::slowDown(wait));
     return Reply::from(checkUsername(request.query(), token->claims));
@@ -217,7 +181,7 @@ Result<QJsonObject> AccountEndpoint::checkUsername(const QUrlQuery &query, const
     return body;
 }
 
-Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request, Onboarding *verified)
+Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request)
 {
     if (!isJson(request))
         return ServerError::invalidRequest(QStringLiteral("The body must be application/json."));
@@ -236,11 +200,8 @@ Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request, 
                               claim(body, OnboardField::ClientId));
     if (!token)
         return token.error();
-    *verified = *token;
     if (const int wait = m_onboardLimiter.acquire(token->jti))
         return ServerError::slowDown(wait);
-    if (faultOf(*token) == QaFaults::Fault::Onboard503Once && strikesFirstTime(*token))
-        return QaFaults::unavailable(QStringLiteral("The account service is busy; try again."));
     if (!Pkce::matches(claim(body, OnboardField::CodeVerifier).toLatin1(),
                        claim(token->claims, Claim::CodeChallenge).toLatin1()))
         return invalidToken(QStringLiteral("proof"));

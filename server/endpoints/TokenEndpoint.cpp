@@ -8,9 +8,7 @@
 #include "HttpServer.h"
 #include "Protocol.h"
 #include "ProviderDirectory.h"
-#include "QaFaults.h"
 #include "Reply.h"
-#include "ServerConfig.h"
 #include "ServerContext.h"
 #include "TokenIssuer.h"
 #include "TokenStore.h"
@@ -108,16 +106,11 @@ Result<CodeResult> TokenEndpoint::onboardingResponse(const AuthorizationGrant &g
     const QString username = m_context.suggester.preferred(grant.upstreamUsername, grant.name, grant.email);
     if (!username.isEmpty())
         claims.insert(QLatin1String(Claim::PreferredUsername), username);
-    const QaFaults::Fault fault = QaFaults::honoured(m_context.config.qaMode, grant.qaFault);
-    if (fault != QaFaults::Fault::None) // the onboarding endpoints obey it from the token
-        claims.insert(QLatin1String(Claim::QaFault), grant.qaFault);
-    const int lifetime = fault == QaFaults::Fault::OnboardingExpires30s ? QaFaults::ShortOnboardingLifetime
-                                                                        : Protocol::OnboardingTokenLifetimeSeconds;
     QString jti;
-    const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti, lifetime);
+    const QByteArray token = m_context.issuer.onboardingToken(claims, grant.clientId, &jti);
     *answer = QJsonObject{{QLatin1String(TokenField::OnboardingToken), QString::fromLatin1(token)},
                           {QLatin1String(TokenField::TokenType), QLatin1String(Protocol::TokenTypeOnboarding)},
-                          {QLatin1String(TokenField::ExpiresIn), lifetime}};
+                          {QLatin1String(TokenField::ExpiresIn), Protocol::OnboardingTokenLifetimeSeconds}};
     return CodeResult{{}, jti};
 }
 

@@ -165,6 +165,22 @@ void HttpServer::filter(const QString &path, Filter filter)
     }
 }
 
+void HttpServer::wrap(const QString &path, Wrapper wrapper)
+{
+    for (Route &route : m_routes[path]) {
+        DeferredHandler inner = route.deferred;
+        if (!inner) {
+            inner = [handler = std::move(route.handler)](const QHttpServerRequest &request, Responder respond) {
+                respond(handler(request));
+            };
+        }
+        route.handler = {};
+        route.deferred = [inner = std::move(inner), wrapper](const QHttpServerRequest &request, Responder respond) {
+            wrapper(request, respond, [&request, &inner](Responder next) { inner(request, std::move(next)); });
+        };
+    }
+}
+
 quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
 {
     auto *tcp = new ConnectionGuard(m_limits, this);

@@ -46,6 +46,12 @@ public:
     // and may replace it: QA mode's fault hook, kept out of the endpoints.
     using Filter = std::function<QHttpServerResponse(const QHttpServerRequest &, QHttpServerResponse &&)>;
     void filter(const QString &path, Filter filter);
+    // Around every route of `path`, immediate or deferred: the wrapper may
+    // answer itself, or run the route with `proceed` and pass its answer on
+    // (late, changed, or not at all).
+    using Proceed = std::function<void(Responder respond)>;
+    using Wrapper = std::function<void(const QHttpServerRequest &, Responder respond, const Proceed &proceed)>;
+    void wrap(const QString &path, Wrapper wrapper);
     // At most `perMinute` requests to `path` from one client address (429 beyond).
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
     // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.

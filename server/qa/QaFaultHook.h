@@ -1,13 +1,20 @@
 #pragma once
 
-class HttpServer;
-class QHttpServerRequest;
-class QHttpServerResponse;
+#include "HttpServer.h"
+#include "QaFaults.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QSet>
+
 struct ServerContext;
 
 // QA mode only: applies the faults a tester attached to a sign-in
-// (QaFaults) to the answers of the endpoints from outside them, as HTTP
-// filters installed on the server. Without --qa it is never installed.
+// (QaFaults) from outside the endpoints, as filters and wrappers on the
+// HTTP server's routes. The fault travels with the authorization code
+// (AuthorizationGrant::qaFault) and then in the onboarding token's
+// "qa_fault" claim, which this hook adds; without --qa the hook is not
+// installed, so no token can make the server misbehave.
 class QaFaultHook
 {
 public:
@@ -16,8 +23,20 @@ public:
 
 private:
     // token-endpoint-down: after the code was checked and spent, as when a
-    // server fails half-way, the answer is a 503 and the app signs in again.
+    // server fails half-way. Otherwise a new user's onboarding token gains
+    // the fault's claim (and onboarding-expires-30s its short lifetime).
     QHttpServerResponse token(const QHttpServerRequest &request, QHttpServerResponse &&response);
+    QHttpServerResponse usernameCheck(const QHttpServerRequest &request, QHttpServerResponse &&response);
+    void onboard(const QHttpServerRequest &request, const HttpServer::Responder &respond,
+                 const HttpServer::Proceed &proceed);
+
+    // The fault of a verified onboarding token (None for anything else).
+    QaFaults::Fault faultOf(const QByteArray &onboardingToken, QString *jti = nullptr) const;
+    QHttpServerResponse withFaultClaim(QHttpServerResponse &&response, const QString &fault);
+    // True the first time a once-only fault strikes this token.
+    bool strikesFirstTime(const QString &jti);
 
     ServerContext &m_context;
+    QSet<QString> m_struckOnce; // jtis a once-only fault already hit
+    QObject m_lateAnswers;      // owns the slow fault's timers; destroyed before the HTTP server
 };

@@ -58,10 +58,15 @@ QByteArray TokenIssuer::accessToken(const Account &account, const QString &clien
     return sign(Protocol::TypAccessToken, claims, m_issuer, Protocol::AccessTokenLifetimeSeconds);
 }
 
-QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti, int lifetime) const
+QByteArray TokenIssuer::onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const
 {
     *jti = QString::fromLatin1(SecureRandom::token(16));
     claims.insert(QLatin1String(Claim::JwtId), *jti);
+    return signOnboardingToken(claims, clientId, Protocol::OnboardingTokenLifetimeSeconds);
+}
+
+QByteArray TokenIssuer::signOnboardingToken(const QJsonObject &claims, const QString &clientId, int lifetime) const
+{
     return sign(Protocol::TypOnboardingToken, claims, clientId, lifetime);
 }
 

@@ -36,10 +36,10 @@ public:
     // `sessionId` goes into "sid", so revoking a session also stops its access tokens.
     QByteArray accessToken(const Account &account, const QString &clientId, const QString &scope,
                            const QString &sessionId) const;
-    // `claims` holds the onboarding-specific claims; standard ones are added
-    // here. `lifetime` is shorter only for a QA fault.
-    QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti,
-                               int lifetime = Protocol::OnboardingTokenLifetimeSeconds) const;
+    // `claims` holds the onboarding-specific claims; standard ones and a new jti are added here.
+    QByteArray onboardingToken(QJsonObject claims, const QString &clientId, QString *jti) const;
+    // The same with the jti in `claims` (QA mode's fault hook signs a token again), for `lifetime` seconds.
+    QByteArray signOnboardingToken(const QJsonObject &claims, const QString &clientId, int lifetime) const;
 
     // The standard token response of PROTOCOL.md 5.1, with an ID token when
     // asked for and the scope has openid.
