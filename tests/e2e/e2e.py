@@ -400,10 +400,17 @@ def new_user(server, processes, facts):
     app.quit()
 
 
+def username_from_new_user(facts):
+    # restart and sign_out continue where new_user left off.
+    if "username" not in facts:
+        raise Failure("needs the account new_user creates, and new_user did not finish")
+    return facts["username"]
+
+
 def restart(server, processes, facts):
     opened_before = browser_runs()
     app = App(processes, server.issuer, "persona:github:returning")
-    signed_in_as(app, facts["username"])
+    signed_in_as(app, username_from_new_user(facts))
     screenshot("06-restarted-signed-in")
     if browser_runs() != opened_before:
         raise Failure("restoring the session opened the browser")
@@ -416,7 +423,7 @@ def restart(server, processes, facts):
 
 def sign_out(server, processes, facts):
     app = App(processes, server.issuer, "persona:github:returning")
-    signed_in_as(app, facts["username"])
+    signed_in_as(app, username_from_new_user(facts))
     refresh_token = keychain_refresh_token()
     if not refresh_token:
         raise Failure("no refresh token in the keychain before signing out")
