@@ -408,9 +408,10 @@ def username_from_new_user(facts):
 
 
 def restart(server, processes, facts):
+    username = username_from_new_user(facts)
     opened_before = browser_runs()
     app = App(processes, server.issuer, "persona:github:returning")
-    signed_in_as(app, username_from_new_user(facts))
+    signed_in_as(app, username)
     screenshot("06-restarted-signed-in")
     if browser_runs() != opened_before:
         raise Failure("restoring the session opened the browser")
@@ -422,8 +423,9 @@ def restart(server, processes, facts):
 
 
 def sign_out(server, processes, facts):
+    username = username_from_new_user(facts)
     app = App(processes, server.issuer, "persona:github:returning")
-    signed_in_as(app, username_from_new_user(facts))
+    signed_in_as(app, username)
     refresh_token = keychain_refresh_token()
     if not refresh_token:
         raise Failure("no refresh token in the keychain before signing out")
