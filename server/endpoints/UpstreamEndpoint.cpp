@@ -1,13 +1,15 @@
 #include "UpstreamEndpoint.h"
 
+#include "Connector.h"
+#include "ErrorCodes.h"
 #include "Pkce.h"
 #include "ProviderDirectory.h"
 #include "Reply.h"
 #include "SecureRandom.h"
 #include "ServerContext.h"
+#include "ServerLogging.h"
 #include "SignInFlow.h"
 #include "TokenIssuer.h"
-#include "UpstreamProvider.h"
 
 #include <QNetworkCookie>
 #include <QUrlQuery>
@@ -54,11 +56,11 @@ const char *errorFor(UpstreamOutcome::Kind kind)
 {
     switch (kind) {
     case UpstreamOutcome::Kind::Cancelled:
-        return "access_denied";
+        return ErrorCode::AccessDenied;
     case UpstreamOutcome::Kind::Unavailable:
-        return "temporarily_unavailable";
+        return ErrorCode::TemporarilyUnavailable;
     default:
-        return "server_error";
+        return ErrorCode::ServerError;
     }
 }
 
@@ -77,9 +79,7 @@ QString UpstreamEndpoint::callbackPath(const QString &providerId)
 void UpstreamEndpoint::registerRoutes(HttpServer &server)
 {
     for (const auto &entry : m_context.providers.entries()) {
-        if (!entry.upstream)
-            continue;
-        UpstreamProvider *provider = entry.upstream;
+        Connector *provider = entry.connector;
         server.routeDeferred(QStringLiteral("/signin/") + entry.id, Method::Get,
                              [this, provider](const QHttpServerRequest &r, HttpServer::Responder respond) {
                                  begin(r, *provider, std::move(respond));
@@ -91,8 +91,7 @@ void UpstreamEndpoint::registerRoutes(HttpServer &server)
     }
 }
 
-void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider &provider,
-                             HttpServer::Responder respond)
+void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
     const auto pending = m_context.signIns.find(requestId);
@@ -106,7 +105,7 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider
                             m_context.issuer.issuer() + callbackPath(id)};
     const QByteArray binding = SecureRandom::token(24);
     if (!m_context.signIns.attachUpstream(requestId, id, attempt, binding)) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("temporarily_unavailable"),
+        respond(m_context.signIns.fail(requestId, QLatin1String(ErrorCode::TemporarilyUnavailable),
                                        QStringLiteral("The sign-in could not be saved; try again.")));
         return;
     }
@@ -139,8 +138,7 @@ QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, 
     return {};
 }
 
-void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvider &provider,
-                                HttpServer::Responder respond)
+void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
     const QUrlQuery query(request.url());
     auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
@@ -157,21 +155,22 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
             respond(m_context.signIns.expiredOrUnavailable());
             return;
         }
-        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
+        respond(m_context.signIns.fail(requestId, QLatin1String(ErrorCode::ServerError),
                                        QStringLiteral("The answer from %1 does not belong to this sign-in (its state "
                                                       "is wrong). Start signing in again from the app.")
                                            .arg(name)));
         return;
     }
     if (pending->finished) {
-        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state,
+                                                QLatin1String(ErrorCode::ServerError),
                                                 QStringLiteral("This answer from %1 was already used. Start signing in "
                                                                "again from the app.")
                                                     .arg(name)));
         return;
     }
     if (!SignInFlow::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("server_error"),
+        respond(m_context.signIns.fail(requestId, QLatin1String(ErrorCode::ServerError),
                                        QStringLiteral("This sign-in with %1 was started in another browser. Start "
                                                       "signing in again from the app, and finish in the browser it "
                                                       "opens.")
@@ -179,8 +178,8 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
         return;
     }
     const QString error = param("error");
-    if (error == QLatin1String("access_denied")) {
-        respond(m_context.signIns.fail(requestId, QStringLiteral("access_denied"),
+    if (error == QLatin1String(ErrorCode::AccessDenied)) {
+        respond(m_context.signIns.fail(requestId, QLatin1String(ErrorCode::AccessDenied),
                                        QStringLiteral("You cancelled signing in at %1.").arg(name)));
         return;
     }
@@ -205,13 +204,14 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvi
     case SignInFlow::Claim::Won:
         break;
     case SignInFlow::Claim::AlreadyFinished:
-        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, QStringLiteral("server_error"),
+        respond(m_context.signIns.redirectError(pending->redirectUri, pending->state,
+                                                QLatin1String(ErrorCode::ServerError),
                                                 QStringLiteral("This answer from %1 was already used. Start signing "
                                                                "in again from the app.")
                                                     .arg(name)));
         return;
     case SignInFlow::Claim::Failed:
-        respond(m_context.signIns.failClaimed(*pending, QStringLiteral("temporarily_unavailable"),
+        respond(m_context.signIns.failClaimed(*pending, QLatin1String(ErrorCode::TemporarilyUnavailable),
                                               QStringLiteral("The sign-in could not be saved; try again.")));
         return;
     }
@@ -246,7 +246,7 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
     if (outcome.ok()) {
         UpstreamProfile profile = outcome.profile;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
-        return m_context.signIns.completeClaimed(pending, profile);
+        return m_context.signIns.completeClaimed(pending, profile, profile.qaFault);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(quoted(outcome.logDetail)));

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QUrlQuery>
 
-
 namespace {
 constexpr qsizetype MaxUserId = 255;
 constexpr qsizetype MaxName = 200;
@@ -26,8 +25,7 @@ bool hasControlCharacters(const QString &text)
 
 UpstreamProvider::UpstreamProvider(const UpstreamSettings &settings, UpstreamHttp &http, const Clock &clock,
                                    QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
+    : Connector(settings, parent)
     , m_http(http)
     , m_clock(clock)
 {
