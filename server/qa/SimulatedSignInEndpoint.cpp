@@ -1,5 +1,6 @@
 #include "SimulatedSignInEndpoint.h"
 
+#include "Database.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
@@ -86,11 +87,24 @@ std::optional<SimulatedSignInEndpoint::Attempt> SimulatedSignInEndpoint::attempt
 {
     if (state.isEmpty())
         return std::nullopt;
-    const QString requestId = m_context.signIns.findByUpstreamState(state);
+    QString requestId = m_context.signIns.findByUpstreamState(state);
+    if (requestId.isEmpty()) // a connection the database dropped reads as "none": once more, on a new one
+        requestId = m_context.signIns.findByUpstreamState(state);
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished || pending->providerId != providerId)
         return std::nullopt;
     return Attempt{requestId, state, pending->upstream.redirectUri, pending->loginHint};
+}
+
+QHttpServerResponse SimulatedSignInEndpoint::noAttempt()
+{
+    // The lookup by state cannot tell an unreadable database from an unknown
+    // state: a sign-in waiting while the database restarts must not read "expired".
+    if (m_context.db.exec(QStringLiteral("SELECT 1")))
+        return m_context.signIns.expiredOrUnavailable();
+    return SignInFlow::errorPage(QStringLiteral("The server is busy"),
+                                 QStringLiteral("This sign-in cannot be read just now. Reload the page in a moment."),
+                                 QHttpServerResponse::StatusCode::ServiceUnavailable);
 }
 
 QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &request, const SimulatedConnector &connector)
@@ -98,7 +112,7 @@ QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &requ
     const QString state = QUrlQuery(request.url()).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
     const auto attempt = attemptFor(state, connector.settings().id);
     if (!attempt)
-        return m_context.signIns.expiredOrUnavailable();
+        return noAttempt();
     UpstreamProfile typed;
     typed.email = attempt->loginHint.contains(u'@') ? attempt->loginHint : QString();
     return form(*attempt, connector, typed, {});
@@ -137,7 +151,7 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     const QString id = connector.settings().id;
     const auto attempt = attemptFor(f.value(QStringLiteral("state")), id);
     if (!attempt)
-        return m_context.signIns.expiredOrUnavailable();
+        return noAttempt();
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
         return toCallback(*attempt, {{QStringLiteral("error"), QLatin1String(ErrorCode::AccessDenied)}});
     const QString fault = f.value(QStringLiteral("fault"));

@@ -38,6 +38,7 @@ private:
     QHttpServerResponse submit(const QHttpServerRequest &request, const SimulatedConnector &connector);
     // The sign-in waiting at this provider with this upstream state.
     std::optional<Attempt> attemptFor(const QString &state, const QString &providerId);
+    QHttpServerResponse noAttempt();
     QHttpServerResponse form(const Attempt &attempt, const SimulatedConnector &connector, const UpstreamProfile &typed,
                              const QString &message, const QString &fault = {});
     static QHttpServerResponse toCallback(const Attempt &attempt, const QList<std::pair<QString, QString>> &fields);
