@@ -49,6 +49,7 @@ QString hostForUrl(const QHostAddress &address)
 OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
     : QObject(parent)
     , m_config(config)
+    , m_connectors(ConnectorRegistry::standard(config.qaMode))
 {
     // The pages live in a static library's resources, which the linker may otherwise drop.
     Q_INIT_RESOURCE(server);
@@ -89,9 +90,6 @@ bool OidcServer::openStorage(QString *error)
     }
     QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     const QDir dir(m_config.dataDir);
-    m_network = std::make_unique<QNetworkAccessManager>();
-    m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), m_config.upstreamDeadlineMs);
-    m_providers = std::make_unique<ProviderDirectory>(m_config.providers, m_config.qaMode, *m_upstreamHttp, m_clock);
     m_db = std::make_unique<Database>();
     const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir, error);
     if (!url || !m_db->connect(*url, error))
@@ -105,6 +103,7 @@ bool OidcServer::openStorage(QString *error)
     m_cipher = openKeyFile(error);
     if (!m_cipher)
         return false;
+    createProviders();
     m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *m_cipher);
     if (!m_keys->prepare(m_config.signingAlgorithm, dir.filePath(LegacyKeysFile), error))
         return false;
@@ -139,6 +138,16 @@ std::optional<KeyCipher> OidcServer::openKeyFile(QString *error)
     return KeyCipher::fromFile(path, error);
 }
 
+void OidcServer::createProviders()
+{
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), m_config.upstreamDeadlineMs);
+    const QList<UpstreamSettings> providers = m_config.qaMode ? ProviderDirectory::withSimulated(m_config.providers)
+                                                              : m_config.providers;
+    m_providers = std::make_unique<ProviderDirectory>(providers, m_connectors,
+                                                      ConnectorDeps{*m_upstreamHttp, m_clock, *m_cipher});
+}
+
 bool OidcServer::checkConfig(QString *error)
 {
     if (m_config.qaMode && !m_config.listenAddress.isLoopback()) {
@@ -148,10 +157,18 @@ bool OidcServer::checkConfig(QString *error)
         return false;
     }
     if (!m_config.providersFile.isEmpty()) {
-        auto providers = ProvidersFile::load(m_config.providersFile, error);
+        auto providers = ProvidersFile::load(m_config.providersFile, error, ProvidersFile::Secrets::Required,
+                                             QProcessEnvironment::systemEnvironment(), m_connectors.types());
         if (!providers)
             return false;
         m_config.providers = *providers;
+    }
+    for (const UpstreamSettings &provider : std::as_const(m_config.providers)) {
+        if (!m_connectors.knows(provider.type)) {
+            *error = QStringLiteral("provider \"%1\": no connector for type \"%2\" (this server knows \"%3\")")
+                         .arg(provider.id, provider.type, m_connectors.types().join(QStringLiteral("\", \"")));
+            return false;
+        }
     }
     if (m_config.providers.isEmpty() && !m_config.qaMode) {
         *error = QStringLiteral(
@@ -191,8 +208,11 @@ QStringList OidcServer::redirectUris(const ServerConfig &config)
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(config.listenAddress)).arg(config.listenPort)
         : config.issuer;
     QStringList lines;
-    for (const UpstreamSettings &provider : config.providers)
+    for (const UpstreamSettings &provider : config.providers) {
+        if (provider.type == UpstreamSettings::SimulatedType)
+            continue; // its page is this server's own
         lines.append(QStringLiteral("%1 %2%3").arg(provider.id, issuer, UpstreamEndpoint::callbackPath(provider.id)));
+    }
     return lines;
 }
 

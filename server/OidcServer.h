@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Clock.h"
+#include "ConnectorRegistry.h"
 #include "KeyCipher.h"
 #include "ServerConfig.h"
 
@@ -54,6 +55,9 @@ public:
     QString issuer() const;
     quint16 port() const { return m_port; }
     Clock &clock() { return m_clock; }
+    // The provider types this server can broker; a test may register one
+    // of its own before start().
+    ConnectorRegistry &connectors() { return m_connectors; }
     const ServerConfig &config() const { return m_config; }
     // Where the data is, without any password.
     QString databaseUrl() const;
@@ -68,10 +72,12 @@ private:
     bool openStorage(QString *error);
     std::optional<KeyCipher> openKeyFile(QString *error);
     void createServices();
+    void createProviders();
 
     ServerConfig m_config;
     Clock m_clock;
     quint16 m_port = 0;
+    ConnectorRegistry m_connectors;
     QTimer m_maintenance;
     QTimer m_keyReload;
     std::optional<KeyCipher> m_cipher;

@@ -1,5 +1,6 @@
 // latchkey-server: the reference OpenID Provider of PROTOCOL.md.
 
+#include "ConnectorRegistry.h"
 #include "OidcServer.h"
 #include "ProvidersFile.h"
 #include "ShutdownSignals.h"
@@ -112,7 +113,9 @@ int printRedirectUris(ServerConfig config)
     if (config.providersFile.isEmpty())
         return fail(QStringLiteral("--print-redirect-uris needs --providers FILE"));
     QString error;
-    const auto providers = ProvidersFile::load(config.providersFile, &error, ProvidersFile::Secrets::Skipped);
+    const auto providers = ProvidersFile::load(config.providersFile, &error, ProvidersFile::Secrets::Skipped,
+                                               QProcessEnvironment::systemEnvironment(),
+                                               ConnectorRegistry::standard(config.qaMode).types());
     if (!providers)
         return fail(error);
     config.providers = *providers;

@@ -1,5 +1,6 @@
 #include "UpstreamEndpoint.h"
 
+#include "Connector.h"
 #include "ErrorCodes.h"
 #include "LogText.h"
 #include "Pkce.h"
@@ -7,9 +8,9 @@
 #include "Reply.h"
 #include "SecureRandom.h"
 #include "ServerContext.h"
+#include "ServerLogging.h"
 #include "SignInFlow.h"
 #include "TokenIssuer.h"
-#include "UpstreamProvider.h"
 
 #include <QNetworkCookie>
 #include <QUrlQuery>
@@ -91,9 +92,7 @@ QString UpstreamEndpoint::callbackPath(const QString &providerId)
 void UpstreamEndpoint::registerRoutes(HttpServer &server)
 {
     for (const auto &entry : m_context.providers.entries()) {
-        if (!entry.upstream)
-            continue;
-        UpstreamProvider *provider = entry.upstream;
+        Connector *provider = entry.connector;
         server.routeDeferred(QStringLiteral("/signin/") + entry.id, Method::Get,
                              [this, provider](const QHttpServerRequest &r, HttpServer::Responder respond) {
                                  begin(r, *provider, std::move(respond));
@@ -105,8 +104,7 @@ void UpstreamEndpoint::registerRoutes(HttpServer &server)
     }
 }
 
-void UpstreamEndpoint::begin(const QHttpServerRequest &request, UpstreamProvider &provider,
-                             HttpServer::Responder respond)
+void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
     const auto pending = m_context.signIns.find(requestId);
@@ -152,8 +150,7 @@ QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, 
     return {};
 }
 
-void UpstreamEndpoint::callback(const QHttpServerRequest &request, UpstreamProvider &provider,
-                                HttpServer::Responder respond)
+void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
     const QUrlQuery query(request.url());
     auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
@@ -252,7 +249,7 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
     if (outcome.ok()) {
         UpstreamProfile profile = outcome.profile;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
-        return m_context.signIns.completeClaimed(pending, profile);
+        return m_context.signIns.completeClaimed(pending, profile, profile.qaFault);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(logText(outcome.logDetail)));

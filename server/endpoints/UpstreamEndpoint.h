@@ -6,11 +6,11 @@
 
 #include <QString>
 
-class UpstreamProvider;
+class Connector;
 struct ServerContext;
 
-// The broker's way through a real upstream provider: /signin/<id> sends the
-// browser there (authorization code, PKCE S256, state, nonce), and
+// The broker's way through every provider's connector, real or simulated:
+// /signin/<id> sends the browser there (authorization code, PKCE S256, state, nonce), and
 // /upstream/<id>/callback, the redirect URI an admin registers there, takes
 // it back, learns who the person is and returns to the app with a code, or
 // with the error PROTOCOL.md section 4 names. The answer is tied to the
@@ -24,8 +24,8 @@ public:
     static QString callbackPath(const QString &providerId);
 
 private:
-    void begin(const QHttpServerRequest &request, UpstreamProvider &provider, HttpServer::Responder respond);
-    void callback(const QHttpServerRequest &request, UpstreamProvider &provider, HttpServer::Responder respond);
+    void begin(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond);
+    void callback(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond);
     // The sign-in this browser started at this provider, from its cookies.
     QString requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const;
     QHttpServerResponse finish(const QString &requestId, const UpstreamOutcome &outcome, const QString &providerId);

@@ -9,6 +9,8 @@
 #include "Reply.h"
 #include "ServerContext.h"
 #include "SignInFlow.h"
+#include "SimulatedConnector.h"
+#include "SimulatedProviders.h"
 
 #include <QUrlQuery>
 
@@ -47,6 +49,18 @@ QString faultOptions(const QString &selected)
     return html;
 }
 
+QString personaList()
+{
+    QString html;
+    for (const auto &persona : SimulatedProviders::personas()) {
+        html += PageRenderer::fragment(QStringLiteral("persona"),
+                                       {{QStringLiteral("key"), persona.key},
+                                        {QStringLiteral("label"), persona.label},
+                                        {QStringLiteral("description"), persona.description}});
+    }
+    return html;
+}
+
 } // namespace
 
 SimulatedSignInEndpoint::SimulatedSignInEndpoint(ServerContext &context)
@@ -56,47 +70,69 @@ SimulatedSignInEndpoint::SimulatedSignInEndpoint(ServerContext &context)
 
 void SimulatedSignInEndpoint::registerRoutes(HttpServer &server)
 {
-    for (const auto &provider : SimulatedProviders::providers()) {
-        const auto *entry = m_context.providers.find(provider.id);
-        if (!entry || entry->upstream)
-            continue; // a real provider configured under this id replaces it
-        const QString path = QStringLiteral("/signin/") + provider.id;
-        server.route(path, Method::Get, [this, provider](const QHttpServerRequest &r) { return page(r, provider); });
-        server.route(path, Method::Post, [this, provider](const QHttpServerRequest &r) { return submit(r, provider); });
+    for (const auto &entry : m_context.providers.entries()) {
+        const auto *connector = qobject_cast<const SimulatedConnector *>(entry.connector);
+        if (!connector)
+            continue;
+        const QString path = SimulatedConnector::pagePath(entry.id);
+        server.route(path, Method::Get, [this, connector](const QHttpServerRequest &r) { return page(r, *connector); });
+        server.route(path, Method::Post,
+                     [this, connector](const QHttpServerRequest &r) { return submit(r, *connector); });
     }
 }
 
-QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &request,
-                                                  const SimulatedProviders::Provider &provider)
+// Nullopt for a state that is no sign-in's (or another provider's); an
+// error when the database could not be read.
+Result<std::optional<SimulatedSignInEndpoint::Attempt>> SimulatedSignInEndpoint::attemptFor(const QString &state,
+                                                                                           const QString &providerId)
 {
-    const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
-    const auto pending = m_context.signIns.find(requestId);
-    if (!pending || pending->finished)
-        return m_context.signIns.expiredOrUnavailable();
-    UpstreamProfile typed;
-    typed.email = pending->loginHint.contains(u'@') ? pending->loginHint : QString();
-    return form(requestId, provider, typed, {});
+    using Found = std::optional<Attempt>;
+    if (state.isEmpty())
+        return Found();
+    const auto requestId = m_context.signIns.store().findByUpstreamState(state);
+    if (!requestId)
+        return requestId.error();
+    const auto pending = m_context.signIns.store().find(*requestId);
+    if (!pending)
+        return pending.error();
+    const auto &p = *pending;
+    if (!p || p->finished || p->providerId != providerId)
+        return Found();
+    return Found(Attempt{*requestId, state, p->upstream.redirectUri, p->loginHint});
 }
 
-QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, const SimulatedProviders::Provider &provider,
+// A sign-in waiting while the database restarts must not read "expired".
+QHttpServerResponse SimulatedSignInEndpoint::noAttempt(const Result<std::optional<Attempt>> &attempt)
+{
+    return attempt ? SignInFlow::expired() : SignInFlow::unavailablePage(attempt.error());
+}
+
+QHttpServerResponse SimulatedSignInEndpoint::page(const QHttpServerRequest &request, const SimulatedConnector &connector)
+{
+    const QString state = QUrlQuery(request.url()).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded);
+    const auto found = attemptFor(state, connector.settings().id);
+    if (!found || !*found)
+        return noAttempt(found);
+    const Attempt &attempt = **found;
+    UpstreamProfile typed;
+    typed.email = attempt.loginHint.contains(u'@') ? attempt.loginHint : QString();
+    return form(attempt, connector, typed, {});
+}
+
+QHttpServerResponse SimulatedSignInEndpoint::form(const Attempt &attempt, const SimulatedConnector &connector,
                                                   const UpstreamProfile &typed, const QString &message,
                                                   const QString &fault)
 {
-    QString personas;
-    for (const auto &persona : SimulatedProviders::personas()) {
-        personas += PageRenderer::fragment(QStringLiteral("persona"),
-                                           {{QStringLiteral("key"), persona.key},
-                                            {QStringLiteral("label"), persona.label},
-                                            {QStringLiteral("description"), persona.description}});
-    }
+    const QString &name = connector.settings().name;
     const QString messageHtml = message.isEmpty()
         ? QString()
         : QStringLiteral("<p class=\"error\" role=\"alert\">%1</p>").arg(PageRenderer::escape(message));
-    return Reply::html(PageRenderer::page(QStringLiteral("provider"), provider.name,
-                                          {{QStringLiteral("provider"), provider.name},
-                                           {QStringLiteral("provider_id"), provider.id},
-                                           {QStringLiteral("request"), requestId},
-                                           {QStringLiteral("personas"), personas},
+    return Reply::html(PageRenderer::page(QStringLiteral("provider"), name,
+                                          {{QStringLiteral("provider"), name},
+                                           {QStringLiteral("action"),
+                                            SimulatedConnector::pagePath(connector.settings().id)},
+                                           {QStringLiteral("state"), attempt.state},
+                                           {QStringLiteral("personas"), personaList()},
                                            {QStringLiteral("fault_options"), faultOptions(fault)},
                                            {QStringLiteral("message"), messageHtml},
                                            {QStringLiteral("provider_user_id"), typed.identity.providerUserId},
@@ -105,44 +141,50 @@ QHttpServerResponse SimulatedSignInEndpoint::form(const QString &requestId, cons
                                            {QStringLiteral("checked"),
                                             typed.emailVerified ? QStringLiteral("checked") : QString()}}),
                        message.isEmpty() ? Reply::Status::Ok : Reply::Status::BadRequest,
-                       m_context.signIns.returnTo(requestId));
+                       m_context.signIns.returnTo(attempt.requestId));
 }
 
 QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &request,
-                                                    const SimulatedProviders::Provider &provider)
+                                                    const SimulatedConnector &connector)
 {
     QString duplicate;
     const Fields f = FormData::parse(request.body(), &duplicate).value_or(Fields());
-    const QString requestId = f.value(QStringLiteral("request"));
-    const auto pending = m_context.signIns.find(requestId);
-    if (!pending || pending->finished)
-        return m_context.signIns.expiredOrUnavailable();
+    const QString id = connector.settings().id;
+    const auto found = attemptFor(f.value(QStringLiteral("state")), id);
+    if (!found || !*found)
+        return noAttempt(found);
+    const auto &attempt = *found;
     if (f.value(QStringLiteral("action")) == QLatin1String("cancel"))
-        return m_context.signIns.fail(requestId,
-                                      ServerError{ErrorCode::AccessDenied,
-                                                  QStringLiteral("The person cancelled signing in.")});
+        return toCallback(*attempt, {{QStringLiteral("error"), QLatin1String(ErrorCode::AccessDenied)}});
     const QString fault = f.value(QStringLiteral("fault"));
     if (!fault.isEmpty() && !QaFaults::isKnown(fault))
-        return form(requestId, provider, {}, QStringLiteral("That QA fault does not exist."));
+        return form(*attempt, connector, {}, QStringLiteral("That QA fault does not exist."));
+    UpstreamProfile profile{{id, f.value(QStringLiteral("provider_user_id")).trimmed()},
+                            f.value(QStringLiteral("email")).trimmed(),
+                            f.value(QStringLiteral("email_verified")) == QLatin1String("true"),
+                            f.value(QStringLiteral("name")).simplified(),
+                            {},
+                            {}};
     if (f.contains(QStringLiteral("persona"))) {
-        const auto profile = SimulatedProviders::personaProfile(provider.id, f.value(QStringLiteral("persona")));
-        if (!profile)
-            return form(requestId, provider, {}, QStringLiteral("That test persona does not exist."));
-        return complete(requestId, *profile, fault);
+        const auto persona = SimulatedProviders::personaProfile(id, f.value(QStringLiteral("persona")));
+        if (!persona)
+            return form(*attempt, connector, {}, QStringLiteral("That test persona does not exist."));
+        profile = *persona;
+    } else if (const auto problem = checkTypedProfile(profile)) {
+        return form(*attempt, connector, profile, *problem, fault);
     }
-    UpstreamProfile typed{{provider.id, f.value(QStringLiteral("provider_user_id")).trimmed()},
-                          f.value(QStringLiteral("email")).trimmed(),
-                          f.value(QStringLiteral("email_verified")) == QLatin1String("true"),
-                          f.value(QStringLiteral("name")).simplified(),
-                          {}};
-    if (const auto problem = checkTypedProfile(typed))
-        return form(requestId, provider, typed, *problem, fault);
-    return complete(requestId, typed, fault);
+    profile.qaFault = fault;
+    return toCallback(*attempt, {{QStringLiteral("code"), connector.issueCode(profile, attempt->state)}});
 }
 
-QHttpServerResponse SimulatedSignInEndpoint::complete(const QString &requestId, UpstreamProfile profile,
-                                                      const QString &fault)
+QHttpServerResponse SimulatedSignInEndpoint::toCallback(const Attempt &attempt,
+                                                        const QList<std::pair<QString, QString>> &fields)
 {
-    profile.identity.providerId = ProviderDirectory::simulatedKey(profile.identity.providerId);
-    return m_context.signIns.complete(requestId, profile, fault);
+    QUrl url(attempt.callback);
+    QUrlQuery query;
+    for (const auto &[name, value] : fields)
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    query.addQueryItem(QStringLiteral("state"), QString::fromLatin1(QUrl::toPercentEncoding(attempt.state)));
+    url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    return Reply::redirect(url);
 }

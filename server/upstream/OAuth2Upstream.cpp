@@ -47,7 +47,8 @@ UpstreamProfile OAuth2Upstream::mapUserinfo(const QJsonObject &info) const
                            text(field("email")),
                            truthy(field("email_verified")),
                            text(field("name")),
-                           text(field("preferred_username"))};
+                           text(field("preferred_username")),
+                           {}};
 }
 
 void OAuth2Upstream::addPrimaryEmail(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done)

@@ -152,7 +152,8 @@ void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken,
                             text(c.value(QLatin1String(Claim::Email))),
                             truthy(c.value(QLatin1String(Claim::EmailVerified))),
                             text(c.value(QLatin1String(Claim::Name))),
-                            text(c.value(QLatin1String(Claim::PreferredUsername)))};
+                            text(c.value(QLatin1String(Claim::PreferredUsername))),
+                            {}};
     if ((profile.email.isEmpty() || profile.name.isEmpty()) && m_metadata->userinfo.isValid() && !accessToken.isEmpty())
         completeFromUserinfo(profile, accessToken, done);
     else

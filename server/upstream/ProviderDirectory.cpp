@@ -1,31 +1,42 @@
 #include "ProviderDirectory.h"
+#include "ServerLogging.h"
 
-#include "OAuth2Upstream.h"
-#include "OidcUpstream.h"
+#include "ConnectorRegistry.h"
 #include "SimulatedProviders.h"
 
-ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &configured, bool withSimulated, UpstreamHttp &http,
-                                     const Clock &clock)
+ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &providers, const ConnectorRegistry &registry,
+                                     const ConnectorDeps &deps)
 {
-    for (const UpstreamSettings &settings : configured) {
-        std::unique_ptr<UpstreamProvider> upstream;
-        if (settings.type == UpstreamSettings::Type::Oidc)
-            upstream = std::make_unique<OidcUpstream>(settings, http, clock);
-        else
-            upstream = std::make_unique<OAuth2Upstream>(settings, http, clock);
-        m_entries.append({settings.id, settings.name, settings.id, upstream.get()});
-        m_upstreams.push_back(std::move(upstream));
-    }
-    if (!withSimulated)
-        return;
-    for (const auto &provider : SimulatedProviders::providers()) {
-        // A real provider configured under the same id takes its place.
-        if (!find(provider.id))
-            m_entries.append({provider.id, provider.name, simulatedKey(provider.id), nullptr});
+    for (const UpstreamSettings &settings : providers) {
+        std::unique_ptr<Connector> connector = registry.create(settings, deps);
+        if (!connector) {
+            qCWarning(lcUpstream, "%s: no connector for type \"%s\"", qPrintable(settings.id),
+                      qPrintable(settings.type));
+            continue;
+        }
+        m_entries.append({settings.id, settings.name, connector->identityKey(), connector.get()});
+        m_connectors.push_back(std::move(connector));
     }
 }
 
 ProviderDirectory::~ProviderDirectory() = default;
+
+QList<UpstreamSettings> ProviderDirectory::withSimulated(QList<UpstreamSettings> configured)
+{
+    QList<UpstreamSettings> all = configured;
+    for (const auto &provider : SimulatedProviders::providers()) {
+        // A provider configured under the same id takes its place.
+        if (std::any_of(configured.cbegin(), configured.cend(), [&](const auto &s) { return s.id == provider.id; }))
+            continue;
+        UpstreamSettings settings;
+        settings.id = provider.id;
+        settings.name = provider.name;
+        settings.type = UpstreamSettings::SimulatedType;
+        settings.pkce = false; // nothing leaves this server
+        all.append(settings);
+    }
+    return all;
+}
 
 const ProviderDirectory::Entry *ProviderDirectory::find(const QString &id) const
 {
@@ -53,6 +64,6 @@ QString ProviderDirectory::displayName(const QString &identityKey) const
 
 void ProviderDirectory::prepare()
 {
-    for (const auto &upstream : m_upstreams)
-        upstream->prepare();
+    for (const auto &connector : m_connectors)
+        connector->prepare();
 }

@@ -6,15 +6,15 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
-class Clock;
-class UpstreamHttp;
-class UpstreamProvider;
+class Connector;
+class ConnectorRegistry;
+struct ConnectorDeps;
 
-// Every provider a person can sign in with here, in display order: the real
-// upstream providers of the providers file, then (QA mode only) the
-// simulated ones. Identities of simulated providers live under the "qa:"
-// key, which no configured id can have, so they never match a real one.
+// Every provider a person can sign in with here, in display order, each
+// with the connector its type's factory made: the providers of the
+// providers file, then (QA mode only) the built-in simulated ones.
 class ProviderDirectory
 {
 public:
@@ -23,24 +23,27 @@ public:
         QString id;
         QString name;
         QString identityKey;
-        UpstreamProvider *upstream = nullptr; // null: simulated (QA)
+        Connector *connector = nullptr; // never null
     };
 
-    ProviderDirectory(const QList<UpstreamSettings> &configured, bool withSimulated, UpstreamHttp &http,
-                      const Clock &clock);
+    // Settings of a type the registry does not know are skipped (ProvidersFile refused them already).
+    ProviderDirectory(const QList<UpstreamSettings> &providers, const ConnectorRegistry &registry,
+                      const ConnectorDeps &deps);
     ~ProviderDirectory();
+
+    // The configured providers, then the built-in simulated ones whose ids
+    // none of them takes.
+    static QList<UpstreamSettings> withSimulated(QList<UpstreamSettings> configured);
 
     const QList<Entry> &entries() const { return m_entries; }
     const Entry *find(const QString &id) const;
     const Entry *findByIdentityKey(const QString &identityKey) const;
     // The display name for an identity key; the key itself when unknown.
     QString displayName(const QString &identityKey) const;
-    // Starts what the real providers need before the first sign-in (discovery).
+    // Starts what the providers need before the first sign-in (discovery).
     void prepare();
-
-    static QString simulatedKey(const QString &id) { return QStringLiteral("qa:") + id; }
 
 private:
     QList<Entry> m_entries;
-    std::vector<std::unique_ptr<UpstreamProvider>> m_upstreams;
+    std::vector<std::unique_ptr<Connector>> m_connectors;
 };

@@ -26,6 +26,9 @@ const QSet<QString> OidcKeys{QStringLiteral("issuer")};
 const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"), QStringLiteral("token_endpoint"),
                                QStringLiteral("userinfo_endpoint"), QStringLiteral("emails_endpoint"),
                                QStringLiteral("claims")};
+// A type whose connector stays on this server (a simulated provider) has
+// nothing to configure but its id and name.
+const QSet<QString> LocalKeys{QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type")};
 const QSet<QString> ClaimNames{QStringLiteral("provider_user_id"), QStringLiteral("email"),
                                QStringLiteral("email_verified"), QStringLiteral("name"),
                                QStringLiteral("preferred_username")};
@@ -35,10 +38,11 @@ class EntryReader
 {
 public:
     EntryReader(const QJsonObject &entry, int index, ProvidersFile::Secrets secrets,
-                const QProcessEnvironment &environment)
+                const QProcessEnvironment &environment, const QStringList &types)
         : m_entry(entry)
         , m_secrets(secrets)
         , m_environment(environment)
+        , m_types(types)
         , m_label(QStringLiteral("provider #%1").arg(index + 1))
     {
     }
@@ -61,10 +65,16 @@ private:
     bool readEndpoints(UpstreamSettings &s);
     bool readClaims(UpstreamSettings &s);
     bool readSecret(UpstreamSettings &s);
+    bool readRemote(UpstreamSettings &s);
+    static bool isRemote(const UpstreamSettings &s)
+    {
+        return s.type == UpstreamSettings::OidcType || s.type == UpstreamSettings::OAuth2Type;
+    }
 
     const QJsonObject &m_entry;
     ProvidersFile::Secrets m_secrets;
     const QProcessEnvironment &m_environment;
+    const QStringList &m_types;
     QString m_label;
     QString m_error;
 };
@@ -104,20 +114,31 @@ QUrl EntryReader::url(const QString &field, bool required)
 bool EntryReader::readType(UpstreamSettings &s)
 {
     const QString type = string(QStringLiteral("type"), true);
-    if (type == QLatin1String("oidc"))
-        s.type = UpstreamSettings::Type::Oidc;
-    else if (type == QLatin1String("oauth2"))
-        s.type = UpstreamSettings::Type::OAuth2;
-    else if (!type.isEmpty())
+    if (type.isEmpty())
+        return false;
+    if (type == UpstreamSettings::SimulatedType && !m_types.contains(type))
         return fail(QStringLiteral("type"),
-                    QStringLiteral("\"%1\" is not a type; use \"oidc\" or \"oauth2\"").arg(type));
-    return m_error.isEmpty();
+                    QStringLiteral("\"simulated\" providers exist only in QA mode (--qa): they let anyone sign in "
+                                   "as anyone"));
+    if (!m_types.contains(type))
+        return fail(QStringLiteral("type"),
+                    QStringLiteral("\"%1\" is not a type; use one of \"%2\"")
+                        .arg(type, m_types.join(QStringLiteral("\", \""))));
+    s.type = type;
+    if (!isRemote(s))
+        s.pkce = false; // nothing leaves this server
+    return true;
 }
 
 bool EntryReader::readKeys(const UpstreamSettings &s)
 {
-    const QSet<QString> &typeKeys = s.type == UpstreamSettings::Type::Oidc ? OidcKeys : OAuth2Keys;
+    const QSet<QString> &typeKeys = s.type == UpstreamSettings::OidcType ? OidcKeys : OAuth2Keys;
     for (const QString &key : m_entry.keys()) {
+        if (!isRemote(s)) {
+            if (!LocalKeys.contains(key))
+                return fail(key, QStringLiteral("is not a known setting for a provider of this type"));
+            continue;
+        }
         if (key == QLatin1String("client_secret"))
             return fail(key,
                         QStringLiteral("secrets are never read from this file: use \"client_secret_file\" "
@@ -133,7 +154,7 @@ bool EntryReader::readScopes(UpstreamSettings &s)
 {
     const QJsonValue value = m_entry.value(QStringLiteral("scopes"));
     if (value.isUndefined()) {
-        if (s.type == UpstreamSettings::Type::Oidc)
+        if (s.type == UpstreamSettings::OidcType)
             s.scopes = {QStringLiteral("openid"), QStringLiteral("email"), QStringLiteral("profile")};
         return true;
     }
@@ -145,7 +166,7 @@ bool EntryReader::readScopes(UpstreamSettings &s)
             return fail(QStringLiteral("scopes"), QStringLiteral("holds something that is not a scope name"));
         s.scopes.append(scope.toString());
     }
-    if (s.type == UpstreamSettings::Type::Oidc && !s.scopes.contains(QLatin1String("openid")))
+    if (s.type == UpstreamSettings::OidcType && !s.scopes.contains(QLatin1String("openid")))
         return fail(QStringLiteral("scopes"), QStringLiteral("must include \"openid\" for an oidc provider"));
     return true;
 }
@@ -171,7 +192,7 @@ bool EntryReader::readOptions(UpstreamSettings &s)
 
 bool EntryReader::readEndpoints(UpstreamSettings &s)
 {
-    if (s.type == UpstreamSettings::Type::Oidc) {
+    if (s.type == UpstreamSettings::OidcType) {
         const QUrl issuer = url(QStringLiteral("issuer"), true);
         s.issuer = issuer.toString();
         return m_error.isEmpty();
@@ -185,7 +206,7 @@ bool EntryReader::readEndpoints(UpstreamSettings &s)
 
 bool EntryReader::readClaims(UpstreamSettings &s)
 {
-    if (s.type != UpstreamSettings::Type::OAuth2)
+    if (s.type != UpstreamSettings::OAuth2Type)
         return true;
     const QJsonValue value = m_entry.value(QStringLiteral("claims"));
     if (!value.isObject())
@@ -236,6 +257,12 @@ bool EntryReader::readSecret(UpstreamSettings &s)
     return true;
 }
 
+bool EntryReader::readRemote(UpstreamSettings &s)
+{
+    s.clientId = string(QStringLiteral("client_id"), true);
+    return m_error.isEmpty() && readScopes(s) && readOptions(s) && readEndpoints(s) && readClaims(s) && readSecret(s);
+}
+
 std::optional<UpstreamSettings> EntryReader::read(QString *error)
 {
     static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,31}$"));
@@ -248,9 +275,7 @@ std::optional<UpstreamSettings> EntryReader::read(QString *error)
     s.name = string(QStringLiteral("name"), true);
     if (s.name.size() > MaxNameLength)
         fail(QStringLiteral("name"), QStringLiteral("is longer than %1 characters").arg(MaxNameLength));
-    s.clientId = string(QStringLiteral("client_id"), true);
-    const bool ok = m_error.isEmpty() && readType(s) && readKeys(s) && readScopes(s) && readOptions(s)
-        && readEndpoints(s) && readClaims(s) && readSecret(s);
+    const bool ok = m_error.isEmpty() && readType(s) && readKeys(s) && (!isRemote(s) || readRemote(s));
     if (!ok) {
         *error = m_error;
         return std::nullopt;
@@ -275,8 +300,14 @@ bool ProvidersFile::isAcceptableUrl(const QUrl &url)
     return url.host() == QLatin1String("localhost") || (!host.isNull() && host.isLoopback());
 }
 
+QStringList ProvidersFile::standardTypes()
+{
+    return {UpstreamSettings::OidcType, UpstreamSettings::OAuth2Type};
+}
+
 std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, QString *error, Secrets secrets,
-                                                           const QProcessEnvironment &environment)
+                                                           const QProcessEnvironment &environment,
+                                                           const QStringList &types)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -288,14 +319,15 @@ std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, 
         return std::nullopt;
     }
     QString problem;
-    auto providers = parse(file.readAll(), &problem, secrets, environment);
+    auto providers = parse(file.readAll(), &problem, secrets, environment, types);
     if (!providers)
         *error = QStringLiteral("providers file %1: %2").arg(path, problem);
     return providers;
 }
 
 std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, QString *error, Secrets secrets,
-                                                            const QProcessEnvironment &environment)
+                                                            const QProcessEnvironment &environment,
+                                                            const QStringList &types)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
@@ -325,7 +357,7 @@ std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &js
             return std::nullopt;
         }
         const QJsonObject entry = entries.at(i).toObject();
-        auto settings = EntryReader(entry, int(i), secrets, environment).read(error);
+        auto settings = EntryReader(entry, int(i), secrets, environment, types).read(error);
         if (!settings)
             return std::nullopt;
         if (ids.contains(settings->id)) {

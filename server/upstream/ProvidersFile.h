@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QProcessEnvironment>
+#include <QStringList>
 
 #include <optional>
 
@@ -19,11 +20,17 @@ public:
     // the callback URL before it issues one).
     enum class Secrets { Required, Skipped };
 
+    // `types`: the provider types this server has connectors for
+    // (ConnectorRegistry::types()); any other "type" stops it.
     static std::optional<QList<UpstreamSettings>> load(
         const QString &path, QString *error, Secrets secrets = Secrets::Required,
-        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
+        const QStringList &types = standardTypes());
     static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error, Secrets secrets,
-                                                        const QProcessEnvironment &environment);
+                                                        const QProcessEnvironment &environment,
+                                                        const QStringList &types = standardTypes());
+    // The types of a server without --qa.
+    static QStringList standardTypes();
     // LATCHKEY_PROVIDER_<ID>_SECRET, the id upper-cased with '-' as '_'.
     static QString secretVariable(const QString &providerId);
     // http is for tests on this machine only; anything reachable must be https.

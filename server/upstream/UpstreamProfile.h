@@ -12,4 +12,7 @@ struct UpstreamProfile
     bool emailVerified = false; // only when the provider itself says so
     QString name;
     QString upstreamUsername; // e.g. a GitHub login
+    // QA mode: the fault a tester picked on a simulated provider's page, for
+    // the authorization code's grant; real providers leave it empty.
+    QString qaFault;
 };

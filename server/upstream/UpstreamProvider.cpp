@@ -25,8 +25,7 @@ bool hasControlCharacters(const QString &text)
 
 UpstreamProvider::UpstreamProvider(const UpstreamSettings &settings, UpstreamHttp &http, const Clock &clock,
                                    QObject *parent)
-    : QObject(parent)
-    , m_settings(settings)
+    : Connector(settings, parent)
     , m_http(http)
     , m_clock(clock)
 {

@@ -1,40 +1,27 @@
 #pragma once
 
-#include "UpstreamAttempt.h"
+#include "Connector.h"
 #include "UpstreamHttp.h"
-#include "UpstreamOutcome.h"
-#include "UpstreamSettings.h"
 
 #include "ServerLogging.h"
-#include <QObject>
-
-#include <functional>
 
 class Clock;
 
-// One real upstream identity provider the broker sends people to. The
+// The connector of one real upstream identity provider the broker sends
+// people to ("oidc" and "oauth2"). The
 // authorization code grant (PKCE S256, state) and the code exchange are
 // shared; how the person's profile is learned afterwards is the subclass's
 // (an ID token for OpenID Connect, a user-info API for plain OAuth 2.0).
-class UpstreamProvider : public QObject
+class UpstreamProvider : public Connector
 {
     Q_OBJECT
 public:
-    using UrlCallback = std::function<void(const QUrl &url, const UpstreamOutcome &failure)>;
-    using OutcomeCallback = std::function<void(const UpstreamOutcome &)>;
-
     UpstreamProvider(const UpstreamSettings &settings, UpstreamHttp &http, const Clock &clock,
                      QObject *parent = nullptr);
 
-    const UpstreamSettings &settings() const { return m_settings; }
-    virtual bool usesNonce() const { return false; }
-    // Loads what the provider publishes, so the first sign-in need not wait.
-    virtual void prepare() { }
-
-    // Where to send the browser for this attempt.
-    void begin(const UpstreamAttempt &attempt, UrlCallback done);
-    // The browser came back with `code`: exchange it and learn who this is.
-    void finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done);
+    void begin(const UpstreamAttempt &attempt, UrlCallback done) override;
+    // Exchanges `code` at the provider's token endpoint, then learns who this is.
+    void finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done) override;
 
 protected:
     struct Endpoints
@@ -56,7 +43,6 @@ protected:
     static QString text(const QJsonValue &value);
     static bool truthy(const QJsonValue &value);
 
-    UpstreamSettings m_settings;
     UpstreamHttp &m_http;
     const Clock &m_clock;
 

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QLatin1String>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -10,12 +11,16 @@
 // (docs/server.md, "Real upstream providers"). Checked by ProvidersFile before use.
 struct UpstreamSettings
 {
-    enum class Type { Oidc, OAuth2 };
+    // The types the providers file knows; ConnectorRegistry says which of them
+    // (and which others) this server can make connectors for.
+    static constexpr QLatin1String OidcType{"oidc"};
+    static constexpr QLatin1String OAuth2Type{"oauth2"};
+    static constexpr QLatin1String SimulatedType{"simulated"}; // QA mode only
     enum class ClientAuth { SecretBasic, SecretPost };
 
     QString id;   // [a-z0-9-], also the callback path /upstream/<id>/callback
     QString name; // shown on the sign-in page and in the app
-    Type type = Type::Oidc;
+    QString type = OidcType;
     QString issuer;             // oidc: discovery comes from here
     QUrl authorizationEndpoint; // oauth2
     QUrl tokenEndpoint;         // oauth2

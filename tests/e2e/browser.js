@@ -89,7 +89,8 @@ async function main() {
       await page.click(`button[name="persona"][value="${persona}"]`);
     else
       await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-    await page.waitForURL(/\/callback\?/, { timeout: 15000 });
+    // Through the broker's /upstream/<id>/callback (as a real provider's answer) to the app's.
+    await page.waitForURL(/^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/callback\?/, { timeout: 15000 });
     await page.screenshot({ path: path.join(outDir, `browser-${kind}-${provider}.png`) });
     log(`done: ${kind} at ${provider}, landed on ${new URL(page.url()).pathname}`);
   } finally {

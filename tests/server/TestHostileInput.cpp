@@ -1,8 +1,8 @@
 // Hostile input at the HTTP level (issue 10, point 8): for a bounded time,
 // mutated JWTs (from tokens the server really issued), malformed forms and
 // JSON, odd methods, headers and paths at every endpoint of a real
-// in-process server, with a real upstream provider (FakeUpstream) behind
-// /signin/<id> and /upstream/<id>/callback. Everything goes over raw
+// in-process server, with a real upstream provider (FakeUpstream) and the
+// simulated ones behind /signin/<id>, /qa/signin/<id> and /upstream/<id>/callback. Everything goes over raw
 // sockets, so requests no HTTP client library would send reach the server.
 //
 // Holds: no 5xx (a 503 only with Retry-After: PROTOCOL.md 9, "the whole
@@ -319,10 +319,11 @@ bool TestHostileInput::prepareMaterial()
     for (const QJsonValue &provider : document.value(QLatin1String("upstream_providers")).toArray()) {
         const QByteArray id = provider.toObject().value(QLatin1String("id")).toString().toLatin1();
         m_paths.append("/signin/" + id);
-        if (id == "fake")
-            m_paths.append("/upstream/" + id + "/callback");
-        else
+        m_paths.append("/upstream/" + id + "/callback");
+        if (id != "fake") {
+            m_paths.append("/qa/signin/" + id); // the simulated provider's own page
             m_simulatedProviders.append(id);
+        }
     }
     m_paths += QList<QByteArray>{QByteArray(Protocol::DiscoveryPath), "/", "/signin/cancel", "/static/style.css"};
     if (!m_paths.contains("/upstream/fake/callback") || m_simulatedProviders.isEmpty()) {
@@ -514,6 +515,7 @@ QByteArray TestHostileInput::formBodyFor(Rng &rng, const QByteArray &path)
         fields = {"request=" + m_material.pendingRequest};
     } else {
         fields = {"request=" + m_material.pendingRequest,
+                  "state=" + rng.printable(32),
                   "provider_user_id=u-" + rng.printable(6),
                   "email=a%40example.org",
                   "name=Name",
@@ -610,7 +612,7 @@ Probe TestHostileInput::formProbe(Rng &rng)
 {
     QList<QByteArray> targets{"/token", "/revoke", "/authorize", "/signin/cancel"};
     for (const QByteArray &id : m_simulatedProviders)
-        targets.append("/signin/" + id);
+        targets.append("/qa/signin/" + id);
     const QByteArray path = rng.pick(targets);
     const QByteArray body = formBodyFor(rng, path);
     const QByteArray type = rng.pick(

@@ -240,7 +240,7 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     UpstreamSettings provider;
     provider.id = QStringLiteral("corp");
     provider.name = QStringLiteral("Corp");
-    provider.type = UpstreamSettings::Type::OAuth2;
+    provider.type = UpstreamSettings::OAuth2Type;
     provider.authorizationEndpoint = QUrl(QStringLiteral("http://127.0.0.1:9/authorize"));
     provider.tokenEndpoint = QUrl(QStringLiteral("http://127.0.0.1:9/token"));
     provider.userinfoEndpoint = QUrl(QStringLiteral("http://127.0.0.1:9/userinfo"));

@@ -24,7 +24,8 @@ private Q_SLOTS:
     void formsMayOnlyLeadToTheClientsRedirect();
 
 private:
-    QString providerPage(const QString &provider, const AuthorizationRequest &request, QString *requestId = nullptr);
+    // The simulated provider's page, reached as a browser does: /signin/<id>, redirected to /qa/signin/<id>.
+    QString providerPage(const QString &provider, const AuthorizationRequest &request, QUrl *pageUrl = nullptr);
 
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<HttpRobot> m_http;
@@ -46,12 +47,12 @@ void TestServerPages::cleanup()
     m_server.reset();
 }
 
-QString TestServerPages::providerPage(const QString &provider, const AuthorizationRequest &request, QString *requestId)
+QString TestServerPages::providerPage(const QString &provider, const AuthorizationRequest &request, QUrl *pageUrl)
 {
-    const QString id = m_robot->openSignInPage(request);
-    if (requestId)
-        *requestId = id;
-    return QString::fromUtf8(m_http->get(m_server->url("/signin/" + provider + "?request=" + id)).body);
+    const QUrl page = m_robot->openProviderPage(m_robot->openSignInPage(request), provider);
+    if (pageUrl)
+        *pageUrl = page;
+    return QString::fromUtf8(m_http->get(page).body);
 }
 
 void TestServerPages::signInPageOffersEachProvider()
@@ -92,7 +93,7 @@ void TestServerPages::formsMayOnlyLeadToTheClientsRedirect()
     static const QRegularExpression link("/signin/github\\?request=([A-Za-z0-9_-]+)");
     const QString id = link.match(QString::fromUtf8(signIn.body)).captured(1);
     QVERIFY(!id.isEmpty());
-    const HttpResult provider = m_http->get(m_server->url("/signin/github?request=" + id));
+    const HttpResult provider = m_http->get(m_robot->openProviderPage(id, "github"));
     QCOMPARE(provider.status, 200);
     QVERIFY2(provider.header("Content-Security-Policy").endsWith(formAction.toLatin1()),
              provider.header("Content-Security-Policy").constData());
@@ -130,17 +131,17 @@ void TestServerPages::echoedInputIsEscaped()
     const QString signIn = QString::fromUtf8(m_http->get(url).body);
     static const QRegularExpression requestField("name=\"request\" value=\"([^\"]+)\"");
     const QString requestId = requestField.match(signIn).captured(1);
-    const QString html = QString::fromUtf8(m_http->get(m_server->url("/signin/google?request=" + requestId)).body);
+    const QString html = QString::fromUtf8(m_http->get(m_robot->openProviderPage(requestId, "google")).body);
     QVERIFY(!html.contains("<script>"));
     QVERIFY(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@x.org"));
 }
 
 void TestServerPages::invalidIdentityKeepsWhatWasTyped()
 {
-    QString requestId;
-    providerPage("google", m_robot->newRequest(), &requestId);
-    const HttpResult answer = m_http->postForm(m_server->url("/signin/google"),
-                                               {{"request", requestId},
+    QUrl page;
+    providerPage("google", m_robot->newRequest(), &page);
+    const HttpResult answer = m_http->postForm(page.adjusted(QUrl::RemoveQuery),
+                                               {{"state", QUrlQuery(page).queryItemValue("state")},
                                                 {"provider_user_id", "<b>42</b>"},
                                                 {"email", "not-an-email"},
                                                 {"name", "Zoë <i>"},
@@ -155,11 +156,11 @@ void TestServerPages::invalidIdentityKeepsWhatWasTyped()
 
 void TestServerPages::expiredRequestExplainsWhatToDo()
 {
-    QString requestId;
-    providerPage("google", m_robot->newRequest(), &requestId);
+    QUrl page;
+    providerPage("google", m_robot->newRequest(), &page);
     m_server->clock().advance(601);
-    const HttpResult answer = m_http->postForm(m_server->url("/signin/google"),
-                                               {{"request", requestId}, {"persona", "new"}});
+    const HttpResult answer = m_http->postForm(page.adjusted(QUrl::RemoveQuery),
+                                               {{"state", QUrlQuery(page).queryItemValue("state")}, {"persona", "new"}});
     QCOMPARE(answer.status, 400);
     QVERIFY(answer.body.contains("This sign-in has expired"));
     QVERIFY(answer.body.contains("Return to the app and sign in again"));

@@ -130,21 +130,34 @@ class Client:
     def __init__(self, server):
         self.server = server
         self.connection = None
+        self.cookies = {}  # a browser's: the broker's binding cookie must come back to its callback
 
     def request(self, method, path, body=None, headers=None):
         headers = dict(headers or {})
+        if self.cookies and "Cookie" not in headers:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         try:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=10)
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
             data = response.read()
+            self.keep_cookies(response.msg.get_all("Set-Cookie") or [])
             if response.getheader("Connection", "").lower() == "close":
                 self.close()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, data
         except (OSError, http.client.HTTPException) as error:
             self.close()
             raise Lost(str(error)) from None
+
+    def keep_cookies(self, set_cookies):
+        for line in set_cookies:
+            name, _, rest = line.partition("=")
+            value = rest.split(";")[0]
+            if "max-age=0" in rest.lower().replace(" ", "") or not value:
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value
 
     def close(self):
         if self.connection is not None:
@@ -191,11 +204,36 @@ class Client:
         request = self.authorize()
         if "answer" in request:
             return request, request["answer"]
-        status, headers, _ = self.form("/signin/" + provider, {"request": request["id"], **fields})
+        page = self.provider_page(provider, request["id"])
+        if not urllib.parse.urlsplit(page).path.startswith("/qa/signin/"):
+            # Ended at once, at the app (the sign-in could not be saved: a full disk).
+            return request, {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(page).query).items()}
+        status, headers, _ = self.provider_form(page, fields)
+        if status != 302:
+            raise AssertionError(f"the {provider} page answered {status}")
+        return request, self.callback(headers["location"])
+
+    def provider_page(self, provider, request_id):
+        """/signin/<provider>: the broker sends the browser to the (simulated) provider's page."""
+        status, headers, _ = self.request("GET", f"/signin/{provider}?request={request_id}")
         if status != 302:
             raise AssertionError(f"/signin/{provider} answered {status}")
+        return headers["location"]
+
+    def provider_form(self, page, fields):
+        """Posts the simulated provider's form; its answer leads to /upstream/<id>/callback."""
+        url = urllib.parse.urlsplit(page)
+        state = urllib.parse.parse_qs(url.query)["state"][0]
+        return self.form(url.path, {"state": state, **fields})
+
+    def callback(self, location):
+        """The broker's callback: the authorization response's query it sends to the app."""
+        url = urllib.parse.urlsplit(location)
+        status, headers, _ = self.request("GET", f"{url.path}?{url.query}")
+        if status != 302:
+            raise AssertionError(f"{url.path} answered {status}")
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(headers["location"]).query)
-        return request, {k: v[0] for k, v in query.items()}
+        return {k: v[0] for k, v in query.items()}
 
     def exchange(self, request, code):
         status, headers, body = self.form("/token", {

@@ -236,45 +236,59 @@ def case_sign_in(binary, work, database, key_file):
     a, b = start_two(binary, work, database, key_file)
     on_a, on_b = pinned(a), pinned(b)
 
-    # Started on A (the page with the providers), finished on B (the provider's form), exchanged on A.
+    # Started on A (the page with the providers), at the provider's page on B, its answer to
+    # the callback on A (the code is sealed, not kept: any instance opens it), exchanged on A.
     request = on_a.authorize()
-    status, headers, _ = on_b.request("GET", f"/signin/google?request={request['id']}")
-    check(failures, status == 200, f"B shows A's sign-in page with {status}")
-    status, headers, _ = on_b.form("/signin/google", {"request": request["id"], "persona": "returning"})
-    answer = crash.urllib.parse.parse_qs(crash.urllib.parse.urlsplit(headers.get("location", "")).query)
-    check(failures, status == 302 and "code" in answer, f"B finishing A's sign-in answered {status} {answer}")
-    check(failures, answer.get("state", [None])[0] == request["state"], "the state did not come back")
+    page = on_b.provider_page("google", request["id"])
+    on_a.cookies = dict(on_b.cookies)  # one browser
+    status, _, _ = on_b.request("GET", crash.urllib.parse.urlsplit(page).path + "?"
+                                + crash.urllib.parse.urlsplit(page).query)
+    check(failures, status == 200, f"B shows the provider page of A's sign-in with {status}")
+    status, headers, _ = on_b.provider_form(page, {"persona": "returning"})
+    check(failures, status == 302, f"B's provider page answered {status}")
+    callback = headers.get("location", "")
+    answer = on_a.callback(callback) if status == 302 else {}
+    check(failures, "code" in answer, f"A finishing B's provider answer gave {answer}")
+    check(failures, answer.get("state") == request["state"], "the state did not come back")
     tokens = {}
     if "code" in answer:
-        status, _, tokens = on_a.exchange(request, answer["code"][0])
+        status, _, tokens = on_a.exchange(request, answer["code"])
         check(failures, status == 200 and "refresh_token" in tokens, f"A exchanging B's code answered {status}")
     if tokens.get("refresh_token"):
         status, _, refreshed = on_b.refresh(tokens["refresh_token"])
         check(failures, status == 200, f"B refreshing A's session answered {status} {refreshed}")
-    # Finishing it again, on either instance, is a used sign-in page.
-    status, _, page = on_a.form("/signin/google", {"request": request["id"], "persona": "returning"})
-    check(failures, status == 400 and b"has expired" in page, f"a finished sign-in answered {status} again")
+    # The provider's answer again, on either instance, is a replay; its page is a used sign-in.
+    url = crash.urllib.parse.urlsplit(callback)
+    status, headers, _ = on_b.request("GET", f"{url.path}?{url.query}", headers={"Cookie": ""})
+    replay = crash.urllib.parse.parse_qs(crash.urllib.parse.urlsplit(headers.get("location", "")).query)
+    check(failures, status == 302 and replay.get("error") == ["server_error"],
+          f"a replayed provider answer gave {status} {replay}")
+    status, _, page_body = on_a.provider_form(page, {"persona": "returning"})
+    check(failures, status == 400 and b"has expired" in page_body, f"a finished sign-in answered {status} again")
 
     # Started on A, A killed and restarted: the person's next step still works.
     request = on_a.authorize()
+    page = on_a.provider_page("google", request["id"])
     a.kill()
     a.start()
+    cookies = on_a.cookies
     on_a = pinned(a)
-    status, headers, page = on_a.form("/signin/google", {"request": request["id"], "persona": "returning"})
-    answer = crash.urllib.parse.parse_qs(crash.urllib.parse.urlsplit(headers.get("location", "")).query)
-    check(failures, status == 302 and "code" in answer,
-          f"a sign-in started before a restart answered {status} {page[:200]!r}")
+    on_a.cookies = cookies
+    status, headers, body = on_a.provider_form(page, {"persona": "returning"})
+    answer = on_a.callback(headers["location"]) if status == 302 else {}
+    check(failures, "code" in answer, f"a sign-in started before a restart answered {status} {body[:200]!r}")
     print(f"sign-in: started on A, finished on B, exchanged on A, refreshed on B; one started before "
           f"kill -9 and restart of A finished on A: {'ok' if not failures else 'FAILED'}")
     if database.kind == "postgresql":
         # The database drops every connection (a restart, a failover) while a sign-in waits:
         # its page is busy for a moment, never "expired".
         request = on_a.authorize()
+        page = crash.urllib.parse.urlsplit(on_a.provider_page("google", request["id"]))
         database.scalar("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
                         f"WHERE datname = '{database.name}' AND pid <> pg_backend_pid()")
         statuses = []
         for _ in range(40):
-            status, _, page = on_b.request("GET", f"/signin/google?request={request['id']}")
+            status, _, _ = on_b.request("GET", f"{page.path}?{page.query}")
             statuses.append(status)
             if status != 503:
                 break

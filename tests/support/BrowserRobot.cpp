@@ -3,6 +3,7 @@
 #include <QDesktopServices>
 #include <QRegularExpression>
 #include <QTimer>
+#include <QUrlQuery>
 
 BrowserRobot::BrowserRobot(QObject *parent)
     : QObject(parent)
@@ -53,35 +54,50 @@ void BrowserRobot::openUrl(const QUrl &url)
 void BrowserRobot::act(const QUrl &url)
 {
     const QUrl authorize = rewriteAuthorizeUrl ? rewriteAuthorizeUrl(url) : url;
-    HttpResult page = m_http.get(authorize);
-    QString providerPath = QStringLiteral("/signin/") + m_provider;
+    const HttpResult page = m_http.get(authorize);
+    QUrl signIn = authorize;
     if (page.status == 302) {
-        const QUrl next = authorize.resolved(page.location());
-        if (!next.path().startsWith(QLatin1String("/signin/"))) { // the server sent an error straight back
-            m_landing = m_http.get(next);
+        // provider=<id> (PROTOCOL.md 4): the server skipped its chooser and
+        // sent the browser to that provider; or it sent an error straight back.
+        signIn = authorize.resolved(page.location());
+        if (!signIn.path().startsWith(QLatin1String("/signin/"))) {
+            m_landing = m_http.get(signIn);
             return;
         }
-        // provider=<id> (PROTOCOL.md 4): the server skipped its chooser and
-        // sent the browser to that provider, where the person now is.
-        providerPath = next.path();
-        page = m_http.get(next);
+    } else {
+        static const QRegularExpression requestField(QStringLiteral("name=\"request\" value=\"([^\"]+)\""));
+        signIn.setPath(QStringLiteral("/signin/") + m_provider);
+        signIn.setQuery(QStringLiteral("request=") + requestField.match(QString::fromUtf8(page.body)).captured(1));
     }
-    static const QRegularExpression requestField(QStringLiteral("name=\"request\" value=\"([^\"]+)\""));
-    const QString requestId = requestField.match(QString::fromUtf8(page.body)).captured(1);
-    FieldList fields{{QStringLiteral("request"), requestId}};
+    // /signin/<id> sets the binding cookie and sends the browser to the provider's page.
+    const HttpResult begun = m_http.get(signIn);
+    if (begun.status != 302)
+        return;
+    const QUrl providerPage = signIn.resolved(begun.location());
+    if (!providerPage.path().startsWith(QLatin1String("/qa/signin/"))) {
+        land(providerPage);
+        return;
+    }
+    FieldList fields{
+        {QStringLiteral("state"), QUrlQuery(providerPage).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded)}};
     if (m_mode == Mode::Persona)
         fields.append({QStringLiteral("persona"), m_persona});
     else if (m_mode == Mode::Identity)
         fields += m_identity;
     else
         fields.append({QStringLiteral("action"), QStringLiteral("cancel")});
-    QUrl signIn = authorize;
-    signIn.setPath(providerPath);
-    signIn.setQuery(QString());
-    const HttpResult answer = m_http.postForm(signIn, fields);
+    const HttpResult answer = m_http.postForm(providerPage.adjusted(QUrl::RemoveQuery), fields);
     if (answer.status != 302)
         return;
-    const QUrl redirect = rewriteRedirect ? rewriteRedirect(answer.location()) : answer.location();
+    // The provider's answer goes to the broker's callback, which answers the app.
+    const HttpResult back = m_http.get(providerPage.resolved(answer.location()));
+    if (back.status == 302)
+        land(providerPage.resolved(back.location()));
+}
+
+void BrowserRobot::land(const QUrl &location)
+{
+    const QUrl redirect = rewriteRedirect ? rewriteRedirect(location) : location;
     if (beforeRedirect)
         beforeRedirect(redirect);
     m_landing = m_http.get(redirect);

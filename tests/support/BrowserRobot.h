@@ -44,6 +44,8 @@ public Q_SLOTS:
 private:
     enum class Mode { Persona, Identity, Cancel, StayAway };
     void act(const QUrl &url);
+    // Where the server sent the browser back to the app (or an error page).
+    void land(const QUrl &location);
 
     HttpRobot m_http;
     Mode m_mode = Mode::Persona;

@@ -68,51 +68,73 @@ QString SignInRobot::openSignInPage(const AuthorizationRequest &request)
 QUrlQuery SignInRobot::followToLoopback(const HttpResult &providerAnswer)
 {
     m_lastCallback.clear();
-    if (providerAnswer.status != 302)
-        return {};
-    const HttpResult landed = m_http.get(providerAnswer.location());
-    if (landed.status != 200)
+    HttpResult hop = providerAnswer;
+    // The provider page's answer, then the broker's callback, then the app.
+    for (int hops = 0; hops < 4 && hop.status == 302; ++hops)
+        hop = m_http.get(hop.location());
+    if (hop.status != 200)
         return {};
     return m_lastCallback;
+}
+
+QUrl SignInRobot::openProviderPage(const QString &requestId, const QString &provider)
+{
+    QUrl signIn = url(QStringLiteral("/signin/") + provider);
+    signIn.setQuery(QStringLiteral("request=") + requestId);
+    const HttpResult begun = m_http.get(signIn);
+    if (begun.status != 302 || !begun.location().path().startsWith(QLatin1String("/qa/signin/")))
+        return {};
+    return begun.location();
+}
+
+QUrlQuery SignInRobot::submitProviderPage(const QUrl &page, const FieldList &fields)
+{
+    FieldList all{
+        {QStringLiteral("state"), QUrlQuery(page).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded)}};
+    all += fields;
+    return followToLoopback(m_http.postForm(page.adjusted(QUrl::RemoveQuery), all));
+}
+
+QUrlQuery SignInRobot::throughProvider(const AuthorizationRequest &request, const QString &provider,
+                                       const FieldList &fields)
+{
+    const QUrl page = openProviderPage(openSignInPage(request), provider);
+    if (page.isEmpty()) {
+        m_lastCallback.clear();
+        return {};
+    }
+    return submitProviderPage(page, fields);
 }
 
 QUrlQuery SignInRobot::signInWithPersona(const AuthorizationRequest &request, const QString &provider,
                                          const QString &persona)
 {
-    const QString id = openSignInPage(request);
-    return followToLoopback(m_http.postForm(url(QStringLiteral("/signin/") + provider),
-                                            {{QStringLiteral("request"), id}, {QStringLiteral("persona"), persona}}));
+    return throughProvider(request, provider, {{QStringLiteral("persona"), persona}});
 }
 
 QUrlQuery SignInRobot::signInWithPersona(const AuthorizationRequest &request, const QString &provider,
                                          const QString &persona, const FieldList &extra)
 {
-    const QString id = openSignInPage(request);
-    FieldList fields{{QStringLiteral("request"), id}, {QStringLiteral("persona"), persona}};
+    FieldList fields{{QStringLiteral("persona"), persona}};
     fields += extra;
-    return followToLoopback(m_http.postForm(url(QStringLiteral("/signin/") + provider), fields));
+    return throughProvider(request, provider, fields);
 }
 
 QUrlQuery SignInRobot::signInAs(const AuthorizationRequest &request, const QString &provider, const QString &userId,
                                 const QString &email, bool verified, const QString &name)
 {
-    const QString id = openSignInPage(request);
-    FieldList fields{{QStringLiteral("request"), id},
-                     {QStringLiteral("provider_user_id"), userId},
+    FieldList fields{{QStringLiteral("provider_user_id"), userId},
                      {QStringLiteral("email"), email},
                      {QStringLiteral("name"), name},
                      {QStringLiteral("action"), QStringLiteral("continue")}};
     if (verified)
         fields.append({QStringLiteral("email_verified"), QStringLiteral("true")});
-    return followToLoopback(m_http.postForm(url(QStringLiteral("/signin/") + provider), fields));
+    return throughProvider(request, provider, fields);
 }
 
 QUrlQuery SignInRobot::cancelAt(const AuthorizationRequest &request, const QString &provider)
 {
-    const QString id = openSignInPage(request);
-    return followToLoopback(
-        m_http.postForm(url(QStringLiteral("/signin/") + provider),
-                        {{QStringLiteral("request"), id}, {QStringLiteral("action"), QStringLiteral("cancel")}}));
+    return throughProvider(request, provider, {{QStringLiteral("action"), QStringLiteral("cancel")}});
 }
 
 HttpResult SignInRobot::exchangeCode(const AuthorizationRequest &request, const QString &code)

@@ -40,6 +40,13 @@ public:
     QUrlQuery cancelAt(const AuthorizationRequest &request, const QString &provider);
     // Opens the authorize URL and returns the sign-in page's request id.
     QString openSignInPage(const AuthorizationRequest &request);
+    // Picks `provider` on the sign-in page, as its link does: the simulated
+    // provider's page URL (/qa/signin/<id>?state=...), after the broker set
+    // its binding cookie; empty when the broker did not send the browser there.
+    QUrl openProviderPage(const QString &requestId, const QString &provider);
+    // Posts the simulated provider page's form (its "state" added) and
+    // follows its answer through /upstream/<id>/callback to the app.
+    QUrlQuery submitProviderPage(const QUrl &page, const FieldList &fields);
 
     HttpResult exchangeCode(const AuthorizationRequest &request, const QString &code);
     HttpResult refresh(const QString &refreshToken);
@@ -57,6 +64,7 @@ public:
 
 private:
     QUrlQuery followToLoopback(const HttpResult &providerAnswer);
+    QUrlQuery throughProvider(const AuthorizationRequest &request, const QString &provider, const FieldList &fields);
 
     QString m_issuer;
     HttpRobot &m_http;

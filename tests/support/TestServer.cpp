@@ -28,7 +28,14 @@ bool TestServer::start(QString *error)
         return false;
     }
     m_server = std::make_unique<OidcServer>(m_config);
+    for (const auto &[type, factory] : std::as_const(m_connectorTypes))
+        m_server->connectors().registerType(type, factory);
     return m_server->start(error ? error : &ignored);
+}
+
+void TestServer::registerConnectorType(const QString &type, ConnectorRegistry::Factory factory)
+{
+    m_connectorTypes.append({type, std::move(factory)});
 }
 
 bool TestServer::restart(QString *error)

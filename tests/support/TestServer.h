@@ -26,6 +26,9 @@ public:
     explicit TestServer(const ServerConfig &config = qaServerConfig(),
                         const QString &backend = TestDatabase::currentBackend());
 
+    // A provider type of the test's own, registered with the server's
+    // ConnectorRegistry at every start.
+    void registerConnectorType(const QString &type, ConnectorRegistry::Factory factory);
     bool start(QString *error = nullptr);
     // Stops and starts again on the same port and data directory.
     bool restart(QString *error = nullptr);
@@ -46,4 +49,5 @@ private:
     TestDatabase m_database;
     ServerConfig m_config;
     std::unique_ptr<OidcServer> m_server;
+    QList<std::pair<QString, ConnectorRegistry::Factory>> m_connectorTypes;
 };
