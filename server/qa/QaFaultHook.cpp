@@ -62,8 +62,7 @@ QaFaults::Fault QaFaultHook::faultOf(const QByteArray &onboardingToken, QString 
         return QaFaults::Fault::None;
     if (jti)
         *jti = verified.payload.value(QLatin1String(Claim::JwtId)).toString();
-    return QaFaults::honoured(m_context.config.qaMode,
-                              verified.payload.value(QLatin1String(Claim::QaFault)).toString());
+    return QaFaults::honoured(m_context.config.qaMode, verified.payload.value(QLatin1String(Claim::QaFault)).toString());
 }
 
 bool QaFaultHook::strikesFirstTime(const QString &jti)

@@ -84,7 +84,7 @@ void SimulatedSignInEndpoint::registerRoutes(HttpServer &server)
 // Nullopt for a state that is no sign-in's (or another provider's); an
 // error when the database could not be read.
 Result<std::optional<SimulatedSignInEndpoint::Attempt>> SimulatedSignInEndpoint::attemptFor(const QString &state,
-                                                                                           const QString &providerId)
+                                                                                            const QString &providerId)
 {
     using Found = std::optional<Attempt>;
     if (state.isEmpty())

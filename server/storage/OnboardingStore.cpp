@@ -105,7 +105,7 @@ Result<Onboarded> OnboardingStore::create(const OnboardingRequest &request)
     }
     const auto account = m_accounts.add(request.account);
     if (!account)
-        return account.error();
+        return clashOrLinked(request, account.error());
     const auto linked = m_accounts.link(account->id, request.identity);
     if (!linked)
         return linked.error();
@@ -113,6 +113,19 @@ Result<Onboarded> OnboardingStore::create(const OnboardingRequest &request)
     if (!*linked)
         return alreadyCompleted();
     return startSession(request, *account);
+}
+
+// PostgreSQL (read committed): the identity check above ran before another
+// onboarding of the same person committed; the insert then waited for it and
+// met its name or email. Seen now, that person is onboarded already.
+ServerError OnboardingStore::clashOrLinked(const OnboardingRequest &request, const ServerError &clash)
+{
+    if (clash.status != 409)
+        return clash;
+    const auto owner = m_accounts.findByIdentity(request.identity);
+    if (!owner)
+        return owner.error();
+    return *owner ? alreadyCompleted() : clash;
 }
 
 Result<Onboarded> OnboardingStore::replay(const OnboardingRequest &request, const OnboardingRecord &record)

@@ -46,6 +46,7 @@ public:
 private:
     Result<Onboarded> onboardLocked(const OnboardingRequest &request);
     Result<Onboarded> create(const OnboardingRequest &request);
+    ServerError clashOrLinked(const OnboardingRequest &request, const ServerError &clash);
     Result<Onboarded> replay(const OnboardingRequest &request, const OnboardingRecord &record);
     Result<Onboarded> startSession(const OnboardingRequest &request, const Account &account);
     Result<std::optional<OnboardingRecord>> claim(const OnboardingRequest &request);

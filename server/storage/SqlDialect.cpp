@@ -90,8 +90,11 @@ QString SqlDialect::releaseStartupLock() const
 
 bool SqlDialect::isConstraintViolation(const QSqlError &error) const
 {
-    // SQLITE_CONSTRAINT; PostgreSQL's SQLSTATE class 23, integrity constraint violation.
-    return m_kind == Kind::Sqlite ? error.nativeErrorCode() == QLatin1String("19")
+    // SQLITE_CONSTRAINT in the low byte (Qt's driver gives the extended
+    // codes: 1555 primary key, 2067 unique, 787 foreign key); PostgreSQL's
+    // SQLSTATE class 23, integrity constraint violation.
+    constexpr int SqliteConstraint = 19;
+    return m_kind == Kind::Sqlite ? (error.nativeErrorCode().toInt() & 0xff) == SqliteConstraint
                                   : error.nativeErrorCode().startsWith(QLatin1String("23"));
 }
 

@@ -1392,9 +1392,9 @@ void TestStoreConformance::concurrentOnboardingOfOneIdentity_data()
     QTest::newRow("another username") << person(QStringLiteral("other"), QStringLiteral("other@example.org"), true)
                                       << "";
     QTest::newRow("the same username") << person(QStringLiteral("alice"), QStringLiteral("other@example.org"), true)
-                                       << "postgresql";
+                                       << "";
     QTest::newRow("the same verified email")
-        << person(QStringLiteral("other"), QStringLiteral("alice@example.org"), true) << "postgresql";
+        << person(QStringLiteral("other"), QStringLiteral("alice@example.org"), true) << "";
 }
 
 // Two sign-ins of one person, two onboarding tokens: instance B onboards
@@ -1429,7 +1429,7 @@ void TestStoreConformance::constraintViolationIsAnAnswer_data()
 {
     QTest::addColumn<QString>("statement");
     QTest::addColumn<QString>("knownFailure");
-    const QString knownOnSqlite = QStringLiteral("sqlite");
+    const QString knownOnSqlite; // fixed: SqlDialect reads the extended codes' low byte
     QTest::newRow("primary key") << "INSERT INTO onboardings (jti, expires_at) VALUES ('taken', 0)" << knownOnSqlite;
     QTest::newRow("unique index") << "INSERT INTO accounts (id, username, created_at) VALUES ('another-id', 'TAKEN', 0)"
                                   << knownOnSqlite;
