@@ -53,18 +53,6 @@ QString quoted(const QString &text)
     return out;
 }
 
-const char *errorFor(UpstreamOutcome::Kind kind)
-{
-    switch (kind) {
-    case UpstreamOutcome::Kind::Cancelled:
-        return ErrorCode::AccessDenied;
-    case UpstreamOutcome::Kind::Unavailable:
-        return ErrorCode::TemporarilyUnavailable;
-    default:
-        return ErrorCode::ServerError;
-    }
-}
-
 ServerError failure(const char *code, const QString &description)
 {
     return ServerError{code, description, 400};
@@ -122,13 +110,13 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provi
         return;
     }
     const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
-    provider.begin(attempt, [=, this](const QUrl &url, const UpstreamOutcome &failure) {
+    provider.begin(attempt, [=, this](const Result<QUrl> &url) {
         if (!m_context.signIns.find(requestId)) {
             respond(m_context.signIns.expiredOrUnavailable());
-        } else if (url.isEmpty()) {
-            respond(finish(requestId, failure, id));
+        } else if (!url) {
+            respond(finish(requestId, url.error(), id));
         } else {
-            QHttpServerResponse response = Reply::redirect(url);
+            QHttpServerResponse response = Reply::redirect(*url);
             response.addHeader(QByteArrayLiteral("Set-Cookie"),
                                bindingCookie(requestId, id, binding, secure, SignInFlow::Lifetime));
             respond(std::move(response));
@@ -191,22 +179,21 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
     const QString error = param("error");
     if (error == QLatin1String(ErrorCode::AccessDenied)) {
         respond(m_context.signIns.fail(requestId,
-                                       failure(ErrorCode::AccessDenied,
-                                               QStringLiteral("You cancelled signing in at %1.").arg(name))));
+                                       UpstreamError::cancelled(
+                                           QStringLiteral("You cancelled signing in at %1.").arg(name))));
         return;
     }
     if (!error.isEmpty() || param("code").isEmpty()) {
         const QString description = param("error_description");
         respond(finish(requestId,
-                       UpstreamOutcome::failure(UpstreamOutcome::Kind::Refused,
-                                                error.isEmpty()
-                                                    ? QStringLiteral("%1 sent no authorization code.").arg(name)
-                                                    : QStringLiteral("%1 did not sign you in: %2%3")
-                                                          .arg(name, quoted(error),
-                                                               description.isEmpty()
-                                                                   ? QStringLiteral(".")
-                                                                   : QStringLiteral(" (%1).").arg(quoted(description))),
-                                                QStringLiteral("upstream error %1").arg(quoted(error))),
+                       UpstreamError::refused(error.isEmpty()
+                                                  ? QStringLiteral("%1 sent no authorization code.").arg(name)
+                                                  : QStringLiteral("%1 did not sign you in: %2%3")
+                                                        .arg(name, quoted(error),
+                                                             description.isEmpty()
+                                                                 ? QStringLiteral(".")
+                                                                 : QStringLiteral(" (%1).").arg(quoted(description))),
+                                              QStringLiteral("upstream error %1").arg(quoted(error))),
                        id));
         return;
     }
@@ -246,12 +233,14 @@ QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const Ups
 QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &pending, const UpstreamOutcome &outcome,
                                                     const QString &providerId)
 {
-    if (outcome.ok()) {
-        UpstreamProfile profile = outcome.profile;
+    if (outcome) {
+        UpstreamProfile profile = *outcome;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
         return m_context.signIns.completeClaimed(pending, profile, profile.qaFault);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
-    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId), qPrintable(logText(outcome.logDetail)));
-    return m_context.signIns.failClaimed(pending, failure(errorFor(outcome.kind), outcome.description));
+    const ServerError &error = outcome.error();
+    qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId),
+              qPrintable(logText(error.logDetail.isEmpty() ? error.description : error.logDetail)));
+    return m_context.signIns.failClaimed(pending, error);
 }

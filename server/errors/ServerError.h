@@ -28,6 +28,8 @@ struct ServerError
     QJsonObject extra;
     // Seconds for a Retry-After header; 0: none.
     int retryAfter = 0;
+    // What the server's log says of it, when more than the description; never sent.
+    QString logDetail;
     // A 401 for a request that carried no token: the challenge names no error (RFC 6750 3.1).
     bool bareChallenge = false;
 

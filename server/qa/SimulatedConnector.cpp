@@ -33,22 +33,21 @@ void SimulatedConnector::begin(const UpstreamAttempt &attempt, UrlCallback done)
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("state"), QString::fromLatin1(QUrl::toPercentEncoding(attempt.state)));
     page.setQuery(query);
-    done(page, {});
+    done(page);
 }
 
 void SimulatedConnector::finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done)
 {
     const auto profile = openCode(code, attempt.state);
     if (!profile) {
-        done(UpstreamOutcome::failure(UpstreamOutcome::Kind::Invalid,
-                                      QStringLiteral("The answer from the simulated %1 page is not valid (forged, "
-                                                     "from another sign-in or older than a minute). Start signing "
-                                                     "in again from the app.")
-                                          .arg(m_settings.name),
-                                      QStringLiteral("simulated code rejected")));
+        done(UpstreamError::invalid(QStringLiteral("The answer from the simulated %1 page is not valid (forged, "
+                                                   "from another sign-in or older than a minute). Start signing "
+                                                   "in again from the app.")
+                                        .arg(m_settings.name),
+                                    QStringLiteral("simulated code rejected")));
         return;
     }
-    done({UpstreamOutcome::Kind::Ok, {}, {}, *profile});
+    done(*profile);
 }
 
 QString SimulatedConnector::issueCode(const UpstreamProfile &profile, const QString &upstreamState) const

@@ -17,7 +17,8 @@ class Connector : public QObject
 {
     Q_OBJECT
 public:
-    using UrlCallback = std::function<void(const QUrl &url, const UpstreamOutcome &failure)>;
+    // Where to send the browser, or why not.
+    using UrlCallback = std::function<void(const Result<QUrl> &url)>;
     using OutcomeCallback = std::function<void(const UpstreamOutcome &)>;
 
     explicit Connector(const UpstreamSettings &settings, QObject *parent = nullptr);

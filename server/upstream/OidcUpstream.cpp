@@ -30,7 +30,7 @@ QUrl endpoint(const QJsonObject &document, const char *name, QString *problem)
 
 void OidcUpstream::prepare()
 {
-    withEndpoints([this](const Endpoints *endpoints, const UpstreamOutcome &failure) {
+    withEndpoints([this](const Endpoints *endpoints, const ServerError &failure) {
         if (!endpoints)
             qCWarning(lcUpstream, "%s: discovery failed, retried at the next sign-in: %s", qPrintable(m_settings.id),
                       qPrintable(logText(failure.logDetail)));
@@ -53,7 +53,7 @@ void OidcUpstream::discover()
     m_discovering = true;
     m_http.get(QUrl(discoveryUrl(m_settings.issuer)), {}, [this](const UpstreamReply &reply) {
         m_discovering = false;
-        UpstreamOutcome failure;
+        ServerError failure;
         QString problem;
         if (!reply.reached() || reply.status >= 500)
             failure = unavailable(reply, QStringLiteral("discovery"));
@@ -96,7 +96,7 @@ std::optional<OidcUpstream::Metadata> OidcUpstream::readDiscovery(const Upstream
     return m;
 }
 
-void OidcUpstream::fetchKeys(std::function<void(const UpstreamOutcome &failure)> next)
+void OidcUpstream::fetchKeys(std::function<void(const Result<void> &fetched)> next)
 {
     m_http.get(m_metadata->jwks, {}, [this, next](const UpstreamReply &reply) {
         if (!reply.reached() || reply.status >= 500) {
@@ -133,9 +133,9 @@ void OidcUpstream::verify(const QString &idToken, const QByteArray &accessToken,
                                          : validator.validateIdToken(idToken, m_keys, attempt.nonce);
     if (result.error == TokenValidator::Error::UnknownKey && !keysFresh) {
         // No keys yet, or one the provider rotated in since the set was fetched: fetch once more.
-        fetchKeys([=, this](const UpstreamOutcome &failure) {
-            if (!failure.ok())
-                done(failure);
+        fetchKeys([=, this](const Result<void> &fetched) {
+            if (!fetched)
+                done(fetched.error());
             else
                 verify(idToken, accessToken, attempt, true, done);
         });

@@ -36,7 +36,7 @@ private:
 
     void discover();
     std::optional<Metadata> readDiscovery(const UpstreamReply &reply, QString *problem) const;
-    void fetchKeys(std::function<void(const UpstreamOutcome &failure)> next);
+    void fetchKeys(std::function<void(const Result<void> &fetched)> next);
     void verify(const QString &idToken, const QByteArray &accessToken, const UpstreamAttempt &attempt, bool keysFresh,
                 OutcomeCallback done);
     void completeFromUserinfo(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done);

@@ -1,30 +1,44 @@
 #pragma once
 
+#include "ErrorCodes.h"
+#include "Result.h"
 #include "UpstreamProfile.h"
 
-#include <QString>
+// What one step with an upstream provider gives: the person's profile, or
+// the error the app receives for it (PROTOCOL.md 4). `description` is the
+// sentence a person reads there, `logDetail` what the server log says.
+using UpstreamOutcome = Result<UpstreamProfile>;
 
-// How one step with an upstream provider ended. PROTOCOL.md section 4 turns
-// each kind into the error the app receives; `description` is the sentence
-// a person reads there, `logDetail` what the server log says.
-struct UpstreamOutcome
+namespace UpstreamError {
+
+// The person cancelled at the provider.
+inline ServerError cancelled(const QString &description)
 {
-    enum class Kind {
-        Ok,
-        Cancelled,   // the person cancelled at the provider: access_denied
-        Refused,     // the provider answered with an error of its own: server_error
-        Unavailable, // unreachable, too slow or 5xx: temporarily_unavailable
-        Invalid,     // an answer that fails a check (ID token, state, shape): server_error
-    };
+    return ServerError(ErrorCode::AccessDenied, description, 403);
+}
 
-    Kind kind = Kind::Ok;
-    QString description;
-    QString logDetail;
-    UpstreamProfile profile;
+// The provider answered with an error of its own.
+inline ServerError refused(const QString &description, const QString &logDetail)
+{
+    ServerError error(ErrorCode::ServerError, description, 502);
+    error.logDetail = logDetail;
+    return error;
+}
 
-    bool ok() const { return kind == Kind::Ok; }
-    static UpstreamOutcome failure(Kind kind, const QString &description, const QString &logDetail = {})
-    {
-        return {kind, description, logDetail, {}};
-    }
-};
+// Unreachable, too slow or 5xx.
+inline ServerError unavailable(const QString &description, const QString &logDetail)
+{
+    ServerError error(ErrorCode::TemporarilyUnavailable, description, 503);
+    error.logDetail = logDetail;
+    return error;
+}
+
+// An answer that fails a check (ID token, state, shape).
+inline ServerError invalid(const QString &description, const QString &logDetail)
+{
+    ServerError error(ErrorCode::ServerError, description, 502);
+    error.logDetail = logDetail;
+    return error;
+}
+
+} // namespace UpstreamError

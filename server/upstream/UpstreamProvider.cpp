@@ -33,9 +33,9 @@ UpstreamProvider::UpstreamProvider(const UpstreamSettings &settings, UpstreamHtt
 
 void UpstreamProvider::begin(const UpstreamAttempt &attempt, UrlCallback done)
 {
-    withEndpoints([this, attempt, done](const Endpoints *endpoints, const UpstreamOutcome &failure) {
+    withEndpoints([this, attempt, done](const Endpoints *endpoints, const ServerError &failure) {
         if (!endpoints) {
-            done({}, failure);
+            done(failure);
             return;
         }
         QList<std::pair<QString, QString>> fields{{QStringLiteral("response_type"), QStringLiteral("code")},
@@ -55,13 +55,13 @@ void UpstreamProvider::begin(const UpstreamAttempt &attempt, UrlCallback done)
         for (const auto &[name, value] : fields)
             query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
         url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
-        done(url, {});
+        done(url);
     });
 }
 
 void UpstreamProvider::finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done)
 {
-    withEndpoints([this, code, attempt, done](const Endpoints *endpoints, const UpstreamOutcome &failure) {
+    withEndpoints([this, code, attempt, done](const Endpoints *endpoints, const ServerError &failure) {
         if (!endpoints)
             done(failure);
         else
@@ -97,8 +97,7 @@ void UpstreamProvider::exchange(const Endpoints &endpoints, const QString &code,
                         // GitHub answers errors with 200 and an "error" member.
                         const QString error = tokens.value(QLatin1String("error")).toString();
                         if (!reply.isSuccess() || !error.isEmpty()) {
-                            done(UpstreamOutcome::failure(
-                                UpstreamOutcome::Kind::Refused,
+                            done(UpstreamError::refused(
                                 QStringLiteral(
                                     "%1 did not accept the sign-in (%2). Start signing in again from the app.")
                                     .arg(m_settings.name,
@@ -110,39 +109,34 @@ void UpstreamProvider::exchange(const Endpoints &endpoints, const QString &code,
                     });
 }
 
-UpstreamOutcome UpstreamProvider::unavailable(const UpstreamReply &reply, const QString &what) const
+ServerError UpstreamProvider::unavailable(const UpstreamReply &reply, const QString &what) const
 {
     const QString log = QStringLiteral("%1: %2").arg(what, reply.detail);
     switch (reply.failure) {
     case UpstreamReply::Failure::Timeout:
-        return UpstreamOutcome::failure(UpstreamOutcome::Kind::Unavailable,
-                                        QStringLiteral(
-                                            "%1 did not answer within %2 seconds. Try again in a few minutes.")
-                                            .arg(m_settings.name)
-                                            .arg(m_http.deadlineMs() / 1000),
-                                        log);
+        return UpstreamError::unavailable(QStringLiteral(
+                                              "%1 did not answer within %2 seconds. Try again in a few minutes.")
+                                              .arg(m_settings.name)
+                                              .arg(m_http.deadlineMs() / 1000),
+                                          log);
     case UpstreamReply::Failure::TooLarge:
         return invalid(QStringLiteral("its answer was too large"), log);
     case UpstreamReply::Failure::Unreachable:
-        return UpstreamOutcome::failure(UpstreamOutcome::Kind::Unavailable,
-                                        QStringLiteral("%1 cannot be reached right now. Try again in a few minutes.")
-                                            .arg(m_settings.name),
-                                        log);
+        return UpstreamError::unavailable(
+            QStringLiteral("%1 cannot be reached right now. Try again in a few minutes.").arg(m_settings.name), log);
     case UpstreamReply::Failure::None:
         break;
     }
-    return UpstreamOutcome::failure(UpstreamOutcome::Kind::Unavailable,
-                                    QStringLiteral(
-                                        "%1 is having problems right now (HTTP %2). Try again in a few minutes.")
-                                        .arg(m_settings.name)
-                                        .arg(reply.status),
-                                    log);
+    return UpstreamError::unavailable(QStringLiteral(
+                                          "%1 is having problems right now (HTTP %2). Try again in a few minutes.")
+                                          .arg(m_settings.name)
+                                          .arg(reply.status),
+                                      log);
 }
 
-UpstreamOutcome UpstreamProvider::invalid(const QString &problem, const QString &logDetail) const
+ServerError UpstreamProvider::invalid(const QString &problem, const QString &logDetail) const
 {
-    return UpstreamOutcome::failure(
-        UpstreamOutcome::Kind::Invalid,
+    return UpstreamError::invalid(
         QStringLiteral("%1's answer could not be trusted: %2. Start signing in again from the app; if this keeps "
                        "happening, tell the administrator of this server.")
             .arg(m_settings.name, problem),
@@ -166,7 +160,7 @@ UpstreamOutcome UpstreamProvider::accept(UpstreamProfile profile) const
     if (profile.upstreamUsername.size() > MaxUsername || hasControlCharacters(profile.upstreamUsername))
         profile.upstreamUsername.clear();
     qCInfo(lcUpstream, "%s: signed in user id of %lld characters", qPrintable(m_settings.id), qlonglong(userId.size()));
-    return {UpstreamOutcome::Kind::Ok, {}, {}, profile};
+    return profile;
 }
 
 QString UpstreamProvider::text(const QJsonValue &value)

@@ -29,14 +29,14 @@ protected:
         QUrl authorization;
         QUrl token;
     };
-    using EndpointsCallback = std::function<void(const Endpoints *endpoints, const UpstreamOutcome &failure)>;
+    using EndpointsCallback = std::function<void(const Endpoints *endpoints, const ServerError &failure)>;
 
     virtual void withEndpoints(EndpointsCallback next) = 0;
     virtual void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) = 0;
 
     // A reply that did not come or came as 5xx, worded for the person.
-    UpstreamOutcome unavailable(const UpstreamReply &reply, const QString &what) const;
-    UpstreamOutcome invalid(const QString &problem, const QString &logDetail = {}) const;
+    ServerError unavailable(const UpstreamReply &reply, const QString &what) const;
+    ServerError invalid(const QString &problem, const QString &logDetail = {}) const;
     // Bounds and checks the profile an upstream described.
     UpstreamOutcome accept(UpstreamProfile profile) const;
     // A JSON string, or an integral number as digits (GitHub's ids are numbers).

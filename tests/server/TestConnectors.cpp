@@ -24,7 +24,7 @@ public:
     {
         QUrl back(attempt.redirectUri);
         back.setQuery(QStringLiteral("code=instant-user&state=") + attempt.state);
-        done(back, {});
+        done(back);
     }
     void finish(const QString &code, const UpstreamAttempt &, OutcomeCallback done) override
     {
@@ -33,7 +33,7 @@ public:
         profile.email = QStringLiteral("instant@example.org");
         profile.emailVerified = true;
         profile.name = QStringLiteral("Instant User");
-        done({UpstreamOutcome::Kind::Ok, {}, {}, profile});
+        done(profile);
     }
 };
 
