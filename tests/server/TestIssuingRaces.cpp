@@ -84,6 +84,7 @@ private Q_SLOTS:
 
     void codeReplayDuringIssueRevokesTheSession();
     void revocationBeforeOnboardingRefusesIt();
+    void revocationDuringOnboardingRefusesIt();
     void replayAfterOnboardingRevokesItsSession();
     void secondOnboardingOfOneTokenCreatesNothing();
 
@@ -171,6 +172,33 @@ void TestIssuingRaces::revocationBeforeOnboardingRefusesIt()
     const auto account = a.accounts.findByIdentity(grant.identity);
     QVERIFY(account);
     QVERIFY2(!*account, "an account was created from a revoked onboarding token");
+}
+
+// Instance A's replay has revoked the jti but not yet committed when
+// instance B's onboarding starts: B waits for A's outcome and creates nothing.
+void TestIssuingRaces::revocationDuringOnboardingRefusesIt()
+{
+    Instance a(m_url);
+    QVERIFY(a.ok);
+    const AuthorizationGrant grant = grantFor(QStringLiteral("revoked-during-onboarding"));
+    const QString jti = QStringLiteral("jti-revoked-during");
+    QVERIFY(a.db.begin());
+    QVERIFY(a.tokens.revokeOnboarding(jti, QDateTime::currentSecsSinceEpoch() + 600));
+    std::optional<ServerError> onboardError;
+    std::thread onboarding([&] {
+        Instance b(m_url);
+        const auto onboarded = b.onboardings.onboard(onboardingOf(grant, jti, QStringLiteral("key-1")));
+        onboardError = onboarded ? std::nullopt : std::optional<ServerError>(onboarded.error());
+    });
+    // Long enough for B to reach the jti's row and wait there.
+    QThread::msleep(300);
+    QVERIFY(a.db.commit());
+    onboarding.join();
+    QVERIFY2(onboardError, "an onboarding went through while its token was being revoked");
+    QCOMPARE(onboardError->code, QByteArray(ErrorCode::InvalidToken));
+    const auto account = a.accounts.findByIdentity(grant.identity);
+    QVERIFY(account);
+    QVERIFY(!*account);
 }
 
 // The code that issued an onboarding token is replayed at instance B after
