@@ -26,9 +26,9 @@ public:
     explicit TestServer(const ServerConfig &config = qaServerConfig(),
                         const QString &backend = TestDatabase::currentBackend());
 
-    bool start(QString *error = nullptr);
+    Result<void> start();
     // Stops and starts again on the same port and data directory.
-    bool restart(QString *error = nullptr);
+    Result<void> restart();
     void stop() { m_server.reset(); }
 
     OidcServer &server() { return *m_server; }
