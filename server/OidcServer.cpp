@@ -57,9 +57,8 @@ OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
     connect(&m_maintenance, &QTimer::timeout, this, [this] { m_tokens->purgeExpired(); });
     m_keyReload.setInterval(KeyStore::ReloadSeconds * 1000);
     connect(&m_keyReload, &QTimer::timeout, this, [this] {
-        QString error;
-        if (!m_keys->reload(&error))
-            qCWarning(lcServer, "the signing keys were not reloaded: %s", qPrintable(error));
+        if (const auto reloaded = m_keys->reload(); !reloaded)
+            qCWarning(lcServer, "the signing keys were not reloaded: %s", qPrintable(reloaded.error().description));
     });
 }
 
@@ -80,62 +79,79 @@ QString OidcServer::databaseUrl() const
     return m_db ? m_db->url().display() : m_config.database;
 }
 
-bool OidcServer::openStorage(QString *error)
+Result<void> OidcServer::openStorage()
 {
     if (m_config.dataDir.isEmpty())
         m_config.dataDir = defaultDataDir();
-    if (!QDir().mkpath(m_config.dataDir)) {
-        *error = QStringLiteral("cannot create the data directory %1").arg(m_config.dataDir);
-        return false;
-    }
+    if (!QDir().mkpath(m_config.dataDir))
+        return ServerError::startup(QStringLiteral("cannot create the data directory %1").arg(m_config.dataDir));
     QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    const QDir dir(m_config.dataDir);
-    m_db = std::make_unique<Database>();
-    const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir, error);
-    if (!url || !m_db->connect(*url, error))
-        return false;
+    if (const auto connected = connectDatabase(); !connected)
+        return connected;
     // Done once however many instances start at the same moment: migrations,
     // the first signing key, the QA fixtures of a new database.
     const StartupLock lock(*m_db);
-    bool fresh = false;
-    if (!lock.isHeld(error) || !m_db->migrate(error, &fresh))
-        return false;
-    m_cipher = openKeyFile(error);
-    if (!m_cipher)
-        return false;
-    createProviders();
-    m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *m_cipher);
-    if (!m_keys->prepare(m_config.signingAlgorithm, dir.filePath(LegacyKeysFile), error))
-        return false;
+    if (const auto held = lock.isHeld(); !held)
+        return held;
+    const auto migrated = m_db->migrate();
+    if (!migrated)
+        return migrated.error();
+    const bool fresh = *migrated;
+    if (const auto opened = openKeys(); !opened)
+        return opened;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
     m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_clock, *m_accounts, *m_tokens);
     if (fresh && m_config.qaMode) {
-        SeedImporter::Result result;
-        SeedImporter(*m_db, *m_accounts, *m_providers)
-            .importFile(QStringLiteral(":/server/qa-fixtures.json"), &result, error);
+        const auto seeded
+            = SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"));
+        // A QA server without its fixtures still serves the personas.
+        if (!seeded)
+            qCWarning(lcServer, "the QA fixtures were not applied: %s", qPrintable(seeded.error().description));
     }
     m_tokens->purgeExpired();
-    return true;
+    return {};
 }
 
-std::optional<KeyCipher> OidcServer::openKeyFile(QString *error)
+Result<void> OidcServer::connectDatabase()
+{
+    m_db = std::make_unique<Database>();
+    const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir);
+    if (!url)
+        return url.error();
+    return m_db->connect(*url);
+}
+
+Result<void> OidcServer::openKeys()
+{
+    auto cipher = openKeyFile();
+    if (!cipher)
+        return cipher.error();
+    m_cipher = std::move(*cipher);
+    createProviders();
+    m_keys = std::make_unique<KeyStore>(*m_db, m_clock, *m_cipher);
+    return m_keys->prepare(m_config.signingAlgorithm, QDir(m_config.dataDir).filePath(LegacyKeysFile));
+}
+
+Result<KeyCipher> OidcServer::openKeyFile()
 {
     QString path = m_config.keyFile;
     if (path.isEmpty() && m_db->dialect().isPostgresql()) {
         // A key made here would differ from the other instances' ones.
-        *error = QStringLiteral("a PostgreSQL database needs --key-file FILE: the 32-byte key (mode 0600) that seals "
-                                "the signing keys, the same file for every instance of the database (make one with: "
-                                "head -c 32 /dev/urandom > FILE; chmod 600 FILE)");
-        return std::nullopt;
+        return ServerError::startup(
+            QStringLiteral("a PostgreSQL database needs --key-file FILE: the 32-byte key (mode 0600) that seals "
+                           "the signing keys, the same file for every instance of the database (make one with: "
+                           "head -c 32 /dev/urandom > FILE; chmod 600 FILE)"));
     }
     if (path.isEmpty()) {
         // One instance on its own data directory needs no new flag.
         path = QDir(m_config.dataDir).filePath(DefaultKeyFile);
-        if (!QFile::exists(path) && !KeyCipher::createFile(path, error) && !QFile::exists(path))
-            return std::nullopt;
+        const auto created = QFile::exists(path) ? Result<void>() : KeyCipher::createFile(path);
+        // Another instance starting on the same data directory may have made it first.
+        if (!created && !QFile::exists(path))
+            return created.error();
     }
-    return KeyCipher::fromFile(path, error);
+    return KeyCipher::fromFile(path);
 }
 
 void OidcServer::createProviders()
@@ -148,49 +164,49 @@ void OidcServer::createProviders()
                                                       ConnectorDeps{*m_upstreamHttp, m_clock, *m_cipher});
 }
 
-bool OidcServer::checkConfig(QString *error)
+Result<void> OidcServer::checkConfig()
 {
-    if (m_config.qaMode && !m_config.listenAddress.isLoopback()) {
-        *error = QStringLiteral("--qa refuses to listen on %1: QA mode lets anyone sign in as anyone, so it "
-                                "listens on loopback only (127.0.0.1 or [::1])")
-                     .arg(m_config.listenAddress.toString());
-        return false;
-    }
+    if (m_config.qaMode && !m_config.listenAddress.isLoopback())
+        return ServerError::startup(
+            QStringLiteral("--qa refuses to listen on %1: QA mode lets anyone sign in as anyone, so it "
+                           "listens on loopback only (127.0.0.1 or [::1])")
+                .arg(m_config.listenAddress.toString()));
     if (!m_config.providersFile.isEmpty()) {
-        auto providers = ProvidersFile::load(m_config.providersFile, error, ProvidersFile::Secrets::Required,
+        QString error;
+        auto providers = ProvidersFile::load(m_config.providersFile, &error, ProvidersFile::Secrets::Required,
                                              QProcessEnvironment::systemEnvironment(), m_connectors.types());
         if (!providers)
-            return false;
+            return ServerError::startup(error);
         m_config.providers = *providers;
     }
     for (const UpstreamSettings &provider : std::as_const(m_config.providers)) {
-        if (!m_connectors.knows(provider.type)) {
-            *error = QStringLiteral("provider \"%1\": no connector for type \"%2\" (this server knows \"%3\")")
-                         .arg(provider.id, provider.type, m_connectors.types().join(QStringLiteral("\", \"")));
-            return false;
-        }
+        if (!m_connectors.knows(provider.type))
+            return ServerError::startup(
+                QStringLiteral("provider \"%1\": no connector for type \"%2\" (this server knows \"%3\")")
+                    .arg(provider.id, provider.type, m_connectors.types().join(QStringLiteral("\", \""))));
     }
-    if (m_config.providers.isEmpty() && !m_config.qaMode) {
-        *error = QStringLiteral(
+    if (m_config.providers.isEmpty() && !m_config.qaMode)
+        return ServerError::startup(QStringLiteral(
             "no upstream providers, so nobody could sign in.\n"
             "  Configure real ones (Google, GitHub, your company's OpenID Connect provider) in a providers file\n"
             "  and start with --providers FILE; see latchkey-server(1) and docs/server.md.\n"
             "  Or, to try Latchkey on this machine only, start with --qa: simulated providers, test personas\n"
-            "  and QA accounts that let anyone sign in as anyone. QA mode must never face a network.");
-        return false;
-    }
-    return true;
+            "  and QA accounts that let anyone sign in as anyone. QA mode must never face a network."));
+    return {};
 }
 
-bool OidcServer::start(QString *error)
+Result<void> OidcServer::start()
 {
-    if (!checkConfig(error) || !openStorage(error))
-        return false;
+    if (const auto checked = checkConfig(); !checked)
+        return checked;
+    if (const auto opened = openStorage(); !opened)
+        return opened;
     m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
     m_http->setClock(&m_clock);
-    m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, error);
+    QString error;
+    m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, &error);
     if (m_port == 0)
-        return false;
+        return ServerError::startup(error);
     const QString issuer = m_config.issuer.isEmpty()
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
         : m_config.issuer;
@@ -199,7 +215,7 @@ bool OidcServer::start(QString *error)
     m_providers->prepare();
     m_maintenance.start();
     m_keyReload.start();
-    return true;
+    return {};
 }
 
 QStringList OidcServer::redirectUris(const ServerConfig &config)
@@ -249,24 +265,21 @@ void OidcServer::createServices()
     }
 }
 
-bool OidcServer::importSeed(const QString &path, QString *report)
+Result<QString> OidcServer::importSeed(const QString &path)
 {
-    SeedImporter::Result result;
-    QString error;
-    if (!SeedImporter(*m_db, *m_accounts, *m_providers).importFile(path, &result, &error)) {
-        *report = error;
-        return false;
-    }
-    *report = QStringLiteral("seed %1: %2 accounts created, %3 identities linked")
-                  .arg(path)
-                  .arg(result.created)
-                  .arg(result.linked);
-    for (const QString &problem : result.problems)
-        *report += QStringLiteral("\n  ") + problem;
-    return true;
+    const auto result = SeedImporter(*m_db, *m_accounts, *m_providers).importFile(path);
+    if (!result)
+        return result.error();
+    QString report = QStringLiteral("seed %1: %2 accounts created, %3 identities linked")
+                         .arg(path)
+                         .arg(result->created)
+                         .arg(result->linked);
+    for (const QString &problem : result->problems)
+        report += QStringLiteral("\n  ") + problem;
+    return report;
 }
 
-bool OidcServer::rotateKeys(QString *error)
+Result<void> OidcServer::rotateKeys()
 {
-    return m_keys->rotate(error);
+    return m_keys->rotate();
 }

@@ -3,6 +3,7 @@
 #include "Clock.h"
 #include "ConnectorRegistry.h"
 #include "KeyCipher.h"
+#include "Result.h"
 #include "ServerConfig.h"
 
 #include <QObject>
@@ -48,9 +49,10 @@ public:
     // mode 0700), loads or makes the signing keys, applies the QA fixtures to
     // a new database in QA mode, listens. Refuses to start with no provider
     // at all, and in QA mode on an address beyond loopback.
-    bool start(QString *error);
-    bool importSeed(const QString &path, QString *report);
-    bool rotateKeys(QString *error);
+    Result<void> start();
+    // The report to print: what the seed created and linked, then a line per entry it skipped.
+    Result<QString> importSeed(const QString &path);
+    Result<void> rotateKeys();
 
     QString issuer() const;
     quint16 port() const { return m_port; }
@@ -68,9 +70,12 @@ public:
     static QStringList redirectUris(const ServerConfig &config);
 
 private:
-    bool checkConfig(QString *error);
-    bool openStorage(QString *error);
-    std::optional<KeyCipher> openKeyFile(QString *error);
+    Result<void> checkConfig();
+    Result<void> openStorage();
+    Result<void> connectDatabase();
+    // Under the start-up lock: the key file, and the signing keys it opens.
+    Result<void> openKeys();
+    Result<KeyCipher> openKeyFile();
     void createServices();
     void createProviders();
 

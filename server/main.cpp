@@ -241,17 +241,17 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
     OidcServer server(config);
-    QString error;
-    if (!server.start(&error))
-        return fail(error);
-    if (parser.isSet(rotate) && !server.rotateKeys(&error))
-        return fail(error);
+    if (const auto started = server.start(); !started)
+        return fail(started.error().description);
+    if (parser.isSet(rotate)) {
+        if (const auto rotated = server.rotateKeys(); !rotated)
+            return fail(rotated.error().description);
+    }
     if (parser.isSet(seed)) {
-        QString report;
-        const bool ok = server.importSeed(parser.value(seed), &report);
-        QTextStream(stderr) << "latchkey-server: " << report << '\n';
-        if (!ok)
-            return 1;
+        const auto report = server.importSeed(parser.value(seed));
+        if (!report)
+            return fail(report.error().description);
+        QTextStream(stderr) << "latchkey-server: " << *report << '\n';
     }
     QTextStream(stdout) << "latchkey-server " << QCoreApplication::applicationVersion() << " ready\n"
                         << "issuer: " << server.issuer() << '\n'

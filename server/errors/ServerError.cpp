@@ -31,6 +31,11 @@ ServerError ServerError::slowDown(int retryAfter)
             retryAfter};
 }
 
+ServerError ServerError::startup(const QString &description)
+{
+    return {ErrorCode::ServerError, description, 500, {}, 0};
+}
+
 ServerError &ServerError::with(const QString &member, const QJsonValue &value)
 {
     extra.insert(member, value);

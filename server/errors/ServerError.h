@@ -44,6 +44,9 @@ struct ServerError
     static ServerError invalidToken(const QString &description);
     // 429 slow_down with Retry-After.
     static ServerError slowDown(int retryAfter);
+    // 500 server_error: the server cannot start (configuration, database,
+    // keys); the description is what latchkey-server prints before it exits.
+    static ServerError startup(const QString &description);
 
     ServerError &with(const QString &member, const QJsonValue &value);
     bool isUnavailable() const;

@@ -159,28 +159,31 @@ int Database::schemaVersion()
     return int(Migrations.size());
 }
 
-bool Database::open(const QString &path, QString *error)
+Result<void> Database::open(const QString &path)
 {
     DatabaseUrl url;
     url.path = path;
-    if (!connect(url, error))
-        return false;
+    if (const auto connected = connect(url); !connected)
+        return connected;
     const StartupLock lock(*this);
-    return lock.isHeld(error) && migrate(error);
+    if (const auto held = lock.isHeld(); !held)
+        return held;
+    if (const auto migrated = migrate(); !migrated)
+        return migrated.error();
+    return {};
 }
 
-bool Database::connect(const DatabaseUrl &url, QString *error)
+Result<void> Database::connect(const DatabaseUrl &url)
 {
     m_url = url;
     m_dialect = SqlDialect(url.kind);
     m_path = url.display();
     m_db = QSqlDatabase::addDatabase(m_dialect.driverName(), m_name);
-    if (!m_db.isValid()) {
-        *error = QStringLiteral("cannot open the database %1: Qt's %2 driver is missing (for PostgreSQL, install "
-                                "libqt6sql6-psql)")
-                     .arg(m_path, m_dialect.driverName());
-        return false;
-    }
+    if (!m_db.isValid())
+        return ServerError::startup(
+            QStringLiteral("cannot open the database %1: Qt's %2 driver is missing (for PostgreSQL, install "
+                           "libqt6sql6-psql)")
+                .arg(m_path, m_dialect.driverName()));
     m_db.setDatabaseName(url.path);
     if (m_dialect.isPostgresql()) {
         m_db.setHostName(url.host);
@@ -195,26 +198,24 @@ bool Database::connect(const DatabaseUrl &url, QString *error)
             options.append(url.options);
         m_db.setConnectOptions(options.join(u';'));
     }
-    if (!m_db.open()) {
-        *error = QStringLiteral("cannot open the database %1: %2").arg(m_path, m_db.lastError().text().trimmed());
-        return false;
-    }
-    return configure(error);
+    if (!m_db.open())
+        return ServerError::startup(
+            QStringLiteral("cannot open the database %1: %2").arg(m_path, m_db.lastError().text().trimmed()));
+    return configure();
 }
 
-bool Database::configure(QString *error)
+Result<void> Database::configure()
 {
     for (const QString &statement : m_dialect.connectionSetup()) {
-        if (!command(statement)) {
-            *error = QStringLiteral("cannot configure the database: %1").arg(m_db.lastError().text());
-            return false;
-        }
+        if (!command(statement))
+            return ServerError::startup(
+                QStringLiteral("cannot configure the database: %1").arg(m_db.lastError().text()));
     }
     if (m_dialect.kind() == SqlDialect::Kind::Sqlite) {
         m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
         exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
     }
-    return true;
+    return {};
 }
 
 void Database::close()
@@ -237,46 +238,42 @@ int Database::currentVersion()
     return q.value(0).toInt();
 }
 
-bool Database::migrate(QString *error, bool *created)
+Result<bool> Database::migrate()
 {
     for (const QString &statement : m_dialect.schemaSetup()) {
-        if (!command(statement)) {
-            *error = QStringLiteral("cannot prepare the database for its schema: %1").arg(m_db.lastError().text());
-            return false;
-        }
+        if (!command(statement))
+            return ServerError::startup(
+                QStringLiteral("cannot prepare the database for its schema: %1").arg(m_db.lastError().text()));
     }
     const int version = currentVersion();
-    if (version < 0) {
-        *error = QStringLiteral("cannot read the schema version of %1: %2").arg(m_path, m_db.lastError().text());
-        return false;
-    }
-    if (version > schemaVersion()) {
-        *error = QStringLiteral("the database has schema version %1, newer than this server's %2")
-                     .arg(version)
-                     .arg(schemaVersion());
-        return false;
-    }
-    if (created)
-        *created = version == 0;
+    if (version < 0)
+        return ServerError::startup(
+            QStringLiteral("cannot read the schema version of %1: %2").arg(m_path, m_db.lastError().text()));
+    if (version > schemaVersion())
+        return ServerError::startup(QStringLiteral("the database has schema version %1, newer than this server's %2")
+                                        .arg(version)
+                                        .arg(schemaVersion()));
+    if (const auto upgraded = upgradeFrom(version); !upgraded)
+        return upgraded.error();
+    return version == 0;
+}
+
+Result<void> Database::upgradeFrom(int version)
+{
     for (int next = version; next < schemaVersion(); ++next) {
         Transaction transaction(*this);
         QString script = m_dialect.translate(QString::fromUtf8(Migrations[size_t(next)]));
         script.remove(QRegularExpression(QStringLiteral("--[^\n]*")));
         const QStringList statements = script.split(u';', Qt::SkipEmptyParts);
         for (const QString &statement : statements) {
-            if (statement.trimmed().isEmpty())
-                continue;
-            if (!command(statement)) {
-                *error = QStringLiteral("migration to version %1 failed: %2").arg(next + 1).arg(m_db.lastError().text());
-                return false;
-            }
+            if (!statement.trimmed().isEmpty() && !command(statement))
+                return ServerError::startup(
+                    QStringLiteral("migration to version %1 failed: %2").arg(next + 1).arg(m_db.lastError().text()));
         }
-        if (!command(m_dialect.writeVersion(next + 1)) || !transaction.commit()) {
-            *error = QStringLiteral("cannot record schema version %1").arg(next + 1);
-            return false;
-        }
+        if (!command(m_dialect.writeVersion(next + 1)) || !transaction.commit())
+            return ServerError::startup(QStringLiteral("cannot record schema version %1").arg(next + 1));
     }
-    return true;
+    return {};
 }
 
 void Database::reconnect()
@@ -288,10 +285,11 @@ void Database::reconnect()
     m_queries.clear();
     m_failedPrepare.reset();
     m_db.close();
-    QString error;
-    if (!m_db.open() || !configure(&error)) {
+    const auto configured = m_db.open() ? configure()
+                                        : Result<void>(ServerError::startup(m_db.lastError().text().trimmed()));
+    if (!configured) {
         qCWarning(lcDatabase, "cannot reconnect to %s: %s", qPrintable(m_path),
-                  qPrintable(logText(error.isEmpty() ? m_db.lastError().text().trimmed() : error, MaxLoggedError)));
+                  qPrintable(logText(configured.error().description, MaxLoggedError)));
         return;
     }
     m_connectionLost = false;
@@ -470,9 +468,9 @@ StartupLock::~StartupLock()
         QSqlQuery(m_db.connection()).exec(m_db.dialect().releaseStartupLock());
 }
 
-bool StartupLock::isHeld(QString *error) const
+Result<void> StartupLock::isHeld() const
 {
-    if (!m_held && error)
-        *error = m_error;
-    return m_held;
+    if (!m_held)
+        return ServerError::startup(m_error);
+    return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DatabaseUrl.h"
+#include "Result.h"
 #include "SqlDialect.h"
 
 #include <QElapsedTimer>
@@ -24,13 +25,13 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // Connects (creating a SQLite file if needed); false with *error on failure.
-    bool connect(const DatabaseUrl &url, QString *error);
-    // Brings the schema up to date; call under a StartupLock. *created tells
+    // Connects (creating a SQLite file if needed).
+    Result<void> connect(const DatabaseUrl &url);
+    // Brings the schema up to date; call under a StartupLock. The value tells
     // whether the database was new (schema version 0) before.
-    bool migrate(QString *error, bool *created = nullptr);
+    Result<bool> migrate();
     // connect() and migrate() under a StartupLock (a SQLite file path alone).
-    bool open(const QString &path, QString *error);
+    Result<void> open(const QString &path);
     void close();
 
     const SqlDialect &dialect() const { return m_dialect; }
@@ -54,7 +55,9 @@ public:
     QSqlDatabase &connection() { return m_db; }
 
 private:
-    bool configure(QString *error);
+    Result<void> configure();
+    // Runs the migrations from schema version `version` on.
+    Result<void> upgradeFrom(int version);
     // After a lost connection, between transactions: a new connection, at most once a second.
     void reconnect();
     // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
@@ -95,8 +98,8 @@ public:
     StartupLock(const StartupLock &) = delete;
     StartupLock &operator=(const StartupLock &) = delete;
 
-    // False when the lock could not be taken; *error says why.
-    bool isHeld(QString *error) const;
+    // An error saying why when the lock could not be taken.
+    Result<void> isHeld() const;
 
 private:
     static constexpr int StartupLockWaitMs = 120000;

@@ -8,37 +8,32 @@
 namespace {
 const QString SqliteFile = QStringLiteral("latchkey.sqlite");
 
-std::optional<DatabaseUrl> parsePostgresql(const QString &text, QString *error)
+Result<DatabaseUrl> parsePostgresql(const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid()) {
-        *error = QStringLiteral("--database: %1 is not a valid URL (%2)").arg(text, url.errorString());
-        return std::nullopt;
-    }
-    if (!url.password().isEmpty()) {
-        *error = QStringLiteral("--database: a password in the URL would show in the process list; put it in "
-                                "PGPASSFILE or ~/.pgpass, or in the environment as LATCHKEY_DATABASE_PASSWORD");
-        return std::nullopt;
-    }
+    if (!url.isValid())
+        return ServerError::startup(
+            QStringLiteral("--database: %1 is not a valid URL (%2)").arg(text, url.errorString()));
+    if (!url.password().isEmpty())
+        return ServerError::startup(
+            QStringLiteral("--database: a password in the URL would show in the process list; put it in "
+                           "PGPASSFILE or ~/.pgpass, or in the environment as LATCHKEY_DATABASE_PASSWORD"));
     DatabaseUrl database;
     database.kind = SqlDialect::Kind::Postgresql;
     database.host = url.host();
     database.port = url.port();
     database.user = url.userName();
     database.path = url.path().mid(1);
-    if (database.path.isEmpty() || database.path.contains(u'/')) {
-        *error = QStringLiteral("--database: name the database, as in postgresql://latchkey@localhost:5432/latchkey");
-        return std::nullopt;
-    }
+    if (database.path.isEmpty() || database.path.contains(u'/'))
+        return ServerError::startup(
+            QStringLiteral("--database: name the database, as in postgresql://latchkey@localhost:5432/latchkey"));
     // libpq's own parameters (sslmode, connect_timeout, ...): plain words only,
     // so no value can smuggle another parameter into the connection string.
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:-]+$"));
     QStringList options;
     for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
-        if (!plain.match(key).hasMatch() || !plain.match(value).hasMatch() || key == QLatin1String("password")) {
-            *error = QStringLiteral("--database: the option %1 is not accepted").arg(key);
-            return std::nullopt;
-        }
+        if (!plain.match(key).hasMatch() || !plain.match(value).hasMatch() || key == QLatin1String("password"))
+            return ServerError::startup(QStringLiteral("--database: the option %1 is not accepted").arg(key));
         options.append(key + u'=' + value);
     }
     database.options = options.join(u';');
@@ -46,22 +41,21 @@ std::optional<DatabaseUrl> parsePostgresql(const QString &text, QString *error)
 }
 } // namespace
 
-std::optional<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataDir, QString *error)
+Result<DatabaseUrl> DatabaseUrl::parse(const QString &text, const QString &dataDir)
 {
     if (text.isEmpty() || text == QLatin1String("sqlite:"))
         return DatabaseUrl{SqlDialect::Kind::Sqlite, QDir(dataDir).filePath(SqliteFile), {}, -1, {}, {}};
     if (text.startsWith(QLatin1String("sqlite:"))) {
         const QString path = text.mid(7);
-        if (!QDir::isAbsolutePath(path)) {
-            *error = QStringLiteral("--database: sqlite: wants an absolute path, or nothing for the data directory");
-            return std::nullopt;
-        }
+        if (!QDir::isAbsolutePath(path))
+            return ServerError::startup(
+                QStringLiteral("--database: sqlite: wants an absolute path, or nothing for the data directory"));
         return DatabaseUrl{SqlDialect::Kind::Sqlite, path, {}, -1, {}, {}};
     }
     if (text.startsWith(QLatin1String("postgresql://")) || text.startsWith(QLatin1String("postgres://")))
-        return parsePostgresql(text, error);
-    *error = QStringLiteral("--database wants sqlite: (the default) or postgresql://user@host:port/dbname");
-    return std::nullopt;
+        return parsePostgresql(text);
+    return ServerError::startup(
+        QStringLiteral("--database wants sqlite: (the default) or postgresql://user@host:port/dbname"));
 }
 
 QString DatabaseUrl::display() const

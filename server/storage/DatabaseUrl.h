@@ -1,11 +1,10 @@
 #pragma once
 
+#include "Result.h"
 #include "SqlDialect.h"
 
 #include <QString>
 #include <QStringList>
-
-#include <optional>
 
 // Where the server keeps its data (--database): "sqlite:" for the data
 // directory's latchkey.sqlite, "sqlite:/path/file" for another file, or
@@ -23,9 +22,9 @@ struct DatabaseUrl
     // libpq connection parameters from the query string, "key=value;...".
     QString options;
 
-    // Nullopt with *error when `text` is not one of the forms above; an empty
-    // `text` is "sqlite:". `dataDir` holds the default SQLite file.
-    static std::optional<DatabaseUrl> parse(const QString &text, const QString &dataDir, QString *error);
+    // An error when `text` is not one of the forms above; an empty `text` is
+    // "sqlite:". `dataDir` holds the default SQLite file.
+    static Result<DatabaseUrl> parse(const QString &text, const QString &dataDir);
     // For logs and the start-up banner: never holds a password.
     QString display() const;
 };

@@ -51,54 +51,43 @@ KeyCipher::KeyCipher(const QByteArray &key, const QString &path)
 {
 }
 
-std::optional<KeyCipher> KeyCipher::fromFile(const QString &path, QString *error)
+Result<KeyCipher> KeyCipher::fromFile(const QString &path)
 {
     const QFileInfo info(path);
-    if (!info.exists()) {
-        *error = QStringLiteral("the key file %1 does not exist").arg(path);
-        return std::nullopt;
-    }
-    if (!info.isFile()) {
-        *error = QStringLiteral("the key file %1 is not a regular file").arg(path);
-        return std::nullopt;
-    }
+    if (!info.exists())
+        return ServerError::startup(QStringLiteral("the key file %1 does not exist").arg(path));
+    if (!info.isFile())
+        return ServerError::startup(QStringLiteral("the key file %1 is not a regular file").arg(path));
     // Group and others must not read the key that opens every signing key.
     const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
         | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther | QFileDevice::ExeOwner;
-    if (info.permissions() & others) {
-        *error = QStringLiteral("the key file %1 may be read by others than its owner; "
-                                "make it private with: chmod 600 %1")
-                     .arg(path);
-        return std::nullopt;
-    }
+    if (info.permissions() & others)
+        return ServerError::startup(QStringLiteral("the key file %1 may be read by others than its owner; "
+                                                   "make it private with: chmod 600 %1")
+                                        .arg(path));
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the key file %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return ServerError::startup(QStringLiteral("cannot read the key file %1: %2").arg(path, file.errorString()));
     const QByteArray key = file.read(KeySize + 1);
-    if (key.size() != KeySize) {
-        *error = QStringLiteral("the key file %1 holds %2 bytes; it must hold exactly %3 random bytes "
-                                "(make one with: head -c 32 /dev/urandom > FILE; chmod 600 FILE)")
-                     .arg(path)
-                     .arg(info.size())
-                     .arg(KeySize);
-        return std::nullopt;
-    }
+    if (key.size() != KeySize)
+        return ServerError::startup(
+            QStringLiteral("the key file %1 holds %2 bytes; it must hold exactly %3 random bytes "
+                           "(make one with: head -c 32 /dev/urandom > FILE; chmod 600 FILE)")
+                .arg(path)
+                .arg(info.size())
+                .arg(KeySize));
     return KeyCipher(key, path);
 }
 
-bool KeyCipher::createFile(const QString &path, QString *error)
+Result<void> KeyCipher::createFile(const QString &path)
 {
     QFile file(path);
     // NewOnly: two instances starting at once on one data directory keep the first one's key.
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly)
         || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
-        || file.write(SecureRandom::bytes(KeySize)) != KeySize || !file.flush()) {
-        *error = QStringLiteral("cannot create the key file %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+        || file.write(SecureRandom::bytes(KeySize)) != KeySize || !file.flush())
+        return ServerError::startup(QStringLiteral("cannot create the key file %1: %2").arg(path, file.errorString()));
+    return {};
 }
 
 QByteArray KeyCipher::seal(const QByteArray &plaintext, const QByteArray &associatedData) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -17,10 +19,10 @@ public:
     static constexpr int KeySize = 32;
 
     // Reads the KEK from `path`, which must be a regular file of exactly 32
-    // bytes with mode 0600 (or 0400); otherwise nullopt with *error saying why.
-    static std::optional<KeyCipher> fromFile(const QString &path, QString *error);
+    // bytes with mode 0600 (or 0400); otherwise the error says why.
+    static Result<KeyCipher> fromFile(const QString &path);
     // Writes a new random KEK to `path` (mode 0600); fails if the file exists.
-    static bool createFile(const QString &path, QString *error);
+    static Result<void> createFile(const QString &path);
 
     explicit KeyCipher(const QByteArray &key, const QString &path = {});
 

@@ -54,44 +54,53 @@ KeyStore::KeyStore(Database &db, const Clock &clock, const KeyCipher &cipher)
 {
 }
 
-bool KeyStore::prepare(const QString &algorithm, const QString &legacyPath, QString *error)
+Result<void> KeyStore::prepare(const QString &algorithm, const QString &legacyPath)
 {
     m_type = algorithm == QLatin1String("RS256") ? Jwk::Type::Rsa : Jwk::Type::EcP256;
     // A key sealed with the wrong file would lock out the right one: the keys
     // already stored are opened before anything is written.
-    if (!opensStoredKeys(error) || !reload(error))
-        return false;
+    if (const auto opened = opensStoredKeys(); !opened)
+        return opened;
+    if (const auto loaded = reload(); !loaded)
+        return loaded;
     const bool legacy = !legacyPath.isEmpty() && QFile::exists(legacyPath);
-    {
-        Transaction transaction(m_db);
-        if (!transaction.isOpen() || (legacy && !importLegacy(legacyPath, error)))
-            return false;
-        // Nothing was ever signed with this algorithm here, so no lead is needed.
-        if (!hasKeyOfType() && !insert(Jwk::generate(m_type), m_clock.now(), error))
-            return false;
-        if (!transaction.commit()) {
-            *error = QStringLiteral("cannot save the signing keys in the database");
-            return false;
-        }
-    }
+    if (const auto saved = saveKeys(legacy ? legacyPath : QString()); !saved)
+        return saved;
     // The keys are sealed in the database now; a copy in clear would undo that.
-    if (legacy && !QFile::remove(legacyPath)) {
-        *error = QStringLiteral("the signing keys moved into the database, but %1 cannot be deleted").arg(legacyPath);
-        return false;
-    }
-    if (!reload(error))
-        return false;
+    if (legacy && !QFile::remove(legacyPath))
+        return ServerError::startup(
+            QStringLiteral("the signing keys moved into the database, but %1 cannot be deleted").arg(legacyPath));
+    if (const auto loaded = reload(); !loaded)
+        return loaded;
     prune();
-    return true;
+    return {};
 }
 
-bool KeyStore::opensStoredKeys(QString *error)
+Result<void> KeyStore::saveKeys(const QString &legacyPath)
+{
+    const ServerError notSaved = ServerError::startup(QStringLiteral("cannot save the signing keys in the database"));
+    Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return notSaved;
+    if (!legacyPath.isEmpty()) {
+        if (const auto imported = importLegacy(legacyPath); !imported)
+            return imported;
+    }
+    // Nothing was ever signed with this algorithm here, so no lead is needed.
+    if (!hasKeyOfType()) {
+        if (const auto inserted = insert(Jwk::generate(m_type), m_clock.now()); !inserted)
+            return inserted;
+    }
+    if (!transaction.commit())
+        return notSaved;
+    return {};
+}
+
+Result<void> KeyStore::opensStoredKeys()
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT kid, private_key FROM signing_keys ORDER BY kid"));
-    if (!m_db.run(q)) {
-        *error = QStringLiteral("cannot read the signing keys from the database");
-        return false;
-    }
+    if (!m_db.run(q))
+        return ServerError::startup(QStringLiteral("cannot read the signing keys from the database"));
     int stored = 0;
     QStringList unopened;
     while (q.next()) {
@@ -102,34 +111,31 @@ bool KeyStore::opensStoredKeys(QString *error)
     }
     q.finish();
     if (unopened.isEmpty())
-        return true;
-    *error = unopenedKeysMessage(m_cipher, stored, unopened);
-    return false;
+        return {};
+    return ServerError::startup(unopenedKeysMessage(m_cipher, stored, unopened));
 }
 
-bool KeyStore::importLegacy(const QString &path, QString *error)
+Result<void> KeyStore::importLegacy(const QString &path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the signing keys in %1: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return ServerError::startup(
+            QStringLiteral("cannot read the signing keys in %1: %2").arg(path, file.errorString()));
     const QJsonArray keys = QJsonDocument::fromJson(file.readAll()).object().value(QLatin1String("keys")).toArray();
     for (const auto &value : keys) {
         QString keyError;
         const auto key = Jwk::fromJson(value.toObject().value(QLatin1String("jwk")).toObject(), &keyError);
-        if (!key || !key->hasPrivateKey()) {
-            *error = QStringLiteral("the signing key file %1 is damaged: %2").arg(path, keyError);
-            return false;
-        }
-        if (!insert(*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble()), error))
-            return false;
+        if (!key || !key->hasPrivateKey())
+            return ServerError::startup(QStringLiteral("the signing key file %1 is damaged: %2").arg(path, keyError));
+        const auto inserted = insert(*key, qint64(value.toObject().value(QLatin1String("activates_at")).toDouble()));
+        if (!inserted)
+            return inserted;
     }
     qCInfo(lcKeys, "moved %d signing keys from %s into the database", int(keys.size()), qPrintable(path));
-    return true;
+    return {};
 }
 
-bool KeyStore::insert(const Jwk &key, qint64 activatesAt, QString *error)
+Result<void> KeyStore::insert(const Jwk &key, qint64 activatesAt)
 {
     const QByteArray sealed = m_cipher.seal(QJsonDocument(key.toPrivateJson()).toJson(QJsonDocument::Compact),
                                             key.kid().toUtf8());
@@ -140,11 +146,9 @@ bool KeyStore::insert(const Jwk &key, qint64 activatesAt, QString *error)
                                      "ON CONFLICT (kid) DO NOTHING"),
                       {key.kid(), key.algorithm(),
                        QString::fromUtf8(QJsonDocument(key.toPublicJson()).toJson(QJsonDocument::Compact)),
-                       QString::fromLatin1(sealed), activatesAt, m_clock.now()})) {
-        *error = QStringLiteral("cannot save a signing key in the database");
-        return false;
-    }
-    return true;
+                       QString::fromLatin1(sealed), activatesAt, m_clock.now()}))
+        return ServerError::startup(QStringLiteral("cannot save a signing key in the database"));
+    return {};
 }
 
 bool KeyStore::hasKeyOfType()
@@ -156,14 +160,12 @@ bool KeyStore::hasKeyOfType()
     return found;
 }
 
-bool KeyStore::reload(QString *error)
+Result<void> KeyStore::reload()
 {
     QSqlQuery &q = m_db.query(QStringLiteral("SELECT kid, private_key, activates_at FROM signing_keys "
                                              "ORDER BY created_at, activates_at, kid"));
-    if (!m_db.run(q)) {
-        *error = QStringLiteral("cannot read the signing keys from the database");
-        return false;
-    }
+    if (!m_db.run(q))
+        return ServerError::startup(QStringLiteral("cannot read the signing keys from the database"));
     QHash<QString, Entry> known;
     for (const Entry &entry : std::as_const(m_entries))
         known.insert(entry.key.kid(), entry);
@@ -176,35 +178,42 @@ bool KeyStore::reload(QString *error)
             entries.last().activatesAt = activatesAt;
             continue;
         }
-        const auto opened = m_cipher.open(q.value(1).toString().toLatin1(), kid.toUtf8());
-        if (!opened) {
-            *error = QStringLiteral("cannot open the signing key %1: it was sealed with another key file "
-                                    "(every instance of one database needs the same --key-file), or it was "
-                                    "altered in the database")
-                         .arg(kid);
+        const auto key = openKey(kid, q.value(1).toString().toLatin1());
+        if (!key) {
             q.finish();
-            return false;
-        }
-        QString keyError;
-        const auto key = Jwk::fromJson(QJsonDocument::fromJson(*opened).object(), &keyError);
-        if (!key || !key->hasPrivateKey() || key->kid() != kid) {
-            *error = QStringLiteral("the signing key %1 in the database is damaged: %2").arg(kid, keyError);
-            q.finish();
-            return false;
+            return key.error();
         }
         entries.append({*key, activatesAt, key->publicKey()});
     }
     q.finish();
     m_entries = entries;
-    return true;
+    return {};
 }
 
-bool KeyStore::rotate(QString *error)
+Result<Jwk> KeyStore::openKey(const QString &kid, const QByteArray &sealed) const
 {
-    if (!insert(Jwk::generate(m_type), m_clock.now() + PublishLead, error) || !reload(error))
-        return false;
+    const auto opened = m_cipher.open(sealed, kid.toUtf8());
+    if (!opened)
+        return ServerError::startup(QStringLiteral("cannot open the signing key %1: it was sealed with another key "
+                                                   "file (every instance of one database needs the same "
+                                                   "--key-file), or it was altered in the database")
+                                        .arg(kid));
+    QString keyError;
+    const auto key = Jwk::fromJson(QJsonDocument::fromJson(*opened).object(), &keyError);
+    if (!key || !key->hasPrivateKey() || key->kid() != kid)
+        return ServerError::startup(
+            QStringLiteral("the signing key %1 in the database is damaged: %2").arg(kid, keyError));
+    return *key;
+}
+
+Result<void> KeyStore::rotate()
+{
+    if (const auto inserted = insert(Jwk::generate(m_type), m_clock.now() + PublishLead); !inserted)
+        return inserted;
+    if (const auto loaded = reload(); !loaded)
+        return loaded;
     prune();
-    return true;
+    return {};
 }
 
 Jwk KeyStore::signingKey() const

@@ -3,6 +3,7 @@
 #include "Jwk.h"
 #include "JwkSet.h"
 #include "KeyCipher.h"
+#include "Result.h"
 
 #include <QList>
 #include <QString>
@@ -30,12 +31,12 @@ public:
     // `algorithm` when there is none; loads the set. Writes nothing unless
     // the cipher opens every key already stored. Several instances may
     // start at once: call it under the database's start-up lock.
-    bool prepare(const QString &algorithm, const QString &legacyPath, QString *error);
+    Result<void> prepare(const QString &algorithm, const QString &legacyPath);
     // Reads the set again; keys already known are not opened again. On
     // failure the set in memory stays as it was.
-    bool reload(QString *error);
+    Result<void> reload();
     // Adds a new key of the configured algorithm.
-    bool rotate(QString *error);
+    Result<void> rotate();
 
     Jwk signingKey() const;
     JwkSet publishedKeys() const;
@@ -49,11 +50,16 @@ private:
         Jwk publicKey; // made once: verifiers reuse its prepared contexts
     };
 
-    // Whether the cipher opens every stored key; *error tells a wrong key
+    // Whether the cipher opens every stored key; the error tells a wrong key
     // file (it opens none) from keys sealed with several (it opens some).
-    bool opensStoredKeys(QString *error);
-    bool importLegacy(const QString &path, QString *error);
-    bool insert(const Jwk &key, qint64 activatesAt, QString *error);
+    Result<void> opensStoredKeys();
+    Result<void> importLegacy(const QString &path);
+    Result<void> insert(const Jwk &key, qint64 activatesAt);
+    // The private key stored as `sealed` under `kid`.
+    Result<Jwk> openKey(const QString &kid, const QByteArray &sealed) const;
+    // In one transaction: the legacy file's keys (unless `legacyPath` is
+    // empty), and a first key of the algorithm when there is none.
+    Result<void> saveKeys(const QString &legacyPath);
     bool hasKeyOfType();
     // Deletes the keys no token signed by them can still need.
     void prune();

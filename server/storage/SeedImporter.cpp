@@ -19,7 +19,7 @@ QString str(const QJsonObject &o, const char *key)
 }
 
 void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, const QString &accountId,
-                    const QJsonArray &identities, SeedImporter::Result *result)
+                    const QJsonArray &identities, SeedReport *result)
 {
     for (const auto &value : identities) {
         const QJsonObject o = value.toObject();
@@ -42,6 +42,20 @@ void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, 
     }
 }
 
+// The seed's "accounts", or why `json` is not a seed.
+Result<QJsonArray> accountsOf(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return ServerError::startup(QStringLiteral("the seed is not valid JSON: %1 at offset %2")
+                                        .arg(parseError.errorString())
+                                        .arg(parseError.offset));
+    if (!doc.object().value(QLatin1String("accounts")).isArray())
+        return ServerError::startup(QStringLiteral("the seed has no \"accounts\" array"));
+    return doc.object().value(QLatin1String("accounts")).toArray();
+}
+
 } // namespace
 
 SeedImporter::SeedImporter(Database &db, AccountStore &accounts, const ProviderDirectory &providers)
@@ -51,64 +65,56 @@ SeedImporter::SeedImporter(Database &db, AccountStore &accounts, const ProviderD
 {
 }
 
-bool SeedImporter::importFile(const QString &path, Result *result, QString *error)
+Result<SeedReport> SeedImporter::importFile(const QString &path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the seed file %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    return importJson(file.readAll(), result, error);
+    if (!file.open(QIODevice::ReadOnly))
+        return ServerError::startup(QStringLiteral("cannot read the seed file %1: %2").arg(path, file.errorString()));
+    return importJson(file.readAll());
 }
 
-bool SeedImporter::importJson(const QByteArray &json, Result *result, QString *error)
+Result<SeedReport> SeedImporter::importJson(const QByteArray &json)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("the seed is not valid JSON: %1 at offset %2")
-                     .arg(parseError.errorString())
-                     .arg(parseError.offset);
-        return false;
-    }
-    if (!doc.object().value(QLatin1String("accounts")).isArray()) {
-        *error = QStringLiteral("the seed has no \"accounts\" array");
-        return false;
-    }
+    const auto accounts = accountsOf(json);
+    if (!accounts)
+        return accounts.error();
+    SeedReport report;
     Transaction transaction(m_db);
-    for (const auto &value : doc.object().value(QLatin1String("accounts")).toArray()) {
-        const QJsonObject o = value.toObject();
-        Account account{QString(), str(o, "username"), str(o, "name"), str(o, "email"),
-                        o.value(QLatin1String("email_verified")).toBool()};
-        const auto reason = UsernameRules::check(account.username);
-        if (reason != UsernameRules::Reason::Ok && reason != UsernameRules::Reason::Reserved) {
-            result->problems.append(QStringLiteral("account \"%1\" skipped: username %2")
-                                        .arg(account.username, UsernameRules::reasonCode(reason)));
-            continue;
-        }
-        auto stored = m_accounts.findByUsername(account.username);
-        if (!stored) {
-            *error = QStringLiteral("the seed could not be read: %1").arg(stored.error().description);
-            return false;
-        }
-        if (!*stored) {
-            const auto added = m_accounts.add(account);
-            if (!added) {
-                result->problems.append(QStringLiteral("account \"%1\" skipped: %2")
-                                            .arg(account.username,
-                                                 added.error().code == ErrorCode::EmailInUse
-                                                     ? QStringLiteral("its verified email belongs to another account")
-                                                     : added.error().description));
-                continue;
-            }
-            ++result->created;
-            *stored = *added;
-        }
-        linkIdentities(m_accounts, m_providers, (*stored)->id, o.value(QLatin1String("identities")).toArray(), result);
+    for (const auto &value : *accounts) {
+        if (const auto imported = importAccount(value.toObject(), &report); !imported)
+            return imported.error();
     }
-    if (!transaction.commit()) {
-        *error = QStringLiteral("the seed could not be saved");
-        return false;
+    if (!transaction.commit())
+        return ServerError::startup(QStringLiteral("the seed could not be saved"));
+    return report;
+}
+
+Result<void> SeedImporter::importAccount(const QJsonObject &o, SeedReport *report)
+{
+    Account account{QString(), str(o, "username"), str(o, "name"), str(o, "email"),
+                    o.value(QLatin1String("email_verified")).toBool()};
+    const auto reason = UsernameRules::check(account.username);
+    if (reason != UsernameRules::Reason::Ok && reason != UsernameRules::Reason::Reserved) {
+        report->problems.append(QStringLiteral("account \"%1\" skipped: username %2")
+                                    .arg(account.username, UsernameRules::reasonCode(reason)));
+        return {};
     }
-    return true;
+    auto stored = m_accounts.findByUsername(account.username);
+    if (!stored)
+        return ServerError::startup(QStringLiteral("the seed could not be read: %1").arg(stored.error().description));
+    if (!*stored) {
+        const auto added = m_accounts.add(account);
+        if (!added) {
+            report->problems.append(QStringLiteral("account \"%1\" skipped: %2")
+                                        .arg(account.username,
+                                             added.error().code == ErrorCode::EmailInUse
+                                                 ? QStringLiteral("its verified email belongs to another account")
+                                                 : added.error().description));
+            return {};
+        }
+        ++report->created;
+        *stored = *added;
+    }
+    linkIdentities(m_accounts, m_providers, (*stored)->id, o.value(QLatin1String("identities")).toArray(), report);
+    return {};
 }

@@ -1,11 +1,22 @@
 #pragma once
 
+#include "Result.h"
+
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
 class AccountStore;
 class Database;
 class ProviderDirectory;
+
+// What a seed did.
+struct SeedReport
+{
+    int created = 0;
+    int linked = 0;
+    QStringList problems; // one line per entry that was skipped, and why
+};
 
 // Creates accounts with linked identities from a JSON seed (--seed FILE, and
 // the QA fixtures on first start). Idempotent: an account whose username
@@ -18,20 +29,17 @@ class ProviderDirectory;
 class SeedImporter
 {
 public:
-    struct Result
-    {
-        int created = 0;
-        int linked = 0;
-        QStringList problems; // one line per entry that was skipped, and why
-    };
-
     SeedImporter(Database &db, AccountStore &accounts, const ProviderDirectory &providers);
 
-    // false (with *error) when the file cannot be read or is not a seed at all.
-    bool importFile(const QString &path, Result *result, QString *error);
-    bool importJson(const QByteArray &json, Result *result, QString *error);
+    // An error when the file cannot be read or is not a seed at all.
+    Result<SeedReport> importFile(const QString &path);
+    Result<SeedReport> importJson(const QByteArray &json);
 
 private:
+    // Creates the account of one entry and links its identities; an error
+    // only when the database fails, a bad entry is a problem of the report.
+    Result<void> importAccount(const QJsonObject &entry, SeedReport *report);
+
     Database &m_db;
     AccountStore &m_accounts;
     const ProviderDirectory &m_providers;

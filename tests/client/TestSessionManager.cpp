@@ -6,6 +6,7 @@
 #include "Jws.h"
 #include "KeyStore.h"
 #include "OnboardingClient.h"
+#include "ResultAssert.h"
 #include "SessionManager.h"
 #include "SignInRobot.h"
 #include "VaultJob.h"
@@ -90,8 +91,7 @@ private:
 void TestSessionManager::init()
 {
     m_harness = std::make_unique<ClientHarness>();
-    QString error;
-    QVERIFY2(m_harness->start(&error), qPrintable(error));
+    QVERIFY_OK(m_harness->start());
 }
 
 void TestSessionManager::cleanup()
@@ -413,8 +413,7 @@ void TestSessionManager::rotatedKeyIsFetchedOnce()
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
     const QString oldKid = Jws::decodeUnverified(manager->idToken().toLatin1()).header.value("kid").toString();
 
-    QString error;
-    QVERIFY(m_harness->server().server().rotateKeys(&error));
+    QVERIFY_OK(m_harness->server().server().rotateKeys());
     m_harness->server().clock().advance(KeyStore::PublishLead); // the new key signs from now on
     *offset = KeyStore::PublishLead;
     manager->signOut();

@@ -35,9 +35,8 @@ public:
     Fixture()
         : m_server(config())
     {
-        QString error;
-        if (!m_server.start(&error))
-            FuzzSupport::failed(qPrintable(error), __FILE__, __LINE__);
+        if (const auto started = m_server.start(); !started)
+            FuzzSupport::failed(qPrintable(started.error().description), __FILE__, __LINE__);
         m_robot = std::make_unique<SignInRobot>(m_server.issuer(), m_http);
     }
 

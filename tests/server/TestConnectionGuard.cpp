@@ -5,6 +5,7 @@
 // not send what an attacker sends. Memory under a 200 MB POST is measured
 // by bench/guard-bench.py, not asserted here.
 
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -54,8 +55,7 @@ void TestConnectionGuard::init()
     config.connectionLimits.maxConnections = 64;
     config.authorizePerAddressPerMinute = 5;
     m_server = std::make_unique<TestServer>(config);
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
 }
 
 void TestConnectionGuard::cleanup()

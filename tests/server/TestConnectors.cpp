@@ -5,6 +5,7 @@
 
 #include "ConnectorRegistry.h"
 #include "ProvidersFile.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -77,8 +78,7 @@ void TestConnectors::typeRegisteredByATestIsUsed()
                                      ++made;
                                      return std::make_unique<InstantConnector>(settings);
                                  });
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
+    QVERIFY_OK(server.start());
     QCOMPARE(made, 1);
     HttpRobot http;
     SignInRobot robot(server.issuer(), http);
@@ -103,8 +103,9 @@ void TestConnectors::unknownTypeStopsTheServer()
     ServerConfig config;
     config.providers = {settingsOf(QStringLiteral("instant"), QStringLiteral("instant"))};
     TestServer server(config);
-    QString error;
-    QVERIFY(!server.start(&error));
+    const auto started = server.start();
+    QVERIFY(!started);
+    const QString error = started.error().description;
     QVERIFY2(error.contains(QStringLiteral("no connector for type \"instant\"")), qPrintable(error));
     QVERIFY2(error.contains(QStringLiteral("\"oauth2\", \"oidc\"")), qPrintable(error));
 }
@@ -126,8 +127,10 @@ void TestConnectors::simulatedTypeOnlyInQaMode()
     ServerConfig config;
     config.providers = {settingsOf(QStringLiteral("qa"), QStringLiteral("simulated"))};
     TestServer server(config);
-    QVERIFY(!server.start(&error));
-    QVERIFY2(error.contains(QStringLiteral("no connector for type \"simulated\"")), qPrintable(error));
+    const auto started = server.start();
+    QVERIFY(!started);
+    QVERIFY2(started.error().description.contains(QStringLiteral("no connector for type \"simulated\"")),
+             qPrintable(started.error().description));
 }
 
 void TestConnectors::providersFileNamesTheKnownTypes()

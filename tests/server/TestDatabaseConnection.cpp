@@ -1,4 +1,5 @@
 #include "Database.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -31,8 +32,7 @@ void TestDatabaseConnection::init()
 void TestDatabaseConnection::lostConnectionIsTemporary()
 {
     TestServer server(qaServerConfig(), QStringLiteral("postgresql"));
-    QString error;
-    QVERIFY2(server.start(&error), qPrintable(error));
+    QVERIFY_OK(server.start());
     HttpRobot http;
     SignInRobot robot(server.issuer(), http);
     const AuthorizationRequest request = robot.newRequest();
@@ -68,11 +68,11 @@ void TestDatabaseConnection::textWithNulIsRefusedNotSent()
 {
     TestDatabase database(QStringLiteral("postgresql"));
     QVERIFY2(database.error().isEmpty(), qPrintable(database.error()));
-    QString error;
-    const auto url = DatabaseUrl::parse(database.url(), QString(), &error);
-    QVERIFY2(url, qPrintable(error));
+    const auto url = DatabaseUrl::parse(database.url(), QString());
+    QVERIFY_OK(url);
     Database db;
-    QVERIFY2(db.connect(*url, &error) && db.migrate(&error), qPrintable(error));
+    QVERIFY_OK(db.connect(*url));
+    QVERIFY_OK(db.migrate());
     const QString insert = QStringLiteral("INSERT INTO onboardings (jti, expires_at) VALUES (?, ?)");
     QTest::ignoreMessage(QtWarningMsg, "refused to store a text with a NUL character, which PostgreSQL cannot hold");
     QVERIFY(!db.exec(insert, {QVariant(QStringLiteral("before") + QChar(0) + QStringLiteral("after")), 1}));

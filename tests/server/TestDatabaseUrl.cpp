@@ -1,4 +1,5 @@
 #include "DatabaseUrl.h"
+#include "ResultAssert.h"
 
 #include <QTest>
 
@@ -65,9 +66,8 @@ void TestDatabaseUrl::accepted()
     QFETCH(QString, user);
     QFETCH(QString, options);
     QFETCH(QString, display);
-    QString error;
-    const auto url = DatabaseUrl::parse(text, QStringLiteral("/data"), &error);
-    QVERIFY2(url, qPrintable(error));
+    const auto url = DatabaseUrl::parse(text, QStringLiteral("/data"));
+    QVERIFY_OK(url);
     QCOMPARE(url->kind == SqlDialect::Kind::Postgresql, postgresql);
     QCOMPARE(url->path, path);
     QCOMPARE(url->host, host);
@@ -102,8 +102,9 @@ void TestDatabaseUrl::refused()
 {
     QFETCH(QString, text);
     QFETCH(QString, message);
-    QString error;
-    QVERIFY(!DatabaseUrl::parse(text, QStringLiteral("/data"), &error));
+    const auto url = DatabaseUrl::parse(text, QStringLiteral("/data"));
+    QVERIFY(!url);
+    const QString error = url.error().description;
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(!error.contains(QLatin1String("hunter2")), qPrintable(error));
 }

@@ -15,6 +15,7 @@
 #include "Base64Url.h"
 #include "FakeUpstream.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -266,7 +267,7 @@ void TestHostileInput::initTestCase()
     config.usernameChecksPerAddressPerMinute = 1000000;
     config.onboardsPerAddressPerMinute = 1000000;
     m_server = std::make_unique<TestServer>(config);
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
     QVERIFY(prepareMaterial());

@@ -1,4 +1,6 @@
+#include "ErrorCodes.h"
 #include "KeyCipher.h"
+#include "ResultAssert.h"
 
 #include <QDir>
 #include <QFile>
@@ -38,13 +40,12 @@ void TestKeyCipher::createdFileIsPrivateAndOpens()
 {
     QTemporaryDir dir;
     const QString path = dir.filePath("kek");
-    QString error;
-    QVERIFY2(KeyCipher::createFile(path, &error), qPrintable(error));
+    QVERIFY_OK(KeyCipher::createFile(path));
     QCOMPARE(QFile::permissions(path) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
              QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     QCOMPARE(QFileInfo(path).size(), KeyCipher::KeySize);
-    const auto cipher = KeyCipher::fromFile(path, &error);
-    QVERIFY2(cipher, qPrintable(error));
+    const auto cipher = KeyCipher::fromFile(path);
+    QVERIFY_OK(cipher);
     QCOMPARE(cipher->open(cipher->seal("secret", "kid"), "kid").value_or(QByteArray()), QByteArray("secret"));
 }
 
@@ -53,9 +54,9 @@ void TestKeyCipher::createNeverOverwrites()
     QTemporaryDir dir;
     const QString path = dir.filePath("kek");
     QVERIFY(writeFile(path, key('a'), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
-    QString error;
-    QVERIFY(!KeyCipher::createFile(path, &error));
-    QVERIFY(error.contains(path));
+    const auto created = KeyCipher::createFile(path);
+    QVERIFY(!created);
+    QVERIFY(created.error().description.contains(path));
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), key('a'));
@@ -89,10 +90,14 @@ void TestKeyCipher::badKeyFileIsRefused()
         QVERIFY(QDir(dir.path()).mkdir("kek"));
     else if (content != "-")
         QVERIFY(writeFile(path, content, QFileDevice::Permissions(permissions)));
-    QString error;
-    QVERIFY(!KeyCipher::fromFile(path, &error));
+    const auto cipher = KeyCipher::fromFile(path);
+    QVERIFY(!cipher);
+    const QString error = cipher.error().description;
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.contains(path), qPrintable(error));
+    // latchkey-server cannot start: not a request's answer.
+    QCOMPARE(cipher.error().code, QByteArray(ErrorCode::ServerError));
+    QCOMPARE(cipher.error().status, 500);
 }
 
 void TestKeyCipher::sealedValueOpens()

@@ -2,6 +2,7 @@
 #include "Database.h"
 #include "KeyStore.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "TestDatabase.h"
 
 #include <QFile>
@@ -10,8 +11,6 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <optional>
 
 // The signing keys in the database: sealed, shared by instances, rotated.
 class TestKeyStore : public QObject
@@ -37,7 +36,7 @@ private:
     QString privateKeyOf(const QString &kid);
     QStringList storedKids();
     // A key file in the test's directory, as --key-file reads it.
-    std::optional<KeyCipher> keyFile(const QString &name);
+    Result<KeyCipher> keyFile(const QString &name);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestDatabase> m_database;
@@ -51,12 +50,11 @@ void TestKeyStore::init()
     m_dir = std::make_unique<QTemporaryDir>();
     m_database = std::make_unique<TestDatabase>(TestDatabase::currentBackend());
     QVERIFY2(m_database->error().isEmpty(), qPrintable(m_database->error()));
-    QString error;
-    const auto url = DatabaseUrl::parse(m_database->url(), m_dir->path(), &error);
-    QVERIFY2(url, qPrintable(error));
+    const auto url = DatabaseUrl::parse(m_database->url(), m_dir->path());
+    QVERIFY_OK(url);
     m_db = std::make_unique<Database>();
-    QVERIFY2(m_db->connect(*url, &error), qPrintable(error));
-    QVERIFY2(m_db->migrate(&error), qPrintable(error));
+    QVERIFY_OK(m_db->connect(*url));
+    QVERIFY_OK(m_db->migrate());
 }
 
 void TestKeyStore::cleanup()
@@ -85,21 +83,19 @@ QStringList TestKeyStore::storedKids()
     return kids;
 }
 
-std::optional<KeyCipher> TestKeyStore::keyFile(const QString &name)
+Result<KeyCipher> TestKeyStore::keyFile(const QString &name)
 {
     const QString path = m_dir->filePath(name);
-    QString error;
-    if (!KeyCipher::createFile(path, &error))
-        qWarning("%s", qPrintable(error));
-    return KeyCipher::fromFile(path, &error);
+    if (const auto created = KeyCipher::createFile(path); !created)
+        qWarning("%s", qPrintable(created.error().description));
+    return KeyCipher::fromFile(path);
 }
 
 void TestKeyStore::firstStartCreatesSealedKey()
 {
     Clock clock;
     KeyStore keys(*m_db, clock, m_cipher);
-    QString error;
-    QVERIFY2(keys.prepare("ES256", {}, &error), qPrintable(error));
+    QVERIFY_OK(keys.prepare("ES256", {}));
     QCOMPARE(keys.keyCount(), 1);
     QVERIFY(keys.signingKey().hasPrivateKey());
     QCOMPARE(keys.signingKey().algorithm(), QStringLiteral("ES256"));
@@ -116,11 +112,10 @@ void TestKeyStore::firstStartCreatesSealedKey()
 void TestKeyStore::keysSurviveReload()
 {
     Clock clock;
-    QString error;
     KeyStore first(*m_db, clock, m_cipher);
-    QVERIFY(first.prepare("ES256", {}, &error));
+    QVERIFY_OK(first.prepare("ES256", {}));
     KeyStore second(*m_db, clock, m_cipher);
-    QVERIFY(second.prepare("ES256", {}, &error));
+    QVERIFY_OK(second.prepare("ES256", {}));
     QCOMPARE(second.keyCount(), 1);
     QCOMPARE(second.signingKey().kid(), first.signingKey().kid());
     QCOMPARE(second.signingKey().toPrivateJson(), first.signingKey().toPrivateJson());
@@ -129,11 +124,10 @@ void TestKeyStore::keysSurviveReload()
 void TestKeyStore::rotationPublishesBeforeSigningAndRetiresLater()
 {
     Clock clock;
-    QString error;
     KeyStore keys(*m_db, clock, m_cipher);
-    QVERIFY(keys.prepare("ES256", {}, &error));
+    QVERIFY_OK(keys.prepare("ES256", {}));
     const QString oldKid = keys.signingKey().kid();
-    QVERIFY(keys.rotate(&error));
+    QVERIFY_OK(keys.rotate());
     QCOMPARE(keys.publishedKeys().keys().size(), 2);
     QCOMPARE(keys.signingKey().kid(), oldKid); // published, not yet signing
 
@@ -145,7 +139,7 @@ void TestKeyStore::rotationPublishesBeforeSigningAndRetiresLater()
     clock.advance(Protocol::AccessTokenLifetimeSeconds + Protocol::ClockSkewLeewaySeconds + 1);
     QVERIFY(keys.publishedKeys().find(oldKid).isNull());
     KeyStore restarted(*m_db, clock, m_cipher);
-    QVERIFY(restarted.prepare("ES256", {}, &error));
+    QVERIFY_OK(restarted.prepare("ES256", {}));
     QCOMPARE(restarted.keyCount(), 1);
     QCOMPARE(restarted.signingKey().kid(), newKid);
     QVERIFY(privateKeyOf(oldKid).isEmpty()); // deleted from the database, not just hidden
@@ -154,14 +148,13 @@ void TestKeyStore::rotationPublishesBeforeSigningAndRetiresLater()
 void TestKeyStore::rotationOnOneInstanceReachesAnother()
 {
     Clock clock;
-    QString error;
     KeyStore a(*m_db, clock, m_cipher);
     KeyStore b(*m_db, clock, m_cipher);
-    QVERIFY(a.prepare("ES256", {}, &error));
-    QVERIFY(b.prepare("ES256", {}, &error));
-    QVERIFY(a.rotate(&error));
+    QVERIFY_OK(a.prepare("ES256", {}));
+    QVERIFY_OK(b.prepare("ES256", {}));
+    QVERIFY_OK(a.rotate());
     QCOMPARE(b.publishedKeys().keys().size(), 1);
-    QVERIFY2(b.reload(&error), qPrintable(error)); // what the reload timer does every ReloadSeconds
+    QVERIFY_OK(b.reload()); // what the reload timer does every ReloadSeconds
     QCOMPARE(b.publishedKeys().keys().size(), 2);
     // The lead is far longer than the reload interval: every instance publishes before any signs.
     QVERIFY(KeyStore::PublishLead > 2 * KeyStore::ReloadSeconds);
@@ -184,8 +177,7 @@ void TestKeyStore::keysOfAnEarlierVersionMoveIntoTheDatabase()
     file.close();
 
     KeyStore keys(*m_db, clock, m_cipher);
-    QString error;
-    QVERIFY2(keys.prepare("ES256", path, &error), qPrintable(error));
+    QVERIFY_OK(keys.prepare("ES256", path));
     QVERIFY(!QFile::exists(path)); // no copy in clear stays behind
     QCOMPARE(keys.keyCount(), 2);
     QCOMPARE(keys.signingKey().kid(), older.kid());
@@ -203,8 +195,9 @@ void TestKeyStore::damagedLegacyFileIsAnError()
     file.close();
     Clock clock;
     KeyStore keys(*m_db, clock, m_cipher);
-    QString error;
-    QVERIFY(!keys.prepare("ES256", path, &error));
+    const auto refused = keys.prepare("ES256", path);
+    QVERIFY(!refused);
+    const QString error = refused.error().description;
     QVERIFY(error.contains("damaged"));
     QVERIFY(QFile::exists(path)); // nothing moved, nothing lost
     QSqlQuery q(m_db->connection());
@@ -215,11 +208,12 @@ void TestKeyStore::damagedLegacyFileIsAnError()
 void TestKeyStore::wrongKeyFileIsRefused()
 {
     Clock clock;
-    QString error;
     KeyStore first(*m_db, clock, m_cipher);
-    QVERIFY(first.prepare("ES256", {}, &error));
+    QVERIFY_OK(first.prepare("ES256", {}));
     KeyStore other(*m_db, clock, KeyCipher(QByteArray(KeyCipher::KeySize, 'x')));
-    QVERIFY(!other.prepare("ES256", {}, &error));
+    const auto refused = other.prepare("ES256", {});
+    QVERIFY(!refused);
+    const QString error = refused.error().description;
     QVERIFY2(error.contains("does not open the signing keys stored in the database") && error.contains("--key-file"),
              qPrintable(error));
     QCOMPARE(other.keyCount(), 0);
@@ -233,21 +227,22 @@ void TestKeyStore::wrongKeyFileWithAnotherAlgorithmWritesNothing()
     const auto wrong = keyFile("b.key");
     QVERIFY(right && wrong);
     Clock clock;
-    QString error;
     KeyStore first(*m_db, clock, *right);
-    QVERIFY2(first.prepare("ES256", {}, &error), qPrintable(error));
+    QVERIFY_OK(first.prepare("ES256", {}));
     const QStringList before = storedKids();
     QCOMPARE(before.size(), 1);
 
     KeyStore mistaken(*m_db, clock, *wrong);
-    QVERIFY(!mistaken.prepare("RS256", {}, &error));
+    const auto refused = mistaken.prepare("RS256", {});
+    QVERIFY(!refused);
+    const QString error = refused.error().description;
     const QString expected = "--key-file " + m_dir->filePath("b.key")
         + " does not open the signing keys stored in the database: it is not the file they were sealed with";
     QVERIFY2(error.contains(expected), qPrintable(error));
     QCOMPARE(storedKids(), before); // no key sealed with the wrong file
 
     KeyStore again(*m_db, clock, *right);
-    QVERIFY2(again.prepare("ES256", {}, &error), qPrintable(error));
+    QVERIFY_OK(again.prepare("ES256", {}));
     QCOMPARE(again.signingKey().kid(), first.signingKey().kid());
     QCOMPARE(storedKids(), before);
 }
@@ -260,10 +255,9 @@ void TestKeyStore::keyFileOpeningSomeKeysIsRefused()
     const auto b = keyFile("b.key");
     QVERIFY(a && b);
     Clock clock;
-    QString error;
     KeyStore keys(*m_db, clock, *a);
-    QVERIFY(keys.prepare("ES256", {}, &error));
-    QVERIFY(keys.rotate(&error));
+    QVERIFY_OK(keys.prepare("ES256", {}));
+    QVERIFY_OK(keys.rotate());
     const QString resealed = keys.publishedKeys().keys().last().kid();
     const auto plain = a->open(privateKeyOf(resealed).toLatin1(), resealed.toUtf8());
     QVERIFY(plain);
@@ -276,7 +270,9 @@ void TestKeyStore::keyFileOpeningSomeKeysIsRefused()
 
     for (const auto &[cipher, name] : {std::pair{*a, "a.key"}, std::pair{*b, "b.key"}}) {
         KeyStore restarted(*m_db, clock, cipher);
-        QVERIFY(!restarted.prepare("RS256", {}, &error));
+        const auto refused = restarted.prepare("RS256", {});
+        QVERIFY(!refused);
+        const QString error = refused.error().description;
         QVERIFY2(error.contains("--key-file " + m_dir->filePath(name) + " opens 1 of the 2 signing keys"),
                  qPrintable(error));
         QVERIFY2(error.contains("sealed with different key files or altered"), qPrintable(error));
@@ -295,10 +291,9 @@ void TestKeyStore::alteredRowIsRefused()
 {
     QFETCH(QString, alteration);
     Clock clock;
-    QString error;
     KeyStore keys(*m_db, clock, m_cipher);
-    QVERIFY(keys.prepare("ES256", {}, &error));
-    QVERIFY(keys.rotate(&error));
+    QVERIFY_OK(keys.prepare("ES256", {}));
+    QVERIFY_OK(keys.rotate());
     const QList<Jwk> published = keys.publishedKeys().keys();
     const QString kid = published.first().kid();
     QByteArray raw = QByteArray::fromBase64(privateKeyOf(kid).toLatin1());
@@ -312,9 +307,11 @@ void TestKeyStore::alteredRowIsRefused()
     q.addBindValue(kid);
     QVERIFY(q.exec());
     KeyStore restarted(*m_db, clock, m_cipher);
-    QVERIFY(!restarted.prepare("ES256", {}, &error));
+    const auto refused = restarted.prepare("ES256", {});
+    QVERIFY(!refused);
+    const QString error = refused.error().description;
     QVERIFY2(error.contains(kid), qPrintable(error));
-    QVERIFY(keys.reload(&error)); // an instance that opened it before keeps its copy
+    QVERIFY_OK(keys.reload()); // an instance that opened it before keeps its copy
     QCOMPARE(keys.keyCount(), 2);
 }
 

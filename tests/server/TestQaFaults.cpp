@@ -10,6 +10,7 @@
 #include "Pkce.h"
 #include "Protocol.h"
 #include "QaFaults.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenIssuer.h"
@@ -82,8 +83,7 @@ void TestQaFaults::init()
 {
     LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
     m_username = QStringLiteral("faulty");
@@ -248,21 +248,20 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     ServerConfig config;
     config.providers = {provider};
     m_server = std::make_unique<TestServer>(config);
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
 
     // The server's own key signs a token claiming the fault, as if a QA build had issued it.
     Clock clock;
     const QDir data(m_server->dataDir());
-    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir(), &error);
-    QVERIFY2(url, qPrintable(error));
+    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
+    QVERIFY_OK(url);
     Database db;
-    QVERIFY2(db.connect(*url, &error), qPrintable(error));
-    const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")), &error);
-    QVERIFY2(cipher, qPrintable(error));
+    QVERIFY_OK(db.connect(*url));
+    const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")));
+    QVERIFY_OK(cipher);
     KeyStore keys(db, clock, *cipher);
-    QVERIFY2(keys.prepare(QStringLiteral("ES256"), {}, &error), qPrintable(error));
+    QVERIFY_OK(keys.prepare(QStringLiteral("ES256"), {}));
     const QByteArray verifier = Pkce::generateVerifier();
     const QJsonObject claims{{QLatin1String("provider_id"), QStringLiteral("corp")},
                              {QLatin1String("provider_user_id"), QStringLiteral("corp-1")},

@@ -3,6 +3,7 @@
 // grace while its successor is unused; any other old token still revokes.
 
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenStore.h"
@@ -55,8 +56,7 @@ void TestRefreshGrace::init()
 {
     LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
 }
@@ -196,8 +196,7 @@ void TestRefreshGrace::graceSurvivesRestart()
     // The server committed a rotation and died before answering.
     const QString first = signIn().first;
     QCOMPARE(m_robot->refresh(first).status, 200);
-    QString error;
-    QVERIFY2(m_server->restart(&error), qPrintable(error));
+    QVERIFY_OK(m_server->restart());
     const HttpResult retried = m_robot->refresh(first);
     QCOMPARE(retried.status, 200);
     QCOMPARE(m_robot->refresh(str(retried.json(), "refresh_token")).status, 200);

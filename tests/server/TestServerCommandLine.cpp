@@ -611,11 +611,11 @@ void TestServerCommandLine::keysOfAnEarlierVersionMoveIntoTheDatabase()
 
 QStringList TestServerCommandLine::storedKids(const QString &database, const QString &dataDir)
 {
-    QString error;
-    const auto url = DatabaseUrl::parse(database, dataDir, &error);
+    const auto url = DatabaseUrl::parse(database, dataDir);
     Database db;
-    if (!url || !db.connect(*url, &error)) {
-        qWarning("%s", qPrintable(error));
+    const auto connected = url ? db.connect(*url) : Result<void>(url.error());
+    if (!connected) {
+        qWarning("%s", qPrintable(connected.error().description));
         return {};
     }
     QStringList kids;

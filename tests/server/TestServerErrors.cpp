@@ -3,6 +3,7 @@
 #include "Jws.h"
 #include "Pkce.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -68,8 +69,7 @@ void TestServerErrors::init()
     config.onboardAttemptsPerMinute = 5;
     config.usernameChecksPerMinute = 5;
     m_server = std::make_unique<TestServer>(config);
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
 }

@@ -3,6 +3,7 @@
 #include "Jws.h"
 #include "Pkce.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenStore.h"
@@ -65,8 +66,7 @@ void TestServerFlows::init()
 {
     LATCHKEY_USE_BACKEND();
     m_server = std::make_unique<TestServer>();
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
 }
@@ -474,8 +474,7 @@ void TestServerFlows::restartKeepsKeysAccountsAndSessions()
     const QJsonObject keysBefore = fetchKeys().toJson();
     const QString issuer = m_server->issuer();
 
-    QString error;
-    QVERIFY2(m_server->restart(&error), qPrintable(error));
+    QVERIFY_OK(m_server->restart());
     QCOMPARE(m_server->issuer(), issuer);
     QCOMPARE(fetchKeys().toJson(), keysBefore);
     QCOMPARE(m_http

@@ -6,6 +6,7 @@
 // the database refuse writes, so the test needs no root.
 
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenStore.h"
@@ -59,8 +60,7 @@ private:
 void TestStorageFailure::init()
 {
     m_server = std::make_unique<TestServer>();
-    QString error;
-    QVERIFY2(m_server->start(&error), qPrintable(error));
+    QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
     m_connection = QUuid::createUuid().toString();

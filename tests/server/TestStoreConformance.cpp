@@ -16,6 +16,7 @@
 #include "OnboardingStore.h"
 #include "Pkce.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "SignInStore.h"
 #include "TestDatabase.h"
 #include "TokenStore.h"
@@ -44,10 +45,11 @@ struct Instance
 {
     explicit Instance(const DatabaseUrl &url)
     {
-        QString error;
-        ok = db.connect(url, &error) && db.migrate(&error);
+        const auto connected = db.connect(url);
+        const auto migrated = connected ? db.migrate() : Result<bool>(connected.error());
+        ok = migrated.ok();
         if (!ok)
-            qWarning("instance: %s", qPrintable(error));
+            qWarning("instance: %s", qPrintable(migrated.error().description));
     }
     Clock clock;
     Database db;
@@ -250,9 +252,8 @@ void TestStoreConformance::init()
     m_dataDir = std::make_unique<QTemporaryDir>();
     m_database = std::make_unique<TestDatabase>(backend);
     QVERIFY2(m_database->error().isEmpty(), qPrintable(m_database->error()));
-    QString error;
-    const auto url = DatabaseUrl::parse(m_database->url(), m_dataDir->path(), &error);
-    QVERIFY2(url, qPrintable(error));
+    const auto url = DatabaseUrl::parse(m_database->url(), m_dataDir->path());
+    QVERIFY_OK(url);
     m_url = *url;
     m_a = std::make_unique<Instance>(m_url);
     QVERIFY(m_a->ok);

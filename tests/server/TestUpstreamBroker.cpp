@@ -15,6 +15,7 @@
 #include "FakeUpstream.h"
 #include "Jws.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "ServerConfig.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
@@ -357,8 +358,8 @@ bool TestUpstreamBroker::startBroker(bool withNode, int deadlineMs, bool withDow
     config.providersFile = file.fileName();
     config.upstreamDeadlineMs = deadlineMs;
     m_server = std::make_unique<TestServer>(config);
-    if (!m_server->start(&error)) {
-        qWarning("broker: %s", qPrintable(error));
+    if (const auto started = m_server->start(); !started) {
+        qWarning("broker: %s", qPrintable(started.error().description));
         return false;
     }
     if (m_node) {
@@ -703,8 +704,7 @@ void TestUpstreamBroker::callbackAtAnotherInstance()
         : m_server->databaseUrl();
     config.keyFile = QDir(m_server->dataDir()).filePath(QStringLiteral("key-encryption.key"));
     OidcServer other(config);
-    QString error;
-    QVERIFY2(other.start(&error), qPrintable(error));
+    QVERIFY_OK(other.start());
 
     const AuthorizationRequest request = m_robot->newRequest();
     const HttpResult toUpstream = beginSignIn(request, QStringLiteral("fake"));

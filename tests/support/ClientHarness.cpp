@@ -11,9 +11,9 @@ ClientHarness::ClientHarness(const ServerConfig &serverConfig)
 
 ClientHarness::~ClientHarness() = default;
 
-bool ClientHarness::start(QString *error)
+Result<void> ClientHarness::start()
 {
-    return m_server.start(error);
+    return m_server.start();
 }
 
 ClientConfig ClientHarness::config() const

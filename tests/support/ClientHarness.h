@@ -22,7 +22,7 @@ public:
     explicit ClientHarness(const ServerConfig &serverConfig = qaServerConfig());
     ~ClientHarness();
 
-    bool start(QString *error = nullptr);
+    Result<void> start();
     ClientConfig config() const;
     // How the authorization URL reaches the browser robot: straight from
     // SessionManager::authorizeWithBrowser (client tests), or through the

@@ -29,9 +29,9 @@ public:
     // A provider type of the test's own, registered with the server's
     // ConnectorRegistry at every start.
     void registerConnectorType(const QString &type, ConnectorRegistry::Factory factory);
-    bool start(QString *error = nullptr);
+    Result<void> start();
     // Stops and starts again on the same port and data directory.
-    bool restart(QString *error = nullptr);
+    Result<void> restart();
     void stop() { m_server.reset(); }
 
     OidcServer &server() { return *m_server; }
