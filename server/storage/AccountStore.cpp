@@ -2,6 +2,7 @@
 
 #include "Clock.h"
 #include "Database.h"
+#include "EmailKey.h"
 #include "ErrorCodes.h"
 #include "SecureRandom.h"
 #include "SqlRow.h"
@@ -66,7 +67,8 @@ Result<std::optional<Account>> AccountStore::findByVerifiedEmail(const QString &
 {
     if (email.isEmpty())
         return std::optional<Account>();
-    return findOne(SelectAccount + QStringLiteral("WHERE a.email = ? COLLATE NOCASE AND a.email_verified = 1"), {email});
+    return findOne(SelectAccount + QStringLiteral("WHERE a.email_key = ? AND a.email_verified = 1"),
+                   {EmailKey::of(email)});
 }
 
 Result<bool> AccountStore::isUsernameTaken(const QString &username)
@@ -97,15 +99,16 @@ Result<Account> AccountStore::add(const Account &wanted)
 {
     Account account = wanted;
     account.id = QString::fromLatin1(SecureRandom::token(16));
-    QSqlQuery &q = m_db.query(QStringLiteral(
-        "INSERT INTO accounts (id, username, name, email, email_verified, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING"));
+    QSqlQuery &q = m_db.query(
+        QStringLiteral("INSERT INTO accounts (id, username, name, email, email_key, email_verified, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     q.bindValue(0, account.id);
     q.bindValue(1, account.username);
     q.bindValue(2, account.name.isEmpty() ? QVariant() : QVariant(account.name));
     q.bindValue(3, account.email.isEmpty() ? QVariant() : QVariant(account.email));
-    q.bindValue(4, account.emailVerified ? 1 : 0);
-    q.bindValue(5, m_clock.now());
+    q.bindValue(4, account.email.isEmpty() ? QVariant() : QVariant(EmailKey::of(account.email)));
+    q.bindValue(5, account.emailVerified ? 1 : 0);
+    q.bindValue(6, m_clock.now());
     // DO NOTHING rather than an error: PostgreSQL would end the whole
     // transaction at a failed statement. Against a concurrent insert it waits
     // for the other transaction, and the next statement sees its outcome.

@@ -1,10 +1,13 @@
 #include "Database.h"
 #include "ServerLogging.h"
 
+#include "EmailKey.h"
+
 #include "LogText.h"
 
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSqlError>
 #include <QUuid>
 
@@ -18,9 +21,11 @@ namespace {
 // A database's errors quote values (a username, a key) and may span lines;
 // they are the whole diagnosis, so more of them is kept than logText's default.
 constexpr qsizetype MaxLoggedError = 500;
+// The schema version whose script is followed by Database::fillEmailKeys().
+constexpr int EmailKeyVersion = 5;
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 4> Migrations{{
+const std::array<const char *, 6> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -139,6 +144,18 @@ CREATE TABLE pending_sign_ins (
 );
 CREATE INDEX pending_sign_ins_address ON pending_sign_ins (client_address, arrival);
 CREATE INDEX pending_sign_ins_created ON pending_sign_ins (created_at);
+)sql",
+    // Version 5: verified emails compare under Unicode case folding, the same
+    // on both backends (EmailKey): SQLite's NOCASE folded ASCII only, and
+    // PostgreSQL's ICU collation also took full-width letters, ligatures and
+    // superscripts for equal. Filled by fillEmailKeys() after this script.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN email_key TEXT;
+)sql",
+    // Version 6: the key, not the collation, makes email_in_use race-safe.
+    R"sql(
+DROP INDEX accounts_verified_email;
+CREATE UNIQUE INDEX accounts_verified_email_key ON accounts (email_key) WHERE email_verified = 1;
 )sql",
 }};
 
@@ -270,9 +287,48 @@ Result<void> Database::upgradeFrom(int version)
                 return ServerError::startup(
                     QStringLiteral("migration to version %1 failed: %2").arg(next + 1).arg(m_db.lastError().text()));
         }
+        if (next + 1 == EmailKeyVersion) {
+            if (const auto filled = fillEmailKeys(); !filled)
+                return filled;
+        }
         if (!command(m_dialect.writeVersion(next + 1)) || !transaction.commit())
             return ServerError::startup(QStringLiteral("cannot record schema version %1").arg(next + 1));
     }
+    return {};
+}
+
+// Every stored email gets its key. Two verified addresses that were apart
+// under the old collation but share a key keep the verification only on the
+// older account, so the unique index of version 6 can be made.
+Result<void> Database::fillEmailKeys()
+{
+    QSqlQuery rows(m_db);
+    if (!rows.exec(QStringLiteral("SELECT id, email, email_verified FROM accounts WHERE email IS NOT NULL "
+                                  "ORDER BY created_at, id")))
+        return ServerError::startup(
+            QStringLiteral("migration to version %1 failed: %2").arg(EmailKeyVersion).arg(rows.lastError().text()));
+    QSet<QString> verifiedKeys;
+    int unverified = 0;
+    while (rows.next()) {
+        const QString key = EmailKey::of(rows.value(1).toString());
+        bool verified = rows.value(2).toInt() != 0;
+        if (verified && verifiedKeys.contains(key)) {
+            verified = false;
+            ++unverified;
+        }
+        if (verified)
+            verifiedKeys.insert(key);
+        QSqlQuery update(m_db);
+        update.prepare(QStringLiteral("UPDATE accounts SET email_key = ?, email_verified = ? WHERE id = ?"));
+        update.addBindValue(key);
+        update.addBindValue(verified ? 1 : 0);
+        update.addBindValue(rows.value(0));
+        if (!update.exec())
+            return ServerError::startup(
+                QStringLiteral("migration to version %1 failed: %2").arg(EmailKeyVersion).arg(update.lastError().text()));
+    }
+    if (unverified > 0)
+        qCWarning(lcDatabase, "%d accounts lost the verification of an email another, older account has", unverified);
     return {};
 }
 

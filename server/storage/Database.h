@@ -56,6 +56,7 @@ public:
 
 private:
     Result<void> configure();
+    Result<void> fillEmailKeys();
     // Runs the migrations from schema version `version` on.
     Result<void> upgradeFrom(int version);
     // After a lost connection, between transactions: a new connection, at most once a second.
