@@ -172,11 +172,10 @@ Result<void> OidcServer::checkConfig()
                            "listens on loopback only (127.0.0.1 or [::1])")
                 .arg(m_config.listenAddress.toString()));
     if (!m_config.providersFile.isEmpty()) {
-        QString error;
-        auto providers = ProvidersFile::load(m_config.providersFile, &error, ProvidersFile::Secrets::Required,
+        auto providers = ProvidersFile::load(m_config.providersFile, ProvidersFile::Secrets::Required,
                                              QProcessEnvironment::systemEnvironment(), m_connectors.types());
         if (!providers)
-            return ServerError::startup(error);
+            return providers.error();
         m_config.providers = *providers;
     }
     for (const UpstreamSettings &provider : std::as_const(m_config.providers)) {
@@ -203,10 +202,10 @@ Result<void> OidcServer::start()
         return opened;
     m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
     m_http->setClock(&m_clock);
-    QString error;
-    m_port = m_http->listenOn(m_config.listenAddress, m_config.listenPort, &error);
-    if (m_port == 0)
-        return ServerError::startup(error);
+    const auto port = m_http->listenOn(m_config.listenAddress, m_config.listenPort);
+    if (!port)
+        return port.error();
+    m_port = *port;
     const QString issuer = m_config.issuer.isEmpty()
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
         : m_config.issuer;

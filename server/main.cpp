@@ -112,12 +112,11 @@ int printRedirectUris(ServerConfig config)
 {
     if (config.providersFile.isEmpty())
         return fail(QStringLiteral("--print-redirect-uris needs --providers FILE"));
-    QString error;
-    const auto providers = ProvidersFile::load(config.providersFile, &error, ProvidersFile::Secrets::Skipped,
+    const auto providers = ProvidersFile::load(config.providersFile, ProvidersFile::Secrets::Skipped,
                                                QProcessEnvironment::systemEnvironment(),
                                                ConnectorRegistry::standard(config.qaMode).types());
     if (!providers)
-        return fail(error);
+        return fail(providers.error().description);
     config.providers = *providers;
     QTextStream out(stdout);
     for (const QString &line : OidcServer::redirectUris(config))

@@ -181,13 +181,14 @@ void HttpServer::wrap(const QString &path, Wrapper wrapper)
     }
 }
 
-quint16 HttpServer::listenOn(const QHostAddress &address, quint16 port, QString *error)
+Result<quint16> HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
     auto *tcp = new ConnectionGuard(m_limits, this);
     if (!tcp->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(tcp->errorString());
+        const QString why = tcp->errorString();
         delete tcp;
-        return 0;
+        return ServerError::startup(
+            QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(why));
     }
     bind(tcp);
     return tcp->serverPort();

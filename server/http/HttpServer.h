@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionGuard.h"
+#include "Result.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -54,8 +55,8 @@ public:
     void wrap(const QString &path, Wrapper wrapper);
     // At most `perMinute` requests to `path` from one client address (429 beyond).
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
-    // Listens on address:port (0: the OS chooses); returns the port, 0 on failure.
-    quint16 listenOn(const QHostAddress &address, quint16 port, QString *error);
+    // Listens on address:port (0: the OS chooses); returns the port.
+    Result<quint16> listenOn(const QHostAddress &address, quint16 port);
     // Every answer carries a Date header from this clock (RFC 9110 6.6.1),
     // which clients compare with their own; none without a clock.
     void setClock(const Clock *clock) { m_clock = clock; }

@@ -47,7 +47,7 @@ public:
     {
     }
 
-    std::optional<UpstreamSettings> read(QString *error);
+    Result<UpstreamSettings> read();
 
 private:
     bool fail(const QString &field, const QString &problem)
@@ -263,7 +263,7 @@ bool EntryReader::readRemote(UpstreamSettings &s)
     return m_error.isEmpty() && readScopes(s) && readOptions(s) && readEndpoints(s) && readClaims(s) && readSecret(s);
 }
 
-std::optional<UpstreamSettings> EntryReader::read(QString *error)
+Result<UpstreamSettings> EntryReader::read()
 {
     static const QRegularExpression idPattern(QStringLiteral("^[a-z0-9][a-z0-9-]{0,31}$"));
     UpstreamSettings s;
@@ -276,10 +276,8 @@ std::optional<UpstreamSettings> EntryReader::read(QString *error)
     if (s.name.size() > MaxNameLength)
         fail(QStringLiteral("name"), QStringLiteral("is longer than %1 characters").arg(MaxNameLength));
     const bool ok = m_error.isEmpty() && readType(s) && readKeys(s) && (!isRemote(s) || readRemote(s));
-    if (!ok) {
-        *error = m_error;
-        return std::nullopt;
-    }
+    if (!ok)
+        return ServerError::startup(m_error);
     return s;
 }
 
@@ -305,66 +303,51 @@ QStringList ProvidersFile::standardTypes()
     return {UpstreamSettings::OidcType, UpstreamSettings::OAuth2Type};
 }
 
-std::optional<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, QString *error, Secrets secrets,
-                                                           const QProcessEnvironment &environment,
-                                                           const QStringList &types)
+Result<QList<UpstreamSettings>> ProvidersFile::load(const QString &path, Secrets secrets,
+                                                    const QProcessEnvironment &environment, const QStringList &types)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("providers file %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
-    if (file.size() > MaxFileSize) {
-        *error = QStringLiteral("providers file %1: larger than 1 MiB").arg(path);
-        return std::nullopt;
-    }
-    QString problem;
-    auto providers = parse(file.readAll(), &problem, secrets, environment, types);
+    if (!file.open(QIODevice::ReadOnly))
+        return ServerError::startup(QStringLiteral("providers file %1: %2").arg(path, file.errorString()));
+    if (file.size() > MaxFileSize)
+        return ServerError::startup(QStringLiteral("providers file %1: larger than 1 MiB").arg(path));
+    auto providers = parse(file.readAll(), secrets, environment, types);
     if (!providers)
-        *error = QStringLiteral("providers file %1: %2").arg(path, problem);
+        return ServerError::startup(QStringLiteral("providers file %1: %2").arg(path, providers.error().description));
     return providers;
 }
 
-std::optional<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, QString *error, Secrets secrets,
-                                                            const QProcessEnvironment &environment,
-                                                            const QStringList &types)
+Result<QList<UpstreamSettings>> ProvidersFile::parse(const QByteArray &json, Secrets secrets,
+                                                     const QProcessEnvironment &environment, const QStringList &types)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
-    if (!document.isObject()) {
-        *error = parseError.error != QJsonParseError::NoError
-            ? QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString())
-            : QStringLiteral("the file must be a JSON object {\"providers\": [...]}");
-        return std::nullopt;
-    }
+    if (!document.isObject())
+        return ServerError::startup(
+            parseError.error != QJsonParseError::NoError
+                ? QStringLiteral("not valid JSON at byte %1: %2").arg(parseError.offset).arg(parseError.errorString())
+                : QStringLiteral("the file must be a JSON object {\"providers\": [...]}"));
     const QJsonObject root = document.object();
     for (const QString &key : root.keys()) {
-        if (key != QLatin1String("providers")) {
-            *error = QStringLiteral("unknown top-level field \"%1\"; only \"providers\" is read").arg(key);
-            return std::nullopt;
-        }
+        if (key != QLatin1String("providers"))
+            return ServerError::startup(
+                QStringLiteral("unknown top-level field \"%1\"; only \"providers\" is read").arg(key));
     }
-    if (!root.value(QStringLiteral("providers")).isArray()) {
-        *error = QStringLiteral("field \"providers\" must be a list");
-        return std::nullopt;
-    }
+    if (!root.value(QStringLiteral("providers")).isArray())
+        return ServerError::startup(QStringLiteral("field \"providers\" must be a list"));
     QList<UpstreamSettings> providers;
     QSet<QString> ids;
     const QJsonArray entries = root.value(QStringLiteral("providers")).toArray();
     for (qsizetype i = 0; i < entries.size(); ++i) {
-        if (!entries.at(i).isObject()) {
-            *error = QStringLiteral("provider #%1 is not an object").arg(i + 1);
-            return std::nullopt;
-        }
+        if (!entries.at(i).isObject())
+            return ServerError::startup(QStringLiteral("provider #%1 is not an object").arg(i + 1));
         const QJsonObject entry = entries.at(i).toObject();
-        auto settings = EntryReader(entry, int(i), secrets, environment, types).read(error);
+        auto settings = EntryReader(entry, int(i), secrets, environment, types).read();
         if (!settings)
-            return std::nullopt;
-        if (ids.contains(settings->id)) {
-            *error = QStringLiteral("provider \"%1\": field \"id\": another provider already has this id")
-                         .arg(settings->id);
-            return std::nullopt;
-        }
+            return settings.error();
+        if (ids.contains(settings->id))
+            return ServerError::startup(
+                QStringLiteral("provider \"%1\": field \"id\": another provider already has this id").arg(settings->id));
         ids.insert(settings->id);
         providers.append(*settings);
     }

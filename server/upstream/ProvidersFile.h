@@ -1,13 +1,12 @@
 #pragma once
 
+#include "Result.h"
 #include "UpstreamSettings.h"
 
 #include <QJsonObject>
 #include <QList>
 #include <QProcessEnvironment>
 #include <QStringList>
-
-#include <optional>
 
 // Reads and checks the providers file of `latchkey-server --providers FILE`.
 // Anything wrong stops the server at start with a message naming the
@@ -22,13 +21,14 @@ public:
 
     // `types`: the provider types this server has connectors for
     // (ConnectorRegistry::types()); any other "type" stops it.
-    static std::optional<QList<UpstreamSettings>> load(
-        const QString &path, QString *error, Secrets secrets = Secrets::Required,
-        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment(),
-        const QStringList &types = standardTypes());
-    static std::optional<QList<UpstreamSettings>> parse(const QByteArray &json, QString *error, Secrets secrets,
-                                                        const QProcessEnvironment &environment,
-                                                        const QStringList &types = standardTypes());
+    // A start-up error (ServerError::startup) naming the provider and field.
+    static Result<QList<UpstreamSettings>> load(const QString &path, Secrets secrets = Secrets::Required,
+                                                const QProcessEnvironment &environment
+                                                = QProcessEnvironment::systemEnvironment(),
+                                                const QStringList &types = standardTypes());
+    static Result<QList<UpstreamSettings>> parse(const QByteArray &json, Secrets secrets,
+                                                 const QProcessEnvironment &environment,
+                                                 const QStringList &types = standardTypes());
     // The types of a server without --qa.
     static QStringList standardTypes();
     // LATCHKEY_PROVIDER_<ID>_SECRET, the id upper-cased with '-' as '_'.

@@ -112,15 +112,15 @@ void TestConnectors::unknownTypeStopsTheServer()
 
 void TestConnectors::simulatedTypeOnlyInQaMode()
 {
-    QString error;
     const QProcessEnvironment none;
-    QVERIFY(!ProvidersFile::parse(providersFile(QStringLiteral("simulated")), &error, ProvidersFile::Secrets::Required,
-                                  none));
-    QVERIFY2(error.contains(QStringLiteral("exist only in QA mode (--qa)")), qPrintable(error));
-    const auto qa = ProvidersFile::parse(providersFile(QStringLiteral("simulated")), &error,
-                                         ProvidersFile::Secrets::Required, none,
-                                         ConnectorRegistry::standard(true).types());
-    QVERIFY2(qa, qPrintable(error));
+    const auto refused = ProvidersFile::parse(providersFile(QStringLiteral("simulated")),
+                                              ProvidersFile::Secrets::Required, none);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().description.contains(QStringLiteral("exist only in QA mode (--qa)")),
+             qPrintable(refused.error().description));
+    const auto qa = ProvidersFile::parse(providersFile(QStringLiteral("simulated")), ProvidersFile::Secrets::Required,
+                                         none, ConnectorRegistry::standard(true).types());
+    QVERIFY_OK(qa);
     QCOMPARE(qa->at(0).type, QStringLiteral("simulated"));
 
     // Not through the configuration either.
@@ -135,11 +135,12 @@ void TestConnectors::simulatedTypeOnlyInQaMode()
 
 void TestConnectors::providersFileNamesTheKnownTypes()
 {
-    QString error;
-    QVERIFY(!ProvidersFile::parse(providersFile(QStringLiteral("saml")), &error, ProvidersFile::Secrets::Required,
-                                  QProcessEnvironment()));
-    QVERIFY2(error.contains(QStringLiteral("\"saml\" is not a type; use one of \"oidc\", \"oauth2\"")),
-             qPrintable(error));
+    const auto refused = ProvidersFile::parse(providersFile(QStringLiteral("saml")), ProvidersFile::Secrets::Required,
+                                              {});
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().description.contains(
+                 QStringLiteral("\"saml\" is not a type; use one of \"oidc\", \"oauth2\"")),
+             qPrintable(refused.error().description));
 }
 
 void TestConnectors::simulatedProviderAnswersThroughTheCallback()

@@ -48,8 +48,10 @@ FakeUpstream::FakeUpstream(QObject *parent)
 
 bool FakeUpstream::start(QString *error)
 {
-    QString ignored;
-    m_port = m_http.listenOn(QHostAddress::LocalHost, 0, error ? error : &ignored);
+    const auto port = m_http.listenOn(QHostAddress::LocalHost, 0);
+    if (!port && error)
+        *error = port.error().description;
+    m_port = port.value_or(0);
     m_issuer = QStringLiteral("http://127.0.0.1:%1").arg(m_port);
     return m_port != 0;
 }
