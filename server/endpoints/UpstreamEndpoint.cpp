@@ -157,9 +157,9 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
         }
         respond(m_context.signIns.fail(requestId,
                                        failure(ErrorCode::ServerError,
-                                               QStringLiteral(
-                                                   "The answer from %1 does not belong to this sign-in (its state "
-                                                   "is wrong). Start signing in again from the app.")
+                                               QStringLiteral("The answer from %1 does not belong to this "
+                                                              "sign-in (its state is wrong). Start signing "
+                                                              "in again from the app.")
                                                    .arg(name))));
         return;
     }

@@ -13,6 +13,7 @@
 #include "Pkce.h"
 #include "Protocol.h"
 #include "ResultAssert.h"
+#include "StoreInstance.h"
 #include "TestDatabase.h"
 #include "TokenStore.h"
 
@@ -23,24 +24,7 @@
 
 namespace {
 
-// One server instance's storage, on its own connection.
-struct Instance
-{
-    explicit Instance(const DatabaseUrl &url)
-    {
-        const auto connected = db.connect(url);
-        const auto migrated = connected ? db.migrate() : Result<bool>(connected.error());
-        ok = migrated.ok();
-        if (!ok)
-            qWarning("instance: %s", qPrintable(migrated.error().description));
-    }
-    Clock clock;
-    Database db;
-    bool ok = false;
-    AccountStore accounts{db, clock};
-    TokenStore tokens{db, clock};
-    OnboardingStore onboardings{db, clock, accounts, tokens};
-};
+using Instance = StoreInstance;
 
 const QByteArray Verifier = QByteArray(43, 'v');
 
@@ -72,6 +56,15 @@ OnboardingRequest onboardingOf(const AuthorizationGrant &grant, const QString &j
             grant.clientId,
             grant.scope,
             grant.authTime};
+}
+
+// Refused as a revoked token, and no account made for the identity.
+void verifyRefusedAsRevoked(Instance &instance, const ServerError &error, const UpstreamIdentity &identity)
+{
+    QCOMPARE(error.code, QByteArray(ErrorCode::InvalidToken));
+    const auto account = instance.accounts.findByIdentity(identity);
+    QVERIFY(account);
+    QVERIFY2(!*account, "an account was created from a revoked onboarding token");
 }
 
 } // namespace
@@ -169,10 +162,7 @@ void TestIssuingRaces::revocationBeforeOnboardingRefusesIt()
     QVERIFY(b.tokens.revokeOnboarding(jti, QDateTime::currentSecsSinceEpoch() + 600));
     const auto onboarded = a.onboardings.onboard(onboardingOf(grant, jti, QStringLiteral("key-1")));
     QVERIFY(!onboarded);
-    QCOMPARE(onboarded.error().code, QByteArray(ErrorCode::InvalidToken));
-    const auto account = a.accounts.findByIdentity(grant.identity);
-    QVERIFY(account);
-    QVERIFY2(!*account, "an account was created from a revoked onboarding token");
+    verifyRefusedAsRevoked(a, onboarded.error(), grant.identity);
 }
 
 // Instance A's replay has revoked the jti but not yet committed when
@@ -196,10 +186,7 @@ void TestIssuingRaces::revocationDuringOnboardingRefusesIt()
     QVERIFY(a.db.commit());
     onboarding.join();
     QVERIFY2(onboardError, "an onboarding went through while its token was being revoked");
-    QCOMPARE(onboardError->code, QByteArray(ErrorCode::InvalidToken));
-    const auto account = a.accounts.findByIdentity(grant.identity);
-    QVERIFY(account);
-    QVERIFY(!*account);
+    verifyRefusedAsRevoked(a, *onboardError, grant.identity);
 }
 
 // The code that issued an onboarding token is replayed at instance B after

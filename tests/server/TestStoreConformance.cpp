@@ -18,6 +18,7 @@
 #include "Protocol.h"
 #include "ResultAssert.h"
 #include "SignInStore.h"
+#include "StoreInstance.h"
 #include "TestDatabase.h"
 #include "TokenStore.h"
 
@@ -35,31 +36,12 @@ Q_DECLARE_METATYPE(Account)
 
 namespace {
 
-constexpr int MaxPerAddress = 3;
+constexpr int MaxPerAddress = StoreInstance::MaxPendingPerAddress;
 const QByteArray Verifier = QByteArray(43, 'v');
 const QString ClientId = QLatin1String(Protocol::DefaultClientId);
 const QString RedirectUri = QStringLiteral("http://127.0.0.1:5000/callback");
 
-// One server instance's storage, on its own connection and with its own clock.
-struct Instance
-{
-    explicit Instance(const DatabaseUrl &url)
-    {
-        const auto connected = db.connect(url);
-        const auto migrated = connected ? db.migrate() : Result<bool>(connected.error());
-        ok = migrated.ok();
-        if (!ok)
-            qWarning("instance: %s", qPrintable(migrated.error().description));
-    }
-    Clock clock;
-    Database db;
-    bool ok = false;
-    const KeyCipher cipher{QByteArray(KeyCipher::KeySize, 'k')};
-    AccountStore accounts{db, clock};
-    TokenStore tokens{db, clock};
-    OnboardingStore onboardings{db, clock, accounts, tokens};
-    SignInStore signIns{db, clock, cipher, MaxPerAddress};
-};
+using Instance = StoreInstance;
 
 Account person(const QString &username, const QString &email = {}, bool verified = false)
 {
