@@ -2,8 +2,8 @@
 
 #include <QLoggingCategory>
 
-// The server's logging categories, declared once (latchkey-server(1) and
-// docs/server.md list them for QT_LOGGING_RULES).
+// The server's logging categories, declared once (docs/server.md, "Logging",
+// lists them for QT_LOGGING_RULES).
 Q_DECLARE_LOGGING_CATEGORY(lcServer)   // latchkey.server: start-up, keys reloaded, maintenance
 Q_DECLARE_LOGGING_CATEGORY(lcRequest)  // latchkey.request: one line per request
 Q_DECLARE_LOGGING_CATEGORY(lcGuard)    // latchkey.guard: connections and requests refused
