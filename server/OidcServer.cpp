@@ -171,6 +171,10 @@ Result<void> OidcServer::checkConfig()
             QStringLiteral("--qa refuses to listen on %1: QA mode lets anyone sign in as anyone, so it "
                            "listens on loopback only (127.0.0.1 or [::1])")
                 .arg(m_config.listenAddress.toString()));
+    const auto proxies = TrustedProxies::parse(m_config.trustedProxies);
+    if (!proxies)
+        return proxies.error();
+    m_proxies = *proxies;
     if (!m_config.providersFile.isEmpty()) {
         auto providers = ProvidersFile::load(m_config.providersFile, ProvidersFile::Secrets::Required,
                                              QProcessEnvironment::systemEnvironment(), m_connectors.types());
@@ -202,6 +206,8 @@ Result<void> OidcServer::start()
         return opened;
     m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
     m_http->setClock(&m_clock);
+    m_http->setTrustedProxies(m_proxies);
+    m_http->setLoopbackOnly(m_config.qaMode);
     const auto port = m_http->listenOn(m_config.listenAddress, m_config.listenPort);
     if (!port)
         return port.error();
@@ -238,7 +244,7 @@ void OidcServer::createServices()
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress);
     m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
-                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns});
+                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
     m_token = std::make_unique<TokenEndpoint>(*m_context);

@@ -5,6 +5,7 @@
 #include "KeyCipher.h"
 #include "Result.h"
 #include "ServerConfig.h"
+#include "TrustedProxies.h"
 
 #include <QObject>
 #include <QTimer>
@@ -80,6 +81,7 @@ private:
     void createProviders();
 
     ServerConfig m_config;
+    TrustedProxies m_proxies;
     Clock m_clock;
     quint16 m_port = 0;
     ConnectorRegistry m_connectors;

@@ -41,6 +41,9 @@ struct ServerConfig
     // Sign-ins waiting for the person, per client address: one address can
     // only ever push out its own.
     int pendingSignInsPerAddress = 50;
+    // --trusted-proxy CIDR (repeatable): reverse proxies whose Forwarded /
+    // X-Forwarded-For name the client (TrustedProxies); none by default.
+    QStringList trustedProxies;
     // QA mode: simulated providers, personas, QA accounts and faults. They
     // authenticate nobody, so QA mode is for loopback only.
     bool qaMode = false;

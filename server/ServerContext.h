@@ -10,6 +10,7 @@ class ProviderDirectory;
 class SignInFlow;
 class TokenIssuer;
 class TokenStore;
+class TrustedProxies;
 class UsernameSuggester;
 struct ServerConfig;
 
@@ -28,4 +29,5 @@ struct ServerContext
     UsernameSuggester &suggester;
     ProviderDirectory &providers;
     SignInFlow &signIns;
+    const TrustedProxies &proxies;
 };

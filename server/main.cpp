@@ -191,8 +191,13 @@ int main(int argc, char *argv[])
         QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
                        "(repeatable)."),
         QStringLiteral("name=N"));
+    const QCommandLineOption trustedProxy(
+        QStringLiteral("trusted-proxy"),
+        QStringLiteral("A reverse proxy's address or range (CIDR, repeatable) whose Forwarded or X-Forwarded-For "
+                       "header names the client."),
+        QStringLiteral("cidr"));
     parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
-                       minimal, providers, printRedirects, qa, rateLimit});
+                       minimal, providers, printRedirects, qa, rateLimit, trustedProxy});
     parser.process(app);
 
     ServerConfig config;
@@ -217,6 +222,7 @@ int main(int argc, char *argv[])
                                        "with N from 1 to 10000000"));
     }
     config.qaMode = parser.isSet(qa);
+    config.trustedProxies = parser.values(trustedProxy);
     config.providersFile = parser.value(providers);
     if (parser.isSet(printRedirects))
         return printRedirectUris(config);

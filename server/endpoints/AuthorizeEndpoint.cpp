@@ -12,6 +12,7 @@
 #include "Reply.h"
 #include "ServerContext.h"
 #include "SignInFlow.h"
+#include "TrustedProxies.h"
 
 #include <QSet>
 
@@ -117,7 +118,7 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.scope = f.value(QStringLiteral("scope"));
     pending.loginHint = f.value(QStringLiteral("login_hint"));
     pending.createdAt = m_context.clock.now();
-    pending.clientAddress = request.remoteAddress().toString();
+    pending.clientAddress = TrustedProxies::key(m_context.proxies.clientOf(request));
     const auto added = m_context.signIns.store().add(pending);
     if (!added && SignInStore::isBusy(added.error()))
         return SignInFlow::errorPage(QStringLiteral("The server is busy"), added.error().description,

@@ -219,9 +219,10 @@ private:
     qint64 m_bodySeen = 0;
 };
 
-ConnectionGuard::ConnectionGuard(const Limits &limits, QObject *parent)
+ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
+    , m_proxies(proxies)
 {
 }
 
@@ -233,7 +234,9 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
         return;
     }
     const QHostAddress address = socket->peerAddress();
-    if (m_open >= m_limits.maxConnections || m_perAddress.value(address) >= m_limits.maxPerAddress) {
+    // A proxy's connections are its clients': only the server-wide cap applies.
+    const QString key = m_proxies.contains(address) ? QString() : TrustedProxies::key(address);
+    if (m_open >= m_limits.maxConnections || (!key.isEmpty() && m_perAddress.value(key) >= m_limits.maxPerAddress)) {
         const bool full = m_open >= m_limits.maxConnections;
         qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(address.toString()),
                full ? "the server is at its connection limit" : "too many open connections from this address");
@@ -246,18 +249,19 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
         return;
     }
     ++m_open;
-    ++m_perAddress[address];
+    if (!key.isEmpty())
+        ++m_perAddress[key];
     // A backstop under the guard's own checks: the socket never buffers more
     // than one largest allowed request (headers and body) and some slack.
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 32 * 1024);
-    connect(socket, &QObject::destroyed, this, [this, address] { release(address); });
+    connect(socket, &QObject::destroyed, this, [this, key] { release(key); });
     new Watch(socket, m_limits);
     addPendingConnection(socket);
 }
 
-void ConnectionGuard::release(const QHostAddress &address)
+void ConnectionGuard::release(const QString &key)
 {
     --m_open;
-    if (--m_perAddress[address] <= 0)
-        m_perAddress.remove(address);
+    if (!key.isEmpty() && --m_perAddress[key] <= 0)
+        m_perAddress.remove(key);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TrustedProxies.h"
+
 #include <QHash>
 #include <QHostAddress>
 #include <QTcpServer>
@@ -26,7 +28,9 @@ public:
         int maxConnections = 512;
     };
 
-    explicit ConnectionGuard(const Limits &limits, QObject *parent = nullptr);
+    // A trusted proxy's own connections count only against maxConnections:
+    // it carries many clients.
+    ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent = nullptr);
 
     int openConnections() const { return m_open; }
 
@@ -36,9 +40,10 @@ protected:
 private:
     class Watch;
 
-    void release(const QHostAddress &address);
+    void release(const QString &key);
 
     Limits m_limits;
-    QHash<QHostAddress, int> m_perAddress;
+    TrustedProxies m_proxies;
+    QHash<QString, int> m_perAddress; // by TrustedProxies::key: an IPv6 /64 counts as one
     int m_open = 0;
 };

@@ -66,16 +66,17 @@ class HttpServer::Answer
 {
 public:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    Answer(const QHttpServerRequest &request, QHttpServerResponder &responder, const Clock *clock)
+    Answer(const QHttpServerRequest &request, QHttpServerResponder &responder, const Clock *clock, const QString &client)
         : m_responder(std::move(responder))
 #else
-    Answer(const QHttpServerRequest &request, QTcpSocket *socket, const Clock *clock)
+    Answer(const QHttpServerRequest &request, QTcpSocket *socket, const Clock *clock, const QString &client)
         : m_request(&request)
         , m_socket(socket)
 #endif
         , m_clock(clock)
         , m_method(methodName(request.method()))
         , m_path(request.url().path().toUtf8())
+        , m_client(client)
     {
         m_timer.start();
     }
@@ -89,8 +90,8 @@ public:
         if (response && m_clock)
             response->addHeader(QByteArrayLiteral("Date"), httpDate(m_clock->now()));
         // Path only: query strings carry codes and tokens.
-        qCInfo(lcRequest, "%s %s %d %.2fms", m_method.constData(), qPrintable(loggedPath(m_path)),
-               response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6);
+        qCInfo(lcRequest, "%s %s %d %.2fms %s", m_method.constData(), qPrintable(loggedPath(m_path)),
+               response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6, qPrintable(m_client));
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
         // Without an answer the responder is let go unanswered: Qt 6.5+ gives
         // no way to close the connection, so the client meets its own timeout.
@@ -124,6 +125,7 @@ private:
     const Clock *m_clock;
     QByteArray m_method;
     QByteArray m_path;
+    QString m_client; // behind a trusted proxy, the client it names
     QElapsedTimer m_timer;
     bool m_sent = false;
 };
@@ -183,7 +185,7 @@ void HttpServer::wrap(const QString &path, Wrapper wrapper)
 
 Result<quint16> HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new ConnectionGuard(m_limits, this);
+    auto *tcp = new ConnectionGuard(m_limits, m_proxies, this);
     if (!tcp->listen(address, port)) {
         const QString why = tcp->errorString();
         delete tcp;
@@ -203,8 +205,12 @@ std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerReques
     const auto it = m_routes.constFind(request.url().path());
     if (it == m_routes.cend())
         return Reply::error(ServerError{ErrorCode::NotFound, QStringLiteral("There is nothing at this path."), 404});
+    const QHostAddress client = m_proxies.clientOf(request);
+    if (m_loopbackOnly && !client.isLoopback())
+        return Reply::error(
+            ServerError(ErrorCode::AccessDenied, QStringLiteral("This QA server serves its own machine only."), 403));
     if (const auto limiter = m_addressLimits.value(request.url().path())) {
-        if (const int wait = limiter->acquire(request.remoteAddress().toString())) {
+        if (const int wait = limiter->acquire(TrustedProxies::key(client))) {
             return Reply::error(
                 ServerError{ErrorCode::TemporarilyUnavailable,
                             QStringLiteral("Too many requests from your address. Try again in %1 s.").arg(wait),
@@ -263,7 +269,7 @@ void HttpServer::defer(const QHttpServerRequest &request, const Route &route, co
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    auto answer = std::make_shared<Answer>(request, responder, m_clock);
+    auto answer = std::make_shared<Answer>(request, responder, m_clock, m_proxies.clientOf(request).toString());
 #else
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
@@ -271,7 +277,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         socket->abort();
         return true;
     }
-    auto answer = std::make_shared<Answer>(request, socket, m_clock);
+    auto answer = std::make_shared<Answer>(request, socket, m_clock, m_proxies.clientOf(request).toString());
 #endif
     const Route *route = nullptr;
     if (auto early = findRoute(request, &route))

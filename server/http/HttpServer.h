@@ -2,6 +2,7 @@
 
 #include "ConnectionGuard.h"
 #include "Result.h"
+#include "TrustedProxies.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -57,6 +58,10 @@ public:
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
     // Listens on address:port (0: the OS chooses); returns the port.
     Result<quint16> listenOn(const QHostAddress &address, quint16 port);
+    // Whose Forwarded / X-Forwarded-For headers name the client (before listenOn()).
+    void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
+    // QA mode: clients beyond this machine (also behind a trusted proxy) get 403.
+    void setLoopbackOnly(bool loopbackOnly) { m_loopbackOnly = loopbackOnly; }
     // Every answer carries a Date header from this clock (RFC 9110 6.6.1),
     // which clients compare with their own; none without a clock.
     void setClock(const Clock *clock) { m_clock = clock; }
@@ -88,6 +93,8 @@ private:
     void defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer);
 
     ConnectionGuard::Limits m_limits;
+    TrustedProxies m_proxies;
+    bool m_loopbackOnly = false;
     const Clock *m_clock = nullptr;
     QHash<QString, QList<Route>> m_routes;
     QHash<QString, std::shared_ptr<RateLimiter>> m_addressLimits;
