@@ -14,6 +14,19 @@ namespace {
 QList<QtMsgType> requestLevels;
 QString watchedPath;
 
+// The tests run with QT_LOGGING_RULES=*.debug=false, which rules set in code
+// cannot override: a filter of its own turns this category's debug lines on.
+QLoggingCategory::CategoryFilter previousFilter = nullptr;
+
+void enableDebug(QLoggingCategory *category)
+{
+    // Null while installFilter() applies this filter to the existing categories: they keep their state.
+    if (previousFilter)
+        previousFilter(category);
+    if (qstrcmp(category->categoryName(), "latchkey.request") == 0)
+        category->setEnabled(QtDebugMsg, true);
+}
+
 void captureRequestLevels(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     if (context.category && qstrcmp(context.category, "latchkey.request") == 0
@@ -164,13 +177,13 @@ void TestHealth::loggedAtDebugOnly()
 {
     QFETCH(QString, path);
     QFETCH(int, level);
-    QLoggingCategory::setFilterRules(QStringLiteral("latchkey.request.debug=true"));
+    previousFilter = QLoggingCategory::installFilter(enableDebug);
     requestLevels.clear();
     watchedPath = path;
     const QtMessageHandler previous = qInstallMessageHandler(captureRequestLevels);
     const HttpResult answer = m_http->get(m_server->url(path));
     qInstallMessageHandler(previous);
-    QLoggingCategory::setFilterRules(QString());
+    QLoggingCategory::installFilter(previousFilter);
     QCOMPARE(answer.status, 200);
     QCOMPARE(requestLevels, QList<QtMsgType>{QtMsgType(level)});
 }
