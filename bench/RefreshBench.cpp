@@ -228,6 +228,7 @@ bool measure(const Setup &setup, const Options &options)
     QStringList arguments{QStringLiteral("--log-level"),  options.logLevel,
                           QStringLiteral("--rate-limit"), QStringLiteral("token=10000000"),
                           QStringLiteral("--rate-limit"), QStringLiteral("authorize=10000000"),
+                          QStringLiteral("--rate-limit"), QStringLiteral("callback=10000000"),
                           QStringLiteral("--key-file"),   keyFile};
     if (!database.url().isEmpty())
         arguments << QStringLiteral("--database") << database.url();

@@ -7,6 +7,7 @@
 #include "ClientRegistry.h"
 #include "Database.h"
 #include "DiscoveryEndpoint.h"
+#include "HealthEndpoint.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
 #include "OnboardingStore.h"
@@ -31,6 +32,7 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
+#include <QUrl>
 
 namespace {
 constexpr int MaintenanceIntervalMs = 10 * 60 * 1000;
@@ -43,6 +45,13 @@ QString hostForUrl(const QHostAddress &address)
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         return QLatin1Char('[') + address.toString() + QLatin1Char(']');
     return address.toString();
+}
+// A loopback listen address behind a public issuer would still hand QA
+// mode's tokens to a proxy that faces the network.
+bool isLoopbackUrl(const QString &url)
+{
+    const QString host = QUrl(url).host();
+    return host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 || QHostAddress(host).isLoopback();
 }
 } // namespace
 
@@ -175,6 +184,11 @@ Result<void> OidcServer::checkConfig()
     if (!proxies)
         return proxies.error();
     m_proxies = *proxies;
+    if (m_config.qaMode && !m_config.issuer.isEmpty() && !isLoopbackUrl(m_config.issuer))
+        return ServerError::startup(
+            QStringLiteral("--qa refuses the issuer %1: QA mode lets anyone sign in as anyone, so its issuer is "
+                           "a loopback URL only (http://127.0.0.1:PORT, http://[::1]:PORT or http://localhost:PORT)")
+                .arg(m_config.issuer));
     if (!m_config.providersFile.isEmpty()) {
         auto providers = ProvidersFile::load(m_config.providersFile, ProvidersFile::Secrets::Required,
                                              QProcessEnvironment::systemEnvironment(), m_connectors.types());
@@ -246,12 +260,15 @@ void OidcServer::createServices()
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
                                       *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
+    m_health = std::make_unique<HealthEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
     m_token = std::make_unique<TokenEndpoint>(*m_context);
     m_account = std::make_unique<AccountEndpoint>(*m_context);
     m_session = std::make_unique<SessionEndpoint>(*m_context);
     m_upstream = std::make_unique<UpstreamEndpoint>(*m_context);
     m_discovery->registerRoutes(*m_http);
+    // Not limited per address: a prober's answer must say the server's state, never 429.
+    m_health->registerRoutes(*m_http);
     m_authorize->registerRoutes(*m_http);
     m_token->registerRoutes(*m_http);
     m_account->registerRoutes(*m_http);
@@ -262,6 +279,9 @@ void OidcServer::createServices()
     m_http->limitPerAddress(QStringLiteral("/api/account/username-check"), m_config.usernameChecksPerAddressPerMinute,
                             m_clock);
     m_http->limitPerAddress(QStringLiteral("/api/account/onboard"), m_config.onboardsPerAddressPerMinute, m_clock);
+    for (const auto &entry : m_providers->entries())
+        m_http->limitPerAddress(UpstreamEndpoint::callbackPath(entry.id), m_config.callbacksPerAddressPerMinute,
+                                m_clock);
     if (m_config.qaMode) {
         m_simulated = std::make_unique<SimulatedSignInEndpoint>(*m_context);
         m_simulated->registerRoutes(*m_http);

@@ -19,6 +19,7 @@ class AuthorizeEndpoint;
 class ClientRegistry;
 class Database;
 class DiscoveryEndpoint;
+class HealthEndpoint;
 class HttpServer;
 class KeyStore;
 class OnboardingStore;
@@ -102,6 +103,7 @@ private:
     std::unique_ptr<ServerContext> m_context;
     std::unique_ptr<HttpServer> m_http;
     std::unique_ptr<DiscoveryEndpoint> m_discovery;
+    std::unique_ptr<HealthEndpoint> m_health;
     std::unique_ptr<AuthorizeEndpoint> m_authorize;
     std::unique_ptr<TokenEndpoint> m_token;
     std::unique_ptr<AccountEndpoint> m_account;

@@ -38,6 +38,8 @@ struct ServerConfig
     int tokenPerAddressPerMinute = 1200;
     int usernameChecksPerAddressPerMinute = 600;
     int onboardsPerAddressPerMinute = 60;
+    // Each provider's /upstream/<id>/callback: one per sign-in, like /authorize.
+    int callbacksPerAddressPerMinute = 120;
     // Sign-ins waiting for the person, per client address: one address can
     // only ever push out its own.
     int pendingSignInsPerAddress = 50;

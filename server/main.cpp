@@ -94,13 +94,12 @@ bool applyRateLimit(const QString &text, ServerConfig &config)
     const int perMinute = parts.size() == 2 ? parts.at(1).toInt(&ok) : 0;
     if (!ok || perMinute < 1 || perMinute > 10000000)
         return false;
-    const QHash<QString, int ServerConfig::*> fields{{QStringLiteral("authorize"),
-                                                      &ServerConfig::authorizePerAddressPerMinute},
-                                                     {QStringLiteral("token"), &ServerConfig::tokenPerAddressPerMinute},
-                                                     {QStringLiteral("username-check"),
-                                                      &ServerConfig::usernameChecksPerAddressPerMinute},
-                                                     {QStringLiteral("onboard"),
-                                                      &ServerConfig::onboardsPerAddressPerMinute}};
+    const QHash<QString, int ServerConfig::*>
+        fields{{QStringLiteral("authorize"), &ServerConfig::authorizePerAddressPerMinute},
+               {QStringLiteral("token"), &ServerConfig::tokenPerAddressPerMinute},
+               {QStringLiteral("username-check"), &ServerConfig::usernameChecksPerAddressPerMinute},
+               {QStringLiteral("onboard"), &ServerConfig::onboardsPerAddressPerMinute},
+               {QStringLiteral("callback"), &ServerConfig::callbacksPerAddressPerMinute}};
     const auto field = fields.value(parts.at(0));
     if (!field)
         return false;
@@ -188,8 +187,9 @@ int main(int argc, char *argv[])
                                                "Anyone can sign in as anyone: loopback only, never on a network."));
     const QCommandLineOption rateLimit(
         QStringLiteral("rate-limit"),
-        QStringLiteral("Requests per minute from one address: authorize=N, token=N, username-check=N or onboard=N "
-                       "(repeatable)."),
+        QStringLiteral(
+            "Requests per minute from one address: authorize=N, token=N, username-check=N, onboard=N or callback=N "
+            "(repeatable)."),
         QStringLiteral("name=N"));
     const QCommandLineOption trustedProxy(
         QStringLiteral("trusted-proxy"),
@@ -218,8 +218,9 @@ int main(int argc, char *argv[])
     config.keyFile = parser.value(keyFile);
     for (const QString &limit : parser.values(rateLimit)) {
         if (!applyRateLimit(limit, config))
-            return fail(QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N or onboard=N "
-                                       "with N from 1 to 10000000"));
+            return fail(
+                QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N, onboard=N or callback=N "
+                               "with N from 1 to 10000000"));
     }
     config.qaMode = parser.isSet(qa);
     config.trustedProxies = parser.values(trustedProxy);

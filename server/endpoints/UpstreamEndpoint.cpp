@@ -15,11 +15,18 @@
 #include <QNetworkCookie>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace {
 
 using Method = QHttpServerRequest::Method;
 constexpr qsizetype MaxDescription = 200;
 const QString CookiePrefix = QStringLiteral("lk_");
+// A callback whose state is unknown reads at most this many sign-ins from its
+// lk_ cookies: each costs a database read, and a browser (or an attacker)
+// may send hundreds. A person has at most a few sign-ins open at once, and
+// theirs is among the newest cookies.
+constexpr int MaxCookieLookups = 4;
 
 QByteArray bindingCookie(const QString &requestId, const QString &providerId, const QByteArray &value, bool secure,
                          qint64 maxAge)
@@ -41,6 +48,20 @@ QHash<QString, QByteArray> cookies(const QHttpServerRequest &request)
         const qsizetype equals = pair.indexOf('=');
         if (equals > 0)
             out.insert(QString::fromLatin1(pair.left(equals).trimmed()), pair.mid(equals + 1).trimmed());
+    }
+    return out;
+}
+
+// The lk_ cookies' request ids and values, newest first: browsers send
+// cookies of the same path oldest first (RFC 6265 5.4).
+QList<std::pair<QString, QByteArray>> bindingCookies(const QHttpServerRequest &request)
+{
+    QList<std::pair<QString, QByteArray>> out;
+    for (const QByteArray &pair : request.value(QByteArrayLiteral("Cookie")).split(';')) {
+        const qsizetype equals = pair.indexOf('=');
+        const QString name = QString::fromLatin1(pair.left(std::max<qsizetype>(equals, 0)).trimmed());
+        if (equals > 0 && name.startsWith(CookiePrefix))
+            out.prepend({name.mid(CookiePrefix.size()), pair.mid(equals + 1).trimmed()});
     }
     return out;
 }
@@ -126,13 +147,14 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provi
 
 QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const
 {
-    const auto jar = cookies(request);
-    for (auto it = jar.begin(); it != jar.end(); ++it) {
-        if (!it.key().startsWith(CookiePrefix))
-            continue;
-        const QString requestId = it.key().mid(CookiePrefix.size());
+    const auto jar = bindingCookies(request);
+    for (qsizetype i = 0; i < std::min<qsizetype>(jar.size(), MaxCookieLookups); ++i) {
+        const auto &[requestId, binding] = jar.at(i);
+        // Counted by the tests: the reads a callback costs stay bounded.
+        qCDebug(lcUpstream, "%s: callback without a known state: reading the sign-in of cookie %lld",
+                qPrintable(providerId), static_cast<long long>(i + 1));
         const auto pending = m_context.signIns.find(requestId);
-        if (pending && pending->providerId == providerId && SignInStore::isBoundTo(*pending, it.value()))
+        if (pending && pending->providerId == providerId && SignInStore::isBoundTo(*pending, binding))
             return requestId;
     }
     return {};

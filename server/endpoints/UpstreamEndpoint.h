@@ -26,7 +26,8 @@ public:
 private:
     void begin(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond);
     void callback(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond);
-    // The sign-in this browser started at this provider, from its cookies.
+    // The sign-in this browser started at this provider, from its newest few
+    // lk_ cookies (a bounded number of database reads, however many it sent).
     QString requestFromCookies(const QHttpServerRequest &request, const QString &providerId) const;
     QHttpServerResponse finish(const QString &requestId, const UpstreamOutcome &outcome, const QString &providerId);
     // For a sign-in whose upstream answer this instance already claimed.

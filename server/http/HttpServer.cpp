@@ -90,8 +90,13 @@ public:
         if (response && m_clock)
             response->addHeader(QByteArrayLiteral("Date"), httpDate(m_clock->now()));
         // Path only: query strings carry codes and tokens.
-        qCInfo(lcRequest, "%s %s %d %.2fms %s", m_method.constData(), qPrintable(loggedPath(m_path)),
-               response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6, qPrintable(m_client));
+        const QString line = QString::asprintf(
+            "%s %s %d %.2fms %s", m_method.constData(), qPrintable(loggedPath(m_path)),
+            response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6, qPrintable(m_client));
+        if (m_quiet)
+            qCDebug(lcRequest, "%s", qPrintable(line));
+        else
+            qCInfo(lcRequest, "%s", qPrintable(line));
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
         // Without an answer the responder is let go unanswered: Qt 6.5+ gives
         // no way to close the connection, so the client meets its own timeout.
@@ -106,6 +111,11 @@ public:
         else
             m_socket->abort();
 #endif
+    }
+
+    void setQuiet(bool quiet)
+    {
+        m_quiet = quiet;
     }
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
@@ -128,6 +138,7 @@ private:
     QString m_client; // behind a trusted proxy, the client it names
     QElapsedTimer m_timer;
     bool m_sent = false;
+    bool m_quiet = false;
 };
 
 HttpServer::HttpServer(QObject *parent)
@@ -279,6 +290,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     auto answer = std::make_shared<Answer>(request, socket, m_clock, m_proxies.clientOf(request).toString());
 #endif
+    answer->setQuiet(m_quietPaths.contains(request.url().path()));
     const Route *route = nullptr;
     if (auto early = findRoute(request, &route))
         answer->send(std::move(early));

@@ -56,6 +56,9 @@ public:
     void wrap(const QString &path, Wrapper wrapper);
     // At most `perMinute` requests to `path` from one client address (429 beyond).
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
+    // Requests to `path` are logged at debug instead of info: health probes
+    // come every few seconds and would bury the requests that matter.
+    void quietLog(const QString &path) { m_quietPaths.insert(path); }
     // Listens on address:port (0: the OS chooses); returns the port.
     Result<quint16> listenOn(const QHostAddress &address, quint16 port);
     // Whose Forwarded / X-Forwarded-For headers name the client (before listenOn()).
@@ -98,6 +101,7 @@ private:
     const Clock *m_clock = nullptr;
     QHash<QString, QList<Route>> m_routes;
     QHash<QString, std::shared_ptr<RateLimiter>> m_addressLimits;
+    QSet<QString> m_quietPaths;
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     // Qt 6.4 reads the next request of a connection at once: one that comes
     // while a deferred answer is pending closes the connection instead of

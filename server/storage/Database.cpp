@@ -386,6 +386,13 @@ bool Database::exec(const QString &sql, const QVariantList &values)
     return ok;
 }
 
+Result<void> Database::ping()
+{
+    if (!exec(QStringLiteral("SELECT 1")))
+        return ServerError::unavailable(QStringLiteral("The database does not answer."));
+    return {};
+}
+
 bool Database::command(const QString &sql)
 {
     if (m_dialect.preparesEveryStatement())

@@ -54,6 +54,10 @@ public:
 
     QSqlDatabase &connection() { return m_db; }
 
+    // A cheap SELECT 1, for /readyz: whether the database answers now. After
+    // a lost connection it is also what tries the connection again.
+    Result<void> ping();
+
 private:
     Result<void> configure();
     Result<void> fillEmailKeys();

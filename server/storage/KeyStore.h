@@ -39,6 +39,8 @@ public:
     Result<void> rotate();
 
     Jwk signingKey() const;
+    // Whether a key of the configured algorithm signs now (/readyz).
+    bool hasSigningKey() const { return !signingKey().isNull(); }
     JwkSet publishedKeys() const;
     int keyCount() const { return int(m_entries.size()); }
 

@@ -84,6 +84,7 @@ private:
         config.tokenPerAddressPerMinute = 1'000'000;
         config.usernameChecksPerAddressPerMinute = 1'000'000;
         config.onboardsPerAddressPerMinute = 1'000'000;
+        config.callbacksPerAddressPerMinute = 1'000'000;
         return config;
     }
 

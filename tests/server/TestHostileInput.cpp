@@ -266,6 +266,7 @@ void TestHostileInput::initTestCase()
     config.tokenPerAddressPerMinute = 1000000;
     config.usernameChecksPerAddressPerMinute = 1000000;
     config.onboardsPerAddressPerMinute = 1000000;
+    config.callbacksPerAddressPerMinute = 1000000;
     m_server = std::make_unique<TestServer>(config);
     QVERIFY_OK(m_server->start());
     m_http = std::make_unique<HttpRobot>();

@@ -332,6 +332,9 @@ void TestServerCommandLine::refusesToStart_data()
         << loopback << QByteArray() << 0 << QStringList{"no upstream providers", "--providers", "--qa"};
     QTest::newRow("--qa beyond loopback") << QStringList{"--qa", "--listen", "0.0.0.0:0"} << QByteArray() << 0
                                           << QStringList{"--qa refuses to listen on 0.0.0.0", "loopback"};
+    QTest::newRow("--qa with a public issuer")
+        << QStringList{"--qa", "--listen", "127.0.0.1:0", "--issuer", "https://login.example.org"} << QByteArray() << 0
+        << QStringList{"--qa refuses the issuer https://login.example.org", "loopback"};
     QTest::newRow("unknown type") << loopback << providersFile({corpProvider(R"("type": "saml")")}) << 0
                                   << QStringList{"provider \"corp\"", "field \"type\"", "\"saml\" is not a type"};
     QTest::newRow("unknown key") << loopback << providersFile({corpProvider(R"("tenant": "acme")")}) << 0

@@ -65,7 +65,9 @@ class Server:
         # Per-address limits would throttle this one address playing every client.
         self.limits = []
         if "--rate-limit" in help_text:
-            for name in ("authorize", "token", "username-check", "onboard"):
+            # callback= is newer: an older binary would refuse it.
+            names = ["authorize", "token", "username-check", "onboard"] + (["callback"] if "callback=N" in help_text else [])
+            for name in names:
                 self.limits += ["--rate-limit", f"{name}=10000000"]
 
     def start(self):
