@@ -9,6 +9,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <limits>
 
 namespace {
@@ -27,6 +28,30 @@ void writeRefusal(QTcpSocket *socket, int status, const char *reason, const char
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                   + "\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nConnection: close\r\n"
                   + extraHeaders + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+}
+
+// The values of the head's fields named `name` (lower case), each trimmed.
+// Names are compared case-insensitively, as Qt's HTTP parser does; a field
+// the parser would reject (a space before the colon) counts too, so that
+// the guard never reads less into a head than the parser.
+QByteArrayList fieldValues(const QByteArray &head, const QByteArray &name)
+{
+    QByteArrayList values;
+    const QByteArrayList lines = head.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) { // lines.first() is the request line
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.first(colon).trimmed().toLower() == name)
+            values.append(line.sliced(colon + 1).trimmed());
+    }
+    return values;
+}
+
+// RFC 9112 6.3: 1*DIGIT, and below what any body limit could be.
+bool isContentLength(const QByteArray &value)
+{
+    return !value.isEmpty() && value.size() <= 18
+        && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
@@ -50,7 +75,7 @@ public:
     }
 
 private:
-    enum class Phase { Idle, Headers, Body, Chunked, Answering, Refused };
+    enum class Phase { Idle, Headers, Body, Answering, Refused };
 
     void onData()
     {
@@ -81,8 +106,6 @@ private:
                 requestComplete();
             return at + take;
         }
-        case Phase::Chunked:
-            return readChunked(data, at);
         case Phase::Refused:
             break;
         }
@@ -92,7 +115,6 @@ private:
     void startRequest()
     {
         m_head.clear();
-        m_bodySeen = 0;
         m_phase = Phase::Headers;
         m_timer.start(m_limits.headerTimeoutMs);
     }
@@ -116,23 +138,23 @@ private:
         return startBody(at + used);
     }
 
+    // The body's length must be the one Qt's HTTP parser will read: were the
+    // guard to count a request complete that the parser still waits for (or
+    // has given up on), nothing would watch the connection any more.
     qsizetype startBody(qsizetype at)
     {
-        const QByteArray head = m_head.toLower();
-        if (head.contains("\ntransfer-encoding:") && head.contains("chunked")) {
-            m_phase = Phase::Chunked;
-            m_timer.start(m_limits.bodyTimeoutMs);
-            return at;
-        }
-        const qsizetype field = head.indexOf("\ncontent-length:");
-        qint64 length = 0;
-        if (field >= 0) {
-            const qsizetype lineEnd = head.indexOf('\n', field + 1);
-            bool ok = false;
-            length = head.mid(field + 16, lineEnd < 0 ? -1 : lineEnd - field - 16).trimmed().toLongLong(&ok);
-            if (!ok || length < 0)
-                length = 0; // the HTTP server answers a malformed length itself
-        }
+        // No client of this server sends a body in chunks, and counting chunks
+        // exactly as the parser does is where a guard goes wrong (issue 20).
+        // RFC 9112 6.3 allows 411; 501, which 6.1 suggests for codings not
+        // understood, would read as a server fault.
+        if (!fieldValues(m_head, "transfer-encoding").isEmpty())
+            return refuse(411, "Length Required", ErrorCode::InvalidRequest,
+                          "Send the request body with Content-Length: transfer codings are not accepted.");
+        const QByteArrayList lengths = fieldValues(m_head, "content-length");
+        if (lengths.size() > 1 || (lengths.size() == 1 && !isContentLength(lengths.first())))
+            return refuse(400, "Bad Request", ErrorCode::InvalidRequest,
+                          "The request needs exactly one Content-Length, in digits.");
+        const qint64 length = lengths.isEmpty() ? 0 : lengths.first().toLongLong();
         if (length > m_limits.maxBodyBytes)
             return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest,
                           "The request body is larger than 64 KiB.");
@@ -144,21 +166,6 @@ private:
         m_phase = Phase::Body;
         m_timer.start(m_limits.bodyTimeoutMs);
         return at;
-    }
-
-    // Chunked bodies are not parsed here, only counted: the HTTP server
-    // decodes them; past the limit, or at the terminating chunk, we know enough.
-    qsizetype readChunked(const QByteArray &data, qsizetype at)
-    {
-        const QByteArray part = data.mid(at);
-        m_bodySeen += part.size();
-        m_tail = QByteArray(m_tail + part).right(5);
-        if (m_bodySeen > m_limits.maxBodyBytes + 4096) // chunk-size lines add a little
-            return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest,
-                          "The request body is larger than 64 KiB.");
-        if (m_tail == "0\r\n\r\n")
-            requestComplete();
-        return data.size();
     }
 
     void requestComplete()
@@ -185,7 +192,7 @@ private:
             m_socket->disconnectFromHost(); // a quiet keep-alive connection: no answer owed
             return;
         }
-        if (m_phase == Phase::Headers || m_phase == Phase::Body || m_phase == Phase::Chunked)
+        if (m_phase == Phase::Headers || m_phase == Phase::Body)
             refuse(408, "Request Timeout", ErrorCode::InvalidRequest, "The request did not arrive in time.");
     }
 
@@ -214,9 +221,7 @@ private:
     QTimer m_timer;
     Phase m_phase = Phase::Idle;
     QByteArray m_head;
-    QByteArray m_tail;
     qint64 m_bodyLeft = 0;
-    qint64 m_bodySeen = 0;
 };
 
 ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent)

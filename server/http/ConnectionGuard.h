@@ -9,10 +9,11 @@
 // Stands in front of QHttpServer, which (Qt 6.4) holds any request in
 // memory however large and waits for it however slowly. Each connection is
 // watched as its bytes arrive, before the HTTP server buffers them:
-// headers over 16 KiB get 431, a body over 64 KiB (by Content-Length or the
-// bytes so far, chunked or not) 413, no complete headers in 10 s or body in
-// 30 s 408, and each closes the connection. Connections are capped per
-// client address (429) and overall (503).
+// headers over 16 KiB get 431, a body over 64 KiB (by Content-Length) 413,
+// a Transfer-Encoding (chunked bodies among them) 411, a Content-Length
+// that is not one number 400, no complete headers in 10 s or body in 30 s
+// 408, and each closes the connection. Connections are capped per client
+// address (429) and overall (503).
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
