@@ -90,9 +90,10 @@ public:
         if (response && m_clock)
             response->addHeader(QByteArrayLiteral("Date"), httpDate(m_clock->now()));
         // Path only: query strings carry codes and tokens.
-        const QString line = QString::asprintf(
-            "%s %s %d %.2fms %s", m_method.constData(), qPrintable(loggedPath(m_path)),
-            response ? int(response->statusCode()) : 0, double(m_timer.nsecsElapsed()) / 1e6, qPrintable(m_client));
+        const QString line = QString::asprintf("%s %s %d %.2fms %s", m_method.constData(),
+                                               qPrintable(loggedPath(m_path)),
+                                               response ? int(response->statusCode()) : 0,
+                                               double(m_timer.nsecsElapsed()) / 1e6, qPrintable(m_client));
         if (m_quiet)
             qCDebug(lcRequest, "%s", qPrintable(line));
         else

@@ -60,13 +60,12 @@ Result<TrustedProxies> TrustedProxies::parse(const QStringList &ranges)
     TrustedProxies proxies;
     for (const QString &text : ranges) {
         const QString range = text.contains(u'/') ? text
-            : text.contains(u':')                  ? text + QStringLiteral("/128")
-                                                   : text + QStringLiteral("/32");
+            : text.contains(u':')                 ? text + QStringLiteral("/128")
+                                                  : text + QStringLiteral("/32");
         const auto subnet = QHostAddress::parseSubnet(range);
         if (subnet.first.isNull())
             return ServerError::startup(
-                QStringLiteral("--trusted-proxy %1 is not an address range (CIDR), e.g. 10.0.0.0/8 or ::1/128")
-                    .arg(text));
+                QStringLiteral("--trusted-proxy %1 is not an address range (CIDR), e.g. 10.0.0.0/8 or ::1/128").arg(text));
         if (subnet.second == 0)
             return ServerError::startup(QStringLiteral("--trusted-proxy %1 trusts every address: anyone could then "
                                                        "choose the address they are counted under. Name the "

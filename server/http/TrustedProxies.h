@@ -26,8 +26,7 @@ public:
     bool isEmpty() const { return m_ranges.isEmpty(); }
     bool contains(const QHostAddress &address) const;
     // The client's address for a request that arrived from `peer`.
-    QHostAddress clientOf(const QHostAddress &peer, const QByteArray &forwarded,
-                          const QByteArray &xForwardedFor) const;
+    QHostAddress clientOf(const QHostAddress &peer, const QByteArray &forwarded, const QByteArray &xForwardedFor) const;
     QHostAddress clientOf(const QHttpServerRequest &request) const;
     // What per-address limits count by.
     static QString key(const QHostAddress &address);

@@ -82,8 +82,8 @@ void TestTrustedProxies::clientOf_data()
     QTest::addColumn<QByteArray>("xForwardedFor");
     QTest::addColumn<QString>("client");
     const QStringList proxies{"10.0.0.0/8"};
-    QTest::newRow("no proxies: headers ignored") << QStringList() << "198.51.100.1" << QByteArray()
-                                                 << QByteArray("203.0.113.9") << "198.51.100.1";
+    QTest::newRow("no proxies: headers ignored")
+        << QStringList() << "198.51.100.1" << QByteArray() << QByteArray("203.0.113.9") << "198.51.100.1";
     QTest::newRow("untrusted peer: headers ignored")
         << proxies << "198.51.100.1" << QByteArray("for=203.0.113.9") << QByteArray("203.0.113.9") << "198.51.100.1";
     QTest::newRow("trusted peer, X-Forwarded-For")
@@ -95,11 +95,11 @@ void TestTrustedProxies::clientOf_data()
     QTest::newRow("Forwarded wins over X-Forwarded-For")
         << proxies << "10.0.0.2" << QByteArray("for=203.0.113.9;proto=https") << QByteArray("192.0.2.66")
         << "203.0.113.9";
-    QTest::newRow("Forwarded, IPv6 with port") << proxies << "10.0.0.2"
-                                               << QByteArray("for=192.0.2.66, for=\"[2001:db8:cafe::17]:4711\"")
-                                               << QByteArray() << "2001:db8:cafe::17";
-    QTest::newRow("Forwarded, obfuscated client") << proxies << "10.0.0.2" << QByteArray("for=_hidden")
-                                                  << QByteArray() << "10.0.0.2";
+    QTest::newRow("Forwarded, IPv6 with port")
+        << proxies << "10.0.0.2" << QByteArray("for=192.0.2.66, for=\"[2001:db8:cafe::17]:4711\"") << QByteArray()
+        << "2001:db8:cafe::17";
+    QTest::newRow("Forwarded, obfuscated client")
+        << proxies << "10.0.0.2" << QByteArray("for=_hidden") << QByteArray() << "10.0.0.2";
     QTest::newRow("X-Forwarded-For, IPv4 with port")
         << proxies << "10.0.0.2" << QByteArray() << QByteArray("203.0.113.9:5000") << "203.0.113.9";
     QTest::newRow("garbage") << proxies << "10.0.0.2" << QByteArray() << QByteArray("<script>") << "10.0.0.2";
@@ -200,8 +200,8 @@ void TestTrustedProxies::pendingSignInsCountTheForwardedClient()
     QVERIFY(!first.isEmpty());
     for (int i = 0; i < 3; ++i)
         QVERIFY(!openSignIn(*server, http, "127.0.0.6").isEmpty());
-    const HttpResult page
-        = http.get(server->url(QStringLiteral("/signin/github?request=") + first), forwardedFor("127.0.0.5"));
+    const HttpResult page = http.get(server->url(QStringLiteral("/signin/github?request=") + first),
+                                     forwardedFor("127.0.0.5"));
     QCOMPARE(page.status == 302 ? 200 : page.status, firstStatus);
 }
 
@@ -210,8 +210,7 @@ void TestTrustedProxies::qaModeServesForwardedLoopbackOnly_data()
     QTest::addColumn<QStringList>("trusted");
     QTest::addColumn<QByteArray>("client");
     QTest::addColumn<int>("status");
-    QTest::newRow("trusted proxy, client on this machine") << QStringList{"127.0.0.1"} << QByteArray("127.0.0.9")
-                                                           << 200;
+    QTest::newRow("trusted proxy, client on this machine") << QStringList{"127.0.0.1"} << QByteArray("127.0.0.9") << 200;
     QTest::newRow("trusted proxy, client beyond") << QStringList{"127.0.0.1"} << QByteArray("203.0.113.9") << 403;
     QTest::newRow("untrusted: the header is a claim") << QStringList() << QByteArray("203.0.113.9") << 200;
 }
