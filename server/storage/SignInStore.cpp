@@ -59,10 +59,15 @@ Result<QString> SignInStore::add(const PendingSignIn &pending)
     const auto total = count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins"), {});
     if (!total)
         return total.error();
-    if (*total >= MaxPending)
-        return ServerError::unavailable(QStringLiteral(
-                                            "Too many sign-ins are in progress. Try again in a few minutes."),
-                                        BusyRetryAfter);
+    if (*total >= MaxPending) {
+        const auto room = makeRoomFor(pending.clientAddress);
+        if (!room)
+            return room.error();
+        if (!*room)
+            return ServerError::unavailable(QStringLiteral(
+                                                "Too many sign-ins are in progress. Try again in a few minutes."),
+                                            BusyRetryAfter);
+    }
     const QString id = QString::fromLatin1(SecureRandom::token(16));
     // Orders one address's sign-ins for eviction; across instances it is as good as their clocks.
     const qint64 arrival = QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++m_arrivals % 1000);
@@ -109,6 +114,31 @@ Result<void> SignInStore::evictOldestOf(const QString &address)
                    {address}))
         return notSaved();
     return {};
+}
+
+// A full server makes room for a newcomer at the expense of the address
+// that holds the most (a flood from many addresses holds many each), never
+// of one that holds no more than the newcomer would: then it is really full.
+Result<bool> SignInStore::makeRoomFor(const QString &address)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT client_address, COUNT(*) AS held FROM pending_sign_ins "
+                                             "GROUP BY client_address ORDER BY held DESC LIMIT 1"));
+    if (!m_db.run(q))
+        return notSaved();
+    const bool found = q.next();
+    const QString loaded = found ? SqlRow(q).text("client_address") : QString();
+    const int held = found ? int(SqlRow(q).number("held")) : 0;
+    q.finish();
+    const auto own = count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins WHERE client_address = ?"), {address});
+    if (!own)
+        return own.error();
+    if (loaded.isEmpty() || loaded == address || held <= *own + 1)
+        return false;
+    if (!m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE id IN (SELECT id FROM pending_sign_ins "
+                                  "WHERE client_address = ? ORDER BY arrival LIMIT 1)"),
+                   {loaded}))
+        return notSaved();
+    return true;
 }
 
 Result<std::optional<PendingSignIn>> SignInStore::find(const QString &requestId)

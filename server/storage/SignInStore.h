@@ -30,7 +30,8 @@ public:
     SignInStore(Database &db, const Clock &clock, const KeyCipher &cipher, int maxPerAddress);
 
     // The new sign-in's id. An address at its cap loses its own oldest
-    // sign-in, never another's.
+    // sign-in, never another's; a full server makes room by taking the oldest
+    // of the address that holds the most, when it holds more than the newcomer.
     Result<QString> add(const PendingSignIn &pending);
     // Whether add() failed because the server holds as many sign-ins as it can.
     static bool isBusy(const ServerError &error);
@@ -48,6 +49,7 @@ public:
 private:
     void purgeExpired();
     Result<void> evictOldestOf(const QString &address);
+    Result<bool> makeRoomFor(const QString &address);
     Result<int> count(const QString &sql, const QVariantList &values);
     PendingSignIn read(const class SqlRow &row) const;
 

@@ -160,6 +160,7 @@ private Q_SLOTS:
     void signInExpiresAfterLifetime();
     void addEvictsOnlyTheAddressOwnOldest();
     void addRefusesWhenTheServerIsFull();
+    void floodFromManyAddressesLeavesRoom();
     void attachUpstreamSealsVerifierAndBindsBrowser();
     void attachUpstreamStartsOver();
     void upstreamStateBelongsToOneSignIn();
@@ -351,6 +352,27 @@ void TestStoreConformance::addEvictsOnlyTheAddressOwnOldest()
     }
     const auto kept = m_a->signIns.find(*neighbour);
     QVERIFY(kept && *kept);
+}
+
+// 200 addresses holding 50 sign-ins each fill the server: a new person still
+// starts one, and it is the flooders who lose their oldest.
+void TestStoreConformance::floodFromManyAddressesLeavesRoom()
+{
+    constexpr int Addresses = SignInStore::MaxPending / 50;
+    QSqlQuery fill(m_a->db.connection());
+    QVERIFY(fill.exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
+                                     "INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, "
+                                     "code_challenge, scope, client_address, created_at, arrival) "
+                                     "SELECT 'flood-' || i, 'c', 'r', 's', 'n', 'x', 'openid', 'flood-' || (i % %2), "
+                                     "%3, i FROM n")
+                          .arg(SignInStore::MaxPending)
+                          .arg(Addresses)
+                          .arg(m_a->clock.now())));
+    for (int person = 1; person <= 3; ++person) {
+        const auto added = addSignIn(QStringLiteral("192.0.2.%1").arg(person));
+        QVERIFY2(added, qPrintable(added ? QString() : added.error().description));
+    }
+    QCOMPARE(rowsOf(m_a->db, QStringLiteral("pending_sign_ins")), SignInStore::MaxPending);
 }
 
 void TestStoreConformance::addRefusesWhenTheServerIsFull()
