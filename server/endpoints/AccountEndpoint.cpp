@@ -1,6 +1,7 @@
 #include "AccountEndpoint.h"
 
 #include "AccountStore.h"
+#include "BearerToken.h"
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
@@ -40,14 +41,6 @@ ServerError invalidToken(const QString &reason)
 {
     return ServerError::invalidToken(QStringLiteral("The onboarding token is not valid (%1).").arg(reason))
         .with(QStringLiteral("reason"), reason);
-}
-
-QByteArray bearerToken(const QHttpServerRequest &request)
-{
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    if (!header.toLower().startsWith("bearer "))
-        return {};
-    return header.mid(7).trimmed();
 }
 
 bool isJson(const QHttpServerRequest &request)
@@ -144,7 +137,7 @@ QStringList AccountEndpoint::suggestionsFor(const QString &wanted, const QJsonOb
 
 QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &request)
 {
-    const QByteArray compact = bearerToken(request);
+    const QByteArray compact = BearerToken::of(request);
     if (compact.isEmpty()) {
         ServerError missing = ServerError::invalidToken(
             QStringLiteral("An onboarding token is required as a Bearer token."));

@@ -1,6 +1,7 @@
 #include "SessionEndpoint.h"
 
 #include "AccountStore.h"
+#include "BearerToken.h"
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
@@ -68,14 +69,14 @@ Result<QJsonObject> SessionEndpoint::verifyAccessToken(const QByteArray &token)
 
 Result<QJsonObject> SessionEndpoint::userInfo(const QHttpServerRequest &request)
 {
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    if (!header.toLower().startsWith("bearer ")) {
+    const QByteArray token = BearerToken::of(request);
+    if (token.isEmpty()) {
         ServerError missing = ServerError::invalidToken(
             QStringLiteral("An access token is required as a Bearer token."));
         missing.bareChallenge = true;
         return missing;
     }
-    const auto claims = verifyAccessToken(header.mid(7).trimmed());
+    const auto claims = verifyAccessToken(token);
     if (!claims)
         return claims.error();
     if (!claims->value(QLatin1String(Claim::Scope)).toString().split(u' ').contains(QLatin1String("openid")))

@@ -27,27 +27,14 @@ std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
     return *found;
 }
 
-QHttpServerResponse SignInFlow::complete(const QString &requestId, const UpstreamProfile &profile, const QString &fault)
-{
-    const auto pending = find(requestId);
-    if (!pending)
-        return expiredOrUnavailable();
-    const auto claim = m_store.claim(requestId);
-    if (!claim)
-        return redirectError(pending->redirectUri, pending->state, claim.error());
-    if (*claim == Claim::AlreadyFinished)
-        return expired();
-    return completeClaimed(*pending, profile, fault);
-}
-
-QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, const QString &fault)
+QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile)
 {
     const AuthorizationGrant grant{p.clientId,      p.redirectUri,
                                    p.codeChallenge, p.nonce,
                                    p.scope,         profile.identity,
                                    profile.email,   profile.emailVerified && !profile.email.isEmpty(),
                                    profile.name,    profile.upstreamUsername,
-                                   m_clock.now(),   fault};
+                                   m_clock.now(),   profile.qaFault};
     const auto code = m_tokens.createCode(grant);
     if (!code) // RFC 6749 4.1.2.1: the app says so and can start again
         return redirectError(p.redirectUri, p.state, code.error());

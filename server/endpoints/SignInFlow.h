@@ -33,13 +33,12 @@ public:
     // (then expiredOrUnavailable() says so); finished ones are returned.
     std::optional<Pending> find(const QString &requestId);
 
-    // Ends the sign-in with a code for the app (`fault`: QA mode, attached by the tester).
-    QHttpServerResponse complete(const QString &requestId, const UpstreamProfile &profile, const QString &fault = {});
     // Ends the sign-in with an error at the app's redirect URI (PROTOCOL.md 4).
     QHttpServerResponse fail(const QString &requestId, const ServerError &error);
-    // The same for a sign-in this caller already claimed.
-    QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile,
-                                        const QString &fault = {});
+    // Ends a sign-in this caller claimed with a code for the app (QA mode: the
+    // profile's qaFault, attached by the tester, goes with the code).
+    QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile);
+    // Ends a sign-in this caller claimed with an error at the app's redirect URI.
     QHttpServerResponse failClaimed(const Pending &pending, const ServerError &error) const;
     // Where the page's forms may lead, for its Content-Security-Policy.
     QUrl returnTo(const QString &requestId);

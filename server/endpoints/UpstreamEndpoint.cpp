@@ -74,16 +74,11 @@ QString quoted(const QString &text)
     return out;
 }
 
-ServerError failure(const char *code, const QString &description)
-{
-    return ServerError{code, description, 400};
-}
-
 ServerError alreadyUsed(const QString &providerName)
 {
-    return failure(ErrorCode::ServerError,
-                   QStringLiteral("This answer from %1 was already used. Start signing in again from the app.")
-                       .arg(providerName));
+    return UpstreamError::invalid(
+        QStringLiteral("This answer from %1 was already used. Start signing in again from the app.").arg(providerName),
+        QStringLiteral("a used upstream answer came back"));
 }
 
 } // namespace
@@ -178,11 +173,11 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
             return;
         }
         respond(m_context.signIns.fail(requestId,
-                                       failure(ErrorCode::ServerError,
-                                               QStringLiteral("The answer from %1 does not belong to this "
-                                                              "sign-in (its state is wrong). Start signing "
-                                                              "in again from the app.")
-                                                   .arg(name))));
+                                       UpstreamError::invalid(QStringLiteral("The answer from %1 does not belong to "
+                                                                             "this sign-in (its state is wrong). "
+                                                                             "Start signing in again from the app.")
+                                                                  .arg(name),
+                                                              QStringLiteral("unknown upstream state"))));
         return;
     }
     if (pending->finished) {
@@ -190,12 +185,14 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
         return;
     }
     if (!SignInStore::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
-        respond(m_context.signIns.fail(requestId,
-                                       failure(ErrorCode::ServerError,
-                                               QStringLiteral(
-                                                   "This sign-in with %1 was started in another browser. Start "
-                                                   "signing in again from the app, and finish in the browser it opens.")
-                                                   .arg(name))));
+        respond(
+            m_context.signIns.fail(requestId,
+                                   UpstreamError::invalid(QStringLiteral(
+                                                              "This sign-in with %1 was started in another browser. "
+                                                              "Start signing in again from the app, and finish in the "
+                                                              "browser it opens.")
+                                                              .arg(name),
+                                                          QStringLiteral("no browser binding"))));
         return;
     }
     const QString error = param("error");
@@ -258,7 +255,7 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
     if (outcome) {
         UpstreamProfile profile = *outcome;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
-        return m_context.signIns.completeClaimed(pending, profile, profile.qaFault);
+        return m_context.signIns.completeClaimed(pending, profile);
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     const ServerError &error = outcome.error();

@@ -1,5 +1,6 @@
 #include "QaFaultHook.h"
 
+#include "BearerToken.h"
 #include "ClaimNames.h"
 #include "FormData.h"
 #include "Jws.h"
@@ -18,12 +19,6 @@
 namespace {
 
 using Status = QHttpServerResponse::StatusCode;
-
-QByteArray bearerToken(const QHttpServerRequest &request)
-{
-    const QByteArray header = request.value(QByteArrayLiteral("Authorization")).trimmed();
-    return header.toLower().startsWith("bearer ") ? header.mid(7).trimmed() : QByteArray();
-}
 
 QByteArray onboardingTokenOf(const QHttpServerRequest &request)
 {
@@ -122,7 +117,7 @@ QHttpServerResponse QaFaultHook::usernameCheck(const QHttpServerRequest &request
 {
     // A token the endpoint turned down keeps its 401: the fault is the check's, not the token's.
     if (response.statusCode() == Status::Unauthorized
-        || faultOf(bearerToken(request)) != QaFaults::Fault::UsernameCheckDown)
+        || faultOf(BearerToken::of(request)) != QaFaults::Fault::UsernameCheckDown)
         return std::move(response);
     return Reply::error(QaFaults::unavailable(QStringLiteral("The username check is down.")));
 }

@@ -13,15 +13,6 @@ QList<SimulatedProviders::Provider> SimulatedProviders::providers()
     };
 }
 
-std::optional<SimulatedProviders::Provider> SimulatedProviders::find(const QString &providerId)
-{
-    for (const auto &provider : providers()) {
-        if (provider.id == providerId)
-            return provider;
-    }
-    return std::nullopt;
-}
-
 QList<SimulatedProviders::Persona> SimulatedProviders::personas()
 {
     return {

@@ -25,7 +25,6 @@ public:
     };
 
     static QList<Provider> providers();
-    static std::optional<Provider> find(const QString &providerId);
     static QList<Persona> personas();
     // A profile for the persona; "new" personas get a fresh user id each time,
     // so every click is a person the server has never seen.
