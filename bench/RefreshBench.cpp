@@ -4,10 +4,13 @@
 // CPU went, for three set-ups in one run: SQLite with one instance,
 // PostgreSQL with one instance, and PostgreSQL with two instances, the
 // connections dealt round-robin between them as a load balancer with
-// keep-alive does. PostgreSQL comes from the environment (PGHOST, ...; run
-// it in pg_virtualenv, as scripts/bench.sh does); without it those rows say so.
+// keep-alive does. Each set-up runs twice: with --threads 1, the baseline,
+// then with the default (a worker thread per core), and says how many times
+// the baseline's rate the default reached. PostgreSQL comes from the
+// environment (PGHOST, ...; run it in pg_virtualenv, as scripts/bench.sh
+// does); without it those rows say so.
 //
-//   latchkey-bench-token [--connections 32] [--seconds 10] [--server PATH]
+//   latchkey-bench-token [--connections 32] [--seconds 10] [--server PATH] [--only sqlite|postgresql]
 
 #include "BundledServer.h"
 #include "KeepAliveClient.h"
@@ -23,6 +26,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -179,7 +183,7 @@ void report(const QString &setup, const char *name, Phase &phase)
     };
     const double seconds = double(phase.elapsedNs) / 1e9;
     // CPU in cores busy on average: 1.00 is one core all the time.
-    std::printf("%-22s %-9s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d  "
+    std::printf("%-34s %-9s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d  "
                 "cores: server %.2f  postgres %.2f  bench %.2f\n",
                 qPrintable(setup), name, double(phase.latencies.size()) / seconds, percentile(0.50), percentile(0.99),
                 percentile(1.0), phase.errors, phase.serverCpu / seconds, phase.databaseCpu / seconds,
@@ -192,7 +196,20 @@ struct Setup
     QString name;
     QString backend;
     int instances;
+    int threads; // 0: the server's default
 };
+
+// Requests per second of each phase; zero when the set-up did not run.
+struct Rates
+{
+    double refresh = 0;
+    double userinfo = 0;
+};
+
+double rateOf(const Phase &phase)
+{
+    return phase.elapsedNs > 0 ? double(phase.latencies.size()) / (double(phase.elapsedNs) / 1e9) : 0;
+}
 
 struct Options
 {
@@ -204,11 +221,11 @@ struct Options
 
 // Starts the set-up's instances on one database, signs the sessions in, runs
 // both phases; false when something failed.
-bool measure(const Setup &setup, const Options &options)
+bool measure(const Setup &setup, const Options &options, Rates *rates)
 {
     TestDatabase database(setup.backend);
     if (!database.error().isEmpty()) {
-        std::printf("%-22s skipped: %s\n", qPrintable(setup.name), qPrintable(database.error()));
+        std::printf("%-34s skipped: %s\n", qPrintable(setup.name), qPrintable(database.error()));
         return true;
     }
     QTemporaryDir dir;
@@ -216,7 +233,7 @@ bool measure(const Setup &setup, const Options &options)
     const QString keyFile = dir.filePath(QStringLiteral("key-encryption.key"));
     QFile key(keyFile);
     if (!key.open(QIODevice::WriteOnly) || !key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        std::printf("%-22s cannot write %s\n", qPrintable(setup.name), qPrintable(keyFile));
+        std::printf("%-34s cannot write %s\n", qPrintable(setup.name), qPrintable(keyFile));
         return false;
     }
     QFile random(QStringLiteral("/dev/urandom"));
@@ -232,6 +249,8 @@ bool measure(const Setup &setup, const Options &options)
                           QStringLiteral("--key-file"),   keyFile};
     if (!database.url().isEmpty())
         arguments << QStringLiteral("--database") << database.url();
+    if (setup.threads > 0)
+        arguments << QStringLiteral("--threads") << QString::number(setup.threads);
     std::vector<std::unique_ptr<BundledServer>> servers;
     QStringList issuers;
     for (int i = 0; i < setup.instances; ++i) {
@@ -241,7 +260,7 @@ bool measure(const Setup &setup, const Options &options)
         QSignalSpy ready(&server, &BundledServer::ready);
         server.start(options.serverBinary, arguments);
         if (!ready.wait(BundledServer::StartTimeoutMs)) {
-            std::printf("%-22s the server did not start: %s\n", qPrintable(setup.name),
+            std::printf("%-34s the server did not start: %s\n", qPrintable(setup.name),
                         qPrintable(server.error().codeName() + QLatin1Char(' ') + server.error().detail));
             return false;
         }
@@ -253,7 +272,17 @@ bool measure(const Setup &setup, const Options &options)
     report(setup.name, "refresh", refresh);
     Phase userinfo = run(sessions, options.seconds, false, databaseName);
     report(setup.name, "userinfo", userinfo);
+    *rates = {rateOf(refresh), rateOf(userinfo)};
     return refresh.errors + userinfo.errors == 0;
+}
+
+void compare(const Rates &baseline, const Rates &rates)
+{
+    if (baseline.refresh <= 0 || rates.refresh <= 0)
+        return;
+    std::printf("%-34s refresh %.2fx, userinfo %.2fx the --threads 1 rows\n", "", rates.refresh / baseline.refresh,
+                rates.userinfo / baseline.userinfo);
+    std::fflush(stdout);
 }
 
 } // namespace
@@ -272,17 +301,29 @@ int main(int argc, char *argv[])
                                           QStringLiteral("path"), QStringLiteral(LATCHKEY_SERVER_BINARY));
     const QCommandLineOption logLevel(QStringLiteral("log-level"), QStringLiteral("The server's --log-level."),
                                       QStringLiteral("level"), QStringLiteral("info"));
-    parser.addOptions({connections, seconds, serverBinary, logLevel});
+    const QCommandLineOption only(QStringLiteral("only"), QStringLiteral("Only the set-ups of one database."),
+                                  QStringLiteral("sqlite|postgresql"));
+    parser.addOptions({connections, seconds, serverBinary, logLevel, only});
     parser.process(app);
     const Options options{parser.value(serverBinary), parser.value(logLevel), parser.value(connections).toInt(),
                           parser.value(seconds).toInt()};
     std::printf("%d keep-alive connections, %d s per phase, server log level %s, %ld cores\n", options.connections,
                 options.seconds, qPrintable(options.logLevel), sysconf(_SC_NPROCESSORS_ONLN));
-    const QList<Setup> setups{{QStringLiteral("sqlite, 1 instance"), QStringLiteral("sqlite"), 1},
-                              {QStringLiteral("postgresql, 1 instance"), QStringLiteral("postgresql"), 1},
-                              {QStringLiteral("postgresql, 2 instances"), QStringLiteral("postgresql"), 2}};
+    const int cores = std::max(1, QThread::idealThreadCount());
+    const QList<std::pair<QString, int>> setups{{QStringLiteral("sqlite"), 1},
+                                                {QStringLiteral("postgresql"), 1},
+                                                {QStringLiteral("postgresql"), 2}};
     bool ok = true;
-    for (const Setup &setup : setups)
-        ok = measure(setup, options) && ok;
+    for (const auto &[backend, instances] : setups) {
+        if (parser.isSet(only) && parser.value(only) != backend)
+            continue;
+        const QString name
+            = QStringLiteral("%1, %2 instance%3, ").arg(backend).arg(instances).arg(instances > 1 ? "s" : "");
+        Rates baseline;
+        Rates threaded;
+        ok = measure({name + QStringLiteral("1 thread"), backend, instances, 1}, options, &baseline) && ok;
+        ok = measure({name + QStringLiteral("%1 threads").arg(cores), backend, instances, 0}, options, &threaded) && ok;
+        compare(baseline, threaded);
+    }
     return ok ? 0 : 2;
 }

@@ -4,5 +4,5 @@
 
 qint64 Clock::now() const
 {
-    return QDateTime::currentSecsSinceEpoch() + m_offset;
+    return QDateTime::currentSecsSinceEpoch() + m_offset.load(std::memory_order_relaxed);
 }

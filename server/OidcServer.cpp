@@ -1,37 +1,25 @@
 #include "OidcServer.h"
 #include "ServerLogging.h"
 
-#include "AccountEndpoint.h"
 #include "AccountStore.h"
-#include "AuthorizeEndpoint.h"
-#include "ClientRegistry.h"
 #include "Database.h"
-#include "DiscoveryEndpoint.h"
-#include "HealthEndpoint.h"
-#include "HttpServer.h"
 #include "KeyStore.h"
-#include "OnboardingStore.h"
 #include "ProviderDirectory.h"
 #include "ProvidersFile.h"
-#include "QaFaultHook.h"
 #include "SeedImporter.h"
-#include "ServerContext.h"
-#include "SessionEndpoint.h"
-#include "SignInFlow.h"
-#include "SignInStore.h"
-#include "SimulatedSignInEndpoint.h"
-#include "TokenEndpoint.h"
-#include "TokenIssuer.h"
+#include "ServerShared.h"
+#include "ServerWorker.h"
 #include "TokenStore.h"
 #include "UpstreamEndpoint.h"
 #include "UpstreamHttp.h"
-#include "UsernameSuggester.h"
 
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
+#include <QTcpServer>
+#include <QThread>
 #include <QUrl>
 
 namespace {
@@ -71,7 +59,10 @@ OidcServer::OidcServer(const ServerConfig &config, QObject *parent)
     });
 }
 
-OidcServer::~OidcServer() = default;
+OidcServer::~OidcServer()
+{
+    stopWorkers();
+}
 
 QString OidcServer::defaultDataDir()
 {
@@ -80,7 +71,7 @@ QString OidcServer::defaultDataDir()
 
 QString OidcServer::issuer() const
 {
-    return m_issuer ? m_issuer->issuer() : m_config.issuer;
+    return m_shared ? m_shared->issuer : m_config.issuer;
 }
 
 QString OidcServer::databaseUrl() const
@@ -110,7 +101,6 @@ Result<void> OidcServer::openStorage()
         return opened;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
-    m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_clock, *m_accounts, *m_tokens);
     if (fresh && m_config.qaMode) {
         const auto seeded
             = SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"));
@@ -218,23 +208,67 @@ Result<void> OidcServer::start()
         return checked;
     if (const auto opened = openStorage(); !opened)
         return opened;
-    m_http = std::make_unique<HttpServer>(m_config.connectionLimits);
-    m_http->setClock(&m_clock);
-    m_http->setTrustedProxies(m_proxies);
-    m_http->setLoopbackOnly(m_config.qaMode);
-    const auto port = m_http->listenOn(m_config.listenAddress, m_config.listenPort);
-    if (!port)
-        return port.error();
-    m_port = *port;
+    if (const auto listening = listen(); !listening)
+        return listening;
     const QString issuer = m_config.issuer.isEmpty()
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
         : m_config.issuer;
-    m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock, m_config.minimalIdTokens);
-    createServices();
-    m_providers->prepare();
+    m_shared = std::make_unique<ServerShared>(m_config, m_clock, m_proxies, *m_keys, *m_cipher, m_connectors, issuer);
+    if (const auto started = startWorkers(); !started) {
+        stopWorkers();
+        return started;
+    }
     m_maintenance.start();
     m_keyReload.start();
     return {};
+}
+
+Result<void> OidcServer::listen()
+{
+    m_listener = std::make_unique<QTcpServer>();
+    if (!m_listener->listen(m_config.listenAddress, m_config.listenPort))
+        return ServerError::startup(QStringLiteral("cannot listen on %1:%2: %3")
+                                        .arg(m_config.listenAddress.toString())
+                                        .arg(m_config.listenPort)
+                                        .arg(m_listener->errorString()));
+    // The workers accept; this thread only keeps the socket open.
+    m_listener->pauseAccepting();
+    m_port = m_listener->serverPort();
+    return {};
+}
+
+Result<void> OidcServer::startWorkers()
+{
+    const int count = m_config.threads > 0 ? m_config.threads : std::max(1, QThread::idealThreadCount());
+    for (int i = 0; i < count; ++i) {
+        auto thread = std::make_unique<QThread>();
+        thread->setObjectName(QStringLiteral("latchkey-worker-%1").arg(i + 1));
+        thread->start();
+        auto *worker = new ServerWorker(*m_shared, m_listener->socketDescriptor());
+        worker->moveToThread(thread.get());
+        m_threads.push_back(std::move(thread));
+        m_workers.push_back(worker);
+        Result<void> started;
+        QMetaObject::invokeMethod(
+            worker, [worker, &started] { started = worker->start(); }, Qt::BlockingQueuedConnection);
+        if (!started)
+            return started;
+    }
+    qCInfo(lcServer, "serving on port %u with %d worker threads", unsigned(m_port), count);
+    return {};
+}
+
+void OidcServer::stopWorkers()
+{
+    for (std::size_t i = 0; i < m_workers.size(); ++i) {
+        ServerWorker *worker = m_workers[i];
+        QMetaObject::invokeMethod(
+            worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
+        m_threads[i]->quit();
+        m_threads[i]->wait();
+    }
+    m_workers.clear();
+    m_threads.clear();
 }
 
 QStringList OidcServer::redirectUris(const ServerConfig &config)
@@ -249,45 +283,6 @@ QStringList OidcServer::redirectUris(const ServerConfig &config)
         lines.append(QStringLiteral("%1 %2%3").arg(provider.id, issuer, UpstreamEndpoint::callbackPath(provider.id)));
     }
     return lines;
-}
-
-void OidcServer::createServices()
-{
-    m_clients = std::make_unique<ClientRegistry>();
-    m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress);
-    m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_clock, *m_tokens, *m_issuer);
-    m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
-                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies});
-    m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
-    m_health = std::make_unique<HealthEndpoint>(*m_context);
-    m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);
-    m_token = std::make_unique<TokenEndpoint>(*m_context);
-    m_account = std::make_unique<AccountEndpoint>(*m_context);
-    m_session = std::make_unique<SessionEndpoint>(*m_context);
-    m_upstream = std::make_unique<UpstreamEndpoint>(*m_context);
-    m_discovery->registerRoutes(*m_http);
-    // Not limited per address: a prober's answer must say the server's state, never 429.
-    m_health->registerRoutes(*m_http);
-    m_authorize->registerRoutes(*m_http);
-    m_token->registerRoutes(*m_http);
-    m_account->registerRoutes(*m_http);
-    m_session->registerRoutes(*m_http);
-    m_upstream->registerRoutes(*m_http);
-    m_http->limitPerAddress(QStringLiteral("/authorize"), m_config.authorizePerAddressPerMinute, m_clock);
-    m_http->limitPerAddress(QStringLiteral("/token"), m_config.tokenPerAddressPerMinute, m_clock);
-    m_http->limitPerAddress(QStringLiteral("/api/account/username-check"), m_config.usernameChecksPerAddressPerMinute,
-                            m_clock);
-    m_http->limitPerAddress(QStringLiteral("/api/account/onboard"), m_config.onboardsPerAddressPerMinute, m_clock);
-    for (const auto &entry : m_providers->entries())
-        m_http->limitPerAddress(UpstreamEndpoint::callbackPath(entry.id), m_config.callbacksPerAddressPerMinute,
-                                m_clock);
-    if (m_config.qaMode) {
-        m_simulated = std::make_unique<SimulatedSignInEndpoint>(*m_context);
-        m_simulated->registerRoutes(*m_http);
-        m_qaFaults = std::make_unique<QaFaultHook>(*m_context);
-        m_qaFaults->install(*m_http);
-    }
 }
 
 Result<QString> OidcServer::importSeed(const QString &path)

@@ -12,34 +12,24 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
-class AccountEndpoint;
 class AccountStore;
-class AuthorizeEndpoint;
-class ClientRegistry;
 class Database;
-class DiscoveryEndpoint;
-class HealthEndpoint;
-class HttpServer;
 class KeyStore;
-class OnboardingStore;
-class QaFaultHook;
-class SignInStore;
 class ProviderDirectory;
 class QNetworkAccessManager;
-class SignInFlow;
-class SimulatedSignInEndpoint;
-class UpstreamEndpoint;
-class UpstreamHttp;
-class SessionEndpoint;
-class TokenEndpoint;
-class TokenIssuer;
+class QTcpServer;
+class QThread;
+class ServerWorker;
 class TokenStore;
-class UsernameSuggester;
-struct ServerContext;
+class UpstreamHttp;
+struct ServerShared;
 
-// latchkey-server as an object: owns storage, keys and endpoints, and serves
-// PROTOCOL.md over HTTP. Tests run it in-process on port 0.
+// latchkey-server as an object: owns storage and keys, listens, and serves
+// PROTOCOL.md over HTTP from its worker threads (ServerWorker, --threads),
+// which all accept from its listening socket. Its own thread keeps the
+// start-up, maintenance and key reloads. Tests run it in-process on port 0.
 class OidcServer : public QObject
 {
     Q_OBJECT
@@ -58,6 +48,7 @@ public:
 
     QString issuer() const;
     quint16 port() const { return m_port; }
+    int threadCount() const { return int(m_workers.size()); }
     Clock &clock() { return m_clock; }
     // The provider types this server can broker; a test may register one
     // of its own before start().
@@ -78,8 +69,10 @@ private:
     // Under the start-up lock: the key file, and the signing keys it opens.
     Result<void> openKeys();
     Result<KeyCipher> openKeyFile();
-    void createServices();
     void createProviders();
+    Result<void> listen();
+    Result<void> startWorkers();
+    void stopWorkers();
 
     ServerConfig m_config;
     TrustedProxies m_proxies;
@@ -89,29 +82,17 @@ private:
     QTimer m_maintenance;
     QTimer m_keyReload;
     std::optional<KeyCipher> m_cipher;
+    // The server's own thread's: start-up, maintenance, key reloads, seeds.
     std::unique_ptr<Database> m_db;
     std::unique_ptr<KeyStore> m_keys;
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<TokenStore> m_tokens;
-    std::unique_ptr<OnboardingStore> m_onboardings;
-    std::unique_ptr<SignInStore> m_signInStore;
-    std::unique_ptr<TokenIssuer> m_issuer;
-    std::unique_ptr<ClientRegistry> m_clients;
-    std::unique_ptr<UsernameSuggester> m_suggester;
     std::unique_ptr<ProviderDirectory> m_providers;
-    std::unique_ptr<SignInFlow> m_signIns;
-    std::unique_ptr<ServerContext> m_context;
-    std::unique_ptr<HttpServer> m_http;
-    std::unique_ptr<DiscoveryEndpoint> m_discovery;
-    std::unique_ptr<HealthEndpoint> m_health;
-    std::unique_ptr<AuthorizeEndpoint> m_authorize;
-    std::unique_ptr<TokenEndpoint> m_token;
-    std::unique_ptr<AccountEndpoint> m_account;
-    std::unique_ptr<SessionEndpoint> m_session;
-    std::unique_ptr<UpstreamEndpoint> m_upstream;
-    std::unique_ptr<SimulatedSignInEndpoint> m_simulated;
-    std::unique_ptr<QaFaultHook> m_qaFaults;
-    // Last: destroyed first, so no upstream answer arrives into a half-destroyed server.
     std::unique_ptr<UpstreamHttp> m_upstreamHttp;
     std::unique_ptr<QNetworkAccessManager> m_network;
+    // Holds the port; the workers accept from copies of its socket.
+    std::unique_ptr<QTcpServer> m_listener;
+    std::unique_ptr<ServerShared> m_shared;
+    std::vector<std::unique_ptr<QThread>> m_threads;
+    std::vector<ServerWorker *> m_workers; // each deleted in its own thread
 };

@@ -52,6 +52,9 @@ struct ServerConfig
     // The providers file (--providers); read at start into `providers`.
     QString providersFile;
     QList<UpstreamSettings> providers;
+    // Worker threads, each with its own database connection (--threads);
+    // 0: one per core.
+    int threads = 0;
     // How long an upstream provider may take for one answer.
     int upstreamDeadlineMs = 10000;
 };

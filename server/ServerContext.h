@@ -12,9 +12,11 @@ class TokenIssuer;
 class TokenStore;
 class TrustedProxies;
 class UsernameSuggester;
+struct ServerShared;
 struct ServerConfig;
 
-// The services every endpoint works with, owned by OidcServer.
+// The services every endpoint works with: a worker thread's own
+// (ServerWorker), and what all workers share.
 struct ServerContext
 {
     const ServerConfig &config;
@@ -30,4 +32,5 @@ struct ServerContext
     ProviderDirectory &providers;
     SignInFlow &signIns;
     const TrustedProxies &proxies;
+    ServerShared &shared;
 };

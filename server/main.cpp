@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QLoggingCategory>
 #include <QTextStream>
+#include <QThread>
 
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +20,9 @@
 #include <unistd.h>
 
 namespace {
+
+// Each thread holds a database connection; PostgreSQL's default allows 100.
+constexpr int MaxThreads = 64;
 
 // One line per message, UTC timestamp first, written with a single write so
 // lines from a busy server never interleave. Cheaper than a message pattern,
@@ -35,7 +39,10 @@ void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QStri
     const int size = std::snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: %s\n",
                                    utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                                    now.tv_nsec / 1000000, levels[type], context.category, text.constData());
-    [[maybe_unused]] auto written = ::write(STDERR_FILENO, line, size_t(std::min<int>(size, sizeof line - 1)));
+    // A longer message is cut, but its line still ends.
+    const int length = std::min<int>(size, sizeof line - 1);
+    line[length - 1] = '\n';
+    [[maybe_unused]] auto written = ::write(STDERR_FILENO, line, size_t(length));
     if (type == QtFatalMsg)
         std::abort();
 }
@@ -196,8 +203,13 @@ int main(int argc, char *argv[])
         QStringLiteral("A reverse proxy's address or range (CIDR, repeatable) whose Forwarded or X-Forwarded-For "
                        "header names the client."),
         QStringLiteral("cidr"));
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QStringLiteral("Worker threads, each with its own database connection (default: one per core, here %1).")
+            .arg(std::max(1, QThread::idealThreadCount())),
+        QStringLiteral("n"));
     parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
-                       minimal, providers, printRedirects, qa, rateLimit, trustedProxy});
+                       minimal, providers, printRedirects, qa, rateLimit, trustedProxy, threads});
     parser.process(app);
 
     ServerConfig config;
@@ -221,6 +233,12 @@ int main(int argc, char *argv[])
             return fail(
                 QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N, onboard=N or callback=N "
                                "with N from 1 to 10000000"));
+    }
+    if (parser.isSet(threads)) {
+        bool ok = false;
+        config.threads = parser.value(threads).toInt(&ok);
+        if (!ok || config.threads < 1 || config.threads > MaxThreads)
+            return fail(QStringLiteral("--threads wants a number from 1 to %1").arg(MaxThreads));
     }
     config.qaMode = parser.isSet(qa);
     config.trustedProxies = parser.values(trustedProxy);

@@ -1,4 +1,5 @@
 #include "AccountEndpoint.h"
+#include "ServerShared.h"
 
 #include "AccountStore.h"
 #include "BearerToken.h"
@@ -88,8 +89,8 @@ std::optional<ServerError> checkBody(const QJsonObject &body)
 
 AccountEndpoint::AccountEndpoint(ServerContext &context)
     : m_context(context)
-    , m_checkLimiter(context.clock, context.config.usernameChecksPerMinute)
-    , m_onboardLimiter(context.clock, context.config.onboardAttemptsPerMinute)
+    , m_checkLimiter(context.shared.usernameChecksPerToken)
+    , m_onboardLimiter(context.shared.onboardsPerToken)
 {
 }
 

@@ -41,6 +41,6 @@ private:
     QStringList suggestionsFor(const QString &wanted, const QJsonObject &claims);
 
     ServerContext &m_context;
-    RateLimiter m_checkLimiter;
-    RateLimiter m_onboardLimiter;
+    RateLimiter &m_checkLimiter;   // shared by the worker threads
+    RateLimiter &m_onboardLimiter; // likewise
 };

@@ -224,10 +224,12 @@ private:
     qint64 m_bodyLeft = 0;
 };
 
-ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent)
+ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &proxies,
+                                 std::shared_ptr<ConnectionCounter> counter, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
     , m_proxies(proxies)
+    , m_counter(std::move(counter))
 {
 }
 
@@ -241,32 +243,27 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
     const QHostAddress address = socket->peerAddress();
     // A proxy's connections are its clients': only the server-wide cap applies.
     const QString key = m_proxies.contains(address) ? QString() : TrustedProxies::key(address);
-    if (m_open >= m_limits.maxConnections || (!key.isEmpty() && m_perAddress.value(key) >= m_limits.maxPerAddress)) {
-        const bool full = m_open >= m_limits.maxConnections;
-        qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(address.toString()),
-               full ? "the server is at its connection limit" : "too many open connections from this address");
-        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-        writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests",
-                     ErrorCode::TemporarilyUnavailable,
-                     full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
-                     "Retry-After: 5\r\n");
-        socket->disconnectFromHost();
+    if (const auto admission = m_counter->admit(key); admission != ConnectionCounter::Admission::Admitted) {
+        refuse(socket, admission);
         return;
     }
-    ++m_open;
-    if (!key.isEmpty())
-        ++m_perAddress[key];
     // A backstop under the guard's own checks: the socket never buffers more
     // than one largest allowed request (headers and body) and some slack.
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 32 * 1024);
-    connect(socket, &QObject::destroyed, this, [this, key] { release(key); });
+    connect(socket, &QObject::destroyed, socket, [counter = m_counter, key] { counter->release(key); });
     new Watch(socket, m_limits);
     addPendingConnection(socket);
 }
 
-void ConnectionGuard::release(const QString &key)
+void ConnectionGuard::refuse(QTcpSocket *socket, ConnectionCounter::Admission admission)
 {
-    --m_open;
-    if (!key.isEmpty() && --m_perAddress[key] <= 0)
-        m_perAddress.remove(key);
+    const bool full = admission == ConnectionCounter::Admission::ServerFull;
+    qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(socket->peerAddress().toString()),
+           full ? "the server is at its connection limit" : "too many open connections from this address");
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests",
+                 ErrorCode::TemporarilyUnavailable,
+                 full ? "The server is busy. Try again shortly." : "Too many open connections from your address.",
+                 "Retry-After: 5\r\n");
+    socket->disconnectFromHost();
 }

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "ConnectionCounter.h"
 #include "TrustedProxies.h"
 
-#include <QHash>
 #include <QHostAddress>
 #include <QTcpServer>
+
+#include <memory>
 
 // Stands in front of QHttpServer, which (Qt 6.4) holds any request in
 // memory however large and waits for it however slowly. Each connection is
@@ -13,7 +15,8 @@
 // a Transfer-Encoding (chunked bodies among them) 411, a Content-Length
 // that is not one number 400, no complete headers in 10 s or body in 30 s
 // 408, and each closes the connection. Connections are capped per client
-// address (429) and overall (503).
+// address (429) and overall (503), counted by a ConnectionCounter that the
+// guards of all of a server's worker threads share.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
@@ -31,9 +34,8 @@ public:
 
     // A trusted proxy's own connections count only against maxConnections:
     // it carries many clients.
-    ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent = nullptr);
-
-    int openConnections() const { return m_open; }
+    ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, std::shared_ptr<ConnectionCounter> counter,
+                    QObject *parent = nullptr);
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -41,10 +43,11 @@ protected:
 private:
     class Watch;
 
-    void release(const QString &key);
+    void refuse(QTcpSocket *socket, ConnectionCounter::Admission admission);
 
     Limits m_limits;
     TrustedProxies m_proxies;
-    QHash<QString, int> m_perAddress; // by TrustedProxies::key: an IPv6 /64 counts as one
-    int m_open = 0;
+    // Shared with each open socket, which releases its count when it goes,
+    // whichever of them outlives the other.
+    std::shared_ptr<ConnectionCounter> m_counter;
 };

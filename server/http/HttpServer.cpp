@@ -17,7 +17,11 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
+
+#include <unistd.h>
 
 namespace {
 
@@ -143,19 +147,27 @@ private:
 };
 
 HttpServer::HttpServer(QObject *parent)
-    : HttpServer(ConnectionGuard::Limits(), parent)
+    : HttpServer(ConnectionGuard::Limits(), {}, parent)
 {
 }
 
-HttpServer::HttpServer(const ConnectionGuard::Limits &limits, QObject *parent)
+HttpServer::HttpServer(const ConnectionGuard::Limits &limits, std::shared_ptr<ConnectionCounter> connections,
+                       QObject *parent)
     : QAbstractHttpServer(parent)
     , m_limits(limits)
+    , m_connections(connections ? std::move(connections)
+                                : std::make_shared<ConnectionCounter>(limits.maxConnections, limits.maxPerAddress))
 {
 }
 
 void HttpServer::limitPerAddress(const QString &path, int perMinute, const Clock &clock)
 {
-    m_addressLimits.insert(path, std::make_shared<RateLimiter>(clock, perMinute));
+    limitPerAddress(path, std::make_shared<RateLimiter>(clock, perMinute));
+}
+
+void HttpServer::limitPerAddress(const QString &path, std::shared_ptr<RateLimiter> limiter)
+{
+    m_addressLimits.insert(path, std::move(limiter));
 }
 
 void HttpServer::route(const QString &path, QHttpServerRequest::Methods methods, Handler handler)
@@ -195,9 +207,30 @@ void HttpServer::wrap(const QString &path, Wrapper wrapper)
     }
 }
 
+ConnectionGuard *HttpServer::makeGuard()
+{
+    // Owned by the QAbstractHttpServer once bound.
+    return new ConnectionGuard(m_limits, m_proxies, m_connections, this);
+}
+
+Result<void> HttpServer::acceptFrom(qintptr listeningSocket)
+{
+    const qintptr copy = ::dup(int(listeningSocket));
+    auto *tcp = makeGuard();
+    if (copy < 0 || !tcp->setSocketDescriptor(copy)) {
+        const QString why = copy < 0 ? QString::fromLocal8Bit(std::strerror(errno)) : tcp->errorString();
+        if (copy >= 0)
+            ::close(int(copy));
+        delete tcp;
+        return ServerError::startup(QStringLiteral("cannot accept connections in a worker thread: %1").arg(why));
+    }
+    bind(tcp);
+    return {};
+}
+
 Result<quint16> HttpServer::listenOn(const QHostAddress &address, quint16 port)
 {
-    auto *tcp = new ConnectionGuard(m_limits, m_proxies, this);
+    auto *tcp = makeGuard();
     if (!tcp->listen(address, port)) {
         const QString why = tcp->errorString();
         delete tcp;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionCounter.h"
 #include "ConnectionGuard.h"
 #include "Result.h"
 #include "TrustedProxies.h"
@@ -40,7 +41,10 @@ public:
     using DeferredHandler = std::function<void(const QHttpServerRequest &, Responder)>;
 
     explicit HttpServer(QObject *parent = nullptr);
-    explicit HttpServer(const ConnectionGuard::Limits &limits, QObject *parent = nullptr);
+    // `connections` counts the open connections of every HttpServer that
+    // shares it (a server's worker threads); none: this one's own.
+    explicit HttpServer(const ConnectionGuard::Limits &limits, std::shared_ptr<ConnectionCounter> connections = {},
+                        QObject *parent = nullptr);
 
     void route(const QString &path, QHttpServerRequest::Methods methods, Handler handler);
     void routeDeferred(const QString &path, QHttpServerRequest::Methods methods, DeferredHandler handler);
@@ -56,11 +60,18 @@ public:
     void wrap(const QString &path, Wrapper wrapper);
     // At most `perMinute` requests to `path` from one client address (429 beyond).
     void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
+    // The same with a limiter that other HttpServers (worker threads) share.
+    void limitPerAddress(const QString &path, std::shared_ptr<RateLimiter> limiter);
     // Requests to `path` are logged at debug instead of info: health probes
     // come every few seconds and would bury the requests that matter.
     void quietLog(const QString &path) { m_quietPaths.insert(path); }
     // Listens on address:port (0: the OS chooses); returns the port.
     Result<quint16> listenOn(const QHostAddress &address, quint16 port);
+    // Accepts from a socket that already listens (a copy of its descriptor is
+    // taken), side by side with the other threads accepting from it: the
+    // kernel hands each connection to one of them, one that is not busy.
+    // Call it in the thread this server lives in.
+    Result<void> acceptFrom(qintptr listeningSocket);
     // Whose Forwarded / X-Forwarded-For headers name the client (before listenOn()).
     void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
     // QA mode: clients beyond this machine (also behind a trusted proxy) get 403.
@@ -95,7 +106,10 @@ private:
     QHttpServerResponse respond(const QHttpServerRequest &request, const Route &route);
     void defer(const QHttpServerRequest &request, const Route &route, const std::shared_ptr<Answer> &answer);
 
+    ConnectionGuard *makeGuard();
+
     ConnectionGuard::Limits m_limits;
+    std::shared_ptr<ConnectionCounter> m_connections;
     TrustedProxies m_proxies;
     bool m_loopbackOnly = false;
     const Clock *m_clock = nullptr;

@@ -19,6 +19,7 @@ RateLimiter::RateLimiter(const Clock &clock, int perMinute)
 int RateLimiter::acquire(const QString &key)
 {
     const qint64 now = m_clock.now();
+    const QMutexLocker locker(&m_mutex);
     if (m_buckets.size() > MaxBuckets) {
         // Full buckets carry no state worth keeping.
         m_buckets.removeIf([&](const auto &it) { return now - it.value().updatedAt > 60; });

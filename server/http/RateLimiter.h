@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QMutex>
 #include <QString>
 
 class Clock;
@@ -8,6 +9,7 @@ class Clock;
 // A token bucket per key (an onboarding token's jti, say): `perMinute`
 // attempts, refilled continuously. Memory only, per instance (docs/limits.md:
 // N instances let N times the rate through); a restart forgives everyone.
+// Shared by the server's worker threads.
 class RateLimiter
 {
 public:
@@ -25,5 +27,6 @@ private:
 
     const Clock &m_clock;
     double m_capacity;
+    QMutex m_mutex;
     QHash<QString, Bucket> m_buckets;
 };

@@ -1,4 +1,5 @@
 #include "QaFaultHook.h"
+#include "ServerShared.h"
 
 #include "BearerToken.h"
 #include "ClaimNames.h"
@@ -58,14 +59,6 @@ QaFaults::Fault QaFaultHook::faultOf(const QByteArray &onboardingToken, QString 
     if (jti)
         *jti = verified.payload.value(QLatin1String(Claim::JwtId)).toString();
     return QaFaults::honoured(m_context.config.qaMode, verified.payload.value(QLatin1String(Claim::QaFault)).toString());
-}
-
-bool QaFaultHook::strikesFirstTime(const QString &jti)
-{
-    if (m_struckOnce.contains(jti))
-        return false;
-    m_struckOnce.insert(jti);
-    return true;
 }
 
 QHttpServerResponse QaFaultHook::token(const QHttpServerRequest &request, QHttpServerResponse &&response)
@@ -128,13 +121,13 @@ void QaFaultHook::onboard(const QHttpServerRequest &request, const HttpServer::R
     QString jti;
     const QaFaults::Fault fault = faultOf(onboardingTokenOf(request), &jti);
     // Before anything is created: the wizard's retry creates the account.
-    if (fault == QaFaults::Fault::Onboard503Once && strikesFirstTime(jti))
+    if (fault == QaFaults::Fault::Onboard503Once && m_context.shared.qaStrikes.strikeFirstTime(jti))
         return respond(Reply::error(QaFaults::unavailable(QStringLiteral("The account service is busy; try again."))));
     proceed([this, fault, jti, respond](std::optional<QHttpServerResponse> &&response) {
         // The account exists now; the app's retry with the same
         // Idempotency-Key must find it through the idempotent replay.
         if (fault == QaFaults::Fault::OnboardResponseLost && response && response->statusCode() == Status::Created
-            && strikesFirstTime(jti))
+            && m_context.shared.qaStrikes.strikeFirstTime(jti))
             return respond(std::nullopt);
         if (fault != QaFaults::Fault::OnboardSlow)
             return respond(std::move(response));

@@ -5,7 +5,6 @@
 
 #include <QJsonObject>
 #include <QObject>
-#include <QSet>
 
 struct ServerContext;
 
@@ -33,10 +32,6 @@ private:
     // The fault of a verified onboarding token (None for anything else).
     QaFaults::Fault faultOf(const QByteArray &onboardingToken, QString *jti = nullptr) const;
     QHttpServerResponse withFaultClaim(QHttpServerResponse &&response, const QString &fault);
-    // True the first time a once-only fault strikes this token.
-    bool strikesFirstTime(const QString &jti);
-
     ServerContext &m_context;
-    QSet<QString> m_struckOnce; // jtis a once-only fault already hit
-    QObject m_lateAnswers;      // owns the slow fault's timers; destroyed before the HTTP server
+    QObject m_lateAnswers; // owns the slow fault's timers; destroyed before the HTTP server
 };

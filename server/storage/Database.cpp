@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 namespace {
 
@@ -159,6 +160,18 @@ CREATE UNIQUE INDEX accounts_verified_email_key ON accounts (email_key) WHERE em
 )sql",
 }};
 
+// One writer lock per SQLite file, shared by every connection of this process.
+std::mutex &writerLockOf(const QString &path)
+{
+    static std::mutex registryMutex;
+    static std::map<QString, std::unique_ptr<std::mutex>> locks;
+    const std::lock_guard<std::mutex> guard(registryMutex);
+    auto &lock = locks[path];
+    if (!lock)
+        lock = std::make_unique<std::mutex>();
+    return *lock;
+}
+
 } // namespace
 
 Database::Database()
@@ -190,9 +203,10 @@ Result<void> Database::open(const QString &path)
     return {};
 }
 
-Result<void> Database::connect(const DatabaseUrl &url)
+Result<void> Database::connect(const DatabaseUrl &url, Role role)
 {
     m_url = url;
+    m_role = role;
     m_dialect = SqlDialect(url.kind);
     m_path = url.display();
     m_db = QSqlDatabase::addDatabase(m_dialect.driverName(), m_name);
@@ -229,7 +243,8 @@ Result<void> Database::configure()
                 QStringLiteral("cannot configure the database: %1").arg(m_db.lastError().text()));
     }
     if (m_dialect.kind() == SqlDialect::Kind::Sqlite) {
-        m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
+        if (m_role == Role::Main)
+            m_checkpointer = std::make_unique<WalCheckpointer>(m_url.path);
         exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0"));
     }
     return {};
@@ -237,6 +252,7 @@ Result<void> Database::configure()
 
 void Database::close()
 {
+    releaseWriter();
     m_checkpointer.reset();
     m_queries.clear();
     m_failedPrepare.reset();
@@ -471,8 +487,18 @@ bool Database::begin()
     if (m_connectionLost)
         reconnect();
     m_transactionFailed = false;
+    if (m_dialect.kind() == SqlDialect::Kind::Sqlite && !m_writer.owns_lock())
+        m_writer = std::unique_lock<std::mutex>(writerLockOf(m_url.path));
     m_inTransaction = command(m_dialect.beginWrite());
+    if (!m_inTransaction)
+        releaseWriter();
     return m_inTransaction;
+}
+
+void Database::releaseWriter()
+{
+    if (m_writer.owns_lock())
+        m_writer.unlock();
 }
 
 bool Database::commit()
@@ -484,6 +510,7 @@ bool Database::commit()
         rollback();
         return false;
     }
+    releaseWriter();
     wrote();
     return true;
 }
@@ -500,6 +527,7 @@ void Database::rollback()
     } else {
         QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
     }
+    releaseWriter();
 }
 
 StartupLock::StartupLock(Database &db)

@@ -12,21 +12,29 @@
 #include <QString>
 
 #include <memory>
+#include <mutex>
 
 class WalCheckpointer;
 
 // The server's database, SQLite (WAL mode) or PostgreSQL (SqlDialect): one
-// connection, schema migrations, and a cache of prepared statements.
+// connection, schema migrations, and a cache of prepared statements. A
+// connection belongs to the thread that connected it: each of the server's
+// worker threads has its own.
 class Database
 {
 public:
+    // Main: the connection of the server's own thread, which also copies
+    // SQLite's write-ahead log into the database (WalCheckpointer) while it
+    // lives. Worker: a worker thread's, which leaves that to the main one.
+    enum class Role { Main, Worker };
+
     Database();
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
     // Connects (creating a SQLite file if needed).
-    Result<void> connect(const DatabaseUrl &url);
+    Result<void> connect(const DatabaseUrl &url, Role role = Role::Main);
     // Brings the schema up to date; call under a StartupLock. The value tells
     // whether the database was new (schema version 0) before.
     Result<bool> migrate();
@@ -47,6 +55,10 @@ public:
     // Runs a statement from query() with its values bound; false on failure (logged).
     bool run(QSqlQuery &query);
 
+    // On SQLite, also takes this process's writer lock of the file until
+    // commit() or rollback(): its threads write one at a time, waiting on a
+    // mutex instead of in SQLite's busy handler, which sleeps in steps of
+    // milliseconds (other processes on the file still meet that handler).
     bool begin();
     // Rolls back when the commit fails, so no failed transaction stays open.
     bool commit();
@@ -72,8 +84,12 @@ private:
     void wrote();
     static bool changedRows(const QSqlQuery &query);
 
+    void releaseWriter();
+
     QString m_name;
     QString m_path;
+    Role m_role = Role::Main;
+    std::unique_lock<std::mutex> m_writer;
     DatabaseUrl m_url;
     SqlDialect m_dialect;
     bool m_inTransaction = false;

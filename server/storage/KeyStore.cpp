@@ -186,7 +186,7 @@ Result<void> KeyStore::reload()
         entries.append({*key, activatesAt, key->publicKey()});
     }
     q.finish();
-    m_entries = entries;
+    replaceEntries(entries);
     return {};
 }
 
@@ -219,7 +219,8 @@ Result<void> KeyStore::rotate()
 Jwk KeyStore::signingKey() const
 {
     const qint64 now = m_clock.now();
-    for (auto it = m_entries.crbegin(); it != m_entries.crend(); ++it) {
+    const QList<Entry> current = entries();
+    for (auto it = current.crbegin(); it != current.crend(); ++it) {
         if (it->key.type() == m_type && it->activatesAt <= now)
             return it->key;
     }
@@ -230,11 +231,24 @@ JwkSet KeyStore::publishedKeys() const
 {
     JwkSet set;
     const qint64 now = m_clock.now();
-    for (int i = 0; i < m_entries.size(); ++i) {
-        if (retiresAt(m_entries, i) > now)
-            set.add(m_entries.at(i).publicKey);
+    const QList<Entry> current = entries();
+    for (int i = 0; i < current.size(); ++i) {
+        if (retiresAt(current, i) > now)
+            set.add(current.at(i).publicKey);
     }
     return set;
+}
+
+QList<KeyStore::Entry> KeyStore::entries() const
+{
+    const QMutexLocker locker(&m_mutex);
+    return m_entries; // implicitly shared: a reference count, not a copy
+}
+
+void KeyStore::replaceEntries(const QList<Entry> &entries)
+{
+    const QMutexLocker locker(&m_mutex);
+    m_entries = entries;
 }
 
 qint64 KeyStore::retiresAt(const QList<Entry> &entries, int index) const
@@ -257,5 +271,5 @@ void KeyStore::prune()
         else if (!m_db.exec(QStringLiteral("DELETE FROM signing_keys WHERE kid = ?"), {m_entries.at(i).key.kid()}))
             return; // kept for now; the next rotation or start tries again
     }
-    m_entries = kept;
+    replaceEntries(kept);
 }

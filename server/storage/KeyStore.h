@@ -6,6 +6,7 @@
 #include "Result.h"
 
 #include <QList>
+#include <QMutex>
 #include <QString>
 
 class Clock;
@@ -18,6 +19,8 @@ class Database;
 // anything, and a replaced key stays published until every token it signed
 // has expired. Each instance reloads the set every ReloadSeconds, so a
 // rotation on one is published by all long before the new key signs.
+// The server's thread prepares, reloads and rotates; its worker threads
+// read the set (signingKey(), publishedKeys()) at the same time.
 class KeyStore
 {
 public:
@@ -42,7 +45,7 @@ public:
     // Whether a key of the configured algorithm signs now (/readyz).
     bool hasSigningKey() const { return !signingKey().isNull(); }
     JwkSet publishedKeys() const;
-    int keyCount() const { return int(m_entries.size()); }
+    int keyCount() const { return int(entries().size()); }
 
 private:
     struct Entry
@@ -66,10 +69,13 @@ private:
     // Deletes the keys no token signed by them can still need.
     void prune();
     qint64 retiresAt(const QList<Entry> &entries, int index) const;
+    QList<Entry> entries() const;
+    void replaceEntries(const QList<Entry> &entries);
 
     Database &m_db;
     const Clock &m_clock;
     KeyCipher m_cipher;
     Jwk::Type m_type = Jwk::Type::EcP256;
+    mutable QMutex m_mutex; // guards m_entries, which only the server's thread changes
     QList<Entry> m_entries; // oldest first
 };

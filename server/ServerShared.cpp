@@ -1,0 +1,33 @@
+#include "ServerShared.h"
+
+#include "ProviderDirectory.h"
+#include "ServerConfig.h"
+#include "UpstreamEndpoint.h"
+
+ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock, const TrustedProxies &trusted,
+                           KeyStore &signingKeys, const KeyCipher &keyCipher, const ConnectorRegistry &registry,
+                           const QString &issuerUrl)
+    : config(serverConfig)
+    , clock(serverClock)
+    , proxies(trusted)
+    , keys(signingKeys)
+    , cipher(keyCipher)
+    , connectors(registry)
+    , issuer(issuerUrl)
+    , connections(std::make_shared<ConnectionCounter>(config.connectionLimits.maxConnections,
+                                                      config.connectionLimits.maxPerAddress))
+    , usernameChecksPerToken(clock, config.usernameChecksPerMinute)
+    , onboardsPerToken(clock, config.onboardAttemptsPerMinute)
+{
+    const auto limit = [&](const QString &path, int perMinute) {
+        perAddress.insert(path, std::make_shared<RateLimiter>(clock, perMinute));
+    };
+    limit(QStringLiteral("/authorize"), config.authorizePerAddressPerMinute);
+    limit(QStringLiteral("/token"), config.tokenPerAddressPerMinute);
+    limit(QStringLiteral("/api/account/username-check"), config.usernameChecksPerAddressPerMinute);
+    limit(QStringLiteral("/api/account/onboard"), config.onboardsPerAddressPerMinute);
+    const QList<UpstreamSettings> providers = config.qaMode ? ProviderDirectory::withSimulated(config.providers)
+                                                            : config.providers;
+    for (const UpstreamSettings &provider : providers)
+        limit(UpstreamEndpoint::callbackPath(provider.id), config.callbacksPerAddressPerMinute);
+}

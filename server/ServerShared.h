@@ -1,0 +1,42 @@
+#pragma once
+
+#include "ConnectionCounter.h"
+#include "QaStrikes.h"
+#include "RateLimiter.h"
+#include "TrustedProxies.h"
+
+#include <QHash>
+#include <QString>
+
+#include <memory>
+
+class Clock;
+class ConnectorRegistry;
+class KeyCipher;
+class KeyStore;
+struct ServerConfig;
+
+// What all worker threads of one server share, each part safe to use from
+// any of them: the configuration, the clock, the signing keys, the limits
+// that count across the server (connections, requests per address, attempts
+// per onboarding token) and QA mode's once-only faults. Everything else a
+// worker has for itself (ServerWorker).
+struct ServerShared
+{
+    ServerShared(const ServerConfig &config, Clock &clock, const TrustedProxies &proxies, KeyStore &keys,
+                 const KeyCipher &cipher, const ConnectorRegistry &connectors, const QString &issuer);
+
+    const ServerConfig &config;
+    Clock &clock;
+    const TrustedProxies proxies;
+    KeyStore &keys;
+    const KeyCipher &cipher;
+    const ConnectorRegistry &connectors;
+    const QString issuer;
+    const std::shared_ptr<ConnectionCounter> connections;
+    // By path: the requests per minute one client address may make there.
+    QHash<QString, std::shared_ptr<RateLimiter>> perAddress;
+    RateLimiter usernameChecksPerToken;
+    RateLimiter onboardsPerToken;
+    QaStrikes qaStrikes;
+};
