@@ -255,7 +255,8 @@ void OidcServer::createServices()
 {
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress);
+    m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress,
+                                                  m_config.pendingSignIns);
     m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
                                       *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies});
