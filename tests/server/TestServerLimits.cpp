@@ -25,9 +25,10 @@ private:
 QList<qint64> TestServerLimits::fields(const ServerConfig &config)
 {
     const ConnectionGuard::Limits &c = config.connectionLimits;
-    return {c.maxPerAddress,   c.maxConnections, config.pendingSignInsPerAddress, config.pendingSignIns,
-            c.maxHeaderBytes,  c.maxBodyBytes,   c.headerTimeoutMs,                c.bodyTimeoutMs,
-            c.idleTimeoutMs,   config.upstreamDeadlineMs};
+    return {c.maxPerAddress,          c.maxConnections, config.pendingSignInsPerAddress,
+            config.pendingSignIns,    c.maxHeaderBytes, c.maxBodyBytes,
+            c.headerTimeoutMs,        c.bodyTimeoutMs,  c.idleTimeoutMs,
+            config.upstreamDeadlineMs};
 }
 
 void TestServerLimits::eachNameSetsItsField_data()
@@ -65,11 +66,16 @@ void TestServerLimits::rangeEnds_data()
 {
     QTest::addColumn<QString>("limit");
     QTest::addColumn<bool>("accepted");
-    const QList<std::tuple<const char *, int, int>> ranges{
-        {"connections-per-address", 1, 100000}, {"connections", 1, 100000},      {"pending-per-address", 1, 1000000},
-        {"pending", 1, 1000000},                {"header-bytes", 1024, 65536},   {"body-bytes", 1024, 16777216},
-        {"header-timeout", 1, 3600},            {"body-timeout", 1, 3600},       {"idle-timeout", 1, 3600},
-        {"upstream-timeout", 1, 3600}};
+    const QList<std::tuple<const char *, int, int>> ranges{{"connections-per-address", 1, 100000},
+                                                           {"connections", 1, 100000},
+                                                           {"pending-per-address", 1, 1000000},
+                                                           {"pending", 1, 1000000},
+                                                           {"header-bytes", 1024, 65536},
+                                                           {"body-bytes", 1024, 16777216},
+                                                           {"header-timeout", 1, 3600},
+                                                           {"body-timeout", 1, 3600},
+                                                           {"idle-timeout", 1, 3600},
+                                                           {"upstream-timeout", 1, 3600}};
     for (const auto &[name, min, max] : ranges) {
         const QString n = QString::fromLatin1(name);
         QTest::addRow("%s at its minimum", name) << n + "=" + QString::number(min) << true;
