@@ -30,7 +30,9 @@ struct ServerConfig
     // Attempts per minute allowed for one onboarding token.
     int usernameChecksPerMinute = 120;
     int onboardAttemptsPerMinute = 20;
-    // Request size, time and connection limits (PROTOCOL.md 9).
+    // Request size, time and connection limits (PROTOCOL.md 9); these and
+    // the pending sign-ins and upstream deadline below are set with --limit
+    // (ServerLimits).
     ConnectionGuard::Limits connectionLimits;
     // Requests per minute from one client address (docs/limits.md); the
     // benchmarks raise the token limit to measure the server, not the limit.
@@ -43,6 +45,9 @@ struct ServerConfig
     // Sign-ins waiting for the person, per client address: one address can
     // only ever push out its own.
     int pendingSignInsPerAddress = 50;
+    // ... and in all, across instances (they are rows): a full server makes
+    // room at the expense of the address holding the most (SignInStore).
+    int pendingSignIns = 10000;
     // --trusted-proxy CIDR (repeatable): reverse proxies whose Forwarded /
     // X-Forwarded-For name the client (TrustedProxies); none by default.
     QStringList trustedProxies;

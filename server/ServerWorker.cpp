@@ -63,7 +63,7 @@ Result<void> ServerWorker::openStorage()
     m_tokens = std::make_unique<TokenStore>(*m_db, m_shared.clock);
     m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_shared.clock, *m_accounts, *m_tokens);
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_shared.clock, m_shared.cipher,
-                                                  config.pendingSignInsPerAddress);
+                                                  config.pendingSignInsPerAddress, config.pendingSignIns);
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include "ConnectorRegistry.h"
 #include "OidcServer.h"
 #include "ProvidersFile.h"
+#include "ServerLimits.h"
 #include "ShutdownSignals.h"
 
 #include <QCommandLineParser>
@@ -198,6 +199,12 @@ int main(int argc, char *argv[])
             "Requests per minute from one address: authorize=N, token=N, username-check=N, onboard=N or callback=N "
             "(repeatable)."),
         QStringLiteral("name=N"));
+    const QCommandLineOption limitOption(
+        QStringLiteral("limit"),
+        QStringLiteral("A request size, time or connection limit (repeatable), sizes in bytes and times in seconds; "
+                       "name and default: %1.")
+            .arg(ServerLimits::namesWithDefaults()),
+        QStringLiteral("name=N"));
     const QCommandLineOption trustedProxy(
         QStringLiteral("trusted-proxy"),
         QStringLiteral("A reverse proxy's address or range (CIDR, repeatable) whose Forwarded or X-Forwarded-For "
@@ -209,7 +216,7 @@ int main(int argc, char *argv[])
             .arg(std::max(1, QThread::idealThreadCount())),
         QStringLiteral("n"));
     parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
-                       minimal, providers, printRedirects, qa, rateLimit, trustedProxy, threads});
+                       minimal, providers, printRedirects, qa, rateLimit, limitOption, trustedProxy, threads});
     parser.process(app);
 
     ServerConfig config;
@@ -233,6 +240,10 @@ int main(int argc, char *argv[])
             return fail(
                 QStringLiteral("--rate-limit wants authorize=N, token=N, username-check=N, onboard=N or callback=N "
                                "with N from 1 to 10000000"));
+    }
+    for (const QString &text : parser.values(limitOption)) {
+        if (const auto applied = ServerLimits::apply(text, config); !applied)
+            return fail(applied.error().description);
     }
     if (parser.isSet(threads)) {
         bool ok = false;

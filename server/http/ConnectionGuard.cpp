@@ -20,7 +20,7 @@ namespace {
 constexpr int LingerMs = 2000;
 
 // Written straight to the socket: the request never reaches the HTTP server.
-void writeRefusal(QTcpSocket *socket, int status, const char *reason, const char *error, const char *description,
+void writeRefusal(QTcpSocket *socket, int status, const char *reason, const char *error, const QByteArray &description,
                   const QByteArray &extraHeaders = {})
 {
     const QByteArray body = QByteArrayLiteral("{\"error\":\"") + error + "\",\"error_description\":\"" + description
@@ -126,16 +126,21 @@ private:
         const qsizetype end = m_head.indexOf("\r\n\r\n");
         if (end < 0) {
             if (m_head.size() > m_limits.maxHeaderBytes)
-                return refuse(431, "Request Header Fields Too Large", ErrorCode::InvalidRequest,
-                              "The request line and headers are larger than 16 KiB.");
+                return refuseHeaders();
             return data.size();
         }
         const qsizetype used = end + 4 - before;
         m_head.truncate(end);
         if (m_head.size() > m_limits.maxHeaderBytes)
-            return refuse(431, "Request Header Fields Too Large", ErrorCode::InvalidRequest,
-                          "The request line and headers are larger than 16 KiB.");
+            return refuseHeaders();
         return startBody(at + used);
+    }
+
+    qsizetype refuseHeaders()
+    {
+        return refuse(431, "Request Header Fields Too Large", ErrorCode::InvalidRequest,
+                      "The request line and headers are larger than "
+                          + ConnectionGuard::sizeText(m_limits.maxHeaderBytes).toLatin1() + '.');
     }
 
     // The body's length must be the one Qt's HTTP parser will read: were the
@@ -157,7 +162,7 @@ private:
         const qint64 length = lengths.isEmpty() ? 0 : lengths.first().toLongLong();
         if (length > m_limits.maxBodyBytes)
             return refuse(413, "Payload Too Large", ErrorCode::InvalidRequest,
-                          "The request body is larger than 64 KiB.");
+                          ConnectionGuard::bodyTooLarge(m_limits).toLatin1());
         m_bodyLeft = length;
         if (length == 0) {
             requestComplete();
@@ -171,7 +176,7 @@ private:
     void requestComplete()
     {
         m_phase = Phase::Answering;
-        m_timer.stop(); // the server's turn: an upstream call may take its 10 s
+        m_timer.stop(); // the server's turn: an upstream call may take its upstream-timeout
     }
 
     void onAnswered()
@@ -196,7 +201,7 @@ private:
             refuse(408, "Request Timeout", ErrorCode::InvalidRequest, "The request did not arrive in time.");
     }
 
-    qsizetype refuse(int status, const char *reason, const char *error, const char *description)
+    qsizetype refuse(int status, const char *reason, const char *error, const QByteArray &description)
     {
         qCInfo(lcGuard, "refused %s: %d %s", qPrintable(m_socket->peerAddress().toString()), status, reason);
         m_phase = Phase::Refused;
@@ -223,6 +228,20 @@ private:
     QByteArray m_head;
     qint64 m_bodyLeft = 0;
 };
+
+QString ConnectionGuard::sizeText(qint64 bytes)
+{
+    if (bytes % (1024 * 1024) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes / (1024 * 1024));
+    if (bytes % 1024 == 0)
+        return QStringLiteral("%1 KiB").arg(bytes / 1024);
+    return QStringLiteral("%1 bytes").arg(bytes);
+}
+
+QString ConnectionGuard::bodyTooLarge(const Limits &limits)
+{
+    return QStringLiteral("The request body is larger than %1.").arg(sizeText(limits.maxBodyBytes));
+}
 
 ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &proxies,
                                  std::shared_ptr<ConnectionCounter> counter, QObject *parent)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ConnectionCounter.h"
+#include "Protocol.h"
 #include "TrustedProxies.h"
 
 #include <QHostAddress>
@@ -11,12 +12,13 @@
 // Stands in front of QHttpServer, which (Qt 6.4) holds any request in
 // memory however large and waits for it however slowly. Each connection is
 // watched as its bytes arrive, before the HTTP server buffers them:
-// headers over 16 KiB get 431, a body over 64 KiB (by Content-Length) 413,
-// a Transfer-Encoding (chunked bodies among them) 411, a Content-Length
-// that is not one number 400, no complete headers in 10 s or body in 30 s
-// 408, and each closes the connection. Connections are capped per client
-// address (429) and overall (503), counted by a ConnectionCounter that the
-// guards of all of a server's worker threads share.
+// headers over maxHeaderBytes get 431, a body over maxBodyBytes (by
+// Content-Length) 413, a Transfer-Encoding (chunked bodies among them) 411,
+// a Content-Length that is not one number 400, no complete headers or body
+// in time 408, and each closes the connection. Connections are capped per
+// client address (429) and overall (503), counted by a ConnectionCounter
+// that the guards of all of a server's worker threads share. The limits are --limit's
+// (ServerLimits); the defaults below are PROTOCOL.md 9's.
 class ConnectionGuard : public QTcpServer
 {
     Q_OBJECT
@@ -24,7 +26,7 @@ public:
     struct Limits
     {
         qsizetype maxHeaderBytes = 16 * 1024;
-        qint64 maxBodyBytes = 64 * 1024;
+        qint64 maxBodyBytes = Protocol::MaxRequestBody;
         int headerTimeoutMs = 10 * 1000;
         int bodyTimeoutMs = 30 * 1000;
         int idleTimeoutMs = 15 * 1000; // a kept-alive connection between requests
@@ -36,6 +38,11 @@ public:
     // it carries many clients.
     ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, std::shared_ptr<ConnectionCounter> counter,
                     QObject *parent = nullptr);
+
+    // "16 KiB", "1500 bytes": a limit as the answers refusing a request name it.
+    static QString sizeText(qint64 bytes);
+    // The 413's description; the HTTP server's own check answers the same.
+    static QString bodyTooLarge(const Limits &limits);
 
 protected:
     void incomingConnection(qintptr descriptor) override;

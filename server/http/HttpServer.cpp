@@ -5,7 +5,6 @@
 #include "ConnectionGuard.h"
 #include "ErrorCodes.h"
 #include "LogText.h"
-#include "Protocol.h"
 #include "RateLimiter.h"
 #include "Reply.h"
 
@@ -243,10 +242,9 @@ Result<quint16> HttpServer::listenOn(const QHostAddress &address, quint16 port)
 
 std::optional<QHttpServerResponse> HttpServer::findRoute(const QHttpServerRequest &request, const Route **route) const
 {
-    if (request.body().size() > Protocol::MaxRequestBody
-        || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > Protocol::MaxRequestBody)
-        return Reply::error(
-            ServerError{ErrorCode::InvalidRequest, QStringLiteral("The request body is larger than 64 KiB."), 413});
+    if (request.body().size() > m_limits.maxBodyBytes
+        || request.value(QByteArrayLiteral("Content-Length")).toLongLong() > m_limits.maxBodyBytes)
+        return Reply::error(ServerError{ErrorCode::InvalidRequest, ConnectionGuard::bodyTooLarge(m_limits), 413});
     const auto it = m_routes.constFind(request.url().path());
     if (it == m_routes.cend())
         return Reply::error(ServerError{ErrorCode::NotFound, QStringLiteral("There is nothing at this path."), 404});

@@ -25,7 +25,7 @@ class QTcpSocket;
 
 // The reference server's HTTP front: exact-path routing with 404 for unknown
 // paths and 405 (with Allow) for known paths asked with another method, the
-// 64 KiB body limit, one log line per request without query strings (they
+// body limit of ConnectionGuard::Limits, one log line per request without query strings (they
 // carry codes and tokens), and no exception ever reaching a client.
 class HttpServer : public QAbstractHttpServer
 {

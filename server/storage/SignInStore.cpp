@@ -38,11 +38,12 @@ ServerError notRead()
 }
 } // namespace
 
-SignInStore::SignInStore(Database &db, const Clock &clock, const KeyCipher &cipher, int maxPerAddress)
+SignInStore::SignInStore(Database &db, const Clock &clock, const KeyCipher &cipher, int maxPerAddress, int maxPending)
     : m_db(db)
     , m_clock(clock)
     , m_cipher(cipher)
     , m_maxPerAddress(maxPerAddress)
+    , m_maxPending(maxPending)
 {
 }
 
@@ -59,7 +60,7 @@ Result<QString> SignInStore::add(const PendingSignIn &pending)
     const auto total = count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins"), {});
     if (!total)
         return total.error();
-    if (*total >= MaxPending) {
+    if (*total >= m_maxPending) {
         const auto room = makeRoomFor(pending.clientAddress);
         if (!room)
             return room.error();

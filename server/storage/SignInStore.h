@@ -23,11 +23,11 @@ class SignInStore
 {
 public:
     static constexpr qint64 Lifetime = 600;
-    static constexpr int MaxPending = 10000;
 
     enum class Claim { Won, AlreadyFinished };
 
-    SignInStore(Database &db, const Clock &clock, const KeyCipher &cipher, int maxPerAddress);
+    // At most maxPending sign-ins in all, maxPerAddress from one client address.
+    SignInStore(Database &db, const Clock &clock, const KeyCipher &cipher, int maxPerAddress, int maxPending);
 
     // The new sign-in's id. An address at its cap loses its own oldest
     // sign-in, never another's; a full server makes room by taking the oldest
@@ -57,6 +57,7 @@ private:
     const Clock &m_clock;
     const KeyCipher &m_cipher;
     int m_maxPerAddress;
+    int m_maxPending;
     quint64 m_arrivals = 0;
     qint64 m_purgedAt = 0;
 };

@@ -6,6 +6,7 @@
 // by bench/guard-bench.py, not asserted here.
 
 #include "ResultAssert.h"
+#include "ServerLimits.h"
 #include "SignInRobot.h"
 #include "TestServer.h"
 
@@ -33,12 +34,20 @@ private Q_SLOTS:
     void chunkedTrickHoldsNoConnection();
     void quietConnectionIsClosed();
     void keepAliveServesSeveralRequests();
+    void configuredLimitsTakeEffect_data();
+    void configuredLimitsTakeEffect();
+    void connectionsCappedPerAddress_data();
     void connectionsCappedPerAddress();
+    void connectionsCappedInAll();
     void floodFromOneAddressLeavesAnotherSigningIn();
     void requestsLimitedPerAddress();
     void pendingSignInsCappedPerAddress();
+    void pendingSignInsCappedInAll();
 
 private:
+    static ServerConfig guardConfig();
+    // Starts the server again with guardConfig() and `--limit` texts; false (and a failed test) if it did not start.
+    bool restartWith(const QStringList &limits);
     std::unique_ptr<QTcpSocket> connectFrom(const QHostAddress &from = QHostAddress::LocalHost);
     // Sends `data` (as far as the server takes it) and returns the status line of the answer.
     QByteArray exchange(const QByteArray &data, int waitMs = 5000);
@@ -48,7 +57,7 @@ private:
     std::unique_ptr<TestServer> m_server;
 };
 
-void TestConnectionGuard::init()
+ServerConfig TestConnectionGuard::guardConfig()
 {
     ServerConfig config = qaServerConfig();
     // Short deadlines and caps: the same code paths as the product's 10 s / 30 s / 32.
@@ -58,7 +67,27 @@ void TestConnectionGuard::init()
     config.connectionLimits.maxPerAddress = 8;
     config.connectionLimits.maxConnections = 64;
     config.authorizePerAddressPerMinute = 5;
+    return config;
+}
+
+bool TestConnectionGuard::restartWith(const QStringList &limits)
+{
+    ServerConfig config = guardConfig();
+    for (const QString &limit : limits) {
+        const auto applied = ServerLimits::apply(limit, config);
+        [&] { QVERIFY2(applied, qPrintable(limit)); }();
+        if (!applied)
+            return false;
+    }
+    m_server.reset(); // its port and database first
     m_server = std::make_unique<TestServer>(config);
+    [&] { QVERIFY_OK(m_server->start()); }();
+    return !QTest::currentTestFailed();
+}
+
+void TestConnectionGuard::init()
+{
+    m_server = std::make_unique<TestServer>(guardConfig());
     QVERIFY_OK(m_server->start());
 }
 
@@ -256,22 +285,110 @@ void TestConnectionGuard::keepAliveServesSeveralRequests()
     QTRY_COMPARE_WITH_TIMEOUT(socket->peek(1 << 20).count("HTTP/1.1 200 OK"), 2, 3000);
 }
 
+// Each row one `--limit` (docs/limits.md), set as main() sets it: the
+// answer names the configured size, and a deadline is the configured one,
+// not guardConfig()'s.
+void TestConnectionGuard::configuredLimitsTakeEffect_data()
+{
+    QTest::addColumn<QString>("limit");
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QByteArray>("says"); // in the answer
+    QTest::addColumn<int>("notBeforeMs");
+    const QByteArray post = "POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+    const QByteArray tooLarge = "HTTP/1.1 431 Request Header Fields Too Large";
+    QTest::newRow("header-bytes in KiB") << "header-bytes=2048"
+                                         << "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(2100, 'a') + "\r\n\r\n"
+                                         << tooLarge << QByteArray("larger than 2 KiB.") << 0;
+    QTest::newRow("header-bytes in bytes") << "header-bytes=1500"
+                                           << "GET /" + QByteArray(1600, 'a') + " HTTP/1.1\r\n"
+                                           << tooLarge << QByteArray("larger than 1500 bytes.") << 0;
+    QTest::newRow("body-bytes") << "body-bytes=4096" << post + "Content-Length: 4097\r\n\r\n"
+                                << QByteArray("HTTP/1.1 413 Payload Too Large")
+                                << QByteArray("The request body is larger than 4 KiB.") << 0;
+    QTest::newRow("body-bytes, a body of exactly the limit is read")
+        << "body-bytes=4096" << post + "Content-Length: 4096\r\n\r\n" + QByteArray(4096, 'a')
+        << QByteArray("HTTP/1.1 400 Bad Request") << QByteArray("invalid_request") << 0;
+    QTest::newRow("header-bytes raised") << "header-bytes=32768"
+                                         << "GET /.well-known/openid-configuration HTTP/1.1\r\nHost: x\r\nX-Big: "
+            + QByteArray(20 * 1024, 'a') + "\r\n\r\n"
+                                         << QByteArray("HTTP/1.1 200 OK") << QByteArray("issuer") << 0;
+    const QByteArray timedOut = "HTTP/1.1 408 Request Timeout";
+    QTest::newRow("header-timeout") << "header-timeout=1" << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n") << timedOut
+                                    << QByteArray("did not arrive in time") << 900;
+    QTest::newRow("body-timeout") << "body-timeout=2" << post + "Content-Length: 100\r\n\r\nab" << timedOut
+                                  << QByteArray("did not arrive in time") << 1900;
+}
+
+void TestConnectionGuard::configuredLimitsTakeEffect()
+{
+    QFETCH(QString, limit);
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, status);
+    QFETCH(QByteArray, says);
+    QFETCH(int, notBeforeMs);
+    QVERIFY(restartWith({limit}));
+    auto socket = connectFrom();
+    QVERIFY(socket);
+    QElapsedTimer timer;
+    timer.start();
+    socket->write(request);
+    QByteArray answer;
+    while (!answer.contains(says) && timer.elapsed() < 5000 && socket->state() == QAbstractSocket::ConnectedState) {
+        QTest::qWait(10);
+        answer += socket->readAll();
+    }
+    answer += socket->readAll();
+    QCOMPARE(answer.left(answer.indexOf("\r\n")), status);
+    QVERIFY2(answer.contains(says), answer.constData());
+    QVERIFY2(timer.elapsed() >= notBeforeMs, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestConnectionGuard::connectionsCappedPerAddress_data()
+{
+    QTest::addColumn<QStringList>("limits");
+    QTest::addColumn<int>("cap");
+    QTest::newRow("as guardConfig() sets it") << QStringList{} << 8;
+    QTest::newRow("connections-per-address=2") << QStringList{"connections-per-address=2"} << 2;
+}
+
 void TestConnectionGuard::connectionsCappedPerAddress()
 {
+    QFETCH(QStringList, limits);
+    QFETCH(int, cap);
+    if (!limits.isEmpty())
+        QVERIFY(restartWith(limits));
     std::vector<std::unique_ptr<QTcpSocket>> held;
-    for (int i = 0; i < 8; ++i) {
+    for (int i = 0; i < cap; ++i) {
         held.push_back(connectFrom(QHostAddress(QStringLiteral("127.0.0.2"))));
         QVERIFY(held.back());
     }
-    QTcpSocket ninth;
-    ninth.bind(QHostAddress(QStringLiteral("127.0.0.2")));
-    ninth.connectToHost(QHostAddress::LocalHost, m_server->server().port());
+    QTcpSocket oneMore;
+    oneMore.bind(QHostAddress(QStringLiteral("127.0.0.2")));
+    oneMore.connectToHost(QHostAddress::LocalHost, m_server->server().port());
     QByteArray answer;
     // Answered and closed at once: read whatever arrived before the close.
-    QTRY_VERIFY_WITH_TIMEOUT((answer += ninth.readAll()).contains("\r\n"), 3000);
+    QTRY_VERIFY_WITH_TIMEOUT((answer += oneMore.readAll()).contains("\r\n"), 3000);
     QCOMPARE(answer.left(answer.indexOf("\r\n")), QByteArray("HTTP/1.1 429 Too Many Requests"));
     // Another address is not affected.
     QVERIFY(connectFrom(QHostAddress(QStringLiteral("127.0.0.3"))));
+}
+
+void TestConnectionGuard::connectionsCappedInAll()
+{
+    QVERIFY(restartWith({QStringLiteral("connections=3")}));
+    std::vector<std::unique_ptr<QTcpSocket>> held;
+    for (int address = 2; address < 5; ++address) {
+        held.push_back(connectFrom(QHostAddress(QStringLiteral("127.0.0.%1").arg(address))));
+        QVERIFY(held.back());
+    }
+    // From an address holding none: the server, not the address, is full.
+    QTcpSocket fourth;
+    fourth.bind(QHostAddress(QStringLiteral("127.0.0.5")));
+    fourth.connectToHost(QHostAddress::LocalHost, m_server->server().port());
+    QByteArray answer;
+    QTRY_VERIFY_WITH_TIMEOUT((answer += fourth.readAll()).contains("\r\n"), 3000);
+    QCOMPARE(answer.left(answer.indexOf("\r\n")), QByteArray("HTTP/1.1 503 Service Unavailable"));
 }
 
 void TestConnectionGuard::floodFromOneAddressLeavesAnotherSigningIn()
@@ -321,7 +438,7 @@ void TestConnectionGuard::requestsLimitedPerAddress()
 void TestConnectionGuard::pendingSignInsCappedPerAddress()
 {
     ServerConfig config = qaServerConfig();
-    config.pendingSignInsPerAddress = 3;
+    QVERIFY(ServerLimits::apply(QStringLiteral("pending-per-address=3"), config));
     m_server = std::make_unique<TestServer>(config);
     QVERIFY(m_server->start());
     HttpRobot http;
@@ -349,6 +466,20 @@ void TestConnectionGuard::pendingSignInsCappedPerAddress()
     QVERIFY(!alive(theirs.at(0)));
     QVERIFY(!alive(theirs.at(1)));
     QVERIFY(alive(theirs.at(4)));
+}
+
+// `pending` counts every address's sign-ins; one address filling it alone
+// cannot push out its own to make room, so the next is refused.
+void TestConnectionGuard::pendingSignInsCappedInAll()
+{
+    QVERIFY(restartWith({QStringLiteral("pending=3")}));
+    HttpRobot http;
+    SignInRobot robot(m_server->issuer(), http);
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(!robot.openSignInPage(robot.newRequest()).isEmpty());
+    const HttpResult refused = http.get(robot.authorizeUrl(robot.newRequest()));
+    QCOMPARE(refused.status, 503);
+    QVERIFY2(refused.body.contains("Too many sign-ins are in progress"), refused.body.constData());
 }
 
 QTEST_GUILESS_MAIN(TestConnectionGuard)

@@ -17,6 +17,7 @@
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void helpListsOptions();
     void badOptionsFailClearly_data();
     void badOptionsFailClearly();
+    void limitsReachTheServer();
     void servesLogsAndStopsCleanly();
     void dataFilesArePrivate();
     void seedCreatesAccounts();
@@ -114,10 +116,17 @@ void TestServerCommandLine::helpListsOptions()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 0);
     const QByteArray help = process.readAllStandardOutput();
-    for (const char *option :
-         {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys", "--log-level",
-          "--signing-alg", "--version", "--providers", "--print-redirect-uris", "--qa"})
+    for (const char *option : {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys",
+                               "--log-level", "--signing-alg", "--version", "--providers", "--print-redirect-uris",
+                               "--qa", "--rate-limit", "--limit", "--trusted-proxy"})
         QVERIFY2(help.contains(option), option);
+    // Every --limit name with its default, read from ServerConfig (help wraps lines, so spaces vary).
+    const QString words = QString::fromUtf8(help).simplified();
+    for (const char *limit : {"connections-per-address (32 connections)", "connections (512 connections)",
+                              "pending-per-address (50 sign-ins)", "pending (10000 sign-ins)",
+                              "header-bytes (16384 bytes)", "body-bytes (65536 bytes)", "header-timeout (10 seconds)",
+                              "body-timeout (30 seconds)", "idle-timeout (15 seconds)", "upstream-timeout (10 seconds)"})
+        QVERIFY2(words.contains(QLatin1String(limit)), limit);
 }
 
 void TestServerCommandLine::badOptionsFailClearly_data()
@@ -130,6 +139,35 @@ void TestServerCommandLine::badOptionsFailClearly_data()
     QTest::newRow("algorithm") << QStringList{"--signing-alg", "HS256"} << "--signing-alg must be";
     QTest::newRow("rate limit name") << QStringList{"--rate-limit", "tokens=5"} << "--rate-limit wants";
     QTest::newRow("rate limit value") << QStringList{"--rate-limit", "token=0"} << "--rate-limit wants";
+    const QString names = "the limits are connections-per-address, connections, pending-per-address, pending, "
+                          "header-bytes, body-bytes, header-timeout, body-timeout, idle-timeout, upstream-timeout";
+    QTest::newRow("limit name unknown") << QStringList{"--limit", "conections=5"}
+                                        << "--limit: no limit is called \"conections\"; " + names;
+    QTest::newRow("limit name of a rate")
+        << QStringList{"--limit", "token=5"} << "--limit: no limit is called \"token\"; " + names;
+    QTest::newRow("limit without =") << QStringList{"--limit", "connections"}
+                                     << "--limit wants name=N, e.g. connections=512, not \"connections\"";
+    QTest::newRow("limit not a number")
+        << QStringList{"--limit", "body-bytes=64k"}
+        << "--limit body-bytes wants a whole number of bytes from 1024 to 16777216, not \"64k\"";
+    QTest::newRow("limit empty number")
+        << QStringList{"--limit", "pending="}
+        << "--limit pending wants a whole number of sign-ins from 1 to 1000000, not \"\"";
+    QTest::newRow("limit below its range")
+        << QStringList{"--limit", "header-bytes=1023"}
+        << "--limit header-bytes wants a whole number of bytes from 1024 to 65536, not \"1023\"";
+    QTest::newRow("limit above its range")
+        << QStringList{"--limit", "idle-timeout=3601"}
+        << "--limit idle-timeout wants a whole number of seconds from 1 to 3600, not \"3601\"";
+    QTest::newRow("limit zero") << QStringList{"--limit", "connections-per-address=0"}
+                                << "--limit connections-per-address wants a whole number of connections from 1 to "
+                                   "100000, not \"0\"";
+    QTest::newRow("limit negative") << QStringList{"--limit", "upstream-timeout=-5"}
+                                    << "--limit upstream-timeout wants a whole number of seconds from 1 to 3600, not "
+                                       "\"-5\"";
+    QTest::newRow("second --limit bad") << QStringList{"--limit", "pending=20", "--limit", "pending-per-address=x"}
+                                        << "--limit pending-per-address wants a whole number of sign-ins from 1 to "
+                                           "1000000, not \"x\"";
 }
 
 void TestServerCommandLine::badOptionsFailClearly()
@@ -142,6 +180,36 @@ void TestServerCommandLine::badOptionsFailClearly()
     QVERIFY(process.waitForFinished(10000));
     QCOMPARE(process.exitCode(), 1);
     QVERIFY2(process.readAllStandardError().contains(message.toUtf8()), qPrintable(message));
+}
+
+// --limit, repeated, reaches the guard of the running server: the answers
+// name the configured sizes.
+void TestServerCommandLine::limitsReachTheServer()
+{
+    QTemporaryDir dir;
+    QProcess process;
+    const QString issuer = start(process,
+                                 {"--data-dir", dir.path(), "--limit", "header-bytes=2048", "--limit",
+                                  "body-bytes=3000"});
+    QVERIFY(!issuer.isEmpty());
+    const auto answer = [&issuer](const QByteArray &request) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, QUrl(issuer).port());
+        socket.waitForConnected(3000);
+        socket.write(request);
+        QByteArray received;
+        while (!received.contains("\"}") && socket.waitForReadyRead(3000))
+            received += socket.readAll();
+        return received;
+    };
+    const QByteArray big = answer("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(2100, 'a') + "\r\n\r\n");
+    QVERIFY2(big.startsWith("HTTP/1.1 431 "), big.constData());
+    QVERIFY2(big.contains("larger than 2 KiB."), big.constData());
+    const QByteArray body = answer("POST /token HTTP/1.1\r\nHost: x\r\nContent-Length: 3001\r\n\r\n");
+    QVERIFY2(body.startsWith("HTTP/1.1 413 "), body.constData());
+    QVERIFY2(body.contains("The request body is larger than 3000 bytes."), body.constData());
+    process.terminate();
+    QVERIFY(process.waitForFinished(10000));
 }
 
 void TestServerCommandLine::servesLogsAndStopsCleanly()

@@ -354,25 +354,25 @@ void TestStoreConformance::addEvictsOnlyTheAddressOwnOldest()
     QVERIFY(kept && *kept);
 }
 
-// 200 addresses holding 50 sign-ins each fill the server: a new person still
+// 20 addresses holding 50 sign-ins each fill the server: a new person still
 // starts one, and it is the flooders who lose their oldest.
 void TestStoreConformance::floodFromManyAddressesLeavesRoom()
 {
-    constexpr int Addresses = SignInStore::MaxPending / 50;
+    constexpr int Addresses = StoreInstance::MaxPending / 50;
     QSqlQuery fill(m_a->db.connection());
     QVERIFY(fill.exec(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %1) "
                                      "INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, "
                                      "code_challenge, scope, client_address, created_at, arrival) "
                                      "SELECT 'flood-' || i, 'c', 'r', 's', 'n', 'x', 'openid', 'flood-' || (i % %2), "
                                      "%3, i FROM n")
-                          .arg(SignInStore::MaxPending)
+                          .arg(StoreInstance::MaxPending)
                           .arg(Addresses)
                           .arg(m_a->clock.now())));
     for (int person = 1; person <= 3; ++person) {
         const auto added = addSignIn(QStringLiteral("192.0.2.%1").arg(person));
         QVERIFY2(added, qPrintable(added ? QString() : added.error().description));
     }
-    QCOMPARE(rowsOf(m_a->db, QStringLiteral("pending_sign_ins")), SignInStore::MaxPending);
+    QCOMPARE(rowsOf(m_a->db, QStringLiteral("pending_sign_ins")), StoreInstance::MaxPending);
 }
 
 void TestStoreConformance::addRefusesWhenTheServerIsFull()
@@ -384,7 +384,7 @@ void TestStoreConformance::addRefusesWhenTheServerIsFull()
                                      "code_challenge, scope, client_address, created_at, arrival) "
                                      "SELECT 'filler-' || i, 'c', 'r', 's', 'n', 'x', 'openid', 'filler-' || i, %2, i "
                                      "FROM n")
-                          .arg(SignInStore::MaxPending)
+                          .arg(StoreInstance::MaxPending)
                           .arg(m_a->clock.now())));
     const auto refused = addSignIn(QStringLiteral("192.0.2.1"));
     QVERIFY(!refused);
@@ -393,7 +393,7 @@ void TestStoreConformance::addRefusesWhenTheServerIsFull()
     QVERIFY(refused.error().retryAfter > 0);
     QVERIFY(SignInStore::isBusy(refused.error()));
     QVERIFY(!SignInStore::isBusy(ServerError::unavailable(QStringLiteral("the database is gone"))));
-    QCOMPARE(rowsOf(m_a->db, QStringLiteral("pending_sign_ins")), SignInStore::MaxPending);
+    QCOMPARE(rowsOf(m_a->db, QStringLiteral("pending_sign_ins")), StoreInstance::MaxPending);
     // Expired sign-ins make room again.
     m_a->clock.advance(SignInStore::Lifetime + 1);
     const auto added = addSignIn(QStringLiteral("192.0.2.1"));

@@ -18,6 +18,8 @@
 struct StoreInstance
 {
     static constexpr int MaxPendingPerAddress = 3;
+    // Not the server's default of 10 000: the store must take the cap it is given.
+    static constexpr int MaxPending = 1000;
 
     explicit StoreInstance(const DatabaseUrl &url)
     {
@@ -34,5 +36,5 @@ struct StoreInstance
     AccountStore accounts{db, clock};
     TokenStore tokens{db, clock};
     OnboardingStore onboardings{db, clock, accounts, tokens};
-    SignInStore signIns{db, clock, cipher, MaxPendingPerAddress};
+    SignInStore signIns{db, clock, cipher, MaxPendingPerAddress, MaxPending};
 };
