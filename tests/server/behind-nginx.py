@@ -453,6 +453,9 @@ def case_keepalive(binary, work, database, key_file):
     elapsed = time.monotonic() - started
     sampling.set()
     sampler.join(5)
+    time.sleep(0.5)
+    # What nginx keeps for the next requests (keepalive 32), idle until the server's 15 s.
+    idle = connections_to(group.a.port) + connections_to(group.b.port)
 
     # The limit is there for anyone else: 40 connections straight from one address.
     sockets = []
@@ -486,7 +489,8 @@ def case_keepalive(binary, work, database, key_file):
     print(f"keepalive: {clients} clients from {clients} addresses through nginx, a 5 s onboarding each: "
           f"{total} requests after the sign-in page: {', '.join(f'{n} x {s}' for s, n in sorted(statuses.items()))}; "
           f"connections from nginx held at once: A {peak[group.a.name]}, B {peak[group.b.name]} (limit per "
-          f"address 32); {elapsed:.1f} s. 40 connections straight to A from {address(7)}: {refused} x 429, "
+          f"address 32), kept alive idle afterwards: {idle}; {elapsed:.1f} s. "
+          f"40 connections straight to A from {address(7)}: {refused} x 429, "
           f"one of the others served /healthz: {kept}")
     for error in errors[:10]:
         failures.append(error)
@@ -494,6 +498,7 @@ def case_keepalive(binary, work, database, key_file):
     check(failures, not bad, f"nginx's connections were refused: {bad}")
     check(failures, max(peak.values()) > 32,
           f"no instance held more than 32 connections from nginx at once ({peak}): the case proved nothing")
+    check(failures, 0 < idle <= 32, f"nginx kept {idle} upstream connections alive, not 1 to 32")
     check(failures, refused == 8, f"40 direct connections from one address got {refused} x 429, not 8")
     check(failures, kept == 200, "no connection within the limit was served")
     return failures
@@ -607,7 +612,8 @@ def case_readyz(binary, work, database, key_file):
         check(failures, all(s == 200 for s in health.values()), f"/healthz with PostgreSQL down: {health}")
         check(failures, while_down.get("database") == "down", f"/readyz's body names no database down: {while_down}")
         for name, (taken, seen) in up.items():
-            check(failures, taken is not None, f"/readyz at {name} never answered 200 after PostgreSQL returned: {seen}")
+            check(failures, taken is not None,
+                  f"/readyz at {name} never answered 200 after PostgreSQL returned: {seen}")
         check(failures, again == [200] * 4, f"/readyz through nginx after the return: {again}")
         check(failures, alive, "an instance died while PostgreSQL was away")
     finally:
