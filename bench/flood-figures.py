@@ -92,58 +92,74 @@ def flood_then_newcomer(server):
 
 
 def chunked_idlers(server):
-    """(b): 512 connections with a chunked body that looks finished and is not, from 16 addresses."""
+    """(b): 512 connections from 16 addresses (32 each, all the server takes) each send a chunked
+    body whose bytes end in 0\r\n\r\n inside a chunk, all at once, then idle."""
     body = b"100\r\n0\r\n\r\n"  # a chunk of 256 bytes, of which only "0\r\n\r\n" came
     head = (b"POST /token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
             b"Transfer-Encoding: chunked\r\n\r\n")
+    sockets = []
+    for n in range(512):
+        sockets.append(socket.create_connection(("127.0.0.1", server.port), timeout=5,
+                                                source_address=(f"127.3.0.{n % 16 + 1}", 0)))
+        time.sleep(0.002)  # below the server's accept rate: no SYN waits for a retransmission
     watch = selectors.DefaultSelector()
-    open_at, closed_after, answers = {}, [], {}
+    answered, closed, answers = {}, {}, {}
+    started = time.monotonic()
+    for sock in sockets:
+        sock.sendall(head + body)
+    sent = time.monotonic() - started
+    for sock in sockets:
+        sock.setblocking(False)
+        watch.register(sock, selectors.EVENT_READ, bytearray())
 
-    def collect(timeout):
-        """Each connection's answer and the moment the server closed it (one thread: no lock)."""
-        for key, _ in watch.select(timeout):
+    # Another client, from an address of its own, asks every 50 ms while the 512 are there.
+    other = []
+    asking = threading.Event()
+
+    def ask():
+        while not asking.is_set():
+            asked = time.monotonic()
+            try:
+                status = From(server.port, "127.3.1.1").request("GET", "/.well-known/openid-configuration")[0]
+            except bn.Lost as error:
+                status = f"lost ({error})"
+            other.append((asked - started, status, time.monotonic() - asked))
+            asking.wait(0.05)
+
+    asker = threading.Thread(target=ask, daemon=True)
+    asker.start()
+    while len(closed) < len(sockets) and time.monotonic() - started < 90:
+        for key, _ in watch.select(0.1):
             sock = key.fileobj
             try:
                 chunk = sock.recv(4096)
             except OSError:
                 chunk = b""
             if chunk:
+                answered.setdefault(sock, time.monotonic() - started)
                 key.data.extend(chunk)
                 continue
-            closed_after.append(time.monotonic() - open_at.pop(sock))
+            closed[sock] = time.monotonic() - started
             watch.unregister(sock)
             line = bytes(key.data).split(b"\r\n")[0].decode(errors="replace") or "(nothing)"
             answers[line] = answers.get(line, 0) + 1
-            sock.close()
-
-    started = time.monotonic()
-    for n in range(512):
-        sock = socket.create_connection(("127.0.0.1", server.port), timeout=5,
-                                        source_address=(f"127.3.0.{n % 16 + 1}", 0))
-        sock.sendall(head + body)
-        open_at[sock] = time.monotonic()
-        sock.setblocking(False)
-        watch.register(sock, selectors.EVENT_READ, bytearray())
-        collect(0)
-    sent = time.monotonic() - started
-    other_started = time.monotonic()
-    try:
-        other, _, _ = From(server.port, "127.3.1.1").request("GET", "/.well-known/openid-configuration")
-    except bn.Lost as error:
-        other = f"lost ({error})"
-    other_time = time.monotonic() - other_started
-    deadline = time.monotonic() + 90
-    while open_at and time.monotonic() < deadline:
-        collect(0.1)
-    still_open = len(open_at)
-    for sock in list(open_at):
+    # ... and on, until it is served (or 15 s more).
+    until = time.monotonic() + 15
+    while time.monotonic() < until and not any(o[1] == 200 for o in other):
+        time.sleep(0.05)
+    asking.set()
+    asker.join(10)
+    for sock in sockets:
         sock.close()
-    closed_after.sort()
-    return (f"512 opened and sent in {sent:.2f} s; closed by the server: {len(closed_after)}/512 (open after "
-            f"90 s: {still_open}), each after median {statistics.median(closed_after) * 1000:.1f} ms, "
-            f"max {closed_after[-1] * 1000:.1f} ms; answers: "
+    first = other[0] if other else (0, "none", 0)
+    served = next((o for o in other if o[1] == 200), None)
+    kinds = sorted({str(o[1]) for o in other})
+    return (f"512 requests sent in {sent * 1000:.0f} ms; answered within {max(answered.values()) * 1000:.0f} ms, "
+            f"closed by the server: {len(closed)}/512, the last after {max(closed.values()):.2f} s (2 s linger); "
             + ", ".join(f"{n} x {line}" for line, n in answers.items())
-            + f"; another client meanwhile: {other} in {other_time * 1000:.1f} ms")
+            + f"; another client meanwhile: first asked at {first[0] * 1000:.0f} ms: {first[1]} in "
+            f"{first[2] * 1000:.1f} ms; first 200 asked at "
+            + (f"{served[0] * 1000:.0f} ms" if served else "never") + f" ({len(other)} asks: {', '.join(kinds)})")
 
 
 def cookie_callback(server):
