@@ -10,6 +10,7 @@
 #include "HealthEndpoint.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
+#include "MetricsEndpoint.h"
 #include "OnboardingStore.h"
 #include "ProviderDirectory.h"
 #include "ProvidersFile.h"
@@ -125,6 +126,7 @@ Result<void> OidcServer::openStorage()
 Result<void> OidcServer::connectDatabase()
 {
     m_db = std::make_unique<Database>();
+    m_db->setMetrics(&m_metrics);
     const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir);
     if (!url)
         return url.error();
@@ -222,6 +224,7 @@ Result<void> OidcServer::start()
     m_http->setClock(&m_clock);
     m_http->setTrustedProxies(m_proxies);
     m_http->setLoopbackOnly(m_config.qaMode);
+    m_http->setMetrics(&m_metrics);
     const auto port = m_http->listenOn(m_config.listenAddress, m_config.listenPort);
     if (!port)
         return port.error();
@@ -231,9 +234,32 @@ Result<void> OidcServer::start()
         : m_config.issuer;
     m_issuer = std::make_unique<TokenIssuer>(issuer, *m_keys, m_clock, m_config.minimalIdTokens);
     createServices();
+    if (const auto metrics = startMetrics(); !metrics)
+        return metrics;
     m_providers->prepare();
     m_maintenance.start();
     m_keyReload.start();
+    return {};
+}
+
+// Its own listener, never the clients' port: what it tells (routes, error
+// rates, sign-ins waiting) is for the operator. It counts nothing itself.
+Result<void> OidcServer::startMetrics()
+{
+    if (m_config.metricsPort < 0)
+        return {};
+    m_metrics.setPendingSignIns([this]() -> std::optional<qint64> {
+        const auto waiting = m_signInStore->waiting();
+        return waiting ? std::optional<qint64>(*waiting) : std::nullopt;
+    });
+    m_metricsHttp = std::make_unique<HttpServer>(m_config.connectionLimits);
+    m_metricsHttp->setClock(&m_clock);
+    m_metricsEndpoint = std::make_unique<MetricsEndpoint>(m_metrics);
+    m_metricsEndpoint->registerRoutes(*m_metricsHttp);
+    const auto port = m_metricsHttp->listenOn(m_config.metricsAddress, quint16(m_config.metricsPort));
+    if (!port)
+        return ServerError::startup(QStringLiteral("--metrics-listen: %1").arg(port.error().description));
+    m_metricsPort = *port;
     return {};
 }
 
@@ -258,7 +284,8 @@ void OidcServer::createServices()
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress);
     m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{m_config, m_clock, *m_db, *m_keys, *m_accounts, *m_tokens, *m_onboardings,
-                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies});
+                                      *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns, m_proxies,
+                                      m_metrics});
     m_discovery = std::make_unique<DiscoveryEndpoint>(*m_context);
     m_health = std::make_unique<HealthEndpoint>(*m_context);
     m_authorize = std::make_unique<AuthorizeEndpoint>(*m_context);

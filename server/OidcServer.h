@@ -3,6 +3,7 @@
 #include "Clock.h"
 #include "ConnectorRegistry.h"
 #include "KeyCipher.h"
+#include "Metrics.h"
 #include "Result.h"
 #include "ServerConfig.h"
 #include "TrustedProxies.h"
@@ -22,6 +23,7 @@ class DiscoveryEndpoint;
 class HealthEndpoint;
 class HttpServer;
 class KeyStore;
+class MetricsEndpoint;
 class OnboardingStore;
 class QaFaultHook;
 class SignInStore;
@@ -58,6 +60,10 @@ public:
 
     QString issuer() const;
     quint16 port() const { return m_port; }
+    // Where GET /metrics answers (--metrics-listen); 0 without a metrics listener.
+    quint16 metricsPort() const { return m_metricsPort; }
+    // The one registry of the process; every thread's parts count into it.
+    Metrics &metrics() { return m_metrics; }
     Clock &clock() { return m_clock; }
     // The provider types this server can broker; a test may register one
     // of its own before start().
@@ -80,11 +86,15 @@ private:
     Result<KeyCipher> openKeyFile();
     void createServices();
     void createProviders();
+    Result<void> startMetrics();
 
     ServerConfig m_config;
+    // First: outlives every part that counts into it.
+    Metrics m_metrics;
     TrustedProxies m_proxies;
     Clock m_clock;
     quint16 m_port = 0;
+    quint16 m_metricsPort = 0;
     ConnectorRegistry m_connectors;
     QTimer m_maintenance;
     QTimer m_keyReload;
@@ -102,6 +112,9 @@ private:
     std::unique_ptr<SignInFlow> m_signIns;
     std::unique_ptr<ServerContext> m_context;
     std::unique_ptr<HttpServer> m_http;
+    // Before the stores in destruction: a scrape reads SignInStore.
+    std::unique_ptr<HttpServer> m_metricsHttp;
+    std::unique_ptr<MetricsEndpoint> m_metricsEndpoint;
     std::unique_ptr<DiscoveryEndpoint> m_discovery;
     std::unique_ptr<HealthEndpoint> m_health;
     std::unique_ptr<AuthorizeEndpoint> m_authorize;

@@ -5,6 +5,7 @@ class ClientRegistry;
 class Clock;
 class Database;
 class KeyStore;
+class Metrics;
 class OnboardingStore;
 class ProviderDirectory;
 class SignInFlow;
@@ -30,4 +31,6 @@ struct ServerContext
     ProviderDirectory &providers;
     SignInFlow &signIns;
     const TrustedProxies &proxies;
+    // Shared by every thread's endpoints: thread-safe.
+    Metrics &metrics;
 };

@@ -6,6 +6,8 @@
 #include <QHostAddress>
 #include <QTcpServer>
 
+class Metrics;
+
 // Stands in front of QHttpServer, which (Qt 6.4) holds any request in
 // memory however large and waits for it however slowly. Each connection is
 // watched as its bytes arrive, before the HTTP server buffers them:
@@ -34,6 +36,8 @@ public:
     ConnectionGuard(const Limits &limits, const TrustedProxies &proxies, QObject *parent = nullptr);
 
     int openConnections() const { return m_open; }
+    // Counts each refusal by reason (before listen()); none without.
+    void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -47,4 +51,5 @@ private:
     TrustedProxies m_proxies;
     QHash<QString, int> m_perAddress; // by TrustedProxies::key: an IPv6 /64 counts as one
     int m_open = 0;
+    Metrics *m_metrics = nullptr;
 };

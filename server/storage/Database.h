@@ -13,6 +13,7 @@
 
 #include <memory>
 
+class Metrics;
 class WalCheckpointer;
 
 // The server's database, SQLite (WAL mode) or PostgreSQL (SqlDialect): one
@@ -53,6 +54,8 @@ public:
     void rollback();
 
     QSqlDatabase &connection() { return m_db; }
+    // Counts failed statements and connections; none without.
+    void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
     // A cheap SELECT 1, for /readyz: whether the database answers now. After
     // a lost connection it is also what tries the connection again.
@@ -68,6 +71,7 @@ private:
     // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
     bool command(const QString &sql);
     void failed(const QSqlQuery &query);
+    void countError();
     // A write went through: the disk has room again.
     void wrote();
     static bool changedRows(const QSqlQuery &query);
@@ -76,6 +80,7 @@ private:
     QString m_path;
     DatabaseUrl m_url;
     SqlDialect m_dialect;
+    Metrics *m_metrics = nullptr;
     bool m_inTransaction = false;
     bool m_transactionFailed = false;
     // Writes fail for want of space: logged once when it starts and once when it ends.
