@@ -318,7 +318,7 @@ int main(int argc, char *argv[])
         if (parser.isSet(only) && parser.value(only) != backend)
             continue;
         const QString name
-            = QStringLiteral("%1, %2 instance%3, ").arg(backend).arg(instances).arg(instances > 1 ? "s" : "");
+            = QStringLiteral("%1, %2 instance%3, ").arg(backend).arg(instances).arg(instances > 1 ? QStringLiteral("s") : QString());
         Rates baseline;
         Rates threaded;
         ok = measure({name + QStringLiteral("1 thread"), backend, instances, 1}, options, &baseline) && ok;

@@ -4,6 +4,9 @@
 #include "AccountStore.h"
 #include "Database.h"
 #include "KeyStore.h"
+#include "HttpServer.h"
+#include "MetricsEndpoint.h"
+#include "SignInStore.h"
 #include "ProviderDirectory.h"
 #include "ProvidersFile.h"
 #include "SeedImporter.h"
@@ -101,6 +104,8 @@ Result<void> OidcServer::openStorage()
         return opened;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
+    m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress,
+                                                  m_config.pendingSignIns);
     if (fresh && m_config.qaMode) {
         const auto seeded
             = SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"));
@@ -115,6 +120,7 @@ Result<void> OidcServer::openStorage()
 Result<void> OidcServer::connectDatabase()
 {
     m_db = std::make_unique<Database>();
+    m_db->setMetrics(&m_metrics);
     const auto url = DatabaseUrl::parse(m_config.database, m_config.dataDir);
     if (!url)
         return url.error();
@@ -213,10 +219,15 @@ Result<void> OidcServer::start()
     const QString issuer = m_config.issuer.isEmpty()
         ? QStringLiteral("http://%1:%2").arg(hostForUrl(m_config.listenAddress)).arg(m_port)
         : m_config.issuer;
-    m_shared = std::make_unique<ServerShared>(m_config, m_clock, m_proxies, *m_keys, *m_cipher, m_connectors, issuer);
+    m_shared = std::make_unique<ServerShared>(m_config, m_clock, m_proxies, *m_keys, *m_cipher, m_connectors, issuer,
+                                              m_metrics);
     if (const auto started = startWorkers(); !started) {
         stopWorkers();
         return started;
+    }
+    if (const auto metrics = startMetrics(); !metrics) {
+        stopWorkers();
+        return metrics;
     }
     m_maintenance.start();
     m_keyReload.start();
@@ -269,6 +280,27 @@ void OidcServer::stopWorkers()
     }
     m_workers.clear();
     m_threads.clear();
+}
+
+// Its own listener, never the clients' port: what it tells (routes, error
+// rates, sign-ins waiting) is for the operator. It counts nothing itself.
+Result<void> OidcServer::startMetrics()
+{
+    if (m_config.metricsPort < 0)
+        return {};
+    m_metrics.setPendingSignIns([this]() -> std::optional<qint64> {
+        const auto waiting = m_signInStore->waiting();
+        return waiting ? std::optional<qint64>(*waiting) : std::nullopt;
+    });
+    m_metricsHttp = std::make_unique<HttpServer>(m_config.connectionLimits);
+    m_metricsHttp->setClock(&m_clock);
+    m_metricsEndpoint = std::make_unique<MetricsEndpoint>(m_metrics);
+    m_metricsEndpoint->registerRoutes(*m_metricsHttp);
+    const auto port = m_metricsHttp->listenOn(m_config.metricsAddress, quint16(m_config.metricsPort));
+    if (!port)
+        return ServerError::startup(QStringLiteral("--metrics-listen: %1").arg(port.error().description));
+    m_metricsPort = *port;
+    return {};
 }
 
 QStringList OidcServer::redirectUris(const ServerConfig &config)

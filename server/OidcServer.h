@@ -3,6 +3,7 @@
 #include "Clock.h"
 #include "ConnectorRegistry.h"
 #include "KeyCipher.h"
+#include "Metrics.h"
 #include "Result.h"
 #include "ServerConfig.h"
 #include "TrustedProxies.h"
@@ -17,6 +18,9 @@
 class AccountStore;
 class Database;
 class KeyStore;
+class MetricsEndpoint;
+class SignInStore;
+class HttpServer;
 class ProviderDirectory;
 class QNetworkAccessManager;
 class QTcpServer;
@@ -49,6 +53,10 @@ public:
     QString issuer() const;
     quint16 port() const { return m_port; }
     int threadCount() const { return int(m_workers.size()); }
+    // Where GET /metrics answers (--metrics-listen); 0 without a metrics listener.
+    quint16 metricsPort() const { return m_metricsPort; }
+    // The one registry of the process; every thread's parts count into it.
+    Metrics &metrics() { return m_metrics; }
     Clock &clock() { return m_clock; }
     // The provider types this server can broker; a test may register one
     // of its own before start().
@@ -73,11 +81,15 @@ private:
     Result<void> listen();
     Result<void> startWorkers();
     void stopWorkers();
+    Result<void> startMetrics();
 
     ServerConfig m_config;
+    // First: outlives every part that counts into it.
+    Metrics m_metrics;
     TrustedProxies m_proxies;
     Clock m_clock;
     quint16 m_port = 0;
+    quint16 m_metricsPort = 0;
     ConnectorRegistry m_connectors;
     QTimer m_maintenance;
     QTimer m_keyReload;
@@ -88,6 +100,10 @@ private:
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<TokenStore> m_tokens;
     std::unique_ptr<ProviderDirectory> m_providers;
+    // Before the stores in destruction: a scrape reads SignInStore.
+    std::unique_ptr<SignInStore> m_signInStore;
+    std::unique_ptr<HttpServer> m_metricsHttp;
+    std::unique_ptr<MetricsEndpoint> m_metricsEndpoint;
     std::unique_ptr<UpstreamHttp> m_upstreamHttp;
     std::unique_ptr<QNetworkAccessManager> m_network;
     // Holds the port; the workers accept from copies of its socket.

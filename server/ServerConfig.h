@@ -12,6 +12,10 @@ struct ServerConfig
 {
     QHostAddress listenAddress = QHostAddress::LocalHost;
     quint16 listenPort = 8765;
+    // --metrics-listen: where GET /metrics answers Prometheus, apart from the
+    // clients' port. -1: no metrics listener; 0: the OS chooses.
+    QHostAddress metricsAddress = QHostAddress::LocalHost;
+    int metricsPort = -1;
     // Empty: derived from the address the server actually listens on.
     QString issuer;
     QString dataDir;

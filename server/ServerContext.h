@@ -5,6 +5,7 @@ class ClientRegistry;
 class Clock;
 class Database;
 class KeyStore;
+class Metrics;
 class OnboardingStore;
 class ProviderDirectory;
 class SignInFlow;
@@ -33,4 +34,6 @@ struct ServerContext
     SignInFlow &signIns;
     const TrustedProxies &proxies;
     ServerShared &shared;
+    // Shared by every thread's endpoints: thread-safe.
+    Metrics &metrics;
 };

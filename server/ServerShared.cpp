@@ -6,7 +6,7 @@
 
 ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock, const TrustedProxies &trusted,
                            KeyStore &signingKeys, const KeyCipher &keyCipher, const ConnectorRegistry &registry,
-                           const QString &issuerUrl)
+                           const QString &issuerUrl, Metrics &metricsRegistry)
     : config(serverConfig)
     , clock(serverClock)
     , proxies(trusted)
@@ -14,6 +14,7 @@ ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock,
     , cipher(keyCipher)
     , connectors(registry)
     , issuer(issuerUrl)
+    , metrics(metricsRegistry)
     , connections(std::make_shared<ConnectionCounter>(config.connectionLimits.maxConnections,
                                                       config.connectionLimits.maxPerAddress))
     , usernameChecksPerToken(clock, config.usernameChecksPerMinute)

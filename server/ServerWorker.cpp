@@ -45,6 +45,7 @@ Result<void> ServerWorker::start()
     m_http->setClock(&m_shared.clock);
     m_http->setTrustedProxies(m_shared.proxies);
     m_http->setLoopbackOnly(m_shared.config.qaMode);
+    m_http->setMetrics(&m_shared.metrics);
     registerRoutes();
     m_providers->prepare();
     return m_http->acceptFrom(m_listeningSocket);
@@ -57,6 +58,7 @@ Result<void> ServerWorker::openStorage()
     if (!url)
         return url.error();
     m_db = std::make_unique<Database>();
+    m_db->setMetrics(&m_shared.metrics);
     if (const auto connected = m_db->connect(*url, Database::Role::Worker); !connected)
         return connected;
     m_accounts = std::make_unique<AccountStore>(*m_db, m_shared.clock);
@@ -82,7 +84,7 @@ void ServerWorker::createServices()
     m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_shared.clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{config, m_shared.clock, *m_db, m_shared.keys, *m_accounts, *m_tokens,
                                       *m_onboardings, *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns,
-                                      m_shared.proxies, m_shared});
+                                      m_shared.proxies, m_shared, m_shared.metrics});
 }
 
 void ServerWorker::registerRoutes()

@@ -48,7 +48,8 @@ void writeLogLine(QtMsgType type, const QMessageLogContext &context, const QStri
         std::abort();
 }
 
-bool parseListen(const QString &text, ServerConfig &config)
+// host:port, the host an IPv4 or IPv6 address (in brackets or not).
+bool parseHostPort(const QString &text, QHostAddress &address, int &port)
 {
     const qsizetype colon = text.lastIndexOf(u':');
     if (colon <= 0)
@@ -57,8 +58,17 @@ bool parseListen(const QString &text, ServerConfig &config)
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
     bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || port > 65535 || !config.listenAddress.setAddress(host))
+    const uint number = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || number > 65535 || !address.setAddress(host))
+        return false;
+    port = int(number);
+    return true;
+}
+
+bool parseListen(const QString &text, ServerConfig &config)
+{
+    int port = 0;
+    if (!parseHostPort(text, config.listenAddress, port))
         return false;
     config.listenPort = quint16(port);
     return true;
@@ -210,18 +220,27 @@ int main(int argc, char *argv[])
         QStringLiteral("A reverse proxy's address or range (CIDR, repeatable) whose Forwarded or X-Forwarded-For "
                        "header names the client."),
         QStringLiteral("cidr"));
+    const QCommandLineOption metricsListen(
+        QStringLiteral("metrics-listen"),
+        QStringLiteral("Serve GET /metrics (Prometheus) on this address and port, apart from --listen; a private "
+                       "address (default: no metrics)."),
+        QStringLiteral("host:port"));
     const QCommandLineOption threads(
         QStringLiteral("threads"),
         QStringLiteral("Worker threads, each with its own database connection (default: one per core, here %1).")
             .arg(std::max(1, QThread::idealThreadCount())),
         QStringLiteral("n"));
     parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
-                       minimal, providers, printRedirects, qa, rateLimit, limitOption, trustedProxy, threads});
+                       minimal, providers, printRedirects, qa, rateLimit, limitOption, trustedProxy, threads,
+                       metricsListen});
     parser.process(app);
 
     ServerConfig config;
     if (!parseListen(parser.value(listen), config))
         return fail(QStringLiteral("--listen wants host:port, e.g. 127.0.0.1:8765"));
+    if (parser.isSet(metricsListen)
+        && !parseHostPort(parser.value(metricsListen), config.metricsAddress, config.metricsPort))
+        return fail(QStringLiteral("--metrics-listen wants host:port, e.g. 127.0.0.1:9465"));
     if (!applyLogLevel(parser.value(logLevel)))
         return fail(QStringLiteral("--log-level must be debug, info, warning or error"));
     const QString alg = parser.value(algorithm).toUpper();
@@ -288,10 +307,17 @@ int main(int argc, char *argv[])
             return fail(report.error().description);
         QTextStream(stderr) << "latchkey-server: " << *report << '\n';
     }
-    QTextStream(stdout) << "latchkey-server " << QCoreApplication::applicationVersion() << " ready\n"
-                        << "issuer: " << server.issuer() << '\n'
-                        << "data directory: " << server.config().dataDir << '\n'
-                        << "database: " << server.databaseUrl() << '\n'
-                        << Qt::flush;
+    QTextStream out(stdout);
+    out << "latchkey-server " << QCoreApplication::applicationVersion() << " ready\n"
+        << "issuer: " << server.issuer() << '\n'
+        << "data directory: " << server.config().dataDir << '\n'
+        << "database: " << server.databaseUrl() << '\n';
+    if (server.metricsPort() > 0) {
+        const QHostAddress &address = config.metricsAddress;
+        const bool v6 = address.protocol() == QAbstractSocket::IPv6Protocol;
+        out << "metrics: http://" << (v6 ? "[" : "") << address.toString() << (v6 ? "]" : "") << ':'
+            << server.metricsPort() << "/metrics\n";
+    }
+    out << Qt::flush;
     return QCoreApplication::exec();
 }

@@ -85,6 +85,25 @@ std::optional<ServerError> checkBody(const QJsonObject &body)
     return std::nullopt;
 }
 
+Metrics::Onboarding outcomeOf(const ServerError &error)
+{
+    using O = Metrics::Onboarding;
+    static const QHash<QByteArray, O> byCode{{ErrorCode::UsernameTaken, O::UsernameTaken},
+                                             {ErrorCode::EmailInUse, O::EmailInUse},
+                                             {ErrorCode::InvalidUsername, O::InvalidUsername},
+                                             {ErrorCode::TermsNotAccepted, O::TermsNotAccepted},
+                                             {ErrorCode::OnboardingAlreadyCompleted, O::AlreadyCompleted},
+                                             {ErrorCode::SlowDown, O::RateLimited},
+                                             {ErrorCode::TemporarilyUnavailable, O::Unavailable}};
+    if (error.code == ErrorCode::InvalidToken) {
+        const QString reason = error.extra.value(QLatin1String("reason")).toString();
+        return reason == QLatin1String("expired") ? O::Expired
+            : reason == QLatin1String("revoked")  ? O::Revoked
+                                                  : O::InvalidToken;
+    }
+    return byCode.value(error.code, O::InvalidRequest);
+}
+
 } // namespace
 
 AccountEndpoint::AccountEndpoint(ServerContext &context)
@@ -177,6 +196,16 @@ Result<QJsonObject> AccountEndpoint::checkUsername(const QUrlQuery &query, const
 
 Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request)
 {
+    bool replayed = false;
+    auto result = attemptOnboard(request, &replayed);
+    m_context.metrics.countOnboarding(!result        ? outcomeOf(result.error())
+                                          : replayed ? Metrics::Onboarding::Replayed
+                                                     : Metrics::Onboarding::Created);
+    return result;
+}
+
+Result<QJsonObject> AccountEndpoint::attemptOnboard(const QHttpServerRequest &request, bool *replayed)
+{
     if (!isJson(request))
         return ServerError::invalidRequest(QStringLiteral("The body must be application/json."));
     QJsonParseError parseError;
@@ -199,7 +228,7 @@ Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request)
     if (!Pkce::matches(claim(body, OnboardField::CodeVerifier).toLatin1(),
                        claim(token->claims, Claim::CodeChallenge).toLatin1()))
         return invalidToken(QStringLiteral("proof"));
-    return create(*token, body, idempotencyKey);
+    return create(*token, body, idempotencyKey, replayed);
 }
 
 // What PROTOCOL.md 6.4 asks of the account before it is created.
@@ -222,7 +251,7 @@ std::optional<ServerError> AccountEndpoint::checkAccount(const Account &account,
 }
 
 Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJsonObject &body,
-                                            const QString &idempotencyKey)
+                                            const QString &idempotencyKey, bool *replayed)
 {
     const QJsonObject &c = token.claims;
     // PROTOCOL.md 6.4: name is optional and defaults to the token's; blank counts as not given.
@@ -243,6 +272,7 @@ Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJson
     const auto onboarded = m_context.onboardings.onboard(request);
     if (!onboarded)
         return explained(onboarded.error(), wanted, c);
+    *replayed = onboarded->replayed;
     return m_context.issuer.tokenResponse({onboarded->account, token.clientId, request.scope,
                                            onboarded->family.sessionId, claim(c, Claim::Nonce),
                                            claim(c, Claim::Provider), request.authTime, onboarded->refreshToken});

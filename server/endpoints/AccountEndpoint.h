@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpServer.h"
+#include "Metrics.h"
 #include "RateLimiter.h"
 #include "Result.h"
 
@@ -31,8 +32,12 @@ private:
 
     QHttpServerResponse usernameCheck(const QHttpServerRequest &request);
     Result<QJsonObject> checkUsername(const QUrlQuery &query, const QJsonObject &claims);
+    // Counts the outcome (latchkey_onboardings_total).
     Result<QJsonObject> onboard(const QHttpServerRequest &request);
-    Result<QJsonObject> create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey);
+    // `replayed`: the same Idempotency-Key again (its account existed).
+    Result<QJsonObject> attemptOnboard(const QHttpServerRequest &request, bool *replayed);
+    Result<QJsonObject> create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey,
+                               bool *replayed);
     std::optional<ServerError> checkAccount(const Account &account, const QJsonObject &body);
     ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims);
 

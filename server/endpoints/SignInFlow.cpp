@@ -27,7 +27,7 @@ std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
     return *found;
 }
 
-QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile)
+QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, bool *issued)
 {
     const AuthorizationGrant grant{p.clientId,      p.redirectUri,
                                    p.codeChallenge, p.nonce,
@@ -36,6 +36,8 @@ QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const Upstream
                                    profile.name,    profile.upstreamUsername,
                                    m_clock.now(),   profile.qaFault};
     const auto code = m_tokens.createCode(grant);
+    if (issued)
+        *issued = bool(code);
     if (!code) // RFC 6749 4.1.2.1: the app says so and can start again
         return redirectError(p.redirectUri, p.state, code.error());
     return Reply::redirect(redirectUrl(p.redirectUri,

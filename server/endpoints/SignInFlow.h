@@ -37,7 +37,8 @@ public:
     QHttpServerResponse fail(const QString &requestId, const ServerError &error);
     // Ends a sign-in this caller claimed with a code for the app (QA mode: the
     // profile's qaFault, attached by the tester, goes with the code).
-    QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile);
+    // `issued`: whether the app got a code, not the error that none could be saved.
+    QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile, bool *issued = nullptr);
     // Ends a sign-in this caller claimed with an error at the app's redirect URI.
     QHttpServerResponse failClaimed(const Pending &pending, const ServerError &error) const;
     // Where the page's forms may lead, for its Content-Security-Policy.

@@ -116,20 +116,33 @@ Result<CodeResult> TokenEndpoint::onboardingResponse(const AuthorizationGrant &g
 
 Result<QJsonObject> TokenEndpoint::refreshToken(const Fields &f)
 {
+    Metrics::Refresh outcome = Metrics::Refresh::Invalid;
+    auto answer = rotate(f, &outcome);
+    m_context.metrics.countRefresh(outcome);
+    return answer;
+}
+
+Result<QJsonObject> TokenEndpoint::rotate(const Fields &f, Metrics::Refresh *outcome)
+{
     const QByteArray presented = f.value(QStringLiteral("refresh_token")).toLatin1();
     if (presented.isEmpty())
         return ServerError::invalidRequest(QStringLiteral("refresh_token is missing."));
     const QStringList asked = f.value(QStringLiteral("scope")).split(u' ', Qt::SkipEmptyParts);
-    const auto rotation = m_context.tokens.rotate(presented, f.value(QStringLiteral("client_id")), asked);
+    const auto rotation = m_context.tokens.rotate(presented, f.value(QStringLiteral("client_id")), asked, outcome);
     if (!rotation)
         return rotation.error();
     const TokenFamily &family = rotation->family;
     const QString scope = asked.isEmpty() ? family.scope : asked.join(u' ');
+    // Rotated, yet no answer: counted by why.
     const auto account = m_context.accounts.findById(family.accountId);
-    if (!account)
+    if (!account) {
+        *outcome = Metrics::Refresh::Unavailable;
         return account.error();
-    if (!*account)
+    }
+    if (!*account) {
+        *outcome = Metrics::Refresh::Invalid;
         return ServerError::invalidGrant(QStringLiteral("The account no longer exists."));
+    }
     // No new ID token (OIDC Core 12.2 allows leaving it out): the person did not
     // authenticate again, and signing one would halve the grants per second.
     // Clients refresh the profile through userinfo.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Metrics.h"
 #include "Result.h"
 
 #include <QHash>
@@ -26,7 +27,9 @@ private:
 
     Result<QJsonObject> token(const QHttpServerRequest &request);
     Result<QJsonObject> authorizationCode(const Fields &f);
+    // Counts the outcome (latchkey_refresh_total).
     Result<QJsonObject> refreshToken(const Fields &f);
+    Result<QJsonObject> rotate(const Fields &f, Metrics::Refresh *outcome);
     Result<CodeResult> issue(const AuthorizationGrant &grant, QJsonObject *answer);
     Result<CodeResult> onboardingResponse(const AuthorizationGrant &grant, QJsonObject *answer);
 

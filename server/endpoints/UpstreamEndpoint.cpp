@@ -1,5 +1,6 @@
 #include "UpstreamEndpoint.h"
 
+#include "AccountStore.h"
 #include "Connector.h"
 #include "ErrorCodes.h"
 #include "LogText.h"
@@ -81,6 +82,15 @@ ServerError alreadyUsed(const QString &providerName)
         QStringLiteral("a used upstream answer came back"));
 }
 
+Metrics::SignIn outcomeOf(const ServerError &error)
+{
+    if (error.code == ErrorCode::AccessDenied)
+        return Metrics::SignIn::Cancelled;
+    if (error.isUnavailable())
+        return Metrics::SignIn::Unavailable;
+    return error.kind == UpstreamError::RefusedKind ? Metrics::SignIn::Refused : Metrics::SignIn::Invalid;
+}
+
 } // namespace
 
 UpstreamEndpoint::UpstreamEndpoint(ServerContext &context)
@@ -111,24 +121,24 @@ void UpstreamEndpoint::registerRoutes(HttpServer &server)
 void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
     const QString requestId = QUrlQuery(request.url()).queryItemValue(QStringLiteral("request"), QUrl::FullyDecoded);
+    const QString id = provider.settings().id;
     const auto pending = m_context.signIns.find(requestId);
     if (!pending || pending->finished) {
-        respond(m_context.signIns.expiredOrUnavailable());
+        respond(gone(id));
         return;
     }
-    const QString id = provider.settings().id;
     UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)), QString::fromLatin1(SecureRandom::token(24)),
                             provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
                             m_context.issuer.issuer() + callbackPath(id)};
     const QByteArray binding = SecureRandom::token(24);
     if (auto attached = m_context.signIns.store().attachUpstream(requestId, id, attempt, binding); !attached) {
-        respond(m_context.signIns.fail(requestId, attached.error()));
+        respond(failed(id, requestId, attached.error()));
         return;
     }
     const bool secure = m_context.issuer.issuer().startsWith(QLatin1String("https:"));
     provider.begin(attempt, [=, this](const Result<QUrl> &url) {
         if (!m_context.signIns.find(requestId)) {
-            respond(m_context.signIns.expiredOrUnavailable());
+            respond(gone(id));
         } else if (!url) {
             respond(finish(requestId, url.error(), id));
         } else {
@@ -169,37 +179,35 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
         requestId = requestFromCookies(request, id);
         pending = m_context.signIns.find(requestId);
         if (!pending || pending->finished) {
-            respond(m_context.signIns.expiredOrUnavailable());
+            respond(gone(id));
             return;
         }
-        respond(m_context.signIns.fail(requestId,
-                                       UpstreamError::invalid(QStringLiteral("The answer from %1 does not belong to "
-                                                                             "this sign-in (its state is wrong). "
-                                                                             "Start signing in again from the app.")
-                                                                  .arg(name),
-                                                              QStringLiteral("unknown upstream state"))));
+        respond(failed(id, requestId,
+                       UpstreamError::invalid(QStringLiteral("The answer from %1 does not belong to "
+                                                             "this sign-in (its state is wrong). "
+                                                             "Start signing in again from the app.")
+                                                  .arg(name),
+                                              QStringLiteral("unknown upstream state"))));
         return;
     }
     if (pending->finished) {
+        count(id, Metrics::SignIn::Invalid);
         respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, alreadyUsed(name)));
         return;
     }
     if (!SignInStore::isBoundTo(*pending, cookies(request).value(CookiePrefix + requestId))) {
-        respond(
-            m_context.signIns.fail(requestId,
-                                   UpstreamError::invalid(QStringLiteral(
-                                                              "This sign-in with %1 was started in another browser. "
-                                                              "Start signing in again from the app, and finish in the "
-                                                              "browser it opens.")
-                                                              .arg(name),
-                                                          QStringLiteral("no browser binding"))));
+        respond(failed(id, requestId,
+                       UpstreamError::invalid(QStringLiteral("This sign-in with %1 was started in another browser. "
+                                                             "Start signing in again from the app, and finish in the "
+                                                             "browser it opens.")
+                                                  .arg(name),
+                                              QStringLiteral("no browser binding"))));
         return;
     }
     const QString error = param("error");
     if (error == QLatin1String(ErrorCode::AccessDenied)) {
-        respond(m_context.signIns.fail(requestId,
-                                       UpstreamError::cancelled(
-                                           QStringLiteral("You cancelled signing in at %1.").arg(name))));
+        respond(failed(id, requestId,
+                       UpstreamError::cancelled(QStringLiteral("You cancelled signing in at %1.").arg(name))));
         return;
     }
     if (!error.isEmpty() || param("code").isEmpty()) {
@@ -220,17 +228,19 @@ void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &pr
     // this instance or another, is a replay.
     const auto claim = m_context.signIns.store().claim(requestId);
     if (!claim) {
+        count(id, Metrics::SignIn::Unavailable);
         respond(m_context.signIns.failClaimed(*pending, claim.error()));
         return;
     }
     if (*claim == SignInStore::Claim::AlreadyFinished) {
+        count(id, Metrics::SignIn::Invalid);
         respond(m_context.signIns.redirectError(pending->redirectUri, pending->state, alreadyUsed(name)));
         return;
     }
     const SignInFlow::Pending claimed = *pending;
     provider.finish(param("code"), claimed.upstream, [=, this](const UpstreamOutcome &outcome) {
         QHttpServerResponse response = m_context.signIns.find(requestId) ? finishClaimed(claimed, outcome, id)
-                                                                         : m_context.signIns.expiredOrUnavailable();
+                                                                         : gone(id);
         response.addHeader(QByteArrayLiteral("Set-Cookie"), bindingCookie(requestId, id, {}, false, 0));
         respond(std::move(response));
     });
@@ -241,11 +251,13 @@ QHttpServerResponse UpstreamEndpoint::finish(const QString &requestId, const Ups
 {
     const auto pending = m_context.signIns.find(requestId);
     if (!pending)
-        return m_context.signIns.expiredOrUnavailable();
+        return gone(providerId);
     // Unsaved, the claim costs nothing for a failure: the app learns it, and the sign-in expires.
     const auto claim = m_context.signIns.store().claim(requestId);
-    if (claim && *claim == SignInStore::Claim::AlreadyFinished)
+    if (claim && *claim == SignInStore::Claim::AlreadyFinished) {
+        count(providerId, Metrics::SignIn::Expired);
         return SignInFlow::expired();
+    }
     return finishClaimed(*pending, outcome, providerId);
 }
 
@@ -255,11 +267,41 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
     if (outcome) {
         UpstreamProfile profile = *outcome;
         profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
-        return m_context.signIns.completeClaimed(pending, profile);
+        // Read for the metrics only: the token request decides what the code gives.
+        const auto account = m_context.accounts.findByIdentity(profile.identity);
+        bool issued = false;
+        QHttpServerResponse response = m_context.signIns.completeClaimed(pending, profile, &issued);
+        count(providerId,
+              !issued                    ? Metrics::SignIn::Unavailable
+                  : account && !*account ? Metrics::SignIn::Onboarding
+                                         : Metrics::SignIn::SignedIn);
+        return response;
     }
     // The detail may quote the upstream (its error code, its issuer): one line, no control characters.
     const ServerError &error = outcome.error();
     qCWarning(lcUpstream, "%s: sign-in failed: %s", qPrintable(providerId),
               qPrintable(logText(error.logDetail.isEmpty() ? error.description : error.logDetail)));
+    count(providerId, outcomeOf(error));
     return m_context.signIns.failClaimed(pending, error);
+}
+
+void UpstreamEndpoint::count(const QString &providerId, Metrics::SignIn outcome)
+{
+    m_context.metrics.countSignIn(providerId, outcome);
+}
+
+QHttpServerResponse UpstreamEndpoint::gone(const QString &providerId)
+{
+    QHttpServerResponse response = m_context.signIns.expiredOrUnavailable();
+    count(providerId,
+          response.statusCode() == Reply::Status::ServiceUnavailable ? Metrics::SignIn::Unavailable
+                                                                     : Metrics::SignIn::Expired);
+    return response;
+}
+
+QHttpServerResponse UpstreamEndpoint::failed(const QString &providerId, const QString &requestId,
+                                             const ServerError &error)
+{
+    count(providerId, outcomeOf(error));
+    return m_context.signIns.fail(requestId, error);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "HttpServer.h"
+#include "Metrics.h"
 #include "SignInFlow.h"
 #include "UpstreamOutcome.h"
 
@@ -33,6 +34,12 @@ private:
     // For a sign-in whose upstream answer this instance already claimed.
     QHttpServerResponse finishClaimed(const SignInFlow::Pending &pending, const UpstreamOutcome &outcome,
                                       const QString &providerId);
+    // latchkey_sign_ins_total: each callback answer counts once, and each
+    // /signin/<id> answer that ends the sign-in instead of going on.
+    void count(const QString &providerId, Metrics::SignIn outcome);
+    // The sign-in is unknown or expired, or could not be read.
+    QHttpServerResponse gone(const QString &providerId);
+    QHttpServerResponse failed(const QString &providerId, const QString &requestId, const ServerError &error);
 
     ServerContext &m_context;
 };

@@ -30,6 +30,8 @@ struct ServerError
     int retryAfter = 0;
     // What the server's log says of it, when more than the description; never sent.
     QString logDetail;
+    // Finer than `code` where the metrics tell kinds apart (UpstreamError's); never sent.
+    QByteArray kind;
     // A 401 for a request that carried no token: the challenge names no error (RFC 6750 3.1).
     bool bareChallenge = false;
 

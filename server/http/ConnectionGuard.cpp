@@ -2,6 +2,7 @@
 #include "ServerLogging.h"
 
 #include "ErrorCodes.h"
+#include "Metrics.h"
 
 #include "Protocol.h"
 
@@ -47,6 +48,23 @@ QByteArrayList fieldValues(const QByteArray &head, const QByteArray &name)
     return values;
 }
 
+// Each refusal of a request has a status of its own.
+Metrics::GuardRefusal refusalReason(int status)
+{
+    switch (status) {
+    case 431:
+        return Metrics::GuardRefusal::HeaderTooLarge;
+    case 413:
+        return Metrics::GuardRefusal::BodyTooLarge;
+    case 411:
+        return Metrics::GuardRefusal::TransferEncoding;
+    case 408:
+        return Metrics::GuardRefusal::Timeout;
+    default:
+        return Metrics::GuardRefusal::BadContentLength;
+    }
+}
+
 // RFC 9112 6.3: 1*DIGIT, and below what any body limit could be.
 bool isContentLength(const QByteArray &value)
 {
@@ -62,10 +80,11 @@ bool isContentLength(const QByteArray &value)
 class ConnectionGuard::Watch : public QObject
 {
 public:
-    Watch(QTcpSocket *socket, const Limits &limits)
+    Watch(QTcpSocket *socket, const Limits &limits, Metrics *metrics)
         : QObject(socket)
         , m_socket(socket)
         , m_limits(limits)
+        , m_metrics(metrics)
     {
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &Watch::onTimeout);
@@ -204,6 +223,8 @@ private:
     qsizetype refuse(int status, const char *reason, const char *error, const QByteArray &description)
     {
         qCInfo(lcGuard, "refused %s: %d %s", qPrintable(m_socket->peerAddress().toString()), status, reason);
+        if (m_metrics)
+            m_metrics->countGuardRefusal(refusalReason(status));
         m_phase = Phase::Refused;
         writeRefusal(m_socket, status, reason, error, description);
         drop();
@@ -223,6 +244,7 @@ private:
 
     QTcpSocket *m_socket;
     const Limits m_limits;
+    Metrics *m_metrics;
     QTimer m_timer;
     Phase m_phase = Phase::Idle;
     QByteArray m_head;
@@ -270,7 +292,7 @@ void ConnectionGuard::incomingConnection(qintptr descriptor)
     // than one largest allowed request (headers and body) and some slack.
     socket->setReadBufferSize(m_limits.maxHeaderBytes + m_limits.maxBodyBytes + 32 * 1024);
     connect(socket, &QObject::destroyed, socket, [counter = m_counter, key] { counter->release(key); });
-    new Watch(socket, m_limits);
+    new Watch(socket, m_limits, m_metrics);
     addPendingConnection(socket);
 }
 
@@ -279,6 +301,8 @@ void ConnectionGuard::refuse(QTcpSocket *socket, ConnectionCounter::Admission ad
     const bool full = admission == ConnectionCounter::Admission::ServerFull;
     qCInfo(lcGuard, "refused a connection from %s: %s", qPrintable(socket->peerAddress().toString()),
            full ? "the server is at its connection limit" : "too many open connections from this address");
+    if (m_metrics)
+        m_metrics->countGuardRefusal(full ? Metrics::GuardRefusal::ServerFull : Metrics::GuardRefusal::PerAddress);
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     writeRefusal(socket, full ? 503 : 429, full ? "Service Unavailable" : "Too Many Requests",
                  ErrorCode::TemporarilyUnavailable,

@@ -9,6 +9,8 @@
 
 #include <memory>
 
+class Metrics;
+
 // Stands in front of QHttpServer, which (Qt 6.4) holds any request in
 // memory however large and waits for it however slowly. Each connection is
 // watched as its bytes arrive, before the HTTP server buffers them:
@@ -43,6 +45,8 @@ public:
     static QString sizeText(qint64 bytes);
     // The 413's description; the HTTP server's own check answers the same.
     static QString bodyTooLarge(const Limits &limits);
+    // Counts each refusal by reason (before listen()); none without.
+    void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
@@ -57,4 +61,5 @@ private:
     // Shared with each open socket, which releases its count when it goes,
     // whichever of them outlives the other.
     std::shared_ptr<ConnectionCounter> m_counter;
+    Metrics *m_metrics = nullptr;
 };

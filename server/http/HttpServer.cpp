@@ -5,6 +5,8 @@
 #include "ConnectionGuard.h"
 #include "ErrorCodes.h"
 #include "LogText.h"
+#include "Metrics.h"
+#include "Protocol.h"
 #include "RateLimiter.h"
 #include "Reply.h"
 
@@ -101,6 +103,8 @@ public:
             qCDebug(lcRequest, "%s", qPrintable(line));
         else
             qCInfo(lcRequest, "%s", qPrintable(line));
+        if (m_metrics)
+            m_metrics->countRequest(m_route, response ? int(response->statusCode()) : 0, m_timer.nsecsElapsed());
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
         // Without an answer the responder is let go unanswered: Qt 6.5+ gives
         // no way to close the connection, so the client meets its own timeout.
@@ -120,6 +124,13 @@ public:
     void setQuiet(bool quiet)
     {
         m_quiet = quiet;
+    }
+
+    // `route`: a registered path or Metrics::OtherRoute, never the client's path (unbounded).
+    void setMetrics(Metrics *metrics, const QString &route)
+    {
+        m_metrics = metrics;
+        m_route = route;
     }
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
@@ -143,6 +154,8 @@ private:
     QElapsedTimer m_timer;
     bool m_sent = false;
     bool m_quiet = false;
+    Metrics *m_metrics = nullptr;
+    QString m_route;
 };
 
 HttpServer::HttpServer(QObject *parent)
@@ -209,7 +222,9 @@ void HttpServer::wrap(const QString &path, Wrapper wrapper)
 ConnectionGuard *HttpServer::makeGuard()
 {
     // Owned by the QAbstractHttpServer once bound.
-    return new ConnectionGuard(m_limits, m_proxies, m_connections, this);
+    auto *guard = new ConnectionGuard(m_limits, m_proxies, m_connections, this);
+    guard->setMetrics(m_metrics);
+    return guard;
 }
 
 Result<void> HttpServer::acceptFrom(qintptr listeningSocket)
@@ -322,7 +337,10 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     auto answer = std::make_shared<Answer>(request, socket, m_clock, m_proxies.clientOf(request).toString());
 #endif
-    answer->setQuiet(m_quietPaths.contains(request.url().path()));
+    const QString path = request.url().path();
+    answer->setQuiet(m_quietPaths.contains(path));
+    if (m_metrics)
+        answer->setMetrics(m_metrics, m_routes.contains(path) ? path : Metrics::OtherRoute);
     const Route *route = nullptr;
     if (auto early = findRoute(request, &route))
         answer->send(std::move(early));

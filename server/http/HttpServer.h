@@ -19,6 +19,7 @@
 #include <optional>
 
 class Clock;
+class Metrics;
 class QTcpServer;
 class RateLimiter;
 class QTcpSocket;
@@ -79,6 +80,9 @@ public:
     // Every answer carries a Date header from this clock (RFC 9110 6.6.1),
     // which clients compare with their own; none without a clock.
     void setClock(const Clock *clock) { m_clock = clock; }
+    // Counts every answer by route and status, and the connection guard's
+    // refusals (before listenOn()); none without.
+    void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
 protected:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 7, 0)
@@ -113,6 +117,7 @@ private:
     TrustedProxies m_proxies;
     bool m_loopbackOnly = false;
     const Clock *m_clock = nullptr;
+    Metrics *m_metrics = nullptr;
     QHash<QString, QList<Route>> m_routes;
     QHash<QString, std::shared_ptr<RateLimiter>> m_addressLimits;
     QSet<QString> m_quietPaths;

@@ -4,6 +4,7 @@
 #include "EmailKey.h"
 
 #include "LogText.h"
+#include "Metrics.h"
 
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -362,6 +363,7 @@ void Database::reconnect()
     if (!configured) {
         qCWarning(lcDatabase, "cannot reconnect to %s: %s", qPrintable(m_path),
                   qPrintable(logText(configured.error().description, MaxLoggedError)));
+        countError();
         return;
     }
     m_connectionLost = false;
@@ -426,6 +428,7 @@ bool Database::run(QSqlQuery &q)
     const QVariantList values = m_dialect.isPostgresql() ? q.boundValues() : QVariantList();
     if (!std::all_of(values.cbegin(), values.cend(), [this](const QVariant &v) { return m_dialect.canStore(v); })) {
         qCWarning(lcDatabase, "refused to store a text with a NUL character, which PostgreSQL cannot hold");
+        countError();
         return false;
     }
     if (!q.exec()) {
@@ -451,6 +454,8 @@ void Database::failed(const QSqlQuery &q)
     if (m_inTransaction)
         m_transactionFailed = m_dialect.isPostgresql();
     const QSqlError error = q.lastError();
+    if (!m_dialect.isConstraintViolation(error))
+        countError();
     if (m_dialect.isConnectionLost(error)) {
         if (!m_connectionLost)
             qCCritical(lcDatabase, "lost the connection to %s (%s); requests are answered 503 until it is back",
@@ -473,6 +478,12 @@ void Database::failed(const QSqlQuery &q)
                    "until there is space again",
                    qPrintable(m_path), qPrintable(logText(error.databaseText(), MaxLoggedError)));
     m_diskFull = true;
+}
+
+void Database::countError()
+{
+    if (m_metrics)
+        m_metrics->countDatabaseError();
 }
 
 void Database::wrote()

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 
+class Metrics;
 class WalCheckpointer;
 
 // The server's database, SQLite (WAL mode) or PostgreSQL (SqlDialect): one
@@ -65,6 +66,8 @@ public:
     void rollback();
 
     QSqlDatabase &connection() { return m_db; }
+    // Counts failed statements and connections; none without.
+    void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
     // A cheap SELECT 1, for /readyz: whether the database answers now. After
     // a lost connection it is also what tries the connection again.
@@ -80,6 +83,7 @@ private:
     // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
     bool command(const QString &sql);
     void failed(const QSqlQuery &query);
+    void countError();
     // A write went through: the disk has room again.
     void wrote();
     static bool changedRows(const QSqlQuery &query);
@@ -92,6 +96,7 @@ private:
     std::unique_lock<std::mutex> m_writer;
     DatabaseUrl m_url;
     SqlDialect m_dialect;
+    Metrics *m_metrics = nullptr;
     bool m_inTransaction = false;
     bool m_transactionFailed = false;
     // Writes fail for want of space: logged once when it starts and once when it ends.

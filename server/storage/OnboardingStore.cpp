@@ -139,7 +139,10 @@ Result<Onboarded> OnboardingStore::replay(const OnboardingRequest &request, cons
         return alreadyCompleted();
     if (auto revokedFamily = m_tokens.revokeFamily(record.familyId); !revokedFamily)
         return revokedFamily.error();
-    return startSession(request, **account);
+    auto onboarded = startSession(request, **account);
+    if (onboarded)
+        onboarded->replayed = true;
+    return onboarded;
 }
 
 Result<Onboarded> OnboardingStore::startSession(const OnboardingRequest &request, const Account &account)

@@ -26,6 +26,7 @@ struct Onboarded
     Account account;
     TokenFamily family;
     QByteArray refreshToken; // empty without offline_access
+    bool replayed = false;   // the same Idempotency-Key again: the account existed
 };
 
 // Creating an account from an onboarding token, in one transaction that

@@ -91,6 +91,12 @@ void SignInStore::purgeExpired()
     m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE created_at < ?"), {now - Lifetime});
 }
 
+Result<int> SignInStore::waiting()
+{
+    return count(QStringLiteral("SELECT COUNT(*) FROM pending_sign_ins WHERE finished = 0 AND created_at >= ?"),
+                 {m_clock.now() - Lifetime});
+}
+
 Result<int> SignInStore::count(const QString &sql, const QVariantList &values)
 {
     QSqlQuery &q = m_db.query(sql);

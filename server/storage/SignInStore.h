@@ -45,6 +45,8 @@ public:
     static bool isBoundTo(const PendingSignIn &pending, const QByteArray &browserBinding);
     // Marks the sign-in finished, unless it is already: of all instances, one wins.
     Result<Claim> claim(const QString &requestId);
+    // The sign-ins still waiting for the person: unfinished and not expired.
+    Result<int> waiting();
 
 private:
     void purgeExpired();

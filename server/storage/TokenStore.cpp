@@ -194,8 +194,12 @@ bool TokenStore::withinGrace(const QVariant &retiredAt) const
     return !retiredAt.isNull() && m_clock.now() - retiredAt.toLongLong() <= RefreshGraceSeconds;
 }
 
-Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope)
+Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
+                                    Metrics::Refresh *outcome)
 {
+    Metrics::Refresh unread;
+    Metrics::Refresh &out = outcome ? *outcome : unread;
+    out = Metrics::Refresh::Invalid;
     const ServerError notValid = ServerError::invalidGrant(QStringLiteral("The refresh token is not valid."));
     const ServerError failed = unavailable(QStringLiteral("The session could not be refreshed"));
     const qsizetype dot = token.indexOf('.');
@@ -208,8 +212,10 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
         "previous_hash, previous_retired_at FROM token_families WHERE id = ?"));
     q.bindValue(0, read.family.id);
     // Unknown would sign the client out; a failed read (a lost database connection) must not.
-    if (!m_db.run(q))
+    if (!m_db.run(q)) {
+        out = Metrics::Refresh::Unavailable;
         return failed;
+    }
     if (!q.next())
         return notValid;
     const SqlRow row(q);
@@ -226,8 +232,10 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
     q.finish();
     if (read.family.clientId != clientId)
         return notValid;
-    if (revoked)
+    if (revoked) {
+        out = Metrics::Refresh::Revoked;
         return ServerError::invalidGrant(QStringLiteral("The session was revoked."));
+    }
     const QByteArray presentedHash = hash(token);
     const bool current = !currentHash.isEmpty() && presentedHash == currentHash;
     // The latest rotation's response was lost: the client still holds the token it retired.
@@ -237,10 +245,15 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
         QStringLiteral("The refresh token was already used; the session is revoked."));
     // Only a holder of one of this family's tokens knows its id: an old one came back.
     // Unsaved, the revocation would be forgotten: fail, and detect it again on the retry.
-    if (!current && !lostResponse)
-        return revokeFamily(read.family.id) ? Result<Rotation>(reused) : Result<Rotation>(failed);
-    if (current && expiresAt < m_clock.now())
+    if (!current && !lostResponse) {
+        const bool revokedNow = bool(revokeFamily(read.family.id));
+        out = revokedNow ? Metrics::Refresh::ReuseRevoked : Metrics::Refresh::Unavailable;
+        return revokedNow ? Result<Rotation>(reused) : Result<Rotation>(failed);
+    }
+    if (current && expiresAt < m_clock.now()) {
+        out = Metrics::Refresh::Expired;
         return ServerError::invalidGrant(QStringLiteral("The refresh token has expired."));
+    }
     const QStringList granted = read.family.scope.split(u' ');
     for (const QString &scope : narrowedScope) {
         if (granted.contains(scope))
@@ -250,10 +263,11 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
             m_db.exec(QStringLiteral("UPDATE token_families SET previous_hash = NULL, previous_retired_at = NULL "
                                      "WHERE id = ? AND refresh_hash = ?"),
                       {read.family.id, currentHash});
+        out = Metrics::Refresh::InvalidScope;
         return ServerError{ErrorCode::InvalidScope,
                            QStringLiteral("The requested scope exceeds what this session was granted."), 400};
     }
-    return swap(read, currentHash, presentedHash, current);
+    return swap(read, currentHash, presentedHash, current, out);
 }
 
 // Compare-and-swap on the hashes read before: of two concurrent rotations
@@ -261,7 +275,7 @@ Result<Rotation> TokenStore::rotate(const QByteArray &token, const QString &clie
 // one; the grace answer retires the unused successor and leaves no previous
 // token, so the grace is used once.
 Result<Rotation> TokenStore::swap(const Rotation &read, const QByteArray &currentHash, const QByteArray &presentedHash,
-                                  bool current)
+                                  bool current, Metrics::Refresh &outcome)
 {
     Rotation rotation = read;
     rotation.next = newRefreshToken(read.family.id);
@@ -281,13 +295,16 @@ Result<Rotation> TokenStore::swap(const Rotation &read, const QByteArray &curren
     if (!current)
         update.bindValue(5, presentedHash);
     const ServerError failed = unavailable(QStringLiteral("The session could not be refreshed"));
+    outcome = Metrics::Refresh::Unavailable;
     if (!m_db.run(update))
         return failed;
     if (update.numRowsAffected() != 1) {
         if (!revokeFamily(read.family.id))
             return failed;
+        outcome = Metrics::Refresh::ReuseRevoked;
         return ServerError::invalidGrant(QStringLiteral("The refresh token was already used; the session is revoked."));
     }
+    outcome = current ? Metrics::Refresh::Rotated : Metrics::Refresh::Grace;
     if (!current)
         qCInfo(lcTokens,
                "session %s: the previous refresh token came back within the grace; its unused "

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Account.h"
+#include "Metrics.h"
 #include "Result.h"
 
 #include <QByteArray>
@@ -113,7 +114,9 @@ public:
     // `narrowedScope` (may be empty) must be within the family's scope; nothing
     // is retired when it is not. Any other token of the family revokes it,
     // except the previous one within the grace (see RefreshGraceSeconds).
-    Result<Rotation> rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope);
+    // `outcome`, when given, says which of these happened (for the metrics).
+    Result<Rotation> rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
+                            Metrics::Refresh *outcome = nullptr);
     Result<bool> isSessionActive(const QString &sessionId);
     Result<void> revokeFamily(const QString &familyId);
     Result<void> revokeSession(const QString &sessionId);
@@ -138,7 +141,7 @@ private:
                                             const Issue &issue, bool *replayed);
     Result<void> revokeWhatCodeIssued(const QString &familyId, const QString &onboardingJti);
     Result<Rotation> swap(const Rotation &read, const QByteArray &currentHash, const QByteArray &presentedHash,
-                          bool current);
+                          bool current, Metrics::Refresh &outcome);
 
     Database &m_db;
     const Clock &m_clock;

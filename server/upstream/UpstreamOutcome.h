@@ -11,6 +11,11 @@ using UpstreamOutcome = Result<UpstreamProfile>;
 
 namespace UpstreamError {
 
+// ServerError::kind of refused() and invalid(), which share a code: the
+// metrics count them apart (latchkey_sign_ins_total).
+inline constexpr char RefusedKind[] = "upstream_refused";
+inline constexpr char InvalidKind[] = "upstream_invalid";
+
 // The person cancelled at the provider.
 inline ServerError cancelled(const QString &description)
 {
@@ -22,6 +27,7 @@ inline ServerError refused(const QString &description, const QString &logDetail)
 {
     ServerError error(ErrorCode::ServerError, description, 502);
     error.logDetail = logDetail;
+    error.kind = RefusedKind;
     return error;
 }
 
@@ -38,6 +44,7 @@ inline ServerError invalid(const QString &description, const QString &logDetail)
 {
     ServerError error(ErrorCode::ServerError, description, 502);
     error.logDetail = logDetail;
+    error.kind = InvalidKind;
     return error;
 }
 

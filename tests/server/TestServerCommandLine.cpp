@@ -118,7 +118,8 @@ void TestServerCommandLine::helpListsOptions()
     const QByteArray help = process.readAllStandardOutput();
     for (const char *option : {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys",
                                "--log-level", "--signing-alg", "--version", "--providers", "--print-redirect-uris",
-                               "--qa", "--rate-limit", "--limit", "--trusted-proxy"})
+                               "--qa", "--rate-limit", "--limit", "--trusted-proxy",
+                               "--threads", "--metrics-listen"})
         QVERIFY2(help.contains(option), option);
     // Every --limit name with its default, read from ServerConfig (help wraps lines, so spaces vary).
     const QString words = QString::fromUtf8(help).simplified();
@@ -135,6 +136,8 @@ void TestServerCommandLine::badOptionsFailClearly_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("listen without port") << QStringList{"--listen", "127.0.0.1"} << "--listen wants host:port";
     QTest::newRow("listen on a name") << QStringList{"--listen", "example.org:80"} << "--listen wants host:port";
+    QTest::newRow("metrics without port")
+        << QStringList{"--metrics-listen", "127.0.0.1"} << "--metrics-listen wants host:port";
     QTest::newRow("log level") << QStringList{"--log-level", "loud"} << "--log-level must be";
     QTest::newRow("algorithm") << QStringList{"--signing-alg", "HS256"} << "--signing-alg must be";
     QTest::newRow("rate limit name") << QStringList{"--rate-limit", "tokens=5"} << "--rate-limit wants";
@@ -441,6 +444,10 @@ void TestServerCommandLine::refusesToStart_data()
     QTest::newRow("invalid JSON") << loopback << QByteArray(R"({"providers": [)") << 0
                                   << QStringList{"providers file", "not valid JSON"};
     const QStringList qa{"--qa", "--listen", "127.0.0.1:0"};
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: it cannot be bound.
+    QTest::newRow("metrics address not bindable")
+        << qa + QStringList{"--metrics-listen", "192.0.2.1:9465"} << QByteArray() << 0
+        << QStringList{"--metrics-listen: cannot listen on 192.0.2.1:9465"};
     QTest::newRow("unknown database scheme")
         << qa + QStringList{"--database", "mysql://latchkey@127.0.0.1/latchkey"} << QByteArray() << 0
         << QStringList{"--database wants sqlite:", "postgresql://user@host:port/dbname"};
