@@ -317,8 +317,10 @@ int main(int argc, char *argv[])
     for (const auto &[backend, instances] : setups) {
         if (parser.isSet(only) && parser.value(only) != backend)
             continue;
-        const QString name
-            = QStringLiteral("%1, %2 instance%3, ").arg(backend).arg(instances).arg(instances > 1 ? QStringLiteral("s") : QString());
+        const QString name = QStringLiteral("%1, %2 instance%3, ")
+                                 .arg(backend)
+                                 .arg(instances)
+                                 .arg(instances > 1 ? QStringLiteral("s") : QString());
         Rates baseline;
         Rates threaded;
         ok = measure({name + QStringLiteral("1 thread"), backend, instances, 1}, options, &baseline) && ok;

@@ -25,8 +25,7 @@ struct ServerConfig;
 struct ServerShared
 {
     ServerShared(const ServerConfig &config, Clock &clock, const TrustedProxies &proxies, KeyStore &keys,
-                 const KeyCipher &cipher, const ConnectorRegistry &connectors, const QString &issuer,
-                 Metrics &metrics);
+                 const KeyCipher &cipher, const ConnectorRegistry &connectors, const QString &issuer, Metrics &metrics);
 
     const ServerConfig &config;
     Clock &clock;

@@ -76,8 +76,8 @@ void ServerWorker::createServices()
     m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), config.upstreamDeadlineMs);
     const QList<UpstreamSettings> providers = config.qaMode ? ProviderDirectory::withSimulated(config.providers)
                                                             : config.providers;
-    m_providers = std::make_unique<ProviderDirectory>(
-        providers, m_shared.connectors, ConnectorDeps{*m_upstreamHttp, m_shared.clock, m_shared.cipher});
+    m_providers = std::make_unique<ProviderDirectory>(providers, m_shared.connectors,
+                                                      ConnectorDeps{*m_upstreamHttp, m_shared.clock, m_shared.cipher});
     m_issuer = std::make_unique<TokenIssuer>(m_shared.issuer, m_shared.keys, m_shared.clock, config.minimalIdTokens);
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);

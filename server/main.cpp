@@ -230,9 +230,9 @@ int main(int argc, char *argv[])
         QStringLiteral("Worker threads, each with its own database connection (default: one per core, here %1).")
             .arg(std::max(1, QThread::idealThreadCount())),
         QStringLiteral("n"));
-    parser.addOptions({listen, issuer, dataDir, database, keyFile, seed, reset, yes, rotate, algorithm, logLevel,
-                       minimal, providers, printRedirects, qa, rateLimit, limitOption, trustedProxy, threads,
-                       metricsListen});
+    parser.addOptions({listen, issuer,    dataDir,     database,     keyFile, seed,         reset,
+                       yes,    rotate,    algorithm,   logLevel,     minimal, providers,    printRedirects,
+                       qa,     rateLimit, limitOption, trustedProxy, threads, metricsListen});
     parser.process(app);
 
     ServerConfig config;

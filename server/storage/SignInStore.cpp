@@ -116,9 +116,12 @@ Result<void> SignInStore::evictOldestOf(const QString &address)
         return held.error();
     if (*held < m_maxPerAddress)
         return {};
-    if (!m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE id IN (SELECT id FROM pending_sign_ins "
-                                  "WHERE client_address = ? ORDER BY arrival LIMIT 1)"),
-                   {address}))
+    // Keeps the newest cap - 1 rather than deleting the one oldest: adds
+    // racing on several threads or instances may both have deleted the same
+    // row and both inserted, and this takes the address back to its cap.
+    if (!m_db.exec(QStringLiteral("DELETE FROM pending_sign_ins WHERE client_address = ? AND id NOT IN (SELECT id "
+                                  "FROM pending_sign_ins WHERE client_address = ? ORDER BY arrival DESC LIMIT ?)"),
+                   {address, address, m_maxPerAddress - 1}))
         return notSaved();
     return {};
 }

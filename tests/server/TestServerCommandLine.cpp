@@ -118,8 +118,7 @@ void TestServerCommandLine::helpListsOptions()
     const QByteArray help = process.readAllStandardOutput();
     for (const char *option : {"--listen", "--issuer", "--data-dir", "--seed", "--reset", "--yes", "--rotate-keys",
                                "--log-level", "--signing-alg", "--version", "--providers", "--print-redirect-uris",
-                               "--qa", "--rate-limit", "--limit", "--trusted-proxy",
-                               "--threads", "--metrics-listen"})
+                               "--qa", "--rate-limit", "--limit", "--trusted-proxy", "--threads", "--metrics-listen"})
         QVERIFY2(help.contains(option), option);
     // Every --limit name with its default, read from ServerConfig (help wraps lines, so spaces vary).
     const QString words = QString::fromUtf8(help).simplified();
