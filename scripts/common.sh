@@ -13,7 +13,9 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
 # readable reports) for build-asan; clang-format-14 for scripts/check-format.sh;
 # PostgreSQL 15 with postgresql-common's pg_virtualenv, which gives the server
-# suites a throwaway cluster, and Qt's driver for it.
+# suites a throwaway cluster, and Qt's driver for it; nginx-light (the reverse
+# proxy in front of two instances in the deployment tests) and prometheus
+# (promtool and a real scraper for /metrics).
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev libfontconfig-dev
@@ -25,6 +27,7 @@ LATCHKEY_PACKAGES=(
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14
+  nginx-light prometheus
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
