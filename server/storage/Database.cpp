@@ -406,9 +406,19 @@ bool Database::exec(const QString &sql, const QVariantList &values)
 
 Result<void> Database::ping()
 {
-    if (!exec(QStringLiteral("SELECT 1")))
+    // A connection lost while the database was away is found lost only now:
+    // once it answers again, the probe says so at once, on whichever worker
+    // thread's connection it lands (each has its own).
+    if (!exec(QStringLiteral("SELECT 1")) && !(m_connectionLost && !m_inTransaction && retryAfterReconnect()))
         return ServerError::unavailable(QStringLiteral("The database does not answer."));
     return {};
+}
+
+bool Database::retryAfterReconnect()
+{
+    reconnect(); // at most once a second, as always: a database that does not answer may take its timeout
+
+    return !m_connectionLost && exec(QStringLiteral("SELECT 1"));
 }
 
 bool Database::command(const QString &sql)

@@ -80,6 +80,8 @@ private:
     Result<void> upgradeFrom(int version);
     // After a lost connection, between transactions: a new connection, at most once a second.
     void reconnect();
+    // ping()'s second try, on a new connection.
+    bool retryAfterReconnect();
     // Runs a statement PostgreSQL cannot prepare (BEGIN, COMMIT, DDL) unprepared there.
     bool command(const QString &sql);
     void failed(const QSqlQuery &query);

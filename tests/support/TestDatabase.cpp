@@ -141,6 +141,16 @@ bool TestDatabase::terminateConnections()
     return q.value(0).toInt() > 0;
 }
 
+bool TestDatabase::setAcceptingConnections(bool accepting)
+{
+    QString error;
+    QSqlDatabase db = admin(&error);
+    QSqlQuery q(db);
+    return !m_name.isEmpty()
+        && q.exec(QStringLiteral("ALTER DATABASE \"%1\" ALLOW_CONNECTIONS %2")
+                      .arg(m_name, accepting ? QStringLiteral("true") : QStringLiteral("false")));
+}
+
 void TestDatabase::addBackendRows()
 {
     QTest::addColumn<QString>("backend");

@@ -27,6 +27,11 @@ public:
     // PostgreSQL: ends every connection to this database, as a database
     // restart or a network fault would; false when that failed.
     bool terminateConnections();
+    // PostgreSQL only: whether the database takes new connections
+    // (ALLOW_CONNECTIONS). Refused and its connections ended, it is away for
+    // the server as when PostgreSQL stops, without stopping the cluster
+    // other tests run on.
+    bool setAcceptingConnections(bool accepting);
 
     static void addBackendRows();
     // The backend that TestServer uses unless told otherwise (set by LATCHKEY_USE_BACKEND).
