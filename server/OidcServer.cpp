@@ -2,6 +2,8 @@
 #include "ServerLogging.h"
 
 #include "AccountStore.h"
+#include "ConnectionAcceptor.h"
+#include "ConnectionGuard.h"
 #include "Database.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
@@ -236,13 +238,13 @@ Result<void> OidcServer::start()
 
 Result<void> OidcServer::listen()
 {
-    m_listener = std::make_unique<QTcpServer>();
+    m_listener = std::make_unique<ConnectionAcceptor>();
     if (!m_listener->listen(m_config.listenAddress, m_config.listenPort))
         return ServerError::startup(QStringLiteral("cannot listen on %1:%2: %3")
                                         .arg(m_config.listenAddress.toString())
                                         .arg(m_config.listenPort)
                                         .arg(m_listener->errorString()));
-    // The workers accept; this thread only keeps the socket open.
+    // Until the workers are there to hand connections to.
     m_listener->pauseAccepting();
     m_port = m_listener->serverPort();
     return {};
@@ -264,13 +266,18 @@ Result<void> OidcServer::startWorkers()
             worker, [worker, &started] { started = worker->start(); }, Qt::BlockingQueuedConnection);
         if (!started)
             return started;
+        m_listener->addWorker(worker->guard());
     }
+    m_listener->resumeAccepting();
     qCInfo(lcServer, "serving on port %u with %d worker threads", unsigned(m_port), count);
     return {};
 }
 
 void OidcServer::stopWorkers()
 {
+    // No connection may be on its way to a worker that goes.
+    if (m_listener)
+        m_listener->close();
     for (std::size_t i = 0; i < m_workers.size(); ++i) {
         ServerWorker *worker = m_workers[i];
         QMetaObject::invokeMethod(

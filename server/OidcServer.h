@@ -23,7 +23,7 @@ class SignInStore;
 class HttpServer;
 class ProviderDirectory;
 class QNetworkAccessManager;
-class QTcpServer;
+class ConnectionAcceptor;
 class QThread;
 class ServerWorker;
 class TokenStore;
@@ -32,8 +32,8 @@ struct ServerShared;
 
 // latchkey-server as an object: owns storage and keys, listens, and serves
 // PROTOCOL.md over HTTP from its worker threads (ServerWorker, --threads),
-// which all accept from its listening socket. Its own thread keeps the
-// start-up, maintenance and key reloads. Tests run it in-process on port 0.
+// to which its own thread hands the connections it accepts. Its own thread
+// also keeps the start-up, maintenance, key reloads and metrics. Tests run it in-process on port 0.
 class OidcServer : public QObject
 {
     Q_OBJECT
@@ -106,8 +106,8 @@ private:
     std::unique_ptr<MetricsEndpoint> m_metricsEndpoint;
     std::unique_ptr<UpstreamHttp> m_upstreamHttp;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    // Holds the port; the workers accept from copies of its socket.
-    std::unique_ptr<QTcpServer> m_listener;
+    // Accepts, and hands each connection to the least busy worker.
+    std::unique_ptr<ConnectionAcceptor> m_listener;
     std::unique_ptr<ServerShared> m_shared;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<ServerWorker *> m_workers; // each deleted in its own thread

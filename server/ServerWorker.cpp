@@ -48,7 +48,11 @@ Result<void> ServerWorker::start()
     m_http->setMetrics(&m_shared.metrics);
     registerRoutes();
     m_providers->prepare();
-    return m_http->acceptFrom(m_listeningSocket);
+    const auto guard = m_http->serveHandedOver(m_listeningSocket);
+    if (!guard)
+        return guard.error();
+    m_guard = *guard;
+    return {};
 }
 
 Result<void> ServerWorker::openStorage()

@@ -10,6 +10,7 @@ class AccountEndpoint;
 class AccountStore;
 class AuthorizeEndpoint;
 class ClientRegistry;
+class ConnectionGuard;
 class Database;
 class DiscoveryEndpoint;
 class HealthEndpoint;
@@ -33,9 +34,9 @@ struct ServerShared;
 
 // One thread of latchkey-server (--threads): its own database connection,
 // stores, upstream connectors (network access and caches) and HTTP server,
-// accepting from the listening socket all workers share. Only ServerShared
-// crosses threads. Made in the server's thread, then moved to its own, where
-// start() and the destructor run.
+// serving the connections the server's acceptor hands to its guard. Only
+// ServerShared crosses threads. Made in the server's thread, then moved to
+// its own, where start() and the destructor run.
 class ServerWorker : public QObject
 {
     Q_OBJECT
@@ -44,6 +45,8 @@ public:
     ~ServerWorker() override;
 
     Result<void> start();
+    // Where the acceptor hands this worker's connections; null before start().
+    ConnectionGuard *guard() const { return m_guard; }
 
 private:
     Result<void> openStorage();
@@ -52,6 +55,7 @@ private:
 
     ServerShared &m_shared;
     const qintptr m_listeningSocket;
+    ConnectionGuard *m_guard = nullptr; // owned by m_http
     std::unique_ptr<Database> m_db;
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<TokenStore> m_tokens;

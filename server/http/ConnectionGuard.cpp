@@ -276,7 +276,14 @@ ConnectionGuard::ConnectionGuard(const Limits &limits, const TrustedProxies &pro
 
 void ConnectionGuard::incomingConnection(qintptr descriptor)
 {
+    reserve();
+    take(descriptor);
+}
+
+void ConnectionGuard::take(qintptr descriptor)
+{
     auto *socket = new QTcpSocket(this);
+    connect(socket, &QObject::destroyed, socket, [load = m_load] { load->fetch_sub(1, std::memory_order_relaxed); });
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;

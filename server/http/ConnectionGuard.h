@@ -7,6 +7,7 @@
 #include <QHostAddress>
 #include <QTcpServer>
 
+#include <atomic>
 #include <memory>
 
 class Metrics;
@@ -48,12 +49,24 @@ public:
     // Counts each refusal by reason (before listen()); none without.
     void setMetrics(Metrics *metrics) { m_metrics = metrics; }
 
+    // A worker thread's guard takes the connections its server's acceptor
+    // hands over instead of accepting (ConnectionAcceptor): the acceptor
+    // reserves a place (in its thread), then adopts the descriptor here (in
+    // this guard's thread), which checks it as any incoming connection.
+    void reserve() { m_load->fetch_add(1, std::memory_order_relaxed); }
+    void adopt(qintptr descriptor) { take(descriptor); }
+    // Connections open here or on their way: how busy this worker is.
+    int load() const { return m_load->load(std::memory_order_relaxed); }
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
     class Watch;
 
+    // Watches the connection, or refuses it when over a limit; counted in
+    // load() until its socket goes.
+    void take(qintptr descriptor);
     void refuse(QTcpSocket *socket, ConnectionCounter::Admission admission);
 
     Limits m_limits;
@@ -61,5 +74,6 @@ private:
     // Shared with each open socket, which releases its count when it goes,
     // whichever of them outlives the other.
     std::shared_ptr<ConnectionCounter> m_counter;
+    std::shared_ptr<std::atomic<int>> m_load = std::make_shared<std::atomic<int>>(0);
     Metrics *m_metrics = nullptr;
 };

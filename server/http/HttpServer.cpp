@@ -227,7 +227,7 @@ ConnectionGuard *HttpServer::makeGuard()
     return guard;
 }
 
-Result<void> HttpServer::acceptFrom(qintptr listeningSocket)
+Result<ConnectionGuard *> HttpServer::serveHandedOver(qintptr listeningSocket)
 {
     const qintptr copy = ::dup(int(listeningSocket));
     auto *tcp = makeGuard();
@@ -238,8 +238,9 @@ Result<void> HttpServer::acceptFrom(qintptr listeningSocket)
         delete tcp;
         return ServerError::startup(QStringLiteral("cannot accept connections in a worker thread: %1").arg(why));
     }
+    tcp->pauseAccepting();
     bind(tcp);
-    return {};
+    return tcp;
 }
 
 Result<quint16> HttpServer::listenOn(const QHostAddress &address, quint16 port)

@@ -68,11 +68,12 @@ public:
     void quietLog(const QString &path) { m_quietPaths.insert(path); }
     // Listens on address:port (0: the OS chooses); returns the port.
     Result<quint16> listenOn(const QHostAddress &address, quint16 port);
-    // Accepts from a socket that already listens (a copy of its descriptor is
-    // taken), side by side with the other threads accepting from it: the
-    // kernel hands each connection to one of them, one that is not busy.
-    // Call it in the thread this server lives in.
-    Result<void> acceptFrom(qintptr listeningSocket);
+    // Serves the connections a ConnectionAcceptor hands to the guard this
+    // returns (ConnectionGuard::adopt), instead of accepting any itself. The
+    // guard holds a copy of the acceptor's listening socket only to count
+    // as listening for Qt's HTTP server; it never accepts from it. Call it in
+    // the thread this server lives in.
+    Result<ConnectionGuard *> serveHandedOver(qintptr listeningSocket);
     // Whose Forwarded / X-Forwarded-For headers name the client (before listenOn()).
     void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
     // QA mode: clients beyond this machine (also behind a trusted proxy) get 403.

@@ -417,7 +417,6 @@ Result<void> Database::ping()
 bool Database::retryAfterReconnect()
 {
     reconnect(); // at most once a second, as always: a database that does not answer may take its timeout
-
     return !m_connectionLost && exec(QStringLiteral("SELECT 1"));
 }
 
@@ -441,6 +440,11 @@ bool Database::run(QSqlQuery &q)
         countError();
         return false;
     }
+    // A write outside a transaction queues for the file's writer lock like a
+    // transaction does (begin()); in SQLite's busy handler it would sleep.
+    std::unique_lock<std::mutex> writer;
+    if (m_dialect.kind() == SqlDialect::Kind::Sqlite && !m_writer.owns_lock() && isWrite(q.lastQuery()))
+        writer = std::unique_lock<std::mutex>(writerLockOf(m_url.path));
     if (!q.exec()) {
         failed(q);
         return false;
@@ -448,6 +452,16 @@ bool Database::run(QSqlQuery &q)
     if (m_diskFull && !m_inTransaction && changedRows(q))
         wrote();
     return true;
+}
+
+bool Database::isWrite(const QString &sql)
+{
+    const QStringView text = QStringView(sql).trimmed();
+    for (const auto verb : {u"INSERT", u"UPDATE", u"DELETE", u"REPLACE"}) {
+        if (text.startsWith(verb, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
 }
 
 bool Database::changedRows(const QSqlQuery &q)

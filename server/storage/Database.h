@@ -89,6 +89,7 @@ private:
     // A write went through: the disk has room again.
     void wrote();
     static bool changedRows(const QSqlQuery &query);
+    static bool isWrite(const QString &sql);
 
     void releaseWriter();
 
