@@ -17,5 +17,6 @@ void ConnectionAcceptor::incomingConnection(qintptr descriptor)
     }
     // Counted before it arrives there, so a burst spreads over the workers.
     least->reserve();
-    QMetaObject::invokeMethod(least, [least, descriptor] { least->adopt(descriptor); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        least, [least, descriptor] { least->adopt(descriptor); }, Qt::QueuedConnection);
 }

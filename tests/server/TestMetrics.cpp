@@ -364,11 +364,13 @@ void TestMetrics::countsDatabaseErrors()
 {
     if (m_server->database().backend() != QLatin1String("postgresql"))
         QSKIP("SQLite: nothing outside the server can make its open database file fail; the PostgreSQL row ends "
-              "the server's connection");
+              "the server's connections and refuses new ones");
     const double before = scrape()[QStringLiteral("latchkey_database_errors_total")];
+    QVERIFY(m_server->database().setAcceptingConnections(false));
     QVERIFY(m_server->database().terminateConnections());
     QTest::ignoreMessage(QtCriticalMsg, QRegularExpression(QStringLiteral("^lost the connection to postgresql://")));
     QCOMPARE(m_http->get(url(QStringLiteral("/readyz"))).status, 503);
+    QVERIFY(m_server->database().setAcceptingConnections(true));
     const Scrape after = scrape();
     QVERIFY2(after[QStringLiteral("latchkey_database_errors_total")] > before, after.text().constData());
     QCOMPARE(after[requests(QStringLiteral("/readyz"), 503)], 1.0);
