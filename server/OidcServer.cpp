@@ -238,15 +238,31 @@ Result<void> OidcServer::start()
 
 Result<void> OidcServer::listen()
 {
-    m_listener = std::make_unique<ConnectionAcceptor>();
-    if (!m_listener->listen(m_config.listenAddress, m_config.listenPort))
+    // In a thread of its own, so that accepting never waits for this one
+    // (a test blocked in a synchronous wait, an application's busy thread).
+    m_acceptThread = std::make_unique<QThread>();
+    m_acceptThread->setObjectName(QStringLiteral("latchkey-acceptor"));
+    m_acceptThread->start();
+    m_listener = new ConnectionAcceptor;
+    m_listener->moveToThread(m_acceptThread.get());
+    QString error;
+    QMetaObject::invokeMethod(
+        m_listener,
+        [this, &error] {
+            if (!m_listener->listen(m_config.listenAddress, m_config.listenPort)) {
+                error = m_listener->errorString();
+                return;
+            }
+            // Until the workers are there to hand connections to.
+            m_listener->pauseAccepting();
+            m_port = m_listener->serverPort();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!error.isEmpty())
         return ServerError::startup(QStringLiteral("cannot listen on %1:%2: %3")
                                         .arg(m_config.listenAddress.toString())
                                         .arg(m_config.listenPort)
-                                        .arg(m_listener->errorString()));
-    // Until the workers are there to hand connections to.
-    m_listener->pauseAccepting();
-    m_port = m_listener->serverPort();
+                                        .arg(error));
     return {};
 }
 
@@ -266,18 +282,37 @@ Result<void> OidcServer::startWorkers()
             worker, [worker, &started] { started = worker->start(); }, Qt::BlockingQueuedConnection);
         if (!started)
             return started;
-        m_listener->addWorker(worker->guard());
     }
-    m_listener->resumeAccepting();
+    QMetaObject::invokeMethod(
+        m_listener,
+        [this] {
+            for (const ServerWorker *worker : m_workers)
+                m_listener->addWorker(worker->guard());
+            m_listener->resumeAccepting();
+        },
+        Qt::BlockingQueuedConnection);
     qCInfo(lcServer, "serving on port %u with %d worker threads", unsigned(m_port), count);
     return {};
+}
+
+QList<int> OidcServer::workerLoads() const
+{
+    QList<int> loads;
+    for (const ServerWorker *worker : m_workers)
+        loads.append(worker->guard() ? worker->guard()->load() : 0);
+    return loads;
 }
 
 void OidcServer::stopWorkers()
 {
     // No connection may be on its way to a worker that goes.
-    if (m_listener)
-        m_listener->close();
+    if (m_listener) {
+        QMetaObject::invokeMethod(
+            m_listener, [listener = m_listener] { delete listener; }, Qt::BlockingQueuedConnection);
+        m_listener = nullptr;
+        m_acceptThread->quit();
+        m_acceptThread->wait();
+    }
     for (std::size_t i = 0; i < m_workers.size(); ++i) {
         ServerWorker *worker = m_workers[i];
         QMetaObject::invokeMethod(

@@ -53,6 +53,8 @@ public:
     QString issuer() const;
     quint16 port() const { return m_port; }
     int threadCount() const { return int(m_workers.size()); }
+    // The connections each worker holds or is being handed.
+    QList<int> workerLoads() const;
     // Where GET /metrics answers (--metrics-listen); 0 without a metrics listener.
     quint16 metricsPort() const { return m_metricsPort; }
     // The one registry of the process; every thread's parts count into it.
@@ -106,8 +108,10 @@ private:
     std::unique_ptr<MetricsEndpoint> m_metricsEndpoint;
     std::unique_ptr<UpstreamHttp> m_upstreamHttp;
     std::unique_ptr<QNetworkAccessManager> m_network;
-    // Accepts, and hands each connection to the least busy worker.
-    std::unique_ptr<ConnectionAcceptor> m_listener;
+    // Accepts, and hands each connection to the least busy worker; lives
+    // in m_acceptThread, where it is deleted.
+    ConnectionAcceptor *m_listener = nullptr;
+    std::unique_ptr<QThread> m_acceptThread;
     std::unique_ptr<ServerShared> m_shared;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<ServerWorker *> m_workers; // each deleted in its own thread

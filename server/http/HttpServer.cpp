@@ -238,7 +238,11 @@ Result<ConnectionGuard *> HttpServer::serveHandedOver(qintptr listeningSocket)
         delete tcp;
         return ServerError::startup(QStringLiteral("cannot accept connections in a worker thread: %1").arg(why));
     }
-    tcp->pauseAccepting();
+    // Listening, as bind() wants, yet never accepting: QTcpServer accepts
+    // only while it holds fewer pending connections than this. (Paused, it
+    // would accept again whenever the HTTP server takes one: its
+    // nextPendingConnection() resumes; closed, it warns at each.)
+    tcp->setMaxPendingConnections(0);
     bind(tcp);
     return tcp;
 }

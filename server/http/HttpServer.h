@@ -70,9 +70,9 @@ public:
     Result<quint16> listenOn(const QHostAddress &address, quint16 port);
     // Serves the connections a ConnectionAcceptor hands to the guard this
     // returns (ConnectionGuard::adopt), instead of accepting any itself. The
-    // guard holds a copy of the acceptor's listening socket only to count
-    // as listening for Qt's HTTP server; it never accepts from it. Call it in
-    // the thread this server lives in.
+    // guard listens on a copy of the acceptor's socket, as Qt's HTTP server
+    // wants of what it binds, but never accepts from it. Call it in the
+    // thread this server lives in.
     Result<ConnectionGuard *> serveHandedOver(qintptr listeningSocket);
     // Whose Forwarded / X-Forwarded-For headers name the client (before listenOn()).
     void setTrustedProxies(const TrustedProxies &proxies) { m_proxies = proxies; }
