@@ -165,8 +165,7 @@ void OidcServer::createProviders()
 {
     m_network = std::make_unique<QNetworkAccessManager>();
     m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), m_config.upstreamDeadlineMs);
-    const QList<UpstreamSettings> providers = m_config.qaMode ? ProviderDirectory::withSimulated(m_config.providers)
-                                                              : m_config.providers;
+    const QList<UpstreamSettings> providers = ProviderDirectory::offered(m_config.providers, m_config.qaMode);
     m_providers = std::make_unique<ProviderDirectory>(providers, m_connectors,
                                                       ConnectorDeps{*m_upstreamHttp, m_clock, *m_cipher});
 }

@@ -27,8 +27,7 @@ ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock,
     limit(QStringLiteral("/token"), config.tokenPerAddressPerMinute);
     limit(QStringLiteral("/api/account/username-check"), config.usernameChecksPerAddressPerMinute);
     limit(QStringLiteral("/api/account/onboard"), config.onboardsPerAddressPerMinute);
-    const QList<UpstreamSettings> providers = config.qaMode ? ProviderDirectory::withSimulated(config.providers)
-                                                            : config.providers;
+    const QList<UpstreamSettings> providers = ProviderDirectory::offered(config.providers, config.qaMode);
     for (const UpstreamSettings &provider : providers)
         limit(UpstreamEndpoint::callbackPath(provider.id), config.callbacksPerAddressPerMinute);
 }

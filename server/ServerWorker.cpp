@@ -78,8 +78,7 @@ void ServerWorker::createServices()
     const ServerConfig &config = m_shared.config;
     m_network = std::make_unique<QNetworkAccessManager>();
     m_upstreamHttp = std::make_unique<UpstreamHttp>(m_network.get(), config.upstreamDeadlineMs);
-    const QList<UpstreamSettings> providers = config.qaMode ? ProviderDirectory::withSimulated(config.providers)
-                                                            : config.providers;
+    const QList<UpstreamSettings> providers = ProviderDirectory::offered(config.providers, config.qaMode);
     m_providers = std::make_unique<ProviderDirectory>(providers, m_shared.connectors,
                                                       ConnectorDeps{*m_upstreamHttp, m_shared.clock, m_shared.cipher});
     m_issuer = std::make_unique<TokenIssuer>(m_shared.issuer, m_shared.keys, m_shared.clock, config.minimalIdTokens);

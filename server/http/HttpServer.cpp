@@ -172,11 +172,6 @@ HttpServer::HttpServer(const ConnectionGuard::Limits &limits, std::shared_ptr<Co
 {
 }
 
-void HttpServer::limitPerAddress(const QString &path, int perMinute, const Clock &clock)
-{
-    limitPerAddress(path, std::make_shared<RateLimiter>(clock, perMinute));
-}
-
 void HttpServer::limitPerAddress(const QString &path, std::shared_ptr<RateLimiter> limiter)
 {
     m_addressLimits.insert(path, std::move(limiter));

@@ -59,9 +59,9 @@ public:
     using Proceed = std::function<void(Responder respond)>;
     using Wrapper = std::function<void(const QHttpServerRequest &, Responder respond, const Proceed &proceed)>;
     void wrap(const QString &path, Wrapper wrapper);
-    // At most `perMinute` requests to `path` from one client address (429 beyond).
-    void limitPerAddress(const QString &path, int perMinute, const Clock &clock);
-    // The same with a limiter that other HttpServers (worker threads) share.
+    // At most the limiter's requests per minute to `path` from one client
+    // address (429 beyond); the limiter may be shared with other HttpServers
+    // (a server's worker threads).
     void limitPerAddress(const QString &path, std::shared_ptr<RateLimiter> limiter);
     // Requests to `path` are logged at debug instead of info: health probes
     // come every few seconds and would bury the requests that matter.

@@ -466,9 +466,7 @@ bool Database::isWrite(const QString &sql)
 
 bool Database::changedRows(const QSqlQuery &q)
 {
-    static const QRegularExpression write(QStringLiteral("^\\s*(INSERT|UPDATE|DELETE)\\b"),
-                                          QRegularExpression::CaseInsensitiveOption);
-    return q.numRowsAffected() > 0 && write.match(q.lastQuery()).hasMatch();
+    return q.numRowsAffected() > 0 && isWrite(q.lastQuery());
 }
 
 void Database::failed(const QSqlQuery &q)

@@ -34,6 +34,11 @@ public:
     // The configured providers, then the built-in simulated ones whose ids
     // none of them takes.
     static QList<UpstreamSettings> withSimulated(QList<UpstreamSettings> configured);
+    // What a server offers: the configured providers, and in QA mode the simulated ones too.
+    static QList<UpstreamSettings> offered(const QList<UpstreamSettings> &configured, bool qaMode)
+    {
+        return qaMode ? withSimulated(configured) : configured;
+    }
 
     const QList<Entry> &entries() const { return m_entries; }
     const Entry *find(const QString &id) const;
