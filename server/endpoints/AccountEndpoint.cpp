@@ -254,15 +254,18 @@ Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJson
                                             const QString &idempotencyKey, bool *replayed)
 {
     const QJsonObject &c = token.claims;
+    const auto recorded = recordedIdentity(token);
+    if (!recorded)
+        return recorded.error();
     // PROTOCOL.md 6.4: name is optional and defaults to the token's; blank counts as not given.
     const QString name = claim(body, OnboardField::Name).simplified();
     const Account wanted{QString(), claim(body, OnboardField::Username), name.isEmpty() ? claim(c, Claim::Name) : name,
-                         claim(c, Claim::Email), c.value(QLatin1String(Claim::EmailVerified)).toBool()};
+                         recorded->email, recorded->emailVerified};
     OnboardingRequest request{token.jti,
                               idempotencyKey,
                               qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()),
                               wanted,
-                              {claim(c, Claim::ProviderId), claim(c, Claim::ProviderUserId)},
+                              recorded->identity,
                               token.clientId,
                               claim(c, Claim::Scope).isEmpty() ? QLatin1String(Protocol::DefaultScope)
                                                                : claim(c, Claim::Scope),
@@ -278,6 +281,33 @@ Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJson
                                            claim(c, Claim::Provider), request.authTime, onboarded->refreshToken});
 }
 
+// PROTOCOL.md 6.4: the identity an onboarding (or a link) creates is the one
+// the server recorded with the code that minted the token, never the token's
+// claims: a token of an older version, or of a provider whose issuer changed
+// since, creates nothing.
+Result<AuthorizationGrant> AccountEndpoint::recordedIdentity(const Onboarding &token)
+{
+    const auto grant = m_context.tokens.grantOfOnboarding(token.jti);
+    if (!grant)
+        return grant.error();
+    if (!*grant || !m_context.providers.findByIdentity((*grant)->identity.providerId, (*grant)->identity.upstreamIssuer))
+        return invalidToken(QStringLiteral("revoked"));
+    return **grant;
+}
+
+// The providers an account can sign in with under today's configuration.
+QList<const ProviderDirectory::Entry *> AccountEndpoint::usableProvidersOf(const QString &accountId)
+{
+    QList<const ProviderDirectory::Entry *> entries;
+    for (const LinkedIdentity &linked : m_context.accounts.identitiesOf(accountId).value_or(QList<LinkedIdentity>())) {
+        const auto *entry = m_context.providers.findByIdentity(linked.identity.providerId,
+                                                               linked.identity.upstreamIssuer);
+        if (entry && !entries.contains(entry))
+            entries.append(entry);
+    }
+    return entries;
+}
+
 // The conflicts PROTOCOL.md 6.4 answers with more than a code: who holds
 // the email, which names are free.
 ServerError AccountEndpoint::explained(ServerError error, const Account &wanted, const QJsonObject &claims)
@@ -286,12 +316,15 @@ ServerError AccountEndpoint::explained(ServerError error, const Account &wanted,
         QJsonArray providers;
         const auto owner = m_context.accounts.findByVerifiedEmail(wanted.email);
         if (owner && *owner) {
-            for (const QString &key : m_context.accounts.providersOf((*owner)->id).value_or(QStringList()))
-                providers.append(m_context.providers.displayName(key));
+            for (const auto *entry : usableProvidersOf((*owner)->id))
+                providers.append(entry->name);
         }
         error.description = QStringLiteral("Another account already uses this email. Sign in with the provider you "
                                            "used for it.");
         error.with(QStringLiteral("providers"), providers);
+        // PROTOCOL.md 6.5: linking needs a way into the existing account.
+        if (!providers.isEmpty())
+            error.with(QStringLiteral("link_available"), true);
     } else if (error.code == ErrorCode::UsernameTaken) {
         error.with(QStringLiteral("suggestions"), QJsonArray::fromStringList(suggestionsFor(wanted.username, claims)));
     }

@@ -2,6 +2,7 @@
 
 #include "HttpServer.h"
 #include "Metrics.h"
+#include "ProviderDirectory.h"
 #include "RateLimiter.h"
 #include "Result.h"
 
@@ -40,6 +41,8 @@ private:
                                bool *replayed);
     std::optional<ServerError> checkAccount(const Account &account, const QJsonObject &body);
     ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims);
+    Result<struct AuthorizationGrant> recordedIdentity(const Onboarding &token);
+    QList<const ProviderDirectory::Entry *> usableProvidersOf(const QString &accountId);
 
     // 401 invalid_token with PROTOCOL.md's reason ("expired", "signature", ...) when not valid.
     Result<Onboarding> verify(const QByteArray &compact, const QString &audience);

@@ -28,6 +28,15 @@ std::optional<Fields> requestFields(const QHttpServerRequest &request, QString *
     return FormData::parse(request.url().query(QUrl::FullyEncoded).toLatin1(), duplicate);
 }
 
+// OIDC Core 3.1.2.1: a non-negative number of seconds; -1 when absent or not one.
+qint64 maxAgeOf(const Fields &f)
+{
+    const QString text = f.value(QStringLiteral("max_age"));
+    bool ok = false;
+    const qint64 seconds = text.toLongLong(&ok);
+    return ok && seconds >= 0 && text.size() <= 10 && text.at(0).isDigit() ? seconds : -1;
+}
+
 // What PROTOCOL.md 4 asks of the request once its client and redirect URI are trusted.
 std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicate)
 {
@@ -60,7 +69,8 @@ std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicat
         return invalid(QStringLiteral("state is missing."));
     if (f.value(QStringLiteral("nonce")).isEmpty())
         return invalid(QStringLiteral("nonce is missing."));
-    for (const char *name : {"state", "nonce", "login_hint", "provider", "scope", "code_challenge", "prompt"}) {
+    for (const char *name :
+         {"state", "nonce", "login_hint", "provider", "scope", "code_challenge", "prompt", "max_age", "link_id"}) {
         if (f.value(QLatin1String(name)).size() > 512)
             return invalid(QStringLiteral("%1 is longer than 512 characters.").arg(QLatin1String(name)));
     }
@@ -70,6 +80,8 @@ std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicat
         if (prompt != QLatin1String("login") && prompt != QLatin1String("select_account"))
             return invalid(QStringLiteral("Unsupported prompt \"%1\".").arg(prompt));
     }
+    if (f.contains(QStringLiteral("max_age")) && maxAgeOf(f) < 0)
+        return invalid(QStringLiteral("max_age must be a number of seconds."));
     return std::nullopt;
 }
 
@@ -117,6 +129,8 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.codeChallenge = f.value(QStringLiteral("code_challenge"));
     pending.scope = f.value(QStringLiteral("scope"));
     pending.loginHint = f.value(QStringLiteral("login_hint"));
+    pending.prompt = f.value(QStringLiteral("prompt")).split(u' ', Qt::SkipEmptyParts).join(u' ');
+    pending.maxAge = maxAgeOf(f);
     pending.createdAt = m_context.clock.now();
     pending.clientAddress = TrustedProxies::key(m_context.proxies.clientOf(request));
     const auto added = m_context.signIns.store().add(pending);

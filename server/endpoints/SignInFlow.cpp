@@ -27,14 +27,28 @@ std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
     return *found;
 }
 
+// PROTOCOL.md 4: the upstream's authentication time when it reports a
+// plausible one, else now (the time it answered).
+qint64 SignInFlow::authTimeOf(const UpstreamProfile &profile) const
+{
+    const qint64 now = m_clock.now();
+    return profile.authTime > 0 && profile.authTime <= now ? profile.authTime : now;
+}
+
 QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, bool *issued)
 {
-    const AuthorizationGrant grant{p.clientId,      p.redirectUri,
-                                   p.codeChallenge, p.nonce,
-                                   p.scope,         profile.identity,
-                                   profile.email,   profile.emailVerified && !profile.email.isEmpty(),
-                                   profile.name,    profile.upstreamUsername,
-                                   m_clock.now(),   profile.qaFault};
+    const AuthorizationGrant grant{p.clientId,
+                                   p.redirectUri,
+                                   p.codeChallenge,
+                                   p.nonce,
+                                   p.scope,
+                                   profile.identity,
+                                   profile.email,
+                                   profile.emailVerified && !profile.email.isEmpty(),
+                                   profile.name,
+                                   profile.upstreamUsername,
+                                   authTimeOf(profile),
+                                   profile.qaFault};
     const auto code = m_tokens.createCode(grant);
     if (issued)
         *issued = bool(code);

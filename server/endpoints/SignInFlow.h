@@ -55,6 +55,7 @@ public:
                                          = QHttpServerResponse::StatusCode::BadRequest);
 
 private:
+    qint64 authTimeOf(const UpstreamProfile &profile) const;
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
     SignInStore &m_store;

@@ -127,9 +127,11 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provi
         respond(gone(id));
         return;
     }
-    UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)), QString::fromLatin1(SecureRandom::token(24)),
+    UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)),
+                            QString::fromLatin1(SecureRandom::token(24)),
                             provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
-                            m_context.issuer.issuer() + callbackPath(id)};
+                            m_context.issuer.issuer() + callbackPath(id),
+                            {pending->prompt, pending->loginHint, pending->maxAge}};
     const QByteArray binding = SecureRandom::token(24);
     if (auto attached = m_context.signIns.store().attachUpstream(requestId, id, attempt, binding); !attached) {
         respond(failed(id, requestId, attached.error()));
@@ -266,7 +268,9 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
 {
     if (outcome) {
         UpstreamProfile profile = *outcome;
-        profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
+        const auto *entry = m_context.providers.find(providerId);
+        profile.identity.providerId = entry->identityKey;
+        profile.identity.upstreamIssuer = entry->upstreamIssuer;
         // Read for the metrics only: the token request decides what the code gives.
         const auto account = m_context.accounts.findByIdentity(profile.identity);
         bool issued = false;

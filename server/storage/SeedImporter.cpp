@@ -27,7 +27,7 @@ void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, 
         // A seed names providers by id; the identity is stored under the
         // provider's key, so a QA seed never links a real provider's user.
         const UpstreamIdentity identity{provider ? provider->identityKey : str(o, "provider"),
-                                        str(o, "provider_user_id")};
+                                        str(o, "provider_user_id"), provider ? provider->upstreamIssuer : QString()};
         if (!provider || identity.providerUserId.isEmpty()) {
             result->problems.append(QStringLiteral("identity %1:%2 skipped: unknown provider or empty user id")
                                         .arg(identity.providerId, identity.providerUserId));

@@ -14,7 +14,8 @@ ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &providers, c
                       qPrintable(settings.type));
             continue;
         }
-        m_entries.append({settings.id, settings.name, connector->identityKey(), connector.get()});
+        m_entries.append(
+            {settings.id, settings.name, connector->identityKey(), connector->upstreamIssuer(), connector.get()});
         m_connectors.push_back(std::move(connector));
     }
 }
@@ -54,6 +55,13 @@ const ProviderDirectory::Entry *ProviderDirectory::findByIdentityKey(const QStri
             return &entry;
     }
     return nullptr;
+}
+
+const ProviderDirectory::Entry *ProviderDirectory::findByIdentity(const QString &identityKey,
+                                                                  const QString &upstreamIssuer) const
+{
+    const Entry *entry = findByIdentityKey(identityKey);
+    return entry && entry->upstreamIssuer == upstreamIssuer ? entry : nullptr;
 }
 
 QString ProviderDirectory::displayName(const QString &identityKey) const

@@ -14,6 +14,7 @@
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenIssuer.h"
+#include "TokenStore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -271,6 +272,21 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     QString jti;
     const TokenIssuer issuer(m_server->issuer(), keys, clock);
     const QString token = QString::fromLatin1(issuer.onboardingToken(claims, ClientId, &jti));
+    // The identity an onboarding creates is the one recorded with the code
+    // that minted its token (PROTOCOL.md 6.4): record it as /token would.
+    TokenStore tokens(db, clock);
+    AuthorizationGrant grant;
+    grant.clientId = ClientId;
+    grant.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    grant.codeChallenge = claims.value(QLatin1String("cch")).toString();
+    grant.nonce = QStringLiteral("n");
+    grant.scope = QLatin1String(Protocol::DefaultScope);
+    grant.identity = {QStringLiteral("corp"), QStringLiteral("corp-1"), QStringLiteral("http://127.0.0.1:9")};
+    const auto code = tokens.createCode(grant);
+    QVERIFY_OK(code);
+    QVERIFY(
+        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
+                {jti, TokenStore::hash(*code)}));
 
     QCOMPARE(m_robot->usernameCheck(token, m_username).status, 200);
     QCOMPARE(m_robot->onboard(token, verifier, m_username, QStringLiteral("key-1")).status, 201);
