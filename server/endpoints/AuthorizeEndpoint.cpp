@@ -1,11 +1,13 @@
 #include "AuthorizeEndpoint.h"
 
+#include "AccountStore.h"
 #include "Base64Url.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
+#include "LinkStore.h"
 #include "PageRenderer.h"
 #include "Protocol.h"
 #include "ProviderDirectory.h"
@@ -15,6 +17,8 @@
 #include "TrustedProxies.h"
 
 #include <QSet>
+
+#include <algorithm>
 
 namespace {
 
@@ -133,6 +137,12 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.maxAge = maxAgeOf(f);
     pending.createdAt = m_context.clock.now();
     pending.clientAddress = TrustedProxies::key(m_context.proxies.clientOf(request));
+    QString provider = f.value(QStringLiteral("provider"));
+    if (const QString linkId = f.value(QStringLiteral("link_id")); !linkId.isEmpty()) {
+        const auto taken = takeLink(linkId, clientId, &pending.linkId, &provider);
+        if (!taken)
+            return m_context.signIns.redirectError(redirectUri, state, taken.error());
+    }
     const auto added = m_context.signIns.store().add(pending);
     if (!added && SignInStore::isBusy(added.error()))
         return SignInFlow::errorPage(QStringLiteral("The server is busy"), added.error().description,
@@ -141,13 +151,40 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
         return m_context.signIns.redirectError(redirectUri, state, added.error());
     const QString id = *added;
     // PROTOCOL.md 4: a known provider skips the page; an unknown one shows it.
-    const QString provider = f.value(QStringLiteral("provider"));
     if (m_context.providers.find(provider)) {
         QUrl next(QStringLiteral("/signin/") + provider);
         next.setQuery(QStringLiteral("request=") + id);
         return Reply::redirect(next);
     }
     return signInPage(id);
+}
+
+// PROTOCOL.md 6.5: the first sign-in that presents a link_id spends it; the
+// provider is the one to prove: the added one, or one of the existing
+// account's (the asked one when it is, else its first).
+Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, const QString &clientId, QString *key, QString *provider)
+{
+    const auto link = m_context.links.take(linkId.toLatin1(), clientId, key);
+    if (!link)
+        return link.error();
+    if (!*link)
+        return SignInFlow::linkFailed(LinkError::Expired,
+                                      QStringLiteral("the link request has expired or was already used. Start "
+                                                     "again from the app."));
+    if ((*link)->kind == LinkRequest::Kind::Add) {
+        *provider = (*link)->providerId;
+        return {};
+    }
+    const auto usable = m_context.providers.usableFor(
+        m_context.accounts.identitiesOf((*link)->accountId).value_or(QList<LinkedIdentity>()));
+    if (usable.isEmpty())
+        return SignInFlow::linkFailed(LinkError::NoAccount,
+                                      QStringLiteral("the account that uses this email has no sign-in method here."));
+    const bool asked = std::any_of(usable.cbegin(), usable.cend(),
+                                   [provider](const auto *entry) { return entry->id == *provider; });
+    if (!asked)
+        *provider = usable.first()->id;
+    return {};
 }
 
 QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)

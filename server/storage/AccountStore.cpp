@@ -5,6 +5,7 @@
 #include "EmailKey.h"
 #include "ErrorCodes.h"
 #include "SecureRandom.h"
+#include "SqlDialect.h"
 #include "SqlRow.h"
 
 namespace {
@@ -98,6 +99,53 @@ Result<QList<LinkedIdentity>> AccountStore::identitiesOf(const QString &accountI
                            row.number("linked_at")});
     }
     return identities;
+}
+
+Result<AccountStore::Unlink> AccountStore::unlink(const QString &accountId, const std::pair<QString, QString> &provider,
+                                                  const QList<std::pair<QString, QString>> &usable)
+{
+    Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return notSaved();
+    const auto unlinked = unlinkLocked(accountId, provider, usable);
+    if (unlinked && *unlinked == Unlink::Removed && !transaction.commit())
+        return notSaved();
+    return unlinked;
+}
+
+Result<AccountStore::Unlink> AccountStore::unlinkLocked(const QString &accountId,
+                                                        const std::pair<QString, QString> &provider,
+                                                        const QList<std::pair<QString, QString>> &usable)
+{
+    QSqlQuery &lock = m_db.query(QStringLiteral("SELECT id FROM accounts WHERE id = ?") + m_db.dialect().lockRow());
+    lock.bindValue(0, accountId);
+    if (!m_db.run(lock))
+        return notRead();
+    const bool exists = lock.next();
+    lock.finish();
+    if (!exists)
+        return Unlink::NotLinked;
+    const auto identities = identitiesOf(accountId);
+    if (!identities)
+        return identities.error();
+    bool linked = false;
+    int others = 0;
+    for (const LinkedIdentity &l : *identities) {
+        const std::pair<QString, QString> key{l.identity.providerId, l.identity.upstreamIssuer};
+        if (key == provider)
+            linked = true;
+        else if (usable.contains(key))
+            ++others;
+    }
+    if (!linked)
+        return Unlink::NotLinked;
+    if (others == 0)
+        return Unlink::LastIdentity;
+    if (!m_db.exec(QStringLiteral("DELETE FROM identities WHERE account_id = ? AND provider_id = ? AND "
+                                  "upstream_issuer = ?"),
+                   {accountId, provider.first, provider.second}))
+        return notSaved();
+    return Unlink::Removed;
 }
 
 Result<int> AccountStore::adoptUpstreamIssuers(const QList<std::pair<QString, QString>> &issuerByKey)

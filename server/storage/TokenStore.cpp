@@ -442,6 +442,8 @@ int TokenStore::purgeExpired()
         // Sessions without a refresh token only back access tokens, which live minutes.
         {QStringLiteral("DELETE FROM token_families WHERE refresh_hash IS NULL AND created_at < ?"), now - 86400},
         {QStringLiteral("DELETE FROM onboardings WHERE expires_at < ? AND account_id IS NULL"), now},
+        // Link requests (LinkStore): kept an hour past expiry, so a late replay reads as spent.
+        {QStringLiteral("DELETE FROM link_requests WHERE expires_at < ?"), now - 3600},
     };
     int deleted = 0;
     for (const auto &[sql, cutoff] : purges) {

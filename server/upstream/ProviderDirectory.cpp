@@ -64,6 +64,17 @@ const ProviderDirectory::Entry *ProviderDirectory::findByIdentity(const QString 
     return entry && entry->upstreamIssuer == upstreamIssuer ? entry : nullptr;
 }
 
+QList<const ProviderDirectory::Entry *> ProviderDirectory::usableFor(const QList<LinkedIdentity> &identities) const
+{
+    QList<const Entry *> entries;
+    for (const LinkedIdentity &linked : identities) {
+        const Entry *entry = findByIdentity(linked.identity.providerId, linked.identity.upstreamIssuer);
+        if (entry && !entries.contains(entry))
+            entries.append(entry);
+    }
+    return entries;
+}
+
 QString ProviderDirectory::displayName(const QString &identityKey) const
 {
     const Entry *entry = findByIdentityKey(identityKey);

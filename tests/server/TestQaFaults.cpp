@@ -63,6 +63,7 @@ private:
                               const QByteArray &idempotencyKey) const;
     QByteArray sendWithoutRetry(const QByteArray &request);
 
+    void providerDown();
     void onboardSlow(const QString &token, const AuthorizationRequest &request);
     void onboard503Once(const QString &token, const AuthorizationRequest &request);
     void onboardResponseLost(const QString &token, const AuthorizationRequest &request);
@@ -123,6 +124,8 @@ void TestQaFaults::faultHasItsEffect()
     QFETCH(QString, key);
     QFETCH(Fault, fault);
     AuthorizationRequest request;
+    if (fault == Fault::ProviderDown)
+        return providerDown();
     const HttpResult exchanged = signInWith(key, &request);
     if (fault == Fault::TokenEndpointDown) {
         QCOMPARE(exchanged.status, 503);
@@ -145,10 +148,22 @@ void TestQaFaults::faultHasItsEffect()
     case Fault::OnboardingExpires30s:
         return onboardingExpires30s(token);
     case Fault::TokenEndpointDown:
+    case Fault::ProviderDown:
     case Fault::None:
         break;
     }
     QFAIL("a fault without a check");
+}
+
+void TestQaFaults::providerDown()
+{
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("new"),
+                                                          {{QStringLiteral("fault"), QStringLiteral("provider-down")}});
+    QVERIFY(callback.queryItemValue(QStringLiteral("code")).isEmpty());
+    QCOMPARE(callback.queryItemValue(QStringLiteral("error")), QStringLiteral("temporarily_unavailable"));
+    QVERIFY(callback.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)
+                .contains(QLatin1String("GitHub could not be reached")));
 }
 
 void TestQaFaults::onboardSlow(const QString &token, const AuthorizationRequest &request)
