@@ -75,6 +75,7 @@ private Q_SLOTS:
     void changesNeedRecentSignIn();
     void lastIdentityStays();
     void olderTokenCreatesNothing();
+    void qaPersonaSamWalksTheLink();
 
 private:
     // A new identity at `provider` whose verified email is Sam's: its onboarding token.
@@ -129,8 +130,8 @@ Ending TestLinking::linkSignIn(const QString &linkId, const QString &provider, c
                                AuthorizationRequest *request, int *authorizeStatus)
 {
     *request = m_robot->newRequest();
-    const HttpResult authorized = m_http->get(m_robot->authorizeUrl(
-        *request, {{QStringLiteral("provider"), provider}, {QStringLiteral("link_id"), linkId}}));
+    const HttpResult authorized = m_http->get(
+        m_robot->authorizeUrl(*request, {{QStringLiteral("provider"), provider}, {QStringLiteral("link_id"), linkId}}));
     if (authorizeStatus)
         *authorizeStatus = authorized.status;
     const QUrl next = authorized.location();
@@ -244,9 +245,8 @@ void TestLinking::linkSignInEndings_data()
                                             << QStringLiteral("access_denied") << QStringLiteral("other_account");
     QTest::newRow("a new person") << FieldList{{QStringLiteral("persona"), QStringLiteral("new")}}
                                   << QStringLiteral("access_denied") << QStringLiteral("no_account");
-    QTest::newRow("cancelled at the provider")
-        << FieldList{{QStringLiteral("action"), QStringLiteral("cancel")}} << QStringLiteral("access_denied")
-        << QStringLiteral("cancelled");
+    QTest::newRow("cancelled at the provider") << FieldList{{QStringLiteral("action"), QStringLiteral("cancel")}}
+                                               << QStringLiteral("access_denied") << QStringLiteral("cancelled");
     QTest::newRow("provider down") << FieldList{{QStringLiteral("persona"), QStringLiteral("returning")},
                                                 {QStringLiteral("fault"), QStringLiteral("provider-down")}}
                                    << QStringLiteral("temporarily_unavailable") << QStringLiteral("unavailable");
@@ -282,9 +282,10 @@ void TestLinking::linkIdIsSingleUse()
     const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
     const AuthorizationRequest second = m_robot->newRequest();
     // The first sign-in takes it, even if it never finishes.
-    QVERIFY(m_http->get(m_robot->authorizeUrl(
-                            second, {{QStringLiteral("provider"), QStringLiteral("github")},
-                                     {QStringLiteral("link_id"), linkId}}))
+    QVERIFY(m_http
+                ->get(m_robot->authorizeUrl(second,
+                                            {{QStringLiteral("provider"), QStringLiteral("github")},
+                                             {QStringLiteral("link_id"), linkId}}))
                 .location()
                 .path()
                 .startsWith(QLatin1String("/signin/")));
@@ -360,8 +361,10 @@ void TestLinking::concurrentLinksOneWins()
     for (int i = 0; i < 2; ++i) {
         const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
         AuthorizationRequest request = m_robot->newRequest();
-        const QUrl next = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("github")},
-                                                                      {QStringLiteral("link_id"), linkId}}))
+        const QUrl next = m_http
+                              ->get(m_robot->authorizeUrl(request,
+                                                          {{QStringLiteral("provider"), QStringLiteral("github")},
+                                                           {QStringLiteral("link_id"), linkId}}))
                               .location();
         pages.append(m_robot->openProviderPage(QUrlQuery(next).queryItemValue(QStringLiteral("request")),
                                                QStringLiteral("github")));
@@ -394,7 +397,6 @@ void TestLinking::concurrentLinksOneWins()
     QCOMPARE(linked, 1);
     QCOMPARE(told, 1);
 }
-
 
 // Signed in as Sam (GitHub), he adds Google from the sign-in methods.
 void TestLinking::addFromSession()
@@ -533,8 +535,9 @@ void TestLinking::olderTokenCreatesNothing()
     grant.identity = {QStringLiteral("github"), QStringLiteral("victim-583231"), QString()};
     const auto code = tokens.createCode(grant);
     QVERIFY_OK(code);
-    QVERIFY(db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
-                    {jti, TokenStore::hash(*code)}));
+    QVERIFY(
+        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
+                {jti, TokenStore::hash(*code)}));
 
     const HttpResult onboarded = m_robot->onboard(token, verifier, QStringLiteral("mallory"), QStringLiteral("k"));
     QCOMPARE(onboarded.status, 401);
@@ -546,6 +549,37 @@ void TestLinking::olderTokenCreatesNothing()
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM accounts WHERE username = 'mallory'")));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toInt(), 0);
+}
+
+// docs/qa.md "Linking": persona Sam at Google meets email_in_use; the link
+// sign-in's page says what each persona does there; Sam at GitHub links.
+void TestLinking::qaPersonaSamWalksTheLink()
+{
+    AuthorizationRequest first = m_robot->newRequest();
+    const QUrlQuery callback = m_robot->signInWithPersona(first, QStringLiteral("google"), QStringLiteral("sam"));
+    const QString token = m_robot->exchangeCode(first, callback.queryItemValue(QStringLiteral("code")))
+                              .json()
+                              .value(QLatin1String("onboarding_token"))
+                              .toString();
+    QVERIFY(!token.isEmpty());
+    const HttpResult refused = m_robot->onboard(token, first.verifier, QStringLiteral("sam_google"),
+                                                QStringLiteral("k"));
+    QCOMPARE(refused.json().value(QLatin1String("error")).toString(), QStringLiteral("email_in_use"));
+    QVERIFY(refused.json().value(QLatin1String("link_available")).toBool());
+    const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
+    AuthorizationRequest second = m_robot->newRequest();
+    const QUrl next = m_http->get(m_robot->authorizeUrl(second, {{QStringLiteral("link_id"), linkId}})).location();
+    QCOMPARE(next.path(), QStringLiteral("/signin/github")); // the account's provider, unasked
+    const QUrl page = m_robot->openProviderPage(QUrlQuery(next).queryItemValue(QStringLiteral("request")),
+                                                QStringLiteral("github"));
+    QVERIFY(QString::fromUtf8(m_http->get(page).body).contains(QLatin1String("This sign-in confirms a link.")));
+    const Ending ending = endingOf(
+        m_robot->submitProviderPage(page, {{QStringLiteral("persona"), QStringLiteral("sam")}}));
+    QVERIFY2(!ending.code.isEmpty(), qPrintable(ending.description));
+    const HttpResult tokens = m_robot->exchangeCode(second, ending.code);
+    QCOMPARE(claimOf(tokens, "preferred_username"), QStringLiteral("sam"));
+    QCOMPARE(tokens.json().value(QLatin1String("linked_provider")).toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("Google"));
 }
 
 QTEST_GUILESS_MAIN(TestLinking)
