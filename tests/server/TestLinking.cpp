@@ -76,6 +76,7 @@ private Q_SLOTS:
     void lastIdentityStays();
     void olderTokenCreatesNothing();
     void qaPersonaSamWalksTheLink();
+    void upgradedIdentitiesAdoptTheirIssuer();
 
 private:
     // A new identity at `provider` whose verified email is Sam's: its onboarding token.
@@ -580,6 +581,27 @@ void TestLinking::qaPersonaSamWalksTheLink()
     QCOMPARE(claimOf(tokens, "preferred_username"), QStringLiteral("sam"));
     QCOMPARE(tokens.json().value(QLatin1String("linked_provider")).toObject().value(QLatin1String("name")).toString(),
              QStringLiteral("Google"));
+}
+
+// Identities stored before schema 7 have no issuer: they match nothing until
+// the next start records the issuer their provider has then.
+void TestLinking::upgradedIdentitiesAdoptTheirIssuer()
+{
+    {
+        const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
+        QVERIFY_OK(url);
+        Database db;
+        QVERIFY_OK(db.connect(*url));
+        QVERIFY(db.exec(QStringLiteral("UPDATE identities SET upstream_issuer = '' WHERE provider_user_id = 'qa-sam'"),
+                        {}));
+    }
+    AuthorizationRequest request = m_robot->newRequest();
+    QVERIFY2(!m_robot->onboardingTokenFor(request, QStringLiteral("github"), QStringLiteral("qa-sam")).isEmpty(),
+             "an identity without an issuer matched");
+    QVERIFY_OK(m_server->restart());
+    const HttpResult sam = signInSam();
+    QCOMPARE(sam.json().value(QLatin1String("token_type")).toString(), QStringLiteral("Bearer"));
+    QCOMPARE(claimOf(sam, "preferred_username"), QStringLiteral("sam"));
 }
 
 QTEST_GUILESS_MAIN(TestLinking)
