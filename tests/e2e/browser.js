@@ -10,8 +10,12 @@
 //   broker-cancel:<provider name>  cancel on node-oidc-provider's login page, behind a broker
 //   broker:<provider name>:<login> at latchkey-server brokering node-oidc-provider: pick
 //                                  the provider if its page shows, then sign in there
+//                                  (the app's provider=<id> skips that page: then any
+//                                  upstream, whichever the broker sent the browser to)
 // It writes the moment the redirect leaves for the app (ms since the epoch)
-// to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw.
+// to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw; each
+// run ends with a "done: ..." line in browser.log (for a sign-in at
+// node-oidc-provider: "as <login> at <the login page's origin>").
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -69,6 +73,8 @@ async function main() {
     }
     if (kind === 'standard' || kind === 'broker') {
       const login = kind === 'broker' ? persona : provider;
+      // Where the person signed in: e2e.py checks a link's sign-in went to the right upstream.
+      const at = new URL(page.url()).origin;
       await page.fill('input[name="login"]', login);
       await page.fill('input[name="password"]', 'any');
       await page.click('button[type="submit"]');
@@ -77,7 +83,7 @@ async function main() {
       if (!/\/callback\?/.test(page.url()))
         await page.click('button[type="submit"]');
       await page.waitForURL(/\/callback\?/, { timeout: 15000 });
-      log(`done: ${kind} sign-in as ${login}`);
+      log(`done: ${kind} sign-in as ${login} at ${at}`);
       return;
     }
     // The app names the provider (provider=<id>), so the server skips its chooser.

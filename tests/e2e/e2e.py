@@ -518,29 +518,61 @@ def standard_provider(server, processes, facts):
     processes.stop(op)
 
 
-def start_broker(processes, upstream_running=True):
+def start_upstream(processes, broker_issuer, provider_id, log):
+    """node-oidc-provider as the upstream `provider_id` of a broker at `broker_issuer`:
+    its issuer and the client secret the broker authenticates with."""
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    secret = f"e2e-upstream-secret-{port}"
+    processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(port),
+                     f"{broker_issuer}/upstream/{provider_id}/callback"],
+                    env=dict(os.environ, UPSTREAM_CLIENT_SECRET=secret), log=log)
+    wait_for(f"the upstream provider {provider_id}", lambda: urllib.request.urlopen(
+        issuer + "/.well-known/openid-configuration", timeout=2))
+    return issuer, secret
+
+
+def start_broker(processes, upstream_running=True, oauth2_upstream=False):
     """latchkey-server as a real identity broker (no --qa) whose upstream "Corp SSO"
-    is node-oidc-provider, or a closed port when upstream_running is false."""
-    op_port, broker_port = free_port(), free_port()
+    is node-oidc-provider, or a closed port when upstream_running is false. With
+    oauth2_upstream, a second node-oidc-provider is its upstream "Partner OAuth",
+    configured as a plain OAuth 2.0 provider (endpoints and user-info claims, no
+    discovery, no ID token checked). Both say <login>@example.org, verified."""
+    broker_port = free_port()
     broker_issuer = f"http://127.0.0.1:{broker_port}"
-    op_issuer = f"http://127.0.0.1:{op_port}"
-    secret = "e2e-upstream-secret-" + str(op_port)
+    env = dict(os.environ)
     if upstream_running:
-        processes.start(["node", os.path.join(HERE, "standard-provider.mjs"), str(op_port),
-                         broker_issuer + "/upstream/corp/callback"],
-                        env=dict(os.environ, UPSTREAM_CLIENT_SECRET=secret), log="upstream-op.log")
-        wait_for("the upstream provider", lambda: urllib.request.urlopen(
-            op_issuer + "/.well-known/openid-configuration", timeout=2))
-    providers = os.path.join(OUT, "providers.json")
-    with open(providers, "w") as f:
-        json.dump({"providers": [{"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": op_issuer,
-                                  "client_id": "latchkey-broker"}]}, f)
+        op_issuer, env["LATCHKEY_PROVIDER_CORP_SECRET"] = start_upstream(processes, broker_issuer, "corp",
+                                                                         "upstream-op.log")
+    else:
+        op_issuer = f"http://127.0.0.1:{free_port()}"
+    providers = [{"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": op_issuer,
+                  "client_id": "latchkey-broker"}]
+    if oauth2_upstream:
+        partner_issuer, env["LATCHKEY_PROVIDER_PARTNER_SECRET"] = start_upstream(
+            processes, broker_issuer, "partner", "upstream-oauth2-op.log")
+        with urllib.request.urlopen(partner_issuer + "/.well-known/openid-configuration", timeout=5) as reply:
+            endpoints = json.load(reply)
+        providers.append({"id": "partner", "name": "Partner OAuth", "type": "oauth2",
+                          "authorization_endpoint": endpoints["authorization_endpoint"],
+                          "token_endpoint": endpoints["token_endpoint"],
+                          "userinfo_endpoint": endpoints["userinfo_endpoint"],
+                          "claims": {"provider_user_id": "sub", "email": "email", "email_verified": "email_verified",
+                                     "name": "name", "preferred_username": "preferred_username"},
+                          "client_id": "latchkey-broker",
+                          # openid: node-oidc-provider's userinfo answers only tokens granted it.
+                          "scopes": ["openid", "email", "profile"]})
+    path = os.path.join(OUT, "providers.json")
+    with open(path, "w") as f:
+        json.dump({"providers": providers}, f)
     data = os.path.join(OUT, "broker-data")
     shutil.rmtree(data, ignore_errors=True)
-    processes.start([SERVER, "--providers", providers, "--listen", f"127.0.0.1:{broker_port}", "--data-dir", data],
-                    env=dict(os.environ, LATCHKEY_PROVIDER_CORP_SECRET=secret), log="broker.log")
+    processes.start([SERVER, "--providers", path, "--listen", f"127.0.0.1:{broker_port}", "--data-dir", data],
+                    env=env, log="broker.log")
     wait_for("the broker", lambda: urllib.request.urlopen(
         broker_issuer + "/.well-known/openid-configuration", timeout=2))
+    if oauth2_upstream:
+        return broker_issuer, {"corp": op_issuer, "partner": partner_issuer}
     return broker_issuer
 
 
@@ -605,6 +637,147 @@ def brokered_upstream_down(server, processes, facts):
     app.quit()
 
 
+def browser_sign_ins():
+    """(login, origin of the login page) of each sign-in browser.js made at node-oidc-provider."""
+    try:
+        with open(os.path.join(OUT, "browser.log")) as f:
+            return re.findall(r" done: (?:broker|standard) sign-in as (\S+) at (\S+)", f.read())
+    except FileNotFoundError:
+        return []
+
+
+def expect_sign_in_at(before, login, origin, upstream):
+    """The browser signed in once more since `before` sign-ins, as `login` at `origin`."""
+    runs = wait_for(f"the browser's sign-in at {upstream}",
+                    lambda: (lambda r: r if len(r) > before else None)(browser_sign_ins()))
+    if runs[-1] != (login, origin):
+        raise Failure(f"the browser signed in as {runs[-1][0]} at {runs[-1][1]}, not as {login} at {upstream} ({origin})")
+    shutil.copy(os.path.join(OUT, "browser-upstream-login.png"),
+                os.path.join(OUT, f"browser-{len(runs):02d}-at-{upstream.lower().replace(' ', '-')}.png"))
+
+
+def label_showing(app, what, match, timeout=TIMEOUT):
+    return wait_for(what, lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() == "label" and match(a.name)
+        and a.getState().contains(pyatspi.STATE_SHOWING), True), timeout)
+
+
+def click(node):
+    """A real mouse click in the middle of `node`, as a person makes it (X test events)."""
+    box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["xdotool", "mousemove", "--sync", str(box.x + box.width // 2), str(box.y + box.height // 2),
+                    "click", "1"], check=True)
+
+
+def method_cell(app, provider):
+    """The Sign-in methods dialog's list entry (its first column) for `provider`, if any."""
+    table = app.find("tree table", "Sign-in methods", match=lambda n: n == "Sign-in methods")
+    return pyatspi.findDescendant(table, lambda a: a.getRoleName() in ("tree item", "table cell")
+                                  and a.name == provider, True)
+
+
+def linking(server, processes, facts):
+    # One person, two sign-in methods (issue 21): Dana signs up with Corp SSO
+    # (OpenID Connect); later she continues with Partner OAuth (plain OAuth 2.0,
+    # the same verified dana@example.org), the wizard offers to link it to her
+    # account, she proves the account at Corp SSO, and from then on Partner
+    # OAuth signs her straight in; then she removes it again.
+    broker_issuer, upstreams = start_broker(processes, oauth2_upstream=True)
+    corp, partner = upstreams["corp"], upstreams["partner"]
+    action = "broker:Corp SSO:dana"  # the app names the provider: any upstream's login page, as dana
+
+    # (a) Sign up with Corp SSO through the wizard.
+    app = App(processes, broker_issuer, action)
+    app.showing("push button", "Continue with Partner OAuth")
+    screenshot("17-linking-signed-out-two-providers")
+    before = len(browser_sign_ins())
+    app.press("push button", "Continue with Corp SSO")
+    app.press("push button", "Next >")
+    username = App.text(app.showing("text", "Username"))
+    if username != "dana":
+        raise Failure(f"the username was not prefilled from Corp SSO's preferred_username: {username!r}")
+    status = app.find("label", "Username status")
+    wait_for("dana to be available", lambda: status.description.startswith("✓"))
+    app.press("push button", "Next >")
+    agree = app.showing("check box", "I agree to the terms of service")
+    wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
+    app.act(agree, "Toggle", "Press")
+    app.press("push button", "Next >")
+    app.press("push button", "Create account")
+    signed_in_as(app, "dana")
+    expect_sign_in_at(before, "dana", corp, "Corp SSO")
+    screenshot("18-linking-signed-up-with-corp")
+    app.quit()
+
+    # (b) Back later, signed out, Dana continues with Partner OAuth: the wizard
+    # ends at her address's account and offers to link Partner OAuth to it.
+    app = App(processes, broker_issuer, action)
+    signed_in_as(app, "dana")
+    app.press("push button", "Sign out")
+    before = len(browser_sign_ins())
+    app.press("push button", "Continue with Partner OAuth")
+    app.press("push button", "Next >")
+    expect_sign_in_at(before, "dana", partner, "Partner OAuth")
+    # "dana" is her own account's: the server proposes a free one (dana2).
+    username = App.text(app.showing("text", "Username"))
+    if not re.fullmatch(r"dana\d+", username):
+        raise Failure(f"the username offered for Partner OAuth's dana is {username!r}, not a free dana<N>")
+    status = app.find("label", "Username status")
+    wait_for(f"{username} to be available", lambda: status.description.startswith("✓"))
+    screenshot("19-linking-wizard-partner")
+    app.press("push button", "Next >")
+    agree = app.showing("check box", "I agree to the terms of service")
+    wait_for("the terms to load", lambda: agree.getState().contains(pyatspi.STATE_ENABLED))
+    app.act(agree, "Toggle", "Press")
+    app.press("push button", "Next >")
+    app.press("push button", "Create account")
+    link = app.showing("push button", "Link Partner OAuth to it")
+    explanation = label_showing(app, "the link page's explanation",
+                                lambda n: "dana@example.org" in n and "Corp SSO" in n)
+    facts["link_offer_text"] = explanation.name
+    screenshot("20-linking-offer")
+    before = len(browser_sign_ins())
+    app.act(link, "Press")
+    signed_in_as(app, "dana")
+    expect_sign_in_at(before, "dana", corp, "Corp SSO")  # the proof: the account's own provider
+    confirmation = label_showing(app, "the link's confirmation",
+                                 lambda n: n.startswith("Partner OAuth is now linked") and "Corp SSO" in n)
+    facts["link_confirmation_text"] = confirmation.name
+    screenshot("21-linking-linked")
+
+    # (c) Partner OAuth now signs her straight in to the same account.
+    app.press("push button", "Sign out")
+    before = len(browser_sign_ins())
+    app.press("push button", "Continue with Partner OAuth")
+    signed_in_as(app, "dana")
+    expect_sign_in_at(before, "dana", partner, "Partner OAuth")
+    if pyatspi.findDescendant(app.root, lambda a: a.getRoleName() == "push button" and a.name == "Next >", True):
+        raise Failure("signing in with the linked Partner OAuth showed the registration wizard")
+    screenshot("22-linking-signed-in-with-partner")
+
+    # (d) Sign-in methods: both listed; remove Partner OAuth; Corp SSO, the
+    # last one, cannot be removed.
+    app.press("push button", "Sign-in methods…")
+    wait_for("both sign-in methods listed",
+             lambda: method_cell(app, "Corp SSO") and method_cell(app, "Partner OAuth"))
+    screenshot("23-linking-sign-in-methods")
+    click(method_cell(app, "Partner OAuth"))
+    wait_for("Partner OAuth to be the current entry",
+             lambda: method_cell(app, "Partner OAuth").getState().contains(pyatspi.STATE_FOCUSED))
+    app.press("push button", "Remove…")
+    confirm = app.showing("push button", "Remove Partner OAuth")
+    screenshot("24-linking-remove-question")
+    app.act(confirm, "Press")
+    label_showing(app, "the removal's confirmation", lambda n: n.startswith("Partner OAuth was removed"))
+    wait_for("Partner OAuth to leave the list", lambda: method_cell(app, "Corp SSO")
+             and not method_cell(app, "Partner OAuth"))
+    remove = app.showing("push button", "Remove…")
+    wait_for("Remove to be disabled for the last method",
+             lambda: not remove.getState().contains(pyatspi.STATE_ENABLED))
+    screenshot("25-linking-removed")
+    app.quit()
+
+
 def browser_runs():
     try:
         with open(os.path.join(OUT, "browser.log")) as f:
@@ -623,7 +796,7 @@ def main():
     passed, failed = 0, 0
     suite_started = time.monotonic()
     scenarios = [new_user, restart, sign_out, returning_user, access_denied, with_reference_server,
-                 standard_provider, brokered_new_user, brokered_upstream_cancelled, brokered_upstream_down]
+                 standard_provider, brokered_new_user, brokered_upstream_cancelled, brokered_upstream_down, linking]
     only = os.environ.get("LATCHKEY_E2E_ONLY")  # for a developer re-running one scenario
     if only:
         scenarios = [s for s in scenarios if s.__name__ in only.split(",")]
