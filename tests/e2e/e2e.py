@@ -671,7 +671,8 @@ def click(node):
 
 def method_cell(app, provider):
     """The Sign-in methods dialog's list entry (its first column) for `provider`, if any."""
-    table = app.find("tree table", "Sign-in methods", match=lambda n: n == "Sign-in methods")
+    table = wait_for("the list of sign-in methods", lambda: pyatspi.findDescendant(
+        app.root, lambda a: a.getRoleName() in ("tree", "tree table", "table") and a.name == "Sign-in methods", True))
     return pyatspi.findDescendant(table, lambda a: a.getRoleName() in ("tree item", "table cell")
                                   and a.name == provider, True)
 
@@ -768,12 +769,12 @@ def linking(server, processes, facts):
     confirm = app.showing("push button", "Remove Partner OAuth")
     screenshot("24-linking-remove-question")
     app.act(confirm, "Press")
-    label_showing(app, "the removal's confirmation", lambda n: n.startswith("Partner OAuth was removed"))
     wait_for("Partner OAuth to leave the list", lambda: method_cell(app, "Corp SSO")
              and not method_cell(app, "Partner OAuth"))
     remove = app.showing("push button", "Remove…")
     wait_for("Remove to be disabled for the last method",
              lambda: not remove.getState().contains(pyatspi.STATE_ENABLED))
+    label_showing(app, "the removal's confirmation", lambda n: n.startswith("Partner OAuth was removed"))
     screenshot("25-linking-removed")
     app.quit()
 
