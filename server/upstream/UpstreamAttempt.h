@@ -41,8 +41,8 @@ struct UpstreamHints
 struct UpstreamAttempt
 {
     QString state;
-    QString nonce;       // oidc only
-    QByteArray verifier; // PKCE; empty when the provider has PKCE turned off
-    QString redirectUri; // {issuer}/upstream/<id>/callback
-    UpstreamHints hints; // for begin() only; not kept
+    QString nonce;            // oidc only
+    QByteArray verifier;      // PKCE; empty when the provider has PKCE turned off
+    QString redirectUri;      // {issuer}/upstream/<id>/callback
+    UpstreamHints hints = {}; // for begin() only; not kept
 };
