@@ -43,7 +43,7 @@ std::optional<UpstreamProfile> SimulatedProviders::personaProfile(const QString 
     const QString fresh = QString::fromLatin1(SecureRandom::token(6)).toLower().remove(u'-').remove(u'_');
     auto make = [&](const QString &userId, const QString &email, bool verified, const QString &name,
                     const QString &login = {}) {
-        return UpstreamProfile{{providerId, userId}, email, verified, name, login, {}};
+        return UpstreamProfile{{providerId, userId, {}}, email, verified, name, login, {}, {}};
     };
     if (key == QLatin1String("returning"))
         return make(QStringLiteral("qa-returning"), QStringLiteral("rita@example.com"), true,

@@ -169,10 +169,11 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     const QString fault = f.value(QStringLiteral("fault"));
     if (!fault.isEmpty() && !QaFaults::isKnown(fault))
         return form(*attempt, connector, {}, QStringLiteral("That QA fault does not exist."));
-    UpstreamProfile profile{{id, f.value(QStringLiteral("provider_user_id")).trimmed()},
+    UpstreamProfile profile{{id, f.value(QStringLiteral("provider_user_id")).trimmed(), {}},
                             f.value(QStringLiteral("email")).trimmed(),
                             f.value(QStringLiteral("email_verified")) == QLatin1String("true"),
                             f.value(QStringLiteral("name")).simplified(),
+                            {},
                             {},
                             {}};
     if (f.contains(QStringLiteral("persona"))) {
