@@ -544,8 +544,8 @@ def start_broker(processes, upstream_running=True, oauth2_upstream=False):
     if upstream_running:
         op_issuer, env["LATCHKEY_PROVIDER_CORP_SECRET"] = start_upstream(processes, broker_issuer, "corp",
                                                                          "upstream-op.log")
-    else:
-        op_issuer = f"http://127.0.0.1:{free_port()}"
+    else:  # a closed port; the broker still needs a secret to start
+        op_issuer, env["LATCHKEY_PROVIDER_CORP_SECRET"] = f"http://127.0.0.1:{free_port()}", "e2e-upstream-secret"
     providers = [{"id": "corp", "name": "Corp SSO", "type": "oidc", "issuer": op_issuer,
                   "client_id": "latchkey-broker"}]
     if oauth2_upstream:
