@@ -754,6 +754,9 @@ def linking(server, processes, facts):
     expect_sign_in_at(before, "dana", partner, "Partner OAuth")
     if pyatspi.findDescendant(app.root, lambda a: a.getRoleName() == "push button" and a.name == "Next >", True):
         raise Failure("signing in with the linked Partner OAuth showed the registration wizard")
+    if pyatspi.findDescendant(app.root, lambda a: a.getRoleName() == "label" and "is now linked" in a.name
+                              and a.getState().contains(pyatspi.STATE_SHOWING), True):
+        raise Failure("the link's confirmation is still shown at the next sign-in")
     screenshot("22-linking-signed-in-with-partner")
 
     # (d) Sign-in methods: both listed; remove Partner OAuth; Corp SSO, the
