@@ -55,10 +55,25 @@ async function main() {
       if (await choose.count() > 0)
         await choose.click();
     };
+    // node-oidc-provider's login page; a sign-in that comes back to the app before
+    // it (the broker or the upstream refused it) fails here saying why, at once.
+    const loginPage = async () => {
+      const appCallback = /^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/callback\?/;
+      const login = page.waitForSelector('input[name="login"]', { timeout: 15000 }).then(() => 'login', () => null);
+      const back = page.waitForURL(appCallback, { timeout: 15000 }).then(() => 'back', () => null);
+      const reached = await Promise.race([login, back]) || await login;
+      if (reached === 'login')
+        return;
+      if (!appCallback.test(page.url()))
+        throw new Error(`no login page within 15 s at ${page.url()}`);
+      const query = new URL(page.url()).searchParams;
+      throw new Error(`no login page: back at the app with error=${query.get('error')} ` +
+                      `(${query.get('error_description')})`);
+    };
     if (kind === 'follow' || kind === 'broker-cancel') {
       await chooseProvider();
       if (kind === 'broker-cancel') {
-        await page.waitForSelector('input[name="login"]', { timeout: 15000 });
+        await loginPage();
         await page.getByRole('link', { name: '[ Cancel ]' }).click();
       }
       await page.waitForURL(/\/callback\?/, { timeout: 15000 });
@@ -68,7 +83,7 @@ async function main() {
     }
     if (kind === 'broker') {
       await chooseProvider();
-      await page.waitForSelector('input[name="login"]', { timeout: 15000 });
+      await loginPage();
       await page.screenshot({ path: path.join(outDir, 'browser-upstream-login.png') });
     }
     if (kind === 'standard' || kind === 'broker') {

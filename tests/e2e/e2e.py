@@ -782,6 +782,24 @@ def linking(server, processes, facts):
     app.quit()
 
 
+def browser_log_size():
+    try:
+        return os.path.getsize(os.path.join(OUT, "browser.log"))
+    except FileNotFoundError:
+        return 0
+
+
+def browser_failures(since):
+    """The first line of each browser.js failure logged after byte `since` of browser.log."""
+    try:
+        with open(os.path.join(OUT, "browser.log"), "rb") as f:
+            f.seek(since)
+            said = f.read().decode(errors="replace")
+    except FileNotFoundError:
+        return []
+    return [line.split(" failed: ", 1)[1] for line in said.splitlines() if " failed: " in line]
+
+
 def browser_runs():
     try:
         with open(os.path.join(OUT, "browser.log")) as f:
@@ -807,6 +825,7 @@ def main():
     try:
         for scenario in scenarios:
             started = time.monotonic()
+            browser_since = browser_log_size()
             server.start()  # each scenario meets a freshly started server on the same data
             try:
                 scenario(server, processes, facts)
@@ -816,6 +835,8 @@ def main():
                 failed += 1
                 screenshot(f"failed-{scenario.__name__}")
                 print(f"FAIL!  {scenario.__name__}: {error}", flush=True)
+                for said in browser_failures(browser_since):  # often the reason the app waited in vain
+                    print(f"       the browser: {said}", flush=True)
             finally:
                 for process in [p for p in processes.running if p is not server.process]:
                     processes.stop(process)
