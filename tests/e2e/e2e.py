@@ -741,6 +741,9 @@ def linking(server, processes, facts):
     app.act(link, "Press")
     signed_in_as(app, "dana")
     expect_sign_in_at(before, "dana", corp, "Corp SSO")  # the proof: the account's own provider
+    with open(os.path.join(OUT, "broker.log")) as f:  # docs/server.md: each link is logged so
+        if "corp: linked partner to an account" not in f.read():
+            raise Failure("the broker logged no link of partner to the account signed in at corp")
     confirmation = label_showing(app, "the link's confirmation",
                                  lambda n: n.startswith("Partner OAuth is now linked") and "Corp SSO" in n)
     facts["link_confirmation_text"] = confirmation.name
