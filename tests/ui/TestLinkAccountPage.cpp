@@ -13,6 +13,7 @@
 
 #include <QHttpServer>
 #include <QHttpServerResponse>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QNetworkAccessManager>
