@@ -45,10 +45,10 @@ void IdentitiesJob::parse(int status, const QByteArray &body, QNetworkReply *rep
         if (m_identities.size() == MaxIdentities)
             break;
         const QJsonObject o = entry.toObject();
-        LinkedIdentity identity{line(o.value(QLatin1String(LinkField::IdentityProviderId)), 64),
-                                line(o.value(QLatin1String(LinkField::IdentityProvider)), 80),
-                                line(o.value(QLatin1String(LinkField::IdentityEmail)), 320),
-                                qint64(o.value(QLatin1String(LinkField::IdentityLinkedAt)).toDouble())};
+        IdentityInfo identity{line(o.value(QLatin1String(LinkField::IdentityProviderId)), 64),
+                              line(o.value(QLatin1String(LinkField::IdentityProvider)), 80),
+                              line(o.value(QLatin1String(LinkField::IdentityEmail)), 320),
+                              qint64(o.value(QLatin1String(LinkField::IdentityLinkedAt)).toDouble())};
         if (identity.providerId.isEmpty())
             continue; // nothing to remove it by
         if (identity.provider.isEmpty())

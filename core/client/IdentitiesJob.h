@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LinkedIdentity.h"
+#include "IdentityInfo.h"
 #include "NetworkJob.h"
 
 #include <QUrl>
@@ -16,7 +16,7 @@ public:
 
     IdentitiesJob(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &accessToken,
                   QObject *parent = nullptr);
-    const QList<LinkedIdentity> &identities() const { return m_identities; }
+    const QList<IdentityInfo> &identities() const { return m_identities; }
 
 protected:
     QNetworkReply *send() override;
@@ -25,5 +25,5 @@ protected:
 private:
     QUrl m_endpoint;
     QString m_accessToken;
-    QList<LinkedIdentity> m_identities;
+    QList<IdentityInfo> m_identities;
 };

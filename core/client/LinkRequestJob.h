@@ -16,9 +16,8 @@ public:
     static LinkRequestJob *fromOnboarding(QNetworkAccessManager *manager, const QUrl &endpoint,
                                           const QString &onboardingToken, const QByteArray &codeVerifier,
                                           const QString &clientId, QObject *parent = nullptr);
-    static LinkRequestJob *fromSession(QNetworkAccessManager *manager, const QUrl &endpoint,
-                                       const QString &accessToken, const QString &clientId, const QString &provider,
-                                       QObject *parent = nullptr);
+    static LinkRequestJob *fromSession(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &accessToken,
+                                       const QString &clientId, const QString &provider, QObject *parent = nullptr);
 
     const LinkRequest &link() const { return m_link; }
 

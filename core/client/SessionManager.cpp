@@ -224,8 +224,7 @@ void SessionManager::signIn(const QString &provider)
     startSignIn(Purpose::SignIn, provider, {}, m_selectAccountNext ? QStringLiteral("select_account") : QString());
 }
 
-void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId,
-                                 const QString &prompt)
+void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt)
 {
     m_purpose = purpose;
     m_linkId = linkId;
@@ -258,14 +257,14 @@ void SessionManager::signInForAccount(Purpose purpose, const QString &provider, 
 {
     const bool allowed = (purpose == Purpose::AddMethod && !linkId.isEmpty()) || purpose == Purpose::Reauthenticate;
     if (m_stepKind != Step::SignedIn || !allowed) {
-        Q_EMIT accountSignInFinished(purpose, ClientError::make(ClientError::Code::RequestNotMade,
-                                                                QStringLiteral("not signed in")));
+        Q_EMIT accountSignInFinished(purpose,
+                                     ClientError::make(ClientError::Code::RequestNotMade,
+                                                       QStringLiteral("not signed in")));
         return;
     }
     m_linkProviders.clear(); // the account's own providers are not what the sentences name here
     m_linkingProvider = m_metadata ? m_metadata->upstreamProviderName(provider) : provider;
-    startSignIn(purpose, provider, linkId,
-                purpose == Purpose::Reauthenticate ? QStringLiteral("login") : QString());
+    startSignIn(purpose, provider, linkId, purpose == Purpose::Reauthenticate ? QStringLiteral("login") : QString());
 }
 
 void SessionManager::backToAccount(const ClientError &error)
@@ -304,8 +303,7 @@ ClientError SessionManager::linkFailure(const ClientError &error, const QString 
 
 void SessionManager::linkNotMade(const ClientError &error)
 {
-    qCInfo(lcSession).noquote() << "nothing linked:"
-                                << error.body.value(QLatin1String(LinkField::LinkError)).toString();
+    qCInfo(lcSession).noquote() << "nothing linked:" << error.body.value(QLatin1String(LinkField::LinkError)).toString();
     signedOut(SignOutReason::LinkNotMade, error);
 }
 
@@ -501,8 +499,8 @@ void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &toke
     if (forAccount() && subject != m_profile.subject) {
         // Signed in at the provider as someone else: this session stays, the other one is let go.
         revoke(step, tokens.refreshToken, [] {});
-        backToAccount(linkFailure(ClientError::make(ClientError::Code::LinkNotMade),
-                                  QLatin1String(LinkError::OtherAccount)));
+        backToAccount(
+            linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkError::OtherAccount)));
         return;
     }
     if (forAccount() && !m_session.refreshToken.isEmpty() && m_session.refreshToken != tokens.refreshToken) {
@@ -589,9 +587,9 @@ void SessionManager::cancel()
         return;
     }
     const bool linking = m_purpose == Purpose::Link;
-    const ClientError cancelled = linking ? linkFailure(ClientError::make(ClientError::Code::LinkNotMade),
-                                                        QLatin1String(LinkError::Cancelled))
-                                          : ClientError();
+    const ClientError cancelled = linking
+        ? linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkError::Cancelled))
+        : ClientError();
     discardSession(false, {});
     if (linking)
         linkNotMade(cancelled);

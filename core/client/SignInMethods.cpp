@@ -21,7 +21,7 @@ QList<UpstreamProviderInfo> SignInMethods::addable() const
     QList<UpstreamProviderInfo> providers = m_session->upstreamProviders();
     providers.removeIf([this](const UpstreamProviderInfo &p) {
         return std::any_of(m_identities.cbegin(), m_identities.cend(),
-                           [&p](const LinkedIdentity &i) { return i.providerId == p.id; });
+                           [&p](const IdentityInfo &i) { return i.providerId == p.id; });
     });
     return providers;
 }
@@ -30,7 +30,7 @@ bool SignInMethods::canRemove(const QString &providerId) const
 {
     return m_identities.size() > 1
         && std::any_of(m_identities.cbegin(), m_identities.cend(),
-                       [&providerId](const LinkedIdentity &i) { return i.providerId == providerId; });
+                       [&providerId](const IdentityInfo &i) { return i.providerId == providerId; });
 }
 
 void SignInMethods::setState(State state)
@@ -136,7 +136,7 @@ void SignInMethods::reauthenticate()
     // At a provider the account already signs in with, and not the one
     // being removed when there is another.
     QString provider;
-    for (const LinkedIdentity &identity : std::as_const(m_identities)) {
+    for (const IdentityInfo &identity : std::as_const(m_identities)) {
         if (identity.providerId != m_provider || provider.isEmpty())
             provider = identity.providerId;
         if (provider != m_provider)

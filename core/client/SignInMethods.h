@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ClientError.h"
-#include "LinkedIdentity.h"
+#include "IdentityInfo.h"
 #include "SessionManager.h"
 #include "UpstreamProviderInfo.h"
 
@@ -36,7 +36,7 @@ public:
 
     State state() const { return m_state; }
     bool isBusy() const { return m_state != State::Idle; }
-    const QList<LinkedIdentity> &identities() const { return m_identities; }
+    const QList<IdentityInfo> &identities() const { return m_identities; }
     // The server's providers (discovery) that are not linked yet.
     QList<UpstreamProviderInfo> addable() const;
     // The last one can never be removed.
@@ -74,5 +74,5 @@ private:
     QString m_provider;
     bool m_reauthenticated = false;
     QPointer<NetworkJob> m_job;
-    QList<LinkedIdentity> m_identities;
+    QList<IdentityInfo> m_identities;
 };

@@ -107,12 +107,12 @@ void TestLinkJobs::linkRequestFromOnboarding_data()
                                           << Code::ServerRefused << "invalid_token" << QString();
     QTest::newRow("already completed") << 409 << QByteArray(R"({"error":"onboarding_already_completed"})")
                                        << Code::ServerRefused << "onboarding_already_completed" << QString();
-    QTest::newRow("rate limited") << 429 << QByteArray(R"({"error":"slow_down"})") << Code::RateLimited
-                                  << "slow_down" << QString();
-    QTest::newRow("no link_id") << 201 << QByteArray(R"({"expires_in":600,"providers":[]})")
-                                << Code::InvalidResponse << QString() << QString();
-    QTest::newRow("link_id not a string") << 201 << QByteArray(R"({"link_id":7})") << Code::InvalidResponse
-                                          << QString() << QString();
+    QTest::newRow("rate limited") << 429 << QByteArray(R"({"error":"slow_down"})") << Code::RateLimited << "slow_down"
+                                  << QString();
+    QTest::newRow("no link_id") << 201 << QByteArray(R"({"expires_in":600,"providers":[]})") << Code::InvalidResponse
+                                << QString() << QString();
+    QTest::newRow("link_id not a string")
+        << 201 << QByteArray(R"({"link_id":7})") << Code::InvalidResponse << QString() << QString();
     QTest::newRow("server failure") << 500 << QByteArray("oops") << Code::ServerFailure << QString() << QString();
 }
 
@@ -126,8 +126,8 @@ void TestLinkJobs::linkRequestFromOnboarding()
     m_status = status;
     m_answer = answer;
     m_retryAfter = status == 429 ? QByteArray("7") : QByteArray();
-    std::unique_ptr<LinkRequestJob> job(LinkRequestJob::fromOnboarding(
-        &m_network, url("/api/account/link-request"), "onb.token", "verifier-123", "latchkey-desktop"));
+    std::unique_ptr<LinkRequestJob> job(LinkRequestJob::fromOnboarding(&m_network, url("/api/account/link-request"),
+                                                                       "onb.token", "verifier-123", "latchkey-desktop"));
     QVERIFY(run(job.get()));
     // The same proof as onboarding, as JSON, and no Bearer token.
     QCOMPARE(m_received.method, QHttpServerRequest::Method::Post);
@@ -156,8 +156,8 @@ void TestLinkJobs::linkRequestFromSession()
     m_status = 403;
     m_answer = R"({"error":"reauthentication_required"})";
     m_retryAfter.clear();
-    std::unique_ptr<LinkRequestJob> job(LinkRequestJob::fromSession(
-        &m_network, url("/api/account/link-request"), "access.jwt", "latchkey-desktop", "google"));
+    std::unique_ptr<LinkRequestJob> job(LinkRequestJob::fromSession(&m_network, url("/api/account/link-request"),
+                                                                    "access.jwt", "latchkey-desktop", "google"));
     QVERIFY(run(job.get()));
     QCOMPARE(m_received.authorization, QByteArray("Bearer access.jwt"));
     QCOMPARE(m_received.contentType, QByteArray("application/json"));
@@ -176,11 +176,12 @@ void TestLinkJobs::identitiesAreRead_data()
     QTest::addColumn<Code>("code");
     QTest::addColumn<QStringList>("providerIds");
 
-    QTest::newRow("two") << 200
-                         << QByteArray(R"({"identities":[)"
-                                       R"({"provider_id":"github","provider":"GitHub","email":"r@x.org","linked_at":1764000000},)"
-                                       R"({"provider_id":"google","provider":"Google","email":"r@x.org","linked_at":1765000000}]})")
-                         << Code::None << QStringList{"github", "google"};
+    QTest::newRow("two")
+        << 200
+        << QByteArray(R"({"identities":[)"
+                      R"({"provider_id":"github","provider":"GitHub","email":"r@x.org","linked_at":1764000000},)"
+                      R"({"provider_id":"google","provider":"Google","email":"r@x.org","linked_at":1765000000}]})")
+        << Code::None << QStringList{"github", "google"};
     QTest::newRow("entry without id left out")
         << 200 << QByteArray(R"({"identities":[{"provider":"Nameless"},{"provider_id":"github"}]})") << Code::None
         << QStringList{"github"};
@@ -203,7 +204,7 @@ void TestLinkJobs::identitiesAreRead()
     QCOMPARE(m_received.authorization, QByteArray("Bearer access.jwt"));
     QCOMPARE(job.error().code, code);
     QStringList ids;
-    for (const LinkedIdentity &identity : job.identities())
+    for (const IdentityInfo &identity : job.identities())
         ids.append(identity.providerId);
     QCOMPARE(ids, providerIds);
     if (QByteArray(QTest::currentDataTag()) == "two") {
@@ -226,8 +227,7 @@ void TestLinkJobs::removeIdentity_data()
     QTest::newRow("200") << 200 << QByteArray("{}") << Code::None << QString();
     QTest::newRow("last identity") << 409 << QByteArray(R"({"error":"last_identity"})") << Code::ServerRefused
                                    << "last_identity";
-    QTest::newRow("not linked") << 404 << QByteArray(R"({"error":"not_found"})") << Code::ServerRefused
-                                << "not_found";
+    QTest::newRow("not linked") << 404 << QByteArray(R"({"error":"not_found"})") << Code::ServerRefused << "not_found";
     QTest::newRow("reauthentication") << 403 << QByteArray(R"({"error":"reauthentication_required"})")
                                       << Code::ServerRefused << "reauthentication_required";
 }

@@ -75,8 +75,7 @@ void TestLinkAccountPage::initTestCase()
     });
     m_server.route("/link-request", [this](const QHttpServerRequest &request) {
         m_linkBody = QJsonDocument::fromJson(request.body()).object();
-        return QHttpServerResponse("application/json", m_linkAnswer,
-                                   QHttpServerResponse::StatusCode(m_linkStatus));
+        return QHttpServerResponse("application/json", m_linkAnswer, QHttpServerResponse::StatusCode(m_linkStatus));
     });
 }
 
@@ -126,8 +125,7 @@ void TestLinkAccountPage::emailInUseOffersLink()
     submitToEmailInUse(true);
     QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::LinkId), Timeout);
     const QString text = find<QLabel>("linkExplanationLabel")->text();
-    QVERIFY2(text.contains("rita@example.org") && text.contains("GitHub") && text.contains("Google"),
-             qPrintable(text));
+    QVERIFY2(text.contains("rita@example.org") && text.contains("GitHub") && text.contains("Google"), qPrintable(text));
     QCOMPARE(find<QLabel>("linkExplanationLabel")->textFormat(), Qt::PlainText);
     QCOMPARE(m_wizard->button(QWizard::FinishButton)->text(), QStringLiteral("&Link Google to it"));
     QVERIFY(m_wizard->button(QWizard::FinishButton)->isVisible());
@@ -155,12 +153,11 @@ void TestLinkAccountPage::linkRequestAnswers_data()
     QTest::addColumn<QByteArray>("answer");
     QTest::addColumn<QString>("sentence");
     QTest::addColumn<bool>("restart");
-    QTest::newRow("expired registration") << 401 << QByteArray(R"({"error":"invalid_token","reason":"expired"})")
-                                          << "no longer valid" << true;
+    QTest::newRow("expired registration")
+        << 401 << QByteArray(R"({"error":"invalid_token","reason":"expired"})") << "no longer valid" << true;
     QTest::newRow("already completed") << 409 << QByteArray(R"({"error":"onboarding_already_completed"})")
                                        << "no longer valid" << true;
-    QTest::newRow("rate limited") << 429 << QByteArray(R"({"error":"slow_down"})") << "Linking could not start"
-                                  << false;
+    QTest::newRow("rate limited") << 429 << QByteArray(R"({"error":"slow_down"})") << "Linking could not start" << false;
     QTest::newRow("server failure") << 503 << QByteArray("{}") << "Linking could not start" << false;
 }
 

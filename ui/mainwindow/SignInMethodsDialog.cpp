@@ -85,7 +85,7 @@ SignInMethodsDialog::SignInMethodsDialog(SignInMethods *methods, QWidget *parent
 
 QString SignInMethodsDialog::nameOf(const QString &providerId) const
 {
-    for (const LinkedIdentity &identity : m_methods->identities()) {
+    for (const IdentityInfo &identity : m_methods->identities()) {
         if (identity.providerId == providerId)
             return identity.provider;
     }
@@ -106,12 +106,13 @@ void SignInMethodsDialog::showIdentities()
 {
     const QString selected = selectedProvider();
     m_list->clear();
-    for (const LinkedIdentity &identity : m_methods->identities()) {
+    for (const IdentityInfo &identity : m_methods->identities()) {
         const QString linked = identity.linkedAt > 0
             ? QLocale().toString(QDateTime::fromSecsSinceEpoch(identity.linkedAt).date(), QLocale::ShortFormat)
             : QString();
-        auto *item = new QTreeWidgetItem(
-            m_list, {identity.provider, identity.email.isEmpty() ? tr("no email") : identity.email, linked});
+        auto *item = new QTreeWidgetItem(m_list,
+                                         {identity.provider, identity.email.isEmpty() ? tr("no email") : identity.email,
+                                          linked});
         item->setData(0, Qt::UserRole, identity.providerId);
         if (identity.providerId == selected)
             m_list->setCurrentItem(item);
@@ -129,9 +130,8 @@ void SignInMethodsDialog::updateButtons()
     const bool idle = !m_methods->isBusy();
     const QString selected = selectedProvider();
     m_remove->setEnabled(idle && m_methods->canRemove(selected));
-    m_remove->setToolTip(m_methods->identities().size() == 1
-                             ? tr("Your only sign-in method can't be removed.")
-                             : QString());
+    m_remove->setToolTip(m_methods->identities().size() == 1 ? tr("Your only sign-in method can't be removed.")
+                                                             : QString());
     m_remove->setAccessibleDescription(m_remove->toolTip());
     m_add->setEnabled(idle && m_addable->count() > 0);
     m_addable->setEnabled(idle && m_addable->count() > 0);
@@ -178,7 +178,7 @@ void SignInMethodsDialog::onFinished(SignInMethods::Operation operation, const Q
     if (error.ok()) {
         if (operation == Operation::Add) {
             QStringList before;
-            for (const LinkedIdentity &identity : m_methods->identities())
+            for (const IdentityInfo &identity : m_methods->identities())
                 before.append(identity.provider);
             m_status->setText(ErrorMessages::linkConfirmation(provider, before));
         } else if (operation == Operation::Remove) {
