@@ -378,7 +378,7 @@
         <translation>dem Anbieter, mit dem Sie sich registriert haben</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>the provider</source>
         <translation>der Anbieter</translation>
     </message>
@@ -386,6 +386,11 @@
         <location line="+2"/>
         <source>Linking was cancelled. Nothing was linked; you can still sign in with %1.</source>
         <translation>Die Verknüpfung wurde abgebrochen. Es wurde nichts verknüpft; Sie können sich weiterhin mit %1 anmelden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That %1 account already belongs to another Latchkey account. Nothing was linked.</source>
+        <translation>Dieses %1-Konto gehört bereits zu einem anderen Latchkey-Konto. Es wurde nichts verknüpft.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -966,7 +971,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Anbieter hin&amp;zufügen:</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>no email</source>
         <translation>keine E-Mail</translation>
     </message>
@@ -976,12 +981,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Ihre einzige Anmeldemethode kann nicht entfernt werden.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="-50"/>
         <source>Loading your sign-in methods…</source>
         <translation>Ihre Anmeldemethoden werden geladen …</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+69"/>
         <source>Preparing to add %1…</source>
         <translation>Hinzufügen von %1 wird vorbereitet …</translation>
     </message>

@@ -188,9 +188,13 @@ QString ErrorMessages::linkNotMade(const ClientError &error)
         before.append(name.toString());
     const QString linking = error.body.value(QLatin1String(LinkField::LinkedProvider)).toString();
     const QString account = before.isEmpty() ? tr("the provider you signed up with") : joinedNames(before);
-    const QString provider = before.isEmpty() ? tr("the provider") : before.first();
+    // Where the browser signed in: the account's provider (from the wizard), or the one being added.
+    const QString provider = !before.isEmpty() ? before.first() : !linking.isEmpty() ? linking : tr("the provider");
     if (why == QLatin1String(LinkError::Cancelled))
         return tr("Linking was cancelled. Nothing was linked; you can still sign in with %1.").arg(account);
+    // From a session (adding a method) nothing names the account's providers: the sentence is about the new one.
+    if (why == QLatin1String(LinkError::OtherAccount) && before.isEmpty() && !linking.isEmpty())
+        return tr("That %1 account already belongs to another Latchkey account. Nothing was linked.").arg(linking);
     if (why == QLatin1String(LinkError::OtherAccount))
         return tr("You signed in to %1 with an account other than the one that uses this email address. Nothing "
                   "was linked.")

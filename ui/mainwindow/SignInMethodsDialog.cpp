@@ -83,6 +83,11 @@ SignInMethodsDialog::SignInMethodsDialog(SignInMethods *methods, QWidget *parent
     resize(sizeHint().expandedTo(QSize(520, 360)));
 }
 
+QString SignInMethodsDialog::loadingText()
+{
+    return tr("Loading your sign-in methods…");
+}
+
 QString SignInMethodsDialog::nameOf(const QString &providerId) const
 {
     for (const IdentityInfo &identity : m_methods->identities()) {
@@ -146,7 +151,7 @@ void SignInMethodsDialog::showState(SignInMethods::State state)
         break;
     case State::Loading:
         if (m_methods->identities().isEmpty()) // a reload keeps the outcome of what came before on show
-            m_status->setText(tr("Loading your sign-in methods…"));
+            m_status->setText(loadingText());
         break;
     case State::RequestingLink:
         m_status->setText(tr("Preparing to add %1…").arg(provider));
@@ -183,8 +188,8 @@ void SignInMethodsDialog::onFinished(SignInMethods::Operation operation, const Q
             m_status->setText(ErrorMessages::linkConfirmation(provider, before));
         } else if (operation == Operation::Remove) {
             m_status->setText(tr("%1 was removed: you can no longer sign in with it.").arg(provider));
-        } else {
-            m_status->clear();
+        } else if (m_status->text() == loadingText()) {
+            m_status->clear(); // a reload keeps the outcome of the add or remove before it
         }
         return;
     }

@@ -32,6 +32,7 @@ private:
     void updateButtons();
     void askRemove();
     QString nameOf(const QString &providerId) const;
+    static QString loadingText();
     QString selectedProvider() const;
 
     SignInMethods *m_methods;
