@@ -43,9 +43,27 @@ private Q_SLOTS:
     void linkErrorReachesTheClient_data();
     void linkErrorReachesTheClient();
     void signInAfterSignOutSelectsAccount();
+    // Against the server's linking (PROTOCOL.md 6.5).
+    void linkFromEmailInUse();
+    void linkEndsWithoutLink_data();
+    void linkEndsWithoutLink();
+    void cancelInTheAppLinksNothing();
+    void addAndRemoveMethods();
+    void reauthenticationThenRetry();
 
 private:
     std::unique_ptr<SessionManager> signedIn(const QString &provider, const QString &persona);
+    // A new account, through onboarding, signed in with a verified email.
+    std::unique_ptr<SessionManager> createAccount(const QString &provider, const QString &userId, const QString &email,
+                                                  const QString &username,
+                                                  std::optional<ClientConfig> config = std::nullopt);
+    // Signs in as someone new whose verified email belongs to an account:
+    // onboarding answers email_in_use with link_available; returns the link request.
+    LinkRequest emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
+                           const QString &email);
+    QString termsVersion();
+    // Whether the server under test advertises the linking endpoints.
+    bool serverLinks();
 
     std::unique_ptr<ClientHarness> m_harness;
 };
@@ -68,6 +86,53 @@ std::unique_ptr<SessionManager> TestLinking::signedIn(const QString &provider, c
     manager->signIn(provider);
     [&] { QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs); }();
     return manager;
+}
+
+bool TestLinking::serverLinks()
+{
+    const HttpResult discovery = m_harness->browser().http().get(
+        QUrl(m_harness->server().issuer() + "/.well-known/openid-configuration"));
+    return discovery.body.contains("\"link_request_endpoint\"");
+}
+
+QString TestLinking::termsVersion()
+{
+    return QString::fromLatin1(
+        m_harness->browser().http().get(QUrl(m_harness->server().issuer() + "/terms")).header("Terms-Version"));
+}
+
+std::unique_ptr<SessionManager> TestLinking::createAccount(const QString &provider, const QString &userId,
+                                                           const QString &email, const QString &username,
+                                                           std::optional<ClientConfig> config)
+{
+    m_harness->browser().useIdentity(provider, userId, email, true, username);
+    auto manager = m_harness->newManager(config.value_or(m_harness->config()));
+    manager->signIn(provider);
+    if (!QTest::qWaitFor([&] { return manager->state() == State::OnboardingRequired; }, FlowTimeoutMs))
+        return nullptr;
+    manager->onboarding()->submit(username, username, termsVersion());
+    if (!QTest::qWaitFor([&] { return manager->state() == State::SignedIn; }, FlowTimeoutMs))
+        return nullptr;
+    return manager;
+}
+
+LinkRequest TestLinking::emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
+                                    const QString &email)
+{
+    m_harness->browser().useIdentity(provider, userId, email, true, "Someone New");
+    manager->signIn(provider);
+    if (!QTest::qWaitFor([&] { return manager->state() == State::OnboardingRequired; }, FlowTimeoutMs))
+        return {};
+    OnboardingClient *onboarding = manager->onboarding();
+    QSignalSpy submitted(onboarding, &OnboardingClient::submitted);
+    onboarding->submit("someone.new", "Someone New", termsVersion());
+    if (!submitted.wait(FlowTimeoutMs) || !onboarding->linkAvailable())
+        return {};
+    QSignalSpy requested(onboarding, &OnboardingClient::linkRequestFinished);
+    onboarding->requestLink();
+    if (!requested.wait(FlowTimeoutMs))
+        return {};
+    return requested.first().first().value<LinkRequest>();
 }
 
 void TestLinking::authorizationRequestCarriesLinkAndPrompt_data()
@@ -170,6 +235,188 @@ void TestLinking::signInAfterSignOutSelectsAccount()
     manager->signOut();
     manager->cancel(); // a cancelled sign-in does not end it
     QVERIFY(manager->selectsAccountNext());
+}
+
+// Lena signed up with GitHub; later she picks Google with the same verified
+// address, links it from the wizard by signing in with GitHub once more, and
+// from then on Google reaches the same account.
+void TestLinking::linkFromEmailInUse()
+{
+    if (!serverLinks())
+        QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
+    QVERIFY(lena);
+    const QString subject = lena->profile().subject;
+    lena->signOut();
+    QVERIFY(lena->supportsLinking());
+
+    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    QVERIFY(link.isValid());
+    QCOMPARE(link.providers.size(), 1);
+    QCOMPARE(link.providers.first().id, QStringLiteral("github"));
+    const QUrl first = m_harness->browser().openedUrls().last();
+    m_harness->browser().useIdentity("github", "gh-lena", "lena@example.org", true, "lena");
+    lena->linkAccount(link);
+    QCOMPARE(lena->purpose(), Purpose::Link);
+    QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::SignedIn, FlowTimeoutMs);
+    // A new authorization request: provider and link_id, new state and PKCE.
+    const QUrlQuery sent(m_harness->browser().openedUrls().last());
+    QCOMPARE(sent.queryItemValue("provider"), QStringLiteral("github"));
+    QCOMPARE(sent.queryItemValue("link_id", QUrl::FullyDecoded), link.linkId);
+    QVERIFY(sent.queryItemValue("state") != QUrlQuery(first).queryItemValue("state"));
+    QVERIFY(sent.queryItemValue("code_challenge") != QUrlQuery(first).queryItemValue("code_challenge"));
+    QCOMPARE(lena->profile().subject, subject);
+    QCOMPARE(lena->profile().username, QStringLiteral("lena"));
+    QCOMPARE(lena->linkedProvider().id, QStringLiteral("google"));
+    QCOMPARE(lena->linkedProvider().name, QStringLiteral("Google"));
+    QCOMPARE(lena->linkedAccountProviders(), QStringList{"GitHub"});
+    QVERIFY(!lena->onboarding());
+
+    // Google now reaches the same account, with no wizard.
+    lena->signOut();
+    m_harness->browser().useIdentity("google", "g-lena", "lena@example.org", true, "Someone New");
+    lena->signIn("google");
+    QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::SignedIn, FlowTimeoutMs);
+    QCOMPARE(lena->profile().subject, subject);
+    QVERIFY(lena->linkedProvider().id.isEmpty()); // the confirmation was for that sign-in only
+}
+
+void TestLinking::linkEndsWithoutLink_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("linkError");
+    QTest::newRow("another account") << "sam"
+                                     << "other_account";
+    QTest::newRow("no account") << "new"
+                                << "no_account";
+    QTest::newRow("cancelled at the provider") << "cancel"
+                                               << "cancelled";
+}
+
+void TestLinking::linkEndsWithoutLink()
+{
+    if (!serverLinks())
+        QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
+    QFETCH(QString, how);
+    QFETCH(QString, linkError);
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
+    QVERIFY(lena);
+    lena->signOut();
+    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    QVERIFY(link.isValid());
+    if (how == "sam")
+        m_harness->browser().useIdentity("github", "qa-sam", {}, false, "Sam");
+    else if (how == "new")
+        m_harness->browser().useIdentity("github", "gh-nobody", "nobody@example.org", true, "Nobody");
+    else
+        m_harness->browser().cancelAtProvider("github");
+    lena->linkAccount(link);
+    QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::SignedOut, FlowTimeoutMs);
+    QCOMPARE(lena->signOutReason(), SessionManager::SignOutReason::LinkNotMade);
+    QCOMPARE(lena->error().code, Code::LinkNotMade);
+    QCOMPARE(lena->error().body.value(QLatin1String(LinkField::LinkError)).toString(), linkError);
+    QCOMPARE(lena->error().body.value(QLatin1String(LinkField::Providers)).toArray(), QJsonArray{"GitHub"});
+    QVERIFY(!lena->onboarding()); // the registration is over
+    QVERIFY(lena->linkedProvider().name.isEmpty());
+    // Nothing was linked: Google still leads to the wizard.
+    m_harness->browser().useIdentity("google", "g-lena", "lena@example.org", true, "Someone New");
+    lena->signIn("google");
+    QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::OnboardingRequired, FlowTimeoutMs);
+}
+
+void TestLinking::cancelInTheAppLinksNothing()
+{
+    if (!serverLinks())
+        QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
+    QVERIFY(lena);
+    lena->signOut();
+    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    QVERIFY(link.isValid());
+    m_harness->browser().stayAway();
+    lena->linkAccount(link);
+    QTRY_COMPARE_WITH_TIMEOUT(lena->step(), SessionManager::Step::WaitingForBrowser, FlowTimeoutMs);
+    lena->cancel();
+    QCOMPARE(lena->state(), State::SignedOut);
+    QCOMPARE(lena->signOutReason(), SessionManager::SignOutReason::LinkNotMade);
+    QCOMPARE(lena->error().body.value(QLatin1String(LinkField::LinkError)).toString(), QStringLiteral("cancelled"));
+}
+
+void TestLinking::addAndRemoveMethods()
+{
+    if (!serverLinks())
+        QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
+    QVERIFY(lena);
+    SignInMethods methods(lena.get(), &m_harness->network());
+    QSignalSpy finished(&methods, &SignInMethods::finished);
+    methods.load();
+    QVERIFY(finished.wait(FlowTimeoutMs));
+    QCOMPARE(methods.identities().size(), 1);
+    QCOMPARE(methods.identities().first().providerId, QStringLiteral("github"));
+    QVERIFY(methods.identities().first().linkedAt > 0);
+    QVERIFY(!methods.canRemove("github")); // the last one
+    QVERIFY(std::any_of(methods.addable().cbegin(), methods.addable().cend(),
+                        [](const UpstreamProviderInfo &p) { return p.id == "google"; }));
+
+    const QString accessBefore = lena->accessToken();
+    m_harness->browser().useIdentity("google", "g-lena", "lena@example.org", true, "Lena G");
+    finished.clear();
+    methods.add("google");
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() >= 1, FlowTimeoutMs);
+    QCOMPARE(finished.first().at(0).value<SignInMethods::Operation>(), SignInMethods::Operation::Add);
+    const auto added = finished.first().at(2).value<ClientError>();
+    QVERIFY2(added.ok(), qPrintable(added.codeName() + " " + added.serverError));
+    QCOMPARE(lena->state(), State::SignedIn);
+    QVERIFY(lena->accessToken() != accessBefore);                             // the new sign-in's tokens
+    QTRY_COMPARE_WITH_TIMEOUT(methods.identities().size(), 2, FlowTimeoutMs); // read back
+    QVERIFY(methods.canRemove("github"));
+
+    finished.clear();
+    methods.remove("github");
+    QVERIFY(finished.wait(FlowTimeoutMs));
+    QVERIFY(finished.first().at(2).value<ClientError>().ok());
+    QTRY_COMPARE_WITH_TIMEOUT(methods.identities().size(), 1, FlowTimeoutMs);
+    QCOMPARE(methods.identities().first().providerId, QStringLiteral("google"));
+    QVERIFY(!methods.canRemove("google"));
+}
+
+// An authentication more than 300 s old: the server wants a new sign-in
+// (prompt=login) before removing; afterwards the removal goes through by
+// itself.
+void TestLinking::reauthenticationThenRetry()
+{
+    if (!serverLinks())
+        QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
+    ClientConfig shared = m_harness->config();
+    shared.clock = [harness = m_harness.get()] { return harness->server().clock().now(); };
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena", shared);
+    QVERIFY(lena);
+    SignInMethods methods(lena.get(), &m_harness->network());
+    QSignalSpy finished(&methods, &SignInMethods::finished);
+    m_harness->browser().useIdentity("google", "g-lena", "lena@example.org", true, "Lena G");
+    methods.load();
+    QVERIFY(finished.wait(FlowTimeoutMs));
+    methods.add("google");
+    QTRY_COMPARE_WITH_TIMEOUT(methods.identities().size(), 2, FlowTimeoutMs);
+
+    m_harness->server().clock().advance(301); // the session's authentication is now too old for a change
+    m_harness->browser().useIdentity("github", "gh-lena", "lena@example.org", true, "lena");
+    const int opened = m_harness->browser().openedUrls().size();
+    QSignalSpy states(&methods, &SignInMethods::stateChanged);
+    finished.clear();
+    methods.remove("google");
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), FlowTimeoutMs);
+    const auto error = finished.first().at(2).value<ClientError>();
+    QVERIFY2(error.ok(), qPrintable(error.codeName() + " " + error.serverError));
+    QVERIFY(std::any_of(states.cbegin(), states.cend(), [](const QList<QVariant> &args) {
+        return args.first().value<SignInMethods::State>() == SignInMethods::State::Reauthenticating;
+    }));
+    QCOMPARE(m_harness->browser().openedUrls().size(), opened + 1);
+    const QUrlQuery sent(m_harness->browser().openedUrls().last());
+    QCOMPARE(sent.queryItemValue("prompt"), QStringLiteral("login"));
+    QCOMPARE(sent.queryItemValue("provider"), QStringLiteral("github"));
+    QTRY_COMPARE_WITH_TIMEOUT(methods.identities().size(), 1, FlowTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(TestLinking)

@@ -168,8 +168,8 @@ SignInMethodsDialog *TestSignInMethodsDialog::openDialog()
         return nullptr;
     QTest::mouseClick(button, Qt::LeftButton);
     SignInMethodsDialog *dialog = m_window->signInMethodsDialog();
-    if (!dialog || !QTest::qWaitFor([this] { return find<QTreeWidget>("identitiesList")->topLevelItemCount() > 0; },
-                                    Timeout))
+    if (!dialog
+        || !QTest::qWaitFor([this] { return find<QTreeWidget>("identitiesList")->topLevelItemCount() > 0; }, Timeout))
         return nullptr;
     return dialog;
 }
