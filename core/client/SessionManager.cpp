@@ -221,7 +221,7 @@ void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
 
 void SessionManager::signIn(const QString &provider)
 {
-    startSignIn(Purpose::SignIn, provider, {}, m_selectAccountNext ? QStringLiteral("select_account") : QString());
+    startSignIn(Purpose::SignIn, provider, {}, selectsAccountNext() ? QStringLiteral("select_account") : QString());
 }
 
 void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt)
@@ -240,6 +240,11 @@ void SessionManager::startSignIn(Purpose purpose, const QString &provider, const
     qCInfo(lcSession) << "signing in for" << purpose;
     SessionStep *step = enter(Step::Discovering);
     withMetadata(step, [this, step] { withKeys(step, false, [this] { startBrowser(); }); });
+}
+
+bool SessionManager::selectsAccountNext() const
+{
+    return m_vault->selectsAccountNext();
 }
 
 void SessionManager::linkAccount(const LinkRequest &link)
@@ -567,7 +572,7 @@ void SessionManager::store()
         qCInfo(lcSession).noquote() << "signed in;"
                                     << (m_vaultError.ok() ? QStringLiteral("saved")
                                                           : QStringLiteral("not saved: ") + m_vaultError.codeName());
-        m_selectAccountNext = false;
+        m_vault->setSelectsAccountNext(false);
         const Purpose purpose = m_purpose;
         m_purpose = Purpose::SignIn;
         m_linkId.clear();
@@ -835,7 +840,7 @@ void SessionManager::revoke(SessionStep *cleanup, const QString &refreshToken, N
 void SessionManager::signOut()
 {
     // The provider's browser session may still be open: the next sign-in lets the person pick another account.
-    m_selectAccountNext = true;
+    m_vault->setSelectsAccountNext(true);
     discardSession(true, [this] { Q_EMIT signOutFinished(); });
     m_vault->forgetCurrentAccount();
     signedOut(SignOutReason::UserRequested, {});

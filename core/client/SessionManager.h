@@ -149,7 +149,7 @@ public:
     QStringList linkedAccountProviders() const { return m_linkedTo; }
     // Whether the next sign-in asks the provider to let the person pick an
     // account (prompt=select_account): after a sign-out (PROTOCOL.md 8).
-    bool selectsAccountNext() const { return m_selectAccountNext; }
+    bool selectsAccountNext() const;
 
 public Q_SLOTS:
     void restore();
@@ -267,7 +267,6 @@ private:
     QString m_linkingProvider;                   // the provider name a link from the wizard adds
     UpstreamProviderInfo m_linkedProvider;
     QStringList m_linkedTo;
-    bool m_selectAccountNext = false;
     JwkSet m_keys;
     qint64 m_keysFetchedAt = 0;
     LoopbackReceiver *m_receiver;

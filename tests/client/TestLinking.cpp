@@ -228,6 +228,9 @@ void TestLinking::signInAfterSignOutSelectsAccount()
     QVERIFY(!manager->selectsAccountNext());
     manager->signOut();
     QVERIFY(manager->selectsAccountNext());
+    // Also after the app was closed in between.
+    manager = m_harness->newManager();
+    QVERIFY(manager->selectsAccountNext());
     manager->signIn("github");
     QTRY_COMPARE_WITH_TIMEOUT(manager->state(), State::SignedIn, FlowTimeoutMs);
     QCOMPARE(promptOf(m_harness->browser().openedUrls().last()), QStringLiteral("select_account"));
