@@ -31,7 +31,7 @@ QString promptOf(const QUrl &url)
 }
 } // namespace
 
-class TestLinking : public QObject
+class TestLinkingFlows : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -68,18 +68,18 @@ private:
     std::unique_ptr<ClientHarness> m_harness;
 };
 
-void TestLinking::init()
+void TestLinkingFlows::init()
 {
     m_harness = std::make_unique<ClientHarness>();
     QVERIFY_OK(m_harness->start());
 }
 
-void TestLinking::cleanup()
+void TestLinkingFlows::cleanup()
 {
     m_harness.reset();
 }
 
-std::unique_ptr<SessionManager> TestLinking::signedIn(const QString &provider, const QString &persona)
+std::unique_ptr<SessionManager> TestLinkingFlows::signedIn(const QString &provider, const QString &persona)
 {
     m_harness->browser().usePersona(provider, persona);
     auto manager = m_harness->newManager();
@@ -88,20 +88,20 @@ std::unique_ptr<SessionManager> TestLinking::signedIn(const QString &provider, c
     return manager;
 }
 
-bool TestLinking::serverLinks()
+bool TestLinkingFlows::serverLinks()
 {
     const HttpResult discovery = m_harness->browser().http().get(
         QUrl(m_harness->server().issuer() + "/.well-known/openid-configuration"));
     return discovery.body.contains("\"link_request_endpoint\"");
 }
 
-QString TestLinking::termsVersion()
+QString TestLinkingFlows::termsVersion()
 {
     return QString::fromLatin1(
         m_harness->browser().http().get(QUrl(m_harness->server().issuer() + "/terms")).header("Terms-Version"));
 }
 
-std::unique_ptr<SessionManager> TestLinking::createAccount(const QString &provider, const QString &userId,
+std::unique_ptr<SessionManager> TestLinkingFlows::createAccount(const QString &provider, const QString &userId,
                                                            const QString &email, const QString &username,
                                                            std::optional<ClientConfig> config)
 {
@@ -116,7 +116,7 @@ std::unique_ptr<SessionManager> TestLinking::createAccount(const QString &provid
     return manager;
 }
 
-LinkRequest TestLinking::emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
+LinkRequest TestLinkingFlows::emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
                                     const QString &email)
 {
     m_harness->browser().useIdentity(provider, userId, email, true, "Someone New");
@@ -135,7 +135,7 @@ LinkRequest TestLinking::emailInUse(SessionManager *manager, const QString &prov
     return requested.first().first().value<LinkRequest>();
 }
 
-void TestLinking::authorizationRequestCarriesLinkAndPrompt_data()
+void TestLinkingFlows::authorizationRequestCarriesLinkAndPrompt_data()
 {
     QTest::addColumn<QJsonValue>("prompts");
     QTest::addColumn<QString>("asked");
@@ -153,7 +153,7 @@ void TestLinking::authorizationRequestCarriesLinkAndPrompt_data()
     QTest::newRow("none asked") << QJsonValue(QJsonArray{"login"}) << QString() << QString();
 }
 
-void TestLinking::authorizationRequestCarriesLinkAndPrompt()
+void TestLinkingFlows::authorizationRequestCarriesLinkAndPrompt()
 {
     QFETCH(QJsonValue, prompts);
     QFETCH(QString, asked);
@@ -189,7 +189,7 @@ void TestLinking::authorizationRequestCarriesLinkAndPrompt()
     QVERIFY(!plain.hasQueryItem("provider"));
 }
 
-void TestLinking::linkErrorReachesTheClient_data()
+void TestLinkingFlows::linkErrorReachesTheClient_data()
 {
     QTest::addColumn<QString>("query");
     QTest::addColumn<Code>("code");
@@ -202,7 +202,7 @@ void TestLinking::linkErrorReachesTheClient_data()
     QTest::newRow("no link_error") << "error=access_denied" << Code::AccessDenied << QString();
 }
 
-void TestLinking::linkErrorReachesTheClient()
+void TestLinkingFlows::linkErrorReachesTheClient()
 {
     QFETCH(QString, query);
     QFETCH(Code, code);
@@ -221,7 +221,7 @@ void TestLinking::linkErrorReachesTheClient()
 
 // PROTOCOL.md 8: after a sign-out the next sign-in lets the person pick
 // another account at the provider; a sign-in that worked ends that.
-void TestLinking::signInAfterSignOutSelectsAccount()
+void TestLinkingFlows::signInAfterSignOutSelectsAccount()
 {
     auto manager = signedIn("github", "returning");
     QVERIFY(promptOf(m_harness->browser().openedUrls().last()).isEmpty());
@@ -243,7 +243,7 @@ void TestLinking::signInAfterSignOutSelectsAccount()
 // Lena signed up with GitHub; later she picks Google with the same verified
 // address, links it from the wizard by signing in with GitHub once more, and
 // from then on Google reaches the same account.
-void TestLinking::linkFromEmailInUse()
+void TestLinkingFlows::linkFromEmailInUse()
 {
     if (!serverLinks())
         QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
@@ -284,7 +284,7 @@ void TestLinking::linkFromEmailInUse()
     QVERIFY(lena->linkedProvider().id.isEmpty()); // the confirmation was for that sign-in only
 }
 
-void TestLinking::linkEndsWithoutLink_data()
+void TestLinkingFlows::linkEndsWithoutLink_data()
 {
     QTest::addColumn<QString>("how");
     QTest::addColumn<QString>("linkError");
@@ -296,7 +296,7 @@ void TestLinking::linkEndsWithoutLink_data()
                                                << "cancelled";
 }
 
-void TestLinking::linkEndsWithoutLink()
+void TestLinkingFlows::linkEndsWithoutLink()
 {
     if (!serverLinks())
         QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
@@ -327,7 +327,7 @@ void TestLinking::linkEndsWithoutLink()
     QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::OnboardingRequired, FlowTimeoutMs);
 }
 
-void TestLinking::cancelInTheAppLinksNothing()
+void TestLinkingFlows::cancelInTheAppLinksNothing()
 {
     if (!serverLinks())
         QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
@@ -345,7 +345,7 @@ void TestLinking::cancelInTheAppLinksNothing()
     QCOMPARE(lena->error().body.value(QLatin1String(LinkField::LinkError)).toString(), QStringLiteral("cancelled"));
 }
 
-void TestLinking::addAndRemoveMethods()
+void TestLinkingFlows::addAndRemoveMethods()
 {
     if (!serverLinks())
         QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
@@ -387,7 +387,7 @@ void TestLinking::addAndRemoveMethods()
 // An authentication more than 300 s old: the server wants a new sign-in
 // (prompt=login) before removing; afterwards the removal goes through by
 // itself.
-void TestLinking::reauthenticationThenRetry()
+void TestLinkingFlows::reauthenticationThenRetry()
 {
     if (!serverLinks())
         QSKIP("this server offers no linking (PROTOCOL.md 6.5)");
@@ -422,5 +422,5 @@ void TestLinking::reauthenticationThenRetry()
     QTRY_COMPARE_WITH_TIMEOUT(methods.identities().size(), 1, FlowTimeoutMs);
 }
 
-QTEST_GUILESS_MAIN(TestLinking)
-#include "TestLinking.moc"
+QTEST_GUILESS_MAIN(TestLinkingFlows)
+#include "TestLinkingFlows.moc"
