@@ -108,6 +108,8 @@ Result<void> OidcServer::openStorage()
     m_tokens = std::make_unique<TokenStore>(*m_db, m_clock);
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_clock, *m_cipher, m_config.pendingSignInsPerAddress,
                                                   m_config.pendingSignIns);
+    if (const auto adopted = adoptUpstreamIssuers(); !adopted)
+        return adopted;
     if (fresh && m_config.qaMode) {
         const auto seeded
             = SeedImporter(*m_db, *m_accounts, *m_providers).importFile(QStringLiteral(":/server/qa-fixtures.json"));
@@ -116,6 +118,22 @@ Result<void> OidcServer::openStorage()
             qCWarning(lcServer, "the QA fixtures were not applied: %s", qPrintable(seeded.error().description));
     }
     m_tokens->purgeExpired();
+    return {};
+}
+
+// Identities stored before schema 7 get the issuer their provider has
+// today, once: after that, a provider re-pointed at another issuer matches none of them.
+Result<void> OidcServer::adoptUpstreamIssuers()
+{
+    QList<std::pair<QString, QString>> issuerByKey;
+    for (const auto &entry : m_providers->entries())
+        issuerByKey.append({entry.identityKey, entry.upstreamIssuer});
+    const auto adopted = m_accounts->adoptUpstreamIssuers(issuerByKey);
+    if (!adopted)
+        return ServerError::startup(QStringLiteral("cannot record the upstream issuer of stored identities: %1")
+                                        .arg(adopted.error().description));
+    if (*adopted > 0)
+        qCInfo(lcServer, "recorded today's upstream issuer for %d stored identities", *adopted);
     return {};
 }
 

@@ -76,6 +76,7 @@ private:
     Result<void> checkConfig();
     Result<void> openStorage();
     Result<void> connectDatabase();
+    Result<void> adoptUpstreamIssuers();
     // Under the start-up lock: the key file, and the signing keys it opens.
     Result<void> openKeys();
     Result<KeyCipher> openKeyFile();

@@ -5,6 +5,7 @@ class ClientRegistry;
 class Clock;
 class Database;
 class KeyStore;
+class LinkStore;
 class Metrics;
 class OnboardingStore;
 class ProviderDirectory;
@@ -27,6 +28,7 @@ struct ServerContext
     AccountStore &accounts;
     TokenStore &tokens;
     OnboardingStore &onboardings;
+    LinkStore &links;
     TokenIssuer &issuer;
     const ClientRegistry &clients;
     UsernameSuggester &suggester;

@@ -9,6 +9,8 @@
 #include "DiscoveryEndpoint.h"
 #include "HealthEndpoint.h"
 #include "HttpServer.h"
+#include "LinkEndpoint.h"
+#include "LinkStore.h"
 #include "OnboardingStore.h"
 #include "ProviderDirectory.h"
 #include "QaFaultHook.h"
@@ -68,6 +70,7 @@ Result<void> ServerWorker::openStorage()
     m_accounts = std::make_unique<AccountStore>(*m_db, m_shared.clock);
     m_tokens = std::make_unique<TokenStore>(*m_db, m_shared.clock);
     m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_shared.clock, *m_accounts, *m_tokens);
+    m_links = std::make_unique<LinkStore>(*m_db, m_shared.clock, *m_accounts);
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_shared.clock, m_shared.cipher,
                                                   config.pendingSignInsPerAddress, config.pendingSignIns);
     return {};
@@ -86,8 +89,8 @@ void ServerWorker::createServices()
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
     m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_shared.clock, *m_tokens, *m_issuer);
     m_context.reset(new ServerContext{config, m_shared.clock, *m_db, m_shared.keys, *m_accounts, *m_tokens,
-                                      *m_onboardings, *m_issuer, *m_clients, *m_suggester, *m_providers, *m_signIns,
-                                      m_shared.proxies, m_shared, m_shared.metrics});
+                                      *m_onboardings, *m_links, *m_issuer, *m_clients, *m_suggester, *m_providers,
+                                      *m_signIns, m_shared.proxies, m_shared, m_shared.metrics});
 }
 
 void ServerWorker::registerRoutes()
@@ -98,6 +101,7 @@ void ServerWorker::registerRoutes()
     m_token = std::make_unique<TokenEndpoint>(*m_context);
     m_account = std::make_unique<AccountEndpoint>(*m_context);
     m_session = std::make_unique<SessionEndpoint>(*m_context);
+    m_link = std::make_unique<LinkEndpoint>(*m_context);
     m_upstream = std::make_unique<UpstreamEndpoint>(*m_context);
     m_discovery->registerRoutes(*m_http);
     // Not limited per address: a prober's answer must say the server's state, never 429.
@@ -106,6 +110,7 @@ void ServerWorker::registerRoutes()
     m_token->registerRoutes(*m_http);
     m_account->registerRoutes(*m_http);
     m_session->registerRoutes(*m_http);
+    m_link->registerRoutes(*m_http);
     m_upstream->registerRoutes(*m_http);
     for (auto it = m_shared.perAddress.cbegin(); it != m_shared.perAddress.cend(); ++it)
         m_http->limitPerAddress(it.key(), it.value());

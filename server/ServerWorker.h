@@ -16,6 +16,8 @@ class DiscoveryEndpoint;
 class HealthEndpoint;
 class HttpServer;
 class OnboardingStore;
+class LinkStore;
+class LinkEndpoint;
 class ProviderDirectory;
 class QNetworkAccessManager;
 class QaFaultHook;
@@ -60,6 +62,7 @@ private:
     std::unique_ptr<AccountStore> m_accounts;
     std::unique_ptr<TokenStore> m_tokens;
     std::unique_ptr<OnboardingStore> m_onboardings;
+    std::unique_ptr<LinkStore> m_links;
     std::unique_ptr<SignInStore> m_signInStore;
     std::unique_ptr<TokenIssuer> m_issuer;
     std::unique_ptr<ClientRegistry> m_clients;
@@ -74,6 +77,7 @@ private:
     std::unique_ptr<TokenEndpoint> m_token;
     std::unique_ptr<AccountEndpoint> m_account;
     std::unique_ptr<SessionEndpoint> m_session;
+    std::unique_ptr<LinkEndpoint> m_link;
     std::unique_ptr<UpstreamEndpoint> m_upstream;
     std::unique_ptr<SimulatedSignInEndpoint> m_simulated;
     std::unique_ptr<QaFaultHook> m_qaFaults;

@@ -35,6 +35,8 @@ inline constexpr char TermsNotAccepted[] = "terms_not_accepted";
 inline constexpr char OnboardingAlreadyCompleted[] = "onboarding_already_completed";
 inline constexpr char ReauthenticationRequired[] = "reauthentication_required";
 inline constexpr char LastIdentity[] = "last_identity";
+inline constexpr char LinkUnavailable[] = "link_unavailable";
+inline constexpr char NotLinked[] = "not_linked";
 
 // HTTP-level answers of the reference server (PROTOCOL.md 9).
 inline constexpr char NotFound[] = "not_found";

@@ -1,4 +1,5 @@
 #include "AccountEndpoint.h"
+#include "OnboardingTokenVerifier.h"
 #include "ServerShared.h"
 
 #include "AccountStore.h"
@@ -38,36 +39,10 @@ QString claim(const QJsonObject &claims, const char *name)
     return claims.value(QLatin1String(name)).toString();
 }
 
-ServerError invalidToken(const QString &reason)
-{
-    return ServerError::invalidToken(QStringLiteral("The onboarding token is not valid (%1).").arg(reason))
-        .with(QStringLiteral("reason"), reason);
-}
-
 bool isJson(const QHttpServerRequest &request)
 {
     const QByteArray type = request.value(QByteArrayLiteral("Content-Type")).split(';').value(0).trimmed().toLower();
     return type == "application/json";
-}
-
-QString reasonFor(Jws::Error error)
-{
-    switch (error) {
-    case Jws::Error::TooLarge:
-    case Jws::Error::Malformed:
-        return QStringLiteral("malformed");
-    case Jws::Error::WrongType:
-        return QStringLiteral("type");
-    default:
-        return QStringLiteral("signature");
-    }
-}
-
-bool audienceContains(const QJsonValue &aud, const QString &clientId)
-{
-    if (aud.isArray())
-        return aud.toArray().contains(clientId);
-    return aud.toString() == clientId;
 }
 
 // The body's shape (PROTOCOL.md 6.4), before anything is looked up.
@@ -110,6 +85,7 @@ AccountEndpoint::AccountEndpoint(ServerContext &context)
     : m_context(context)
     , m_checkLimiter(context.shared.usernameChecksPerToken)
     , m_onboardLimiter(context.shared.onboardsPerToken)
+    , m_tokenVerifier(context)
 {
 }
 
@@ -119,32 +95,6 @@ void AccountEndpoint::registerRoutes(HttpServer &server)
                  [this](const QHttpServerRequest &r) { return usernameCheck(r); });
     server.route(QStringLiteral("/api/account/onboard"), QHttpServerRequest::Method::Post,
                  [this](const QHttpServerRequest &r) { return Reply::from(onboard(r), Reply::Status::Created); });
-}
-
-Result<AccountEndpoint::Onboarding> AccountEndpoint::verify(const QByteArray &compact, const QString &audience)
-{
-    const auto result = Jws::verify(compact, m_context.keys.publishedKeys(),
-                                    QStringList{QLatin1String(Protocol::TypOnboardingToken)});
-    if (!result.ok())
-        return invalidToken(reasonFor(result.error));
-    const QJsonObject &c = result.payload;
-    if (claim(c, Claim::Issuer) != m_context.issuer.issuer())
-        return invalidToken(QStringLiteral("issuer"));
-    const QString clientId = audience.isEmpty() ? claim(c, Claim::Audience) : audience;
-    if (!m_context.clients.isKnown(clientId) || !audienceContains(c.value(QLatin1String(Claim::Audience)), clientId))
-        return invalidToken(QStringLiteral("audience"));
-    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now())
-        return invalidToken(QStringLiteral("expired"));
-    const QString jti = claim(c, Claim::JwtId);
-    if (jti.isEmpty() || claim(c, Claim::CodeChallenge).isEmpty() || claim(c, Claim::ProviderUserId).isEmpty())
-        return invalidToken(QStringLiteral("malformed"));
-    // Early and advisory: OnboardingStore checks it again inside its transaction.
-    const auto record = m_context.tokens.onboarding(jti);
-    if (!record)
-        return record.error();
-    if (*record && (*record)->revoked)
-        return invalidToken(QStringLiteral("revoked"));
-    return Onboarding{c, jti, clientId};
 }
 
 QStringList AccountEndpoint::suggestionsFor(const QString &wanted, const QJsonObject &claims)
@@ -164,7 +114,7 @@ QHttpServerResponse AccountEndpoint::usernameCheck(const QHttpServerRequest &req
         missing.bareChallenge = true;
         return Reply::error(missing);
     }
-    const auto token = verify(compact, {});
+    const auto token = m_tokenVerifier.verify(compact, {});
     if (!token)
         return Reply::error(token.error());
     if (const int wait = m_checkLimiter.acquire(token->jti))
@@ -219,15 +169,15 @@ Result<QJsonObject> AccountEndpoint::attemptOnboard(const QHttpServerRequest &re
     if (idempotencyKey.isEmpty() || idempotencyKey.size() > MaxIdempotencyKeyLength)
         return ServerError::invalidRequest(
             QStringLiteral("An Idempotency-Key header of up to 200 characters is required."));
-    const auto token = verify(claim(body, OnboardField::OnboardingToken).toLatin1(),
-                              claim(body, OnboardField::ClientId));
+    const auto token = m_tokenVerifier.verify(claim(body, OnboardField::OnboardingToken).toLatin1(),
+                                              claim(body, OnboardField::ClientId));
     if (!token)
         return token.error();
     if (const int wait = m_onboardLimiter.acquire(token->jti))
         return ServerError::slowDown(wait);
-    if (!Pkce::matches(claim(body, OnboardField::CodeVerifier).toLatin1(),
-                       claim(token->claims, Claim::CodeChallenge).toLatin1()))
-        return invalidToken(QStringLiteral("proof"));
+    if (auto proved = OnboardingTokenVerifier::checkProof(*token, claim(body, OnboardField::CodeVerifier).toLatin1());
+        !proved)
+        return proved.error();
     return create(*token, body, idempotencyKey, replayed);
 }
 
@@ -250,19 +200,22 @@ std::optional<ServerError> AccountEndpoint::checkAccount(const Account &account,
     return std::nullopt;
 }
 
-Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJsonObject &body,
+Result<QJsonObject> AccountEndpoint::create(const OnboardingTokenVerifier::Token &token, const QJsonObject &body,
                                             const QString &idempotencyKey, bool *replayed)
 {
     const QJsonObject &c = token.claims;
+    const auto recorded = m_tokenVerifier.recordedGrant(token);
+    if (!recorded)
+        return recorded.error();
     // PROTOCOL.md 6.4: name is optional and defaults to the token's; blank counts as not given.
     const QString name = claim(body, OnboardField::Name).simplified();
     const Account wanted{QString(), claim(body, OnboardField::Username), name.isEmpty() ? claim(c, Claim::Name) : name,
-                         claim(c, Claim::Email), c.value(QLatin1String(Claim::EmailVerified)).toBool()};
+                         recorded->email, recorded->emailVerified};
     OnboardingRequest request{token.jti,
                               idempotencyKey,
                               qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()),
                               wanted,
-                              {claim(c, Claim::ProviderId), claim(c, Claim::ProviderUserId)},
+                              recorded->identity,
                               token.clientId,
                               claim(c, Claim::Scope).isEmpty() ? QLatin1String(Protocol::DefaultScope)
                                                                : claim(c, Claim::Scope),
@@ -278,6 +231,12 @@ Result<QJsonObject> AccountEndpoint::create(const Onboarding &token, const QJson
                                            claim(c, Claim::Provider), request.authTime, onboarded->refreshToken});
 }
 
+// The providers an account can sign in with under today's configuration.
+QList<const ProviderDirectory::Entry *> AccountEndpoint::usableProvidersOf(const QString &accountId)
+{
+    return m_context.providers.usableFor(m_context.accounts.identitiesOf(accountId).value_or(QList<LinkedIdentity>()));
+}
+
 // The conflicts PROTOCOL.md 6.4 answers with more than a code: who holds
 // the email, which names are free.
 ServerError AccountEndpoint::explained(ServerError error, const Account &wanted, const QJsonObject &claims)
@@ -286,12 +245,15 @@ ServerError AccountEndpoint::explained(ServerError error, const Account &wanted,
         QJsonArray providers;
         const auto owner = m_context.accounts.findByVerifiedEmail(wanted.email);
         if (owner && *owner) {
-            for (const QString &key : m_context.accounts.providersOf((*owner)->id).value_or(QStringList()))
-                providers.append(m_context.providers.displayName(key));
+            for (const auto *entry : usableProvidersOf((*owner)->id))
+                providers.append(entry->name);
         }
         error.description = QStringLiteral("Another account already uses this email. Sign in with the provider you "
                                            "used for it.");
         error.with(QStringLiteral("providers"), providers);
+        // PROTOCOL.md 6.5: linking needs a way into the existing account.
+        if (!providers.isEmpty())
+            error.with(QStringLiteral("link_available"), true);
     } else if (error.code == ErrorCode::UsernameTaken) {
         error.with(QStringLiteral("suggestions"), QJsonArray::fromStringList(suggestionsFor(wanted.username, claims)));
     }

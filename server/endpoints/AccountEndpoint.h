@@ -2,6 +2,8 @@
 
 #include "HttpServer.h"
 #include "Metrics.h"
+#include "OnboardingTokenVerifier.h"
+#include "ProviderDirectory.h"
 #include "RateLimiter.h"
 #include "Result.h"
 
@@ -23,29 +25,22 @@ public:
     void registerRoutes(HttpServer &server);
 
 private:
-    struct Onboarding
-    {
-        QJsonObject claims;
-        QString jti;
-        QString clientId;
-    };
-
     QHttpServerResponse usernameCheck(const QHttpServerRequest &request);
     Result<QJsonObject> checkUsername(const QUrlQuery &query, const QJsonObject &claims);
     // Counts the outcome (latchkey_onboardings_total).
     Result<QJsonObject> onboard(const QHttpServerRequest &request);
     // `replayed`: the same Idempotency-Key again (its account existed).
     Result<QJsonObject> attemptOnboard(const QHttpServerRequest &request, bool *replayed);
-    Result<QJsonObject> create(const Onboarding &token, const QJsonObject &body, const QString &idempotencyKey,
-                               bool *replayed);
+    Result<QJsonObject> create(const OnboardingTokenVerifier::Token &token, const QJsonObject &body,
+                               const QString &idempotencyKey, bool *replayed);
     std::optional<ServerError> checkAccount(const Account &account, const QJsonObject &body);
     ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims);
+    QList<const ProviderDirectory::Entry *> usableProvidersOf(const QString &accountId);
 
-    // 401 invalid_token with PROTOCOL.md's reason ("expired", "signature", ...) when not valid.
-    Result<Onboarding> verify(const QByteArray &compact, const QString &audience);
     QStringList suggestionsFor(const QString &wanted, const QJsonObject &claims);
 
     ServerContext &m_context;
     RateLimiter &m_checkLimiter;   // shared by the worker threads
     RateLimiter &m_onboardLimiter; // likewise
+    OnboardingTokenVerifier m_tokenVerifier;
 };

@@ -1,11 +1,13 @@
 #include "AuthorizeEndpoint.h"
 
+#include "AccountStore.h"
 #include "Base64Url.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
+#include "LinkStore.h"
 #include "PageRenderer.h"
 #include "Protocol.h"
 #include "ProviderDirectory.h"
@@ -15,6 +17,8 @@
 #include "TrustedProxies.h"
 
 #include <QSet>
+
+#include <algorithm>
 
 namespace {
 
@@ -26,6 +30,15 @@ std::optional<Fields> requestFields(const QHttpServerRequest &request, QString *
     if (request.method() == Method::Post)
         return FormData::parse(request.body(), duplicate);
     return FormData::parse(request.url().query(QUrl::FullyEncoded).toLatin1(), duplicate);
+}
+
+// OIDC Core 3.1.2.1: a non-negative number of seconds; -1 when absent or not one.
+qint64 maxAgeOf(const Fields &f)
+{
+    const QString text = f.value(QStringLiteral("max_age"));
+    bool ok = false;
+    const qint64 seconds = text.toLongLong(&ok);
+    return ok && seconds >= 0 && text.size() <= 10 && text.at(0).isDigit() ? seconds : -1;
 }
 
 // What PROTOCOL.md 4 asks of the request once its client and redirect URI are trusted.
@@ -60,7 +73,8 @@ std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicat
         return invalid(QStringLiteral("state is missing."));
     if (f.value(QStringLiteral("nonce")).isEmpty())
         return invalid(QStringLiteral("nonce is missing."));
-    for (const char *name : {"state", "nonce", "login_hint", "provider", "scope", "code_challenge", "prompt"}) {
+    for (const char *name :
+         {"state", "nonce", "login_hint", "provider", "scope", "code_challenge", "prompt", "max_age", "link_id"}) {
         if (f.value(QLatin1String(name)).size() > 512)
             return invalid(QStringLiteral("%1 is longer than 512 characters.").arg(QLatin1String(name)));
     }
@@ -70,6 +84,8 @@ std::optional<ServerError> checkRequest(const Fields &f, const QString &duplicat
         if (prompt != QLatin1String("login") && prompt != QLatin1String("select_account"))
             return invalid(QStringLiteral("Unsupported prompt \"%1\".").arg(prompt));
     }
+    if (f.contains(QStringLiteral("max_age")) && maxAgeOf(f) < 0)
+        return invalid(QStringLiteral("max_age must be a number of seconds."));
     return std::nullopt;
 }
 
@@ -117,8 +133,16 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.codeChallenge = f.value(QStringLiteral("code_challenge"));
     pending.scope = f.value(QStringLiteral("scope"));
     pending.loginHint = f.value(QStringLiteral("login_hint"));
+    pending.prompt = f.value(QStringLiteral("prompt")).split(u' ', Qt::SkipEmptyParts).join(u' ');
+    pending.maxAge = maxAgeOf(f);
     pending.createdAt = m_context.clock.now();
     pending.clientAddress = TrustedProxies::key(m_context.proxies.clientOf(request));
+    QString provider = f.value(QStringLiteral("provider"));
+    if (const QString linkId = f.value(QStringLiteral("link_id")); !linkId.isEmpty()) {
+        const auto taken = takeLink(linkId, clientId, &pending.linkId, &provider);
+        if (!taken)
+            return m_context.signIns.redirectError(redirectUri, state, taken.error());
+    }
     const auto added = m_context.signIns.store().add(pending);
     if (!added && SignInStore::isBusy(added.error()))
         return SignInFlow::errorPage(QStringLiteral("The server is busy"), added.error().description,
@@ -127,13 +151,40 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
         return m_context.signIns.redirectError(redirectUri, state, added.error());
     const QString id = *added;
     // PROTOCOL.md 4: a known provider skips the page; an unknown one shows it.
-    const QString provider = f.value(QStringLiteral("provider"));
     if (m_context.providers.find(provider)) {
         QUrl next(QStringLiteral("/signin/") + provider);
         next.setQuery(QStringLiteral("request=") + id);
         return Reply::redirect(next);
     }
     return signInPage(id);
+}
+
+// PROTOCOL.md 6.5: the first sign-in that presents a link_id spends it; the
+// provider is the one to prove: the added one, or one of the existing
+// account's (the asked one when it is, else its first).
+Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, const QString &clientId, QString *key, QString *provider)
+{
+    const auto link = m_context.links.take(linkId.toLatin1(), clientId, key);
+    if (!link)
+        return link.error();
+    if (!*link)
+        return SignInFlow::linkFailed(LinkError::Expired,
+                                      QStringLiteral("the link request has expired or was already used. Start "
+                                                     "again from the app."));
+    if ((*link)->kind == LinkRequest::Kind::Add) {
+        *provider = (*link)->providerId;
+        return {};
+    }
+    const auto usable = m_context.providers.usableFor(
+        m_context.accounts.identitiesOf((*link)->accountId).value_or(QList<LinkedIdentity>()));
+    if (usable.isEmpty())
+        return SignInFlow::linkFailed(LinkError::NoAccount,
+                                      QStringLiteral("the account that uses this email has no sign-in method here."));
+    const bool asked = std::any_of(usable.cbegin(), usable.cend(),
+                                   [provider](const auto *entry) { return entry->id == *provider; });
+    if (!asked)
+        *provider = usable.first()->id;
+    return {};
 }
 
 QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Result.h"
+
 #include <QHttpServerResponse>
 #include <QString>
 
@@ -9,7 +11,8 @@ struct ServerContext;
 
 // /authorize (PROTOCOL.md 4): checks the request, then shows the sign-in
 // page with one button per provider, or with `provider=<id>` goes straight
-// to that provider. Cancelling on the page returns access_denied.
+// to that provider. Cancelling on the page returns access_denied. With
+// `link_id` (PROTOCOL.md 6.5) the sign-in confirms a link.
 class AuthorizeEndpoint
 {
 public:
@@ -20,6 +23,7 @@ private:
     QHttpServerResponse authorize(const QHttpServerRequest &request);
     QHttpServerResponse cancel(const QHttpServerRequest &request);
     QHttpServerResponse signInPage(const QString &requestId);
+    Result<void> takeLink(const QString &linkId, const QString &clientId, QString *key, QString *provider);
 
     ServerContext &m_context;
 };

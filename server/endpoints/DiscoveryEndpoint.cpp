@@ -52,6 +52,8 @@ QJsonObject discoveryDocument(const QString &issuer)
         {QLatin1String("op_policy_uri"), at("/privacy")},
         {QLatin1String(Protocol::OnboardingEndpointKey), at("/api/account/onboard")},
         {QLatin1String(Protocol::UsernameCheckEndpointKey), at("/api/account/username-check")},
+        {QLatin1String(Protocol::LinkRequestEndpointKey), at("/api/account/link-request")},
+        {QLatin1String(Protocol::IdentitiesEndpointKey), at("/api/account/identities")},
         {QLatin1String(Protocol::OnboardingTokenTypesKey), strings({Protocol::TokenTypeOnboarding})},
     };
 }

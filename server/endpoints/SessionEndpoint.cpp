@@ -1,15 +1,12 @@
 #include "SessionEndpoint.h"
 
 #include "AccountStore.h"
-#include "BearerToken.h"
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
-#include "Jws.h"
-#include "KeyStore.h"
 #include "Protocol.h"
 #include "Reply.h"
 #include "ServerContext.h"
@@ -24,6 +21,7 @@ using Method = QHttpServerRequest::Method;
 
 SessionEndpoint::SessionEndpoint(ServerContext &context)
     : m_context(context)
+    , m_tokens(context)
 {
 }
 
@@ -47,36 +45,9 @@ void SessionEndpoint::registerRoutes(HttpServer &server)
                  [this](const QHttpServerRequest &r) { return Reply::from(revoke(r)); });
 }
 
-Result<QJsonObject> SessionEndpoint::verifyAccessToken(const QByteArray &token)
-{
-    const auto result = Jws::verify(token, m_context.keys.publishedKeys(),
-                                    QStringList{QLatin1String(Protocol::TypAccessToken)});
-    if (!result.ok())
-        return ServerError::invalidToken(QStringLiteral("The access token is not valid."));
-    const QJsonObject &c = result.payload;
-    if (c.value(QLatin1String(Claim::Issuer)).toString() != m_context.issuer.issuer()
-        || c.value(QLatin1String(Claim::Audience)).toString() != m_context.issuer.issuer())
-        return ServerError::invalidToken(QStringLiteral("The access token was issued for another server."));
-    if (qint64(c.value(QLatin1String(Claim::Expiry)).toDouble()) < m_context.clock.now())
-        return ServerError::invalidToken(QStringLiteral("The access token has expired."));
-    const auto active = m_context.tokens.isSessionActive(c.value(QLatin1String(Claim::SessionId)).toString());
-    if (!active)
-        return active.error();
-    if (!*active)
-        return ServerError::invalidToken(QStringLiteral("The session was revoked."));
-    return c;
-}
-
 Result<QJsonObject> SessionEndpoint::userInfo(const QHttpServerRequest &request)
 {
-    const QByteArray token = BearerToken::of(request);
-    if (token.isEmpty()) {
-        ServerError missing = ServerError::invalidToken(
-            QStringLiteral("An access token is required as a Bearer token."));
-        missing.bareChallenge = true;
-        return missing;
-    }
-    const auto claims = verifyAccessToken(token);
+    const auto claims = m_tokens.verifyRequest(request);
     if (!claims)
         return claims.error();
     if (!claims->value(QLatin1String(Claim::Scope)).toString().split(u' ').contains(QLatin1String("openid")))
@@ -121,7 +92,7 @@ Result<QJsonObject> SessionEndpoint::revoke(const QHttpServerRequest &request)
         return refresh.error();
     if (*refresh)
         return QJsonObject();
-    const auto claims = verifyAccessToken(token);
+    const auto claims = m_tokens.verify(token);
     if (claims && claims->value(QLatin1String(Claim::ClientId)).toString() == clientId) {
         if (auto revoked = m_context.tokens.revokeSession(claims->value(QLatin1String(Claim::SessionId)).toString());
             !revoked)

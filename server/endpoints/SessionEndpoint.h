@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessTokenVerifier.h"
 #include "Result.h"
 
 #include <QHttpServerResponse>
@@ -21,8 +22,6 @@ private:
     static QHttpServerResponse answer(const Result<QJsonObject> &result);
     Result<QJsonObject> userInfo(const QHttpServerRequest &request);
     Result<QJsonObject> revoke(const QHttpServerRequest &request);
-    // The access token's claims if it is valid and its session active.
-    Result<QJsonObject> verifyAccessToken(const QByteArray &token);
-
     ServerContext &m_context;
+    AccessTokenVerifier m_tokens;
 };

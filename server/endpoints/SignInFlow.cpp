@@ -3,6 +3,7 @@
 #include "Clock.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
+#include "LinkRequest.h"
 #include "PageRenderer.h"
 #include "Reply.h"
 #include "TokenIssuer.h"
@@ -27,23 +28,54 @@ std::optional<SignInFlow::Pending> SignInFlow::find(const QString &requestId)
     return *found;
 }
 
+// PROTOCOL.md 4: the upstream's authentication time when it reports a
+// plausible one, else now (the time it answered).
+qint64 SignInFlow::authTimeOf(const UpstreamProfile &profile) const
+{
+    const qint64 now = m_clock.now();
+    return profile.authTime > 0 && profile.authTime <= now ? profile.authTime : now;
+}
+
+AuthorizationGrant SignInFlow::grantFor(const Pending &p, const UpstreamProfile &profile) const
+{
+    return AuthorizationGrant{p.clientId,
+                              p.redirectUri,
+                              p.codeChallenge,
+                              p.nonce,
+                              p.scope,
+                              profile.identity,
+                              profile.email,
+                              profile.emailVerified && !profile.email.isEmpty(),
+                              profile.name,
+                              profile.upstreamUsername,
+                              authTimeOf(profile),
+                              profile.qaFault};
+}
+
 QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, bool *issued)
 {
-    const AuthorizationGrant grant{p.clientId,      p.redirectUri,
-                                   p.codeChallenge, p.nonce,
-                                   p.scope,         profile.identity,
-                                   profile.email,   profile.emailVerified && !profile.email.isEmpty(),
-                                   profile.name,    profile.upstreamUsername,
-                                   m_clock.now(),   profile.qaFault};
-    const auto code = m_tokens.createCode(grant);
+    const auto code = m_tokens.createCode(grantFor(p, profile));
     if (issued)
         *issued = bool(code);
     if (!code) // RFC 6749 4.1.2.1: the app says so and can start again
         return redirectError(p.redirectUri, p.state, code.error());
+    return redirectWithCode(p, *code);
+}
+
+QHttpServerResponse SignInFlow::redirectWithCode(const Pending &p, const QByteArray &code) const
+{
     return Reply::redirect(redirectUrl(p.redirectUri,
-                                       {{QStringLiteral("code"), QString::fromLatin1(*code)},
+                                       {{QStringLiteral("code"), QString::fromLatin1(code)},
                                         {QStringLiteral("state"), p.state},
                                         {QStringLiteral("iss"), m_issuer.issuer()}}));
+}
+
+ServerError SignInFlow::linkFailed(const char *why, const QString &description)
+{
+    return ServerError{ErrorCode::AccessDenied,
+                       QStringLiteral("Nothing was linked: %1").arg(description),
+                       400,
+                       {{QLatin1String(LinkErrorField), QLatin1String(why)}}};
 }
 
 QHttpServerResponse SignInFlow::fail(const QString &requestId, const ServerError &error)
@@ -60,7 +92,16 @@ QHttpServerResponse SignInFlow::fail(const QString &requestId, const ServerError
 
 QHttpServerResponse SignInFlow::failClaimed(const Pending &p, const ServerError &error) const
 {
-    return redirectError(p.redirectUri, p.state, error);
+    if (p.linkId.isEmpty() || error.extra.contains(QLatin1String(LinkErrorField)))
+        return redirectError(p.redirectUri, p.state, error);
+    // PROTOCOL.md 6.5: a link sign-in that ended any other way linked nothing, and says so.
+    ServerError linkError = error;
+    const char *why = error.code == ErrorCode::AccessDenied             ? LinkError::Cancelled
+        : error.isUnavailable() || error.code == ErrorCode::ServerError ? LinkError::Unavailable
+                                                                        : LinkError::Failed;
+    linkError.description += QStringLiteral(" Nothing was linked.");
+    linkError.with(QLatin1String(LinkErrorField), QLatin1String(why));
+    return redirectError(p.redirectUri, p.state, linkError);
 }
 
 QHttpServerResponse SignInFlow::redirectError(const QString &redirectUri, const QString &state,
@@ -68,6 +109,9 @@ QHttpServerResponse SignInFlow::redirectError(const QString &redirectUri, const 
 {
     QList<std::pair<QString, QString>> fields{{QStringLiteral("error"), QString::fromLatin1(error.code)},
                                               {QStringLiteral("error_description"), error.description}};
+    // docs/protocol-notes.md: why a link sign-in linked nothing.
+    if (const QString why = error.extra.value(QLatin1String(LinkErrorField)).toString(); !why.isEmpty())
+        fields.append({QLatin1String(LinkErrorField), why});
     if (!state.isEmpty())
         fields.append({QStringLiteral("state"), state});
     fields.append({QStringLiteral("iss"), m_issuer.issuer()});

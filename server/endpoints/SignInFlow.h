@@ -3,6 +3,7 @@
 #include "PendingSignIn.h"
 #include "Result.h"
 #include "SignInStore.h"
+#include "TokenStore.h"
 #include "UpstreamAttempt.h"
 #include "UpstreamProfile.h"
 
@@ -39,6 +40,13 @@ public:
     // profile's qaFault, attached by the tester, goes with the code).
     // `issued`: whether the app got a code, not the error that none could be saved.
     QHttpServerResponse completeClaimed(const Pending &pending, const UpstreamProfile &profile, bool *issued = nullptr);
+    // What the code of a sign-in that ends with `profile` is bound to.
+    AuthorizationGrant grantFor(const Pending &pending, const UpstreamProfile &profile) const;
+    QHttpServerResponse redirectWithCode(const Pending &pending, const QByteArray &code) const;
+    // PROTOCOL.md 6.5: access_denied, saying nothing was linked, with `why`
+    // (LinkError) as the redirect's link_error.
+    static ServerError linkFailed(const char *why, const QString &description);
+    static constexpr char LinkErrorField[] = "link_error";
     // Ends a sign-in this caller claimed with an error at the app's redirect URI.
     QHttpServerResponse failClaimed(const Pending &pending, const ServerError &error) const;
     // Where the page's forms may lead, for its Content-Security-Policy.
@@ -55,6 +63,7 @@ public:
                                          = QHttpServerResponse::StatusCode::BadRequest);
 
 private:
+    qint64 authTimeOf(const UpstreamProfile &profile) const;
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
     SignInStore &m_store;

@@ -70,6 +70,11 @@ Result<QJsonObject> TokenEndpoint::authorizationCode(const Fields &f)
 // onboarding token for a new one; the code records which.
 Result<CodeResult> TokenEndpoint::issue(const AuthorizationGrant &grant, QJsonObject *answer)
 {
+    // A code issued before identities recorded their issuer (schema 7): its
+    // identity cannot be told apart from another provider's. Signing in again costs seconds.
+    if (grant.identity.upstreamIssuer.isEmpty())
+        return ServerError::invalidGrant(
+            QStringLiteral("The authorization code predates a server upgrade; sign in again."));
     const auto account = m_context.accounts.findByIdentity(grant.identity);
     if (!account)
         return account.error();
@@ -84,6 +89,10 @@ Result<CodeResult> TokenEndpoint::issue(const AuthorizationGrant &grant, QJsonOb
     const QString provider = m_context.providers.displayName(grant.identity.providerId);
     *answer = m_context.issuer.tokenResponse(
         {**account, grant.clientId, grant.scope, family->sessionId, grant.nonce, provider, grant.authTime, refresh});
+    // PROTOCOL.md 6.5: the sign-in that confirmed a link says which provider it added.
+    if (const auto *linked = m_context.providers.find(grant.linkedProvider))
+        answer->insert(QLatin1String("linked_provider"),
+                       QJsonObject{{QLatin1String("id"), linked->id}, {QLatin1String("name"), linked->name}});
     return CodeResult{family->id, {}};
 }
 

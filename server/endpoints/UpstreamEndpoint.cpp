@@ -3,6 +3,7 @@
 #include "AccountStore.h"
 #include "Connector.h"
 #include "ErrorCodes.h"
+#include "LinkStore.h"
 #include "LogText.h"
 #include "Pkce.h"
 #include "ProviderDirectory.h"
@@ -12,6 +13,7 @@
 #include "ServerLogging.h"
 #include "SignInFlow.h"
 #include "TokenIssuer.h"
+#include "TokenStore.h"
 
 #include <QNetworkCookie>
 #include <QUrlQuery>
@@ -127,9 +129,11 @@ void UpstreamEndpoint::begin(const QHttpServerRequest &request, Connector &provi
         respond(gone(id));
         return;
     }
-    UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)), QString::fromLatin1(SecureRandom::token(24)),
+    UpstreamAttempt attempt{QString::fromLatin1(SecureRandom::token(24)),
+                            QString::fromLatin1(SecureRandom::token(24)),
                             provider.settings().pkce ? Pkce::generateVerifier() : QByteArray(),
-                            m_context.issuer.issuer() + callbackPath(id)};
+                            m_context.issuer.issuer() + callbackPath(id),
+                            {pending->prompt, pending->loginHint, pending->maxAge}};
     const QByteArray binding = SecureRandom::token(24);
     if (auto attached = m_context.signIns.store().attachUpstream(requestId, id, attempt, binding); !attached) {
         respond(failed(id, requestId, attached.error()));
@@ -266,7 +270,11 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
 {
     if (outcome) {
         UpstreamProfile profile = *outcome;
-        profile.identity.providerId = m_context.providers.find(providerId)->identityKey;
+        const auto *entry = m_context.providers.find(providerId);
+        profile.identity.providerId = entry->identityKey;
+        profile.identity.upstreamIssuer = entry->upstreamIssuer;
+        if (!pending.linkId.isEmpty())
+            return completeLink(pending, profile, providerId);
         // Read for the metrics only: the token request decides what the code gives.
         const auto account = m_context.accounts.findByIdentity(profile.identity);
         bool issued = false;
@@ -283,6 +291,67 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
               qPrintable(logText(error.logDetail.isEmpty() ? error.description : error.logDetail)));
     count(providerId, outcomeOf(error));
     return m_context.signIns.failClaimed(pending, error);
+}
+
+// PROTOCOL.md 6.5: the person proved the other identity; the link and the
+// code for the account commit together, or nothing is linked.
+QHttpServerResponse UpstreamEndpoint::completeLink(const SignInFlow::Pending &pending, const UpstreamProfile &profile,
+                                                   const QString &providerId)
+{
+    const auto link = m_context.links.find(pending.linkId);
+    if (!link || !*link) {
+        count(providerId, link ? Metrics::SignIn::Expired : Metrics::SignIn::Unavailable);
+        return m_context.signIns.failClaimed(pending,
+                                             link ? SignInFlow::linkFailed(LinkError::Expired,
+                                                                           QStringLiteral(
+                                                                               "the link request has expired."))
+                                                  : link.error());
+    }
+    const bool adding = (*link)->kind == LinkRequest::Kind::Add;
+    const auto *linked = adding
+        ? m_context.providers.find((*link)->providerId)
+        : m_context.providers.findByIdentity((*link)->identity.providerId, (*link)->identity.upstreamIssuer);
+    if (!linked || (adding && linked->id != providerId)) {
+        count(providerId, Metrics::SignIn::Refused);
+        return m_context.signIns.failClaimed(
+            pending,
+            SignInFlow::linkFailed(LinkError::Failed, QStringLiteral("this sign-in was not at the provider to link.")));
+    }
+    AuthorizationGrant grant = m_context.signIns.grantFor(pending, profile);
+    grant.linkedProvider = linked->id;
+    QByteArray code;
+    const auto outcome = m_context.links.complete(**link, profile.identity, profile.email, [&]() -> Result<void> {
+        const auto created = m_context.tokens.createCode(grant);
+        if (!created)
+            return created.error();
+        code = *created;
+        return {};
+    });
+    if (!outcome) {
+        count(providerId, Metrics::SignIn::Unavailable);
+        return m_context.signIns.failClaimed(pending, outcome.error());
+    }
+    if (*outcome) {
+        count(providerId, Metrics::SignIn::Refused);
+        return m_context.signIns.failClaimed(pending, linkFailure(**outcome, linked->name));
+    }
+    qCInfo(lcUpstream, "%s: linked %s to an account", qPrintable(providerId), qPrintable(linked->id));
+    count(providerId, Metrics::SignIn::SignedIn);
+    return m_context.signIns.redirectWithCode(pending, code);
+}
+
+ServerError UpstreamEndpoint::linkFailure(const QByteArray &why, const QString &linkedName)
+{
+    if (why == LinkError::OtherAccount)
+        return SignInFlow::linkFailed(LinkError::OtherAccount,
+                                      QStringLiteral("you signed in to a different account than the one %1 was to "
+                                                     "join.")
+                                          .arg(linkedName));
+    if (why == LinkError::NoAccount)
+        return SignInFlow::linkFailed(LinkError::NoAccount, QStringLiteral("that sign-in belongs to no account here."));
+    return SignInFlow::linkFailed(LinkError::Expired,
+                                  QStringLiteral("this sign-in was already used, or the link request expired. Start "
+                                                 "again from the app."));
 }
 
 void UpstreamEndpoint::count(const QString &providerId, Metrics::SignIn outcome)

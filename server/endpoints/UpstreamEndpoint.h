@@ -34,6 +34,9 @@ private:
     // For a sign-in whose upstream answer this instance already claimed.
     QHttpServerResponse finishClaimed(const SignInFlow::Pending &pending, const UpstreamOutcome &outcome,
                                       const QString &providerId);
+    QHttpServerResponse completeLink(const SignInFlow::Pending &pending, const UpstreamProfile &profile,
+                                     const QString &providerId);
+    static ServerError linkFailure(const QByteArray &why, const QString &linkedName);
     // latchkey_sign_ins_total: each callback answer counts once, and each
     // /signin/<id> answer that ends the sign-in instead of going on.
     void count(const QString &providerId, Metrics::SignIn outcome);

@@ -23,6 +23,10 @@ QList<QaFaults::Entry> QaFaults::all()
         {Fault::TokenEndpointDown, QStringLiteral("token-endpoint-down"), QStringLiteral("The token endpoint is down"),
          QStringLiteral("Signing in fails: the sign-in server has a problem (HTTP 503). The app stays "
                         "signed out and can sign in again.")},
+        {Fault::ProviderDown, QStringLiteral("provider-down"),
+         QStringLiteral("The provider cannot be reached when the answer comes back"),
+         QStringLiteral("Signing in fails: the provider could not be reached (temporarily unavailable). When "
+                        "linking, the app says the provider is down and that nothing was linked.")},
     };
 }
 

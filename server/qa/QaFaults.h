@@ -20,6 +20,7 @@ public:
         UsernameCheckDown,
         OnboardingExpires30s,
         TokenEndpointDown,
+        ProviderDown,
     };
     struct Entry
     {

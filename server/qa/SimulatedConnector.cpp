@@ -3,6 +3,8 @@
 #include "Base64Url.h"
 #include "Clock.h"
 #include "KeyCipher.h"
+#include "QaFaults.h"
+#include "UpstreamOutcome.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -45,6 +47,13 @@ void SimulatedConnector::finish(const QString &code, const UpstreamAttempt &atte
                                                    "in again from the app.")
                                         .arg(m_settings.name),
                                     QStringLiteral("simulated code rejected")));
+        return;
+    }
+    // QA fault: as if the provider's token endpoint could not be reached.
+    if (QaFaults::honoured(true, profile->qaFault) == QaFaults::Fault::ProviderDown) {
+        done(UpstreamError::unavailable(QStringLiteral("%1 could not be reached. Try again in a moment.")
+                                            .arg(m_settings.name),
+                                        QStringLiteral("QA fault provider-down")));
         return;
     }
     done(*profile);

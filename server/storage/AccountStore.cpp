@@ -5,6 +5,7 @@
 #include "EmailKey.h"
 #include "ErrorCodes.h"
 #include "SecureRandom.h"
+#include "SqlDialect.h"
 #include "SqlRow.h"
 
 namespace {
@@ -54,8 +55,9 @@ Result<std::optional<Account>> AccountStore::findByIdentity(const UpstreamIdenti
 {
     return findOne(SelectAccount
                        + QStringLiteral("JOIN identities i ON i.account_id = a.id "
-                                        "WHERE i.provider_id = ? AND i.provider_user_id = ?"),
-                   {identity.providerId, identity.providerUserId});
+                                        "WHERE i.provider_id = ? AND i.upstream_issuer = ? AND i.provider_user_id = ?"),
+                   {identity.providerId, identity.upstreamIssuer.isNull() ? QStringLiteral("") : identity.upstreamIssuer,
+                    identity.providerUserId});
 }
 
 Result<std::optional<Account>> AccountStore::findByUsername(const QString &username)
@@ -82,17 +84,83 @@ Result<bool> AccountStore::isUsernameTaken(const QString &username)
     return taken;
 }
 
-Result<QStringList> AccountStore::providersOf(const QString &accountId)
+Result<QList<LinkedIdentity>> AccountStore::identitiesOf(const QString &accountId)
 {
-    QSqlQuery &q = m_db.query(
-        QStringLiteral("SELECT DISTINCT provider_id FROM identities WHERE account_id = ? ORDER BY provider_id"));
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT provider_id, upstream_issuer, provider_user_id, email, linked_at "
+                                             "FROM identities WHERE account_id = ? ORDER BY linked_at, provider_id"));
     q.bindValue(0, accountId);
     if (!m_db.run(q))
         return notRead();
-    QStringList providers;
-    while (q.next())
-        providers.append(SqlRow(q).text("provider_id"));
-    return providers;
+    QList<LinkedIdentity> identities;
+    while (q.next()) {
+        const SqlRow row(q);
+        identities.append({{row.text("provider_id"), row.text("provider_user_id"), row.text("upstream_issuer")},
+                           row.text("email"),
+                           row.number("linked_at")});
+    }
+    return identities;
+}
+
+Result<AccountStore::Unlink> AccountStore::unlink(const QString &accountId, const std::pair<QString, QString> &provider,
+                                                  const QList<std::pair<QString, QString>> &usable)
+{
+    Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return notSaved();
+    const auto unlinked = unlinkLocked(accountId, provider, usable);
+    if (unlinked && *unlinked == Unlink::Removed && !transaction.commit())
+        return notSaved();
+    return unlinked;
+}
+
+Result<AccountStore::Unlink> AccountStore::unlinkLocked(const QString &accountId,
+                                                        const std::pair<QString, QString> &provider,
+                                                        const QList<std::pair<QString, QString>> &usable)
+{
+    QSqlQuery &lock = m_db.query(QStringLiteral("SELECT id FROM accounts WHERE id = ?") + m_db.dialect().lockRow());
+    lock.bindValue(0, accountId);
+    if (!m_db.run(lock))
+        return notRead();
+    const bool exists = lock.next();
+    lock.finish();
+    if (!exists)
+        return Unlink::NotLinked;
+    const auto identities = identitiesOf(accountId);
+    if (!identities)
+        return identities.error();
+    bool linked = false;
+    int others = 0;
+    for (const LinkedIdentity &l : *identities) {
+        const std::pair<QString, QString> key{l.identity.providerId, l.identity.upstreamIssuer};
+        if (key == provider)
+            linked = true;
+        else if (usable.contains(key))
+            ++others;
+    }
+    if (!linked)
+        return Unlink::NotLinked;
+    if (others == 0)
+        return Unlink::LastIdentity;
+    if (!m_db.exec(QStringLiteral("DELETE FROM identities WHERE account_id = ? AND provider_id = ? AND "
+                                  "upstream_issuer = ?"),
+                   {accountId, provider.first, provider.second}))
+        return notSaved();
+    return Unlink::Removed;
+}
+
+Result<int> AccountStore::adoptUpstreamIssuers(const QList<std::pair<QString, QString>> &issuerByKey)
+{
+    int adopted = 0;
+    for (const auto &[key, issuer] : issuerByKey) {
+        QSqlQuery &q = m_db.query(
+            QStringLiteral("UPDATE identities SET upstream_issuer = ? WHERE provider_id = ? AND upstream_issuer = ''"));
+        q.bindValue(0, issuer);
+        q.bindValue(1, key);
+        if (!m_db.run(q))
+            return notSaved();
+        adopted += q.numRowsAffected();
+    }
+    return adopted;
 }
 
 Result<Account> AccountStore::add(const Account &wanted)
@@ -127,14 +195,17 @@ Result<Account> AccountStore::add(const Account &wanted)
                        409};
 }
 
-Result<bool> AccountStore::link(const QString &accountId, const UpstreamIdentity &identity)
+Result<bool> AccountStore::link(const QString &accountId, const UpstreamIdentity &identity, const QString &email)
 {
-    QSqlQuery &q = m_db.query(QStringLiteral("INSERT INTO identities (provider_id, provider_user_id, account_id, "
-                                             "linked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    QSqlQuery &q = m_db.query(QStringLiteral("INSERT INTO identities (provider_id, upstream_issuer, provider_user_id, "
+                                             "account_id, email, linked_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                             "ON CONFLICT DO NOTHING"));
     q.bindValue(0, identity.providerId);
-    q.bindValue(1, identity.providerUserId);
-    q.bindValue(2, accountId);
-    q.bindValue(3, m_clock.now());
+    q.bindValue(1, identity.upstreamIssuer.isNull() ? QStringLiteral("") : identity.upstreamIssuer);
+    q.bindValue(2, identity.providerUserId);
+    q.bindValue(3, accountId);
+    q.bindValue(4, email.isEmpty() ? QVariant() : QVariant(email));
+    q.bindValue(5, m_clock.now());
     if (!m_db.run(q))
         return notSaved();
     const bool linked = q.numRowsAffected() == 1;

@@ -27,7 +27,7 @@ constexpr qsizetype MaxLoggedError = 500;
 constexpr int EmailKeyVersion = 5;
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 6> Migrations{{
+const std::array<const char *, 7> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -158,6 +158,57 @@ ALTER TABLE accounts ADD COLUMN email_key TEXT;
     R"sql(
 DROP INDEX accounts_verified_email;
 CREATE UNIQUE INDEX accounts_verified_email_key ON accounts (email_key) WHERE email_verified = 1;
+)sql",
+    // Version 7: one person, several sign-in methods (PROTOCOL.md 6.5). An
+    // identity records the upstream issuer it came from, so a provider id
+    // pointed at another issuer matches none of the old one's identities: the
+    // key becomes (provider, issuer, user id). Stored identities get '' here
+    // and today's configured issuer at start-up (Database::fillUpstreamIssuers).
+    R"sql(
+CREATE TABLE identities_v7 (
+    provider_id TEXT NOT NULL,
+    upstream_issuer TEXT NOT NULL,
+    provider_user_id TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    email TEXT,
+    linked_at INTEGER NOT NULL,
+    PRIMARY KEY (provider_id, upstream_issuer, provider_user_id)
+);
+-- The email each identity had when linked; the first identity had the account's.
+INSERT INTO identities_v7 (provider_id, upstream_issuer, provider_user_id, account_id, email, linked_at)
+    SELECT i.provider_id, '', i.provider_user_id, i.account_id, a.email, i.linked_at
+    FROM identities i JOIN accounts a ON a.id = i.account_id;
+DROP TABLE identities;
+ALTER TABLE identities_v7 RENAME TO identities;
+CREATE INDEX identities_account ON identities (account_id);
+-- What a code was issued for: the identity's issuer, the link it completed.
+ALTER TABLE authorization_codes ADD COLUMN upstream_issuer TEXT NOT NULL DEFAULT '';
+ALTER TABLE authorization_codes ADD COLUMN linked_provider TEXT;
+-- Onboarding creates the identity its code recorded, found by the token's jti.
+CREATE INDEX authorization_codes_onboarding ON authorization_codes (onboarding_jti);
+-- What the app asked of the upstream sign-in (PROTOCOL.md 4), and the link it confirms.
+ALTER TABLE pending_sign_ins ADD COLUMN prompt TEXT;
+ALTER TABLE pending_sign_ins ADD COLUMN max_age BIGINT;
+ALTER TABLE pending_sign_ins ADD COLUMN link_id TEXT;
+-- A link waiting for the person to prove the other identity (PROTOCOL.md 6.5).
+-- "pending": an identity of an onboarding token, to join account_id (who holds
+-- its email); "add": a signed-in account adding the identity it proves at provider_id.
+CREATE TABLE link_requests (
+    id_hash BLOB PRIMARY KEY,
+    kind TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL,
+    upstream_issuer TEXT,
+    provider_user_id TEXT,
+    email TEXT,
+    onboarding_jti TEXT,
+    onboarding_expires_at BIGINT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX link_requests_expires ON link_requests (expires_at);
 )sql",
 }};
 

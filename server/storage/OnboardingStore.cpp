@@ -106,7 +106,7 @@ Result<Onboarded> OnboardingStore::create(const OnboardingRequest &request)
     const auto account = m_accounts.add(request.account);
     if (!account)
         return clashOrLinked(request, account.error());
-    const auto linked = m_accounts.link(account->id, request.identity);
+    const auto linked = m_accounts.link(account->id, request.identity, request.account.email);
     if (!linked)
         return linked.error();
     // Linked meanwhile by another onboarding of the same identity (another token).

@@ -16,6 +16,9 @@ struct PendingSignIn
     QString codeChallenge;
     QString scope;
     QString loginHint;
+    QString prompt;     // as asked at /authorize, checked
+    qint64 maxAge = -1; // negative: not asked
+    QString linkId;     // PROTOCOL.md 6.5: the link this sign-in confirms; empty: none
     qint64 createdAt = 0;
     QString clientAddress; // who asked: caps are per address
     // Towards an upstream provider, once the person picked one.

@@ -18,7 +18,7 @@ QString str(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toString();
 }
 
-void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, const QString &accountId,
+void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, const Account &account,
                     const QJsonArray &identities, SeedReport *result)
 {
     for (const auto &value : identities) {
@@ -27,17 +27,19 @@ void linkIdentities(AccountStore &accounts, const ProviderDirectory &providers, 
         // A seed names providers by id; the identity is stored under the
         // provider's key, so a QA seed never links a real provider's user.
         const UpstreamIdentity identity{provider ? provider->identityKey : str(o, "provider"),
-                                        str(o, "provider_user_id")};
+                                        str(o, "provider_user_id"), provider ? provider->upstreamIssuer : QString()};
         if (!provider || identity.providerUserId.isEmpty()) {
             result->problems.append(QStringLiteral("identity %1:%2 skipped: unknown provider or empty user id")
                                         .arg(identity.providerId, identity.providerUserId));
             continue;
         }
         const auto owner = accounts.findByIdentity(identity).value_or(std::nullopt);
-        if (owner && owner->id != accountId)
+        if (owner && owner->id != account.id)
             result->problems.append(QStringLiteral("identity %1:%2 skipped: linked to account \"%3\"")
                                         .arg(identity.providerId, identity.providerUserId, owner->username));
-        else if (!owner && accounts.link(accountId, identity).value_or(false))
+        else if (!owner
+                 && accounts.link(account.id, identity, str(o, "email").isEmpty() ? account.email : str(o, "email"))
+                        .value_or(false))
             ++result->linked;
     }
 }
@@ -115,6 +117,6 @@ Result<void> SeedImporter::importAccount(const QJsonObject &o, SeedReport *repor
         ++report->created;
         *stored = *added;
     }
-    linkIdentities(m_accounts, m_providers, (*stored)->id, o.value(QLatin1String("identities")).toArray(), report);
+    linkIdentities(m_accounts, m_providers, **stored, o.value(QLatin1String("identities")).toArray(), report);
     return {};
 }

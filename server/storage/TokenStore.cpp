@@ -16,23 +16,36 @@ constexpr int CodeBytes = 32;         // 256 bits
 constexpr int RefreshTokenBytes = 32; // 256 bits
 
 const QString SelectCode = QStringLiteral(
-    "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, provider_user_id, email, "
-    "email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, qa_fault "
-    "FROM authorization_codes WHERE code_hash = ?");
+    "SELECT client_id, redirect_uri, code_challenge, nonce, scope, provider_id, upstream_issuer, provider_user_id, "
+    "email, email_verified, name, upstream_username, auth_time, expires_at, used_at, family_id, onboarding_jti, "
+    "qa_fault, linked_provider FROM authorization_codes WHERE code_hash = ?");
 
 ServerError unavailable(const QString &what)
 {
     return ServerError::unavailable(QStringLiteral("%1; try again.").arg(what));
 }
 
+// Qt binds a null QString as NULL; the column means "no issuer" by ''.
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
 AuthorizationGrant grantFrom(const SqlRow &row)
 {
-    return AuthorizationGrant{row.text("client_id"),      row.text("redirect_uri"),
-                              row.text("code_challenge"), row.text("nonce"),
-                              row.text("scope"),          {row.text("provider_id"), row.text("provider_user_id")},
-                              row.text("email"),          row["email_verified"].toBool(),
-                              row.text("name"),           row.text("upstream_username"),
-                              row.number("auth_time"),    row.text("qa_fault")};
+    return AuthorizationGrant{row.text("client_id"),
+                              row.text("redirect_uri"),
+                              row.text("code_challenge"),
+                              row.text("nonce"),
+                              row.text("scope"),
+                              {row.text("provider_id"), row.text("provider_user_id"), row.text("upstream_issuer")},
+                              row.text("email"),
+                              row["email_verified"].toBool(),
+                              row.text("name"),
+                              row.text("upstream_username"),
+                              row.number("auth_time"),
+                              row.text("qa_fault"),
+                              row.text("linked_provider")};
 }
 
 // RFC 6749 4.1.3 and RFC 7636 4.6; nothing is spent when one fails, so a
@@ -65,13 +78,14 @@ Result<QByteArray> TokenStore::createCode(const AuthorizationGrant &g)
     const QByteArray code = SecureRandom::token(CodeBytes);
     const qint64 now = m_clock.now();
     if (!m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, "
-                                  "code_challenge, nonce, scope, provider_id, provider_user_id, email, "
-                                  "email_verified, name, upstream_username, auth_time, expires_at, qa_fault) "
-                                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                                  "code_challenge, nonce, scope, provider_id, upstream_issuer, provider_user_id, "
+                                  "email, email_verified, name, upstream_username, auth_time, expires_at, qa_fault, "
+                                  "linked_provider) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                    {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
-                    g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0, g.name, g.upstreamUsername, g.authTime,
-                    now + Protocol::AuthorizationCodeLifetimeSeconds,
-                    g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault)}))
+                    notNull(g.identity.upstreamIssuer), g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0,
+                    g.name, g.upstreamUsername, g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
+                    g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault),
+                    g.linkedProvider.isEmpty() ? QVariant() : QVariant(g.linkedProvider)}))
         return unavailable(QStringLiteral("The sign-in could not be saved"));
     return code;
 }
@@ -315,13 +329,37 @@ Result<Rotation> TokenStore::swap(const Rotation &read, const QByteArray &curren
 
 Result<bool> TokenStore::isSessionActive(const QString &sessionId)
 {
-    QSqlQuery &q = m_db.query(QStringLiteral("SELECT revoked_at FROM token_families WHERE session_id = ?"));
+    const auto authTime = activeSessionAuthTime(sessionId);
+    if (!authTime)
+        return authTime.error();
+    return authTime->has_value();
+}
+
+Result<std::optional<qint64>> TokenStore::activeSessionAuthTime(const QString &sessionId)
+{
+    QSqlQuery &q = m_db.query(QStringLiteral("SELECT auth_time, revoked_at FROM token_families WHERE session_id = ?"));
     q.bindValue(0, sessionId);
     if (!m_db.run(q))
         return unavailable(QStringLiteral("The session could not be checked"));
-    const bool active = q.next() && SqlRow(q).isNull("revoked_at");
+    std::optional<qint64> authTime;
+    if (q.next() && SqlRow(q).isNull("revoked_at"))
+        authTime = SqlRow(q).number("auth_time");
     q.finish();
-    return active;
+    return authTime;
+}
+
+Result<std::optional<AuthorizationGrant>> TokenStore::grantOfOnboarding(const QString &jti)
+{
+    QSqlQuery &q = m_db.query(
+        QString(SelectCode).replace(QStringLiteral("code_hash = ?"), QStringLiteral("onboarding_jti = ?")));
+    q.bindValue(0, jti);
+    if (!m_db.run(q))
+        return unavailable(QStringLiteral("The sign-in could not be read"));
+    std::optional<AuthorizationGrant> grant;
+    if (q.next())
+        grant = grantFrom(SqlRow(q));
+    q.finish();
+    return grant;
 }
 
 Result<void> TokenStore::revokeFamily(const QString &familyId)
@@ -404,6 +442,8 @@ int TokenStore::purgeExpired()
         // Sessions without a refresh token only back access tokens, which live minutes.
         {QStringLiteral("DELETE FROM token_families WHERE refresh_hash IS NULL AND created_at < ?"), now - 86400},
         {QStringLiteral("DELETE FROM onboardings WHERE expires_at < ? AND account_id IS NULL"), now},
+        // Link requests (LinkStore): kept an hour past expiry, so a late replay reads as spent.
+        {QStringLiteral("DELETE FROM link_requests WHERE expires_at < ?"), now - 3600},
     };
     int deleted = 0;
     for (const auto &[sql, cutoff] : purges) {

@@ -29,6 +29,9 @@ struct AuthorizationGrant
     QString upstreamUsername;
     qint64 authTime = 0;
     QString qaFault; // QA mode: the fault a tester attached to this sign-in
+    // PROTOCOL.md 6.5: the provider (ProviderDirectory id) this sign-in just
+    // linked to the account; empty when it linked nothing.
+    QString linkedProvider;
 };
 
 // What the token request presents with a code; checked against the grant
@@ -118,6 +121,12 @@ public:
     Result<Rotation> rotate(const QByteArray &token, const QString &clientId, const QStringList &narrowedScope,
                             Metrics::Refresh *outcome = nullptr);
     Result<bool> isSessionActive(const QString &sessionId);
+    // When the person authenticated for the session; nullopt when it is revoked or gone.
+    Result<std::optional<qint64>> activeSessionAuthTime(const QString &sessionId);
+    // What the code that minted the onboarding token `jti` recorded: the
+    // identity an onboarding or a link may create (PROTOCOL.md 6.4); nullopt
+    // when no code minted it (or it is purged, long after the token expired).
+    Result<std::optional<AuthorizationGrant>> grantOfOnboarding(const QString &jti);
     Result<void> revokeFamily(const QString &familyId);
     Result<void> revokeSession(const QString &sessionId);
     // Revokes the family of a refresh token (the current one, or the previous

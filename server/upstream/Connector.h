@@ -26,6 +26,10 @@ public:
     const UpstreamSettings &settings() const { return m_settings; }
     // Under which key the identities it vouches for are linked to accounts.
     virtual QString identityKey() const { return m_settings.id; }
+    // The issuer the identities it vouches for are recorded with: the
+    // OpenID Connect issuer, an OAuth 2.0 provider's user-info origin, or
+    // "local:<type>" for a provider that stays on this server.
+    virtual QString upstreamIssuer() const;
     virtual bool usesNonce() const { return false; }
     // Loads what the provider publishes, so the first sign-in need not wait.
     virtual void prepare() { }

@@ -14,7 +14,8 @@ ProviderDirectory::ProviderDirectory(const QList<UpstreamSettings> &providers, c
                       qPrintable(settings.type));
             continue;
         }
-        m_entries.append({settings.id, settings.name, connector->identityKey(), connector.get()});
+        m_entries.append(
+            {settings.id, settings.name, connector->identityKey(), connector->upstreamIssuer(), connector.get()});
         m_connectors.push_back(std::move(connector));
     }
 }
@@ -54,6 +55,24 @@ const ProviderDirectory::Entry *ProviderDirectory::findByIdentityKey(const QStri
             return &entry;
     }
     return nullptr;
+}
+
+const ProviderDirectory::Entry *ProviderDirectory::findByIdentity(const QString &identityKey,
+                                                                  const QString &upstreamIssuer) const
+{
+    const Entry *entry = findByIdentityKey(identityKey);
+    return entry && entry->upstreamIssuer == upstreamIssuer ? entry : nullptr;
+}
+
+QList<const ProviderDirectory::Entry *> ProviderDirectory::usableFor(const QList<LinkedIdentity> &identities) const
+{
+    QList<const Entry *> entries;
+    for (const LinkedIdentity &linked : identities) {
+        const Entry *entry = findByIdentity(linked.identity.providerId, linked.identity.upstreamIssuer);
+        if (entry && !entries.contains(entry))
+            entries.append(entry);
+    }
+    return entries;
 }
 
 QString ProviderDirectory::displayName(const QString &identityKey) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Account.h"
+
 #include "UpstreamSettings.h"
 
 #include <QList>
@@ -23,6 +25,7 @@ public:
         QString id;
         QString name;
         QString identityKey;
+        QString upstreamIssuer;         // Connector::upstreamIssuer()
         Connector *connector = nullptr; // never null
     };
 
@@ -43,6 +46,12 @@ public:
     const QList<Entry> &entries() const { return m_entries; }
     const Entry *find(const QString &id) const;
     const Entry *findByIdentityKey(const QString &identityKey) const;
+    // The provider an identity was proved at, while it is still configured
+    // with the same issuer; null otherwise.
+    const Entry *findByIdentity(const QString &identityKey, const QString &upstreamIssuer) const;
+    // The providers these identities can sign in at under today's
+    // configuration, in the order given, each once.
+    QList<const Entry *> usableFor(const QList<LinkedIdentity> &identities) const;
     // The display name for an identity key; the key itself when unknown.
     QString displayName(const QString &identityKey) const;
     // Starts what the providers need before the first sign-in (discovery).

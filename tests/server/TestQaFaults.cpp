@@ -14,6 +14,7 @@
 #include "SignInRobot.h"
 #include "TestServer.h"
 #include "TokenIssuer.h"
+#include "TokenStore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -62,6 +63,7 @@ private:
                               const QByteArray &idempotencyKey) const;
     QByteArray sendWithoutRetry(const QByteArray &request);
 
+    void providerDown();
     void onboardSlow(const QString &token, const AuthorizationRequest &request);
     void onboard503Once(const QString &token, const AuthorizationRequest &request);
     void onboardResponseLost(const QString &token, const AuthorizationRequest &request);
@@ -122,6 +124,8 @@ void TestQaFaults::faultHasItsEffect()
     QFETCH(QString, key);
     QFETCH(Fault, fault);
     AuthorizationRequest request;
+    if (fault == Fault::ProviderDown)
+        return providerDown();
     const HttpResult exchanged = signInWith(key, &request);
     if (fault == Fault::TokenEndpointDown) {
         QCOMPARE(exchanged.status, 503);
@@ -144,10 +148,22 @@ void TestQaFaults::faultHasItsEffect()
     case Fault::OnboardingExpires30s:
         return onboardingExpires30s(token);
     case Fault::TokenEndpointDown:
+    case Fault::ProviderDown:
     case Fault::None:
         break;
     }
     QFAIL("a fault without a check");
+}
+
+void TestQaFaults::providerDown()
+{
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QUrlQuery callback = m_robot->signInWithPersona(request, QStringLiteral("github"), QStringLiteral("new"),
+                                                          {{QStringLiteral("fault"), QStringLiteral("provider-down")}});
+    QVERIFY(callback.queryItemValue(QStringLiteral("code")).isEmpty());
+    QCOMPARE(callback.queryItemValue(QStringLiteral("error")), QStringLiteral("temporarily_unavailable"));
+    QVERIFY(callback.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)
+                .contains(QLatin1String("GitHub could not be reached")));
 }
 
 void TestQaFaults::onboardSlow(const QString &token, const AuthorizationRequest &request)
@@ -271,6 +287,21 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     QString jti;
     const TokenIssuer issuer(m_server->issuer(), keys, clock);
     const QString token = QString::fromLatin1(issuer.onboardingToken(claims, ClientId, &jti));
+    // The identity an onboarding creates is the one recorded with the code
+    // that minted its token (PROTOCOL.md 6.4): record it as /token would.
+    TokenStore tokens(db, clock);
+    AuthorizationGrant grant;
+    grant.clientId = ClientId;
+    grant.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    grant.codeChallenge = claims.value(QLatin1String("cch")).toString();
+    grant.nonce = QStringLiteral("n");
+    grant.scope = QLatin1String(Protocol::DefaultScope);
+    grant.identity = {QStringLiteral("corp"), QStringLiteral("corp-1"), QStringLiteral("http://127.0.0.1:9")};
+    const auto code = tokens.createCode(grant);
+    QVERIFY_OK(code);
+    QVERIFY(
+        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
+                {jti, TokenStore::hash(*code)}));
 
     QCOMPARE(m_robot->usernameCheck(token, m_username).status, 200);
     QCOMPARE(m_robot->onboard(token, verifier, m_username, QStringLiteral("key-1")).status, 201);

@@ -201,6 +201,8 @@ private Q_SLOTS:
     void concurrentAddHasOneWinner_data();
     void concurrentAddHasOneWinner();
     void linkAndProviders();
+    void identityIssuerMatters();
+    void upgradeRecordsIssuers();
 
     // OnboardingStore
     void onboardCreatesAccountAndSession_data();
@@ -218,6 +220,7 @@ private Q_SLOTS:
 private:
     Result<QString> addSignIn(const QString &address);
     std::optional<Account> addAccount(const Account &account);
+    QStringList undoVersion7() const;
     // A family of a fresh account, with its first refresh token.
     std::optional<std::pair<TokenFamily, QByteArray>> newFamily();
     // Whether a backend-specific expectation failure is known for this row.
@@ -1161,13 +1164,26 @@ void TestStoreConformance::findByVerifiedEmail()
         QCOMPARE((*answer)->id, holder->id);
 }
 
+// What schema version 7 added, taken back: the migration runs again.
+QStringList TestStoreConformance::undoVersion7() const
+{
+    QStringList statements{QStringLiteral("DROP TABLE link_requests"),
+                           QStringLiteral("DROP INDEX authorization_codes_onboarding")};
+    for (const char *column : {"upstream_issuer", "linked_provider"})
+        statements.append(QStringLiteral("ALTER TABLE authorization_codes DROP COLUMN %1").arg(QLatin1String(column)));
+    for (const char *column : {"prompt", "max_age", "link_id"})
+        statements.append(QStringLiteral("ALTER TABLE pending_sign_ins DROP COLUMN %1").arg(QLatin1String(column)));
+    return statements;
+}
+
 // A database of schema version 4 (emails compared by the NOCASE collation)
 // upgraded: every email gets its key, and of two verified addresses that now
 // share one only the older account keeps the verification.
 void TestStoreConformance::upgradeKeysStoredEmails()
 {
     QSqlQuery q(m_a->db.connection());
-    const QStringList back{
+    QStringList back = undoVersion7();
+    back += QStringList{
         QStringLiteral("DROP INDEX accounts_verified_email_key"),
         QStringLiteral("ALTER TABLE accounts DROP COLUMN email_key"),
         QStringLiteral("CREATE INDEX accounts_verified_email ON accounts (email)"),
@@ -1189,6 +1205,40 @@ void TestStoreConformance::upgradeKeysStoredEmails()
     const auto plain = m_a->accounts.findByVerifiedEmail(QStringLiteral("bob@example.org"));
     QVERIFY(plain && *plain);
     QCOMPARE((*plain)->id, QStringLiteral("plain"));
+}
+
+// A database of schema version 6 upgraded: identities keep their account
+// and get the issuer their provider has today (OidcServer adopts it at start).
+void TestStoreConformance::upgradeRecordsIssuers()
+{
+    const auto alice = addAccount(person(QStringLiteral("alice"), QStringLiteral("alice@example.com"), true));
+    QVERIFY(alice);
+    const UpstreamIdentity github{QStringLiteral("github"), QStringLiteral("583231"),
+                                  QStringLiteral("https://api.github.com")};
+    QVERIFY(m_a->accounts.link(alice->id, github).value_or(false));
+    QSqlQuery q(m_a->db.connection());
+    for (const QString &statement : undoVersion7() + QStringList{m_a->db.dialect().writeVersion(6)})
+        QVERIFY2(q.exec(statement), qPrintable(statement + QStringLiteral(": ") + q.lastError().text()));
+    QVERIFY_OK(m_a->db.migrate());
+    QCOMPARE(m_a->db.currentVersion(), Database::schemaVersion());
+    const auto unknown = m_a->accounts.findByIdentity(github);
+    QVERIFY(unknown);
+    QVERIFY2(!*unknown, "an identity without a recorded issuer matched before it was adopted");
+    const auto adopted = m_a->accounts.adoptUpstreamIssuers(
+        {{QStringLiteral("github"), github.upstreamIssuer}, {QStringLiteral("qa:google"), QStringLiteral("local:x")}});
+    QVERIFY_OK(adopted);
+    QCOMPARE(*adopted, 1);
+    const auto owner = m_a->accounts.findByIdentity(github);
+    QVERIFY(owner && *owner);
+    QCOMPARE((*owner)->id, alice->id);
+    const auto identities = m_a->accounts.identitiesOf(alice->id);
+    QVERIFY(identities && identities->size() == 1);
+    QCOMPARE(identities->first().email, QStringLiteral("alice@example.com"));
+    // Adopted once: a provider re-pointed later does not take the identities along.
+    const auto again = m_a->accounts.adoptUpstreamIssuers(
+        {{QStringLiteral("github"), QStringLiteral("https://evil.example")}});
+    QVERIFY_OK(again);
+    QCOMPARE(*again, 0);
 }
 
 void TestStoreConformance::addConflicts_data()
@@ -1289,12 +1339,38 @@ void TestStoreConformance::linkAndProviders()
     QVERIFY(stranger && !*stranger);
     QVERIFY(m_a->accounts.link(alice->id, {QStringLiteral("qa:google"), QStringLiteral("g-1")}));
     QVERIFY(m_a->accounts.link(alice->id, {QStringLiteral("qa:github"), QStringLiteral("second-github-user")}));
-    const auto providers = m_a->accounts.providersOf(alice->id);
-    QVERIFY(providers);
-    QCOMPARE(*providers, QStringList({QStringLiteral("qa:github"), QStringLiteral("qa:google")}));
-    const auto none = m_a->accounts.providersOf(bob->id);
+    const auto identities = m_a->accounts.identitiesOf(alice->id);
+    QVERIFY(identities);
+    QStringList keys;
+    for (const LinkedIdentity &linked : *identities)
+        keys.append(linked.identity.providerId + u'/' + linked.identity.providerUserId);
+    keys.sort();
+    QCOMPARE(keys,
+             QStringList({QStringLiteral("qa:github/583231"), QStringLiteral("qa:github/second-github-user"),
+                          QStringLiteral("qa:google/g-1")}));
+    const auto none = m_a->accounts.identitiesOf(bob->id);
     QVERIFY(none);
     QVERIFY(none->isEmpty());
+}
+
+// An identity records its upstream issuer: the same provider key and user id
+// at another issuer is someone else (PROTOCOL.md 4).
+void TestStoreConformance::identityIssuerMatters()
+{
+    const auto alice = addAccount(person(QStringLiteral("alice")));
+    QVERIFY(alice);
+    const UpstreamIdentity old{QStringLiteral("corp"), QStringLiteral("42"), QStringLiteral("https://old.example")};
+    QVERIFY(m_a->accounts.link(alice->id, old, QStringLiteral("alice@example.com")).value_or(false));
+    const auto moved = m_a->accounts.findByIdentity(
+        {old.providerId, old.providerUserId, QStringLiteral("https://new.example")});
+    QVERIFY(moved);
+    QVERIFY2(!*moved, "an identity of the old issuer matched the new one");
+    const auto same = m_a->accounts.findByIdentity(old);
+    QVERIFY(same && *same);
+    const auto identities = m_a->accounts.identitiesOf(alice->id);
+    QVERIFY(identities && identities->size() == 1);
+    QCOMPARE(identities->first().email, QStringLiteral("alice@example.com"));
+    QCOMPARE(identities->first().identity.upstreamIssuer, old.upstreamIssuer);
 }
 
 // ---- OnboardingStore ----

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "Account.h"
+
+#include <QString>
+
+// A link waiting for the person to prove the other identity (PROTOCOL.md 6.5).
+struct LinkRequest
+{
+    enum class Kind {
+        // From email_in_use: the onboarding token's identity joins the
+        // account that holds its email, once the person signs in there.
+        Pending,
+        // From a signed-in session: the identity the person proves at
+        // `providerId` joins the session's account.
+        Add,
+    };
+
+    Kind kind = Kind::Pending;
+    QString clientId;  // the only client that may use it
+    QString accountId; // the account the identity joins
+    QString providerId; // ProviderDirectory id: Add, where to sign in; Pending, the new identity's provider
+    UpstreamIdentity identity; // Pending: recorded with the onboarding token's code
+    QString email;             // Pending: that identity's email
+    QString onboardingJti;     // Pending: consumed by the link
+    qint64 onboardingExpiresAt = 0;
+    qint64 expiresAt = 0;
+};
+
+// Why a link sign-in linked nothing; the `link_error` of the redirect (docs/protocol-notes.md).
+namespace LinkError {
+inline constexpr char Cancelled[] = "cancelled";
+inline constexpr char OtherAccount[] = "other_account";
+inline constexpr char NoAccount[] = "no_account";
+inline constexpr char Expired[] = "expired";
+inline constexpr char Unavailable[] = "unavailable";
+inline constexpr char Failed[] = "failed";
+} // namespace LinkError
