@@ -1,7 +1,7 @@
 #pragma once
 
-#include "LinkRequest.h"
 #include "NetworkJob.h"
+#include "PendingLink.h"
 
 #include <QUrl>
 
@@ -19,7 +19,7 @@ public:
     static LinkRequestJob *fromSession(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &accessToken,
                                        const QString &clientId, const QString &provider, QObject *parent = nullptr);
 
-    const LinkRequest &link() const { return m_link; }
+    const PendingLink &link() const { return m_link; }
 
 protected:
     QNetworkReply *send() override;
@@ -31,5 +31,5 @@ private:
     QUrl m_endpoint;
     QString m_accessToken; // empty: the onboarding shape
     QJsonObject m_body;
-    LinkRequest m_link;
+    PendingLink m_link;
 };

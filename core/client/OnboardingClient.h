@@ -1,8 +1,8 @@
 #pragma once
 
 #include "ClientError.h"
-#include "LinkRequest.h"
 #include "OnboardingContext.h"
+#include "PendingLink.h"
 #include "TokenResponse.h"
 #include "UsernameCheckJob.h"
 #include "UsernameRules.h"
@@ -71,7 +71,7 @@ Q_SIGNALS:
     // On Created, `tokens` holds the new account's tokens.
     void submitted(OnboardingClient::Outcome outcome, const TokenResponse &tokens);
     // `error` ok: `link` holds the link_id and where the account signs in.
-    void linkRequestFinished(const LinkRequest &link, const ClientError &error);
+    void linkRequestFinished(const PendingLink &link, const ClientError &error);
 
 private:
     void startOnboard(const QString &username, const QString &name, const QString &acceptedTerms, bool isRetry);

@@ -247,7 +247,7 @@ bool SessionManager::selectsAccountNext() const
     return m_vault->selectsAccountNext();
 }
 
-void SessionManager::linkAccount(const LinkRequest &link)
+void SessionManager::linkAccount(const PendingLink &link)
 {
     if (m_stepKind != Step::Onboarding || !m_onboarding || !link.isValid())
         return;
@@ -295,7 +295,7 @@ ClientError SessionManager::linkFailure(const ClientError &error, const QString 
         const bool unavailable = error.serverError == QLatin1String(ErrorCode::TemporarilyUnavailable)
             || error.serverError == QLatin1String(ErrorCode::ServerError);
         if (unavailable)
-            failure.body.insert(QLatin1String(LinkField::LinkError), QLatin1String(LinkError::Unavailable));
+            failure.body.insert(QLatin1String(LinkField::LinkError), QLatin1String(LinkFailure::Unavailable));
     }
     // For the sentence: what was to be linked, and where the account signs in.
     QJsonArray names;
@@ -441,7 +441,7 @@ void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens
     if (tokens.kind == TokenResponse::Kind::OnboardingRequired && m_purpose != Purpose::SignIn) {
         // The sign-in ended at someone new: not the account it was for.
         const ClientError noAccount = linkFailure(ClientError::make(ClientError::Code::LinkNotMade),
-                                                  QLatin1String(LinkError::NoAccount));
+                                                  QLatin1String(LinkFailure::NoAccount));
         if (m_purpose == Purpose::Link)
             linkNotMade(noAccount);
         else
@@ -505,7 +505,7 @@ void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &toke
         // Signed in at the provider as someone else: this session stays, the other one is let go.
         revoke(step, tokens.refreshToken, [] {});
         backToAccount(
-            linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkError::OtherAccount)));
+            linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkFailure::OtherAccount)));
         return;
     }
     if (forAccount() && !m_session.refreshToken.isEmpty() && m_session.refreshToken != tokens.refreshToken) {
@@ -593,7 +593,7 @@ void SessionManager::cancel()
     }
     const bool linking = m_purpose == Purpose::Link;
     const ClientError cancelled = linking
-        ? linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkError::Cancelled))
+        ? linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkFailure::Cancelled))
         : ClientError();
     discardSession(false, {});
     if (linking)

@@ -5,9 +5,9 @@
 #include "ClientError.h"
 #include "Diagnostics.h"
 #include "JwkSet.h"
-#include "LinkRequest.h"
 #include "OnboardingClient.h"
 #include "OnboardingContext.h"
+#include "PendingLink.h"
 #include "ProviderMetadata.h"
 #include "StoredSession.h"
 #include "TokenResponse.h"
@@ -161,7 +161,7 @@ public Q_SLOTS:
     void signInAgain();
     // From the wizard, after OnboardingClient::requestLink(): a new sign-in
     // at the account's first provider, with the link_id.
-    void linkAccount(const LinkRequest &link);
+    void linkAccount(const PendingLink &link);
     // While signed in: a browser sign-in for this account, at `provider`.
     // AddMethod with the `linkId` of a link request from the session;
     // Reauthenticate with prompt=login. Ends with accountSignInFinished().

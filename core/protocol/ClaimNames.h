@@ -90,13 +90,16 @@ inline constexpr char LinkError[] = "link_error"; // beside error=access_denied 
 
 } // namespace LinkField
 
-// The values of link_error: why a link sign-in linked nothing.
-namespace LinkError {
+// The values of link_error: why a link sign-in linked nothing. (The server
+// spells them again in server/storage/LinkRequest.h as LinkError::; one of
+// the two copies should go.)
+namespace LinkFailure {
 
 inline constexpr char Cancelled[] = "cancelled";
 inline constexpr char OtherAccount[] = "other_account";
 inline constexpr char NoAccount[] = "no_account";
 inline constexpr char Expired[] = "expired";
 inline constexpr char Unavailable[] = "unavailable";
+inline constexpr char Failed[] = "failed"; // any other ending: the generic sentence
 
-} // namespace LinkError
+} // namespace LinkFailure

@@ -23,9 +23,6 @@ inline constexpr char UsernameCheckEndpointKey[] = "username_check_endpoint";
 inline constexpr char LinkRequestEndpointKey[] = "link_request_endpoint";
 inline constexpr char IdentitiesEndpointKey[] = "identities_endpoint";
 inline constexpr char OnboardingTokenTypesKey[] = "onboarding_token_types_supported";
-// Discovery metadata keys of the linking extension (PROTOCOL.md 6.5).
-inline constexpr char LinkRequestEndpointKey[] = "link_request_endpoint";
-inline constexpr char IdentitiesEndpointKey[] = "identities_endpoint";
 
 inline constexpr char IdempotencyKeyHeader[] = "Idempotency-Key";
 

@@ -50,8 +50,8 @@ Result<QJsonObject> AccessTokenVerifier::verifyRequest(const QHttpServerRequest 
 
 Result<void> AccessTokenVerifier::requireRecentAuthentication(const QJsonObject &claims) const
 {
-    const auto authTime
-        = m_context.tokens.activeSessionAuthTime(claims.value(QLatin1String(Claim::SessionId)).toString());
+    const auto authTime = m_context.tokens.activeSessionAuthTime(
+        claims.value(QLatin1String(Claim::SessionId)).toString());
     if (!authTime)
         return authTime.error();
     if (!*authTime)

@@ -69,7 +69,8 @@ void LinkEndpoint::registerRoutes(HttpServer &server)
 {
     server.route(QStringLiteral("/api/account/link-request"), Method::Post,
                  [this](const QHttpServerRequest &r) { return Reply::from(linkRequest(r), Reply::Status::Created); });
-    server.route(IdentitiesPath, Method::Get, [this](const QHttpServerRequest &r) { return Reply::from(identities(r)); });
+    server.route(IdentitiesPath, Method::Get,
+                 [this](const QHttpServerRequest &r) { return Reply::from(identities(r)); });
     // One route per provider: the router matches exact paths.
     for (const auto &entry : m_context.providers.entries()) {
         const ProviderDirectory::Entry *provider = &entry;
@@ -91,8 +92,8 @@ Result<QJsonObject> LinkEndpoint::linkRequest(const QHttpServerRequest &request)
 // From email_in_use: the same proof as an onboarding (PROTOCOL.md 6.4).
 Result<QJsonObject> LinkEndpoint::fromOnboarding(const QJsonObject &body)
 {
-    if (const auto problem
-        = missing(body, {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId}))
+    if (const auto problem = missing(body,
+                                     {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId}))
         return *problem;
     const auto token = m_onboardingTokens.verify(field(body, OnboardField::OnboardingToken).toLatin1(),
                                                  field(body, OnboardField::ClientId));

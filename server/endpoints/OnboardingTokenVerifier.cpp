@@ -92,8 +92,7 @@ Result<AuthorizationGrant> OnboardingTokenVerifier::recordedGrant(const Token &t
     const auto grant = m_context.tokens.grantOfOnboarding(token.jti);
     if (!grant)
         return grant.error();
-    if (!*grant
-        || !m_context.providers.findByIdentity((*grant)->identity.providerId, (*grant)->identity.upstreamIssuer))
+    if (!*grant || !m_context.providers.findByIdentity((*grant)->identity.providerId, (*grant)->identity.upstreamIssuer))
         return invalidToken(QStringLiteral("revoked"));
     return **grant;
 }

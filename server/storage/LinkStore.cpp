@@ -75,8 +75,8 @@ Result<QByteArray> LinkStore::create(const LinkRequest &r)
                    {hashOf(linkId), pending ? QStringLiteral("pending") : QStringLiteral("add"), r.clientId,
                     r.accountId, pending ? r.identity.providerId : r.providerId,
                     pending ? QVariant(r.identity.upstreamIssuer) : QVariant(), orNull(r.identity.providerUserId),
-                    orNull(r.email), orNull(r.onboardingJti),
-                    pending ? QVariant(r.onboardingExpiresAt) : QVariant(), now, now + Lifetime}))
+                    orNull(r.email), orNull(r.onboardingJti), pending ? QVariant(r.onboardingExpiresAt) : QVariant(),
+                    now, now + Lifetime}))
         return notSaved();
     return linkId;
 }

@@ -2,7 +2,7 @@
 // server that answers as the contract says and records what it was sent:
 // each request's shape, each answer's reading, and an error row for every
 // answer the contract lists. The whole flow against the real reference
-// server: TestLinking.
+// server: TestLinkingFlows.
 
 #include "IdentitiesJob.h"
 #include "LinkRequestJob.h"

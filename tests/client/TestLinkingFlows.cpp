@@ -59,7 +59,7 @@ private:
                                                   std::optional<ClientConfig> config = std::nullopt);
     // Signs in as someone new whose verified email belongs to an account:
     // onboarding answers email_in_use with link_available; returns the link request.
-    LinkRequest emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
+    PendingLink emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
                            const QString &email);
     QString termsVersion();
     // Whether the server under test advertises the linking endpoints.
@@ -102,8 +102,8 @@ QString TestLinkingFlows::termsVersion()
 }
 
 std::unique_ptr<SessionManager> TestLinkingFlows::createAccount(const QString &provider, const QString &userId,
-                                                           const QString &email, const QString &username,
-                                                           std::optional<ClientConfig> config)
+                                                                const QString &email, const QString &username,
+                                                                std::optional<ClientConfig> config)
 {
     m_harness->browser().useIdentity(provider, userId, email, true, username);
     auto manager = m_harness->newManager(config.value_or(m_harness->config()));
@@ -116,8 +116,8 @@ std::unique_ptr<SessionManager> TestLinkingFlows::createAccount(const QString &p
     return manager;
 }
 
-LinkRequest TestLinkingFlows::emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
-                                    const QString &email)
+PendingLink TestLinkingFlows::emailInUse(SessionManager *manager, const QString &provider, const QString &userId,
+                                         const QString &email)
 {
     m_harness->browser().useIdentity(provider, userId, email, true, "Someone New");
     manager->signIn(provider);
@@ -132,7 +132,7 @@ LinkRequest TestLinkingFlows::emailInUse(SessionManager *manager, const QString 
     onboarding->requestLink();
     if (!requested.wait(FlowTimeoutMs))
         return {};
-    return requested.first().first().value<LinkRequest>();
+    return requested.first().first().value<PendingLink>();
 }
 
 void TestLinkingFlows::authorizationRequestCarriesLinkAndPrompt_data()
@@ -253,7 +253,7 @@ void TestLinkingFlows::linkFromEmailInUse()
     lena->signOut();
     QVERIFY(lena->supportsLinking());
 
-    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    const PendingLink link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
     QVERIFY(link.isValid());
     QCOMPARE(link.providers.size(), 1);
     QCOMPARE(link.providers.first().id, QStringLiteral("github"));
@@ -305,7 +305,7 @@ void TestLinkingFlows::linkEndsWithoutLink()
     auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
     QVERIFY(lena);
     lena->signOut();
-    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    const PendingLink link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
     QVERIFY(link.isValid());
     if (how == "sam")
         m_harness->browser().useIdentity("github", "qa-sam", {}, false, "Sam");
@@ -334,7 +334,7 @@ void TestLinkingFlows::cancelInTheAppLinksNothing()
     auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
     QVERIFY(lena);
     lena->signOut();
-    const LinkRequest link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    const PendingLink link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
     QVERIFY(link.isValid());
     m_harness->browser().stayAway();
     lena->linkAccount(link);

@@ -129,8 +129,8 @@ Ending TestLinking::linkSignIn(const QString &linkId, const QString &provider, c
                                AuthorizationRequest *request, int *authorizeStatus)
 {
     *request = m_robot->newRequest();
-    const HttpResult authorized = m_http->get(m_robot->authorizeUrl(
-        *request, {{QStringLiteral("provider"), provider}, {QStringLiteral("link_id"), linkId}}));
+    const HttpResult authorized = m_http->get(
+        m_robot->authorizeUrl(*request, {{QStringLiteral("provider"), provider}, {QStringLiteral("link_id"), linkId}}));
     if (authorizeStatus)
         *authorizeStatus = authorized.status;
     const QUrl next = authorized.location();
@@ -244,9 +244,8 @@ void TestLinking::linkSignInEndings_data()
                                             << QStringLiteral("access_denied") << QStringLiteral("other_account");
     QTest::newRow("a new person") << FieldList{{QStringLiteral("persona"), QStringLiteral("new")}}
                                   << QStringLiteral("access_denied") << QStringLiteral("no_account");
-    QTest::newRow("cancelled at the provider")
-        << FieldList{{QStringLiteral("action"), QStringLiteral("cancel")}} << QStringLiteral("access_denied")
-        << QStringLiteral("cancelled");
+    QTest::newRow("cancelled at the provider") << FieldList{{QStringLiteral("action"), QStringLiteral("cancel")}}
+                                               << QStringLiteral("access_denied") << QStringLiteral("cancelled");
     QTest::newRow("provider down") << FieldList{{QStringLiteral("persona"), QStringLiteral("returning")},
                                                 {QStringLiteral("fault"), QStringLiteral("provider-down")}}
                                    << QStringLiteral("temporarily_unavailable") << QStringLiteral("unavailable");
@@ -282,9 +281,10 @@ void TestLinking::linkIdIsSingleUse()
     const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
     const AuthorizationRequest second = m_robot->newRequest();
     // The first sign-in takes it, even if it never finishes.
-    QVERIFY(m_http->get(m_robot->authorizeUrl(
-                            second, {{QStringLiteral("provider"), QStringLiteral("github")},
-                                     {QStringLiteral("link_id"), linkId}}))
+    QVERIFY(m_http
+                ->get(m_robot->authorizeUrl(second,
+                                            {{QStringLiteral("provider"), QStringLiteral("github")},
+                                             {QStringLiteral("link_id"), linkId}}))
                 .location()
                 .path()
                 .startsWith(QLatin1String("/signin/")));
@@ -360,8 +360,10 @@ void TestLinking::concurrentLinksOneWins()
     for (int i = 0; i < 2; ++i) {
         const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
         AuthorizationRequest request = m_robot->newRequest();
-        const QUrl next = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("provider"), QStringLiteral("github")},
-                                                                      {QStringLiteral("link_id"), linkId}}))
+        const QUrl next = m_http
+                              ->get(m_robot->authorizeUrl(request,
+                                                          {{QStringLiteral("provider"), QStringLiteral("github")},
+                                                           {QStringLiteral("link_id"), linkId}}))
                               .location();
         pages.append(m_robot->openProviderPage(QUrlQuery(next).queryItemValue(QStringLiteral("request")),
                                                QStringLiteral("github")));
@@ -394,7 +396,6 @@ void TestLinking::concurrentLinksOneWins()
     QCOMPARE(linked, 1);
     QCOMPARE(told, 1);
 }
-
 
 // Signed in as Sam (GitHub), he adds Google from the sign-in methods.
 void TestLinking::addFromSession()
@@ -533,8 +534,9 @@ void TestLinking::olderTokenCreatesNothing()
     grant.identity = {QStringLiteral("github"), QStringLiteral("victim-583231"), QString()};
     const auto code = tokens.createCode(grant);
     QVERIFY_OK(code);
-    QVERIFY(db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
-                    {jti, TokenStore::hash(*code)}));
+    QVERIFY(
+        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
+                {jti, TokenStore::hash(*code)}));
 
     const HttpResult onboarded = m_robot->onboard(token, verifier, QStringLiteral("mallory"), QStringLiteral("k"));
     QCOMPARE(onboarded.status, 401);

@@ -5,9 +5,9 @@
 // browser and the linked account: TestOnboardingWizard.
 
 #include "AccessibilityAudit.h"
-#include "LinkRequest.h"
 #include "OnboardingClient.h"
 #include "OnboardingWizard.h"
+#include "PendingLink.h"
 #include "Screenshots.h"
 #include "UiTestMain.h"
 
@@ -138,7 +138,7 @@ void TestLinkAccountPage::emailInUseOffersLink()
     QSignalSpy ready(m_wizard.get(), &OnboardingWizard::linkReady);
     QTest::mouseClick(m_wizard->button(QWizard::FinishButton), Qt::LeftButton);
     QVERIFY(ready.wait(Timeout));
-    const auto link = ready.first().first().value<LinkRequest>();
+    const auto link = ready.first().first().value<PendingLink>();
     QCOMPARE(link.linkId, QStringLiteral("lk_42"));
     QCOMPARE(link.providers.value(0).id, QStringLiteral("github"));
     // The same proof as onboarding.

@@ -5,7 +5,7 @@
 // reference server's keys and providers; the linking endpoints and the
 // authorization endpoint are the test's own, answering as the contract
 // says, so every answer (and every refusal) can be chosen. The whole flow
-// on the real server's linking: TestLinking.
+// on the real server's linking: TestLinkingFlows.
 
 #include "AccessibilityAudit.h"
 #include "ClientHarness.h"

@@ -190,22 +190,22 @@ QString ErrorMessages::linkNotMade(const ClientError &error)
     const QString account = before.isEmpty() ? tr("the provider you signed up with") : joinedNames(before);
     // Where the browser signed in: the account's provider (from the wizard), or the one being added.
     const QString provider = !before.isEmpty() ? before.first() : !linking.isEmpty() ? linking : tr("the provider");
-    if (why == QLatin1String(LinkError::Cancelled))
+    if (why == QLatin1String(LinkFailure::Cancelled))
         return tr("Linking was cancelled. Nothing was linked; you can still sign in with %1.").arg(account);
     // From a session (adding a method) nothing names the account's providers: the sentence is about the new one.
-    if (why == QLatin1String(LinkError::OtherAccount) && before.isEmpty() && !linking.isEmpty())
+    if (why == QLatin1String(LinkFailure::OtherAccount) && before.isEmpty() && !linking.isEmpty())
         return tr("That %1 account already belongs to another Latchkey account. Nothing was linked.").arg(linking);
-    if (why == QLatin1String(LinkError::OtherAccount))
+    if (why == QLatin1String(LinkFailure::OtherAccount))
         return tr("You signed in to %1 with an account other than the one that uses this email address. Nothing "
                   "was linked.")
             .arg(provider);
-    if (why == QLatin1String(LinkError::NoAccount))
+    if (why == QLatin1String(LinkFailure::NoAccount))
         return tr("That %1 account has no Latchkey account. Nothing was linked: sign in with the %1 account you "
                   "signed up with.")
             .arg(provider);
-    if (why == QLatin1String(LinkError::Expired))
+    if (why == QLatin1String(LinkFailure::Expired))
         return tr("The link request expired. Nothing was linked: sign in with %1, or start again.").arg(account);
-    if (why == QLatin1String(LinkError::Unavailable))
+    if (why == QLatin1String(LinkFailure::Unavailable))
         return tr("%1 can't be reached right now. Nothing was linked; try again in a few minutes.").arg(provider);
     if (!linking.isEmpty())
         return tr("Nothing was linked: %1 was not added to your account.").arg(linking);

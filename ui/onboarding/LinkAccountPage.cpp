@@ -79,7 +79,7 @@ bool LinkAccountPage::validatePage()
     return false; // the session takes over once the server has answered
 }
 
-void LinkAccountPage::onLinkRequestFinished(const LinkRequest &link, const ClientError &error)
+void LinkAccountPage::onLinkRequestFinished(const PendingLink &link, const ClientError &error)
 {
     m_progress->hide();
     Q_EMIT completeChanged();

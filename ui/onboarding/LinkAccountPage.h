@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ClientError.h"
-#include "LinkRequest.h"
+#include "PendingLink.h"
 
 #include <QWizardPage>
 
@@ -29,13 +29,13 @@ public:
 
 Q_SIGNALS:
     // The link_id is there: sign in at the account's provider with it.
-    void linkReady(const LinkRequest &link);
+    void linkReady(const PendingLink &link);
     // "Sign in with GitHub instead": `provider` is the name the server gave.
     void signInInsteadRequested(const QString &provider);
     void restartRequested();
 
 private:
-    void onLinkRequestFinished(const LinkRequest &link, const ClientError &error);
+    void onLinkRequestFinished(const PendingLink &link, const ClientError &error);
 
     OnboardingClient *m_client;
     QLabel *m_explanation;

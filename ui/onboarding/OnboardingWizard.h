@@ -1,6 +1,6 @@
 #pragma once
 
-#include "LinkRequest.h"
+#include "PendingLink.h"
 
 #include <QWizard>
 
@@ -33,7 +33,7 @@ public:
 Q_SIGNALS:
     void cancelled();
     void restartRequested();
-    void linkReady(const LinkRequest &link);
+    void linkReady(const PendingLink &link);
     void signInInsteadRequested(const QString &provider);
 
 private:

@@ -8,7 +8,7 @@
 // A pending link (PROTOCOL.md 6.5): the server's single-use link_id and the
 // providers where the account it is bound to signs in. The next sign-in,
 // with `provider` and `link_id`, confirms it.
-struct LinkRequest
+struct PendingLink
 {
     QString linkId;
     qint64 expiresIn = 0;
