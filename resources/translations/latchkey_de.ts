@@ -433,12 +433,17 @@
         <translation>%1 ist jetzt mit Ihrem Konto verknüpft; Sie können sich mit %2 anmelden.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>This registration is no longer valid, so nothing can be linked. Sign in again to continue.</source>
         <translation>Diese Registrierung ist nicht mehr gültig, daher kann nichts verknüpft werden. Melden Sie sich erneut an, um fortzufahren.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>The account that uses this email address can&apos;t be linked from here. Sign in with the provider you signed up with instead.</source>
+        <translation>Das Konto, das diese E-Mail-Adresse verwendet, kann von hier aus nicht verknüpft werden. Melden Sie sich stattdessen mit dem Anbieter an, mit dem Sie sich registriert haben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Linking could not start: %1</source>
         <translation>Die Verknüpfung konnte nicht beginnen: %1</translation>
     </message>

@@ -157,6 +157,8 @@ void TestLinkAccountPage::linkRequestAnswers_data()
         << 401 << QByteArray(R"({"error":"invalid_token","reason":"expired"})") << "no longer valid" << true;
     QTest::newRow("already completed") << 409 << QByteArray(R"({"error":"onboarding_already_completed"})")
                                        << "no longer valid" << true;
+    QTest::newRow("link unavailable") << 409 << QByteArray(R"({"error":"link_unavailable"})")
+                                      << "can't be linked from here" << false;
     QTest::newRow("rate limited") << 429 << QByteArray(R"({"error":"slow_down"})") << "Linking could not start" << false;
     QTest::newRow("server failure") << 503 << QByteArray("{}") << "Linking could not start" << false;
 }

@@ -222,11 +222,18 @@ QString ErrorMessages::linkConfirmation(const QString &linked, const QStringList
     return tr("%1 is now linked to your account; you can sign in with %2.").arg(linked, joinedNames(all));
 }
 
+bool ErrorMessages::linkRequestExpired(const ClientError &error)
+{
+    return (error.httpStatus == 401 && error.serverError == QLatin1String(ErrorCode::InvalidToken))
+        || error.serverError == QLatin1String(ErrorCode::OnboardingAlreadyCompleted);
+}
+
 QString ErrorMessages::linkRequestProblem(const ClientError &error)
 {
-    const bool expired = (error.httpStatus == 401 && error.serverError == QLatin1String(ErrorCode::InvalidToken))
-        || error.serverError == QLatin1String(ErrorCode::OnboardingAlreadyCompleted);
-    if (expired)
+    if (linkRequestExpired(error))
         return tr("This registration is no longer valid, so nothing can be linked. Sign in again to continue.");
+    if (error.serverError == QLatin1String(ErrorCode::LinkUnavailable))
+        return tr("The account that uses this email address can't be linked from here. Sign in with the provider "
+                  "you signed up with instead.");
     return tr("Linking could not start: %1").arg(sentence(error));
 }

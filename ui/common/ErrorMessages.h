@@ -28,6 +28,8 @@ public:
     static QString linkConfirmation(const QString &linked, const QStringList &before);
     // A link request from the wizard failed: the registration expired, or another reason.
     static QString linkRequestProblem(const ClientError &error);
+    // The registration behind a link request is over: only a new sign-in helps.
+    static bool linkRequestExpired(const ClientError &error);
 
 private:
     static QString networkSentence(const ClientError &error);

@@ -92,7 +92,7 @@ void LinkAccountPage::onLinkRequestFinished(const PendingLink &link, const Clien
         m_status->clear();
         return;
     }
-    const bool expired = error.httpStatus == 401 || error.httpStatus == 409;
+    const bool expired = ErrorMessages::linkRequestExpired(error);
     m_status->setText(ErrorMessages::linkRequestProblem(error));
     m_restart->setVisible(expired);
     if (expired)
