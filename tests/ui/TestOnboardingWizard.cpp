@@ -296,18 +296,20 @@ void TestOnboardingWizard::emailInUseOffersSignInAgain()
     next();
     acceptTerms();
     QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("createStatusLabel")->text().contains("already exists"), Timeout);
-    QVERIFY(find<QLabel>("createStatusLabel")->text().contains("GitHub"));
-    QPushButton *restart = find<QPushButton>("restartSignInButton");
-    QVERIFY(restart->isVisible());
-    Screenshots::save(wizard, "wizard-4-create-email-in-use");
+    // The server offers linking: the link page, with signing in at the account's provider beside it.
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OnboardingWizard::LinkId), Timeout);
+    QVERIFY(find<QLabel>("linkExplanationLabel")->text().contains("rita@example.com"));
+    QPushButton *instead = find<QPushButton>("signInInsteadButton");
+    QVERIFY(instead->isVisible());
+    Screenshots::save(wizard, "wizard-5-link-email-in-use");
     LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     m_harness->browser().usePersona("github", "returning");
-    QTest::mouseClick(restart, Qt::LeftButton);
-    // GitHub is the wrong provider for this email's account: the server's chooser this time.
-    QVERIFY(m_session->upstreamProvider().isEmpty());
+    QTest::mouseClick(instead, Qt::LeftButton);
+    // Straight to the account's first provider, not the one of this sign-in.
+    QVERIFY(!m_session->upstreamProvider().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
     QCOMPARE(m_session->profile().username, QStringLiteral("rita"));
+    QVERIFY(m_session->linkedProvider().name.isEmpty()); // nothing was linked
 }
 
 bool TestOnboardingWizard::serverLinks()
