@@ -82,7 +82,7 @@ std::optional<UpstreamProfile> SimulatedConnector::openCode(const QString &code,
     if (fields.value(Expires).toInteger() < m_clock.now())
         return std::nullopt;
     UpstreamProfile profile;
-    profile.identity = {m_settings.id, fields.value(UserId).toString()};
+    profile.identity = {m_settings.id, fields.value(UserId).toString(), {}};
     profile.email = fields.value(Email).toString();
     profile.emailVerified = fields.value(EmailVerified).toBool();
     profile.name = fields.value(Name).toString();

@@ -29,6 +29,10 @@ QList<SimulatedProviders::Persona> SimulatedProviders::personas()
          QStringLiteral("Noel, whose provider shares no email address.")},
         {QStringLiteral("long-name"), QStringLiteral("New user, very long Unicode name"),
          QStringLiteral("A long name with accents, CJK and emoji: layout and username derivation.")},
+        {QStringLiteral("sam"), QStringLiteral("Sam, the GitHub account"),
+         QStringLiteral("Sam Existing (sam@example.com): at GitHub he signs straight in to the account \"sam\"; "
+                        "at Google or Microsoft his email belongs to that GitHub account, so the wizard offers to "
+                        "link.")},
         {QStringLiteral("taken-username"), QStringLiteral("New user, username taken"),
          QStringLiteral("Sam, whose provider login \"sam\" is already an account's username.")},
     };
@@ -39,7 +43,7 @@ std::optional<UpstreamProfile> SimulatedProviders::personaProfile(const QString 
     const QString fresh = QString::fromLatin1(SecureRandom::token(6)).toLower().remove(u'-').remove(u'_');
     auto make = [&](const QString &userId, const QString &email, bool verified, const QString &name,
                     const QString &login = {}) {
-        return UpstreamProfile{{providerId, userId}, email, verified, name, login, {}};
+        return UpstreamProfile{{providerId, userId, {}}, email, verified, name, login, {}, {}};
     };
     if (key == QLatin1String("returning"))
         return make(QStringLiteral("qa-returning"), QStringLiteral("rita@example.com"), true,
@@ -50,6 +54,9 @@ std::optional<UpstreamProfile> SimulatedProviders::personaProfile(const QString 
     if (key == QLatin1String("email-in-use"))
         return make(QStringLiteral("qa-email-in-use-") + fresh, QStringLiteral("rita@example.com"), true,
                     QStringLiteral("Rita Again"));
+    if (key == QLatin1String("sam"))
+        return make(QStringLiteral("qa-sam"), QStringLiteral("sam@example.com"), true, QStringLiteral("Sam Existing"),
+                    QStringLiteral("sam"));
     if (key == QLatin1String("unverified-email"))
         return make(QStringLiteral("qa-unverified-") + fresh, QStringLiteral("uma.%1@example.com").arg(fresh), false,
                     QStringLiteral("Uma Unverified"));

@@ -61,6 +61,15 @@ QString personaList()
     return html;
 }
 
+// docs/qa.md "Linking": the one-click way through each ending of a link sign-in.
+QString linkNote()
+{
+    return QStringLiteral("<p class=\"note\" role=\"note\"><strong>This sign-in confirms a link.</strong> "
+                          "Sam links it to the account \"sam\" (at GitHub); Returning user is another account "
+                          "(nothing is linked); New user belongs to no account; Cancel, or the QA fault "
+                          "\"The provider cannot be reached\", ends it with nothing linked.</p>");
+}
+
 } // namespace
 
 SimulatedSignInEndpoint::SimulatedSignInEndpoint(ServerContext &context)
@@ -98,7 +107,7 @@ Result<std::optional<SimulatedSignInEndpoint::Attempt>> SimulatedSignInEndpoint:
     const auto &p = *pending;
     if (!p || p->finished || p->providerId != providerId)
         return Found();
-    return Found(Attempt{*requestId, state, p->upstream.redirectUri, p->loginHint});
+    return Found(Attempt{*requestId, state, p->upstream.redirectUri, p->loginHint, !p->linkId.isEmpty()});
 }
 
 // A sign-in waiting while the database restarts must not read "expired".
@@ -133,6 +142,7 @@ QHttpServerResponse SimulatedSignInEndpoint::form(const Attempt &attempt, const 
                                             SimulatedConnector::pagePath(connector.settings().id)},
                                            {QStringLiteral("state"), attempt.state},
                                            {QStringLiteral("personas"), personaList()},
+                                           {QStringLiteral("link_note"), attempt.linking ? linkNote() : QString()},
                                            {QStringLiteral("fault_options"), faultOptions(fault)},
                                            {QStringLiteral("message"), messageHtml},
                                            {QStringLiteral("provider_user_id"), typed.identity.providerUserId},
@@ -159,10 +169,11 @@ QHttpServerResponse SimulatedSignInEndpoint::submit(const QHttpServerRequest &re
     const QString fault = f.value(QStringLiteral("fault"));
     if (!fault.isEmpty() && !QaFaults::isKnown(fault))
         return form(*attempt, connector, {}, QStringLiteral("That QA fault does not exist."));
-    UpstreamProfile profile{{id, f.value(QStringLiteral("provider_user_id")).trimmed()},
+    UpstreamProfile profile{{id, f.value(QStringLiteral("provider_user_id")).trimmed(), {}},
                             f.value(QStringLiteral("email")).trimmed(),
                             f.value(QStringLiteral("email_verified")) == QLatin1String("true"),
                             f.value(QStringLiteral("name")).simplified(),
+                            {},
                             {},
                             {}};
     if (f.contains(QStringLiteral("persona"))) {

@@ -34,6 +34,7 @@ private:
         QString state;
         QString callback; // the attempt's redirect URI
         QString loginHint;
+        bool linking = false; // the sign-in confirms a link (PROTOCOL.md 6.5)
     };
 
     QHttpServerResponse page(const QHttpServerRequest &request, const SimulatedConnector &connector);

@@ -43,12 +43,16 @@ UpstreamProfile OAuth2Upstream::mapUserinfo(const QJsonObject &info) const
         const QString name = m_settings.claims.value(QLatin1String(claim));
         return name.isEmpty() ? QJsonValue() : info.value(name);
     };
-    return UpstreamProfile{{m_settings.id, text(field("provider_user_id"))},
-                           text(field("email")),
-                           truthy(field("email_verified")),
-                           text(field("name")),
-                           text(field("preferred_username")),
-                           {}};
+    // No auth_time: a plain OAuth 2.0 provider does not say when the person
+    // authenticated, so the time it answered counts (SignInFlow).
+    UpstreamProfile profile;
+    profile.identity.providerId = m_settings.id;
+    profile.identity.providerUserId = text(field("provider_user_id"));
+    profile.email = text(field("email"));
+    profile.emailVerified = truthy(field("email_verified"));
+    profile.name = text(field("name"));
+    profile.upstreamUsername = text(field("preferred_username"));
+    return profile;
 }
 
 void OAuth2Upstream::addPrimaryEmail(UpstreamProfile profile, const QByteArray &accessToken, OutcomeCallback done)

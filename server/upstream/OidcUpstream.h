@@ -11,7 +11,9 @@
 // An OpenID Connect provider found by discovery from its issuer (exact
 // match), whose ID tokens are verified against its JWKS: signature, alg
 // announced in its metadata, iss, aud, azp, exp, iat and nonce. Userinfo
-// fills in email or name when the ID token lacks them.
+// fills in email or name when the ID token lacks them. The app's prompt,
+// login_hint and max_age go along to its authorization endpoint, and its
+// auth_time becomes the person's authentication time.
 class OidcUpstream : public UpstreamProvider
 {
     Q_OBJECT
@@ -23,6 +25,8 @@ public:
 
 protected:
     void withEndpoints(EndpointsCallback next) override;
+    // prompt, login_hint and max_age go on as the app sent them (OIDC Core 3.1.2.1).
+    QString hintParameter(QLatin1String standardName) const override { return standardName; }
     void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) override;
 
 private:

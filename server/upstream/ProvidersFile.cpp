@@ -1,5 +1,7 @@
 #include "ProvidersFile.h"
 
+#include "UpstreamAttempt.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QHostAddress>
@@ -23,12 +25,22 @@ const QSet<QString> CommonKeys{QStringLiteral("id"),
                                QStringLiteral("pkce"),
                                QStringLiteral("token_endpoint_auth_method")};
 const QSet<QString> OidcKeys{QStringLiteral("issuer")};
-const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"), QStringLiteral("token_endpoint"),
-                               QStringLiteral("userinfo_endpoint"), QStringLiteral("emails_endpoint"),
-                               QStringLiteral("claims")};
+const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"),
+                               QStringLiteral("token_endpoint"),
+                               QStringLiteral("userinfo_endpoint"),
+                               QStringLiteral("emails_endpoint"),
+                               QStringLiteral("claims"),
+                               QStringLiteral("forward_parameters")};
 // A type whose connector stays on this server (a simulated provider) has
 // nothing to configure but its id and name.
 const QSet<QString> LocalKeys{QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type")};
+const QString ForwardKey = QStringLiteral("forward_parameters");
+// What the broker puts in every authorization request itself: a hint under
+// one of these names would replace or double it.
+const QSet<QString> OwnParameters{QStringLiteral("response_type"),  QStringLiteral("client_id"),
+                                  QStringLiteral("redirect_uri"),   QStringLiteral("state"),
+                                  QStringLiteral("scope"),          QStringLiteral("nonce"),
+                                  QStringLiteral("code_challenge"), QStringLiteral("code_challenge_method")};
 const QSet<QString> ClaimNames{QStringLiteral("provider_user_id"), QStringLiteral("email"),
                                QStringLiteral("email_verified"), QStringLiteral("name"),
                                QStringLiteral("preferred_username")};
@@ -64,6 +76,7 @@ private:
     bool readOptions(UpstreamSettings &s);
     bool readEndpoints(UpstreamSettings &s);
     bool readClaims(UpstreamSettings &s);
+    bool readForwardParameters(UpstreamSettings &s);
     bool readSecret(UpstreamSettings &s);
     bool readRemote(UpstreamSettings &s);
     static bool isRemote(const UpstreamSettings &s)
@@ -144,6 +157,10 @@ bool EntryReader::readKeys(const UpstreamSettings &s)
                         QStringLiteral("secrets are never read from this file: use \"client_secret_file\" "
                                        "(mode 0600) or the environment variable %1")
                             .arg(ProvidersFile::secretVariable(s.id)));
+        if (key == ForwardKey && s.type == UpstreamSettings::OidcType)
+            return fail(key,
+                        QStringLiteral("is for \"oauth2\" providers; an \"oidc\" provider gets prompt, "
+                                       "login_hint and max_age under their own names"));
         if (!CommonKeys.contains(key) && !typeKeys.contains(key))
             return fail(key, QStringLiteral("is not a known setting for a provider of this type"));
     }
@@ -227,6 +244,44 @@ bool EntryReader::readClaims(UpstreamSettings &s)
     return true;
 }
 
+bool EntryReader::readForwardParameters(UpstreamSettings &s)
+{
+    const QJsonValue value = m_entry.value(ForwardKey);
+    if (s.type != UpstreamSettings::OAuth2Type || value.isUndefined())
+        return true;
+    if (!value.isObject())
+        return fail(ForwardKey, QStringLiteral("must be an object of sign-in hint to the provider's parameter name"));
+    static const QRegularExpression parameterName(QStringLiteral("^[A-Za-z0-9._~-]{1,64}$"));
+    QStringList hints;
+    for (const QLatin1String hint : UpstreamHints::names())
+        hints.append(hint);
+    QHash<QString, QString> hintOf; // the provider's name -> the hint sent under it
+    const QJsonObject forward = value.toObject();
+    for (auto it = forward.begin(); it != forward.end(); ++it) {
+        const QString field = ForwardKey + u'.' + it.key();
+        if (!hints.contains(it.key()))
+            return fail(field,
+                        QStringLiteral("is not a sign-in hint the server passes on; use \"%1\"")
+                            .arg(hints.join(QStringLiteral("\", \""))));
+        if (!it.value().isString() || it.value().toString().isEmpty())
+            return fail(field, QStringLiteral("must be a string: the name of the provider's parameter"));
+        const QString name = it.value().toString();
+        if (!parameterName.match(name).hasMatch())
+            return fail(field,
+                        QStringLiteral("\"%1\" is not a parameter name (letters, digits, '.', '_', '~', "
+                                       "'-'; at most 64)")
+                            .arg(name.left(64)));
+        if (OwnParameters.contains(name))
+            return fail(field, QStringLiteral("\"%1\" is a parameter the server sets itself").arg(name));
+        if (hintOf.contains(name))
+            return fail(field,
+                        QStringLiteral("\"%1\" is already the parameter of \"%2\"").arg(name, hintOf.value(name)));
+        hintOf.insert(name, it.key());
+        s.forwardParameters.insert(it.key(), name);
+    }
+    return true;
+}
+
 bool EntryReader::readSecret(UpstreamSettings &s)
 {
     const QString variable = ProvidersFile::secretVariable(s.id);
@@ -260,7 +315,8 @@ bool EntryReader::readSecret(UpstreamSettings &s)
 bool EntryReader::readRemote(UpstreamSettings &s)
 {
     s.clientId = string(QStringLiteral("client_id"), true);
-    return m_error.isEmpty() && readScopes(s) && readOptions(s) && readEndpoints(s) && readClaims(s) && readSecret(s);
+    return m_error.isEmpty() && readScopes(s) && readOptions(s) && readEndpoints(s) && readClaims(s)
+        && readForwardParameters(s) && readSecret(s);
 }
 
 Result<UpstreamSettings> EntryReader::read()

@@ -50,6 +50,10 @@ void UpstreamProvider::begin(const UpstreamAttempt &attempt, UrlCallback done)
             fields.append({QStringLiteral("code_challenge"), QString::fromLatin1(Pkce::challengeFor(attempt.verifier))});
             fields.append({QStringLiteral("code_challenge_method"), QStringLiteral("S256")});
         }
+        for (const auto &[standardName, value] : attempt.hints.given()) {
+            if (const QString name = hintParameter(standardName); !name.isEmpty())
+                fields.append({name, value});
+        }
         QUrl url = endpoints->authorization;
         QUrlQuery query(url); // keeps parameters the provider put in its own URL (a tenant, say)
         for (const auto &[name, value] : fields)
@@ -57,6 +61,11 @@ void UpstreamProvider::begin(const UpstreamAttempt &attempt, UrlCallback done)
         url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
         done(url);
     });
+}
+
+QString UpstreamProvider::hintParameter(QLatin1String standardName) const
+{
+    return m_settings.forwardParameters.value(standardName);
 }
 
 void UpstreamProvider::finish(const QString &code, const UpstreamAttempt &attempt, OutcomeCallback done)

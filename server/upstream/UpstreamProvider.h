@@ -32,6 +32,9 @@ protected:
     using EndpointsCallback = std::function<void(const Endpoints *endpoints, const ServerError &failure)>;
 
     virtual void withEndpoints(EndpointsCallback next) = 0;
+    // The name under which this provider takes the sign-in hint `standardName`
+    // (UpstreamHints); empty: it is not sent.
+    virtual QString hintParameter(QLatin1String standardName) const;
     virtual void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) = 0;
 
     // A reply that did not come or came as 5xx, worded for the person.

@@ -31,6 +31,10 @@ struct UpstreamSettings
     QStringList scopes;
     // oauth2: our claim name -> the user-info field holding it.
     QHash<QString, QString> claims;
+    // oauth2: the app's sign-in hint (UpstreamHints::names()) -> the name of
+    // the provider's equivalent parameter; a hint not named is not sent. An
+    // oidc provider takes all of them under their standard names.
+    QHash<QString, QString> forwardParameters;
     bool pkce = true;
     ClientAuth clientAuth = ClientAuth::SecretBasic;
 };

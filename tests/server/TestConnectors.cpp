@@ -32,7 +32,7 @@ public:
     void finish(const QString &code, const UpstreamAttempt &, OutcomeCallback done) override
     {
         UpstreamProfile profile;
-        profile.identity = {m_settings.id, code};
+        profile.identity = {m_settings.id, code, {}};
         profile.email = QStringLiteral("instant@example.org");
         profile.emailVerified = true;
         profile.name = QStringLiteral("Instant User");

@@ -75,6 +75,8 @@ private Q_SLOTS:
     void changesNeedRecentSignIn();
     void lastIdentityStays();
     void olderTokenCreatesNothing();
+    void qaPersonaSamWalksTheLink();
+    void upgradedIdentitiesAdoptTheirIssuer();
 
 private:
     // A new identity at `provider` whose verified email is Sam's: its onboarding token.
@@ -548,6 +550,58 @@ void TestLinking::olderTokenCreatesNothing()
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM accounts WHERE username = 'mallory'")));
     QVERIFY(q.next());
     QCOMPARE(q.value(0).toInt(), 0);
+}
+
+// docs/qa.md "Linking": persona Sam at Google meets email_in_use; the link
+// sign-in's page says what each persona does there; Sam at GitHub links.
+void TestLinking::qaPersonaSamWalksTheLink()
+{
+    AuthorizationRequest first = m_robot->newRequest();
+    const QUrlQuery callback = m_robot->signInWithPersona(first, QStringLiteral("google"), QStringLiteral("sam"));
+    const QString token = m_robot->exchangeCode(first, callback.queryItemValue(QStringLiteral("code")))
+                              .json()
+                              .value(QLatin1String("onboarding_token"))
+                              .toString();
+    QVERIFY(!token.isEmpty());
+    const HttpResult refused = m_robot->onboard(token, first.verifier, QStringLiteral("sam_google"),
+                                                QStringLiteral("k"));
+    QCOMPARE(refused.json().value(QLatin1String("error")).toString(), QStringLiteral("email_in_use"));
+    QVERIFY(refused.json().value(QLatin1String("link_available")).toBool());
+    const QString linkId = linkRequest(token, first).json().value(QLatin1String("link_id")).toString();
+    AuthorizationRequest second = m_robot->newRequest();
+    const QUrl next = m_http->get(m_robot->authorizeUrl(second, {{QStringLiteral("link_id"), linkId}})).location();
+    QCOMPARE(next.path(), QStringLiteral("/signin/github")); // the account's provider, unasked
+    const QUrl page = m_robot->openProviderPage(QUrlQuery(next).queryItemValue(QStringLiteral("request")),
+                                                QStringLiteral("github"));
+    QVERIFY(QString::fromUtf8(m_http->get(page).body).contains(QLatin1String("This sign-in confirms a link.")));
+    const Ending ending = endingOf(
+        m_robot->submitProviderPage(page, {{QStringLiteral("persona"), QStringLiteral("sam")}}));
+    QVERIFY2(!ending.code.isEmpty(), qPrintable(ending.description));
+    const HttpResult tokens = m_robot->exchangeCode(second, ending.code);
+    QCOMPARE(claimOf(tokens, "preferred_username"), QStringLiteral("sam"));
+    QCOMPARE(tokens.json().value(QLatin1String("linked_provider")).toObject().value(QLatin1String("name")).toString(),
+             QStringLiteral("Google"));
+}
+
+// Identities stored before schema 7 have no issuer: they match nothing until
+// the next start records the issuer their provider has then.
+void TestLinking::upgradedIdentitiesAdoptTheirIssuer()
+{
+    {
+        const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
+        QVERIFY_OK(url);
+        Database db;
+        QVERIFY_OK(db.connect(*url));
+        QVERIFY(db.exec(QStringLiteral("UPDATE identities SET upstream_issuer = '' WHERE provider_user_id = 'qa-sam'"),
+                        {}));
+    }
+    AuthorizationRequest request = m_robot->newRequest();
+    QVERIFY2(!m_robot->onboardingTokenFor(request, QStringLiteral("github"), QStringLiteral("qa-sam")).isEmpty(),
+             "an identity without an issuer matched");
+    QVERIFY_OK(m_server->restart());
+    const HttpResult sam = signInSam();
+    QCOMPARE(sam.json().value(QLatin1String("token_type")).toString(), QStringLiteral("Bearer"));
+    QCOMPARE(claimOf(sam, "preferred_username"), QStringLiteral("sam"));
 }
 
 QTEST_GUILESS_MAIN(TestLinking)

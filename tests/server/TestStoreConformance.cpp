@@ -203,6 +203,12 @@ private Q_SLOTS:
     void linkAndProviders();
     void identityIssuerMatters();
     void upgradeRecordsIssuers();
+    // LinkStore
+    void linkTakenOnceAcrossInstances();
+    void linkTakeChecksClientAndExpiry();
+    void pendingLinkLosesToAConcurrentOnboarding_data();
+    void pendingLinkLosesToAConcurrentOnboarding();
+    void addLinkKeepsOthersIdentities();
 
     // OnboardingStore
     void onboardCreatesAccountAndSession_data();
@@ -221,6 +227,8 @@ private:
     Result<QString> addSignIn(const QString &address);
     std::optional<Account> addAccount(const Account &account);
     QStringList undoVersion7() const;
+    // Sam with his GitHub identity, and a pending link of a Google identity to his account.
+    std::optional<std::pair<Account, LinkRequest>> samWithPendingLink(const QString &jti);
     // A family of a fresh account, with its first refresh token.
     std::optional<std::pair<TokenFamily, QByteArray>> newFamily();
     // Whether a backend-specific expectation failure is known for this row.
@@ -1239,6 +1247,145 @@ void TestStoreConformance::upgradeRecordsIssuers()
         {{QStringLiteral("github"), QStringLiteral("https://evil.example")}});
     QVERIFY_OK(again);
     QCOMPARE(*again, 0);
+}
+
+// ---- LinkStore ----
+
+std::optional<std::pair<Account, LinkRequest>> TestStoreConformance::samWithPendingLink(const QString &jti)
+{
+    const auto sam = addAccount(person(QStringLiteral("sam"), QStringLiteral("sam@example.com"), true));
+    if (!sam
+        || !m_a->accounts
+                .link(sam->id, {QStringLiteral("qa:github"), QStringLiteral("qa-sam"), QStringLiteral("local:simulated")})
+                .value_or(false))
+        return std::nullopt;
+    LinkRequest link;
+    link.clientId = ClientId;
+    link.accountId = sam->id;
+    link.identity = {QStringLiteral("qa:google"), QStringLiteral("g-sam"), QStringLiteral("local:simulated")};
+    link.email = QStringLiteral("sam@example.com");
+    link.onboardingJti = jti;
+    link.onboardingExpiresAt = m_a->clock.now() + 600;
+    return std::make_pair(*sam, link);
+}
+
+void TestStoreConformance::linkTakenOnceAcrossInstances()
+{
+    const auto sam = samWithPendingLink(QStringLiteral("jti-1"));
+    QVERIFY(sam);
+    const auto linkId = m_a->links.create(sam->second);
+    QVERIFY_OK(linkId);
+    std::latch start(2);
+    std::array<int, 2> taken{}; // 1 taken, 0 not, -1 error
+    auto racer = [&](int which) {
+        Instance instance(m_url);
+        start.arrive_and_wait();
+        QString key;
+        const auto link = instance.ok ? instance.links.take(*linkId, ClientId, &key)
+                                      : Result<std::optional<LinkRequest>>(ServerError());
+        taken[which] = !link ? -1 : link->has_value() ? 1 : 0;
+    };
+    std::thread first(racer, 0);
+    std::thread second(racer, 1);
+    first.join();
+    second.join();
+    QVERIFY2(taken[0] >= 0 && taken[1] >= 0, "a take failed");
+    QCOMPARE(taken[0] + taken[1], 1);
+}
+
+void TestStoreConformance::linkTakeChecksClientAndExpiry()
+{
+    const auto sam = samWithPendingLink(QStringLiteral("jti-1"));
+    QVERIFY(sam);
+    const auto linkId = m_a->links.create(sam->second);
+    QVERIFY_OK(linkId);
+    QString key;
+    const auto otherClient = m_a->links.take(*linkId, QStringLiteral("another-app"), &key);
+    QVERIFY(otherClient && !*otherClient);
+    m_a->clock.advance(LinkStore::Lifetime + 1);
+    const auto late = m_a->links.take(*linkId, ClientId, &key);
+    QVERIFY(late && !*late);
+    QVERIFY(key.isEmpty());
+    const auto fresh = m_a->links.create(sam->second);
+    QVERIFY_OK(fresh);
+    const auto taken = m_a->links.take(*fresh, ClientId, &key);
+    QVERIFY(taken && *taken);
+    QCOMPARE((*taken)->identity.providerUserId, QStringLiteral("g-sam"));
+    const auto found = m_a->links.find(key);
+    QVERIFY(found && *found);
+    QCOMPARE((*found)->accountId, sam->first.id);
+}
+
+void TestStoreConformance::pendingLinkLosesToAConcurrentOnboarding_data()
+{
+    QTest::addColumn<bool>("commit");
+    QTest::addColumn<QByteArray>("expected"); // empty: linked
+    QTest::newRow("the other commits") << true << QByteArray(LinkError::Expired);
+    QTest::newRow("the other rolls back") << false << QByteArray();
+}
+
+// Another instance spends the onboarding token (an onboarding, or a second
+// link of the same pending identity) while this link completes: the link
+// waits for it, and links only when it rolled back.
+void TestStoreConformance::pendingLinkLosesToAConcurrentOnboarding()
+{
+    QFETCH(bool, commit);
+    QFETCH(QByteArray, expected);
+    const auto sam = samWithPendingLink(QStringLiteral("jti-race"));
+    QVERIFY(sam);
+    const UpstreamIdentity github{QStringLiteral("qa:github"), QStringLiteral("qa-sam"),
+                                  QStringLiteral("local:simulated")};
+    const auto outcome = whileUncommitted<Result<std::optional<QByteArray>>>(
+        *m_a, m_url,
+        [&] {
+            return m_a->db.exec(QStringLiteral("INSERT INTO onboardings (jti, idempotency_key, expires_at) "
+                                               "VALUES ('jti-race', 'other', ?)"),
+                                {m_a->clock.now() + 600});
+        },
+        [&](Instance &b) { return b.links.complete(sam->second, github, {}, [] { return Result<void>(); }); }, commit);
+    QVERIFY(outcome);
+    QVERIFY_OK(*outcome);
+    QCOMPARE((*outcome)->value_or(QByteArray()), expected);
+    const auto owner = m_a->accounts.findByIdentity(sam->second.identity);
+    QVERIFY(owner);
+    QCOMPARE(owner->has_value(), expected.isEmpty());
+}
+
+void TestStoreConformance::addLinkKeepsOthersIdentities()
+{
+    const auto sam = samWithPendingLink(QStringLiteral("jti-1"));
+    const auto rita = addAccount(person(QStringLiteral("rita")));
+    QVERIFY(sam && rita);
+    const UpstreamIdentity ritasGoogle{QStringLiteral("qa:google"), QStringLiteral("qa-returning"),
+                                       QStringLiteral("local:simulated")};
+    QVERIFY(m_a->accounts.link(rita->id, ritasGoogle).value_or(false));
+    LinkRequest add;
+    add.kind = LinkRequest::Kind::Add;
+    add.clientId = ClientId;
+    add.accountId = sam->first.id;
+    add.providerId = QStringLiteral("google");
+    int issued = 0;
+    const auto issue = [&issued] {
+        ++issued;
+        return Result<void>();
+    };
+    const auto refused = m_a->links.complete(add, ritasGoogle, {}, issue);
+    QVERIFY_OK(refused);
+    QCOMPARE(refused->value_or(QByteArray()), QByteArray(LinkError::OtherAccount));
+    QCOMPARE(issued, 0);
+    const UpstreamIdentity samsGoogle{QStringLiteral("qa:google"), QStringLiteral("g-sam-2"),
+                                      QStringLiteral("local:simulated")};
+    const auto linked = m_a->links.complete(add, samsGoogle, QStringLiteral("sam.g@example.com"), issue);
+    QVERIFY_OK(linked);
+    QVERIFY(!linked->has_value());
+    QCOMPARE(issued, 1);
+    const auto owner = m_a->accounts.findByIdentity(samsGoogle);
+    QVERIFY(owner && *owner);
+    QCOMPARE((*owner)->id, sam->first.id);
+    // The same identity again is no error: it is already this account's.
+    const auto again = m_a->links.complete(add, samsGoogle, {}, issue);
+    QVERIFY_OK(again);
+    QVERIFY(!again->has_value());
 }
 
 void TestStoreConformance::addConflicts_data()

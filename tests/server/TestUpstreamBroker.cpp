@@ -20,6 +20,7 @@
 #include "SignInRobot.h"
 #include "TestServer.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -193,6 +194,10 @@ private Q_SLOTS:
     void failures();
     void callbackAtAnotherInstance();
     void upstreamTextInTheLogIsEscaped();
+    void hintsReachTheUpstream_data();
+    void hintsReachTheUpstream();
+    void authTimeFollowsTheUpstream_data();
+    void authTimeFollowsTheUpstream();
 
 private:
     enum class AtUpstream { SignIn, Cancel };
@@ -200,13 +205,13 @@ private:
     bool startBroker(bool withNode, int deadlineMs = 10000, bool withDown = false);
     QByteArray providersJson() const;
     QString writeSecret(const QString &name, const QString &secret) const;
-    // GET /authorize with provider=<id>, then /signin/<id>: the broker's answer.
-    HttpResult beginSignIn(const AuthorizationRequest &request, const QString &providerId);
+    // GET /authorize with provider=<id> (and `extra`), then /signin/<id>: the broker's answer.
+    HttpResult beginSignIn(const AuthorizationRequest &request, const QString &providerId, const FieldList &extra = {});
     // Plays the person at the upstream until it sends the browser back to the broker.
     QUrl throughUpstream(QUrl url, AtUpstream action);
     // The broker's answer must redirect to the app's loopback; returns what arrived there.
     QUrlQuery atLoopback(const HttpResult &brokerAnswer, const AuthorizationRequest &request);
-    QUrlQuery signIn(const AuthorizationRequest &request, const QString &providerId);
+    QUrlQuery signIn(const AuthorizationRequest &request, const QString &providerId, const FieldList &extra = {});
     JwkSet brokerKeys();
 
     QString m_nodeProblem;
@@ -215,6 +220,7 @@ private:
     std::unique_ptr<NodeProvider> m_node;
     std::unique_ptr<FakeUpstream> m_fake;
     quint16 m_closedPort = 0;
+    bool m_fakeOAuth2 = false; // also the fake as an oauth2 provider, "fake-oauth2"
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<HttpRobot> m_http;
     std::unique_ptr<SignInRobot> m_robot;
@@ -253,6 +259,7 @@ void TestUpstreamBroker::cleanup()
     m_server.reset();
     m_node.reset();
     m_fake.reset();
+    m_fakeOAuth2 = false;
 }
 
 QString TestUpstreamBroker::writeSecret(const QString &name, const QString &secret) const
@@ -311,6 +318,28 @@ QByteArray TestUpstreamBroker::providersJson() const
                                  {QStringLiteral("client_id"), QLatin1String(FakeUpstream::ClientId)},
                                  {QStringLiteral("client_secret_file"),
                                   writeSecret("fake.secret", QLatin1String(FakeUpstream::ClientSecret))}});
+    if (m_fakeOAuth2) {
+        // GitHub's names: "login" for a suggested account; max_age has no equivalent there.
+        providers.append(
+            QJsonObject{{QStringLiteral("id"), QStringLiteral("fake-oauth2")},
+                        {QStringLiteral("name"), QStringLiteral("Fake OAuth")},
+                        {QStringLiteral("type"), QStringLiteral("oauth2")},
+                        {QStringLiteral("authorization_endpoint"),
+                         QString(m_fake->issuer() + QStringLiteral("/authorize"))},
+                        {QStringLiteral("token_endpoint"), QString(m_fake->issuer() + QStringLiteral("/token"))},
+                        {QStringLiteral("userinfo_endpoint"), QString(m_fake->issuer() + QStringLiteral("/userinfo"))},
+                        {QStringLiteral("claims"),
+                         QJsonObject{{QStringLiteral("provider_user_id"), QStringLiteral("sub")},
+                                     {QStringLiteral("email"), QStringLiteral("email")},
+                                     {QStringLiteral("email_verified"), QStringLiteral("email_verified")},
+                                     {QStringLiteral("name"), QStringLiteral("name")}}},
+                        {QStringLiteral("forward_parameters"),
+                         QJsonObject{{QStringLiteral("prompt"), QStringLiteral("prompt")},
+                                     {QStringLiteral("login_hint"), QStringLiteral("login")}}},
+                        {QStringLiteral("client_id"), QLatin1String(FakeUpstream::ClientId)},
+                        {QStringLiteral("client_secret_file"),
+                         writeSecret("fake.secret", QLatin1String(FakeUpstream::ClientSecret))}});
+    }
     if (m_closedPort == 0)
         return QJsonDocument(QJsonObject{{QStringLiteral("providers"), providers}}).toJson();
     providers.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("down")},
@@ -376,9 +405,11 @@ bool TestUpstreamBroker::startBroker(bool withNode, int deadlineMs, bool withDow
     return true;
 }
 
-HttpResult TestUpstreamBroker::beginSignIn(const AuthorizationRequest &request, const QString &providerId)
+HttpResult TestUpstreamBroker::beginSignIn(const AuthorizationRequest &request, const QString &providerId,
+                                           const FieldList &extra)
 {
-    const HttpResult authorize = m_http->get(m_robot->authorizeUrl(request, {{QStringLiteral("provider"), providerId}}));
+    const HttpResult authorize = m_http->get(
+        m_robot->authorizeUrl(request, FieldList{{QStringLiteral("provider"), providerId}} + extra));
     const QUrl signin = m_server->url(QStringLiteral("/")).resolved(authorize.location());
     if (authorize.status != 302 || signin.path() != QStringLiteral("/signin/") + providerId) {
         qWarning() << "provider hint not followed:" << authorize.status << authorize.location();
@@ -440,9 +471,10 @@ QUrlQuery TestUpstreamBroker::atLoopback(const HttpResult &brokerAnswer, const A
     return QUrlQuery(location);
 }
 
-QUrlQuery TestUpstreamBroker::signIn(const AuthorizationRequest &request, const QString &providerId)
+QUrlQuery TestUpstreamBroker::signIn(const AuthorizationRequest &request, const QString &providerId,
+                                     const FieldList &extra)
 {
-    const HttpResult toUpstream = beginSignIn(request, providerId);
+    const HttpResult toUpstream = beginSignIn(request, providerId, extra);
     if (toUpstream.status != 302)
         return {};
     const QUrl callback = throughUpstream(toUpstream.location(), AtUpstream::SignIn);
@@ -761,6 +793,131 @@ void TestUpstreamBroker::upstreamTextInTheLogIsEscaped()
         withIssuer += message.contains(m_fake->issuer() + escaped) ? 1 : 0;
     }
     QVERIFY2(withIssuer >= 2, qPrintable(log.messages().join(u'\n')));
+}
+
+void TestUpstreamBroker::hintsReachTheUpstream_data()
+{
+    // `asked`: the app's authorization request; `sent`: exactly the hint
+    // parameters the upstream's authorization endpoint gets.
+    QTest::addColumn<QString>("providerId");
+    QTest::addColumn<QString>("asked");
+    QTest::addColumn<QString>("sent");
+    QTest::newRow("oidc: none asked, none sent") << "fake"
+                                                 << ""
+                                                 << "";
+    QTest::newRow("oidc: prompt=login") << "fake"
+                                        << "prompt=login"
+                                        << "prompt=login";
+    QTest::newRow("oidc: prompt=select_account") << "fake"
+                                                 << "prompt=select_account"
+                                                 << "prompt=select_account";
+    QTest::newRow("oidc: both prompts") << "fake"
+                                        << "prompt=login%20select_account"
+                                        << "prompt=login%20select_account";
+    QTest::newRow("oidc: login_hint") << "fake"
+                                      << "login_hint=ada%40example.org"
+                                      << "login_hint=ada%40example.org";
+    QTest::newRow("oidc: max_age=0") << "fake"
+                                     << "max_age=0"
+                                     << "max_age=0";
+    QTest::newRow("oidc: all three") << "fake"
+                                     << "prompt=login&login_hint=ada&max_age=300"
+                                     << "prompt=login&login_hint=ada&max_age=300";
+    QTest::newRow("oauth2: none asked, none sent") << "fake-oauth2"
+                                                   << ""
+                                                   << "";
+    QTest::newRow("oauth2: named ones under the provider's names") << "fake-oauth2"
+                                                                   << "prompt=select_account&login_hint=ada&max_age=300"
+                                                                   << "prompt=select_account&login=ada";
+    QTest::newRow("oauth2: max_age not named, not sent") << "fake-oauth2"
+                                                         << "max_age=0"
+                                                         << "";
+}
+
+void TestUpstreamBroker::hintsReachTheUpstream()
+{
+    QFETCH(QString, providerId);
+    QFETCH(QString, asked);
+    QFETCH(QString, sent);
+    m_fakeOAuth2 = true;
+    QVERIFY(startBroker(false));
+    FieldList extra;
+    for (const auto &[name, value] : QUrlQuery(asked).queryItems(QUrl::FullyDecoded))
+        extra.append({name, value});
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QUrlQuery back = signIn(request, providerId, extra);
+    QVERIFY2(!back.queryItemValue(QStringLiteral("code")).isEmpty(), qPrintable(back.toString()));
+
+    const QUrlQuery upstream = m_fake->lastAuthorization();
+    const QUrlQuery expected(sent);
+    for (const char *name : {"prompt", "login_hint", "max_age", "login"}) {
+        const QString key = QLatin1String(name);
+        QVERIFY2(upstream.allQueryItemValues(key).size() == (expected.hasQueryItem(key) ? 1 : 0),
+                 qPrintable(key + QStringLiteral(" in ") + upstream.toString()));
+        QCOMPARE(upstream.queryItemValue(key, QUrl::FullyDecoded), expected.queryItemValue(key, QUrl::FullyDecoded));
+    }
+    // What the broker sends anyway is still there, once.
+    QCOMPARE(upstream.allQueryItemValues(QStringLiteral("client_id")),
+             QStringList{QLatin1String(FakeUpstream::ClientId)});
+    QCOMPARE(upstream.allQueryItemValues(QStringLiteral("state")).size(), 1);
+}
+
+void TestUpstreamBroker::authTimeFollowsTheUpstream_data()
+{
+    // `upstreamAuthTime`: seconds before the sign-in (or a JSON value that is
+    // no time); `expectUpstreams`: the issued ID token's auth_time is the
+    // upstream's, else the time the upstream answered.
+    QTest::addColumn<QString>("providerId");
+    QTest::addColumn<QJsonValue>("upstreamAuthTime");
+    QTest::addColumn<QString>("asked");
+    QTest::addColumn<bool>("expectUpstreams");
+    QTest::newRow("oidc: upstream's auth_time") << "fake" << QJsonValue(1200) << "" << true;
+    QTest::newRow("oidc: none, the answer time") << "fake" << QJsonValue(QJsonValue::Undefined) << "" << false;
+    QTest::newRow("oidc: a string, the answer time")
+        << "fake" << QJsonValue(QStringLiteral("1700000000")) << "" << false;
+    QTest::newRow("oidc: in the future, the answer time") << "fake" << QJsonValue(-3600) << "" << false;
+    // The upstream ignored max_age: its old auth_time goes on, for the app
+    // and the server's re-authentication rule to judge (docs/protocol-notes.md).
+    QTest::newRow("oidc: older than max_age, still the upstream's")
+        << "fake" << QJsonValue(3600) << "max_age=60" << true;
+    QTest::newRow("oauth2: never the ID token's, the answer time") << "fake-oauth2" << QJsonValue(1200) << "" << false;
+}
+
+void TestUpstreamBroker::authTimeFollowsTheUpstream()
+{
+    QFETCH(QString, providerId);
+    QFETCH(QJsonValue, upstreamAuthTime);
+    QFETCH(QString, asked);
+    QFETCH(bool, expectUpstreams);
+    m_fakeOAuth2 = true;
+    m_fake = std::make_unique<FakeUpstream>();
+    const qint64 before = QDateTime::currentSecsSinceEpoch();
+    const qint64 upstreamTime = before - upstreamAuthTime.toInteger();
+    m_fake->setAuthTime(upstreamAuthTime.isDouble() ? QJsonValue(upstreamTime) : upstreamAuthTime);
+    QVERIFY(startBroker(false));
+    FieldList extra;
+    for (const auto &[name, value] : QUrlQuery(asked).queryItems(QUrl::FullyDecoded))
+        extra.append({name, value});
+
+    const AuthorizationRequest request = m_robot->newRequest();
+    const QString code = signIn(request, providerId, extra).queryItemValue(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    const QString onboardingToken = str(m_robot->exchangeCode(request, code).json(), "onboarding_token");
+    QVERIFY(!onboardingToken.isEmpty());
+    const HttpResult created = m_robot->onboard(onboardingToken, request.verifier, QStringLiteral("fakeperson"),
+                                                QStringLiteral("first"));
+    QCOMPARE(created.status, 201);
+    const qint64 after = QDateTime::currentSecsSinceEpoch();
+    const auto id = Jws::verify(str(created.json(), "id_token").toLatin1(), brokerKeys(),
+                                QStringList{QLatin1String(Protocol::TypIdToken)});
+    QVERIFY2(id.ok(), qPrintable(id.message));
+    const qint64 authTime = id.payload.value(QLatin1String("auth_time")).toInteger();
+    if (expectUpstreams) {
+        QCOMPARE(authTime, upstreamTime);
+    } else {
+        QVERIFY2(authTime >= before && authTime <= after,
+                 qPrintable(QStringLiteral("%1 not in [%2, %3]").arg(authTime).arg(before).arg(after)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamBroker)

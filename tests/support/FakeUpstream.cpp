@@ -91,13 +91,17 @@ void FakeUpstream::addRoutes()
                                                 [respond, held]() mutable { respond(std::move(*held)); });
                          });
     m_http.route(QStringLiteral("/userinfo"), Method::Get, [this](const QHttpServerRequest &) {
-        return Reply::json({{QStringLiteral("sub"), m_subject}});
+        return Reply::json({{QStringLiteral("sub"), m_subject},
+                            {QStringLiteral("email"), QString(m_subject + QStringLiteral("@fake.example"))},
+                            {QStringLiteral("email_verified"), true},
+                            {QStringLiteral("name"), QStringLiteral("Fake Person")}});
     });
 }
 
 QHttpServerResponse FakeUpstream::authorize(const QHttpServerRequest &request)
 {
     const QUrlQuery query(request.url());
+    m_lastAuthorization = query;
     auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
     QUrl back(param("redirect_uri"));
     QUrlQuery answer;
@@ -155,19 +159,21 @@ QByteArray FakeUpstream::idToken(const Grant &grant) const
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const bool expired = m_fault == Fault::Expired;
-    const QJsonObject claims{{QStringLiteral("iss"),
-                              m_fault == Fault::WrongIssuer ? QStringLiteral("http://127.0.0.1:1") : m_issuer},
-                             {QStringLiteral("aud"),
-                              m_fault == Fault::WrongAudience ? QStringLiteral("another-client")
-                                                              : QString::fromLatin1(ClientId)},
-                             {QStringLiteral("sub"), m_subject},
-                             {QStringLiteral("nonce"),
-                              m_fault == Fault::WrongNonce ? QStringLiteral("not-the-nonce-sent") : grant.nonce},
-                             {QStringLiteral("iat"), expired ? now - 3600 : now},
-                             {QStringLiteral("exp"), expired ? now - 600 : now + 300},
-                             {QStringLiteral("email"), QString(m_subject + QStringLiteral("@fake.example"))},
-                             {QStringLiteral("email_verified"), true},
-                             {QStringLiteral("name"), QStringLiteral("Fake Person")}};
+    QJsonObject claims{{QStringLiteral("iss"),
+                        m_fault == Fault::WrongIssuer ? QStringLiteral("http://127.0.0.1:1") : m_issuer},
+                       {QStringLiteral("aud"),
+                        m_fault == Fault::WrongAudience ? QStringLiteral("another-client")
+                                                        : QString::fromLatin1(ClientId)},
+                       {QStringLiteral("sub"), m_subject},
+                       {QStringLiteral("nonce"),
+                        m_fault == Fault::WrongNonce ? QStringLiteral("not-the-nonce-sent") : grant.nonce},
+                       {QStringLiteral("iat"), expired ? now - 3600 : now},
+                       {QStringLiteral("exp"), expired ? now - 600 : now + 300},
+                       {QStringLiteral("email"), QString(m_subject + QStringLiteral("@fake.example"))},
+                       {QStringLiteral("email_verified"), true},
+                       {QStringLiteral("name"), QStringLiteral("Fake Person")}};
+    if (!m_authTime.isUndefined())
+        claims.insert(QStringLiteral("auth_time"), m_authTime);
     const QJsonObject header{{QStringLiteral("typ"), QStringLiteral("JWT")}};
     switch (m_fault) {
     case Fault::UnknownKey:

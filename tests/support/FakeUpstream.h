@@ -4,8 +4,10 @@
 #include "Jwk.h"
 
 #include <QHash>
+#include <QJsonValue>
 #include <QObject>
 #include <QString>
+#include <QUrlQuery>
 
 // A small OpenID Provider for the failures a real one will not produce on
 // request: an ID token with the wrong nonce, audience or issuer, expired, with
@@ -51,6 +53,11 @@ public:
     void setStallMs(int ms) { m_stallMs = ms; }
     // The person the fake signs in.
     void setSubject(const QString &sub) { m_subject = sub; }
+    // The ID token's auth_time as given (a number, or anything else to see it
+    // ignored); undefined: none.
+    void setAuthTime(const QJsonValue &authTime) { m_authTime = authTime; }
+    // The query of the last request to its authorization endpoint, as it came.
+    QUrlQuery lastAuthorization() const { return m_lastAuthorization; }
     int jwksFetches() const { return m_jwksFetches; }
     int tokenRequests() const { return m_tokenRequests; }
     // Why the last token request was refused; empty when none was.
@@ -76,6 +83,8 @@ private:
     Fault m_fault = Fault::None;
     int m_stallMs = 0;
     QString m_subject = QStringLiteral("fake-user-1");
+    QJsonValue m_authTime = QJsonValue::Undefined;
+    QUrlQuery m_lastAuthorization;
     QHash<QString, Grant> m_grants;
     int m_jwksFetches = 0;
     int m_tokenRequests = 0;

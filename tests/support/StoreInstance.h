@@ -5,6 +5,7 @@
 #include "Database.h"
 #include "DatabaseUrl.h"
 #include "KeyCipher.h"
+#include "LinkStore.h"
 #include "OnboardingStore.h"
 #include "SignInStore.h"
 #include "TokenStore.h"
@@ -36,5 +37,6 @@ struct StoreInstance
     AccountStore accounts{db, clock};
     TokenStore tokens{db, clock};
     OnboardingStore onboardings{db, clock, accounts, tokens};
+    LinkStore links{db, clock, accounts};
     SignInStore signIns{db, clock, cipher, MaxPendingPerAddress, MaxPending};
 };
