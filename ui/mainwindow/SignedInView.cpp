@@ -82,6 +82,7 @@ SignedInView::SignedInView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(m_confirmation);
+    layout->addSpacing(12);
     layout->addLayout(header);
     layout->addSpacing(12);
     layout->addLayout(details);
