@@ -60,8 +60,9 @@ QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &
     QStringList prompts;
     if (asksConsent(provider, scope))
         prompts.append(Consent);
-    if (!extras.prompt.isEmpty()
-        && (provider.promptValuesSupported.isEmpty() || provider.promptValuesSupported.contains(extras.prompt)))
+    // Only where the provider lists it: a standard OP that does not (node-oidc-provider, say) may refuse
+    // the whole request for a prompt value it does not know.
+    if (!extras.prompt.isEmpty() && provider.promptValuesSupported.contains(extras.prompt))
         prompts.append(extras.prompt);
     if (!prompts.isEmpty())
         query.addQueryItem(QStringLiteral("prompt"), encoded(prompts.join(QLatin1Char(' '))));

@@ -31,7 +31,7 @@ struct AuthorizationSession
         // The `link_id` extension (PROTOCOL.md 6.5): this sign-in confirms a pending link.
         QString linkId;
         // "login" or "select_account"; sent only where the provider lists it
-        // (or lists no prompt values), beside a "consent" of asksConsent().
+        // in prompt_values_supported, beside a "consent" of asksConsent().
         QString prompt;
     };
     // Each empty member of `extras` is not sent.

@@ -145,11 +145,13 @@ void TestLinkingFlows::authorizationRequestCarriesLinkAndPrompt_data()
     QTest::newRow("Latchkey server, select_account")
         << QJsonValue(QJsonArray{"login", "select_account"}) << "select_account"
         << "select_account";
-    // A provider that does not list its prompts gets consent (for offline_access) beside it.
+    // A provider that does not list its prompts may not know select_account: only consent (offline_access).
     QTest::newRow("no prompt list") << QJsonValue() << "select_account"
-                                    << "consent select_account";
+                                    << "consent";
     QTest::newRow("not listed") << QJsonValue(QJsonArray{"consent"}) << "select_account"
                                 << "consent";
+    QTest::newRow("both listed") << QJsonValue(QJsonArray{"consent", "login"}) << "login"
+                                 << "consent login";
     QTest::newRow("none asked") << QJsonValue(QJsonArray{"login"}) << QString() << QString();
 }
 
