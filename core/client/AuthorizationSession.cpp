@@ -49,7 +49,7 @@ AuthorizationSession AuthorizationSession::create(const QString &redirectUri)
 }
 
 QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,
-                               const QString &loginHint, const QString &upstreamProvider) const
+                               const Extras &extras) const
 {
     QUrl url = provider.authorizationEndpoint;
     QUrlQuery query(url); // keep any query the provider's endpoint already has
@@ -57,16 +57,25 @@ QUrl AuthorizationSession::url(const ProviderMetadata &provider, const QString &
     query.addQueryItem(QStringLiteral("client_id"), encoded(clientId));
     query.addQueryItem(QStringLiteral("redirect_uri"), encoded(redirectUri));
     query.addQueryItem(QStringLiteral("scope"), encoded(scopeFor(provider, scope)));
+    QStringList prompts;
     if (asksConsent(provider, scope))
-        query.addQueryItem(QStringLiteral("prompt"), Consent);
+        prompts.append(Consent);
+    // Only where the provider lists it: a standard OP that does not (node-oidc-provider, say) may refuse
+    // the whole request for a prompt value it does not know.
+    if (!extras.prompt.isEmpty() && provider.promptValuesSupported.contains(extras.prompt))
+        prompts.append(extras.prompt);
+    if (!prompts.isEmpty())
+        query.addQueryItem(QStringLiteral("prompt"), encoded(prompts.join(QLatin1Char(' '))));
     query.addQueryItem(QStringLiteral("state"), state);
     query.addQueryItem(QStringLiteral("nonce"), nonce);
     query.addQueryItem(QStringLiteral("code_challenge"), QString::fromLatin1(challenge));
     query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
-    if (!loginHint.isEmpty())
-        query.addQueryItem(QStringLiteral("login_hint"), encoded(loginHint));
-    if (!upstreamProvider.isEmpty())
-        query.addQueryItem(QStringLiteral("provider"), encoded(upstreamProvider));
+    if (!extras.loginHint.isEmpty())
+        query.addQueryItem(QStringLiteral("login_hint"), encoded(extras.loginHint));
+    if (!extras.upstreamProvider.isEmpty())
+        query.addQueryItem(QStringLiteral("provider"), encoded(extras.upstreamProvider));
+    if (!extras.linkId.isEmpty())
+        query.addQueryItem(QStringLiteral("link_id"), encoded(extras.linkId));
     url.setQuery(query);
     return url;
 }

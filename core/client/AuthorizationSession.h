@@ -22,8 +22,19 @@ struct AuthorizationSession
     static QString scopeFor(const ProviderMetadata &provider, const QString &scope);
     // Whether the request carries prompt=consent (for offline_access).
     static bool asksConsent(const ProviderMetadata &provider, const QString &scope);
-    // `upstreamProvider`: the `provider` extension of PROTOCOL.md 4, which
-    // skips the server's chooser; empty: not sent.
+    // What an authorization request carries beyond the standard parameters.
+    struct Extras
+    {
+        QString loginHint;
+        // The `provider` extension of PROTOCOL.md 4, which skips the server's chooser.
+        QString upstreamProvider;
+        // The `link_id` extension (PROTOCOL.md 6.5): this sign-in confirms a pending link.
+        QString linkId;
+        // "login" or "select_account"; sent only where the provider lists it
+        // in prompt_values_supported, beside a "consent" of asksConsent().
+        QString prompt;
+    };
+    // Each empty member of `extras` is not sent.
     QUrl url(const ProviderMetadata &provider, const QString &clientId, const QString &scope,
-             const QString &loginHint = {}, const QString &upstreamProvider = {}) const;
+             const Extras &extras = {}) const;
 };

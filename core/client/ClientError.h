@@ -43,6 +43,10 @@ public:
         InvalidIdToken, // detail: the validator's finding
         InvalidOnboardingToken,
         OnboardingUnsupported,
+        // A link sign-in (PROTOCOL.md 6.5) ended with nothing linked; body's
+        // "link_error" says why (cancelled, other_account, no_account,
+        // expired, unavailable, or a value this version does not know).
+        LinkNotMade,
         SessionEnded, // the refresh token is no longer valid
         // The keychain
         KeychainNotFound,

@@ -1,5 +1,6 @@
 #include "LoopbackReceiver.h"
 
+#include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "ErrorCodes.h"
 #include "Protocol.h"
@@ -287,6 +288,10 @@ LoopbackReceiver::Page LoopbackReceiver::handle(const LoopbackRequest &request, 
                                                   : ClientError::Code::AuthorizationRejected);
         error.serverError = serverError;
         error.serverDescription = ClientError::boundedDescription(formValue(query, QStringLiteral("error_description")));
+        // The linking extension says why a link sign-in linked nothing (PROTOCOL.md 6.5).
+        const QString linkError = formValue(query, QLatin1String(LinkField::LinkError)).left(MaxCodeLength);
+        if (!linkError.isEmpty())
+            error.body.insert(QLatin1String(LinkField::LinkError), linkError);
         qCInfo(lcLoopback).noquote() << "error redirect:" << serverError << describeRequest(request, peer);
         finish(error);
         return page(false, tr("You are not signed in"), describeError(serverError), 200, error.serverDescription);

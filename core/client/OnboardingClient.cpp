@@ -3,6 +3,7 @@
 #include "ClaimNames.h"
 #include "ClientLogging.h"
 #include "ErrorCodes.h"
+#include "LinkRequestJob.h"
 #include "OnboardJob.h"
 
 #include <QJsonArray>
@@ -136,4 +137,37 @@ QString OnboardingClient::termsVersion() const
 QStringList OnboardingClient::providers() const
 {
     return strings(m_lastError.body.value(QLatin1String("providers")));
+}
+
+bool OnboardingClient::linkAvailable() const
+{
+    return m_lastError.serverError == QLatin1String(ErrorCode::EmailInUse)
+        && m_lastError.body.value(QLatin1String(LinkField::LinkAvailable)).toBool()
+        && !m_context.linkRequestEndpoint.isEmpty();
+}
+
+bool OnboardingClient::isRequestingLink() const
+{
+    return m_linkRequest && m_linkRequest->isRunning();
+}
+
+void OnboardingClient::requestLink()
+{
+    if (isRequestingLink() || !linkAvailable())
+        return;
+    auto *job = LinkRequestJob::fromOnboarding(m_manager, m_context.linkRequestEndpoint, m_context.token,
+                                               m_context.codeVerifier, m_clientId, this);
+    m_linkRequest = job;
+    connect(job, &NetworkJob::finished, this, [this, job] {
+        job->deleteLater();
+        qCInfo(lcOnboarding) << "link request:" << job->error().codeName() << job->error().serverError;
+        Q_EMIT linkRequestFinished(job->link(), job->error());
+    });
+    job->start();
+}
+
+void OnboardingClient::cancelLinkRequest()
+{
+    if (m_linkRequest)
+        m_linkRequest->abort(); // finished() follows with Cancelled
 }

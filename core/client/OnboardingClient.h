@@ -2,6 +2,7 @@
 
 #include "ClientError.h"
 #include "OnboardingContext.h"
+#include "PendingLink.h"
 #include "TokenResponse.h"
 #include "UsernameCheckJob.h"
 #include "UsernameRules.h"
@@ -9,6 +10,7 @@
 #include <QObject>
 #include <QPointer>
 
+class LinkRequestJob;
 class OnboardJob;
 class QNetworkAccessManager;
 
@@ -54,11 +56,22 @@ public:
     QStringList providers() const;
     int retryAfter() const { return m_lastError.retryAfter; }
 
+    // After EmailInUse: the server offers to link this sign-in to the
+    // account that holds the email (PROTOCOL.md 6.5).
+    bool linkAvailable() const;
+    // POST link-request with the onboarding token and the verifier; the
+    // answer comes with linkRequestFinished().
+    void requestLink();
+    void cancelLinkRequest();
+    bool isRequestingLink() const;
+
 Q_SIGNALS:
     void usernameChecked(const UsernameCheckJob::Result &result);
     void usernameCheckFailed(const QString &username, const ClientError &error);
     // On Created, `tokens` holds the new account's tokens.
     void submitted(OnboardingClient::Outcome outcome, const TokenResponse &tokens);
+    // `error` ok: `link` holds the link_id and where the account signs in.
+    void linkRequestFinished(const PendingLink &link, const ClientError &error);
 
 private:
     void startOnboard(const QString &username, const QString &name, const QString &acceptedTerms, bool isRetry);
@@ -70,5 +83,6 @@ private:
     QString m_idempotencyKey;
     QPointer<UsernameCheckJob> m_check;
     QPointer<OnboardJob> m_onboard;
+    QPointer<LinkRequestJob> m_linkRequest;
     ClientError m_lastError;
 };

@@ -21,4 +21,5 @@ struct OnboardingContext
     QUrl termsOfService;  // empty when the provider publishes none
     QUrl onboardingEndpoint;
     QUrl usernameCheckEndpoint;
+    QUrl linkRequestEndpoint; // empty: the server offers no linking
 };

@@ -117,6 +117,8 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
         m.usernameCheckEndpoint = endpoint(document, Protocol::UsernameCheckEndpointKey);
     }
     m.upstreamProviders = parseUpstreamProviders(document.value(QLatin1String("upstream_providers")));
+    m.linkRequestEndpoint = endpoint(document, Protocol::LinkRequestEndpointKey);
+    m.identitiesEndpoint = endpoint(document, Protocol::IdentitiesEndpointKey);
     return m;
 }
 
@@ -131,6 +133,15 @@ bool ProviderMetadata::listsUpstreamProvider(const QString &id) const
 {
     return std::any_of(upstreamProviders.cbegin(), upstreamProviders.cend(),
                        [&id](const UpstreamProviderInfo &p) { return p.id == id; });
+}
+
+QString ProviderMetadata::upstreamProviderName(const QString &id) const
+{
+    for (const UpstreamProviderInfo &p : upstreamProviders) {
+        if (p.id == id)
+            return p.name;
+    }
+    return id;
 }
 
 // Only an extension: a bad entry, or a bad list, costs the buttons it would

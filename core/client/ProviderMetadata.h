@@ -27,6 +27,9 @@ public:
     QUrl termsOfService;
     QUrl onboardingEndpoint;
     QUrl usernameCheckEndpoint;
+    // The linking extension (PROTOCOL.md 6.5); empty at a standard OP.
+    QUrl linkRequestEndpoint;
+    QUrl identitiesEndpoint;
     bool issParameterSupported = false;
     // `scopes_supported`; empty when the provider does not say.
     QStringList scopesSupported;
@@ -40,6 +43,10 @@ public:
 
     bool supportsOnboarding() const { return onboardingEndpoint.isValid() && !onboardingEndpoint.isEmpty(); }
     bool listsUpstreamProvider(const QString &id) const;
+    // Linking from email_in_use and managing sign-in methods both need both endpoints.
+    bool supportsLinking() const { return !linkRequestEndpoint.isEmpty() && !identitiesEndpoint.isEmpty(); }
+    // The name upstream_providers gives `id`; `id` itself when it lists none.
+    QString upstreamProviderName(const QString &id) const;
 
     // https, or http to a loopback IP literal (127.0.0.0/8, [::1]) on this
     // computer: tokens never travel in clear text over a network.

@@ -34,3 +34,17 @@ QNetworkRequest RequestFactory::json(const QUrl &url, int timeoutMs)
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     return request;
 }
+
+QNetworkRequest RequestFactory::authorized(const QUrl &url, const QString &accessToken, int timeoutMs)
+{
+    QNetworkRequest request = create(url, timeoutMs);
+    request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + accessToken.toLatin1());
+    return request;
+}
+
+QNetworkRequest RequestFactory::authorizedJson(const QUrl &url, const QString &accessToken, int timeoutMs)
+{
+    QNetworkRequest request = authorized(url, accessToken, timeoutMs);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    return request;
+}

@@ -14,5 +14,8 @@ public:
     static QNetworkRequest create(const QUrl &url, int timeoutMs = DefaultTimeoutMs);
     static QNetworkRequest form(const QUrl &url, int timeoutMs = DefaultTimeoutMs);
     static QNetworkRequest json(const QUrl &url, int timeoutMs = DefaultTimeoutMs);
+    // With "Authorization: Bearer <accessToken>" (RFC 6750 2.1).
+    static QNetworkRequest authorized(const QUrl &url, const QString &accessToken, int timeoutMs = DefaultTimeoutMs);
+    static QNetworkRequest authorizedJson(const QUrl &url, const QString &accessToken, int timeoutMs = DefaultTimeoutMs);
     static QByteArray userAgent();
 };

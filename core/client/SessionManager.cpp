@@ -16,6 +16,7 @@
 #include "TokenVault.h"
 #include "UserInfoJob.h"
 
+#include <QJsonArray>
 #include <QMetaEnum>
 #include <QNetworkAccessManager>
 
@@ -122,6 +123,10 @@ void SessionManager::signedOut(SignOutReason reason, const ClientError &error)
     m_refreshTimer.stop();
     m_session = {};
     m_signOutReason = reason;
+    m_purpose = Purpose::SignIn;
+    m_linkId.clear();
+    m_linkedProvider = {};
+    m_linkedTo.clear();
     if (reason != SignOutReason::KeychainUnavailable)
         m_profile = {};
     if (m_onboarding)
@@ -133,6 +138,10 @@ void SessionManager::signedOut(SignOutReason reason, const ClientError &error)
 
 void SessionManager::fail(const ClientError &error)
 {
+    if (forAccount()) {
+        backToAccount(error);
+        return;
+    }
     qCWarning(lcSession).noquote() << "sign-in failed in" << m_stepKind << "with" << error.codeName()
                                    << error.serverError << error.detail;
     enter(Step::Error, error);
@@ -212,12 +221,95 @@ void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
 
 void SessionManager::signIn(const QString &provider)
 {
+    startSignIn(Purpose::SignIn, provider, {}, selectsAccountNext() ? QStringLiteral("select_account") : QString());
+}
+
+void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt)
+{
+    m_purpose = purpose;
+    m_linkId = linkId;
+    m_prompt = prompt;
     m_upstreamProvider = provider;
+    m_linkedProvider = {};
+    m_linkedTo.clear();
     m_vaultRetry.stop();
-    m_signOutReason = SignOutReason::None;
+    m_refreshTimer.stop(); // a refresh would end the wait; the session's tokens stay as they are meanwhile
+    if (!forAccount())
+        m_signOutReason = SignOutReason::None;
     m_authorizationUrl.clear();
+    qCInfo(lcSession) << "signing in for" << purpose;
     SessionStep *step = enter(Step::Discovering);
     withMetadata(step, [this, step] { withKeys(step, false, [this] { startBrowser(); }); });
+}
+
+bool SessionManager::selectsAccountNext() const
+{
+    return m_vault->selectsAccountNext();
+}
+
+void SessionManager::linkAccount(const PendingLink &link)
+{
+    if (m_stepKind != Step::Onboarding || !m_onboarding || !link.isValid())
+        return;
+    m_linkProviders = link.providers;
+    m_linkingProvider = m_onboarding->context().provider;
+    // The sign-in goes to where the account signs in: without a provider
+    // the server's chooser still lets the person pick one of them.
+    startSignIn(Purpose::Link, link.providers.isEmpty() ? QString() : link.providers.first().id, link.linkId, {});
+}
+
+void SessionManager::signInForAccount(Purpose purpose, const QString &provider, const QString &linkId)
+{
+    const bool allowed = (purpose == Purpose::AddMethod && !linkId.isEmpty()) || purpose == Purpose::Reauthenticate;
+    if (m_stepKind != Step::SignedIn || !allowed) {
+        Q_EMIT accountSignInFinished(purpose,
+                                     ClientError::make(ClientError::Code::RequestNotMade,
+                                                       QStringLiteral("not signed in")));
+        return;
+    }
+    m_linkProviders.clear(); // the account's own providers are not what the sentences name here
+    m_linkingProvider = m_metadata ? m_metadata->upstreamProviderName(provider) : provider;
+    startSignIn(purpose, provider, linkId, purpose == Purpose::Reauthenticate ? QStringLiteral("login") : QString());
+}
+
+void SessionManager::backToAccount(const ClientError &error)
+{
+    const Purpose purpose = m_purpose;
+    m_purpose = Purpose::SignIn;
+    m_linkId.clear();
+    qCInfo(lcSession).noquote() << "account sign-in" << purpose << "ended:" << error.codeName() << error.serverError;
+    note(error);
+    enter(Step::SignedIn);
+    scheduleRefresh();
+    Q_EMIT accountSignInFinished(purpose, error);
+}
+
+ClientError SessionManager::linkFailure(const ClientError &error, const QString &linkError) const
+{
+    ClientError failure = error; // the server's words stay the detail
+    failure.code = ClientError::Code::LinkNotMade;
+    if (!linkError.isEmpty())
+        failure.body.insert(QLatin1String(LinkField::LinkError), linkError);
+    if (!failure.body.contains(QLatin1String(LinkField::LinkError))) {
+        // A provider that is down is said with the standard codes.
+        const bool unavailable = error.serverError == QLatin1String(ErrorCode::TemporarilyUnavailable)
+            || error.serverError == QLatin1String(ErrorCode::ServerError);
+        if (unavailable)
+            failure.body.insert(QLatin1String(LinkField::LinkError), QLatin1String(LinkFailure::Unavailable));
+    }
+    // For the sentence: what was to be linked, and where the account signs in.
+    QJsonArray names;
+    for (const UpstreamProviderInfo &p : m_linkProviders)
+        names.append(p.name);
+    failure.body.insert(QLatin1String(LinkField::Providers), names);
+    failure.body.insert(QLatin1String(LinkField::LinkedProvider), m_linkingProvider);
+    return failure;
+}
+
+void SessionManager::linkNotMade(const ClientError &error)
+{
+    qCInfo(lcSession).noquote() << "nothing linked:" << error.body.value(QLatin1String(LinkField::LinkError)).toString();
+    signedOut(SignOutReason::LinkNotMade, error);
 }
 
 void SessionManager::signInAgain()
@@ -243,9 +335,12 @@ void SessionManager::openBrowser()
         return;
     }
     m_authorization = AuthorizationSession::create(m_receiver->redirectUri());
+    AuthorizationSession::Extras extras;
     // Only a provider the server lists: the parameter is an extension.
-    const QString provider = m_metadata->listsUpstreamProvider(m_upstreamProvider) ? m_upstreamProvider : QString();
-    m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope, {}, provider);
+    extras.upstreamProvider = m_metadata->listsUpstreamProvider(m_upstreamProvider) ? m_upstreamProvider : QString();
+    extras.linkId = m_linkId;
+    extras.prompt = m_prompt;
+    m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope, extras);
     m_receiver->expect(m_authorization.state, m_metadata->issParameterSupported ? m_metadata->issuer : QString(),
                        m_config.browserTimeoutMs);
     m_message.clear();
@@ -283,7 +378,19 @@ void SessionManager::onCallback()
         return;
     case ClientError::Code::AccessDenied:
         Q_EMIT browserReturned();
-        signedOut(SignOutReason::AccessDenied, error);
+        if (forAccount())
+            backToAccount(m_linkId.isEmpty() ? error : linkFailure(error));
+        else if (m_purpose == Purpose::Link)
+            linkNotMade(linkFailure(error));
+        else
+            signedOut(SignOutReason::AccessDenied, error);
+        return;
+    case ClientError::Code::AuthorizationRejected:
+        Q_EMIT browserReturned();
+        if (m_purpose == Purpose::Link)
+            linkNotMade(linkFailure(error)); // the provider is down: nothing was linked
+        else
+            fail(error);
         return;
     default:
         Q_EMIT browserReturned();
@@ -331,6 +438,16 @@ void SessionManager::validate(SessionStep *step, const QString &token, bool onbo
 void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens, const QString &nonce,
                                   const QString &provider)
 {
+    if (tokens.kind == TokenResponse::Kind::OnboardingRequired && m_purpose != Purpose::SignIn) {
+        // The sign-in ended at someone new: not the account it was for.
+        const ClientError noAccount = linkFailure(ClientError::make(ClientError::Code::LinkNotMade),
+                                                  QLatin1String(LinkFailure::NoAccount));
+        if (m_purpose == Purpose::Link)
+            linkNotMade(noAccount);
+        else
+            backToAccount(noAccount);
+        return;
+    }
     if (tokens.kind == TokenResponse::Kind::OnboardingRequired) {
         if (!m_metadata->supportsOnboarding()) {
             fail(ClientError::make(ClientError::Code::OnboardingUnsupported));
@@ -364,6 +481,7 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
     context.termsOfService = m_metadata->termsOfService;
     context.onboardingEndpoint = m_metadata->onboardingEndpoint;
     context.usernameCheckEndpoint = m_metadata->usernameCheckEndpoint;
+    context.linkRequestEndpoint = m_metadata->supportsLinking() ? m_metadata->linkRequestEndpoint : QUrl();
     if (m_onboarding)
         m_onboarding->deleteLater();
     m_onboarding = new OnboardingClient(m_manager, context, m_config.clientId, this);
@@ -382,6 +500,26 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
 void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &tokens, const QJsonObject &c,
                                     const QString &provider)
 {
+    const QString subject = c.value(QLatin1String(Claim::Subject)).toString();
+    if (forAccount() && subject != m_profile.subject) {
+        // Signed in at the provider as someone else: this session stays, the other one is let go.
+        revoke(step, tokens.refreshToken, [] {});
+        backToAccount(
+            linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkFailure::OtherAccount)));
+        return;
+    }
+    if (forAccount() && !m_session.refreshToken.isEmpty() && m_session.refreshToken != tokens.refreshToken) {
+        // The new sign-in's tokens replace the session's: the old family goes.
+        auto *cleanup = newStep();
+        revoke(cleanup, m_session.refreshToken, [cleanup] { cleanup->deleteLater(); });
+    }
+    if (m_purpose == Purpose::Link) {
+        m_linkedProvider = tokens.linkedProvider;
+        if (m_linkedProvider.name.isEmpty()) // the server linked but did not say what: the wizard's provider
+            m_linkedProvider = UpstreamProviderInfo{QString(), m_linkingProvider};
+        for (const UpstreamProviderInfo &p : std::as_const(m_linkProviders))
+            m_linkedTo.append(p.name);
+    }
     m_profile = AccountProfile{m_metadata->issuer,
                                c.value(QLatin1String(Claim::Subject)).toString(),
                                c.value(QLatin1String(Claim::Name)).toString(),
@@ -434,15 +572,34 @@ void SessionManager::store()
         qCInfo(lcSession).noquote() << "signed in;"
                                     << (m_vaultError.ok() ? QStringLiteral("saved")
                                                           : QStringLiteral("not saved: ") + m_vaultError.codeName());
+        m_vault->setSelectsAccountNext(false);
+        const Purpose purpose = m_purpose;
+        m_purpose = Purpose::SignIn;
+        m_linkId.clear();
         enter(Step::SignedIn);
         scheduleRefresh();
+        if (purpose == Purpose::AddMethod || purpose == Purpose::Reauthenticate)
+            Q_EMIT accountSignInFinished(purpose, {});
     });
 }
 
 void SessionManager::cancel()
 {
+    const bool beforeTokens = m_stepKind == Step::Discovering || m_stepKind == Step::WaitingForBrowser
+        || m_stepKind == Step::Exchanging;
+    if (forAccount() && beforeTokens) {
+        backToAccount(ClientError::make(ClientError::Code::Cancelled));
+        return;
+    }
+    const bool linking = m_purpose == Purpose::Link;
+    const ClientError cancelled = linking
+        ? linkFailure(ClientError::make(ClientError::Code::LinkNotMade), QLatin1String(LinkFailure::Cancelled))
+        : ClientError();
     discardSession(false, {});
-    signedOut(SignOutReason::Cancelled, {});
+    if (linking)
+        linkNotMade(cancelled);
+    else
+        signedOut(SignOutReason::Cancelled, {});
 }
 
 // ---- restoring and refreshing ----
@@ -627,7 +784,8 @@ void SessionManager::discardSession(bool evenUnopened, Next whenDone)
     const AccountProfile account = m_profile;
     const QString refreshToken = m_session.refreshToken; // the newest, also while it is being saved
     const bool stored = m_stepKind == Step::Storing || m_stepKind == Step::SignedIn || m_stepKind == Step::Refreshing
-        || m_stepKind == Step::Restoring || (evenUnopened && m_stepKind == Step::KeychainRetry);
+        || m_stepKind == Step::Restoring || (evenUnopened && m_stepKind == Step::KeychainRetry)
+        || forAccount(); // signed in while it adds a method or re-authenticates
     if (m_step)
         m_step->kill(); // first: no answer of the old step may bring the session back
     m_vaultRetry.stop();
@@ -681,6 +839,8 @@ void SessionManager::revoke(SessionStep *cleanup, const QString &refreshToken, N
 
 void SessionManager::signOut()
 {
+    // The provider's browser session may still be open: the next sign-in lets the person pick another account.
+    m_vault->setSelectsAccountNext(true);
     discardSession(true, [this] { Q_EMIT signOutFinished(); });
     m_vault->forgetCurrentAccount();
     signedOut(SignOutReason::UserRequested, {});

@@ -7,6 +7,7 @@
 #include "JwkSet.h"
 #include "OnboardingClient.h"
 #include "OnboardingContext.h"
+#include "PendingLink.h"
 #include "ProviderMetadata.h"
 #include "StoredSession.h"
 #include "TokenResponse.h"
@@ -50,6 +51,16 @@ class VaultJob;
 //     ├── cancel(), access_denied, reconfigure(), signOut(): from every state
 //     Error ◄── any failure from Discovering to Storing; signIn()/cancel() leave it
 //
+// Every sign-in has a Purpose; the steps are the same, only where it ends
+// differs (PROTOCOL.md 6.5):
+//   Link (linkAccount(), from the wizard's email_in_use): Onboarding ──►
+//     Discovering ──► ... ──► SignedIn with linkedProvider() set; access_denied
+//     or an upstream failure ──► SignedOut (LinkNotMade, link_error).
+//   AddMethod, Reauthenticate (signInForAccount(), while SignedIn): SignedIn ──►
+//     Discovering ──► ... ──► Storing ──► SignedIn; any failure or cancel()
+//     goes back to SignedIn with the session as it was. Either way
+//     accountSignInFinished() tells the caller (SignInMethods).
+//
 // Signing out is not a state the person waits in: signOut() ends the session
 // here at once and hands the revocation (of the newest refresh token) and the
 // keychain deletion to a detached clean-up step, which signOutFinished()
@@ -79,8 +90,19 @@ public:
     };
     Q_ENUM(Step)
     // Why the person is signed out (shown on the signed-out view).
-    enum class SignOutReason { None, UserRequested, Cancelled, AccessDenied, SessionEnded, KeychainUnavailable };
+    enum class SignOutReason {
+        None,
+        UserRequested,
+        Cancelled,
+        AccessDenied,
+        SessionEnded,
+        KeychainUnavailable,
+        LinkNotMade, // a link from the wizard linked nothing: error() says why
+    };
     Q_ENUM(SignOutReason)
+    // What the current sign-in is for (see the diagram above).
+    enum class Purpose { SignIn, Link, AddMethod, Reauthenticate };
+    Q_ENUM(Purpose)
 
     SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, TokenVault *vault,
                    QObject *parent = nullptr);
@@ -115,6 +137,19 @@ public:
     QList<UpstreamProviderInfo> upstreamProviders() const;
     // The provider of the current or last sign-in; empty: the server's chooser.
     QString upstreamProvider() const { return m_upstreamProvider; }
+    Purpose purpose() const { return m_purpose; }
+    // The server offers linking and managing sign-in methods (PROTOCOL.md 6.5).
+    bool supportsLinking() const { return m_metadata && m_metadata->supportsLinking(); }
+    // Known once discovery has answered; empty before.
+    QUrl linkRequestEndpoint() const { return m_metadata ? m_metadata->linkRequestEndpoint : QUrl(); }
+    QUrl identitiesEndpoint() const { return m_metadata ? m_metadata->identitiesEndpoint : QUrl(); }
+    // After a link from the wizard: the provider just linked, and the names
+    // of the providers the account signed in with before; empty otherwise.
+    UpstreamProviderInfo linkedProvider() const { return m_linkedProvider; }
+    QStringList linkedAccountProviders() const { return m_linkedTo; }
+    // Whether the next sign-in asks the provider to let the person pick an
+    // account (prompt=select_account): after a sign-out (PROTOCOL.md 8).
+    bool selectsAccountNext() const;
 
 public Q_SLOTS:
     void restore();
@@ -124,6 +159,13 @@ public Q_SLOTS:
     void signIn(const QString &provider = {});
     // Try again, or restart after a failed registration: with the provider chosen last.
     void signInAgain();
+    // From the wizard, after OnboardingClient::requestLink(): a new sign-in
+    // at the account's first provider, with the link_id.
+    void linkAccount(const PendingLink &link);
+    // While signed in: a browser sign-in for this account, at `provider`.
+    // AddMethod with the `linkId` of a link request from the session;
+    // Reauthenticate with prompt=login. Ends with accountSignInFinished().
+    void signInForAccount(SessionManager::Purpose purpose, const QString &provider, const QString &linkId = {});
     // For the signed-out view: fetches discovery unless it is known, then
     // upstreamProvidersChanged() tells. A failure is quiet: no list, plain sign-in.
     void loadUpstreamProviders();
@@ -149,6 +191,9 @@ Q_SIGNALS:
     void refreshed();
     void signOutFinished();
     void upstreamProvidersChanged(const QList<UpstreamProviderInfo> &providers);
+    // The end of a signInForAccount(): back at SignedIn either way; `error`
+    // ok when it worked.
+    void accountSignInFinished(SessionManager::Purpose purpose, const ClientError &error);
 
 private:
     // Kills the current step and starts the one of `step`.
@@ -158,6 +203,13 @@ private:
     State viewFor(Step step) const;
     void signedOut(SignOutReason reason, const ClientError &error = {});
     void fail(const ClientError &error);
+    void startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt);
+    bool forAccount() const { return m_purpose == Purpose::AddMethod || m_purpose == Purpose::Reauthenticate; }
+    // An account sign-in ended without new tokens: the session goes on as it was.
+    void backToAccount(const ClientError &error);
+    // A link from the wizard linked nothing.
+    void linkNotMade(const ClientError &error);
+    ClientError linkFailure(const ClientError &error, const QString &linkError = {}) const;
     void note(const ClientError &error);
     // Removes what a sign-in or a session left behind, revoking at the server.
     // Kills the current step and removes what it had given out or saved:
@@ -208,6 +260,13 @@ private:
     std::optional<ProviderMetadata> m_metadata;
     QPointer<SessionStep> m_providersLoad; // discovery for the signed-out view, outside the flow
     QString m_upstreamProvider;
+    Purpose m_purpose = Purpose::SignIn;
+    QString m_linkId;
+    QString m_prompt;
+    QList<UpstreamProviderInfo> m_linkProviders; // where the account of a pending link signs in
+    QString m_linkingProvider;                   // the provider name a link from the wizard adds
+    UpstreamProviderInfo m_linkedProvider;
+    QStringList m_linkedTo;
     JwkSet m_keys;
     qint64 m_keysFetchedAt = 0;
     LoopbackReceiver *m_receiver;

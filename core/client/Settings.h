@@ -24,4 +24,8 @@ inline const SettingValue<QString> AccountEmail{QStringLiteral("account/email")}
 inline const SettingValue<bool> AccountEmailVerified{QStringLiteral("account/emailVerified"), false};
 inline const SettingValue<QString> AccountProvider{QStringLiteral("account/provider")};
 
+// Set by a sign-out, cleared by the next sign-in that works: that sign-in
+// sends prompt=select_account (PROTOCOL.md 8), also after a restart.
+inline const SettingValue<bool> SelectAccountNext{QStringLiteral("signIn/selectAccount"), false};
+
 } // namespace Settings

@@ -2,8 +2,10 @@
 
 #include "ClaimNames.h"
 #include "Protocol.h"
+#include "ProviderMetadata.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 
 #include <algorithm>
 
@@ -41,5 +43,10 @@ bool TokenResponse::fromJson(const QJsonObject &json, TokenResponse *r, QString 
         *problem = QCoreApplication::translate("TokenResponse", "The server's answer has no access_token.");
         return false;
     }
+    // Read as discovery's providers are: a malformed entry is no entry.
+    const QList<UpstreamProviderInfo> linked = ProviderMetadata::parseUpstreamProviders(
+        QJsonArray{json.value(QLatin1String(LinkField::LinkedProvider))});
+    if (!linked.isEmpty())
+        r->linkedProvider = linked.first();
     return true;
 }

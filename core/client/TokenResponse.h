@@ -1,5 +1,7 @@
 #pragma once
 
+#include "UpstreamProviderInfo.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -19,6 +21,9 @@ struct TokenResponse
     // Seconds, always within [MinExpiresIn, MaxExpiresIn]: a missing,
     // non-positive or unreadable expires_in counts as DefaultExpiresIn.
     qint64 expiresIn = DefaultExpiresIn;
+    // After a link sign-in (PROTOCOL.md 6.5): the provider just linked to
+    // the account; empty otherwise.
+    UpstreamProviderInfo linkedProvider;
 
     static constexpr qint64 MinExpiresIn = 1;
     static constexpr qint64 MaxExpiresIn = 24 * 3600;

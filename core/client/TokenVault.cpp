@@ -72,6 +72,19 @@ void TokenVault::setCurrentAccount(const AccountProfile &p)
     m_settings->sync();
 }
 
+bool TokenVault::selectsAccountNext() const
+{
+    return Settings::SelectAccountNext.get(*m_settings);
+}
+
+void TokenVault::setSelectsAccountNext(bool select)
+{
+    if (select == selectsAccountNext())
+        return;
+    Settings::SelectAccountNext.set(*m_settings, select);
+    m_settings->sync();
+}
+
 void TokenVault::forgetCurrentAccount()
 {
     m_settings->remove(Settings::AccountGroup);

@@ -34,6 +34,10 @@ public:
     AccountProfile currentAccount() const;
     void setCurrentAccount(const AccountProfile &account);
     void forgetCurrentAccount();
+    // Whether the next sign-in lets the person pick another account at the
+    // provider (after a sign-out, PROTOCOL.md 8).
+    bool selectsAccountNext() const;
+    void setSelectsAccountNext(bool select);
 
 private:
     VaultJob *run(VaultJob::Operation operation, const AccountProfile &account, const StoredSession &session = {});

@@ -17,9 +17,7 @@ UserInfoJob::UserInfoJob(QNetworkAccessManager *manager, const QUrl &endpoint, c
 
 QNetworkReply *UserInfoJob::send()
 {
-    QNetworkRequest request = RequestFactory::create(m_endpoint);
-    request.setRawHeader(QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + m_accessToken.toLatin1());
-    return manager()->get(request);
+    return manager()->get(RequestFactory::authorized(m_endpoint, m_accessToken));
 }
 
 void UserInfoJob::parse(int status, const QByteArray &body, QNetworkReply *reply)

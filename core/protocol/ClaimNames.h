@@ -67,3 +67,39 @@ inline constexpr char AcceptedTerms[] = "accepted_terms";
 inline constexpr char TermsVersion[] = "terms_version";
 
 } // namespace OnboardField
+
+// The linking extension (PROTOCOL.md 6.5): the link request, its answer, the
+// token response's linked_provider, the identities list, and the redirect's
+// link_error parameter.
+namespace LinkField {
+
+inline constexpr char Provider[] = "provider"; // in a link request from a session: the provider to add
+inline constexpr char LinkId[] = "link_id";
+inline constexpr char ExpiresIn[] = "expires_in";
+inline constexpr char Providers[] = "providers"; // [{"id","name"}]: where the account signs in
+inline constexpr char ProviderInfoId[] = "id";
+inline constexpr char ProviderInfoName[] = "name";
+inline constexpr char LinkAvailable[] = "link_available"; // in email_in_use
+inline constexpr char LinkedProvider[] = "linked_provider";
+inline constexpr char Identities[] = "identities";
+inline constexpr char IdentityProviderId[] = "provider_id";
+inline constexpr char IdentityProvider[] = "provider";
+inline constexpr char IdentityEmail[] = "email";
+inline constexpr char IdentityLinkedAt[] = "linked_at";
+inline constexpr char LinkError[] = "link_error"; // beside error=access_denied on the redirect
+
+} // namespace LinkField
+
+// The values of link_error: why a link sign-in linked nothing. (The server
+// spells them again in server/storage/LinkRequest.h as LinkError::; one of
+// the two copies should go.)
+namespace LinkFailure {
+
+inline constexpr char Cancelled[] = "cancelled";
+inline constexpr char OtherAccount[] = "other_account";
+inline constexpr char NoAccount[] = "no_account";
+inline constexpr char Expired[] = "expired";
+inline constexpr char Unavailable[] = "unavailable";
+inline constexpr char Failed[] = "failed"; // any other ending: the generic sentence
+
+} // namespace LinkFailure

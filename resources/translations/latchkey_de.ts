@@ -17,7 +17,7 @@
 <context>
     <name>BusyView</name>
     <message>
-        <location filename="../../ui/mainwindow/BusyView.cpp" line="+18"/>
+        <location filename="../../ui/mainwindow/BusyView.cpp" line="+19"/>
         <source>Working</source>
         <translation>In Arbeit</translation>
     </message>
@@ -25,7 +25,7 @@
 <context>
     <name>CountdownLabel</name>
     <message>
-        <location filename="../../ui/onboarding/CountdownLabel.cpp" line="+21"/>
+        <location filename="../../ui/onboarding/CountdownLabel.cpp" line="+20"/>
         <source>This registration has expired. Cancel and sign in again to start over.</source>
         <translation>Diese Registrierung ist abgelaufen. Brechen Sie ab und melden Sie sich erneut an, um neu zu beginnen.</translation>
     </message>
@@ -38,7 +38,7 @@
 <context>
     <name>CreateAccountPage</name>
     <message>
-        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+20"/>
+        <location filename="../../ui/onboarding/CreateAccountPage.cpp" line="+22"/>
         <source>&amp;Sign in again</source>
         <translation>Erneut an&amp;melden</translation>
     </message>
@@ -53,7 +53,7 @@
         <translation>Prüfen Sie die Angaben und erstellen Sie dann das Konto.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Creating your account</source>
         <translation>Ihr Konto wird erstellt</translation>
     </message>
@@ -83,7 +83,7 @@
         <translation>Anmeldung mit: %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Creating your account…</source>
         <translation>Ihr Konto wird erstellt …</translation>
     </message>
@@ -98,7 +98,7 @@
         <translation>Die Nutzungsbedingungen haben sich geändert. Bitte lesen Sie die aktuelle Fassung und stimmen Sie ihr zu.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>An account with %1 already exists. Sign in with %2 instead: that is how you signed up before.</source>
         <translation>Es gibt bereits ein Konto mit %1. Melden Sie sich stattdessen mit %2 an – damit haben Sie sich damals registriert.</translation>
     </message>
@@ -139,7 +139,7 @@
 <context>
     <name>ErrorMessages</name>
     <message>
-        <location filename="../../ui/common/ErrorMessages.cpp" line="+13"/>
+        <location filename="../../ui/common/ErrorMessages.cpp" line="+18"/>
         <source>Signing in was cancelled.</source>
         <translation>Die Anmeldung wurde abgebrochen.</translation>
     </message>
@@ -219,7 +219,7 @@
         <translation>Dies ist Ihre erste Anmeldung, aber der Server bietet keine Registrierung über diese App an.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Your session has ended. Sign in again.</source>
         <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an.</translation>
     </message>
@@ -312,7 +312,7 @@
         <translation>Der Anmeldedienst konnte nicht bestätigen, wer Sie sind.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The server turned down Latchkey&apos;s sign-in request (%1). Check the server address and client id in the server settings.</source>
         <translation>Der Server hat die Anmeldeanfrage von Latchkey abgelehnt (%1). Prüfen Sie Serveradresse und Client-ID in den Servereinstellungen.</translation>
     </message>
@@ -361,11 +361,97 @@
         <source>Your session can&apos;t be remembered on this computer: %1</source>
         <translation>Ihre Sitzung kann auf diesem Computer nicht gespeichert werden: %1</translation>
     </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 or %2</source>
+        <extracomment>Joins the last two of several provider names: &quot;GitHub or Google&quot;.</extracomment>
+        <translation>%1 oder %2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>the provider you signed up with</source>
+        <translation>dem Anbieter, mit dem Sie sich registriert haben</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the provider</source>
+        <translation>der Anbieter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Linking was cancelled. Nothing was linked; you can still sign in with %1.</source>
+        <translation>Die Verknüpfung wurde abgebrochen. Es wurde nichts verknüpft; Sie können sich weiterhin mit %1 anmelden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That %1 account already belongs to another Latchkey account. Nothing was linked.</source>
+        <translation>Dieses %1-Konto gehört bereits zu einem anderen Latchkey-Konto. Es wurde nichts verknüpft.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You signed in to %1 with an account other than the one that uses this email address. Nothing was linked.</source>
+        <translation>Sie haben sich bei %1 mit einem anderen Konto angemeldet als dem, das diese E-Mail-Adresse verwendet. Es wurde nichts verknüpft.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That %1 account has no Latchkey account. Nothing was linked: sign in with the %1 account you signed up with.</source>
+        <translation>Zu diesem %1-Konto gibt es kein Latchkey-Konto. Es wurde nichts verknüpft: Melden Sie sich mit dem %1-Konto an, mit dem Sie sich registriert haben.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The link request expired. Nothing was linked: sign in with %1, or start again.</source>
+        <translation>Die Verknüpfungsanfrage ist abgelaufen. Es wurde nichts verknüpft: Melden Sie sich mit %1 an oder beginnen Sie von vorn.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 can&apos;t be reached right now. Nothing was linked; try again in a few minutes.</source>
+        <translation>%1 ist gerade nicht erreichbar. Es wurde nichts verknüpft; versuchen Sie es in einigen Minuten erneut.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing was linked: %1 was not added to your account.</source>
+        <translation>Es wurde nichts verknüpft: %1 wurde Ihrem Konto nicht hinzugefügt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was linked.</source>
+        <translation>Es wurde nichts verknüpft.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 is now linked to your account.</source>
+        <translation>%1 ist jetzt mit Ihrem Konto verknüpft.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 is now linked to your account; you can sign in with %2.</source>
+        <translation>%1 ist jetzt mit Ihrem Konto verknüpft; Sie können sich mit %2 anmelden.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>This registration is no longer valid, so nothing can be linked. Sign in again to continue.</source>
+        <translation>Diese Registrierung ist nicht mehr gültig, daher kann nichts verknüpft werden. Melden Sie sich erneut an, um fortzufahren.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The account that uses this email address can&apos;t be linked from here. Sign in with the provider you signed up with instead.</source>
+        <translation>Das Konto, das diese E-Mail-Adresse verwendet, kann von hier aus nicht verknüpft werden. Melden Sie sich stattdessen mit dem Anbieter an, mit dem Sie sich registriert haben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Linking could not start: %1</source>
+        <translation>Die Verknüpfung konnte nicht beginnen: %1</translation>
+    </message>
 </context>
 <context>
     <name>ErrorView</name>
     <message>
-        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+14"/>
+        <location filename="../../ui/mainwindow/ErrorView.cpp" line="+15"/>
         <source>Details:</source>
         <translation>Details:</translation>
     </message>
@@ -406,9 +492,71 @@
     </message>
 </context>
 <context>
+    <name>LinkAccountPage</name>
+    <message>
+        <location filename="../../ui/onboarding/LinkAccountPage.cpp" line="+20"/>
+        <source>&amp;Sign in again</source>
+        <translation>Erneut &amp;anmelden</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You already have an account</source>
+        <translation>Sie haben bereits ein Konto</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Preparing the link</source>
+        <translation>Verknüpfung wird vorbereitet</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>the provider you signed up with</source>
+        <translation>dem Anbieter, mit dem Sie sich registriert haben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is already used by your Latchkey account, which you sign in to with %2.
+
+Link %3 to it, and you can sign in to that account with %3 too. To prove the account is yours, you sign in with %4 once more in your browser.</source>
+        <translation>%1 wird bereits von Ihrem Latchkey-Konto verwendet, bei dem Sie sich mit %2 anmelden.
+
+Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anmelden. Um zu zeigen, dass das Konto Ihnen gehört, melden Sie sich dafür noch einmal im Browser mit %4 an.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This email address</source>
+        <translation>Diese E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Link %1 to it</source>
+        <translation>%1 damit &amp;verknüpfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in with %1 &amp;instead</source>
+        <translation>&amp;Stattdessen mit %1 anmelden</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Preparing the link…</source>
+        <translation>Verknüpfung wird vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Continue in your browser.</source>
+        <translation>Fahren Sie in Ihrem Browser fort.</translation>
+    </message>
+</context>
+<context>
     <name>LoopbackReceiver</name>
     <message>
-        <location filename="../../core/client/LoopbackReceiver.cpp" line="+160"/>
+        <location filename="../../core/client/LoopbackReceiver.cpp" line="+265"/>
         <source>Not allowed</source>
         <translation>Nicht erlaubt</translation>
     </message>
@@ -438,7 +586,17 @@
         <translation>Die Anmeldung wurde gestoppt</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="-63"/>
+        <source>Not understood</source>
+        <translation>Nicht verstanden</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Latchkey could not read this request.</source>
+        <translation>Latchkey konnte diese Anfrage nicht lesen.</translation>
+    </message>
+    <message>
+        <location line="+99"/>
         <source>Signing in was cancelled in the browser.</source>
         <translation>Die Anmeldung wurde im Browser abgebrochen.</translation>
     </message>
@@ -453,7 +611,7 @@
         <translation>Der Anmeldedienst konnte nicht bestätigen, wer Sie sind.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The server turned down Latchkey&apos;s sign-in request (%1). Check the server address and client id in the server settings.</source>
         <translation>Der Server hat die Anmeldeanfrage von Latchkey abgelehnt (%1). Prüfen Sie Serveradresse und Client-ID in den Servereinstellungen.</translation>
     </message>
@@ -463,7 +621,7 @@
         <translation>Der Server konnte Sie nicht anmelden (%1).</translation>
     </message>
     <message>
-        <location line="-33"/>
+        <location line="-34"/>
         <location line="+5"/>
         <source>You are not signed in</source>
         <translation>Sie sind nicht angemeldet</translation>
@@ -484,17 +642,17 @@
         <translation>Latchkey schließt die Anmeldung in seinem eigenen Fenster ab.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+46"/>
         <source>You can close this tab and return to Latchkey.</source>
         <translation>Sie können diesen Tab schließen und zu Latchkey zurückkehren.</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-95"/>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Latchkey only expects the browser back at its sign-in address.</source>
         <translation>Latchkey erwartet den Browser nur an seiner Anmeldeadresse zurück.</translation>
     </message>
@@ -502,12 +660,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+35"/>
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+32"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+98"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -547,17 +705,17 @@
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-92"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+131"/>
         <source>Signing you in…</source>
         <translation>Sie werden angemeldet …</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Welcome! Finish creating your account in the registration window.</source>
         <translation>Willkommen! Schließen Sie die Kontoerstellung im Registrierungsfenster ab.</translation>
     </message>
@@ -565,7 +723,7 @@
 <context>
     <name>OnboardingWizard</name>
     <message>
-        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+23"/>
+        <location filename="../../ui/onboarding/OnboardingWizard.cpp" line="+43"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
@@ -575,7 +733,7 @@
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+87"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
@@ -598,7 +756,7 @@
 <context>
     <name>ProfilePage</name>
     <message>
-        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+23"/>
+        <location filename="../../ui/onboarding/ProfilePage.cpp" line="+24"/>
         <source>Suggestions:</source>
         <translation>Vorschläge:</translation>
     </message>
@@ -623,7 +781,7 @@
         <translation>Benutzername</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>%1 shared no email address</source>
         <translation>%1 hat keine E-Mail-Adresse übermittelt</translation>
     </message>
@@ -706,12 +864,12 @@
         <translation>Der Server unterstützt kein PKCE mit S256, das Latchkey voraussetzt.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>&quot;%1&quot; uses plain http. Latchkey only signs in over https, except to a server on this computer (127.0.0.1 or [::1]).</source>
         <translation>„%1“ verwendet unverschlüsseltes http. Latchkey meldet Sie nur über https an, außer bei einem Server auf diesem Computer (127.0.0.1 oder [::1]).</translation>
     </message>
     <message>
-        <location line="-36"/>
+        <location line="-38"/>
         <source>The server names an address without encryption (%1). Latchkey only uses https, except on this computer.</source>
         <translation>Der Server nennt eine Adresse ohne Verschlüsselung (%1). Latchkey verwendet nur https, außer auf diesem Computer.</translation>
     </message>
@@ -719,7 +877,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings/SettingsDialog.cpp" line="+26"/>
+        <location filename="../../ui/settings/SettingsDialog.cpp" line="+27"/>
         <source>Server settings</source>
         <translation>Servereinstellungen</translation>
     </message>
@@ -760,9 +918,163 @@
     </message>
 </context>
 <context>
+    <name>SignInMethodsDialog</name>
+    <message>
+        <location filename="../../ui/mainwindow/SignInMethodsDialog.cpp" line="+26"/>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen …</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+3"/>
+        <source>Sign-in methods</source>
+        <translation>Anmeldemethoden</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>You can sign in to your account with each of these.</source>
+        <translation>Mit jeder dieser Methoden können Sie sich bei Ihrem Konto anmelden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Linked</source>
+        <translation>Verknüpft</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Provider to add</source>
+        <translation>Hinzuzufügender Anbieter</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Working</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A&amp;dd a provider:</source>
+        <translation>Anbieter hin&amp;zufügen:</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>no email</source>
+        <translation>keine E-Mail</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Your only sign-in method can&apos;t be removed.</source>
+        <translation>Ihre einzige Anmeldemethode kann nicht entfernt werden.</translation>
+    </message>
+    <message>
+        <location line="-50"/>
+        <source>Loading your sign-in methods…</source>
+        <translation>Ihre Anmeldemethoden werden geladen …</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Preparing to add %1…</source>
+        <translation>Hinzufügen von %1 wird vorbereitet …</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Continue in your browser: sign in with %1 to add it to your account.</source>
+        <translation>Fahren Sie in Ihrem Browser fort: Melden Sie sich mit %1 an, um es Ihrem Konto hinzuzufügen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>For your security, sign in again first. Continue in your browser; then Latchkey finishes by itself.</source>
+        <translation>Zu Ihrer Sicherheit melden Sie sich zuerst erneut an. Fahren Sie in Ihrem Browser fort; danach schließt Latchkey den Vorgang selbst ab.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Removing %1…</source>
+        <translation>%1 wird entfernt …</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>%1 was removed: you can no longer sign in with it.</source>
+        <translation>%1 wurde entfernt: Sie können sich damit nicht mehr anmelden.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled. Nothing was changed.</source>
+        <translation>Abgebrochen. Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is your only sign-in method, so it can&apos;t be removed.</source>
+        <translation>%1 ist Ihre einzige Anmeldemethode und kann daher nicht entfernt werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 was not linked to your account any more.</source>
+        <translation>%1 war nicht mehr mit Ihrem Konto verknüpft.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Signing in was cancelled in the browser. Nothing was changed.</source>
+        <translation>Die Anmeldung wurde im Browser abgebrochen. Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Your sign-in methods could not be loaded: %1</source>
+        <translation>Ihre Anmeldemethoden konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing was changed: %1</source>
+        <translation>Es wurde nichts geändert: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Remove %1?</source>
+        <translation>%1 entfernen?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>You will no longer be able to sign in to this account with %1.</source>
+        <translation>Sie können sich dann nicht mehr mit %1 bei diesem Konto anmelden.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Remove %1</source>
+        <translation>%1 &amp;entfernen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Keep it</source>
+        <translation>&amp;Behalten</translation>
+    </message>
+</context>
+<context>
     <name>SignedInView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+43"/>
+        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+38"/>
+        <source>Sign-in &amp;methods…</source>
+        <translation>Anmelde&amp;methoden …</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Account picture</source>
         <translation>Kontobild</translation>
     </message>
@@ -772,12 +1084,12 @@
         <translation>Ihr Benutzername</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>Sign &amp;out</source>
         <translation>Ab&amp;melden</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Email:</source>
         <translation>E-Mail:</translation>
     </message>
@@ -792,7 +1104,7 @@
         <translation>Sitzung:</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>none shared</source>
         <translation>keine übermittelt</translation>
     </message>
@@ -820,7 +1132,7 @@
 <context>
     <name>SignedOutView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+14"/>
+        <location filename="../../ui/mainwindow/SignedOutView.cpp" line="+15"/>
         <source>&amp;Sign in</source>
         <translation>&amp;Anmelden</translation>
     </message>
@@ -830,7 +1142,7 @@
         <translation>Willkommen bei Latchkey</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Why you are signed out</source>
         <translation>Warum Sie abgemeldet sind</translation>
     </message>
@@ -840,7 +1152,7 @@
         <translation>Anmelden</translation>
     </message>
     <message>
-        <location line="-24"/>
+        <location line="-23"/>
         <source>Se&amp;rver settings…</source>
         <translation>Se&amp;rvereinstellungen …</translation>
     </message>
@@ -850,7 +1162,7 @@
         <translation>Melden Sie sich mit einem Konto an, das Sie bereits haben. Für die Anmeldung öffnet sich Ihr Browser; Latchkey sieht Ihr Passwort nie.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>The server&apos;s explanation</source>
         <translation>Die Erklärung des Servers</translation>
     </message>
@@ -868,20 +1180,20 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/onboarding/TermsPage.cpp" line="+30"/>
+        <location filename="../../ui/onboarding/TermsPage.cpp" line="+31"/>
         <source>I &amp;agree to the terms of service</source>
         <translation>Ich &amp;stimme den Nutzungsbedingungen zu</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+49"/>
-        <location line="+17"/>
+        <location line="+16"/>
         <location line="+15"/>
         <source>Terms of service</source>
         <translation>Nutzungsbedingungen</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-79"/>
         <source>Please read the terms. Your account is created only if you agree.</source>
         <translation>Bitte lesen Sie die Bedingungen. Ihr Konto wird nur erstellt, wenn Sie zustimmen.</translation>
     </message>
@@ -896,7 +1208,7 @@
         <translation>Die Bedingungen werden in einem eigenen Fenster angezeigt.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>The server&apos;s terms of service, as a web page.</source>
         <translation>Die Nutzungsbedingungen des Servers als Webseite.</translation>
     </message>
@@ -919,7 +1231,7 @@
 <context>
     <name>TokenResponse</name>
     <message>
-        <location filename="../../core/client/TokenResponse.cpp" line="+30"/>
+        <location filename="../../core/client/TokenResponse.cpp" line="+32"/>
         <source>The server asked for onboarding but sent no onboarding token.</source>
         <translation>Der Server verlangt eine Registrierung, hat aber kein Registrierungstoken gesendet.</translation>
     </message>
@@ -975,7 +1287,7 @@
 <context>
     <name>WaitingView</name>
     <message>
-        <location filename="../../ui/mainwindow/WaitingView.cpp" line="+16"/>
+        <location filename="../../ui/mainwindow/WaitingView.cpp" line="+17"/>
         <source>&amp;Open the browser again</source>
         <translation>Browser erneut ö&amp;ffnen</translation>
     </message>
@@ -995,7 +1307,7 @@
         <translation>Latchkey hat Ihren Webbrowser geöffnet. Wählen Sie dort, wie Sie sich anmelden; dieses Fenster macht danach von selbst weiter.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Waiting for the browser</source>
         <translation>Warten auf den Browser</translation>
     </message>
@@ -1018,7 +1330,7 @@
 <context>
     <name>WelcomePage</name>
     <message>
-        <location filename="../../ui/onboarding/WelcomePage.cpp" line="+10"/>
+        <location filename="../../ui/onboarding/WelcomePage.cpp" line="+12"/>
         <source>Create your Latchkey account</source>
         <translation>Ihr Latchkey-Konto erstellen</translation>
     </message>
@@ -1046,7 +1358,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+63"/>
+        <location filename="../../app/main.cpp" line="+67"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
@@ -1086,7 +1398,7 @@
         <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+121"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

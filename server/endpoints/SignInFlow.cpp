@@ -49,7 +49,8 @@ AuthorizationGrant SignInFlow::grantFor(const Pending &p, const UpstreamProfile 
                               profile.name,
                               profile.upstreamUsername,
                               authTimeOf(profile),
-                              profile.qaFault};
+                              profile.qaFault,
+                              {}};
 }
 
 QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, bool *issued)

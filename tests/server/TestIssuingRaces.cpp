@@ -36,7 +36,7 @@ AuthorizationGrant grantFor(const QString &userId)
     grant.codeChallenge = QString::fromLatin1(Pkce::challengeFor(Verifier));
     grant.nonce = QStringLiteral("n");
     grant.scope = QLatin1String(Protocol::DefaultScope);
-    grant.identity = {QStringLiteral("qa:github"), userId};
+    grant.identity = {QStringLiteral("qa:github"), userId, QString()};
     grant.authTime = QDateTime::currentSecsSinceEpoch();
     return grant;
 }

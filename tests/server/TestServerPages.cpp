@@ -118,8 +118,8 @@ void TestServerPages::providerPageIsAnAccessibleForm()
     for (const auto &match : persona.globalMatch(html))
         personas.append(match.captured(1));
     QCOMPARE(personas,
-             QStringList(
-                 {"returning", "new", "email-in-use", "unverified-email", "no-email", "long-name", "taken-username"}));
+             QStringList({"returning", "new", "email-in-use", "unverified-email", "no-email", "long-name", "sam",
+                          "taken-username"}));
 }
 
 void TestServerPages::echoedInputIsEscaped()

@@ -56,7 +56,7 @@ AuthorizationGrant grantFor(const QString &userId)
     grant.codeChallenge = QString::fromLatin1(Pkce::challengeFor(Verifier));
     grant.nonce = QStringLiteral("nonce-") + userId;
     grant.scope = QLatin1String(Protocol::DefaultScope);
-    grant.identity = {QStringLiteral("qa:github"), userId};
+    grant.identity = {QStringLiteral("qa:github"), userId, QString()};
     grant.authTime = 1700000000;
     return grant;
 }
@@ -79,7 +79,7 @@ OnboardingRequest onboardingOf(const QString &jti, const QString &key, const Acc
             key,
             QDateTime::currentSecsSinceEpoch() + Protocol::OnboardingTokenLifetimeSeconds,
             wanted,
-            {QStringLiteral("qa:github"), providerUserId},
+            {QStringLiteral("qa:github"), providerUserId, QString()},
             ClientId,
             scope,
             1700000000};
@@ -1121,7 +1121,7 @@ void TestStoreConformance::accountRoundTrip()
     QVERIFY(vacant && !*vacant);
     for (const auto &none :
          {m_a->accounts.findById(QStringLiteral("no-such-id")), m_a->accounts.findByUsername(QStringLiteral("carol")),
-          m_a->accounts.findByIdentity({QStringLiteral("qa:github"), QStringLiteral("1")})}) {
+          m_a->accounts.findByIdentity({QStringLiteral("qa:github"), QStringLiteral("1"), QString()})}) {
         QVERIFY(none);
         QVERIFY(!*none);
     }
@@ -1469,7 +1469,7 @@ void TestStoreConformance::linkAndProviders()
     const auto alice = addAccount(person(QStringLiteral("alice")));
     const auto bob = addAccount(person(QStringLiteral("bob")));
     QVERIFY(alice && bob);
-    const UpstreamIdentity github{QStringLiteral("qa:github"), QStringLiteral("583231")};
+    const UpstreamIdentity github{QStringLiteral("qa:github"), QStringLiteral("583231"), QString()};
     auto linked = m_a->accounts.link(alice->id, github);
     QVERIFY(linked && *linked);
     linked = m_a->accounts.link(alice->id, github);
@@ -1482,15 +1482,16 @@ void TestStoreConformance::linkAndProviders()
     QVERIFY(owner && *owner);
     QCOMPARE((*owner)->id, alice->id);
     // The provider's other user is someone else.
-    const auto stranger = m_a->accounts.findByIdentity({github.providerId, QStringLiteral("583232")});
+    const auto stranger = m_a->accounts.findByIdentity({github.providerId, QStringLiteral("583232"), QString()});
     QVERIFY(stranger && !*stranger);
-    QVERIFY(m_a->accounts.link(alice->id, {QStringLiteral("qa:google"), QStringLiteral("g-1")}));
-    QVERIFY(m_a->accounts.link(alice->id, {QStringLiteral("qa:github"), QStringLiteral("second-github-user")}));
+    QVERIFY(m_a->accounts.link(alice->id, {QStringLiteral("qa:google"), QStringLiteral("g-1"), QString()}));
+    QVERIFY(
+        m_a->accounts.link(alice->id, {QStringLiteral("qa:github"), QStringLiteral("second-github-user"), QString()}));
     const auto identities = m_a->accounts.identitiesOf(alice->id);
     QVERIFY(identities);
     QStringList keys;
-    for (const LinkedIdentity &linked : *identities)
-        keys.append(linked.identity.providerId + u'/' + linked.identity.providerUserId);
+    for (const LinkedIdentity &each : *identities)
+        keys.append(each.identity.providerId + u'/' + each.identity.providerUserId);
     keys.sort();
     QCOMPARE(keys,
              QStringList({QStringLiteral("qa:github/583231"), QStringLiteral("qa:github/second-github-user"),
@@ -1597,7 +1598,7 @@ void TestStoreConformance::onboardErrors()
     QFETCH(bool, retryable);
     const auto holder = addAccount(person(QStringLiteral("taken"), QStringLiteral("taken@example.org"), true));
     QVERIFY(holder);
-    const UpstreamIdentity holderIdentity{QStringLiteral("qa:github"), QStringLiteral("holder")};
+    const UpstreamIdentity holderIdentity{QStringLiteral("qa:github"), QStringLiteral("holder"), QString()};
     QVERIFY(m_a->accounts.link(holder->id, holderIdentity));
     const QString jti = QStringLiteral("jti");
     const Account corrected = person(QStringLiteral("newcomer"), QStringLiteral("newcomer@example.org"), true);
@@ -1688,7 +1689,7 @@ void TestStoreConformance::concurrentOnboardingOfOneIdentity()
 {
     QFETCH(Account, second);
     QFETCH(QString, knownFailure);
-    const UpstreamIdentity identity{QStringLiteral("qa:github"), QStringLiteral("twice")};
+    const UpstreamIdentity identity{QStringLiteral("qa:github"), QStringLiteral("twice"), QString()};
     // What A's OnboardingStore::create() writes, held open.
     const auto addAndLink = [&] {
         const auto first = m_a->accounts.add(person(QStringLiteral("alice"), QStringLiteral("alice@example.org"), true));

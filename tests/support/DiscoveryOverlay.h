@@ -24,6 +24,9 @@ public:
     QString issuer() const { return m_issuer; }
     // What discovery answers from now on; change it at will.
     QJsonObject &document() { return m_document; }
+    // For routes of the test's own beside discovery (say, an extension's
+    // endpoints as the contract describes them).
+    QHttpServer &server() { return *m_server; }
 
 private:
     std::unique_ptr<QHttpServer> m_server;

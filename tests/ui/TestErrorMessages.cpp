@@ -6,6 +6,7 @@
 // Details line. "Copy details" puts the diagnostics report on the clipboard.
 
 #include "AccessibilityAudit.h"
+#include "ClaimNames.h"
 #include "ClientHarness.h"
 #include "DiscoveryOverlay.h"
 #include "ErrorMessages.h"
@@ -16,6 +17,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QJsonArray>
 #include <QLabel>
 #include <QMetaEnum>
 #include <QPushButton>
@@ -60,6 +62,9 @@ private Q_SLOTS:
     void realFailuresInGerman_data();
     void realFailuresInGerman();
     void copyDetailsPutsTheReportOnTheClipboard();
+    void linkOutcomesInGerman_data();
+    void linkOutcomesInGerman();
+    void linkConfirmationNamesBothProviders();
 
 private:
     // What the same sentence says without the German translation.
@@ -314,6 +319,58 @@ void TestErrorMessages::copyDetailsPutsTheReportOnTheClipboard()
     QVERIFY2(report.contains(" Network host=127.0.0.1"), qPrintable(report));
     for (const char *section : {"\n[Discovery]\nnot loaded\n", "\n[Clock]\n", "\n[Last errors]\n"})
         QVERIFY2(report.contains(QLatin1String(section)), qPrintable(report));
+}
+
+// Every way a link can end without a link (PROTOCOL.md 6.5) has a German
+// sentence of its own, naming the providers concerned.
+void TestErrorMessages::linkOutcomesInGerman_data()
+{
+    QTest::addColumn<QString>("linkError");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("cancelled") << "cancelled"
+                               << "GitHub";
+    QTest::newRow("other_account") << "other_account"
+                                   << "GitHub";
+    QTest::newRow("no_account") << "no_account"
+                                << "GitHub";
+    QTest::newRow("expired") << "expired"
+                             << "GitHub";
+    QTest::newRow("unavailable") << "unavailable"
+                                 << "GitHub";
+    QTest::newRow("unknown value") << "the_future"
+                                   << "Google";
+}
+
+void TestErrorMessages::linkOutcomesInGerman()
+{
+    QFETCH(QString, linkError);
+    QFETCH(QString, mentions);
+    ClientError error = ClientError::make(Code::LinkNotMade);
+    error.body.insert(QLatin1String(LinkField::LinkError), linkError);
+    error.body.insert(QLatin1String(LinkField::Providers), QJsonArray{"GitHub"});
+    error.body.insert(QLatin1String(LinkField::LinkedProvider), "Google");
+    const QString german = ErrorMessages::sentence(error);
+    const QString english = inEnglish([&] { return ErrorMessages::sentence(error); });
+    QVERIFY2(german != english, qPrintable(german));
+    QVERIFY2(german.contains(mentions), qPrintable(german));
+    QVERIFY2(english.contains("othing was linked"), qPrintable(english));
+    // Its own sentence: no other outcome says the same.
+    for (const char *other : {"cancelled", "other_account", "no_account", "expired", "unavailable", "the_future"}) {
+        if (linkError == QLatin1String(other))
+            continue;
+        ClientError otherError = error;
+        otherError.body.insert(QLatin1String(LinkField::LinkError), QLatin1String(other));
+        QVERIFY2(ErrorMessages::sentence(otherError) != german, other);
+    }
+}
+
+void TestErrorMessages::linkConfirmationNamesBothProviders()
+{
+    const QString german = ErrorMessages::linkConfirmation("Google", {"GitHub"});
+    QVERIFY2(german.contains("Google") && german.contains("GitHub"), qPrintable(german));
+    QCOMPARE(inEnglish([] { return ErrorMessages::linkConfirmation("Google", {"GitHub"}); }),
+             QStringLiteral("Google is now linked to your account; you can sign in with GitHub or Google."));
+    QVERIFY(german != inEnglish([] { return ErrorMessages::linkConfirmation("Google", {"GitHub"}); }));
 }
 
 QTEST_MAIN(TestErrorMessages)

@@ -44,6 +44,9 @@ private Q_SLOTS:
     void invalidUsernameIsExplained();
     void takenAtCreateGoesBackKeepingName();
     void emailInUseOffersSignInAgain();
+    void emailInUseLinksAndConfirms();
+    void linkThatLinksNothingIsExplained_data();
+    void linkThatLinksNothingIsExplained();
     void expiredRegistrationRestarts();
     void cancelAsksThenDiscards();
     void keyboardOnly();
@@ -63,6 +66,10 @@ private:
     void acceptTerms();
     void snap(const QString &name);
     void startApp(const ClientConfig &config);
+    // Lena's account (GitHub, lena@example.org); then the app signs in with
+    // Google and that address and goes through the wizard to its link page.
+    bool toTheLinkPage();
+    bool serverLinks();
 
     std::unique_ptr<ClientHarness> m_harness;
     std::unique_ptr<SessionManager> m_session;
@@ -289,18 +296,110 @@ void TestOnboardingWizard::emailInUseOffersSignInAgain()
     next();
     acceptTerms();
     QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("createStatusLabel")->text().contains("already exists"), Timeout);
-    QVERIFY(find<QLabel>("createStatusLabel")->text().contains("GitHub"));
-    QPushButton *restart = find<QPushButton>("restartSignInButton");
-    QVERIFY(restart->isVisible());
-    Screenshots::save(wizard, "wizard-4-create-email-in-use");
+    // The server offers linking: the link page, with signing in at the account's provider beside it.
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentId(), int(OnboardingWizard::LinkId), Timeout);
+    QVERIFY(find<QLabel>("linkExplanationLabel")->text().contains("rita@example.com"));
+    QPushButton *instead = find<QPushButton>("signInInsteadButton");
+    QVERIFY(instead->isVisible());
+    Screenshots::save(wizard, "wizard-5-link-email-in-use");
     LATCHKEY_VERIFY_ACCESSIBLE(wizard);
     m_harness->browser().usePersona("github", "returning");
-    QTest::mouseClick(restart, Qt::LeftButton);
-    // GitHub is the wrong provider for this email's account: the server's chooser this time.
-    QVERIFY(m_session->upstreamProvider().isEmpty());
+    QTest::mouseClick(instead, Qt::LeftButton);
+    // Straight to the account's first provider, not the one of this sign-in.
+    QVERIFY(!m_session->upstreamProvider().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
     QCOMPARE(m_session->profile().username, QStringLiteral("rita"));
+    QVERIFY(m_session->linkedProvider().name.isEmpty()); // nothing was linked
+}
+
+bool TestOnboardingWizard::serverLinks()
+{
+    HttpRobot http;
+    return http.get(QUrl(m_harness->server().issuer() + "/.well-known/openid-configuration"))
+        .body.contains("\"link_request_endpoint\"");
+}
+
+bool TestOnboardingWizard::toTheLinkPage()
+{
+    HttpRobot http;
+    SignInRobot robot(m_harness->server().issuer(), http);
+    AuthorizationRequest request = robot.newRequest();
+    const QString token = robot.onboardingTokenFor(request, "github", "gh-lena", "lena@example.org", true, "Lena");
+    if (robot.onboard(token, request.verifier, "lena", "lena-key").status != 201)
+        return false;
+    m_harness->browser().useIdentity("google", "g-lena", "lena@example.org", true, "Lena G");
+    m_session->signIn("google");
+    if (!QTest::qWaitFor([this] { return m_window->wizard() && m_window->wizard()->isVisible(); }, Timeout))
+        return false;
+    OnboardingWizard *wizard = m_window->wizard();
+    next();
+    if (!waitForAvailable())
+        return false;
+    next();
+    acceptTerms();
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    return QTest::qWaitFor([wizard] { return wizard->currentId() == OnboardingWizard::LinkId; }, Timeout);
+}
+
+// PROTOCOL.md 6.5: the email is in use, the wizard links Google to the
+// account instead, through a sign-in with GitHub; the signed-in view says so.
+void TestOnboardingWizard::emailInUseLinksAndConfirms()
+{
+    QVERIFY2(serverLinks(), "the reference server advertises linking (PROTOCOL.md 6.5)");
+    QVERIFY(toTheLinkPage());
+    OnboardingWizard *wizard = m_window->wizard();
+    QVERIFY(find<QLabel>("linkExplanationLabel")->text().contains("lena@example.org"));
+    QCOMPARE(wizard->button(QWizard::FinishButton)->text(), QStringLiteral("&Link Google to it"));
+    Screenshots::save(wizard, "wizard-5-link-lena");
+    LATCHKEY_VERIFY_ACCESSIBLE(wizard);
+    m_harness->browser().useIdentity("github", "gh-lena", "lena@example.org", true, "Lena");
+    QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, Timeout);
+    QTRY_VERIFY(!m_window->wizard());
+    QCOMPARE(m_session->profile().username, QStringLiteral("lena"));
+    auto *confirmation = m_window->findChild<QLabel *>("linkConfirmationLabel");
+    QVERIFY(confirmation && confirmation->isVisible());
+    QCOMPARE(confirmation->text(),
+             QStringLiteral("Google is now linked to your account; you can sign in with GitHub or Google."));
+    QVERIFY(m_window->findChild<QPushButton *>("signInMethodsButton")->isVisible());
+    Screenshots::save(m_window.get(), "main-signed-in-linked");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+}
+
+void TestOnboardingWizard::linkThatLinksNothingIsExplained_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<QString>("sentence");
+    QTest::newRow("cancelled") << "cancel"
+                               << "Linking was cancelled";
+    QTest::newRow("another account") << "sam"
+                                     << "other than the one";
+    QTest::newRow("no account") << "new"
+                                << "has no Latchkey account";
+}
+
+void TestOnboardingWizard::linkThatLinksNothingIsExplained()
+{
+    QFETCH(QString, how);
+    QFETCH(QString, sentence);
+    QVERIFY2(serverLinks(), "the reference server advertises linking (PROTOCOL.md 6.5)");
+    QVERIFY(toTheLinkPage());
+    if (how == "cancel")
+        m_harness->browser().cancelAtProvider("github");
+    else if (how == "sam")
+        m_harness->browser().useIdentity("github", "qa-sam", {}, false, "Sam");
+    else
+        m_harness->browser().useIdentity("github", "gh-nobody", "nobody@example.org", true, "Nobody");
+    QTest::mouseClick(m_window->wizard()->button(QWizard::FinishButton), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedOut, Timeout);
+    auto *reason = m_window->findChild<QLabel *>("signOutReasonLabel");
+    QVERIFY(reason && reason->isVisible());
+    QVERIFY2(reason->text().contains(sentence), qPrintable(reason->text()));
+    QVERIFY2(reason->text().contains("GitHub"), qPrintable(reason->text()));
+    if (how == "cancel") {
+        Screenshots::save(m_window.get(), "main-signed-out-link-cancelled");
+        LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+    }
 }
 
 void TestOnboardingWizard::expiredRegistrationRestarts()

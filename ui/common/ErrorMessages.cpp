@@ -1,6 +1,9 @@
 #include "ErrorMessages.h"
 
+#include "ClaimNames.h"
 #include "ErrorCodes.h"
+
+#include <QJsonArray>
 
 #include <QStringList>
 
@@ -57,6 +60,8 @@ QString ErrorMessages::sentence(const ClientError &error)
         return tr("The server's registration token is not valid.");
     case Code::OnboardingUnsupported:
         return tr("This is your first sign-in, but the server offers no way to register from this app.");
+    case Code::LinkNotMade:
+        return linkNotMade(error);
     case Code::SessionEnded:
         return tr("Your session has ended. Sign in again.");
     case Code::KeychainNotFound:
@@ -165,4 +170,70 @@ QString ErrorMessages::restoreProblem(const ClientError &error)
 QString ErrorMessages::saveProblem(const ClientError &error)
 {
     return error.ok() ? QString() : tr("Your session can't be remembered on this computer: %1").arg(sentence(error));
+}
+
+QString ErrorMessages::joinedNames(const QStringList &names)
+{
+    if (names.size() <= 1)
+        return names.value(0);
+    //: Joins the last two of several provider names: "GitHub or Google".
+    return tr("%1 or %2").arg(QStringList(names.mid(0, names.size() - 1)).join(tr(", ")), names.last());
+}
+
+QString ErrorMessages::linkNotMade(const ClientError &error)
+{
+    const QString why = error.body.value(QLatin1String(LinkField::LinkError)).toString();
+    QStringList before;
+    for (const QJsonValue &name : error.body.value(QLatin1String(LinkField::Providers)).toArray())
+        before.append(name.toString());
+    const QString linking = error.body.value(QLatin1String(LinkField::LinkedProvider)).toString();
+    const QString account = before.isEmpty() ? tr("the provider you signed up with") : joinedNames(before);
+    // Where the browser signed in: the account's provider (from the wizard), or the one being added.
+    const QString provider = !before.isEmpty() ? before.first() : !linking.isEmpty() ? linking : tr("the provider");
+    if (why == QLatin1String(LinkFailure::Cancelled))
+        return tr("Linking was cancelled. Nothing was linked; you can still sign in with %1.").arg(account);
+    // From a session (adding a method) nothing names the account's providers: the sentence is about the new one.
+    if (why == QLatin1String(LinkFailure::OtherAccount) && before.isEmpty() && !linking.isEmpty())
+        return tr("That %1 account already belongs to another Latchkey account. Nothing was linked.").arg(linking);
+    if (why == QLatin1String(LinkFailure::OtherAccount))
+        return tr("You signed in to %1 with an account other than the one that uses this email address. Nothing "
+                  "was linked.")
+            .arg(provider);
+    if (why == QLatin1String(LinkFailure::NoAccount))
+        return tr("That %1 account has no Latchkey account. Nothing was linked: sign in with the %1 account you "
+                  "signed up with.")
+            .arg(provider);
+    if (why == QLatin1String(LinkFailure::Expired))
+        return tr("The link request expired. Nothing was linked: sign in with %1, or start again.").arg(account);
+    if (why == QLatin1String(LinkFailure::Unavailable))
+        return tr("%1 can't be reached right now. Nothing was linked; try again in a few minutes.").arg(provider);
+    if (!linking.isEmpty())
+        return tr("Nothing was linked: %1 was not added to your account.").arg(linking);
+    return tr("Nothing was linked.");
+}
+
+QString ErrorMessages::linkConfirmation(const QString &linked, const QStringList &before)
+{
+    QStringList all = before;
+    if (!all.contains(linked))
+        all.append(linked);
+    if (before.isEmpty())
+        return tr("%1 is now linked to your account.").arg(linked);
+    return tr("%1 is now linked to your account; you can sign in with %2.").arg(linked, joinedNames(all));
+}
+
+bool ErrorMessages::linkRequestExpired(const ClientError &error)
+{
+    return (error.httpStatus == 401 && error.serverError == QLatin1String(ErrorCode::InvalidToken))
+        || error.serverError == QLatin1String(ErrorCode::OnboardingAlreadyCompleted);
+}
+
+QString ErrorMessages::linkRequestProblem(const ClientError &error)
+{
+    if (linkRequestExpired(error))
+        return tr("This registration is no longer valid, so nothing can be linked. Sign in again to continue.");
+    if (error.serverError == QLatin1String(ErrorCode::LinkUnavailable))
+        return tr("The account that uses this email address can't be linked from here. Sign in with the provider "
+                  "you signed up with instead.");
+    return tr("Linking could not start: %1").arg(sentence(error));
 }

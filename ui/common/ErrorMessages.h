@@ -20,10 +20,21 @@ public:
     // For a session that could not be restored, or not be saved, from the keychain.
     static QString restoreProblem(const ClientError &error);
     static QString saveProblem(const ClientError &error);
+    // Why a link linked nothing (ClientError::Code::LinkNotMade, by its
+    // link_error), with what to do instead.
+    static QString linkNotMade(const ClientError &error);
+    // After a link: "Google is now linked to your account; you can sign in
+    // with GitHub or Google."
+    static QString linkConfirmation(const QString &linked, const QStringList &before);
+    // A link request from the wizard failed: the registration expired, or another reason.
+    static QString linkRequestProblem(const ClientError &error);
+    // The registration behind a link request is over: only a new sign-in helps.
+    static bool linkRequestExpired(const ClientError &error);
 
 private:
     static QString networkSentence(const ClientError &error);
     static QString serverRefusal(const ClientError &error);
     static QString authorizationRejection(const QString &serverError);
     static QString keychainSentence(ClientError::Code code);
+    static QString joinedNames(const QStringList &names);
 };

@@ -7,6 +7,8 @@
 #include "OnboardingWizard.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
+#include "SignInMethods.h"
+#include "SignInMethodsDialog.h"
 #include "SignedInView.h"
 #include "SignedOutView.h"
 #include "UiLogging.h"
@@ -41,6 +43,8 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
             [this](const QList<UpstreamProviderInfo> &providers) {
                 if (m_signedOut) // a view built later reads the list when it is built
                     m_signedOut->setUpstreamProviders(providers);
+                if (m_signedIn) // discovery came after a restored session: linking may be there
+                    m_signedIn->setSignInMethodsAvailable(m_session->supportsLinking());
             });
     // A remembered session is restored once the window is up (restore());
     // until then it says so, rather than offering to sign in.
@@ -101,6 +105,7 @@ SignedInView *MainWindow::signedInView()
     m_signedIn = new SignedInView(m_stack);
     addView(m_signedIn, QStringLiteral("signedInView"));
     connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
+    connect(m_signedIn, &SignedInView::signInMethodsRequested, this, &MainWindow::showSignInMethods);
     return m_signedIn;
 }
 
@@ -161,6 +166,8 @@ void MainWindow::onStateChanged(SessionManager::State state)
     switch (state) {
     case State::SignedOut: {
         closeWizard();
+        if (m_methodsDialog)
+            m_methodsDialog->close();
         SignedOutView *view = signedOutView();
         view->setServer(m_session->config().issuer);
         view->setReason(signedOutReason(), ErrorMessages::details(m_session->error()));
@@ -191,11 +198,19 @@ void MainWindow::onStateChanged(SessionManager::State state)
         SignedInView *view = signedInView();
         view->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
                          ErrorMessages::saveProblem(m_session->vaultError()));
+        const UpstreamProviderInfo linked = m_session->linkedProvider();
+        view->setConfirmation(linked.name.isEmpty()
+                                  ? QString()
+                                  : ErrorMessages::linkConfirmation(linked.name, m_session->linkedAccountProviders()));
+        view->setSignInMethodsAvailable(m_session->supportsLinking());
         m_stack->setCurrentWidget(view);
+        m_session->loadUpstreamProviders(); // whether the server offers sign-in methods
         break;
     }
     case State::Error: {
         closeWizard();
+        if (m_methodsDialog)
+            m_methodsDialog->close();
         ErrorView *view = errorView();
         view->setMessage(ErrorMessages::sentence(m_session->error()), ErrorMessages::details(m_session->error()));
         m_stack->setCurrentWidget(view);
@@ -221,9 +236,43 @@ void MainWindow::openWizard()
     m_wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_wizard, &OnboardingWizard::cancelled, m_session, &SessionManager::cancel);
     connect(m_wizard, &OnboardingWizard::restartRequested, m_session, &SessionManager::signInAgain);
+    connect(m_wizard, &OnboardingWizard::linkReady, m_session, &SessionManager::linkAccount);
+    connect(m_wizard, &OnboardingWizard::signInInsteadRequested, this, &MainWindow::signInInstead);
     m_wizard->show();
     m_wizard->raise();
     m_wizard->activateWindow();
+}
+
+void MainWindow::signInInstead(const QString &providerName)
+{
+    // email_in_use names providers; the authorization request wants the id.
+    QString id;
+    for (const UpstreamProviderInfo &provider : m_session->upstreamProviders()) {
+        if (provider.name == providerName)
+            id = provider.id;
+    }
+    m_session->signIn(id); // unknown: the server's chooser
+}
+
+SignInMethodsDialog *MainWindow::signInMethodsDialog() const
+{
+    return m_methodsDialog.data();
+}
+
+void MainWindow::showSignInMethods()
+{
+    if (m_methodsDialog) {
+        m_methodsDialog->raise();
+        m_methodsDialog->activateWindow();
+        return;
+    }
+    if (!m_methods)
+        m_methods = new SignInMethods(m_session, m_manager, this);
+    m_methodsDialog = new SignInMethodsDialog(m_methods, this);
+    m_methodsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_methodsDialog, &QDialog::finished, m_methods, &SignInMethods::cancel); // closing ends what runs
+    m_methodsDialog->open();
+    m_methods->load();
 }
 
 void MainWindow::closeWizard()

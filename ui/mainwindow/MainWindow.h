@@ -13,6 +13,8 @@ class QNetworkAccessManager;
 class QSettings;
 class QStackedWidget;
 class SignedInView;
+class SignInMethods;
+class SignInMethodsDialog;
 class SignedOutView;
 class WaitingView;
 
@@ -25,8 +27,11 @@ public:
     MainWindow(SessionManager *session, QNetworkAccessManager *manager, QSettings *settings, QWidget *parent = nullptr);
 
     OnboardingWizard *wizard() const { return m_wizard; }
+    SignInMethodsDialog *signInMethodsDialog() const;
 
 public Q_SLOTS:
+    void showSignInMethods();
+
     void showSettings();
 
 private:
@@ -34,6 +39,7 @@ private:
     void onStateChanged(SessionManager::State state);
     void openWizard();
     void closeWizard();
+    void signInInstead(const QString &providerName);
     void openBrowser(const QUrl &url);
     void bringToFront();
     QString signedOutReason() const;
@@ -58,4 +64,6 @@ private:
     SignedInView *m_signedIn = nullptr;
     ErrorView *m_error = nullptr;
     QPointer<OnboardingWizard> m_wizard;
+    SignInMethods *m_methods = nullptr;
+    QPointer<SignInMethodsDialog> m_methodsDialog;
 };

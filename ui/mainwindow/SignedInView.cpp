@@ -34,6 +34,8 @@ SignedInView::SignedInView(QWidget *parent)
     , m_provider(new WrappingLabel(this))
     , m_expiry(new WrappingLabel(this))
     , m_warning(new WrappingLabel(this))
+    , m_confirmation(new WrappingLabel(this))
+    , m_methods(new QPushButton(tr("Sign-in &methods…"), this))
 {
     m_initials->setAlignment(Qt::AlignCenter);
     m_initials->setFixedSize(m_initials->fontMetrics().height() * 3, m_initials->fontMetrics().height() * 3);
@@ -55,8 +57,17 @@ SignedInView::SignedInView(QWidget *parent)
     Style::status(m_warning);
     m_warning->setObjectName(QStringLiteral("vaultWarningLabel"));
     m_warning->hide();
+    Style::status(m_confirmation);
+    m_confirmation->setObjectName(QStringLiteral("linkConfirmationLabel"));
+    m_confirmation->hide();
+    m_methods->setObjectName(QStringLiteral("signInMethodsButton"));
+    m_methods->hide();
     auto *signOut = new QPushButton(tr("Sign &out"), this);
     signOut->setObjectName(QStringLiteral("signOutButton"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(signOut);
+    buttons->addWidget(m_methods);
+    buttons->addStretch(1);
 
     auto *names = new QVBoxLayout;
     names->addWidget(m_name);
@@ -70,14 +81,17 @@ SignedInView::SignedInView(QWidget *parent)
     details->addRow(tr("Session:"), m_expiry);
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
+    layout->addWidget(m_confirmation);
+    layout->addSpacing(12);
     layout->addLayout(header);
     layout->addSpacing(12);
     layout->addLayout(details);
     layout->addWidget(m_warning);
     layout->addSpacing(12);
-    layout->addWidget(signOut, 0, Qt::AlignLeft);
+    layout->addLayout(buttons);
     layout->addStretch(2);
     connect(signOut, &QPushButton::clicked, this, &SignedInView::signOutRequested);
+    connect(m_methods, &QPushButton::clicked, this, &SignedInView::signInMethodsRequested);
     setFocusProxy(signOut);
 }
 
@@ -96,4 +110,15 @@ void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, b
                              : tr("Ends at %1; the server does not renew it, so sign in again then.").arg(until));
     m_warning->setText(warning);
     m_warning->setVisible(!warning.isEmpty());
+}
+
+void SignedInView::setConfirmation(const QString &text)
+{
+    m_confirmation->setText(text);
+    m_confirmation->setVisible(!text.isEmpty());
+}
+
+void SignedInView::setSignInMethodsAvailable(bool available)
+{
+    m_methods->setVisible(available);
 }

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 
 // Who is signed in: name, username, email with its verified state, the
 // provider, how long the current access lasts, and "Sign out".
@@ -14,9 +15,14 @@ class SignedInView : public QWidget
 public:
     explicit SignedInView(QWidget *parent = nullptr);
     void setAccount(const AccountProfile &profile, qint64 accessExpiresAt, bool renews, const QString &warning);
+    // After a link: "Google is now linked to your account; …"; empty: none.
+    void setConfirmation(const QString &text);
+    // "Sign-in methods…" only where the server offers them.
+    void setSignInMethodsAvailable(bool available);
 
 Q_SIGNALS:
     void signOutRequested();
+    void signInMethodsRequested();
 
 private:
     QLabel *m_initials;
@@ -26,4 +32,6 @@ private:
     QLabel *m_provider;
     QLabel *m_expiry;
     QLabel *m_warning;
+    QLabel *m_confirmation;
+    QPushButton *m_methods;
 };

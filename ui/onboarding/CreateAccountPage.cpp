@@ -1,6 +1,7 @@
 #include "CreateAccountPage.h"
 
 #include "ErrorMessages.h"
+#include "OnboardingWizard.h"
 #include "Style.h"
 #include "UsernameMessages.h"
 #include "WizardFields.h"
@@ -60,9 +61,14 @@ bool CreateAccountPage::isComplete() const
     return !m_client->isSubmitting();
 }
 
+int CreateAccountPage::nextId() const
+{
+    return m_linkOffered ? int(OnboardingWizard::LinkId) : -1;
+}
+
 bool CreateAccountPage::validatePage()
 {
-    if (m_created)
+    if (m_created || m_linkOffered)
         return true;
     submit();
     return false; // the wizard stays until the server has answered
@@ -107,6 +113,11 @@ void CreateAccountPage::onSubmitted(OnboardingClient::Outcome outcome)
         Q_EMIT backToTerms(tr("The terms have changed. Please review and agree to the current version."));
         return;
     case Outcome::EmailInUse: {
+        if (m_client->linkAvailable()) {
+            m_linkOffered = true;
+            Q_EMIT linkOffered();
+            return;
+        }
         const QStringList providers = m_client->providers();
         showProblem(tr("An account with %1 already exists. Sign in with %2 instead: that is how you signed up "
                        "before.")

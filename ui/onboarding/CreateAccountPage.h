@@ -20,11 +20,14 @@ public:
     void initializePage() override;
     bool validatePage() override;
     bool isComplete() const override;
+    int nextId() const override;
 
 Q_SIGNALS:
     void backToProfile(const QString &message, const QStringList &suggestions);
     void backToTerms(const QString &message);
     void restartRequested();
+    // email_in_use, and the server offers to link: the wizard goes on to the link page.
+    void linkOffered();
 
 private:
     void submit();
@@ -37,4 +40,5 @@ private:
     QProgressBar *m_progress;
     QPushButton *m_restart;
     bool m_created = false;
+    bool m_linkOffered = false;
 };

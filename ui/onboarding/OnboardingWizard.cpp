@@ -2,6 +2,7 @@
 
 #include "CountdownLabel.h"
 #include "CreateAccountPage.h"
+#include "LinkAccountPage.h"
 #include "OnboardingClient.h"
 #include "ProfilePage.h"
 #include "TermsPage.h"
@@ -51,6 +52,20 @@ OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManag
         setPage(TermsId, m_terms);
     }
     setPage(CreateId, m_create);
+    if (!c.linkRequestEndpoint.isEmpty()) {
+        m_link = new LinkAccountPage(client, this);
+        setPage(LinkId, m_link);
+        connect(m_create, &CreateAccountPage::linkOffered, this, &QWizard::next);
+        connect(m_link, &LinkAccountPage::linkReady, this, &OnboardingWizard::linkReady);
+        connect(m_link, &LinkAccountPage::signInInsteadRequested, this, [this](const QString &provider) {
+            dismiss();
+            Q_EMIT signInInsteadRequested(provider);
+        });
+        connect(m_link, &LinkAccountPage::restartRequested, this, [this] {
+            dismiss();
+            Q_EMIT restartRequested();
+        });
+    }
     for (int id : pageIds()) {
         if (id != WelcomeId)
             page(id)->layout()->addWidget(new CountdownLabel(c.expiresAt, clock, page(id)));
@@ -70,7 +85,9 @@ OnboardingWizard::OnboardingWizard(OnboardingClient *client, QNetworkAccessManag
         if (m_terms)
             m_terms->reload(reason);
     });
-    connect(this, &QWizard::currentIdChanged, this, [this] {
+    connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+        // Nothing to go back to from the link page: this address can't get a second account.
+        setOption(QWizard::NoBackButtonOnLastPage, id == LinkId);
         QTimer::singleShot(0, this, &OnboardingWizard::keepKeyboardFocus); // after the page placed its own
     });
     connect(m_create, &CreateAccountPage::restartRequested, this, [this] {

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "PendingLink.h"
+
 #include <QWizard>
 
 #include <functional>
 
 class CreateAccountPage;
+class LinkAccountPage;
 class OnboardingClient;
 class ProfilePage;
 class QNetworkAccessManager;
@@ -17,7 +20,7 @@ class OnboardingWizard : public QWizard
 {
     Q_OBJECT
 public:
-    enum PageId { WelcomeId, ProfileId, TermsId, CreateId };
+    enum PageId { WelcomeId, ProfileId, TermsId, CreateId, LinkId };
 
     OnboardingWizard(OnboardingClient *client, QNetworkAccessManager *manager, std::function<qint64()> clock,
                      QWidget *parent = nullptr);
@@ -30,6 +33,8 @@ public:
 Q_SIGNALS:
     void cancelled();
     void restartRequested();
+    void linkReady(const PendingLink &link);
+    void signInInsteadRequested(const QString &provider);
 
 private:
     void goBackTo(int id);
@@ -38,4 +43,5 @@ private:
     ProfilePage *m_profile;
     TermsPage *m_terms = nullptr;
     CreateAccountPage *m_create;
+    LinkAccountPage *m_link = nullptr;
 };
