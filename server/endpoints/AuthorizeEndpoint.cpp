@@ -1,4 +1,5 @@
 #include "AuthorizeEndpoint.h"
+#include "ClaimNames.h"
 
 #include "AccountStore.h"
 #include "Base64Url.h"
@@ -168,7 +169,7 @@ Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, const QString &c
     if (!link)
         return link.error();
     if (!*link)
-        return SignInFlow::linkFailed(LinkError::Expired,
+        return SignInFlow::linkFailed(LinkFailure::Expired,
                                       QStringLiteral("the link request has expired or was already used. Start "
                                                      "again from the app."));
     if ((*link)->kind == LinkRequest::Kind::Add) {
@@ -178,7 +179,7 @@ Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, const QString &c
     const auto usable = m_context.providers.usableFor(
         m_context.accounts.identitiesOf((*link)->accountId).value_or(QList<LinkedIdentity>()));
     if (usable.isEmpty())
-        return SignInFlow::linkFailed(LinkError::NoAccount,
+        return SignInFlow::linkFailed(LinkFailure::NoAccount,
                                       QStringLiteral("the account that uses this email has no sign-in method here."));
     const bool asked = std::any_of(usable.cbegin(), usable.cend(),
                                    [provider](const auto *entry) { return entry->id == *provider; });

@@ -1,4 +1,5 @@
 #include "SignInFlow.h"
+#include "ClaimNames.h"
 
 #include "Clock.h"
 #include "ErrorCodes.h"
@@ -97,9 +98,9 @@ QHttpServerResponse SignInFlow::failClaimed(const Pending &p, const ServerError 
         return redirectError(p.redirectUri, p.state, error);
     // PROTOCOL.md 6.5: a link sign-in that ended any other way linked nothing, and says so.
     ServerError linkError = error;
-    const char *why = error.code == ErrorCode::AccessDenied             ? LinkError::Cancelled
-        : error.isUnavailable() || error.code == ErrorCode::ServerError ? LinkError::Unavailable
-                                                                        : LinkError::Failed;
+    const char *why = error.code == ErrorCode::AccessDenied             ? LinkFailure::Cancelled
+        : error.isUnavailable() || error.code == ErrorCode::ServerError ? LinkFailure::Unavailable
+                                                                        : LinkFailure::Failed;
     linkError.description += QStringLiteral(" Nothing was linked.");
     linkError.with(QLatin1String(LinkErrorField), QLatin1String(why));
     return redirectError(p.redirectUri, p.state, linkError);

@@ -1,4 +1,5 @@
 #include "UpstreamEndpoint.h"
+#include "ClaimNames.h"
 
 #include "AccountStore.h"
 #include "Connector.h"
@@ -171,7 +172,9 @@ QString UpstreamEndpoint::requestFromCookies(const QHttpServerRequest &request, 
 
 void UpstreamEndpoint::callback(const QHttpServerRequest &request, Connector &provider, HttpServer::Responder respond)
 {
-    const QUrlQuery query(request.url());
+    // The redirect's query is form-encoded (RFC 6749 4.1.2 and its appendix B):
+    // a '+' is a space, which QUrlQuery leaves as it is.
+    const QUrlQuery query(request.url().query(QUrl::FullyEncoded).replace(u'+', QStringLiteral("%20")));
     auto param = [&query](const char *name) { return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded); };
     const QString id = provider.settings().id;
     const QString &name = provider.settings().name;
@@ -302,7 +305,7 @@ QHttpServerResponse UpstreamEndpoint::completeLink(const SignInFlow::Pending &pe
     if (!link || !*link) {
         count(providerId, link ? Metrics::SignIn::Expired : Metrics::SignIn::Unavailable);
         return m_context.signIns.failClaimed(pending,
-                                             link ? SignInFlow::linkFailed(LinkError::Expired,
+                                             link ? SignInFlow::linkFailed(LinkFailure::Expired,
                                                                            QStringLiteral(
                                                                                "the link request has expired."))
                                                   : link.error());
@@ -313,9 +316,10 @@ QHttpServerResponse UpstreamEndpoint::completeLink(const SignInFlow::Pending &pe
         : m_context.providers.findByIdentity((*link)->identity.providerId, (*link)->identity.upstreamIssuer);
     if (!linked || (adding && linked->id != providerId)) {
         count(providerId, Metrics::SignIn::Refused);
-        return m_context.signIns.failClaimed(
-            pending,
-            SignInFlow::linkFailed(LinkError::Failed, QStringLiteral("this sign-in was not at the provider to link.")));
+        return m_context.signIns
+            .failClaimed(pending,
+                         SignInFlow::linkFailed(LinkFailure::Failed,
+                                                QStringLiteral("this sign-in was not at the provider to link.")));
     }
     AuthorizationGrant grant = m_context.signIns.grantFor(pending, profile);
     grant.linkedProvider = linked->id;
@@ -342,14 +346,15 @@ QHttpServerResponse UpstreamEndpoint::completeLink(const SignInFlow::Pending &pe
 
 ServerError UpstreamEndpoint::linkFailure(const QByteArray &why, const QString &linkedName)
 {
-    if (why == LinkError::OtherAccount)
-        return SignInFlow::linkFailed(LinkError::OtherAccount,
+    if (why == LinkFailure::OtherAccount)
+        return SignInFlow::linkFailed(LinkFailure::OtherAccount,
                                       QStringLiteral("you signed in to a different account than the one %1 was to "
                                                      "join.")
                                           .arg(linkedName));
-    if (why == LinkError::NoAccount)
-        return SignInFlow::linkFailed(LinkError::NoAccount, QStringLiteral("that sign-in belongs to no account here."));
-    return SignInFlow::linkFailed(LinkError::Expired,
+    if (why == LinkFailure::NoAccount)
+        return SignInFlow::linkFailed(LinkFailure::NoAccount,
+                                      QStringLiteral("that sign-in belongs to no account here."));
+    return SignInFlow::linkFailed(LinkFailure::Expired,
                                   QStringLiteral("this sign-in was already used, or the link request expired. Start "
                                                  "again from the app."));
 }

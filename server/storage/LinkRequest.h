@@ -26,13 +26,3 @@ struct LinkRequest
     qint64 onboardingExpiresAt = 0;
     qint64 expiresAt = 0;
 };
-
-// Why a link sign-in linked nothing; the `link_error` of the redirect (docs/protocol-notes.md).
-namespace LinkError {
-inline constexpr char Cancelled[] = "cancelled";
-inline constexpr char OtherAccount[] = "other_account";
-inline constexpr char NoAccount[] = "no_account";
-inline constexpr char Expired[] = "expired";
-inline constexpr char Unavailable[] = "unavailable";
-inline constexpr char Failed[] = "failed";
-} // namespace LinkError

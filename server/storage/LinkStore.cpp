@@ -1,4 +1,5 @@
 #include "LinkStore.h"
+#include "ClaimNames.h"
 
 #include "AccountStore.h"
 #include "Clock.h"
@@ -144,9 +145,9 @@ Result<std::optional<QByteArray>> LinkStore::linkPending(const LinkRequest &link
     if (!owner)
         return owner.error();
     if (!*owner)
-        return failed(LinkError::NoAccount);
+        return failed(LinkFailure::NoAccount);
     if ((*owner)->id != link.accountId)
-        return failed(LinkError::OtherAccount);
+        return failed(LinkFailure::OtherAccount);
     // Waits for a concurrent onboarding or link of the same token (PostgreSQL),
     // or is serialised behind it (SQLite): of the two, one spends the jti.
     QSqlQuery &q = m_db.query(QStringLiteral("INSERT INTO onboardings (jti, idempotency_key, expires_at, account_id, "
@@ -159,7 +160,7 @@ Result<std::optional<QByteArray>> LinkStore::linkPending(const LinkRequest &link
     if (!m_db.run(q))
         return notSaved();
     if (q.numRowsAffected() != 1)
-        return failed(LinkError::Expired);
+        return failed(LinkFailure::Expired);
     return attach(link.accountId, link.identity, link.email);
 }
 
@@ -171,7 +172,7 @@ Result<std::optional<QByteArray>> LinkStore::linkAdded(const LinkRequest &link, 
     if (!owner)
         return owner.error();
     if (*owner)
-        return (*owner)->id == link.accountId ? std::optional<QByteArray>() : failed(LinkError::OtherAccount);
+        return (*owner)->id == link.accountId ? std::optional<QByteArray>() : failed(LinkFailure::OtherAccount);
     return attach(link.accountId, proved, provedEmail);
 }
 
@@ -187,5 +188,5 @@ Result<std::optional<QByteArray>> LinkStore::attach(const QString &accountId, co
     const auto owner = m_accounts.findByIdentity(identity);
     if (!owner)
         return owner.error();
-    return *owner && (*owner)->id == accountId ? std::optional<QByteArray>() : failed(LinkError::OtherAccount);
+    return *owner && (*owner)->id == accountId ? std::optional<QByteArray>() : failed(LinkFailure::OtherAccount);
 }

@@ -88,6 +88,27 @@ void OidcUpstream::discover()
     });
 }
 
+QString OidcUpstream::hintValue(QLatin1String standardName, const QString &value) const
+{
+    if (standardName != UpstreamHints::Prompt)
+        return value;
+    // OIDC Core lets a provider refuse a prompt value it does not support,
+    // and some do (node-oidc-provider: select_account) without publishing
+    // prompt_values_supported: unlisted, only login, which all take, is sent.
+    const QStringList accepted = m_settings.promptValuesSet ? m_settings.promptValues
+        : m_metadata && !m_metadata->promptValues.isEmpty() ? m_metadata->promptValues
+                                                            : QStringList{QStringLiteral("login")};
+    QStringList kept;
+    for (const QString &prompt : value.split(u' ', Qt::SkipEmptyParts)) {
+        if (accepted.contains(prompt))
+            kept.append(prompt);
+        else
+            qCDebug(lcUpstream, "%s: prompt=%s not sent: the provider does not list it", qPrintable(m_settings.id),
+                    qPrintable(prompt));
+    }
+    return kept.join(u' ');
+}
+
 std::optional<OidcUpstream::Metadata> OidcUpstream::readDiscovery(const UpstreamReply &reply, QString *problem) const
 {
     const QJsonObject document = reply.json();
@@ -111,6 +132,8 @@ std::optional<OidcUpstream::Metadata> OidcUpstream::readDiscovery(const Upstream
         m.algorithms.append(alg.toString());
     if (m.algorithms.isEmpty())
         m.algorithms = {QStringLiteral("RS256")}; // OIDC Discovery 3: the default
+    for (const QJsonValue &prompt : document.value(QLatin1String("prompt_values_supported")).toArray())
+        m.promptValues.append(prompt.toString());
     if (!problem->isEmpty())
         return std::nullopt;
     return m;

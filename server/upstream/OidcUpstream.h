@@ -27,6 +27,10 @@ protected:
     void withEndpoints(EndpointsCallback next) override;
     // prompt, login_hint and max_age go on as the app sent them (OIDC Core 3.1.2.1).
     QString hintParameter(QLatin1String standardName) const override { return standardName; }
+    // Only the prompt values it accepts (the providers file's prompt_values,
+    // else its discovery's list, else login): a provider may refuse the whole
+    // request for one it does not support (node-oidc-provider: select_account).
+    QString hintValue(QLatin1String standardName, const QString &value) const override;
     void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) override;
 
 private:
@@ -36,6 +40,7 @@ private:
         QUrl userinfo;
         QUrl jwks;
         QStringList algorithms;
+        QStringList promptValues; // prompt_values_supported; empty: not published
     };
 
     void discover();

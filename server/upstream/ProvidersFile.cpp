@@ -24,7 +24,7 @@ const QSet<QString> CommonKeys{QStringLiteral("id"),
                                QStringLiteral("scopes"),
                                QStringLiteral("pkce"),
                                QStringLiteral("token_endpoint_auth_method")};
-const QSet<QString> OidcKeys{QStringLiteral("issuer")};
+const QSet<QString> OidcKeys{QStringLiteral("issuer"), QStringLiteral("prompt_values")};
 const QSet<QString> OAuth2Keys{QStringLiteral("authorization_endpoint"),
                                QStringLiteral("token_endpoint"),
                                QStringLiteral("userinfo_endpoint"),
@@ -77,6 +77,7 @@ private:
     bool readEndpoints(UpstreamSettings &s);
     bool readClaims(UpstreamSettings &s);
     bool readForwardParameters(UpstreamSettings &s);
+    bool readPromptValues(UpstreamSettings &s);
     bool readSecret(UpstreamSettings &s);
     bool readRemote(UpstreamSettings &s);
     static bool isRemote(const UpstreamSettings &s)
@@ -282,6 +283,29 @@ bool EntryReader::readForwardParameters(UpstreamSettings &s)
     return true;
 }
 
+bool EntryReader::readPromptValues(UpstreamSettings &s)
+{
+    const QString key = QStringLiteral("prompt_values");
+    const QJsonValue value = m_entry.value(key);
+    if (s.type != UpstreamSettings::OidcType || value.isUndefined())
+        return true;
+    static const QStringList passedOn{QStringLiteral("login"), QStringLiteral("select_account")};
+    if (!value.isArray())
+        return fail(key,
+                    QStringLiteral("must be a list of the prompt values the provider accepts, of \"login\" and "
+                                   "\"select_account\""));
+    for (const QJsonValue &prompt : value.toArray()) {
+        if (!passedOn.contains(prompt.toString()))
+            return fail(key,
+                        QStringLiteral("holds \"%1\": the server passes on only \"login\" and "
+                                       "\"select_account\"")
+                            .arg(prompt.toString().left(64)));
+        s.promptValues.append(prompt.toString());
+    }
+    s.promptValuesSet = true;
+    return true;
+}
+
 bool EntryReader::readSecret(UpstreamSettings &s)
 {
     const QString variable = ProvidersFile::secretVariable(s.id);
@@ -316,7 +340,7 @@ bool EntryReader::readRemote(UpstreamSettings &s)
 {
     s.clientId = string(QStringLiteral("client_id"), true);
     return m_error.isEmpty() && readScopes(s) && readOptions(s) && readEndpoints(s) && readClaims(s)
-        && readForwardParameters(s) && readSecret(s);
+        && readForwardParameters(s) && readPromptValues(s) && readSecret(s);
 }
 
 Result<UpstreamSettings> EntryReader::read()

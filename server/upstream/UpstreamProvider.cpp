@@ -51,8 +51,10 @@ void UpstreamProvider::begin(const UpstreamAttempt &attempt, UrlCallback done)
             fields.append({QStringLiteral("code_challenge_method"), QStringLiteral("S256")});
         }
         for (const auto &[standardName, value] : attempt.hints.given()) {
-            if (const QString name = hintParameter(standardName); !name.isEmpty())
-                fields.append({name, value});
+            const QString name = hintParameter(standardName);
+            const QString accepted = name.isEmpty() ? QString() : hintValue(standardName, value);
+            if (!accepted.isEmpty())
+                fields.append({name, accepted});
         }
         QUrl url = endpoints->authorization;
         QUrlQuery query(url); // keeps parameters the provider put in its own URL (a tenant, say)

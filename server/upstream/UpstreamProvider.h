@@ -35,6 +35,12 @@ protected:
     // The name under which this provider takes the sign-in hint `standardName`
     // (UpstreamHints); empty: it is not sent.
     virtual QString hintParameter(QLatin1String standardName) const;
+    // What of the hint's value this provider takes; empty: it is not sent.
+    virtual QString hintValue(QLatin1String standardName, const QString &value) const
+    {
+        Q_UNUSED(standardName)
+        return value;
+    }
     virtual void profileFrom(const QJsonObject &tokens, const UpstreamAttempt &attempt, OutcomeCallback done) = 0;
 
     // A reply that did not come or came as 5xx, worded for the person.

@@ -35,6 +35,10 @@ struct UpstreamSettings
     // the provider's equivalent parameter; a hint not named is not sent. An
     // oidc provider takes all of them under their standard names.
     QHash<QString, QString> forwardParameters;
+    // oidc: the prompt values it accepts (providers file "prompt_values");
+    // unset: what its discovery lists, else "login" only.
+    QStringList promptValues;
+    bool promptValuesSet = false;
     bool pkce = true;
     ClientAuth clientAuth = ClientAuth::SecretBasic;
 };

@@ -14,6 +14,9 @@ private Q_SLOTS:
     void forwardParametersAreRead();
     void forwardParametersMistakes_data();
     void forwardParametersMistakes();
+    void promptValuesAreRead();
+    void promptValuesMistakes_data();
+    void promptValuesMistakes();
 };
 
 namespace {
@@ -32,6 +35,14 @@ QByteArray oauth2Provider(const QByteArray &forward, const QByteArray &type = "o
     if (!forward.isEmpty())
         entry += R"(, "forward_parameters": )" + forward;
     return R"({"providers": [)" + entry + "}]}";
+}
+
+// A Google-style entry with `prompts` as its "prompt_values".
+QByteArray oidcProvider(const QByteArray &prompts, const QByteArray &type = "oidc")
+{
+    QByteArray json = oauth2Provider({}, type);
+    json.chop(3); // "}]}"
+    return json + R"(, "prompt_values": )" + prompts + "}]}";
 }
 
 Result<QList<UpstreamSettings>> parse(const QByteArray &json)
@@ -89,6 +100,40 @@ void TestProvidersFile::forwardParametersMistakes_data()
 }
 
 void TestProvidersFile::forwardParametersMistakes()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, error);
+    const auto parsed = parse(json);
+    QVERIFY(!parsed);
+    QVERIFY2(parsed.error().description.startsWith(error), qPrintable(parsed.error().description));
+}
+
+void TestProvidersFile::promptValuesAreRead()
+{
+    const auto google = parse(oidcProvider(R"(["login", "select_account"])"));
+    QVERIFY2(google, google ? "" : qPrintable(google.error().description));
+    QVERIFY(google->first().promptValuesSet);
+    QCOMPARE(google->first().promptValues, QStringList({"login", "select_account"}));
+    // An empty list: the provider takes no prompt at all.
+    const auto none = parse(oidcProvider("[]"));
+    QVERIFY(none && none->first().promptValuesSet && none->first().promptValues.isEmpty());
+    const auto unset = parse(oauth2Provider({}, "oidc"));
+    QVERIFY(unset && !unset->first().promptValuesSet);
+}
+
+void TestProvidersFile::promptValuesMistakes_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not a list") << oidcProvider(R"("login")")
+                                << R"(provider "github": field "prompt_values": must be a list)";
+    QTest::newRow("a value not passed on")
+        << oidcProvider(R"(["login", "consent"])") << R"(provider "github": field "prompt_values": holds "consent")";
+    QTest::newRow("on an oauth2 provider")
+        << oidcProvider(R"(["login"])", "oauth2") << R"(provider "github": field "prompt_values")";
+}
+
+void TestProvidersFile::promptValuesMistakes()
 {
     QFETCH(QByteArray, json);
     QFETCH(QString, error);

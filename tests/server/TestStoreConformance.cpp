@@ -8,6 +8,7 @@
 // otherwise are marked QEXPECT_FAIL with the reason, until the store is fixed.
 
 #include "AccountStore.h"
+#include "ClaimNames.h"
 #include "Clock.h"
 #include "Database.h"
 #include "DatabaseUrl.h"
@@ -1320,7 +1321,7 @@ void TestStoreConformance::pendingLinkLosesToAConcurrentOnboarding_data()
 {
     QTest::addColumn<bool>("commit");
     QTest::addColumn<QByteArray>("expected"); // empty: linked
-    QTest::newRow("the other commits") << true << QByteArray(LinkError::Expired);
+    QTest::newRow("the other commits") << true << QByteArray(LinkFailure::Expired);
     QTest::newRow("the other rolls back") << false << QByteArray();
 }
 
@@ -1371,7 +1372,7 @@ void TestStoreConformance::addLinkKeepsOthersIdentities()
     };
     const auto refused = m_a->links.complete(add, ritasGoogle, {}, issue);
     QVERIFY_OK(refused);
-    QCOMPARE(refused->value_or(QByteArray()), QByteArray(LinkError::OtherAccount));
+    QCOMPARE(refused->value_or(QByteArray()), QByteArray(LinkFailure::OtherAccount));
     QCOMPARE(issued, 0);
     const UpstreamIdentity samsGoogle{QStringLiteral("qa:google"), QStringLiteral("g-sam-2"),
                                       QStringLiteral("local:simulated")};

@@ -194,6 +194,7 @@ private Q_SLOTS:
     void failures();
     void callbackAtAnotherInstance();
     void upstreamTextInTheLogIsEscaped();
+    void selectAccountAtAProviderWithoutIt();
     void hintsReachTheUpstream_data();
     void hintsReachTheUpstream();
     void authTimeFollowsTheUpstream_data();
@@ -220,7 +221,8 @@ private:
     std::unique_ptr<NodeProvider> m_node;
     std::unique_ptr<FakeUpstream> m_fake;
     quint16 m_closedPort = 0;
-    bool m_fakeOAuth2 = false; // also the fake as an oauth2 provider, "fake-oauth2"
+    bool m_fakeOAuth2 = false;     // also the fake as an oauth2 provider, "fake-oauth2"
+    QJsonArray m_fakePromptValues; // the fake's "prompt_values" in the providers file; empty: none
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<HttpRobot> m_http;
     std::unique_ptr<SignInRobot> m_robot;
@@ -260,6 +262,7 @@ void TestUpstreamBroker::cleanup()
     m_node.reset();
     m_fake.reset();
     m_fakeOAuth2 = false;
+    m_fakePromptValues = QJsonArray();
 }
 
 QString TestUpstreamBroker::writeSecret(const QString &name, const QString &secret) const
@@ -311,13 +314,16 @@ QByteArray TestUpstreamBroker::providersJson() const
                         {QStringLiteral("client_id"), QStringLiteral("broker-basic")},
                         {QStringLiteral("client_secret_file"), writeSecret("oauth2.secret", NodeBasicSecret)}});
     }
-    providers.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("fake")},
-                                 {QStringLiteral("name"), FakeName},
-                                 {QStringLiteral("type"), QStringLiteral("oidc")},
-                                 {QStringLiteral("issuer"), m_fake->issuer()},
-                                 {QStringLiteral("client_id"), QLatin1String(FakeUpstream::ClientId)},
-                                 {QStringLiteral("client_secret_file"),
-                                  writeSecret("fake.secret", QLatin1String(FakeUpstream::ClientSecret))}});
+    QJsonObject fake{{QStringLiteral("id"), QStringLiteral("fake")},
+                     {QStringLiteral("name"), FakeName},
+                     {QStringLiteral("type"), QStringLiteral("oidc")},
+                     {QStringLiteral("issuer"), m_fake->issuer()},
+                     {QStringLiteral("client_id"), QLatin1String(FakeUpstream::ClientId)},
+                     {QStringLiteral("client_secret_file"),
+                      writeSecret("fake.secret", QLatin1String(FakeUpstream::ClientSecret))}};
+    if (!m_fakePromptValues.isEmpty())
+        fake.insert(QStringLiteral("prompt_values"), m_fakePromptValues);
+    providers.append(fake);
     if (m_fakeOAuth2) {
         // GitHub's names: "login" for a suggested account; max_age has no equivalent there.
         providers.append(
@@ -795,6 +801,24 @@ void TestUpstreamBroker::upstreamTextInTheLogIsEscaped()
     QVERIFY2(withIssuer >= 2, qPrintable(log.messages().join(u'\n')));
 }
 
+// node-oidc-provider refuses prompt=select_account and does not say so in
+// its discovery: the app's sign-in after a sign-out must still reach its login page.
+void TestUpstreamBroker::selectAccountAtAProviderWithoutIt()
+{
+    if (!m_nodeProblem.isEmpty())
+        QSKIP(qPrintable(m_nodeProblem));
+    QVERIFY(startBroker(true));
+    m_loginName = QStringLiteral("after-sign-out");
+    const AuthorizationRequest request = m_robot->newRequest();
+    const HttpResult toUpstream = beginSignIn(request, QStringLiteral("node-basic"),
+                                              {{QStringLiteral("prompt"), QStringLiteral("select_account")}});
+    QCOMPARE(toUpstream.status, 302);
+    QVERIFY(!QUrlQuery(toUpstream.location()).hasQueryItem(QStringLiteral("prompt")));
+    const QUrl callback = throughUpstream(toUpstream.location(), AtUpstream::SignIn);
+    const QUrlQuery back = atLoopback(m_http->get(callback), request);
+    QVERIFY2(!back.queryItemValue(QStringLiteral("code")).isEmpty(), qPrintable(back.toString()));
+}
+
 void TestUpstreamBroker::hintsReachTheUpstream_data()
 {
     // `asked`: the app's authorization request; `sent`: exactly the hint
@@ -808,12 +832,19 @@ void TestUpstreamBroker::hintsReachTheUpstream_data()
     QTest::newRow("oidc: prompt=login") << "fake"
                                         << "prompt=login"
                                         << "prompt=login";
-    QTest::newRow("oidc: prompt=select_account") << "fake"
-                                                 << "prompt=select_account"
-                                                 << "prompt=select_account";
-    QTest::newRow("oidc: both prompts") << "fake"
-                                        << "prompt=login%20select_account"
-                                        << "prompt=login%20select_account";
+    // Neither discovery nor the providers file says which prompts it takes: login only.
+    QTest::newRow("oidc, unlisted: select_account not sent") << "fake"
+                                                             << "prompt=select_account"
+                                                             << "";
+    QTest::newRow("oidc, unlisted: of both prompts, login") << "fake"
+                                                            << "prompt=login%20select_account"
+                                                            << "prompt=login";
+    QTest::newRow("oidc, discovery lists both: both sent") << "fake-listing-all"
+                                                           << "prompt=login%20select_account"
+                                                           << "prompt=login%20select_account";
+    QTest::newRow("oidc, prompt_values in the providers file") << "fake-configured"
+                                                               << "prompt=select_account"
+                                                               << "prompt=select_account";
     QTest::newRow("oidc: login_hint") << "fake"
                                       << "login_hint=ada%40example.org"
                                       << "login_hint=ada%40example.org";
@@ -823,6 +854,13 @@ void TestUpstreamBroker::hintsReachTheUpstream_data()
     QTest::newRow("oidc: all three") << "fake"
                                      << "prompt=login&login_hint=ada&max_age=300"
                                      << "prompt=login&login_hint=ada&max_age=300";
+    // As node-oidc-provider lists them: it refuses a request with select_account.
+    QTest::newRow("oidc: a prompt it does not list, not sent") << "fake-listing"
+                                                               << "prompt=select_account"
+                                                               << "";
+    QTest::newRow("oidc: of two prompts, the listed one") << "fake-listing"
+                                                          << "prompt=login%20select_account"
+                                                          << "prompt=login";
     QTest::newRow("oauth2: none asked, none sent") << "fake-oauth2"
                                                    << ""
                                                    << "";
@@ -840,6 +878,16 @@ void TestUpstreamBroker::hintsReachTheUpstream()
     QFETCH(QString, asked);
     QFETCH(QString, sent);
     m_fakeOAuth2 = true;
+    if (providerId.startsWith(QLatin1String("fake-")) && providerId != QLatin1String("fake-oauth2")) {
+        m_fake = std::make_unique<FakeUpstream>();
+        if (providerId == QLatin1String("fake-listing"))
+            m_fake->setPromptValues({QStringLiteral("none"), QStringLiteral("login"), QStringLiteral("consent")});
+        if (providerId == QLatin1String("fake-listing-all"))
+            m_fake->setPromptValues({QStringLiteral("login"), QStringLiteral("select_account")});
+        if (providerId == QLatin1String("fake-configured"))
+            m_fakePromptValues = QJsonArray{QStringLiteral("login"), QStringLiteral("select_account")};
+        providerId = QStringLiteral("fake");
+    }
     QVERIFY(startBroker(false));
     FieldList extra;
     for (const auto &[name, value] : QUrlQuery(asked).queryItems(QUrl::FullyDecoded))

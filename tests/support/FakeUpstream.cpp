@@ -63,12 +63,16 @@ void FakeUpstream::addRoutes()
         // JWKS does publish) uses an algorithm it never announced.
         const QJsonArray algorithms{QStringLiteral("RS256")};
         const QString issuer = m_fault == Fault::ForgedLogLine ? m_issuer + QLatin1String(ForgedLogLine) : m_issuer;
-        return Reply::json({{QStringLiteral("issuer"), issuer},
-                            {QStringLiteral("authorization_endpoint"), QString(m_issuer + QStringLiteral("/authorize"))},
-                            {QStringLiteral("token_endpoint"), QString(m_issuer + QStringLiteral("/token"))},
-                            {QStringLiteral("userinfo_endpoint"), QString(m_issuer + QStringLiteral("/userinfo"))},
-                            {QStringLiteral("jwks_uri"), QString(m_issuer + QStringLiteral("/jwks"))},
-                            {QStringLiteral("id_token_signing_alg_values_supported"), algorithms}});
+        QJsonObject discovery{{QStringLiteral("issuer"), issuer},
+                              {QStringLiteral("authorization_endpoint"),
+                               QString(m_issuer + QStringLiteral("/authorize"))},
+                              {QStringLiteral("token_endpoint"), QString(m_issuer + QStringLiteral("/token"))},
+                              {QStringLiteral("userinfo_endpoint"), QString(m_issuer + QStringLiteral("/userinfo"))},
+                              {QStringLiteral("jwks_uri"), QString(m_issuer + QStringLiteral("/jwks"))},
+                              {QStringLiteral("id_token_signing_alg_values_supported"), algorithms}};
+        if (!m_promptValues.isEmpty())
+            discovery.insert(QStringLiteral("prompt_values_supported"), QJsonArray::fromStringList(m_promptValues));
+        return Reply::json(discovery);
     });
     m_http.route(QStringLiteral("/jwks"), Method::Get, [this](const QHttpServerRequest &) {
         ++m_jwksFetches;
@@ -107,8 +111,8 @@ QHttpServerResponse FakeUpstream::authorize(const QHttpServerRequest &request)
     QUrlQuery answer;
     if (m_fault == Fault::AuthorizeError) {
         answer.addQueryItem(QStringLiteral("error"), QStringLiteral("invalid_scope"));
-        answer.addQueryItem(QStringLiteral("error_description"),
-                            QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("The scope bogus is unknown"))));
+        // Form-encoded, as node-oidc-provider and most providers answer: '+' for a space.
+        answer.addQueryItem(QStringLiteral("error_description"), QStringLiteral("The+scope+bogus+is+unknown"));
     } else {
         const QString code = QString::fromLatin1(SecureRandom::token(16));
         m_grants.insert(code, {param("redirect_uri"), param("nonce"), param("code_challenge").toLatin1()});

@@ -56,6 +56,8 @@ public:
     // The ID token's auth_time as given (a number, or anything else to see it
     // ignored); undefined: none.
     void setAuthTime(const QJsonValue &authTime) { m_authTime = authTime; }
+    // Discovery's prompt_values_supported; empty (the default): not published.
+    void setPromptValues(const QStringList &values) { m_promptValues = values; }
     // The query of the last request to its authorization endpoint, as it came.
     QUrlQuery lastAuthorization() const { return m_lastAuthorization; }
     int jwksFetches() const { return m_jwksFetches; }
@@ -89,4 +91,5 @@ private:
     int m_jwksFetches = 0;
     int m_tokenRequests = 0;
     QString m_lastRefusal;
+    QStringList m_promptValues;
 };
