@@ -782,6 +782,16 @@ def linking(server, processes, facts):
              lambda: not remove.getState().contains(pyatspi.STATE_ENABLED))
     label_showing(app, "the removal's confirmation", lambda n: n.startswith("Partner OAuth was removed"))
     screenshot("25-linking-removed")
+    # (e) Signed out, she signs in with Corp SSO, her one method left. After a
+    # sign-out the app asks for prompt=select_account, which the broker passes
+    # on to this oidc upstream: node-oidc-provider supports login and consent only.
+    app.press("push button", "Close")
+    app.press("push button", "Sign out")
+    before = len(browser_sign_ins())
+    app.press("push button", "Continue with Corp SSO")
+    signed_in_as(app, "dana")
+    expect_sign_in_at(before, "dana", corp, "Corp SSO")
+    screenshot("26-linking-corp-after-sign-out")
     app.quit()
 
 
