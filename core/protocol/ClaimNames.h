@@ -90,9 +90,7 @@ inline constexpr char LinkError[] = "link_error"; // beside error=access_denied 
 
 } // namespace LinkField
 
-// The values of link_error: why a link sign-in linked nothing. (The server
-// spells them again in server/storage/LinkRequest.h as LinkError::; one of
-// the two copies should go.)
+// The values of link_error: why a link sign-in linked nothing (docs/protocol-notes.md).
 namespace LinkFailure {
 
 inline constexpr char Cancelled[] = "cancelled";

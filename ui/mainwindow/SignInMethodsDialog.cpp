@@ -75,6 +75,14 @@ SignInMethodsDialog::SignInMethodsDialog(SignInMethods *methods, QWidget *parent
     connect(m_remove, &QPushButton::clicked, this, &SignInMethodsDialog::askRemove);
     connect(m_cancel, &QPushButton::clicked, m_methods, &SignInMethods::cancel);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &SignInMethodsDialog::updateButtons);
+    // Assistive technology selects a row without making it current (AT-SPI's
+    // Toggle on a cell): Remove must act on the row the person selected.
+    connect(m_list, &QTreeWidget::itemSelectionChanged, this, [this] {
+        const QList<QTreeWidgetItem *> selected = m_list->selectedItems();
+        if (!selected.isEmpty() && selected.first() != m_list->currentItem())
+            m_list->setCurrentItem(selected.first());
+        updateButtons();
+    });
     connect(m_methods, &SignInMethods::identitiesChanged, this, &SignInMethodsDialog::showIdentities);
     connect(m_methods, &SignInMethods::stateChanged, this, &SignInMethodsDialog::showState);
     connect(m_methods, &SignInMethods::finished, this, &SignInMethodsDialog::onFinished);
