@@ -359,7 +359,13 @@ void SessionManager::reportBrowserProblem(const QString &message)
 
 void SessionManager::openBrowserAgain()
 {
-    if (m_stepKind == Step::WaitingForBrowser && m_receiver->isListening())
+    if (m_stepKind != Step::WaitingForBrowser || !m_receiver->isListening())
+        return;
+    // The server spends a link_id on the first authorization request that
+    // presents it, and accepts only that same request again: the same URL.
+    if (!m_linkId.isEmpty())
+        Q_EMIT authorizeWithBrowser(m_authorizationUrl);
+    else
         openBrowser(); // a fresh state and PKCE pair on the same port; the old link stops working
 }
 

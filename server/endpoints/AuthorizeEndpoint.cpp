@@ -140,7 +140,7 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
     pending.clientAddress = TrustedProxies::key(m_context.proxies.clientOf(request));
     QString provider = f.value(QStringLiteral("provider"));
     if (const QString linkId = f.value(QStringLiteral("link_id")); !linkId.isEmpty()) {
-        const auto taken = takeLink(linkId, clientId, &pending.linkId, &provider);
+        const auto taken = takeLink(linkId, pending, &provider);
         if (!taken)
             return m_context.signIns.redirectError(redirectUri, state, taken.error());
     }
@@ -163,9 +163,10 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
 // PROTOCOL.md 6.5: the first sign-in that presents a link_id spends it; the
 // provider is the one to prove: the added one, or one of the existing
 // account's (the asked one when it is, else its first).
-Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, const QString &clientId, QString *key, QString *provider)
+Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, SignInFlow::Pending &pending, QString *provider)
 {
-    const auto link = m_context.links.take(linkId.toLatin1(), clientId, key);
+    const QByteArray request = (pending.state + u' ' + pending.codeChallenge).toUtf8();
+    const auto link = m_context.links.take(linkId.toLatin1(), pending.clientId, request, &pending.linkId);
     if (!link)
         return link.error();
     if (!*link)

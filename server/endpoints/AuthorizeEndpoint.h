@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Result.h"
+#include "SignInFlow.h"
 
 #include <QHttpServerResponse>
 #include <QString>
@@ -23,7 +24,7 @@ private:
     QHttpServerResponse authorize(const QHttpServerRequest &request);
     QHttpServerResponse cancel(const QHttpServerRequest &request);
     QHttpServerResponse signInPage(const QString &requestId);
-    Result<void> takeLink(const QString &linkId, const QString &clientId, QString *key, QString *provider);
+    Result<void> takeLink(const QString &linkId, SignInFlow::Pending &pending, QString *provider);
 
     ServerContext &m_context;
 };

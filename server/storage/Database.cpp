@@ -206,7 +206,10 @@ CREATE TABLE link_requests (
     onboarding_expires_at BIGINT,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
-    used_at BIGINT
+    used_at BIGINT,
+    -- Which authorization request took it (a hash of its state and PKCE
+    -- challenge): the app's "open the browser again" sends that same request.
+    taken_by BLOB
 );
 CREATE INDEX link_requests_expires ON link_requests (expires_at);
 )sql",

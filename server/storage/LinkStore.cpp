@@ -82,16 +82,22 @@ Result<QByteArray> LinkStore::create(const LinkRequest &r)
     return linkId;
 }
 
-Result<std::optional<LinkRequest>> LinkStore::take(const QByteArray &linkId, const QString &clientId, QString *key)
+Result<std::optional<LinkRequest>> LinkStore::take(const QByteArray &linkId, const QString &clientId,
+                                                   const QByteArray &request, QString *key)
 {
     const QByteArray hash = hashOf(linkId);
-    // One conditional write: of two sign-ins presenting it, at any instances, one takes it.
-    QSqlQuery &q = m_db.query(QStringLiteral("UPDATE link_requests SET used_at = ? WHERE id_hash = ? AND "
-                                             "used_at IS NULL AND expires_at >= ? AND client_id = ?"));
+    const QByteArray taker = hashOf(request);
+    // One conditional write: of two sign-ins presenting it, at any instances,
+    // one takes it; the same authorization request again takes it again.
+    QSqlQuery &q = m_db.query(QStringLiteral("UPDATE link_requests SET used_at = ?, taken_by = ? WHERE id_hash = ? "
+                                             "AND (used_at IS NULL OR taken_by = ?) AND expires_at >= ? AND "
+                                             "client_id = ?"));
     q.bindValue(0, m_clock.now());
-    q.bindValue(1, hash);
-    q.bindValue(2, m_clock.now());
-    q.bindValue(3, clientId);
+    q.bindValue(1, taker);
+    q.bindValue(2, hash);
+    q.bindValue(3, taker);
+    q.bindValue(4, m_clock.now());
+    q.bindValue(5, clientId);
     if (!m_db.run(q))
         return notSaved();
     if (q.numRowsAffected() != 1)

@@ -26,9 +26,13 @@ public:
 
     // The new link_id.
     Result<QByteArray> create(const LinkRequest &request);
-    // Spends the link for one sign-in: nullopt when unknown, expired, used or
-    // another client's. `key` receives what find() takes later.
-    Result<std::optional<LinkRequest>> take(const QByteArray &linkId, const QString &clientId, QString *key);
+    // Spends the link for one authorization request (`request`: what tells it
+    // apart, its state and PKCE challenge): nullopt when unknown, expired,
+    // another client's, or taken by another request. The same request again
+    // (the app opening the browser again) takes it again. `key` receives what
+    // find() takes later.
+    Result<std::optional<LinkRequest>> take(const QByteArray &linkId, const QString &clientId,
+                                            const QByteArray &request, QString *key);
     Result<std::optional<LinkRequest>> find(const QString &key);
 
     // The link's end, after the person proved `proved`. One transaction: the

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void linkEndsWithoutLink_data();
     void linkEndsWithoutLink();
     void cancelInTheAppLinksNothing();
+    void openBrowserAgainKeepsTheLink();
     void addAndRemoveMethods();
     void reauthenticationThenRetry();
 
@@ -342,6 +343,28 @@ void TestLinkingFlows::cancelInTheAppLinksNothing()
     QCOMPARE(lena->state(), State::SignedOut);
     QCOMPARE(lena->signOutReason(), SessionManager::SignOutReason::LinkNotMade);
     QCOMPARE(lena->error().body.value(QLatin1String(LinkField::LinkError)).toString(), QStringLiteral("cancelled"));
+}
+
+// The browser opened the link sign-in (the server took the link_id) and got
+// lost; "Open the browser again" must still link, not end as expired.
+void TestLinkingFlows::openBrowserAgainKeepsTheLink()
+{
+    QVERIFY2(serverLinks(), "the reference server advertises linking (PROTOCOL.md 6.5)");
+    auto lena = createAccount("github", "gh-lena", "lena@example.org", "lena");
+    QVERIFY(lena);
+    lena->signOut();
+    const PendingLink link = emailInUse(lena.get(), "google", "g-lena", "lena@example.org");
+    QVERIFY(link.isValid());
+    m_harness->browser().stayAway();
+    lena->linkAccount(link);
+    QTRY_COMPARE_WITH_TIMEOUT(lena->step(), SessionManager::Step::WaitingForBrowser, FlowTimeoutMs);
+    const QUrl first = m_harness->browser().openedUrls().last();
+    QCOMPARE(m_harness->browser().http().get(first).status, 302); // the server took the link for it
+    m_harness->browser().useIdentity("github", "gh-lena", "lena@example.org", true, "lena");
+    lena->openBrowserAgain();
+    QTRY_COMPARE_WITH_TIMEOUT(lena->state(), State::SignedIn, FlowTimeoutMs);
+    QCOMPARE(m_harness->browser().openedUrls().last(), first);
+    QCOMPARE(lena->linkedProvider().id, QStringLiteral("google"));
 }
 
 void TestLinkingFlows::addAndRemoveMethods()

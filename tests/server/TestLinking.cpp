@@ -290,6 +290,14 @@ void TestLinking::linkIdIsSingleUse()
                 .location()
                 .path()
                 .startsWith(QLatin1String("/signin/")));
+    // The app opening the browser again sends the very same request: it goes on.
+    QVERIFY(m_http
+                ->get(m_robot->authorizeUrl(second,
+                                            {{QStringLiteral("provider"), QStringLiteral("github")},
+                                             {QStringLiteral("link_id"), linkId}}))
+                .location()
+                .path()
+                .startsWith(QLatin1String("/signin/")));
     AuthorizationRequest third;
     const Ending replayed = linkSignIn(linkId, QStringLiteral("github"), {}, &third);
     QCOMPARE(replayed.error, QStringLiteral("access_denied"));

@@ -1282,7 +1282,7 @@ void TestStoreConformance::linkTakenOnceAcrossInstances()
         Instance instance(m_url);
         start.arrive_and_wait();
         QString key;
-        const auto link = instance.ok ? instance.links.take(*linkId, ClientId, &key)
+        const auto link = instance.ok ? instance.links.take(*linkId, ClientId, QByteArray::number(which), &key)
                                       : Result<std::optional<LinkRequest>>(ServerError());
         taken[which] = !link ? -1 : link->has_value() ? 1 : 0;
     };
@@ -1301,20 +1301,25 @@ void TestStoreConformance::linkTakeChecksClientAndExpiry()
     const auto linkId = m_a->links.create(sam->second);
     QVERIFY_OK(linkId);
     QString key;
-    const auto otherClient = m_a->links.take(*linkId, QStringLiteral("another-app"), &key);
+    const auto otherClient = m_a->links.take(*linkId, QStringLiteral("another-app"), "request", &key);
     QVERIFY(otherClient && !*otherClient);
     m_a->clock.advance(LinkStore::Lifetime + 1);
-    const auto late = m_a->links.take(*linkId, ClientId, &key);
+    const auto late = m_a->links.take(*linkId, ClientId, "request", &key);
     QVERIFY(late && !*late);
     QVERIFY(key.isEmpty());
     const auto fresh = m_a->links.create(sam->second);
     QVERIFY_OK(fresh);
-    const auto taken = m_a->links.take(*fresh, ClientId, &key);
+    const auto taken = m_a->links.take(*fresh, ClientId, "request", &key);
     QVERIFY(taken && *taken);
     QCOMPARE((*taken)->identity.providerUserId, QStringLiteral("g-sam"));
     const auto found = m_a->links.find(key);
     QVERIFY(found && *found);
     QCOMPARE((*found)->accountId, sam->first.id);
+    // The same authorization request again (the app opens the browser again) takes it again; another does not.
+    const auto again = m_a->links.take(*fresh, ClientId, "request", &key);
+    QVERIFY(again && *again);
+    const auto other = m_a->links.take(*fresh, ClientId, "another request", &key);
+    QVERIFY(other && !*other);
 }
 
 void TestStoreConformance::pendingLinkLosesToAConcurrentOnboarding_data()
