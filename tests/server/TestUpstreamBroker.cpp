@@ -195,6 +195,7 @@ private Q_SLOTS:
     void callbackAtAnotherInstance();
     void upstreamTextInTheLogIsEscaped();
     void selectAccountAtAProviderWithoutIt();
+    void providerAtAnotherIssuerMatchesNoOldIdentity();
     void hintsReachTheUpstream_data();
     void hintsReachTheUpstream();
     void authTimeFollowsTheUpstream_data();
@@ -817,6 +818,35 @@ void TestUpstreamBroker::selectAccountAtAProviderWithoutIt()
     const QUrl callback = throughUpstream(toUpstream.location(), AtUpstream::SignIn);
     const QUrlQuery back = atLoopback(m_http->get(callback), request);
     QVERIFY2(!back.queryItemValue(QStringLiteral("code")).isEmpty(), qPrintable(back.toString()));
+}
+
+// PROTOCOL.md 4: the provider id "fake" re-pointed at another issuer; the
+// same user id there is someone else, not the account made at the old one.
+void TestUpstreamBroker::providerAtAnotherIssuerMatchesNoOldIdentity()
+{
+    QVERIFY(startBroker(false));
+    AuthorizationRequest request = m_robot->newRequest();
+    QUrlQuery back = signIn(request, QStringLiteral("fake"));
+    const QString token = str(m_robot->exchangeCode(request, back.queryItemValue(QStringLiteral("code"))).json(),
+                              "onboarding_token");
+    QVERIFY(!token.isEmpty());
+    QCOMPARE(m_robot->onboard(token, request.verifier, QStringLiteral("ada"), QStringLiteral("k")).status, 201);
+    request = m_robot->newRequest();
+    back = signIn(request, QStringLiteral("fake"));
+    QCOMPARE(str(m_robot->exchangeCode(request, back.queryItemValue(QStringLiteral("code"))).json(), "token_type"),
+             QStringLiteral("Bearer"));
+
+    m_fake = std::make_unique<FakeUpstream>(); // another port: another issuer, the same subject
+    QVERIFY(m_fake->start());
+    QFile file(m_dir.filePath(QStringLiteral("providers.json")));
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(providersJson());
+    file.close();
+    QVERIFY_OK(m_server->restart());
+    request = m_robot->newRequest();
+    back = signIn(request, QStringLiteral("fake"));
+    const QJsonObject answer = m_robot->exchangeCode(request, back.queryItemValue(QStringLiteral("code"))).json();
+    QCOMPARE(str(answer, "token_type").toLower(), QStringLiteral("onboarding"));
 }
 
 void TestUpstreamBroker::hintsReachTheUpstream_data()
