@@ -733,22 +733,37 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Konto &amp;erstellen</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+90"/>
         <source>Cancel registration?</source>
         <translation>Registrierung abbrechen?</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Stop linking?</source>
+        <translation>Verknüpfung abbrechen?</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Nothing will be linked, and no new account is created. You can still sign in with the provider you signed up with.</source>
+        <translation>Es wird nichts verknüpft und kein neues Konto erstellt. Sie können sich weiterhin mit dem Anbieter anmelden, mit dem Sie sich registriert haben.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Your account will not be created, and what you entered is discarded.</source>
         <translation>Ihr Konto wird nicht erstellt, und Ihre Eingaben werden verworfen.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>&amp;Discard registration</source>
         <translation>Registrierung &amp;verwerfen</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+0"/>
+        <source>&amp;Stop linking</source>
+        <translation>Verknüpfung &amp;abbrechen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Weitermachen</translation>
     </message>
@@ -976,7 +991,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Anbieter hin&amp;zufügen:</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+71"/>
         <source>no email</source>
         <translation>keine E-Mail</translation>
     </message>
@@ -1104,7 +1119,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Sitzung:</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>none shared</source>
         <translation>keine übermittelt</translation>
     </message>

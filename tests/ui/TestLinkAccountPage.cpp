@@ -11,16 +11,19 @@
 #include "Screenshots.h"
 #include "UiTestMain.h"
 
+#include <QApplication>
 #include <QHttpServer>
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
 
 namespace {
 constexpr int Timeout = 10000;
@@ -34,6 +37,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void emailInUseOffersLink();
+    void cancelAsksAboutTheLink();
     void linkRequestAnswers_data();
     void linkRequestAnswers();
     void signInInsteadNamesTheProvider();
@@ -145,6 +149,26 @@ void TestLinkAccountPage::emailInUseOffersLink()
     QCOMPARE(m_linkBody.value("onboarding_token").toString(), QStringLiteral("onboarding.token"));
     QCOMPARE(m_linkBody.value("code_verifier").toString(), QStringLiteral("the-verifier"));
     QCOMPARE(m_linkBody.value("client_id").toString(), QStringLiteral("latchkey-desktop"));
+}
+
+// Cancel on the link page asks about the link, not about a registration.
+void TestLinkAccountPage::cancelAsksAboutTheLink()
+{
+    submitToEmailInUse(true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_wizard->currentId(), int(OnboardingWizard::LinkId), Timeout);
+    QString asked;
+    QTimer::singleShot(100, this, [&asked] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!box)
+            return;
+        asked = box->windowTitle() + u' ' + box->text();
+        QTest::mouseClick(box->findChild<QPushButton *>("keepGoingButton"), Qt::LeftButton);
+    });
+    QTest::mouseClick(m_wizard->button(QWizard::CancelButton), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!asked.isEmpty(), Timeout);
+    QVERIFY2(asked.startsWith(QLatin1String("Stop linking?")) && asked.contains(QLatin1String("Nothing will be linked")),
+             qPrintable(asked));
+    QVERIFY(m_wizard->isVisible());
 }
 
 void TestLinkAccountPage::linkRequestAnswers_data()

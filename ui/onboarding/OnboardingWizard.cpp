@@ -130,11 +130,18 @@ void OnboardingWizard::goBackTo(int id)
 
 void OnboardingWizard::reject()
 {
-    QMessageBox question(QMessageBox::Question, tr("Cancel registration?"),
-                         tr("Your account will not be created, and what you entered is discarded."),
+    // On the link page the person already knows they have an account: what
+    // stops is the link, and nothing is created either way.
+    const bool linking = qobject_cast<LinkAccountPage *>(currentPage()) != nullptr;
+    QMessageBox question(QMessageBox::Question, linking ? tr("Stop linking?") : tr("Cancel registration?"),
+                         linking ? tr("Nothing will be linked, and no new account is created. You can still sign in "
+                                      "with the provider you signed up with.")
+                                 : tr("Your account will not be created, and what you entered is discarded."),
                          QMessageBox::NoButton, this);
     question.setObjectName(QStringLiteral("cancelRegistrationQuestion"));
-    QPushButton *discard = question.addButton(tr("&Discard registration"), QMessageBox::DestructiveRole);
+    question.setTextFormat(Qt::PlainText);
+    QPushButton *discard = question.addButton(linking ? tr("&Stop linking") : tr("&Discard registration"),
+                                              QMessageBox::DestructiveRole);
     discard->setObjectName(QStringLiteral("discardButton"));
     QPushButton *keep = question.addButton(tr("&Keep going"), QMessageBox::RejectRole);
     keep->setObjectName(QStringLiteral("keepGoingButton"));
