@@ -527,7 +527,7 @@ void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &toke
             m_linkedTo.append(p.name);
     }
     m_profile = AccountProfile{m_metadata->issuer,
-                               c.value(QLatin1String(Claim::Subject)).toString(),
+                               subject,
                                c.value(QLatin1String(Claim::Name)).toString(),
                                c.value(QLatin1String(Claim::PreferredUsername)).toString(),
                                c.value(QLatin1String(Claim::Email)).toString(),

@@ -9,6 +9,7 @@
 #include "Clock.h"
 #include "ErrorCodes.h"
 #include "HttpServer.h"
+#include "JsonBody.h"
 #include "Jws.h"
 #include "KeyStore.h"
 #include "OnboardingStore.h"
@@ -39,20 +40,13 @@ QString claim(const QJsonObject &claims, const char *name)
     return claims.value(QLatin1String(name)).toString();
 }
 
-bool isJson(const QHttpServerRequest &request)
-{
-    const QByteArray type = request.value(QByteArrayLiteral("Content-Type")).split(';').value(0).trimmed().toLower();
-    return type == "application/json";
-}
-
 // The body's shape (PROTOCOL.md 6.4), before anything is looked up.
 std::optional<ServerError> checkBody(const QJsonObject &body)
 {
-    for (const char *name :
-         {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId, OnboardField::Username}) {
-        if (!body.value(QLatin1String(name)).isString() || claim(body, name).isEmpty())
-            return ServerError::invalidRequest(QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
-    }
+    if (auto problem = JsonBody::missing(body,
+                                         {OnboardField::OnboardingToken, OnboardField::CodeVerifier,
+                                          OnboardField::ClientId, OnboardField::Username}))
+        return problem;
     for (const char *name : {OnboardField::Name, OnboardField::AcceptedTerms}) {
         if (body.contains(QLatin1String(name)) && !body.value(QLatin1String(name)).isString())
             return ServerError::invalidRequest(QStringLiteral("%1 must be a string.").arg(QLatin1String(name)));
@@ -156,13 +150,10 @@ Result<QJsonObject> AccountEndpoint::onboard(const QHttpServerRequest &request)
 
 Result<QJsonObject> AccountEndpoint::attemptOnboard(const QHttpServerRequest &request, bool *replayed)
 {
-    if (!isJson(request))
-        return ServerError::invalidRequest(QStringLiteral("The body must be application/json."));
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-        return ServerError::invalidRequest(QStringLiteral("The body is not a JSON object."));
-    const QJsonObject body = doc.object();
+    const auto parsed = JsonBody::of(request);
+    if (!parsed)
+        return parsed.error();
+    const QJsonObject &body = *parsed;
     if (const auto problem = checkBody(body))
         return *problem;
     const QString idempotencyKey = QString::fromUtf8(request.value(Protocol::IdempotencyKeyHeader)).trimmed();

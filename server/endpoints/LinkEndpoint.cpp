@@ -6,13 +6,13 @@
 #include "ClientRegistry.h"
 #include "ErrorCodes.h"
 #include "HttpServer.h"
+#include "JsonBody.h"
 #include "LinkStore.h"
 #include "Reply.h"
 #include "ServerContext.h"
 #include "ServerShared.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 namespace {
 
@@ -22,27 +22,6 @@ const QString IdentitiesPath = QStringLiteral("/api/account/identities");
 QString field(const QJsonObject &body, const char *name)
 {
     return body.value(QLatin1String(name)).toString();
-}
-
-Result<QJsonObject> jsonBody(const QHttpServerRequest &request)
-{
-    const QByteArray type = request.value(QByteArrayLiteral("Content-Type")).split(';').value(0).trimmed().toLower();
-    if (type != "application/json")
-        return ServerError::invalidRequest(QStringLiteral("The body must be application/json."));
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-        return ServerError::invalidRequest(QStringLiteral("The body is not a JSON object."));
-    return doc.object();
-}
-
-std::optional<ServerError> missing(const QJsonObject &body, std::initializer_list<const char *> names)
-{
-    for (const char *name : names) {
-        if (!body.value(QLatin1String(name)).isString() || field(body, name).isEmpty())
-            return ServerError::invalidRequest(QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
-    }
-    return std::nullopt;
 }
 
 ServerError unavailableLink(const QString &why)
@@ -81,7 +60,7 @@ void LinkEndpoint::registerRoutes(HttpServer &server)
 
 Result<QJsonObject> LinkEndpoint::linkRequest(const QHttpServerRequest &request)
 {
-    const auto body = jsonBody(request);
+    const auto body = JsonBody::of(request);
     if (!body)
         return body.error();
     if (!BearerToken::of(request).isEmpty())
@@ -92,8 +71,8 @@ Result<QJsonObject> LinkEndpoint::linkRequest(const QHttpServerRequest &request)
 // From email_in_use: the same proof as an onboarding (PROTOCOL.md 6.4).
 Result<QJsonObject> LinkEndpoint::fromOnboarding(const QJsonObject &body)
 {
-    if (const auto problem = missing(body,
-                                     {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId}))
+    if (const auto problem
+        = JsonBody::missing(body, {OnboardField::OnboardingToken, OnboardField::CodeVerifier, OnboardField::ClientId}))
         return *problem;
     const auto token = m_onboardingTokens.verify(field(body, OnboardField::OnboardingToken).toLatin1(),
                                                  field(body, OnboardField::ClientId));
@@ -143,7 +122,7 @@ Result<QJsonObject> LinkEndpoint::fromSession(const QHttpServerRequest &request,
     const auto claims = m_accessTokens.verifyRequest(request);
     if (!claims)
         return claims.error();
-    if (const auto problem = missing(body, {OnboardField::ClientId, "provider"}))
+    if (const auto problem = JsonBody::missing(body, {OnboardField::ClientId, "provider"}))
         return *problem;
     const QString clientId = field(body, OnboardField::ClientId);
     if (!m_context.clients.isKnown(clientId) || claims->value(QLatin1String(Claim::ClientId)).toString() != clientId)

@@ -19,7 +19,7 @@ struct LinkRequest
     Kind kind = Kind::Pending;
     QString clientId;          // the only client that may use it
     QString accountId;         // the account the identity joins
-    QString providerId;        // ProviderDirectory id: Add, where to sign in; Pending, the new identity's provider
+    QString providerId;        // Add: the ProviderDirectory id to sign in at; Pending: unused (see identity)
     UpstreamIdentity identity; // Pending: recorded with the onboarding token's code
     QString email;             // Pending: that identity's email
     QString onboardingJti;     // Pending: consumed by the link

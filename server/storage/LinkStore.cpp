@@ -42,8 +42,11 @@ LinkRequest linkFrom(const SqlRow &row)
     link.kind = row.text("kind") == QLatin1String("add") ? LinkRequest::Kind::Add : LinkRequest::Kind::Pending;
     link.clientId = row.text("client_id");
     link.accountId = row.text("account_id");
-    link.providerId = row.text("provider_id");
-    link.identity = {row.text("provider_id"), row.text("provider_user_id"), row.text("upstream_issuer")};
+    // One column: the provider to sign in at (add), or the pending identity's key.
+    if (link.kind == LinkRequest::Kind::Add)
+        link.providerId = row.text("provider_id");
+    else
+        link.identity = {row.text("provider_id"), row.text("provider_user_id"), row.text("upstream_issuer")};
     link.email = row.text("email");
     link.onboardingJti = row.text("onboarding_jti");
     link.onboardingExpiresAt = row.number("onboarding_expires_at");
@@ -69,7 +72,6 @@ Result<QByteArray> LinkStore::create(const LinkRequest &r)
     const QByteArray linkId = SecureRandom::token(LinkIdBytes);
     const qint64 now = m_clock.now();
     const bool pending = r.kind == LinkRequest::Kind::Pending;
-    // Pending: provider_id is the new identity's key; Add: where the person signs in.
     if (!m_db.exec(QStringLiteral("INSERT INTO link_requests (id_hash, kind, client_id, account_id, provider_id, "
                                   "upstream_issuer, provider_user_id, email, onboarding_jti, onboarding_expires_at, "
                                   "created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),

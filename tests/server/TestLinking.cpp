@@ -513,44 +513,26 @@ void TestLinking::lastIdentityStays()
 // answered as "github") and redeemed after the upgrade: it creates nothing.
 void TestLinking::olderTokenCreatesNothing()
 {
-    Clock clock;
-    const QDir data(m_server->dataDir());
-    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
-    QVERIFY_OK(url);
-    Database db;
-    QVERIFY_OK(db.connect(*url));
-    const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")));
-    QVERIFY_OK(cipher);
-    KeyStore keys(db, clock, *cipher);
-    QVERIFY_OK(keys.prepare(QStringLiteral("ES256"), {}));
     const QByteArray verifier = Pkce::generateVerifier();
     const QJsonObject claims{{QLatin1String("provider_id"), QStringLiteral("github")},
                              {QLatin1String("provider_user_id"), QStringLiteral("victim-583231")},
                              {QLatin1String("email"), QStringLiteral("attacker@example.com")},
                              {QLatin1String("cch"), QString::fromLatin1(Pkce::challengeFor(verifier))},
                              {QLatin1String("scope"), QLatin1String(Protocol::DefaultScope)}};
-    QString jti;
-    const TokenIssuer issuer(m_server->issuer(), keys, clock);
-    const QString token = QString::fromLatin1(issuer.onboardingToken(claims, ClientId, &jti));
     // The code as the older version recorded it: the identity the claims
     // name, and no issuer (the column's default after the migration).
-    TokenStore tokens(db, clock);
-    AuthorizationGrant grant;
-    grant.clientId = ClientId;
-    grant.redirectUri = QStringLiteral("http://127.0.0.1/callback");
-    grant.codeChallenge = claims.value(QLatin1String("cch")).toString();
-    grant.nonce = QStringLiteral("n");
-    grant.scope = QLatin1String(Protocol::DefaultScope);
-    grant.identity = {QStringLiteral("github"), QStringLiteral("victim-583231"), QString()};
-    const auto code = tokens.createCode(grant);
-    QVERIFY_OK(code);
-    QVERIFY(
-        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
-                {jti, TokenStore::hash(*code)}));
+    const auto token = m_server->forgeOnboardingToken(claims,
+                                                      {QStringLiteral("github"), QStringLiteral("victim-583231"),
+                                                       QString()});
+    QVERIFY_OK(token);
 
-    const HttpResult onboarded = m_robot->onboard(token, verifier, QStringLiteral("mallory"), QStringLiteral("k"));
+    const HttpResult onboarded = m_robot->onboard(*token, verifier, QStringLiteral("mallory"), QStringLiteral("k"));
     QCOMPARE(onboarded.status, 401);
     QCOMPARE(onboarded.json().value(QLatin1String("error")).toString(), QStringLiteral("invalid_token"));
+    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
+    QVERIFY_OK(url);
+    Database db;
+    QVERIFY_OK(db.connect(*url));
     QSqlQuery q(db.connection());
     QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM identities WHERE provider_user_id = 'victim-583231'")));
     QVERIFY(q.next());

@@ -268,43 +268,19 @@ void TestQaFaults::faultClaimIgnoredWithoutQaMode()
     m_robot = std::make_unique<SignInRobot>(m_server->issuer(), *m_http);
 
     // The server's own key signs a token claiming the fault, as if a QA build had issued it.
-    Clock clock;
-    const QDir data(m_server->dataDir());
-    const auto url = DatabaseUrl::parse(m_server->databaseUrl(), m_server->dataDir());
-    QVERIFY_OK(url);
-    Database db;
-    QVERIFY_OK(db.connect(*url));
-    const auto cipher = KeyCipher::fromFile(data.filePath(QStringLiteral("key-encryption.key")));
-    QVERIFY_OK(cipher);
-    KeyStore keys(db, clock, *cipher);
-    QVERIFY_OK(keys.prepare(QStringLiteral("ES256"), {}));
     const QByteArray verifier = Pkce::generateVerifier();
     const QJsonObject claims{{QLatin1String("provider_id"), QStringLiteral("corp")},
                              {QLatin1String("provider_user_id"), QStringLiteral("corp-1")},
                              {QLatin1String("cch"), QString::fromLatin1(Pkce::challengeFor(verifier))},
                              {QLatin1String("scope"), QLatin1String(Protocol::DefaultScope)},
                              {QLatin1String("qa_fault"), fault}};
-    QString jti;
-    const TokenIssuer issuer(m_server->issuer(), keys, clock);
-    const QString token = QString::fromLatin1(issuer.onboardingToken(claims, ClientId, &jti));
-    // The identity an onboarding creates is the one recorded with the code
-    // that minted its token (PROTOCOL.md 6.4): record it as /token would.
-    TokenStore tokens(db, clock);
-    AuthorizationGrant grant;
-    grant.clientId = ClientId;
-    grant.redirectUri = QStringLiteral("http://127.0.0.1/callback");
-    grant.codeChallenge = claims.value(QLatin1String("cch")).toString();
-    grant.nonce = QStringLiteral("n");
-    grant.scope = QLatin1String(Protocol::DefaultScope);
-    grant.identity = {QStringLiteral("corp"), QStringLiteral("corp-1"), QStringLiteral("http://127.0.0.1:9")};
-    const auto code = tokens.createCode(grant);
-    QVERIFY_OK(code);
-    QVERIFY(
-        db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
-                {jti, TokenStore::hash(*code)}));
+    const auto token = m_server->forgeOnboardingToken(claims,
+                                                      {QStringLiteral("corp"), QStringLiteral("corp-1"),
+                                                       QStringLiteral("http://127.0.0.1:9")});
+    QVERIFY_OK(token);
 
-    QCOMPARE(m_robot->usernameCheck(token, m_username).status, 200);
-    QCOMPARE(m_robot->onboard(token, verifier, m_username, QStringLiteral("key-1")).status, 201);
+    QCOMPARE(m_robot->usernameCheck(*token, m_username).status, 200);
+    QCOMPARE(m_robot->onboard(*token, verifier, m_username, QStringLiteral("key-1")).status, 201);
 }
 
 QTEST_GUILESS_MAIN(TestQaFaults)

@@ -1,6 +1,13 @@
 #include "TestServer.h"
 
+#include "Clock.h"
+#include "Database.h"
+#include "DatabaseUrl.h"
 #include "KeyCipher.h"
+#include "KeyStore.h"
+#include "Protocol.h"
+#include "TokenIssuer.h"
+#include "TokenStore.h"
 
 #include <QDir>
 
@@ -40,4 +47,40 @@ Result<void> TestServer::restart()
     m_config.listenPort = m_server->port();
     m_server.reset();
     return start();
+}
+
+Result<QString> TestServer::forgeOnboardingToken(const QJsonObject &claims, const UpstreamIdentity &recorded)
+{
+    const Clock clock;
+    const auto url = DatabaseUrl::parse(databaseUrl(), dataDir());
+    if (!url)
+        return url.error();
+    Database db;
+    if (auto connected = db.connect(*url); !connected)
+        return connected.error();
+    const auto cipher = KeyCipher::fromFile(QDir(dataDir()).filePath(QStringLiteral("key-encryption.key")));
+    if (!cipher)
+        return cipher.error();
+    KeyStore keys(db, clock, *cipher);
+    if (auto prepared = keys.prepare(QStringLiteral("ES256"), {}); !prepared)
+        return prepared.error();
+    const QString clientId = QLatin1String(Protocol::DefaultClientId);
+    QString jti;
+    const QString token = QString::fromLatin1(
+        TokenIssuer(issuer(), keys, clock).onboardingToken(claims, clientId, &jti));
+    AuthorizationGrant grant;
+    grant.clientId = clientId;
+    grant.redirectUri = QStringLiteral("http://127.0.0.1/callback");
+    grant.codeChallenge = claims.value(QLatin1String("cch")).toString();
+    grant.nonce = QStringLiteral("n");
+    grant.scope = QLatin1String(Protocol::DefaultScope);
+    grant.identity = recorded;
+    TokenStore tokens(db, clock);
+    const auto code = tokens.createCode(grant);
+    if (!code)
+        return code.error();
+    if (!db.exec(QStringLiteral("UPDATE authorization_codes SET used_at = 1, onboarding_jti = ? WHERE code_hash = ?"),
+                 {jti, TokenStore::hash(*code)}))
+        return ServerError::unavailable(QStringLiteral("the forged code could not be recorded"));
+    return token;
 }

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "Account.h"
 #include "OidcServer.h"
 #include "TestDatabase.h"
 
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -42,6 +44,10 @@ public:
     // What ServerConfig::database says for this server (empty: SQLite in dataDir()).
     QString databaseUrl() const { return m_database.url(); }
     TestDatabase &database() { return m_database; }
+    // An onboarding token with `claims`, signed with the server's own key,
+    // and its code recorded with `recorded` as /token records it (or as an
+    // older version did): tokens no sign-in of this version would mint.
+    Result<QString> forgeOnboardingToken(const QJsonObject &claims, const UpstreamIdentity &recorded);
 
 private:
     QTemporaryDir m_dir;
