@@ -25,5 +25,11 @@ struct ClientConfig
     QString refreshLockPath;
     // After how long without a sign of life from its holder the lock is taken over.
     int refreshLockStaleMs = RefreshLock::DefaultStaleMs;
+    // A failed renewal is tried again after this, doubling up to the maximum.
+    int renewalRetryMs = 5000;
+    int renewalRetryMaxMs = 300000;
+    // How often the wall clock is compared with the next renewal: timers
+    // stand still while the machine sleeps.
+    int clockCheckMs = 30000;
     TokenValidator::Clock clock = &TokenValidator::systemTime;
 };

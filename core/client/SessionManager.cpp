@@ -8,35 +8,37 @@
 #include "LoopbackReceiver.h"
 #include "NetworkJob.h"
 #include "OnboardingClient.h"
+#include "ProviderCache.h"
 #include "RefreshLock.h"
 #include "RevokeJob.h"
+#include "SessionRenewal.h"
 #include "SessionStep.h"
+#include "SessionTransitions.h"
+#include "SessionVault.h"
 #include "TokenJob.h"
 #include "TokenValidator.h"
-#include "TokenVault.h"
 #include "UserInfoJob.h"
+#include "VaultJob.h"
 
 #include <QJsonArray>
 #include <QMetaEnum>
 #include <QNetworkAccessManager>
 
-namespace {
-constexpr int RefreshRetryMs = 30000;
-constexpr int LockRetryMs = 500;
-constexpr qint64 RefreshMarginSeconds = 60; // refresh earlier than this before expiry
-constexpr qint64 KeyRefetchIntervalSeconds = 10;
-} // namespace
-
-SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, TokenVault *vault,
+SessionManager::SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, SessionVault *vault,
                                QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_manager(manager)
     , m_vault(vault)
+    , m_cache(new ProviderCache(manager, config.issuer, config.clock, this))
+    , m_renewal(new SessionRenewal(config, manager, vault, m_cache, this))
     , m_receiver(new LoopbackReceiver(this))
 {
-    m_refreshTimer.setSingleShot(true);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &SessionManager::refresh);
+    connect(m_cache, &ProviderCache::metadataChanged, this,
+            [this](const std::optional<ProviderMetadata> &metadata) { m_diagnostics.setMetadata(metadata); });
+    connect(m_cache, &ProviderCache::upstreamProvidersChanged, this, &SessionManager::upstreamProvidersChanged);
+    connect(m_renewal, &SessionRenewal::due, this, &SessionManager::refresh);
+    connect(m_renewal, &SessionRenewal::changed, this, &SessionManager::renewalChanged);
     m_vaultRetry.setSingleShot(true);
     m_vaultRetry.setInterval(m_config.keychainRetryMs);
     connect(&m_vaultRetry, &QTimer::timeout, this, [this] {
@@ -57,6 +59,14 @@ SessionManager::~SessionManager()
 
 SessionStep *SessionManager::enter(Step step, const ClientError &error)
 {
+    if (!SessionTransitions::allowed(m_stepKind, step)) {
+        // A bug: whatever asked for it gets a step that is already over, so
+        // nothing it starts runs and the session stays where it is.
+        qCWarning(lcSession) << "refused transition" << m_stepKind << "->" << step << "(a bug)";
+        SessionStep *refused = newStep();
+        refused->kill();
+        return refused;
+    }
     if (m_step)
         m_step->kill();
     m_step = newStep();
@@ -120,7 +130,7 @@ SessionManager::State SessionManager::viewFor(Step step) const
 
 void SessionManager::signedOut(SignOutReason reason, const ClientError &error)
 {
-    m_refreshTimer.stop();
+    m_renewal->stop();
     m_session = {};
     m_signOutReason = reason;
     m_purpose = Purpose::SignIn;
@@ -138,6 +148,11 @@ void SessionManager::signedOut(SignOutReason reason, const ClientError &error)
 
 void SessionManager::fail(const ClientError &error)
 {
+    // Where it happens decides what it means: while renewing, the session stays.
+    if (m_stepKind == Step::Refreshing || m_stepKind == Step::Restoring) {
+        renewalFailed(error);
+        return;
+    }
     if (forAccount()) {
         backToAccount(error);
         return;
@@ -151,70 +166,54 @@ void SessionManager::fail(const ClientError &error)
 
 void SessionManager::withMetadata(SessionStep *step, Next next)
 {
-    if (m_metadata) {
-        next();
-        return;
-    }
-    step->await(new DiscoveryJob(m_manager, m_config.issuer), [this, next](DiscoveryJob *job) {
-        if (!job->error().ok()) {
-            fail(job->error());
-            return;
-        }
-        qCDebug(lcDiscovery) << "discovery loaded for" << job->metadata().issuer;
-        setMetadata(job->metadata());
-        next();
-    });
+    m_cache->withMetadata(step, std::move(next), [this](const ClientError &error) { fail(error); });
 }
 
-void SessionManager::setMetadata(const std::optional<ProviderMetadata> &metadata)
+void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
 {
-    const QList<UpstreamProviderInfo> before = upstreamProviders();
-    m_metadata = metadata;
-    m_diagnostics.setMetadata(metadata);
-    if (upstreamProviders() != before)
-        Q_EMIT upstreamProvidersChanged(upstreamProviders());
+    m_cache->withKeys(step, refetch, std::move(next), [this](const ClientError &error) { fail(error); });
+}
+
+const ProviderMetadata &SessionManager::metadata() const
+{
+    return *m_cache->metadata(); // only called once withMetadata() has answered
 }
 
 QList<UpstreamProviderInfo> SessionManager::upstreamProviders() const
 {
-    return m_metadata ? m_metadata->upstreamProviders : QList<UpstreamProviderInfo>();
+    return m_cache->upstreamProviders();
+}
+
+bool SessionManager::supportsLinking() const
+{
+    return m_cache->metadata() && m_cache->metadata()->supportsLinking();
+}
+
+QUrl SessionManager::linkRequestEndpoint() const
+{
+    return m_cache->metadata() ? m_cache->metadata()->linkRequestEndpoint : QUrl();
+}
+
+QUrl SessionManager::identitiesEndpoint() const
+{
+    return m_cache->metadata() ? m_cache->metadata()->identitiesEndpoint : QUrl();
 }
 
 void SessionManager::loadUpstreamProviders()
 {
-    if (m_metadata || m_providersLoad)
+    if (m_cache->metadata() || m_providersLoad)
         return;
     // A step of its own beside the flow: a sign-in starting meanwhile must
     // not silence this answer; reconfigure() kills it with the old server.
     m_providersLoad = newStep();
     SessionStep *load = m_providersLoad;
-    load->await(new DiscoveryJob(m_manager, m_config.issuer), [this, load](DiscoveryJob *job) {
-        load->deleteLater();
-        if (!job->error().ok()) {
-            qCInfo(lcDiscovery) << "provider list not loaded:" << job->error().codeName();
-            note(job->error());
-        }
-        if (job->error().ok() && !m_metadata)
-            setMetadata(job->metadata());
-    });
-}
-
-void SessionManager::withKeys(SessionStep *step, bool refetch, Next next)
-{
-    if (!m_keys.isEmpty() && !refetch) {
-        next();
-        return;
-    }
-    step->await(new JwksJob(m_manager, m_metadata->jwksUri), [this, next](JwksJob *job) {
-        if (!job->error().ok()) {
-            fail(job->error());
-            return;
-        }
-        m_keys = job->keys();
-        qCDebug(lcDiscovery) << "signing keys loaded";
-        m_keysFetchedAt = m_config.clock();
-        next();
-    });
+    m_cache->withMetadata(
+        load, [load] { load->deleteLater(); },
+        [this, load](const ClientError &error) {
+            load->deleteLater();
+            qCInfo(lcDiscovery) << "provider list not loaded:" << error.codeName();
+            note(error);
+        });
 }
 
 // ---- signing in ----
@@ -233,7 +232,7 @@ void SessionManager::startSignIn(Purpose purpose, const QString &provider, const
     m_linkedProvider = {};
     m_linkedTo.clear();
     m_vaultRetry.stop();
-    m_refreshTimer.stop(); // a refresh would end the wait; the session's tokens stay as they are meanwhile
+    m_renewal->stop(); // a renewal would end the wait; the session's tokens stay as they are meanwhile
     if (!forAccount())
         m_signOutReason = SignOutReason::None;
     m_authorizationUrl.clear();
@@ -268,7 +267,7 @@ void SessionManager::signInForAccount(Purpose purpose, const QString &provider, 
         return;
     }
     m_linkProviders.clear(); // the account's own providers are not what the sentences name here
-    m_linkingProvider = m_metadata ? m_metadata->upstreamProviderName(provider) : provider;
+    m_linkingProvider = m_cache->metadata() ? m_cache->metadata()->upstreamProviderName(provider) : provider;
     startSignIn(purpose, provider, linkId, purpose == Purpose::Reauthenticate ? QStringLiteral("login") : QString());
 }
 
@@ -280,7 +279,7 @@ void SessionManager::backToAccount(const ClientError &error)
     qCInfo(lcSession).noquote() << "account sign-in" << purpose << "ended:" << error.codeName() << error.serverError;
     note(error);
     enter(Step::SignedIn);
-    scheduleRefresh();
+    m_renewal->schedule(m_session);
     Q_EMIT accountSignInFinished(purpose, error);
 }
 
@@ -337,11 +336,11 @@ void SessionManager::openBrowser()
     m_authorization = AuthorizationSession::create(m_receiver->redirectUri());
     AuthorizationSession::Extras extras;
     // Only a provider the server lists: the parameter is an extension.
-    extras.upstreamProvider = m_metadata->listsUpstreamProvider(m_upstreamProvider) ? m_upstreamProvider : QString();
+    extras.upstreamProvider = metadata().listsUpstreamProvider(m_upstreamProvider) ? m_upstreamProvider : QString();
     extras.linkId = m_linkId;
     extras.prompt = m_prompt;
-    m_authorizationUrl = m_authorization.url(*m_metadata, m_config.clientId, m_config.scope, extras);
-    m_receiver->expect(m_authorization.state, m_metadata->issParameterSupported ? m_metadata->issuer : QString(),
+    m_authorizationUrl = m_authorization.url(metadata(), m_config.clientId, m_config.scope, extras);
+    m_receiver->expect(m_authorization.state, metadata().issParameterSupported ? metadata().issuer : QString(),
                        m_config.browserTimeoutMs);
     m_message.clear();
     Q_EMIT stateChanged(m_state);
@@ -408,7 +407,7 @@ void SessionManager::exchange(const QString &code)
 {
     SessionStep *step = enter(Step::Exchanging);
     const QString nonce = m_authorization.nonce;
-    step->await(TokenJob::exchangeCode(m_manager, m_metadata->tokenEndpoint, m_config.clientId, code,
+    step->await(TokenJob::exchangeCode(m_manager, metadata().tokenEndpoint, m_config.clientId, code,
                                        m_authorization.redirectUri, m_authorization.verifier),
                 [this, step, nonce](TokenJob *job) {
                     if (job->error().ok())
@@ -421,11 +420,10 @@ void SessionManager::exchange(const QString &code)
 void SessionManager::validate(SessionStep *step, const QString &token, bool onboarding, const QString &nonce,
                               std::function<void(const QJsonObject &)> next)
 {
-    const TokenValidator validator(m_metadata->issuer, m_config.clientId, m_config.clock);
-    const auto result = onboarding ? validator.validateOnboardingToken(token, m_keys, nonce)
-                                   : validator.validateIdToken(token, m_keys, nonce);
-    if (result.error == TokenValidator::Error::UnknownKey
-        && m_config.clock() - m_keysFetchedAt >= KeyRefetchIntervalSeconds) {
+    const TokenValidator validator(metadata().issuer, m_config.clientId, m_config.clock);
+    const auto result = onboarding ? validator.validateOnboardingToken(token, m_cache->keys(), nonce)
+                                   : validator.validateIdToken(token, m_cache->keys(), nonce);
+    if (result.error == TokenValidator::Error::UnknownKey && m_cache->mayRefetchKeys()) {
         // A rotated key: fetch the set once more, then decide.
         withKeys(step, true, [=, this] { validate(step, token, onboarding, nonce, next); });
         return;
@@ -455,7 +453,7 @@ void SessionManager::handleTokens(SessionStep *step, const TokenResponse &tokens
         return;
     }
     if (tokens.kind == TokenResponse::Kind::OnboardingRequired) {
-        if (!m_metadata->supportsOnboarding()) {
+        if (!metadata().supportsOnboarding()) {
             fail(ClientError::make(ClientError::Code::OnboardingUnsupported));
             return;
         }
@@ -484,10 +482,10 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
     context.name = c.value(QLatin1String(Claim::Name)).toString();
     context.preferredUsername = c.value(QLatin1String(Claim::PreferredUsername)).toString();
     context.expiresAt = qint64(c.value(QLatin1String(Claim::Expiry)).toDouble());
-    context.termsOfService = m_metadata->termsOfService;
-    context.onboardingEndpoint = m_metadata->onboardingEndpoint;
-    context.usernameCheckEndpoint = m_metadata->usernameCheckEndpoint;
-    context.linkRequestEndpoint = m_metadata->supportsLinking() ? m_metadata->linkRequestEndpoint : QUrl();
+    context.termsOfService = metadata().termsOfService;
+    context.onboardingEndpoint = metadata().onboardingEndpoint;
+    context.usernameCheckEndpoint = metadata().usernameCheckEndpoint;
+    context.linkRequestEndpoint = metadata().supportsLinking() ? metadata().linkRequestEndpoint : QUrl();
     if (m_onboarding)
         m_onboarding->deleteLater();
     m_onboarding = new OnboardingClient(m_manager, context, m_config.clientId, this);
@@ -526,7 +524,7 @@ void SessionManager::completeSignIn(SessionStep *step, const TokenResponse &toke
         for (const UpstreamProviderInfo &p : std::as_const(m_linkProviders))
             m_linkedTo.append(p.name);
     }
-    m_profile = AccountProfile{m_metadata->issuer,
+    m_profile = AccountProfile{metadata().issuer,
                                subject,
                                c.value(QLatin1String(Claim::Name)).toString(),
                                c.value(QLatin1String(Claim::PreferredUsername)).toString(),
@@ -545,11 +543,11 @@ void SessionManager::fillFromUserInfo(SessionStep *step, Next next)
 {
     // Many providers keep profile claims out of the ID token; userinfo has them.
     const bool complete = !m_profile.name.isEmpty() && !m_profile.username.isEmpty() && !m_profile.email.isEmpty();
-    if (complete || m_metadata->userinfoEndpoint.isEmpty()) {
+    if (complete || metadata().userinfoEndpoint.isEmpty()) {
         next();
         return;
     }
-    step->await(new UserInfoJob(m_manager, m_metadata->userinfoEndpoint, m_session.accessToken),
+    step->await(new UserInfoJob(m_manager, metadata().userinfoEndpoint, m_session.accessToken),
                 [this, next](UserInfoJob *job) {
                     const QJsonObject &c = job->claims();
                     if (job->error().ok() && c.value(QLatin1String(Claim::Subject)).toString() == m_profile.subject) {
@@ -583,7 +581,7 @@ void SessionManager::store()
         m_purpose = Purpose::SignIn;
         m_linkId.clear();
         enter(Step::SignedIn);
-        scheduleRefresh();
+        m_renewal->schedule(m_session);
         if (purpose == Purpose::AddMethod || purpose == Purpose::Reauthenticate)
             Q_EMIT accountSignInFinished(purpose, {});
     });
@@ -652,9 +650,9 @@ void SessionManager::onLoaded(VaultJob *job, bool quietRetry)
         return;
     }
     m_session = job->session();
-    if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
+    if (!m_renewal->isDue(m_session)) {
         enter(Step::SignedIn);
-        scheduleRefresh();
+        m_renewal->schedule(m_session);
     } else {
         if (quietRetry)
             enter(Step::Restoring);
@@ -668,105 +666,81 @@ void SessionManager::refreshNow()
         refresh();
 }
 
-void SessionManager::scheduleRefresh()
+QString SessionManager::accessToken() const
 {
-    const qint64 remaining = m_session.accessTokenExpiresAt - m_config.clock();
-    // At 80 % of the remaining lifetime, and never within the last minute.
-    const qint64 wait = qMin(remaining * 8 / 10, remaining - RefreshMarginSeconds);
-    m_refreshTimer.start(int(qBound(qint64(1), wait, qint64(24 * 3600)) * 1000));
+    // Never one that has run out: a caller would only meet a 401.
+    return m_session.accessTokenExpiresAt > m_config.clock() ? m_session.accessToken : QString();
+}
+
+bool SessionManager::isOffline() const
+{
+    return m_renewal->isOffline();
+}
+
+const ClientError &SessionManager::renewalError() const
+{
+    return m_renewal->lastError();
+}
+
+qint64 SessionManager::nextRenewalAt() const
+{
+    return m_renewal->nextAttemptAt();
 }
 
 void SessionManager::refresh()
 {
-    if (m_stepKind == Step::Refreshing)
-        return;
+    if (m_stepKind != Step::SignedIn && m_stepKind != Step::Restoring)
+        return; // a sign-in or a renewal is under way; it schedules the next one
     if (m_session.refreshToken.isEmpty()) {
-        // Nothing to renew with (the provider gave no refresh token): the
-        // session ends with its access token.
-        const qint64 left = m_session.accessTokenExpiresAt - m_config.clock();
-        if (left <= 0)
-            signedOut(SignOutReason::SessionEnded,
-                      ClientError::make(ClientError::Code::SessionEnded, QStringLiteral("no refresh token")));
-        else
-            m_refreshTimer.start(int(qMin<qint64>(left, 24 * 3600) * 1000 + 1000));
+        endWithoutRefreshToken();
         return;
     }
-    // One refresh at a time across every running instance: two rotations of
+    // One renewal at a time across every running instance: two rotations of
     // one token would look like theft to the server and end the session.
-    RefreshLock *lock = nullptr;
-    if (!m_config.refreshLockPath.isEmpty()) {
-        auto held = std::make_unique<RefreshLock>(m_config.refreshLockPath, m_config.refreshLockStaleMs);
-        if (!held->tryLock()) {
-            m_refreshTimer.start(LockRetryMs);
-            return;
-        }
-        lock = held.release();
+    std::unique_ptr<RefreshLock> lock;
+    if (!m_renewal->takeLock(&lock)) {
+        m_renewal->retrySoon();
+        return;
     }
     SessionStep *step = enter(Step::Refreshing);
-    if (lock) {
-        lock->setParent(step);
-        step->onKill([lock] { delete lock; }); // free for the others at once, not at deleteLater
+    SessionRenewal::Handlers handlers;
+    handlers.issued = [this](const StoredSession &issued) { m_session = issued; };
+    handlers.renewed = [this](const StoredSession &renewed, const ClientError &vaultError) {
+        m_vaultError = vaultError;
+        note(vaultError);
+        acceptRenewal(renewed);
+    };
+    handlers.renewedElsewhere = [this](const StoredSession &renewed) { acceptRenewal(renewed); };
+    handlers.failed = [this](const ClientError &error) { renewalFailed(error); };
+    m_renewal->run(step, std::move(lock), m_profile, m_session, handlers);
+}
+
+void SessionManager::acceptRenewal(const StoredSession &renewed)
+{
+    m_session = renewed;
+    qCDebug(lcSession) << "refreshed";
+    enter(Step::SignedIn);
+    m_renewal->schedule(m_session);
+    Q_EMIT refreshed();
+}
+
+void SessionManager::endWithoutRefreshToken()
+{
+    // Nothing to renew with (the provider gave no refresh token): the
+    // session ends with its access token.
+    if (m_session.accessTokenExpiresAt <= m_config.clock()) {
+        signedOut(SignOutReason::SessionEnded,
+                  ClientError::make(ClientError::Code::SessionEnded, QStringLiteral("no refresh token")));
+        return;
     }
-    // Another instance may have rotated the token already: the keychain knows.
-    step->await(m_vault->load(m_profile), [this, step](VaultJob *job) {
-        const StoredSession &stored = job->session();
-        const bool rotatedElsewhere = job->error().ok() && stored.refreshToken != m_session.refreshToken;
-        if (rotatedElsewhere) {
-            m_session = stored;
-            if (m_session.accessTokenExpiresAt - m_config.clock() > RefreshMarginSeconds) {
-                enter(Step::SignedIn);
-                Q_EMIT refreshed();
-                scheduleRefresh();
-                return;
-            }
-        }
-        withMetadata(step, [this, step] { refreshWithServer(step); });
-    });
-}
-
-void SessionManager::refreshWithServer(SessionStep *step)
-{
-    step->await(TokenJob::refresh(m_manager, m_metadata->tokenEndpoint, m_config.clientId, m_session.refreshToken),
-                [this, step](TokenJob *job) {
-                    if (!job->error().ok()) {
-                        refreshFailed(job->error());
-                        return;
-                    }
-                    const TokenResponse &r = job->response();
-                    saveRefreshed(step,
-                                  StoredSession{r.refreshToken.isEmpty() ? m_session.refreshToken : r.refreshToken,
-                                                r.accessToken, m_config.clock() + r.expiresIn, refreshedIdToken(r)});
-                });
-}
-
-QString SessionManager::refreshedIdToken(const TokenResponse &response) const
-{
-    // A refreshed ID token is kept only if it is valid and names the same person.
-    const bool idTokenOk = !response.idToken.isEmpty()
-        && TokenValidator(m_metadata->issuer, m_config.clientId, m_config.clock)
-               .validateRefreshedIdToken(response.idToken, m_keys, m_profile.subject)
-               .ok();
-    return idTokenOk ? response.idToken : m_session.idToken;
-}
-
-void SessionManager::saveRefreshed(SessionStep *step, const StoredSession &next)
-{
-    // The server has retired the old token: from now on the new one is the
-    // session, and the one a sign-out must revoke, even before it is saved.
-    m_session = next;
-    // The rotated refresh token is saved before refreshed() hands out the new
-    // access token: a crash now must not leave only a retired token behind.
-    step->await(m_vault->save(m_profile, next), [this](VaultJob *job) {
-        m_vaultError = job->error();
-        note(m_vaultError);
-        qCDebug(lcSession) << "refreshed";
+    if (m_stepKind == Step::Restoring)
         enter(Step::SignedIn);
-        Q_EMIT refreshed();
-        scheduleRefresh();
-    });
+    StoredSession end = m_session;
+    end.accessTokenExpiresAt += 61; // due() when it has run out, not a minute before
+    m_renewal->schedule(end);
 }
 
-void SessionManager::refreshFailed(const ClientError &error)
+void SessionManager::renewalFailed(const ClientError &error)
 {
     if (error.code == ClientError::Code::ServerRefused && error.serverError == QLatin1String(ErrorCode::InvalidGrant)) {
         m_vault->remove(m_profile);
@@ -776,11 +750,10 @@ void SessionManager::refreshFailed(const ClientError &error)
         signedOut(SignOutReason::SessionEnded, ended);
         return;
     }
-    // Offline or a server hiccup: keep the session and try again later.
-    qCInfo(lcSession) << "refresh failed, retrying:" << error.codeName();
+    // Offline, a proxy, a server hiccup: the person stays signed in and it is tried again.
     note(error);
     enter(Step::SignedIn);
-    m_refreshTimer.start(RefreshRetryMs);
+    m_renewal->retryLater(error);
 }
 
 // ---- signing out ----
@@ -795,7 +768,7 @@ void SessionManager::discardSession(bool evenUnopened, Next whenDone)
     if (m_step)
         m_step->kill(); // first: no answer of the old step may bring the session back
     m_vaultRetry.stop();
-    m_refreshTimer.stop();
+    m_renewal->stop();
     // Detached: the person is signed out at once, and a new sign-in does not
     // stop the clean-up. It ends when every part has.
     auto *cleanup = newStep();
@@ -831,8 +804,8 @@ void SessionManager::revoke(SessionStep *cleanup, const QString &refreshToken, N
         cleanup->await(new RevokeJob(m_manager, metadata.revocationEndpoint, m_config.clientId, refreshToken),
                        [done](RevokeJob *) { done(); });
     };
-    if (m_metadata) {
-        send(*m_metadata);
+    if (m_cache->metadata()) {
+        send(metadata());
         return;
     }
     cleanup->await(new DiscoveryJob(m_manager, m_config.issuer), [send, done](DiscoveryJob *job) {
@@ -863,8 +836,7 @@ void SessionManager::reconfigure(const ClientConfig &config)
     m_config = config;
     m_diagnostics.setIssuer(config.issuer);
     m_upstreamProvider.clear();
-    setMetadata(std::nullopt);
-    m_keys = {};
-    m_keysFetchedAt = 0;
+    m_cache->reset(config.issuer);
+    m_renewal->setConfig(config);
     signedOut(SignOutReason::None, {});
 }

@@ -20,10 +20,11 @@
 #include <optional>
 
 class LoopbackReceiver;
-class RefreshLock;
+class ProviderCache;
+class SessionRenewal;
 class SessionStep;
+class SessionVault;
 class QNetworkAccessManager;
-class TokenVault;
 class VaultJob;
 
 // The one object the UI talks to, and the one place that moves the session
@@ -32,13 +33,19 @@ class VaultJob;
 // loopback wait ends, answers still on their way are dropped), so an answer
 // reaches the step that asked for it or nobody.
 //
+// Which step may follow which is written down once, in SessionTransitions;
+// enter() refuses (and logs as a bug) any other. Renewing is SessionRenewal's
+// (when, backoff, the lock, the wall clock after a suspend), discovery and
+// keys ProviderCache's; a failure is routed by the step it happens in.
+//
 //   SignedOut ──restore()──► Restoring ──(token fresh)──────────────► SignedIn
 //     ▲   ▲                      │  │ (token about to expire)            │  ▲
 //     │   │   (keychain locked)  │  └──────────► Refreshing ◄──(timer,   │  │
 //     │   └── KeychainRetry ◄────┘                │        refreshNow())─┘  │
 //     │        (shown as SignedOut; retried       │ lock, keychain re-read, │
 //     │         by a timer ──► Restoring)         │ /token, saved first ────┘
-//     │                                           └─(invalid_grant)──► SignedOut
+//     │          (any other failure: SignedIn, offline; └─(invalid_grant)──► SignedOut
+//     │           retried with backoff, on network back, on wake-up)
 //     │ signIn()
 //     ├────────► Discovering ──(metadata, keys)──► WaitingForBrowser ◄─┐
 //     │                                              │ callback   openBrowserAgain()
@@ -104,7 +111,7 @@ public:
     enum class Purpose { SignIn, Link, AddMethod, Reauthenticate };
     Q_ENUM(Purpose)
 
-    SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, TokenVault *vault,
+    SessionManager(const ClientConfig &config, QNetworkAccessManager *manager, SessionVault *vault,
                    QObject *parent = nullptr);
     ~SessionManager() override;
 
@@ -125,7 +132,8 @@ public:
     const Diagnostics &diagnostics() const { return m_diagnostics; }
     const AccountProfile &profile() const { return m_profile; }
     qint64 accessTokenExpiresAt() const { return m_session.accessTokenExpiresAt; }
-    QString accessToken() const { return m_session.accessToken; }
+    // Empty once it has run out (say, offline after a night): never an expired one.
+    QString accessToken() const;
     // False when the provider issued no refresh token: the session ends with the access token.
     bool canRenew() const { return !m_session.refreshToken.isEmpty(); }
     QString idToken() const { return m_session.idToken; }
@@ -139,10 +147,18 @@ public:
     QString upstreamProvider() const { return m_upstreamProvider; }
     Purpose purpose() const { return m_purpose; }
     // The server offers linking and managing sign-in methods (PROTOCOL.md 6.5).
-    bool supportsLinking() const { return m_metadata && m_metadata->supportsLinking(); }
+    bool supportsLinking() const;
     // Known once discovery has answered; empty before.
-    QUrl linkRequestEndpoint() const { return m_metadata ? m_metadata->linkRequestEndpoint : QUrl(); }
-    QUrl identitiesEndpoint() const { return m_metadata ? m_metadata->identitiesEndpoint : QUrl(); }
+    QUrl linkRequestEndpoint() const;
+    QUrl identitiesEndpoint() const;
+    // Signed in, but the last renewal could not reach the server (or the
+    // server failed): renewalError() says how, nextRenewalAt() when it is
+    // tried again (UTC seconds). The session stays until the server says
+    // invalid_grant or the person signs out.
+    bool isOffline() const;
+    const ClientError &renewalError() const;
+    qint64 nextRenewalAt() const;
+    SessionRenewal *renewal() const { return m_renewal; }
     // After a link from the wizard: the provider just linked, and the names
     // of the providers the account signed in with before; empty otherwise.
     UpstreamProviderInfo linkedProvider() const { return m_linkedProvider; }
@@ -189,6 +205,8 @@ Q_SIGNALS:
     // reportBrowserProblem() when it fails.
     void authorizeWithBrowser(const QUrl &url);
     void refreshed();
+    // isOffline(), renewalError() or nextRenewalAt() changed.
+    void renewalChanged();
     void signOutFinished();
     void upstreamProvidersChanged(const QList<UpstreamProviderInfo> &providers);
     // The end of a signInForAccount(): back at SignedIn either way; `error`
@@ -217,7 +235,7 @@ private:
     // account facts. `evenUnopened`: also a session the locked keychain holds.
     void discardSession(bool evenUnopened, std::function<void()> whenDone);
     void revoke(SessionStep *cleanup, const QString &refreshToken, std::function<void()> done);
-    void setMetadata(const std::optional<ProviderMetadata> &metadata);
+    const ProviderMetadata &metadata() const;
 
     using Next = std::function<void()>;
     void withMetadata(SessionStep *step, Next next);
@@ -239,15 +257,15 @@ private:
     void loadFromVault(Step step);
     void onLoaded(VaultJob *job, bool quietRetry);
     void refresh();
-    void refreshWithServer(SessionStep *step);
-    void saveRefreshed(SessionStep *step, const StoredSession &next);
-    void refreshFailed(const ClientError &error);
-    void scheduleRefresh();
-    QString refreshedIdToken(const TokenResponse &response) const;
+    void acceptRenewal(const StoredSession &renewed);
+    void renewalFailed(const ClientError &error);
+    void endWithoutRefreshToken();
 
     ClientConfig m_config;
     QNetworkAccessManager *m_manager;
-    TokenVault *m_vault;
+    SessionVault *m_vault;
+    ProviderCache *m_cache;
+    SessionRenewal *m_renewal;
     State m_state = State::SignedOut;
     Step m_stepKind = Step::SignedOut;
     QPointer<SessionStep> m_step;
@@ -257,7 +275,6 @@ private:
     ClientError m_vaultError;
     Diagnostics m_diagnostics;
 
-    std::optional<ProviderMetadata> m_metadata;
     QPointer<SessionStep> m_providersLoad; // discovery for the signed-out view, outside the flow
     QString m_upstreamProvider;
     Purpose m_purpose = Purpose::SignIn;
@@ -267,8 +284,6 @@ private:
     QString m_linkingProvider;                   // the provider name a link from the wizard adds
     UpstreamProviderInfo m_linkedProvider;
     QStringList m_linkedTo;
-    JwkSet m_keys;
-    qint64 m_keysFetchedAt = 0;
     LoopbackReceiver *m_receiver;
     AuthorizationSession m_authorization;
     QUrl m_authorizationUrl;
@@ -278,6 +293,5 @@ private:
     // The newest tokens the server issued: a rotated refresh token is here
     // while it is being saved, so a sign-out meanwhile revokes it.
     StoredSession m_session;
-    QTimer m_refreshTimer;
     QTimer m_vaultRetry;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "SessionVault.h"
 #include "StoredSession.h"
 #include "VaultJob.h"
 
@@ -16,7 +17,7 @@ class QSettings;
 // Its jobs run one after another in the order asked: a delete asked for
 // while a save is under way (sign-out during a refresh) must not be
 // overtaken by that save and leave the entry behind.
-class TokenVault : public QObject
+class TokenVault : public QObject, public SessionVault
 {
     Q_OBJECT
 public:
@@ -26,18 +27,15 @@ public:
 
     // Jobs start when the ones asked before them have finished, and delete
     // themselves after finished().
-    VaultJob *save(const AccountProfile &account, const StoredSession &session);
-    VaultJob *load(const AccountProfile &account);
-    VaultJob *remove(const AccountProfile &account);
+    VaultJob *save(const AccountProfile &account, const StoredSession &session) override;
+    VaultJob *load(const AccountProfile &account) override;
+    VaultJob *remove(const AccountProfile &account) override;
 
-    // The account last signed in here (facts only), or an invalid profile.
-    AccountProfile currentAccount() const;
-    void setCurrentAccount(const AccountProfile &account);
-    void forgetCurrentAccount();
-    // Whether the next sign-in lets the person pick another account at the
-    // provider (after a sign-out, PROTOCOL.md 8).
-    bool selectsAccountNext() const;
-    void setSelectsAccountNext(bool select);
+    AccountProfile currentAccount() const override;
+    void setCurrentAccount(const AccountProfile &account) override;
+    void forgetCurrentAccount() override;
+    bool selectsAccountNext() const override;
+    void setSelectsAccountNext(bool select) override;
 
 private:
     VaultJob *run(VaultJob::Operation operation, const AccountProfile &account, const StoredSession &session = {});

@@ -23,6 +23,11 @@ public:
     VaultJob(Operation operation, const QString &service, const QString &key, const StoredSession &session = {},
              QObject *parent = nullptr);
 
+    // A job that answers `code` (and, read, `session`) without a keychain:
+    // what an in-memory SessionVault hands out.
+    static VaultJob *answered(Operation operation, ClientError::Code code, const StoredSession &session,
+                              QObject *parent = nullptr);
+
     void start();
     // A keychain code (KeychainNotFound: nothing stored for this account;
     // KeychainLocked also when the keyring has no default collection yet),
@@ -49,4 +54,6 @@ private:
     QTimer m_deadline;
     ClientError m_error;
     bool m_done = false;
+    bool m_answered = false;
+    ClientError::Code m_answer = ClientError::Code::None;
 };

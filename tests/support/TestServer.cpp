@@ -42,6 +42,13 @@ void TestServer::registerConnectorType(const QString &type, ConnectorRegistry::F
     m_connectorTypes.append({type, std::move(factory)});
 }
 
+void TestServer::stop()
+{
+    if (m_server)
+        m_config.listenPort = m_server->port();
+    m_server.reset();
+}
+
 Result<void> TestServer::restart()
 {
     m_config.listenPort = m_server->port();

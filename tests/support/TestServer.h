@@ -34,7 +34,8 @@ public:
     Result<void> start();
     // Stops and starts again on the same port and data directory.
     Result<void> restart();
-    void stop() { m_server.reset(); }
+    // The next start() takes the same port again (a server that is down, then back).
+    void stop();
 
     OidcServer &server() { return *m_server; }
     Clock &clock() { return m_server->clock(); }
