@@ -79,5 +79,6 @@ void ProviderCache::withKeys(SessionStep *step, bool refetch, Ready ready, Faile
 
 void ProviderCache::withMetadataAndKeys(SessionStep *step, Ready ready, Failed failed)
 {
-    withMetadata(step, [this, step, ready, failed] { withKeys(step, false, ready, failed); }, failed);
+    withMetadata(
+        step, [this, step, ready, failed] { withKeys(step, false, ready, failed); }, failed);
 }

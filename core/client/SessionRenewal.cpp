@@ -11,7 +11,7 @@
 
 namespace {
 constexpr int LockRetryMs = 500;
-constexpr qint64 MarginSeconds = 60;       // renew earlier than this before expiry
+constexpr qint64 MarginSeconds = 60;          // renew earlier than this before expiry
 constexpr qint64 MaxTimerSeconds = 24 * 3600; // the clock check covers anything longer
 } // namespace
 
@@ -172,9 +172,8 @@ void SessionRenewal::requestTokens(SessionStep *step, const AccountProfile &acco
                         // The server has retired the old token: the new one is the session now.
                         handlers.issued(next);
                         // Saved before it is handed out: a crash now must not leave only a retired token.
-                        step->await(m_vault->save(account, next), [next, handlers](VaultJob *saved) {
-                            handlers.renewed(next, saved->error());
-                        });
+                        step->await(m_vault->save(account, next),
+                                    [next, handlers](VaultJob *saved) { handlers.renewed(next, saved->error()); });
                     });
     };
     // Discovery and keys fail as the renewal does: the session stays and it is tried again.

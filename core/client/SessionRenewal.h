@@ -92,8 +92,7 @@ private:
     void arm(qint64 dueAt, qint64 delayMs);
     void requestTokens(SessionStep *step, const AccountProfile &account, const StoredSession &current,
                        const Handlers &handlers);
-    QString refreshedIdToken(const QString &idToken, const AccountProfile &account,
-                             const StoredSession &current) const;
+    QString refreshedIdToken(const QString &idToken, const AccountProfile &account, const StoredSession &current) const;
     void watchNetwork();
 
     ClientConfig m_config;

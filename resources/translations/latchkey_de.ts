@@ -363,6 +363,12 @@
     </message>
     <message>
         <location line="+8"/>
+        <source>%1 You stay signed in; Latchkey tries again at %2.</source>
+        <extracomment>%1: what went wrong, a sentence; %2: a time such as 09:42.</extracomment>
+        <translation>%1 Sie bleiben angemeldet; Latchkey versucht es um %2 erneut.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>%1 or %2</source>
         <extracomment>Joins the last two of several provider names: &quot;GitHub or Google&quot;.</extracomment>
         <translation>%1 oder %2</translation>
@@ -660,12 +666,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+32"/>
+        <location filename="../../ui/mainwindow/MainWindow.cpp" line="+34"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+100"/>
         <source>&amp;Latchkey</source>
         <translation>&amp;Latchkey</translation>
     </message>
@@ -705,12 +711,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Sie haben sich abgemeldet.</translation>
     </message>
     <message>
-        <location line="-92"/>
+        <location line="-93"/>
         <source>Restoring your session…</source>
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+132"/>
         <source>Signing you in…</source>
         <translation>Sie werden angemeldet …</translation>
     </message>
@@ -1084,7 +1090,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
 <context>
     <name>SignedInView</name>
     <message>
-        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+38"/>
+        <location filename="../../ui/mainwindow/SignedInView.cpp" line="+39"/>
+        <source>&amp;Try now</source>
+        <translation>&amp;Jetzt versuchen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Sign-in &amp;methods…</source>
         <translation>Anmelde&amp;methoden …</translation>
     </message>
@@ -1099,7 +1110,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Ihr Benutzername</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
+        <source>Renew the sign-in now instead of waiting</source>
+        <translation>Die Anmeldung jetzt erneuern, statt zu warten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Sign &amp;out</source>
         <translation>Ab&amp;melden</translation>
     </message>
@@ -1119,7 +1135,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Sitzung:</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+29"/>
         <source>none shared</source>
         <translation>keine übermittelt</translation>
     </message>
@@ -1134,7 +1150,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>%1 (nicht bestätigt)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <source>Access ended at %1; it is renewed as soon as the server answers.</source>
+        <translation>Der Zugang endete um %1; er wird erneuert, sobald der Server antwortet.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Renews automatically; current access until %1</source>
         <translation>Verlängert sich automatisch; aktueller Zugang bis %1</translation>
     </message>

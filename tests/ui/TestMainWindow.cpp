@@ -7,6 +7,7 @@
 #include "HttpRobot.h"
 #include "MainWindow.h"
 #include "Protocol.h"
+#include "ResultAssert.h"
 #include "Screenshots.h"
 #include "Settings.h"
 #include "UiTestMain.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void cleanup();
     void signInAsReturningUser();
     void restartShowsSignedIn();
+    void offlineAtStartStaysSignedIn();
     void waitingViewOffersTheLink();
     void browserThatFailsIsShown();
     void accessDeniedShowsReason();
@@ -187,6 +189,39 @@ void TestMainWindow::restartShowsSignedIn()
     m_session->restore();
     QTRY_COMPARE_WITH_TIMEOUT(currentView()->objectName(), QStringLiteral("signedInView"), 15000);
     QCOMPARE(find<QLabel>("accountUsernameLabel")->text(), QStringLiteral("@rita"));
+}
+
+void TestMainWindow::offlineAtStartStaysSignedIn()
+{
+    m_harness->browser().usePersona("github", "returning");
+    m_session->signIn();
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), State::SignedIn, 15000);
+    // The next morning, before the Wi-Fi is up: the token ran out overnight
+    // and the server cannot be reached.
+    ClientConfig morning = m_harness->config();
+    morning.clock = [] { return QDateTime::currentSecsSinceEpoch() + 8 * 3600; };
+    morning.renewalRetryMs = 60000;
+    m_harness->server().stop();
+    startWindow(morning);
+    m_session->restore();
+    auto offlineLine = [this] { return m_window->findChild<QLabel *>("renewalProblemLabel"); };
+    QTRY_VERIFY_WITH_TIMEOUT(offlineLine() && offlineLine()->isVisible(), 15000);
+    QCOMPARE(currentView()->objectName(), QStringLiteral("signedInView"));
+    QCOMPARE(find<QLabel>("accountUsernameLabel")->text(), QStringLiteral("@rita"));
+    const QString line = find<QLabel>("renewalProblemLabel")->text();
+    QVERIFY2(line.contains("cannot be reached") && line.contains("You stay signed in"), qPrintable(line));
+    QVERIFY(find<QLabel>("sessionExpiryLabel")->text().startsWith("Access ended at"));
+    QVERIFY(find<QPushButton>("renewNowButton")->isVisible());
+    Screenshots::save(m_window.get(), "main-signed-in-offline");
+    LATCHKEY_VERIFY_ACCESSIBLE(m_window.get());
+
+    // The server is back; the person does not wait for the next try.
+    QVERIFY_OK(m_harness->server().start());
+    QTest::mouseClick(find<QPushButton>("renewNowButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(find<QLabel>("renewalProblemLabel")->isHidden(), 15000);
+    QVERIFY(find<QPushButton>("renewNowButton")->isHidden());
+    QVERIFY(find<QLabel>("sessionExpiryLabel")->text().startsWith("Renews automatically"));
+    QCOMPARE(currentView()->objectName(), QStringLiteral("signedInView"));
 }
 
 void TestMainWindow::waitingViewOffersTheLink()

@@ -172,6 +172,14 @@ QString ErrorMessages::saveProblem(const ClientError &error)
     return error.ok() ? QString() : tr("Your session can't be remembered on this computer: %1").arg(sentence(error));
 }
 
+QString ErrorMessages::renewalProblem(const ClientError &error, const QString &retryAt)
+{
+    if (error.ok())
+        return {};
+    //: %1: what went wrong, a sentence; %2: a time such as 09:42.
+    return tr("%1 You stay signed in; Latchkey tries again at %2.").arg(sentence(error), retryAt);
+}
+
 QString ErrorMessages::joinedNames(const QStringList &names)
 {
     if (names.size() <= 1)

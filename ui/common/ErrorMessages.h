@@ -20,6 +20,9 @@ public:
     // For a session that could not be restored, or not be saved, from the keychain.
     static QString restoreProblem(const ClientError &error);
     static QString saveProblem(const ClientError &error);
+    // The quiet line while signed in and a renewal failed: what happened,
+    // that nothing is lost, and when it is tried again (`retryAt`, local time).
+    static QString renewalProblem(const ClientError &error, const QString &retryAt);
     // Why a link linked nothing (ClientError::Code::LinkNotMade, by its
     // link_error), with what to do instead.
     static QString linkNotMade(const ClientError &error);

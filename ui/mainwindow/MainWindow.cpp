@@ -16,6 +16,8 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDateTime>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
@@ -39,6 +41,7 @@ MainWindow::MainWindow(SessionManager *session, QNetworkAccessManager *manager, 
     connect(m_session, &SessionManager::browserReturned, this, &MainWindow::bringToFront);
     connect(m_session, &SessionManager::authorizeWithBrowser, this, &MainWindow::openBrowser);
     connect(m_session, &SessionManager::refreshed, this, [this] { onStateChanged(m_session->state()); });
+    connect(m_session, &SessionManager::renewalChanged, this, &MainWindow::showRenewal);
     connect(m_session, &SessionManager::upstreamProvidersChanged, this,
             [this](const QList<UpstreamProviderInfo> &providers) {
                 if (m_signedOut) // a view built later reads the list when it is built
@@ -106,6 +109,7 @@ SignedInView *MainWindow::signedInView()
     addView(m_signedIn, QStringLiteral("signedInView"));
     connect(m_signedIn, &SignedInView::signOutRequested, m_session, &SessionManager::signOut);
     connect(m_signedIn, &SignedInView::signInMethodsRequested, this, &MainWindow::showSignInMethods);
+    connect(m_signedIn, &SignedInView::renewNowRequested, m_session, &SessionManager::refreshNow);
     return m_signedIn;
 }
 
@@ -197,12 +201,13 @@ void MainWindow::onStateChanged(SessionManager::State state)
         closeWizard();
         SignedInView *view = signedInView();
         view->setAccount(m_session->profile(), m_session->accessTokenExpiresAt(), m_session->canRenew(),
-                         ErrorMessages::saveProblem(m_session->vaultError()));
+                         m_session->accessToken().isEmpty(), ErrorMessages::saveProblem(m_session->vaultError()));
         const UpstreamProviderInfo linked = m_session->linkedProvider();
         view->setConfirmation(linked.name.isEmpty()
                                   ? QString()
                                   : ErrorMessages::linkConfirmation(linked.name, m_session->linkedAccountProviders()));
         view->setSignInMethodsAvailable(m_session->supportsLinking());
+        showRenewal();
         m_stack->setCurrentWidget(view);
         m_session->loadUpstreamProviders(); // whether the server offers sign-in methods
         break;
@@ -310,4 +315,15 @@ void MainWindow::showSettings()
     changed.issuer = dialog.issuer();
     changed.clientId = dialog.clientId();
     m_session->reconfigure(changed);
+}
+
+void MainWindow::showRenewal()
+{
+    if (!m_signedIn)
+        return;
+    const QDateTime next = QDateTime::fromSecsSinceEpoch(m_session->nextRenewalAt());
+    m_signedIn->setRenewalProblem(
+        m_session->isOffline() ? ErrorMessages::renewalProblem(m_session->renewalError(),
+                                                               QLocale().toString(next.time(), QLocale::ShortFormat))
+                               : QString());
 }

@@ -37,6 +37,8 @@ public Q_SLOTS:
 private:
     void createMenus();
     void onStateChanged(SessionManager::State state);
+    // The quiet "offline, tries again at …" line of the signed-in view.
+    void showRenewal();
     void openWizard();
     void closeWizard();
     void signInInstead(const QString &providerName);

@@ -35,6 +35,8 @@ SignedInView::SignedInView(QWidget *parent)
     , m_expiry(new WrappingLabel(this))
     , m_warning(new WrappingLabel(this))
     , m_confirmation(new WrappingLabel(this))
+    , m_renewal(new WrappingLabel(this))
+    , m_renewNow(new QPushButton(tr("&Try now"), this))
     , m_methods(new QPushButton(tr("Sign-in &methods…"), this))
 {
     m_initials->setAlignment(Qt::AlignCenter);
@@ -60,6 +62,10 @@ SignedInView::SignedInView(QWidget *parent)
     Style::status(m_confirmation);
     m_confirmation->setObjectName(QStringLiteral("linkConfirmationLabel"));
     m_confirmation->hide();
+    Style::status(m_renewal);
+    m_renewal->setObjectName(QStringLiteral("renewalProblemLabel"));
+    m_renewNow->setObjectName(QStringLiteral("renewNowButton"));
+    m_renewNow->setAccessibleDescription(tr("Renew the sign-in now instead of waiting"));
     m_methods->setObjectName(QStringLiteral("signInMethodsButton"));
     m_methods->hide();
     auto *signOut = new QPushButton(tr("Sign &out"), this);
@@ -87,15 +93,22 @@ SignedInView::SignedInView(QWidget *parent)
     layout->addSpacing(12);
     layout->addLayout(details);
     layout->addWidget(m_warning);
+    auto *renewal = new QHBoxLayout;
+    renewal->addWidget(m_renewal, 1);
+    renewal->addWidget(m_renewNow, 0, Qt::AlignTop);
+    layout->addLayout(renewal);
     layout->addSpacing(12);
     layout->addLayout(buttons);
     layout->addStretch(2);
     connect(signOut, &QPushButton::clicked, this, &SignedInView::signOutRequested);
     connect(m_methods, &QPushButton::clicked, this, &SignedInView::signInMethodsRequested);
+    connect(m_renewNow, &QPushButton::clicked, this, &SignedInView::renewNowRequested);
+    setRenewalProblem({});
     setFocusProxy(signOut);
 }
 
-void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, bool renews, const QString &warning)
+void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, bool renews, bool accessEnded,
+                              const QString &warning)
 {
     m_initials->setText(initialsOf(p.name, p.username));
     m_name->setText(p.name.isEmpty() ? p.username : p.name);
@@ -106,8 +119,11 @@ void SignedInView::setAccount(const AccountProfile &p, qint64 accessExpiresAt, b
     m_provider->setText(p.provider.isEmpty() ? QUrl(p.issuer).authority() : p.provider);
     const QDateTime expiry = QDateTime::fromSecsSinceEpoch(accessExpiresAt);
     const QString until = QLocale().toString(expiry.time(), QLocale::ShortFormat);
-    m_expiry->setText(renews ? tr("Renews automatically; current access until %1").arg(until)
-                             : tr("Ends at %1; the server does not renew it, so sign in again then.").arg(until));
+    if (renews && accessEnded)
+        m_expiry->setText(tr("Access ended at %1; it is renewed as soon as the server answers.").arg(until));
+    else
+        m_expiry->setText(renews ? tr("Renews automatically; current access until %1").arg(until)
+                                 : tr("Ends at %1; the server does not renew it, so sign in again then.").arg(until));
     m_warning->setText(warning);
     m_warning->setVisible(!warning.isEmpty());
 }
@@ -116,6 +132,13 @@ void SignedInView::setConfirmation(const QString &text)
 {
     m_confirmation->setText(text);
     m_confirmation->setVisible(!text.isEmpty());
+}
+
+void SignedInView::setRenewalProblem(const QString &text)
+{
+    m_renewal->setText(text);
+    m_renewal->setVisible(!text.isEmpty());
+    m_renewNow->setVisible(!text.isEmpty());
 }
 
 void SignedInView::setSignInMethodsAvailable(bool available)
