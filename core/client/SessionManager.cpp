@@ -589,6 +589,15 @@ void SessionManager::store()
 
 void SessionManager::cancel()
 {
+    // A session the person has is ended by signOut() or the server, never
+    // by a Cancel or Back meant for something else (a restore offline used
+    // to end in Error, whose Back revoked the still valid refresh token).
+    const bool session = m_stepKind == Step::Restoring || m_stepKind == Step::Refreshing || m_stepKind == Step::SignedIn
+        || m_stepKind == Step::KeychainRetry;
+    if (session && !forAccount()) {
+        qCInfo(lcSession) << "cancel ignored in" << m_stepKind << "- only signing out ends a session";
+        return;
+    }
     const bool beforeTokens = m_stepKind == Step::Discovering || m_stepKind == Step::WaitingForBrowser
         || m_stepKind == Step::Exchanging;
     if (forAccount() && beforeTokens) {

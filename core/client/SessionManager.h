@@ -55,7 +55,8 @@ class VaultJob;
 //     │                                                                        │
 //     │                                             SignedIn ◄──(saved)────────┘
 //     │
-//     ├── cancel(), access_denied, reconfigure(), signOut(): from every state
+//     ├── access_denied, reconfigure(), signOut(): from every state; cancel():
+//     │   from every step of a sign-in, never from a session the person has
 //     Error ◄── any failure from Discovering to Storing; signIn()/cancel() leave it
 //
 // Every sign-in has a Purpose; the steps are the same, only where it ends
@@ -71,9 +72,11 @@ class VaultJob;
 // Signing out is not a state the person waits in: signOut() ends the session
 // here at once and hands the revocation (of the newest refresh token) and the
 // keychain deletion to a detached clean-up step, which signOutFinished()
-// reports and which a new sign-in does not stop. cancel() and reconfigure()
-// use the same clean-up when they leave Storing, SignedIn, Refreshing or
-// Restoring: nothing of a cancelled or abandoned sign-in stays behind.
+// reports and which a new sign-in does not stop. cancel() uses the same
+// clean-up when it leaves Storing, and reconfigure() also when it leaves
+// SignedIn, Refreshing or Restoring: nothing of a cancelled or abandoned
+// sign-in stays behind. Only signOut() and the server's invalid_grant end a
+// session the person has; a renewal that cannot reach the server keeps it.
 class SessionManager : public QObject
 {
     Q_OBJECT

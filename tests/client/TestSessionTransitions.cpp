@@ -23,8 +23,13 @@ constexpr qint64 Now = 1'900'000'000;
 
 AccountProfile rita(const QString &issuer)
 {
-    return AccountProfile{issuer, QStringLiteral("sub-rita"), QStringLiteral("Rita"), QStringLiteral("rita"),
-                          QStringLiteral("rita@example.com"), true, QStringLiteral("GitHub")};
+    return AccountProfile{issuer,
+                          QStringLiteral("sub-rita"),
+                          QStringLiteral("Rita"),
+                          QStringLiteral("rita"),
+                          QStringLiteral("rita@example.com"),
+                          true,
+                          QStringLiteral("GitHub")};
 }
 
 QList<Step> entered(const QSignalSpy &steps)
@@ -52,6 +57,7 @@ private Q_SLOTS:
     void backoffDoublesToFiveMinutes();
     void keychainLockedThenUnlocked();
     void signOutWhileOffline();
+    void cancelNeverEndsASession();
     void sessionWithoutRefreshTokenEnds();
 
 private:
@@ -202,6 +208,18 @@ void TestSessionTransitions::signOutWhileOffline()
     QVERIFY(!m_vault->entry(rita(m_issuer)).has_value());
     QVERIFY(!m_vault->currentAccount().isValid());
     QVERIFY(m_vault->selectsAccountNext());
+}
+
+void TestSessionTransitions::cancelNeverEndsASession()
+{
+    auto session = manager(-60);
+    session->restore();
+    QTRY_VERIFY_WITH_TIMEOUT(session->isOffline(), TimeoutMs);
+    session->cancel(); // what the error view's Back did when a restore offline ended in Error
+    QCOMPARE(session->step(), Step::SignedIn);
+    QTest::qWait(50);
+    QVERIFY(m_vault->entry(rita(m_issuer)).has_value());
+    QVERIFY(m_vault->currentAccount().isValid());
 }
 
 void TestSessionTransitions::sessionWithoutRefreshTokenEnds()
