@@ -4,6 +4,7 @@
 // offscreen run). Links reach the system browser through the real
 // QDesktopServices, which runs a recording xdg-open put first on PATH.
 
+#include "RequestFactory.h"
 #include "Screenshots.h"
 #include "TermsPage.h"
 #include "TestServer.h"
@@ -14,6 +15,8 @@
 #include <QFile>
 #include <QGuiApplication>
 #include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QImage>
 #include <QNetworkAccessManager>
@@ -51,6 +54,65 @@ const char HostilePage[] = "<!doctype html><html><body data-terms-version=\"7\">
                            "<a href='latchkey:x'>custom</a> <a href='ftp://example.org/x'>ftp</a> "
                            "<a href='https://example.org/more-terms'>more</a> "
                            "<a href='http://example.org/new-window' target='_blank'>new window</a></p></body></html>";
+
+// Terms that try to move the view without a click; ELSEWHERE is the other
+// site's address, HEAD and BODY are filled in per case.
+const char MovingTerms[] = "<!doctype html><html><head>HEAD</head><body data-terms-version=\"7\"><h1>Terms</h1>"
+                           "<p>Be kind.</p>BODY</body></html>";
+
+// A web site of the test's own on 127.0.0.1, port 0: serves `pages` (path
+// to response) and writes down each path asked for, but for the app's own
+// request for the terms' version (TermsJob) and WebEngine's favicon.
+class LocalSite
+{
+public:
+    struct Page
+    {
+        QByteArray html;
+        QByteArray refresh;  // a Refresh header
+        QByteArray location; // a 302 to here
+    };
+
+    LocalSite()
+    {
+        m_server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            answer(request, std::move(responder));
+        });
+    }
+    bool start()
+    {
+        auto *tcp = new QTcpServer(&m_server);
+        if (!tcp->listen(QHostAddress::LocalHost, 0))
+            return false;
+        m_server.bind(tcp);
+        m_port = tcp->serverPort();
+        return true;
+    }
+    QUrl url(const QString &path) const { return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)); }
+
+    QHash<QString, Page> pages;
+    QStringList visits;
+
+private:
+    void answer(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+    {
+        const QString path = request.url().path();
+        if (request.value("User-Agent") != RequestFactory::userAgent() && path != "/favicon.ico")
+            visits.append(path);
+        const auto page = pages.constFind(path);
+        if (page == pages.constEnd())
+            return responder.write(QHttpServerResponder::StatusCode::NotFound);
+        if (!page->location.isEmpty())
+            return responder.write({{"Location", page->location}}, QHttpServerResponder::StatusCode::Found);
+        QHttpServerResponse response("text/html", page->html);
+        if (!page->refresh.isEmpty())
+            response.setHeader("Refresh", page->refresh);
+        response.write(std::move(responder));
+    }
+
+    QHttpServer m_server;
+    quint16 m_port = 0;
+};
 } // namespace
 
 class TestTermsHelper : public QObject
@@ -63,6 +125,10 @@ private Q_SLOTS:
     void paintedEnablesAgree();
     void linksOnlyWebInSystemBrowser();
     void tabLeavesTheTerms();
+    void noNavigationWithoutClick_data();
+    void noNavigationWithoutClick();
+    void serverRedirectOfTermsNotShown();
+    void reloadShowsTheTermsAgain();
     void helperMissingShowsText();
     void helperKilledShowsText();
     void wizardClosedEndsHelper();
@@ -71,6 +137,8 @@ private:
     TermsPage *openTerms(const QUrl &terms);
     bool waitForPainted();
     QStringList opened() const;
+    static QStringList logged(const QString &text);
+    static QStringList shownInView();
     void typeInHelper(const QStringList &keys);
     bool embedded() const { return QGuiApplication::platformName() == QLatin1String("xcb"); }
 
@@ -139,6 +207,26 @@ QStringList TestTermsHelper::opened() const
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+}
+
+// What the app logged of the helper's words, e.g. its refusals.
+QStringList TestTermsHelper::logged(const QString &text)
+{
+    QStringList lines;
+    for (const QString &message : std::as_const(g_messages))
+        if (message.startsWith("helper: ") && message.contains(text))
+            lines.append(message);
+    return lines;
+}
+
+// Each address the helper's view showed, in order.
+QStringList TestTermsHelper::shownInView()
+{
+    const QString marker = "the terms view shows ";
+    QStringList urls;
+    for (const QString &line : logged(marker))
+        urls.append(line.mid(line.indexOf(marker) + marker.size()).trimmed());
+    return urls;
 }
 
 // Real key presses, through the X server, into the focused helper window.
@@ -234,6 +322,115 @@ void TestTermsHelper::tabLeavesTheTerms()
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // and the keys reach the wizard again
     QVERIFY(agree->isChecked());
     QCOMPARE(opened(), QStringList()); // passing a link does not follow it
+}
+
+// Nothing but a click moves the view: no refresh (meta or header, any
+// delay, in the page or in a frame) reaches another site or even reloads
+// the terms, and the terms stay shown and can be accepted. JavaScript is off
+// in the view, so these are all the ways a page has without a click.
+void TestTermsHelper::noNavigationWithoutClick_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("refreshHeader");
+    QTest::addColumn<QByteArray>("frame"); // the page at /frame
+
+    const QByteArray toElsewhere = "<meta http-equiv=\"refresh\" content=\"0;url=ELSEWHERE\">";
+    QTest::newRow("meta refresh 0 s") << toElsewhere << QByteArray() << QByteArray() << QByteArray();
+    QTest::newRow("meta refresh 1 s") << QByteArray("<meta http-equiv=\"refresh\" content=\"1; URL='ELSEWHERE'\">")
+                                      << QByteArray() << QByteArray() << QByteArray();
+    // Over a second Blink no longer replaces the terms in the history: another kind of navigation.
+    QTest::newRow("meta refresh 3 s") << QByteArray("<meta http-equiv=\"refresh\" content=\"3;url=ELSEWHERE\">")
+                                      << QByteArray() << QByteArray() << QByteArray();
+    QTest::newRow("Refresh header") << QByteArray() << QByteArray() << QByteArray("0;url=ELSEWHERE") << QByteArray();
+    QTest::newRow("meta refresh of the terms")
+        << QByteArray("<meta http-equiv=\"refresh\" content=\"0\">") << QByteArray() << QByteArray() << QByteArray();
+    // A refresh always moves its own frame; _top is the closest it gets to the page.
+    QTest::newRow("meta refresh in a frame")
+        << QByteArray() << QByteArray("<iframe src=\"/frame\"></iframe>") << QByteArray()
+        << "<head><base target=\"_top\">" + toElsewhere + "</head>";
+    QTest::newRow("meta refresh 3 s in a frame")
+        << QByteArray() << QByteArray("<iframe src=\"/frame\"></iframe>") << QByteArray()
+        << QByteArray("<meta http-equiv=\"refresh\" content=\"3;url=ELSEWHERE\">");
+}
+
+void TestTermsHelper::noNavigationWithoutClick()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, refreshHeader);
+    QFETCH(QByteArray, frame);
+    LocalSite elsewhere;
+    LocalSite site;
+    QVERIFY(elsewhere.start());
+    QVERIFY(site.start());
+    const QByteArray target = elsewhere.url("/landing?token=secret#part").toEncoded();
+    QByteArray terms(MovingTerms);
+    terms.replace("HEAD", head).replace("BODY", body).replace("ELSEWHERE", target);
+    site.pages.insert("/terms", {terms, QByteArray(refreshHeader).replace("ELSEWHERE", target), {}});
+    const QStringList expected = frame.isEmpty() ? QStringList{"/terms"} : QStringList{"/terms", "/frame"};
+    if (!frame.isEmpty())
+        site.pages.insert("/frame", {QByteArray(frame).replace("ELSEWHERE", target), {}, {}});
+
+    openTerms(site.url("/terms"));
+    QVERIFY(waitForPainted());
+    (void)QTest::qWaitFor(
+        [&] {
+            return !logged("refused").isEmpty() || !elsewhere.visits.isEmpty() || site.visits.size() > expected.size();
+        },
+        Timeout);
+    QTest::qWait(500); // whatever else was coming
+    QCOMPARE(elsewhere.visits, QStringList());
+    QCOMPARE(site.visits, expected);
+    QCOMPARE(opened(), QStringList()); // nor the system browser
+    QCOMPARE(shownInView(), QStringList{site.url("/terms").toString()});
+    const QStringList refusals = logged("refused");
+    QVERIFY2(!refusals.isEmpty(), qPrintable(g_messages.join('\n')));
+    QVERIFY2(!refusals.join(' ').contains("token") && !refusals.join(' ').contains("#"),
+             qPrintable(refusals.join('\n')));
+    // The terms as before: shown in the web view, and "I agree" goes on.
+    QVERIFY(!m_page->findChild<QTextBrowser *>("termsTextView"));
+    QCOMPARE(m_page->termsVersion(), QString("7"));
+    QCheckBox *agree = m_page->findChild<QCheckBox *>("agreeCheckBox");
+    QVERIFY(agree->isEnabled());
+    agree->setChecked(true);
+    QVERIFY(m_page->isComplete());
+}
+
+// The app reads the terms without following redirects (TermsJob), so a
+// terms URL that redirects cannot be agreed to anyway; the view does not go
+// there either, wherever the server points.
+void TestTermsHelper::serverRedirectOfTermsNotShown()
+{
+    LocalSite elsewhere;
+    LocalSite site;
+    QVERIFY(elsewhere.start());
+    QVERIFY(site.start());
+    elsewhere.pages.insert("/landing", {QByteArray(MovingTerms), {}, {}});
+    site.pages.insert("/terms", {{}, {}, elsewhere.url("/landing?token=secret").toEncoded()});
+    openTerms(site.url("/terms"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->findChild<QTextBrowser *>("termsTextView"), Timeout); // the helper gave up
+    QCOMPARE(elsewhere.visits, QStringList());
+    QCOMPARE(site.visits, QStringList{"/terms"});
+    QVERIFY2(!logged("refused").isEmpty(), qPrintable(g_messages.join('\n')));
+    QVERIFY(!logged("refused").join(' ').contains("token"));
+    QVERIFY(!m_page->findChild<QCheckBox *>("agreeCheckBox")->isEnabled());
+}
+
+// The server says the terms changed: the view asks for them again, and
+// that load is the helper's own, not the page's.
+void TestTermsHelper::reloadShowsTheTermsAgain()
+{
+    LocalSite site;
+    QVERIFY(site.start());
+    site.pages.insert("/terms", {QByteArray(MovingTerms).replace("HEAD", {}).replace("BODY", {}), {}, {}});
+    openTerms(site.url("/terms"));
+    QVERIFY(waitForPainted());
+    m_page->reload(QStringLiteral("The terms changed."));
+    QTRY_COMPARE_WITH_TIMEOUT(site.visits, QStringList({"/terms", "/terms"}), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->findChild<QCheckBox *>("agreeCheckBox")->isEnabled(), Timeout);
+    QCOMPARE(logged("refused"), QStringList());
+    QVERIFY(!m_page->findChild<QTextBrowser *>("termsTextView"));
 }
 
 void TestTermsHelper::helperMissingShowsText()

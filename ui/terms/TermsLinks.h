@@ -15,6 +15,13 @@ inline bool isWebLink(const QUrl &url)
         && (url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"));
 }
 
+// A link as a log line may show it: without the user name, query and
+// fragment, where a page may put a person's data or a token.
+inline QString forLog(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
+}
+
 // Opens `url` in the system browser if it is a web link; says whether it did.
 inline bool openInSystemBrowser(const QUrl &url)
 {

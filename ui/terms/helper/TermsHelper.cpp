@@ -2,6 +2,7 @@
 
 #include "TermsLinks.h"
 #include "TermsWebPage.h"
+#include "UiLogging.h"
 
 #include <QApplication>
 #include <QImage>
@@ -67,8 +68,8 @@ void TermsHelper::run(const QByteArray &line)
         m_window->show();
     else if (word == Hide && m_view)
         m_window->hide();
-    else if (word == Reload && m_view)
-        m_view->reload();
+    else if (word == Reload && m_page)
+        m_page->reloadTerms();
     else if (word == Quit)
         QCoreApplication::quit();
 }
@@ -80,11 +81,22 @@ void TermsHelper::load(const QUrl &url)
     // An off-the-record profile: reading the terms leaves nothing on disk.
     m_profile = new QWebEngineProfile(this);
     makeWindow();
-    auto *page = new TermsWebPage(url, m_profile, m_view);
-    page->settings()->setAttribute(QWebEngineSettings::JavascriptEnabled, false);
-    connect(page, &TermsWebPage::linkClicked, this,
+    m_page = new TermsWebPage(url, m_profile, m_view);
+    // No script may move the view: TermsWebPage tells a click from a page's
+    // own doing only while the page has no JavaScript.
+    m_page->settings()->setAttribute(QWebEngineSettings::JavascriptEnabled, false);
+    watchPage();
+    m_view->setPage(m_page);
+    m_view->setObjectName(QStringLiteral("termsWebView"));
+    m_page->showTerms();
+    send(TermsProtocol::Window, QByteArray::number(quint64(m_window->winId())));
+}
+
+void TermsHelper::watchPage()
+{
+    connect(m_page, &TermsWebPage::linkClicked, this,
             [this](const QUrl &link) { send(TermsProtocol::Link, link.toEncoded()); });
-    connect(page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
+    connect(m_page, &QWebEnginePage::loadFinished, this, [this](bool ok) {
         // A link the page refused to follow also ends as a failed load: only
         // the first load decides whether the terms are there.
         if (m_loaded)
@@ -94,10 +106,10 @@ void TermsHelper::load(const QUrl &url)
         m_loaded = true;
         m_paintPoll.start();
     });
-    m_view->setPage(page);
-    m_view->setObjectName(QStringLiteral("termsWebView"));
-    m_view->load(url);
-    send(TermsProtocol::Window, QByteArray::number(quint64(m_window->winId())));
+    // What the view showed, for the log (and the tests): the terms URL only.
+    connect(m_page, &QWebEnginePage::urlChanged, this, [](const QUrl &shown) {
+        qCInfo(lcTerms).noquote() << "the terms view shows" << TermsLinks::forLog(shown);
+    });
 }
 
 // The view between two empty focus stops: Tab past the page's last link

@@ -30,6 +30,7 @@ private:
     void readCommands();
     void run(const QByteArray &line);
     void load(const QUrl &url);
+    void watchPage();
     void checkPainted();
     void makeWindow();
     void focusLeft(QWidget *now);
@@ -41,6 +42,7 @@ private:
     QWebEngineProfile *m_profile = nullptr;
     QPointer<QWidget> m_window; // the view between two focus stops that hand focus back to the app
     QPointer<QWebEngineView> m_view;
+    QPointer<TermsWebPage> m_page;
     QWidget *m_before = nullptr;
     QWidget *m_after = nullptr;
     QTimer m_paintPoll;
