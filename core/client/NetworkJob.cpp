@@ -2,6 +2,7 @@
 
 #include "ClientLogging.h"
 #include "ProxyConfig.h"
+#include "ProxyCredentials.h"
 
 #include <QLocale>
 #include <QNetworkAccessManager>
@@ -157,6 +158,10 @@ ClientError NetworkJob::transportError(QNetworkReply *reply) const
     case QNetworkReply::ProxyAuthenticationRequiredError:
         code = Code::ProxyAuthenticationRequired;
         break;
+    case QNetworkReply::AuthenticationRequiredError:
+        if (reply->property(ProxyCredentials::RefusedProperty).isValid())
+            code = Code::ProxyAuthenticationRequired;
+        break;
     case QNetworkReply::ProxyNotFoundError:
     case QNetworkReply::ProxyTimeoutError:
         code = Code::ProxyUnreachable;
@@ -165,10 +170,18 @@ ClientError NetworkJob::transportError(QNetworkReply *reply) const
     case QNetworkReply::TimeoutError:
         return ClientError::make(Code::Timeout, reply->errorString());
     default:
-        return ClientError::make(Code::Network, reply->errorString());
+        break;
     }
-    ClientError error = ClientError::make(*code, reply->errorString());
-    error.proxy = ProxyConfig::hostAndPort(ProxyConfig::proxyFor(m_manager, reply->url()));
+    const QString proxy = ProxyConfig::hostAndPort(ProxyConfig::proxyFor(m_manager, reply->url()));
+    // Through an HTTP proxy the only connection Qt makes is to the proxy,
+    // and Qt reports its failures as plain connection errors.
+    if (!code && !proxy.isEmpty() && reply->error() == QNetworkReply::ConnectionRefusedError)
+        code = Code::ProxyRefused;
+    else if (!code && !proxy.isEmpty() && reply->error() == QNetworkReply::HostNotFoundError)
+        code = Code::ProxyUnreachable;
+    // Also a plain network error names the proxy it went through, for the report.
+    ClientError error = ClientError::make(code.value_or(Code::Network), reply->errorString());
+    error.proxy = proxy;
     return error;
 }
 
@@ -214,8 +227,9 @@ void NetworkJob::onReplyFinished()
     QNetworkReply *reply = m_reply;
     reply->deleteLater();
     // A proxy's own 407 carries a status too: it is not the server's answer.
-    const bool proxyFailed = reply->error() >= QNetworkReply::ProxyConnectionRefusedError
-        && reply->error() <= QNetworkReply::UnknownProxyError;
+    const bool proxyFailed = (reply->error() >= QNetworkReply::ProxyConnectionRefusedError
+                              && reply->error() <= QNetworkReply::UnknownProxyError)
+        || reply->property(ProxyCredentials::RefusedProperty).isValid();
     const int status = proxyFailed ? 0 : reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 0) {
         m_error = transportError(reply);

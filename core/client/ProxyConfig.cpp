@@ -70,6 +70,7 @@ QString ProxyConfig::describe(const QNetworkProxy &proxy)
     const QString where = hostAndPort(proxy);
     if (where.isEmpty())
         return QStringLiteral("none");
-    const QString scheme = proxy.type() == QNetworkProxy::Socks5Proxy ? QStringLiteral("socks5") : QStringLiteral("http");
+    const QString scheme = proxy.type() == QNetworkProxy::Socks5Proxy ? QStringLiteral("socks5")
+                                                                      : QStringLiteral("http");
     return scheme + QStringLiteral("://") + where;
 }

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
+#include <QNetworkReply>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
@@ -46,9 +47,12 @@ bool runJob(QKeychain::Job *job)
 
 ProxyCredentials::ProxyCredentials(QNetworkAccessManager *manager, QObject *parent)
     : QObject(parent)
+    , m_manager(manager)
 {
     connect(manager, &QNetworkAccessManager::proxyAuthenticationRequired, this,
             &ProxyCredentials::onAuthenticationRequired);
+    connect(manager, &QNetworkAccessManager::authenticationRequired, this,
+            &ProxyCredentials::onServerAuthenticationRequired);
 }
 
 QString ProxyCredentials::keychainKey(const QString &proxy)
@@ -66,6 +70,22 @@ void ProxyCredentials::onAuthenticationRequired(const QNetworkProxy &proxy, QAut
     if (!retry && fillRemembered(where, authenticator))
         return;
     ask(where, authenticator, retry);
+}
+
+// tinyproxy 1.11 answers wrong proxy credentials with 401 and a
+// WWW-Authenticate challenge instead of 407, so Qt takes it for the
+// server's; no server Latchkey talks to asks for HTTP authentication. The
+// request fails, and the next one asks the person again.
+void ProxyCredentials::onServerAuthenticationRequired(QNetworkReply *reply, QAuthenticator *authenticator)
+{
+    Q_UNUSED(authenticator); // left empty: the request ends here
+    const QString where = ProxyConfig::hostAndPort(ProxyConfig::proxyFor(m_manager, reply->url()));
+    if (where.isEmpty() || !m_answered.contains(where))
+        return;
+    qCInfo(lcProxy).noquote() << "proxy" << where << "refused the credentials (answered 401)";
+    reply->setProperty(RefusedProperty, where);
+    // Else Qt would offer the refused credentials, which it caches, again.
+    QTimer::singleShot(0, m_manager, &QNetworkAccessManager::clearAccessCache);
 }
 
 bool ProxyCredentials::fillRemembered(const QString &proxy, QAuthenticator *authenticator)

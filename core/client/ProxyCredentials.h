@@ -10,6 +10,7 @@
 class QAuthenticator;
 class QNetworkAccessManager;
 class QNetworkProxy;
+class QNetworkReply;
 
 // Answers a proxy's 407 for one QNetworkAccessManager: with credentials
 // remembered in the keychain (service "Latchkey", key "proxy:host:port")
@@ -21,6 +22,9 @@ class ProxyCredentials : public QObject
     Q_OBJECT
 public:
     static constexpr int KeychainTimeoutMs = 10000;
+    // Set on a reply whose proxy refused the credentials given (see
+    // onServerAuthenticationRequired); NetworkJob reads it.
+    static constexpr char RefusedProperty[] = "latchkeyProxyRefusedCredentials";
 
     explicit ProxyCredentials(QNetworkAccessManager *manager, QObject *parent = nullptr);
 
@@ -39,6 +43,7 @@ private:
     };
 
     void onAuthenticationRequired(const QNetworkProxy &proxy, QAuthenticator *authenticator);
+    void onServerAuthenticationRequired(QNetworkReply *reply, QAuthenticator *authenticator);
     bool fillRemembered(const QString &proxy, QAuthenticator *authenticator);
     void ask(const QString &proxy, QAuthenticator *authenticator, bool retry);
     // The keychain, waited for here: the request cannot go on before.
@@ -46,6 +51,7 @@ private:
     void writeKeychain(const QString &proxy, const Credentials &credentials);
     void forgetKeychain(const QString &proxy);
 
+    QNetworkAccessManager *m_manager;
     // Proxies answered once: asked again, what was given was refused.
     QSet<QString> m_answered;
     // Proxies with credentials in the keychain.

@@ -8,8 +8,8 @@
 struct ProxyCredentialsPrompt
 {
     // Asked
-    QString proxy;   // "host:port"
-    QString user;    // the last name tried, to start from
+    QString proxy;      // "host:port"
+    QString user;       // the last name tried, to start from
     bool retry = false; // the credentials tried last were refused
     // Answered
     bool accepted = false; // false: cancelled, the request fails with ProxyAuthenticationRequired
