@@ -173,7 +173,8 @@ void TestProxyAndTls::cleanup()
 
 bool TestProxyAndTls::startTinyproxy(bool withAuth)
 {
-    if (QStandardPaths::findExecutable(QStringLiteral("tinyproxy"), {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin")})
+    if (QStandardPaths::findExecutable(QStringLiteral("tinyproxy"),
+                                       {QStringLiteral("/usr/bin"), QStringLiteral("/usr/sbin")})
             .isEmpty()) {
         if (ciRun())
             qWarning("tinyproxy is missing (apt-get install tinyproxy)");
@@ -444,7 +445,8 @@ bool TestProxyAndTls::startNginx()
     const QString dir = m_dir.path();
     QString servers;
     for (const char *name : {"good", "untrusted", "wrong-name", "expired"}) {
-        const quint16 port = m_tlsPorts.contains(QLatin1String(name)) ? m_tlsPorts.value(QLatin1String(name)) : freePort();
+        const quint16 port = m_tlsPorts.contains(QLatin1String(name)) ? m_tlsPorts.value(QLatin1String(name))
+                                                                      : freePort();
         m_tlsPorts.insert(QLatin1String(name), port);
         servers += QStringLiteral("server { listen 127.0.0.1:%1 ssl; ssl_certificate %2/%3.pem; "
                                   "ssl_certificate_key %2/%3.key; location / { proxy_pass http://127.0.0.1:%4; } }\n")

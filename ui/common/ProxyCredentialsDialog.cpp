@@ -24,8 +24,8 @@ ProxyCredentialsDialog::ProxyCredentialsDialog(const ProxyCredentialsPrompt &pro
     auto *intro = new WrappingLabel(tr("The proxy server %1 asks for your user name and password.").arg(prompt.proxy),
                                     this);
     intro->setObjectName(QStringLiteral("proxyIntroLabel"));
-    auto *retry = new WrappingLabel(tr("The proxy did not accept the user name and password. Check them and try again."),
-                                    this);
+    auto *retry
+        = new WrappingLabel(tr("The proxy did not accept the user name and password. Check them and try again."), this);
     retry->setObjectName(QStringLiteral("proxyRetryLabel"));
     Style::status(retry);
     retry->setVisible(prompt.retry);
@@ -57,6 +57,8 @@ ProxyCredentialsDialog::ProxyCredentialsDialog(const ProxyCredentialsPrompt &pro
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_user, &QLineEdit::textChanged, this, &ProxyCredentialsDialog::updateOk);
     updateOk();
+    // Room for a long proxy name without a wall of narrow lines.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 52);
     (prompt.user.isEmpty() ? m_user : m_password)->setFocus();
 }
 
