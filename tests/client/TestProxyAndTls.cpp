@@ -28,6 +28,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -85,6 +86,17 @@ bool waitForPort(quint16 port)
         } \
     } while (false)
 
+// Every message the test process logs (Qt's, the client's, the server's):
+// no proxy password may be among them.
+QStringList g_messages;
+QtMessageHandler g_previousHandler = nullptr;
+void recordMessage(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    g_messages.append(message);
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
 // What the dialog is answered with, each time it opens.
 struct Answer
 {
@@ -140,6 +152,8 @@ private:
 
 void TestProxyAndTls::initTestCase()
 {
+    QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=true"));
+    g_previousHandler = qInstallMessageHandler(recordMessage);
     QVERIFY(m_dir.isValid());
     m_plainServer = std::make_unique<TestServer>();
     QVERIFY(m_plainServer->start());
@@ -147,6 +161,14 @@ void TestProxyAndTls::initTestCase()
 
 void TestProxyAndTls::cleanupTestCase()
 {
+    qInstallMessageHandler(g_previousHandler);
+    for (const QString &message : std::as_const(g_messages)) {
+        QVERIFY2(!message.contains(ProxyPassword) && !message.contains(QStringLiteral("last-years-password")),
+                 qPrintable(message));
+    }
+    // The search covered the proxy's log lines (none when the proxy rows skipped).
+    if (m_proxyPort)
+        QVERIFY(g_messages.join(QLatin1Char('\n')).contains(QStringLiteral("remembered the credentials for")));
     for (QProcess *process : {&m_tinyproxy, &m_nginx}) {
         if (process->state() != QProcess::NotRunning) {
             process->terminate();
