@@ -967,12 +967,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Der Proxy-Server %1 fragt nach Ihrem Benutzernamen und Passwort.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>The proxy did not accept the user name and password. Check them and try again.</source>
         <translation>Der Proxy hat Benutzername und Passwort nicht angenommen. Prüfen Sie sie und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Proxy user name</source>
         <translation>Benutzername für den Proxy</translation>
     </message>
