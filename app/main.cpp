@@ -8,6 +8,9 @@
 #include "LatchkeyStyle.h"
 #include "Localization.h"
 #include "MainWindow.h"
+#include "ProxyConfig.h"
+#include "ProxyCredentials.h"
+#include "ProxyCredentialsDialog.h"
 #include "SessionManager.h"
 #include "Settings.h"
 #include "ShutdownSignals.h"
@@ -24,6 +27,8 @@
 #include <QPixmap>
 #include <QSettings>
 #include <QStandardPaths>
+
+#include <cstdio>
 
 namespace {
 
@@ -46,6 +51,12 @@ struct Options
                                   QCoreApplication::translate("main",
                                                               "Start a private reference server on a free "
                                                               "port and sign in against it (for QA and demos).")};
+    QCommandLineOption proxy{QStringLiteral("proxy"),
+                             QCoreApplication::translate("main",
+                                                         "Proxy for every connection instead of the system's, as "
+                                                         "http://host:port or socks5://host:port (no password: it "
+                                                         "is asked for when needed)."),
+                             QStringLiteral("url")};
     QCommandLineOption verbose{QStringLiteral("verbose"),
                                QCoreApplication::translate("main",
                                                            "Log every step of signing in to the terminal "
@@ -68,8 +79,25 @@ void parse(QCommandLineParser &parser, const Options &options, const QCoreApplic
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,
-                       options.withServer, options.verbose});
+                       options.withServer, options.proxy, options.verbose});
     parser.process(app);
+}
+
+// The system's proxy configuration, or --proxy; false (after saying why) for a value that cannot be used.
+bool applyProxy(const QCommandLineParser &parser, const Options &options)
+{
+    if (!parser.isSet(options.proxy)) {
+        ProxyConfig::apply(std::nullopt);
+        return true;
+    }
+    const ProxyConfig::Parsed parsed = ProxyConfig::parse(parser.value(options.proxy));
+    if (parsed.problem != ProxyConfig::Problem::None) {
+        const QString why = ErrorMessages::proxyOptionProblem(parsed.problem, parser.value(options.proxy));
+        std::fprintf(stderr, "latchkey: %s\n", qPrintable(why));
+        return false;
+    }
+    ProxyConfig::apply(parsed.proxy);
+    return true;
 }
 
 // PNGs rendered from resources/icons/latchkey.svg (scripts/render-icons.sh):
@@ -126,6 +154,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     const Options options; // after the translator: the help text is localized
     parse(parser, options, app);
+    if (!applyProxy(parser, options))
+        return 2;
     if (parser.isSet(options.verbose)) {
         // Every latchkey.* category (ClientLogging.h) down to debug; QT_LOGGING_RULES still has the last word.
         QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=true"));
@@ -149,11 +179,14 @@ int main(int argc, char *argv[])
     config.refreshLockPath = state + QStringLiteral("/refresh.lock");
 
     QNetworkAccessManager network;
+    ProxyCredentials proxyCredentials(&network);
     TokenVault vault(&settings);
     SessionManager session(config, &network, &vault);
     fonts.wait(); // before the first widget asks for a font
     MainWindow window(&session, &network, &settings);
     window.show();
+    QObject::connect(&proxyCredentials, &ProxyCredentials::credentialsRequired, &window,
+                     [&window](ProxyCredentialsPrompt *prompt) { ProxyCredentialsDialog::answer(prompt, &window); });
     AfterFirstFrame::run(&window, [] { QApplication::setWindowIcon(windowIcon()); });
 
     if (parser.isSet(options.withServer)) {

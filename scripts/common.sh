@@ -14,7 +14,9 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # readable reports) for build-asan; clang-format-14 for scripts/check-format.sh;
 # PostgreSQL 15 with postgresql-common's pg_virtualenv, which gives the server
 # suites a throwaway cluster, and Qt's driver for it; nginx-light (the reverse
-# proxy in front of two instances in the deployment tests) and prometheus
+# proxy in front of two instances in the deployment tests, and TLS in front of
+# the server in TestProxyAndTls), tinyproxy (the proxy, with BasicAuth, of
+# TestProxyAndTls) and prometheus
 # (promtool and a real scraper for /metrics).
 LATCHKEY_PACKAGES=(
   cmake g++ ninja-build pkg-config curl
@@ -27,7 +29,7 @@ LATCHKEY_PACKAGES=(
   chromium python3-pyatspi at-spi2-core imagemagick nodejs
   dpkg-dev file lintian desktop-file-utils appstream
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14
-  nginx-light prometheus
+  nginx-light prometheus tinyproxy
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

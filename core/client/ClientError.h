@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 // The one error type of the client core: every job, the keychain, the
 // loopback receiver, the token checks and SessionManager hand this value up.
@@ -25,6 +26,15 @@ public:
         ServerRefused,    // an OAuth error answer; serverError says which
         RateLimited,      // retryAfter
         RequestNotMade,
+        // TLS: the server's certificate (host: the server; certificateChain,
+        // sslErrors: what the handshake saw)
+        CertificateUntrusted,    // no chain to a CA this computer trusts
+        CertificateNameMismatch, // issued for another name
+        CertificateExpired,      // expired, or not yet valid
+        // A proxy between here and the server (proxy: its host:port)
+        ProxyRefused,                // nothing listens there
+        ProxyAuthenticationRequired, // 407: no credentials, or wrong ones
+        ProxyUnreachable,            // not found, or no answer in time
         // The server and its discovery document
         NotAServerAddress,
         InsecureIssuer,    // plain http to another computer
@@ -70,6 +80,11 @@ public:
     QString serverError;       // the protocol's error name, e.g. "invalid_grant"
     QString serverDescription; // the server's error_description, bounded, one line
     QString host;              // the server concerned, when there is one
+    QString proxy;             // the proxy concerned, "host:port", when there is one
+    // After a TLS failure: each certificate's subject and issuer, server's
+    // first, and the handshake's findings, for the diagnostics report.
+    QStringList certificateChain;
+    QStringList sslErrors;
     int httpStatus = 0;
     QJsonObject body;   // the error answer, for fields such as "suggestions"
     int retryAfter = 0; // seconds, when rate limited

@@ -12,3 +12,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcVault)      // latchkey.vault: the keychain
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)       // latchkey.http: network calls
 Q_DECLARE_LOGGING_CATEGORY(lcDiscovery)  // latchkey.discovery: provider metadata and keys
 Q_DECLARE_LOGGING_CATEGORY(lcOnboarding) // latchkey.onboarding: registration calls
+Q_DECLARE_LOGGING_CATEGORY(lcProxy)      // latchkey.proxy: the proxy in use and its credentials (never a password)

@@ -1,5 +1,7 @@
 #include "Diagnostics.h"
 
+#include "ProxyConfig.h"
+
 #include <QCoreApplication>
 #include <QSysInfo>
 #include <QUrl>
@@ -45,9 +47,20 @@ QString Diagnostics::report() const
                  .arg(QSysInfo::prettyProductName(), QSysInfo::kernelType(), QSysInfo::kernelVersion(),
                       QSysInfo::currentCpuArchitecture())
           << QStringLiteral("Issuer: %1").arg(m_issuer.isEmpty() ? QStringLiteral("not set") : m_issuer) << QString()
-          << QStringLiteral("[Discovery]") << discoverySummary() << QString() << QStringLiteral("[Clock]")
-          << clockSummary() << QString() << QStringLiteral("[Last errors]") << errorSummary();
+          << QStringLiteral("[Network]") << networkSummary() << QString() << QStringLiteral("[Discovery]")
+          << discoverySummary() << QString() << QStringLiteral("[Clock]") << clockSummary() << QString()
+          << QStringLiteral("[Last errors]") << errorSummary();
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+QString Diagnostics::networkSummary() const
+{
+    // The process-wide configuration the client's requests take (ProxyConfig::apply).
+    const QUrl server(m_issuer);
+    const QString proxy = server.isValid() && !m_issuer.isEmpty()
+        ? ProxyConfig::describe(ProxyConfig::proxyFor(nullptr, server))
+        : QStringLiteral("unknown (no server set)");
+    return QStringLiteral("proxy to the server: %1").arg(proxy);
 }
 
 QString Diagnostics::discoverySummary() const
@@ -94,6 +107,8 @@ QString Diagnostics::errorSummary() const
         QStringList facts{e.time.toString(Qt::ISODate), e.codeName()};
         if (!e.host.isEmpty())
             facts << QStringLiteral("host=%1").arg(e.host);
+        if (!e.proxy.isEmpty())
+            facts << QStringLiteral("proxy=%1").arg(e.proxy);
         if (e.httpStatus)
             facts << QStringLiteral("http=%1").arg(e.httpStatus);
         if (!e.serverError.isEmpty())
@@ -103,6 +118,10 @@ QString Diagnostics::errorSummary() const
         if (!e.detail.isEmpty())
             facts << QStringLiteral("detail=\"%1\"").arg(e.detail);
         lines.append(facts.join(QLatin1Char(' ')));
+        for (const QString &finding : e.sslErrors)
+            lines.append(QStringLiteral("  TLS error: %1").arg(finding));
+        for (const QString &certificate : e.certificateChain)
+            lines.append(QStringLiteral("  certificate: %1").arg(certificate));
     }
     return lines.join(QLatin1Char('\n'));
 }

@@ -11,7 +11,8 @@
 
 // What the error view's "Copy details" puts on the clipboard: versions, the
 // server and what its discovery document offers, the last errors with their
-// codes, and how far this computer's clock is from the server's. Built from
+// codes (after a TLS failure with the certificate chain), the proxy to
+// the server, and how far this computer's clock is from the server's. Built from
 // facts only: no token, code, verifier, state or password is ever handed
 // to it, so none can be in the report.
 class Diagnostics
@@ -32,6 +33,7 @@ public:
     QString report() const;
 
 private:
+    QString networkSummary() const;
     QString discoverySummary() const;
     QString clockSummary() const;
     QString errorSummary() const;

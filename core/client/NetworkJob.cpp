@@ -1,13 +1,20 @@
 #include "NetworkJob.h"
 
 #include "ClientLogging.h"
+#include "ProxyConfig.h"
+#include "ProxyCredentials.h"
 
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
 #include <QTimeZone>
 #include <QTimer>
+
 #include <QUrl>
+#include <optional>
 
 namespace {
 QByteArray methodName(QNetworkAccessManager::Operation operation)
@@ -38,6 +45,35 @@ QDateTime httpDate(const QByteArray &header)
     text.chop(4);
     const QDateTime local = QLocale::c().toDateTime(text, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss"));
     return local.isValid() ? QDateTime(local.date(), local.time(), QTimeZone::utc()) : QDateTime();
+}
+
+QString names(const QStringList &parts)
+{
+    return parts.join(QLatin1String("; "));
+}
+
+// Names only, no key or serial: enough to see which CA a chain ends at.
+QString describeCertificate(const QSslCertificate &certificate)
+{
+    return QStringLiteral("subject: %1; issuer: %2")
+        .arg(certificate.subjectDisplayName(), certificate.issuerDisplayName());
+}
+
+bool isUntrusted(QSslError::SslError error)
+{
+    switch (error) {
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+    case QSslError::SelfSignedCertificate:
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::CertificateUntrusted:
+    case QSslError::CertificateRejected:
+    case QSslError::InvalidCaCertificate:
+        return true;
+    default:
+        return false;
+    }
 }
 } // namespace
 
@@ -72,6 +108,81 @@ void NetworkJob::start()
     }
     connect(m_reply, &QNetworkReply::finished, this, &NetworkJob::onReplyFinished);
     connect(m_reply, &QNetworkReply::downloadProgress, this, &NetworkJob::onDownloadProgress);
+    connect(m_reply, &QNetworkReply::sslErrors, this, &NetworkJob::onSslErrors);
+}
+
+void NetworkJob::onSslErrors(const QList<QSslError> &errors)
+{
+    for (const QSslError &error : errors) {
+        m_sslErrorCodes.append(int(error.error()));
+        m_sslErrors.append(error.errorString());
+    }
+    m_certificateChain.clear();
+    for (const QSslCertificate &certificate : m_reply->sslConfiguration().peerCertificateChain())
+        m_certificateChain.append(describeCertificate(certificate));
+}
+
+// The first finding a person can act on wins: a CA to install before a
+// name or a date to fix, as an untrusted chain says nothing of the others.
+ClientError NetworkJob::certificateError() const
+{
+    ClientError::Code code = ClientError::Code::Network;
+    for (const int raw : m_sslErrorCodes) {
+        const auto error = QSslError::SslError(raw);
+        if (isUntrusted(error)) {
+            code = ClientError::Code::CertificateUntrusted;
+            break;
+        }
+        if (error == QSslError::CertificateExpired || error == QSslError::CertificateNotYetValid)
+            code = ClientError::Code::CertificateExpired;
+        else if (error == QSslError::HostNameMismatch && code == ClientError::Code::Network)
+            code = ClientError::Code::CertificateNameMismatch;
+    }
+    ClientError error = ClientError::make(code, names(m_sslErrors));
+    error.certificateChain = m_certificateChain;
+    error.sslErrors = m_sslErrors;
+    return error;
+}
+
+ClientError NetworkJob::transportError(QNetworkReply *reply) const
+{
+    using Code = ClientError::Code;
+    std::optional<Code> code;
+    switch (reply->error()) {
+    case QNetworkReply::SslHandshakeFailedError:
+        return certificateError();
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+        code = Code::ProxyRefused;
+        break;
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        code = Code::ProxyAuthenticationRequired;
+        break;
+    case QNetworkReply::AuthenticationRequiredError:
+        if (reply->property(ProxyCredentials::RefusedProperty).isValid())
+            code = Code::ProxyAuthenticationRequired;
+        break;
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+        code = Code::ProxyUnreachable;
+        break;
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::TimeoutError:
+        return ClientError::make(Code::Timeout, reply->errorString());
+    default:
+        break;
+    }
+    const QString proxy = ProxyConfig::hostAndPort(ProxyConfig::proxyFor(m_manager, reply->url()));
+    // Through an HTTP proxy the only connection Qt makes is to the proxy,
+    // and Qt reports its failures as plain connection errors.
+    if (!code && !proxy.isEmpty() && reply->error() == QNetworkReply::ConnectionRefusedError)
+        code = Code::ProxyRefused;
+    else if (!code && !proxy.isEmpty() && reply->error() == QNetworkReply::HostNotFoundError)
+        code = Code::ProxyUnreachable;
+    // Also a plain network error names the proxy it went through, for the report.
+    ClientError error = ClientError::make(code.value_or(Code::Network), reply->errorString());
+    error.proxy = proxy;
+    return error;
 }
 
 void NetworkJob::onDownloadProgress(qint64 received, qint64 total)
@@ -115,12 +226,13 @@ void NetworkJob::onReplyFinished()
 {
     QNetworkReply *reply = m_reply;
     reply->deleteLater();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // A proxy's own 407 carries a status too: it is not the server's answer.
+    const bool proxyFailed = (reply->error() >= QNetworkReply::ProxyConnectionRefusedError
+                              && reply->error() <= QNetworkReply::UnknownProxyError)
+        || reply->property(ProxyCredentials::RefusedProperty).isValid();
+    const int status = proxyFailed ? 0 : reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 0) {
-        const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError
-            || reply->error() == QNetworkReply::TimeoutError;
-        m_error = ClientError::make(timedOut ? ClientError::Code::Timeout : ClientError::Code::Network,
-                                    reply->errorString());
+        m_error = transportError(reply);
     } else {
         noteAnswer(reply);
         const QByteArray body = reply->read(MaxBodyBytes + 1);

@@ -9,6 +9,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QSslError;
 
 // One network call. Owns its reply, emits finished() exactly once — after
 // success, failure, timeout or abort() — and holds the outcome as a value.
@@ -49,6 +50,11 @@ protected:
 private:
     void onReplyFinished();
     void onDownloadProgress(qint64 received, qint64 total);
+    // Noted, never ignored: the handshake fails, and the findings say why.
+    void onSslErrors(const QList<QSslError> &errors);
+    // A failure before any HTTP answer, from QNetworkReply's error.
+    ClientError transportError(QNetworkReply *reply) const;
+    ClientError certificateError() const;
     void failTooLarge(QNetworkReply *reply);
     void finish();
     void noteAnswer(QNetworkReply *reply);
@@ -57,6 +63,9 @@ private:
     QNetworkAccessManager *m_manager;
     QPointer<QNetworkReply> m_reply;
     ClientError m_error;
+    QStringList m_sslErrors;
+    QList<int> m_sslErrorCodes;
+    QStringList m_certificateChain;
     QDateTime m_serverDate;
     QDateTime m_receivedAt;
     bool m_started = false;

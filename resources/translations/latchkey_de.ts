@@ -144,7 +144,7 @@
         <translation>Die Anmeldung wurde abgebrochen.</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>&quot;%1&quot; is not a server address.</source>
         <translation>„%1“ ist keine Serveradresse.</translation>
     </message>
@@ -287,7 +287,67 @@
         <translation>Der Server %1 hat eine Antwort gesendet, die Latchkey nicht verwenden kann.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>in between</source>
+        <translation>dazwischen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The certificate of %1 is not trusted by this computer. If your organisation uses its own certificate authority, ask your administrator to install it on this computer; otherwise someone may be listening in, so do not sign in.</source>
+        <translation>Das Zertifikat von %1 ist auf diesem Computer nicht vertrauenswürdig. Wenn Ihre Organisation eine eigene Zertifizierungsstelle verwendet, bitten Sie Ihre Administration, sie auf diesem Computer zu installieren; andernfalls könnte jemand mithören, also melden Sie sich nicht an.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The certificate of %1 was issued for another name, so Latchkey cannot be sure it is talking to %1. Check the server address in the settings; if it is right, tell the server&apos;s administrator.</source>
+        <translation>Das Zertifikat von %1 wurde für einen anderen Namen ausgestellt, daher kann Latchkey nicht sicher sein, mit %1 zu sprechen. Prüfen Sie die Serveradresse in den Einstellungen; stimmt sie, informieren Sie die Administration des Servers.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The certificate of %1 has expired or is not valid yet. Check that this computer&apos;s date and time are right; if they are, tell the server&apos;s administrator.</source>
+        <translation>Das Zertifikat von %1 ist abgelaufen oder noch nicht gültig. Prüfen Sie Datum und Uhrzeit dieses Computers; stimmen sie, informieren Sie die Administration des Servers.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The proxy server %1 refused the connection. Check the proxy settings of this computer (or Latchkey&apos;s --proxy option), or ask your administrator whether the proxy is running.</source>
+        <translation>Der Proxy-Server %1 hat die Verbindung abgelehnt. Prüfen Sie die Proxy-Einstellungen dieses Computers (oder die Option --proxy von Latchkey), oder fragen Sie Ihre Administration, ob der Proxy läuft.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The proxy server %1 needs a user name and password, and none it accepts were given. Try again and enter your proxy sign-in; your administrator can tell you what it is.</source>
+        <translation>Der Proxy-Server %1 verlangt einen Benutzernamen und ein Passwort, und es wurden keine angegeben, die er annimmt. Versuchen Sie es erneut und geben Sie Ihre Proxy-Anmeldedaten ein; Ihre Administration kann Ihnen sagen, welche es sind.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The proxy server %1 cannot be found or did not answer in time. Check your network connection and the proxy settings of this computer.</source>
+        <translation>Der Proxy-Server %1 wurde nicht gefunden oder hat nicht rechtzeitig geantwortet. Prüfen Sie Ihre Netzwerkverbindung und die Proxy-Einstellungen dieses Computers.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>--proxy must not contain a user name or password: the command line can be read by every program on this computer. Leave them out; Latchkey asks for them in a dialog when the proxy wants them.</source>
+        <translation>--proxy darf keinen Benutzernamen und kein Passwort enthalten: Die Befehlszeile kann von jedem Programm auf diesem Computer gelesen werden. Lassen Sie sie weg; Latchkey fragt in einem Dialog danach, wenn der Proxy sie verlangt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>--proxy &quot;%1&quot;: only http:// and socks5:// proxies are supported, e.g. http://proxy.example.org:3128.</source>
+        <translation>--proxy „%1“: Nur http://- und socks5://-Proxys werden unterstützt, z. B. http://proxy.example.org:3128.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>--proxy &quot;%1&quot; names no host. Write it as http://host:port, e.g. http://proxy.example.org:3128.</source>
+        <translation>--proxy „%1“ nennt keinen Host. Schreiben Sie http://host:port, z. B. http://proxy.example.org:3128.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>--proxy &quot;%1&quot; names no port. Write it as http://host:port, e.g. http://proxy.example.org:3128.</source>
+        <translation>--proxy „%1“ nennt keinen Port. Schreiben Sie http://host:port, z. B. http://proxy.example.org:3128.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>--proxy &quot;%1&quot; is not a proxy address. Write it as http://host:port or socks5://host:port, e.g. http://proxy.example.org:3128.</source>
+        <translation>--proxy „%1“ ist keine Proxy-Adresse. Schreiben Sie http://host:port oder socks5://host:port, z. B. http://proxy.example.org:3128.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>The server did not accept this sign-in any more. Sign in again.</source>
         <translation>Der Server hat diese Anmeldung nicht mehr angenommen. Melden Sie sich erneut an.</translation>
     </message>
@@ -896,6 +956,64 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
     </message>
 </context>
 <context>
+    <name>ProxyCredentialsDialog</name>
+    <message>
+        <location filename="../../ui/common/ProxyCredentialsDialog.cpp" line="+19"/>
+        <source>&amp;Remember this password</source>
+        <translation>Passwort &amp;merken</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Proxy sign-in</source>
+        <translation>Anmeldung am Proxy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The proxy server %1 asks for your user name and password.</source>
+        <translation>Der Proxy-Server %1 fragt nach Ihrem Benutzernamen und Passwort.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The proxy did not accept the user name and password. Check them and try again.</source>
+        <translation>Der Proxy hat Benutzername und Passwort nicht angenommen. Prüfen Sie sie und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Proxy user name</source>
+        <translation>Benutzername für den Proxy</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Proxy password</source>
+        <translation>Passwort für den Proxy</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remember this password</source>
+        <translation>Passwort merken</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kept in this computer&apos;s keychain, and used without asking next time.</source>
+        <translation>Wird im Schlüsselbund dieses Computers aufbewahrt und beim nächsten Mal ohne Nachfrage verwendet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Anmelden</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Benutzername:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../ui/settings/SettingsDialog.cpp" line="+27"/>
@@ -1394,12 +1512,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+67"/>
+        <location filename="../../app/main.cpp" line="+78"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-41"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
@@ -1430,11 +1548,16 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
     </message>
     <message>
         <location line="+4"/>
+        <source>Proxy for every connection instead of the system&apos;s, as http://host:port or socks5://host:port (no password: it is asked for when needed).</source>
+        <translation>Proxy für jede Verbindung statt des Systemproxys, als http://host:port oder socks5://host:port (ohne Passwort: danach wird bei Bedarf gefragt).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Log every step of signing in to the terminal (never a password, token or code).</source>
         <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+143"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
     </message>

@@ -6,12 +6,15 @@
 
 #include "ClientHarness.h"
 #include "ClientLogging.h"
+#include "Diagnostics.h"
 #include "HttpRobot.h"
+#include "ProxyConfig.h"
 #include "SessionManager.h"
 #include "VaultJob.h"
 
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QNetworkProxy>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
@@ -31,7 +34,8 @@ bool isClientCategory(const char *category)
 {
     static const QList<QByteArray> client{lcSession().categoryName(),   lcLoopback().categoryName(),
                                           lcVault().categoryName(),     lcHttp().categoryName(),
-                                          lcDiscovery().categoryName(), lcOnboarding().categoryName()};
+                                          lcDiscovery().categoryName(), lcOnboarding().categoryName(),
+                                          lcProxy().categoryName()};
     return category && client.contains(QByteArray(category));
 }
 
@@ -56,6 +60,9 @@ private Q_SLOTS:
     void cleanupTestCase();
     void signInRefreshAndFailuresLogNoSecret();
     void reportAfterFailedSignIn();
+    void reportNamesTheProxyNeverItsCredentials_data();
+    void reportNamesTheProxyNeverItsCredentials();
+    void reportShowsTheCertificateChain();
 
 private:
     // Every code and state of a redirect the robot browser carries back.
@@ -222,6 +229,61 @@ void TestDiagnostics::reportAfterFailedSignIn()
     QVERIFY(qAbs(*manager->diagnostics().clockOffsetSeconds() - Ahead) <= 2);
     verifyNoSecretIn(report, "the report");
     verifyNoSecretIn(logText(), "the log");
+}
+
+void TestDiagnostics::reportNamesTheProxyNeverItsCredentials_data()
+{
+    QTest::addColumn<QString>("environment"); // https_proxy, for the system configuration
+    QTest::addColumn<QString>("option");      // --proxy, when given
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("direct") << ""
+                            << ""
+                            << "none";
+    QTest::newRow("system, with credentials in the variable") << "http://alice:s3cret-proxy-pw@proxy.corp.example:3128"
+                                                              << ""
+                                                              << "http://proxy.corp.example:3128";
+    QTest::newRow("--proxy") << ""
+                             << "socks5://10.1.2.3:1080"
+                             << "socks5://10.1.2.3:1080";
+}
+
+void TestDiagnostics::reportNamesTheProxyNeverItsCredentials()
+{
+    QFETCH(QString, environment);
+    QFETCH(QString, option);
+    QFETCH(QString, expected);
+    const QByteArray before = qgetenv("https_proxy");
+    qputenv("https_proxy", environment.toLatin1());
+    ProxyConfig::apply(option.isEmpty() ? std::nullopt : std::optional(ProxyConfig::parse(option).proxy));
+    Diagnostics diagnostics;
+    diagnostics.setIssuer(QStringLiteral("https://auth.example.org"));
+    const QString report = diagnostics.report();
+    qputenv("https_proxy", before);
+    QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+    QVERIFY2(report.contains(QStringLiteral("[Network]\nproxy to the server: ") + expected + QLatin1Char('\n')),
+             qPrintable(report));
+    QVERIFY2(!report.contains(QStringLiteral("s3cret")) && !report.contains(QStringLiteral("alice")),
+             qPrintable(report));
+}
+
+void TestDiagnostics::reportShowsTheCertificateChain()
+{
+    // The real chain of a real handshake is TestProxyAndTls's; here, how it reads.
+    ClientError error = ClientError::make(ClientError::Code::CertificateUntrusted, QStringLiteral("findings"));
+    error.host = QStringLiteral("auth.example.org");
+    error.sslErrors = QStringList{
+        QStringLiteral("The issuer certificate of a locally looked up certificate could not be found")};
+    error.certificateChain = QStringList{QStringLiteral("subject: auth.example.org; issuer: Corp Issuing CA"),
+                                         QStringLiteral("subject: Corp Issuing CA; issuer: Corp Root CA")};
+    Diagnostics diagnostics;
+    diagnostics.recordError(error);
+    const QString report = diagnostics.report();
+    QVERIFY2(report.contains(QStringLiteral(" CertificateUntrusted host=auth.example.org ")), qPrintable(report));
+    QVERIFY2(report.contains(
+                 QStringLiteral("\n  TLS error: The issuer certificate of a locally looked up certificate "
+                                "could not be found\n  certificate: subject: auth.example.org; issuer: "
+                                "Corp Issuing CA\n  certificate: subject: Corp Issuing CA; issuer: Corp Root CA")),
+             qPrintable(report));
 }
 
 QTEST_GUILESS_MAIN(TestDiagnostics)

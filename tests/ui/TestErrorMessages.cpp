@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QMetaEnum>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTest>
@@ -65,6 +66,10 @@ private Q_SLOTS:
     void linkOutcomesInGerman_data();
     void linkOutcomesInGerman();
     void linkConfirmationNamesBothProviders();
+    void certificateAndProxySentencesNameTheHost_data();
+    void certificateAndProxySentencesNameTheHost();
+    void proxyOptionProblems_data();
+    void proxyOptionProblems();
 
 private:
     // What the same sentence says without the German translation.
@@ -132,6 +137,74 @@ void TestErrorMessages::everyCodeHasGermanWords()
     const QString restore = ErrorMessages::restoreProblem(error);
     QVERIFY2(restore.startsWith("Ihre Sitzung kann gerade nicht wiederhergestellt werden: "), qPrintable(restore));
     QVERIFY(ErrorMessages::saveProblem(error).startsWith("Ihre Sitzung kann auf diesem Computer nicht gespeichert"));
+}
+
+void TestErrorMessages::certificateAndProxySentencesNameTheHost_data()
+{
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("named"); // the server's host for TLS, the proxy's host:port otherwise
+    QTest::addColumn<QString>("german");
+    QTest::newRow("untrusted") << int(Code::CertificateUntrusted) << "auth.example.org"
+                               << "Das Zertifikat von auth.example.org ist auf diesem Computer nicht vertrauenswürdig.";
+    QTest::newRow("name mismatch") << int(Code::CertificateNameMismatch) << "auth.example.org"
+                                   << "Das Zertifikat von auth.example.org wurde für einen anderen Namen ausgestellt";
+    QTest::newRow("expired") << int(Code::CertificateExpired) << "auth.example.org"
+                             << "Das Zertifikat von auth.example.org ist abgelaufen oder noch nicht gültig.";
+    QTest::newRow("proxy refused") << int(Code::ProxyRefused) << "proxy.corp.example:3128"
+                                   << "Der Proxy-Server proxy.corp.example:3128 hat die Verbindung abgelehnt.";
+    QTest::newRow("proxy authentication") << int(Code::ProxyAuthenticationRequired) << "proxy.corp.example:3128"
+                                          << "Der Proxy-Server proxy.corp.example:3128 verlangt einen Benutzernamen";
+    QTest::newRow("proxy unreachable") << int(Code::ProxyUnreachable) << "proxy.corp.example:3128"
+                                       << "Der Proxy-Server proxy.corp.example:3128 wurde nicht gefunden";
+}
+
+void TestErrorMessages::certificateAndProxySentencesNameTheHost()
+{
+    QFETCH(int, code);
+    QFETCH(QString, named);
+    QFETCH(QString, german);
+    ClientError error = ClientError::make(Code(code), QStringLiteral("Qt's own words"));
+    error.host = QStringLiteral("auth.example.org");
+    error.proxy = QStringLiteral("proxy.corp.example:3128");
+    const QString sentence = ErrorMessages::sentence(error);
+    QVERIFY2(sentence.startsWith(german), qPrintable(sentence));
+    const QString english = inEnglish([&] { return ErrorMessages::sentence(error); });
+    QVERIFY2(english.contains(named), qPrintable(english));
+    // What to do, not only what happened.
+    QVERIFY2(english.contains(QRegularExpression("\\. (Check|If|Try|Ask)")), qPrintable(english));
+    QCOMPARE(ErrorMessages::details(error), error.detail);
+}
+
+void TestErrorMessages::proxyOptionProblems_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("problem");
+    QTest::addColumn<QString>("german");
+    using Problem = ProxyConfig::Problem;
+    QTest::newRow("user info") << "http://alice:s3cret@proxy:3128" << int(Problem::HasUserInfo)
+                               << "--proxy darf keinen Benutzernamen und kein Passwort enthalten";
+    QTest::newRow("ftp") << "ftp://proxy:21" << int(Problem::UnsupportedScheme) << "--proxy „ftp://proxy:21“: Nur";
+    QTest::newRow("no port") << "http://proxy" << int(Problem::NoPort) << "--proxy „http://proxy“ nennt keinen Port.";
+    QTest::newRow("no host") << "http://:3128" << int(Problem::NoHost) << "--proxy „http://:3128“ nennt keinen Host.";
+    QTest::newRow("words") << "proxy please" << int(Problem::NotAUrl)
+                           << "--proxy „proxy please“ ist keine Proxy-Adresse.";
+    QTest::newRow("a path") << "http://proxy:3128/x" << int(Problem::NotAUrl) << "--proxy „http://proxy:3128/x“ ist";
+    QTest::newRow("http") << "http://proxy.corp.example:3128" << int(Problem::None) << "";
+    QTest::newRow("socks5") << "socks5://127.0.0.1:1080" << int(Problem::None) << "";
+}
+
+void TestErrorMessages::proxyOptionProblems()
+{
+    QFETCH(QString, value);
+    QFETCH(int, problem);
+    QFETCH(QString, german);
+    const ProxyConfig::Parsed parsed = ProxyConfig::parse(value);
+    QCOMPARE(int(parsed.problem), problem);
+    const QString sentence = ErrorMessages::proxyOptionProblem(parsed.problem, value);
+    QVERIFY2(german.isEmpty() ? sentence.isEmpty() : sentence.startsWith(german), qPrintable(sentence));
+    QVERIFY2(!sentence.contains("s3cret"), qPrintable(sentence)); // never repeated, not even in the error
+    if (parsed.problem == ProxyConfig::Problem::None)
+        QCOMPARE(ProxyConfig::describe(parsed.proxy), value);
 }
 
 void TestErrorMessages::init()

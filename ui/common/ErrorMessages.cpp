@@ -24,6 +24,13 @@ QString ErrorMessages::sentence(const ClientError &error)
     case Code::RateLimited:
     case Code::RequestNotMade:
         return networkSentence(error);
+    case Code::CertificateUntrusted:
+    case Code::CertificateNameMismatch:
+    case Code::CertificateExpired:
+    case Code::ProxyRefused:
+    case Code::ProxyAuthenticationRequired:
+    case Code::ProxyUnreachable:
+        return connectionSentence(error);
     case Code::ServerRefused:
         return serverRefusal(error);
     case Code::NotAServerAddress:
@@ -101,6 +108,65 @@ QString ErrorMessages::networkSentence(const ClientError &error)
     default:
         return tr("The server at %1 sent an answer Latchkey cannot use.").arg(error.host);
     }
+}
+
+QString ErrorMessages::connectionSentence(const ClientError &error)
+{
+    const QString proxy = error.proxy.isEmpty() ? tr("in between") : error.proxy;
+    switch (error.code) {
+    case Code::CertificateUntrusted:
+        return tr("The certificate of %1 is not trusted by this computer. If your organisation uses its own "
+                  "certificate authority, ask your administrator to install it on this computer; otherwise someone "
+                  "may be listening in, so do not sign in.")
+            .arg(error.host);
+    case Code::CertificateNameMismatch:
+        return tr("The certificate of %1 was issued for another name, so Latchkey cannot be sure it is talking to "
+                  "%1. Check the server address in the settings; if it is right, tell the server's administrator.")
+            .arg(error.host);
+    case Code::CertificateExpired:
+        return tr("The certificate of %1 has expired or is not valid yet. Check that this computer's date and time "
+                  "are right; if they are, tell the server's administrator.")
+            .arg(error.host);
+    case Code::ProxyRefused:
+        return tr("The proxy server %1 refused the connection. Check the proxy settings of this computer (or "
+                  "Latchkey's --proxy option), or ask your administrator whether the proxy is running.")
+            .arg(proxy);
+    case Code::ProxyAuthenticationRequired:
+        return tr("The proxy server %1 needs a user name and password, and none it accepts were given. Try again "
+                  "and enter your proxy sign-in; your administrator can tell you what it is.")
+            .arg(proxy);
+    default:
+        return tr("The proxy server %1 cannot be found or did not answer in time. Check your network connection "
+                  "and the proxy settings of this computer.")
+            .arg(proxy);
+    }
+}
+
+QString ErrorMessages::proxyOptionProblem(ProxyConfig::Problem problem, const QString &text)
+{
+    switch (problem) {
+    case ProxyConfig::Problem::None:
+        return {};
+    case ProxyConfig::Problem::HasUserInfo:
+        return tr("--proxy must not contain a user name or password: the command line can be read by every "
+                  "program on this computer. Leave them out; Latchkey asks for them in a dialog when the proxy "
+                  "wants them.");
+    case ProxyConfig::Problem::UnsupportedScheme:
+        return tr("--proxy \"%1\": only http:// and socks5:// proxies are supported, e.g. "
+                  "http://proxy.example.org:3128.")
+            .arg(text);
+    case ProxyConfig::Problem::NoHost:
+        return tr("--proxy \"%1\" names no host. Write it as http://host:port, e.g. http://proxy.example.org:3128.")
+            .arg(text);
+    case ProxyConfig::Problem::NoPort:
+        return tr("--proxy \"%1\" names no port. Write it as http://host:port, e.g. http://proxy.example.org:3128.")
+            .arg(text);
+    case ProxyConfig::Problem::NotAUrl:
+        break;
+    }
+    return tr("--proxy \"%1\" is not a proxy address. Write it as http://host:port or socks5://host:port, e.g. "
+              "http://proxy.example.org:3128.")
+        .arg(text);
 }
 
 QString ErrorMessages::serverRefusal(const ClientError &error)

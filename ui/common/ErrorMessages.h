@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ClientError.h"
+#include "ProxyConfig.h"
 
 #include <QCoreApplication>
 #include <QString>
@@ -34,7 +35,13 @@ public:
     // The registration behind a link request is over: only a new sign-in helps.
     static bool linkRequestExpired(const ClientError &error);
 
+    // Why `--proxy <text>` is refused, with how to write it; never repeats
+    // a value that holds a password.
+    static QString proxyOptionProblem(ProxyConfig::Problem problem, const QString &text);
+
 private:
+    // TLS and proxy failures: named by the server's host or the proxy's host:port.
+    static QString connectionSentence(const ClientError &error);
     static QString networkSentence(const ClientError &error);
     static QString serverRefusal(const ClientError &error);
     static QString authorizationRejection(const QString &serverError);
