@@ -2,13 +2,14 @@
 
 #include "AfterFirstFrame.h"
 #include "BundledServer.h"
+#include "ClientOptions.h"
+#include "CommandLine.h"
 #include "ErrorMessages.h"
 #include "FirstFrameProbe.h"
 #include "FontconfigWarmUp.h"
 #include "LatchkeyStyle.h"
 #include "Localization.h"
 #include "MainWindow.h"
-#include "ProxyConfig.h"
 #include "ProxyCredentials.h"
 #include "ProxyCredentialsDialog.h"
 #include "SessionManager.h"
@@ -32,17 +33,9 @@
 
 namespace {
 
+// The window's own options; the ones every subcommand shares are ClientOptions.
 struct Options
 {
-    QCommandLineOption issuer{QStringLiteral("issuer"), QCoreApplication::translate("main", "Server (issuer) URL."),
-                              QStringLiteral("url")};
-    QCommandLineOption clientId{QStringLiteral("client-id"), QCoreApplication::translate("main", "OAuth client id."),
-                                QStringLiteral("id")};
-    QCommandLineOption browser{QStringLiteral("browser-command"),
-                               QCoreApplication::translate("main",
-                                                           "Browser to use instead of the system one; %u is "
-                                                           "the sign-in URL, e.g. \"firefox %u\"."),
-                               QStringLiteral("command")};
     QCommandLineOption signIn{QStringLiteral("sign-in"),
                               QCoreApplication::translate("main", "Start signing in right away.")};
     QCommandLineOption signOut{QStringLiteral("sign-out"),
@@ -51,16 +44,7 @@ struct Options
                                   QCoreApplication::translate("main",
                                                               "Start a private reference server on a free "
                                                               "port and sign in against it (for QA and demos).")};
-    QCommandLineOption proxy{QStringLiteral("proxy"),
-                             QCoreApplication::translate("main",
-                                                         "Proxy for every connection instead of the system's, as "
-                                                         "http://host:port or socks5://host:port (no password: it "
-                                                         "is asked for when needed)."),
-                             QStringLiteral("url")};
-    QCommandLineOption verbose{QStringLiteral("verbose"),
-                               QCoreApplication::translate("main",
-                                                           "Log every step of signing in to the terminal "
-                                                           "(never a password, token or code).")};
+    ClientOptions client;
 };
 
 void describeApplication(QCoreApplication *app)
@@ -75,29 +59,18 @@ void describeApplication(QCoreApplication *app)
 void parse(QCommandLineParser &parser, const Options &options, const QCoreApplication &app)
 {
     parser.setApplicationDescription(
-        QCoreApplication::translate("main", "Sign in with OpenID Connect through your browser."));
+        QCoreApplication::translate("main", "Sign in with OpenID Connect through your browser.") + QStringLiteral("\n\n")
+        + QCoreApplication::translate("main",
+                                      "Commands (no display needed; each takes --help and the server options):\n"
+                                      "  login [--device]  sign in, in the browser or with a code on another device\n"
+                                      "  status [--json]   who is signed in, and until when\n"
+                                      "  token             print a valid access token\n"
+                                      "  logout            sign out"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({options.issuer, options.clientId, options.browser, options.signIn, options.signOut,
-                       options.withServer, options.proxy, options.verbose});
+    parser.addOptions({options.signIn, options.signOut, options.withServer});
+    parser.addOptions(options.client.all());
     parser.process(app);
-}
-
-// The system's proxy configuration, or --proxy; false (after saying why) for a value that cannot be used.
-bool applyProxy(const QCommandLineParser &parser, const Options &options)
-{
-    if (!parser.isSet(options.proxy)) {
-        ProxyConfig::apply(std::nullopt);
-        return true;
-    }
-    const ProxyConfig::Parsed parsed = ProxyConfig::parse(parser.value(options.proxy));
-    if (parsed.problem != ProxyConfig::Problem::None) {
-        const QString why = ErrorMessages::proxyOptionProblem(parsed.problem, parser.value(options.proxy));
-        std::fprintf(stderr, "latchkey: %s\n", qPrintable(why));
-        return false;
-    }
-    ProxyConfig::apply(parsed.proxy);
-    return true;
 }
 
 // PNGs rendered from resources/icons/latchkey.svg (scripts/render-icons.sh):
@@ -131,6 +104,8 @@ bool onlyPrints(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
     FirstFrameProbe::markMain(); // bench/startup-bench.py
+    if (CommandLine::isSubcommand(argc, argv))
+        return CommandLine::run(argc, argv, LATCHKEY_VERSION);
     if (onlyPrints(argc, argv)) {
         QCoreApplication app(argc, argv);
         describeApplication(&app);
@@ -154,29 +129,15 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     const Options options; // after the translator: the help text is localized
     parse(parser, options, app);
-    if (!applyProxy(parser, options))
+    if (!options.client.applyProxy(parser))
         return 2;
-    if (parser.isSet(options.verbose)) {
-        // Every latchkey.* category (ClientLogging.h) down to debug; QT_LOGGING_RULES still has the last word.
-        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=true"));
-        if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
-            qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{category} %{type}: %{message}"));
-    }
+    options.client.applyLogging(parser);
 
     ShutdownSignals shutdown; // SIGTERM from the session: quit cleanly, stop what we started
     QObject::connect(&shutdown, &ShutdownSignals::requested, &app, &QApplication::quit);
 
     QSettings settings;
-    ClientConfig config;
-    config.issuer = parser.isSet(options.issuer) ? parser.value(options.issuer) : Settings::Issuer.get(settings);
-    while (config.issuer.endsWith(QLatin1Char('/')))
-        config.issuer.chop(1);
-    config.clientId = parser.isSet(options.clientId) ? parser.value(options.clientId) : Settings::ClientId.get(settings);
-    config.browserCommand = parser.isSet(options.browser) ? parser.value(options.browser)
-                                                          : Settings::BrowserCommand.get(settings);
-    const QString state = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
-    QDir().mkpath(state);
-    config.refreshLockPath = state + QStringLiteral("/refresh.lock");
+    const ClientConfig config = options.client.config(parser, settings);
 
     QNetworkAccessManager network;
     ProxyCredentials proxyCredentials(&network);

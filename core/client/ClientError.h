@@ -43,7 +43,8 @@ public:
         Unsupported,       // the provider lacks something Latchkey needs; detail says what
         NoSigningKey,
         // Signing in
-        CouldNotListen, // no loopback port
+        CouldNotListen,    // no loopback port
+        DeviceCodeExpired, // the device sign-in was not finished in time (RFC 8628)
         BrowserTimedOut,
         AccessDenied,           // cancelled at the provider
         AuthorizationRejected,  // any other error redirect; serverError says which

@@ -119,6 +119,7 @@ std::optional<ProviderMetadata> ProviderMetadata::fromDiscovery(const QJsonObjec
     m.upstreamProviders = parseUpstreamProviders(document.value(QLatin1String("upstream_providers")));
     m.linkRequestEndpoint = endpoint(document, Protocol::LinkRequestEndpointKey);
     m.identitiesEndpoint = endpoint(document, Protocol::IdentitiesEndpointKey);
+    m.deviceAuthorizationEndpoint = endpoint(document, Protocol::DeviceAuthorizationEndpointKey);
     return m;
 }
 

@@ -30,6 +30,7 @@ public:
     // The linking extension (PROTOCOL.md 6.5); empty at a standard OP.
     QUrl linkRequestEndpoint;
     QUrl identitiesEndpoint;
+    QUrl deviceAuthorizationEndpoint; // RFC 8628; empty: no device sign-in
     bool issParameterSupported = false;
     // `scopes_supported`; empty when the provider does not say.
     QStringList scopesSupported;

@@ -2,6 +2,7 @@
 
 #include "ClaimNames.h"
 #include "ClientLogging.h"
+#include "DeviceAuthorizationJob.h"
 #include "DiscoveryJob.h"
 #include "ErrorCodes.h"
 #include "JwksJob.h"
@@ -112,6 +113,8 @@ SessionManager::State SessionManager::viewFor(Step step) const
     case Step::Discovering:
     case Step::WaitingForBrowser:
         return State::WaitingForBrowser;
+    case Step::WaitingForDevice:
+        return State::WaitingForDevice;
     case Step::Exchanging:
     case Step::Storing:
         return State::Exchanging;
@@ -223,9 +226,17 @@ void SessionManager::signIn(const QString &provider)
     startSignIn(Purpose::SignIn, provider, {}, selectsAccountNext() ? QStringLiteral("select_account") : QString());
 }
 
-void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt)
+void SessionManager::signInWithDevice()
+{
+    startSignIn(Purpose::SignIn, {}, {}, {}, Via::Device);
+}
+
+void SessionManager::startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt,
+                                 Via via)
 {
     m_purpose = purpose;
+    m_via = via;
+    m_device = {};
     m_linkId = linkId;
     m_prompt = prompt;
     m_upstreamProvider = provider;
@@ -238,7 +249,9 @@ void SessionManager::startSignIn(Purpose purpose, const QString &provider, const
     m_authorizationUrl.clear();
     qCInfo(lcSession) << "signing in for" << purpose;
     SessionStep *step = enter(Step::Discovering);
-    withMetadata(step, [this, step] { withKeys(step, false, [this] { startBrowser(); }); });
+    withMetadata(step, [this, step] {
+        withKeys(step, false, [this] { m_via == Via::Device ? startDevice() : startBrowser(); });
+    });
 }
 
 bool SessionManager::selectsAccountNext() const
@@ -318,6 +331,67 @@ void SessionManager::signInAgain()
     const bool wrongProvider = m_onboarding
         && m_onboarding->lastError().serverError == QLatin1String(ErrorCode::EmailInUse);
     signIn(wrongProvider ? QString() : m_upstreamProvider);
+}
+
+void SessionManager::startDevice()
+{
+    if (metadata().deviceAuthorizationEndpoint.isEmpty()) {
+        fail(ClientError::make(ClientError::Code::Unsupported, QStringLiteral("device sign-in (RFC 8628)")));
+        return;
+    }
+    m_step->await(new DeviceAuthorizationJob(m_manager, metadata().deviceAuthorizationEndpoint, m_config.clientId,
+                                             m_config.scope),
+                  [this](DeviceAuthorizationJob *job) {
+                      if (!job->error().ok()) {
+                          fail(job->error());
+                          return;
+                      }
+                      m_device = job->authorization();
+                      m_deviceExpiresAt = m_config.clock() + m_device.expiresIn;
+                      pollDeviceLater(enter(Step::WaitingForDevice));
+                  });
+}
+
+void SessionManager::pollDeviceLater(SessionStep *step)
+{
+    QTimer::singleShot(m_device.interval * 1000, step, [this, step] {
+        if (!step->isKilled())
+            pollDevice(step);
+    });
+}
+
+void SessionManager::pollDevice(SessionStep *step)
+{
+    if (m_config.clock() >= m_deviceExpiresAt) {
+        fail(ClientError::make(ClientError::Code::DeviceCodeExpired));
+        return;
+    }
+    step->await(TokenJob::pollDevice(m_manager, metadata().tokenEndpoint, m_config.clientId, m_device.deviceCode),
+                [this, step](TokenJob *job) { devicePolled(step, *job); });
+}
+
+void SessionManager::devicePolled(SessionStep *step, const TokenJob &job)
+{
+    const ClientError &error = job.error();
+    if (error.ok()) {
+        handleTokens(enter(Step::Exchanging), job.response(), {}, {});
+        return;
+    }
+    const QString &said = error.serverError;
+    if (said == QLatin1String(ErrorCode::SlowDown))
+        m_device.interval += 5; // RFC 8628 3.5: for this and every later poll
+    const bool hiccup = error.code == ClientError::Code::Network || error.code == ClientError::Code::Timeout
+        || error.code == ClientError::Code::ServerFailure;
+    if (said == QLatin1String(ErrorCode::AuthorizationPending) || said == QLatin1String(ErrorCode::SlowDown) || hiccup) {
+        pollDeviceLater(step); // the person may still be at it on the other device
+        return;
+    }
+    if (said == QLatin1String(ErrorCode::AccessDenied))
+        signedOut(SignOutReason::AccessDenied, ClientError::make(ClientError::Code::AccessDenied));
+    else if (said == QLatin1String(ErrorCode::ExpiredToken))
+        fail(ClientError::make(ClientError::Code::DeviceCodeExpired));
+    else
+        fail(error);
 }
 
 void SessionManager::startBrowser()
@@ -421,8 +495,9 @@ void SessionManager::validate(SessionStep *step, const QString &token, bool onbo
                               std::function<void(const QJsonObject &)> next)
 {
     const TokenValidator validator(metadata().issuer, m_config.clientId, m_config.clock);
-    const auto result = onboarding ? validator.validateOnboardingToken(token, m_cache->keys(), nonce)
-                                   : validator.validateIdToken(token, m_cache->keys(), nonce);
+    const auto result = !onboarding ? validator.validateIdToken(token, m_cache->keys(), nonce)
+        : m_via == Via::Device      ? validator.validateDeviceOnboardingToken(token, m_cache->keys())
+                                    : validator.validateOnboardingToken(token, m_cache->keys(), nonce);
     if (result.error == TokenValidator::Error::UnknownKey && m_cache->mayRefetchKeys()) {
         // A rotated key: fetch the set once more, then decide.
         withKeys(step, true, [=, this] { validate(step, token, onboarding, nonce, next); });
@@ -473,7 +548,8 @@ void SessionManager::enterOnboarding(const TokenResponse &tokens, const QJsonObj
 {
     OnboardingContext context;
     context.token = tokens.onboardingToken;
-    context.codeVerifier = m_authorization.verifier;
+    // The device grant's proof is its device_code (PROTOCOL.md 10).
+    context.codeVerifier = m_via == Via::Device ? m_device.deviceCode.toLatin1() : m_authorization.verifier;
     context.nonce = nonce;
     context.provider = c.value(QLatin1String(Claim::Provider)).toString();
     context.providerId = c.value(QLatin1String(Claim::ProviderId)).toString();
@@ -599,7 +675,7 @@ void SessionManager::cancel()
         return;
     }
     const bool beforeTokens = m_stepKind == Step::Discovering || m_stepKind == Step::WaitingForBrowser
-        || m_stepKind == Step::Exchanging;
+        || m_stepKind == Step::WaitingForDevice || m_stepKind == Step::Exchanging;
     if (forAccount() && beforeTokens) {
         backToAccount(ClientError::make(ClientError::Code::Cancelled));
         return;

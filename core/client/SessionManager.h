@@ -3,6 +3,7 @@
 #include "AuthorizationSession.h"
 #include "ClientConfig.h"
 #include "ClientError.h"
+#include "DeviceAuthorization.h"
 #include "Diagnostics.h"
 #include "JwkSet.h"
 #include "OnboardingClient.h"
@@ -24,6 +25,7 @@ class ProviderCache;
 class SessionRenewal;
 class SessionStep;
 class SessionVault;
+class TokenJob;
 class QNetworkAccessManager;
 class VaultJob;
 
@@ -50,6 +52,7 @@ class VaultJob;
 //     ├────────► Discovering ──(metadata, keys)──► WaitingForBrowser ◄─┐
 //     │                                              │ callback   openBrowserAgain()
 //     │                                              ▼
+//     ├─ signInWithDevice() ─► Discovering ─► WaitingForDevice ─(polls: tokens)─► Exchanging
 //     │               Onboarding ◄──(onboarding)── Exchanging ──(ID token valid,
 //     │                    └──(account created)──────►▲          userinfo)──► Storing
 //     │                                                                        │
@@ -82,7 +85,16 @@ class SessionManager : public QObject
     Q_OBJECT
 public:
     // What the UI shows: several steps share one view (see step()).
-    enum class State { SignedOut, Restoring, WaitingForBrowser, Exchanging, OnboardingRequired, SignedIn, Error };
+    enum class State {
+        SignedOut,
+        Restoring,
+        WaitingForBrowser,
+        WaitingForDevice,
+        Exchanging,
+        OnboardingRequired,
+        SignedIn,
+        Error
+    };
     Q_ENUM(State)
     // The states of the diagram above.
     enum class Step {
@@ -91,6 +103,7 @@ public:
         Restoring,
         Discovering,
         WaitingForBrowser,
+        WaitingForDevice,
         Exchanging,
         Onboarding,
         Storing,
@@ -141,6 +154,8 @@ public:
     bool canRenew() const { return !m_session.refreshToken.isEmpty(); }
     QString idToken() const { return m_session.idToken; }
     QUrl authorizationUrl() const { return m_authorizationUrl; }
+    // While WaitingForDevice: the code and the page (the device_code stays inside).
+    const DeviceAuthorization &deviceAuthorization() const { return m_device; }
     const ClientConfig &config() const { return m_config; }
     OnboardingClient *onboarding() const { return m_onboarding; }
     // The providers the server lists in discovery (upstream_providers);
@@ -176,6 +191,11 @@ public Q_SLOTS:
     // to that provider; empty, or one the server does not list: the server
     // shows its own chooser.
     void signIn(const QString &provider = {});
+    // The device authorization grant (RFC 8628, PROTOCOL.md 10), for a
+    // person with no browser here: deviceAuthorization() says what to type
+    // where while the step is WaitingForDevice; the server is polled until
+    // the person is done, then it goes on as a browser sign-in would.
+    void signInWithDevice();
     // Try again, or restart after a failed registration: with the provider chosen last.
     void signInAgain();
     // From the wizard, after OnboardingClient::requestLink(): a new sign-in
@@ -224,7 +244,9 @@ private:
     State viewFor(Step step) const;
     void signedOut(SignOutReason reason, const ClientError &error = {});
     void fail(const ClientError &error);
-    void startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt);
+    enum class Via { Browser, Device };
+    void startSignIn(Purpose purpose, const QString &provider, const QString &linkId, const QString &prompt,
+                     Via via = Via::Browser);
     bool forAccount() const { return m_purpose == Purpose::AddMethod || m_purpose == Purpose::Reauthenticate; }
     // An account sign-in ended without new tokens: the session goes on as it was.
     void backToAccount(const ClientError &error);
@@ -244,6 +266,10 @@ private:
     void withMetadata(SessionStep *step, Next next);
     void withKeys(SessionStep *step, bool refetch, Next next);
     void startBrowser();
+    void startDevice();
+    void pollDeviceLater(SessionStep *step);
+    void pollDevice(SessionStep *step);
+    void devicePolled(SessionStep *step, const TokenJob &job);
     void openBrowser();
     void onCallback();
     void exchange(const QString &code);
@@ -290,6 +316,9 @@ private:
     LoopbackReceiver *m_receiver;
     AuthorizationSession m_authorization;
     QUrl m_authorizationUrl;
+    Via m_via = Via::Browser;
+    DeviceAuthorization m_device;
+    qint64 m_deviceExpiresAt = 0;
     QPointer<OnboardingClient> m_onboarding;
 
     AccountProfile m_profile;

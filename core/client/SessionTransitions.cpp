@@ -10,11 +10,13 @@ using Step = SessionManager::Step;
 // and an ended session may come at any moment; it is listed for each.
 // SignedIn → Discovering and the ways back to SignedIn are the account
 // sign-ins (adding a method, re-authenticating), which end where they began.
-const std::array<std::pair<Step, QList<Step>>, 11> Table{{
+const std::array<std::pair<Step, QList<Step>>, 12> Table{{
     {Step::SignedOut, {Step::SignedOut, Step::Restoring, Step::Discovering}},
     {Step::KeychainRetry, {Step::SignedOut, Step::KeychainRetry, Step::Restoring, Step::SignedIn, Step::Discovering}},
     {Step::Restoring, {Step::SignedOut, Step::KeychainRetry, Step::SignedIn, Step::Refreshing}},
-    {Step::Discovering, {Step::SignedOut, Step::Discovering, Step::WaitingForBrowser, Step::SignedIn, Step::Error}},
+    {Step::Discovering,
+     {Step::SignedOut, Step::Discovering, Step::WaitingForBrowser, Step::WaitingForDevice, Step::SignedIn, Step::Error}},
+    {Step::WaitingForDevice, {Step::SignedOut, Step::Discovering, Step::Exchanging, Step::Error}},
     {Step::WaitingForBrowser,
      {Step::SignedOut, Step::Discovering, Step::WaitingForBrowser, Step::Exchanging, Step::SignedIn, Step::Error}},
     {Step::Exchanging, {Step::SignedOut, Step::Onboarding, Step::Storing, Step::SignedIn, Step::Error}},

@@ -1,6 +1,7 @@
 #include "TokenJob.h"
 
 #include "FormData.h"
+#include "Protocol.h"
 #include "RequestFactory.h"
 
 #include <QJsonDocument>
@@ -33,6 +34,16 @@ TokenJob *TokenJob::refresh(QNetworkAccessManager *manager, const QUrl &endpoint
     return new TokenJob(manager, endpoint,
                         FormData::encode({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                                           {QStringLiteral("refresh_token"), refreshToken},
+                                          {QStringLiteral("client_id"), clientId}}),
+                        parent);
+}
+
+TokenJob *TokenJob::pollDevice(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &clientId,
+                               const QString &deviceCode, QObject *parent)
+{
+    return new TokenJob(manager, endpoint,
+                        FormData::encode({{QStringLiteral("grant_type"), QLatin1String(Protocol::DeviceCodeGrantType)},
+                                          {QStringLiteral("device_code"), deviceCode},
                                           {QStringLiteral("client_id"), clientId}}),
                         parent);
 }

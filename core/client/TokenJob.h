@@ -16,6 +16,11 @@ public:
                                   QObject *parent = nullptr);
     static TokenJob *refresh(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &clientId,
                              const QString &refreshToken, QObject *parent = nullptr);
+    // One poll of the device authorization grant (RFC 8628 3.4); until the
+    // person is done it fails with ServerRefused, serverError
+    // authorization_pending or slow_down.
+    static TokenJob *pollDevice(QNetworkAccessManager *manager, const QUrl &endpoint, const QString &clientId,
+                                const QString &deviceCode, QObject *parent = nullptr);
 
     const TokenResponse &response() const { return m_response; }
 

@@ -88,6 +88,11 @@ TokenValidator::Result TokenValidator::validateOnboardingToken(const QString &to
     return validate(token, keys, {QLatin1String(Protocol::TypOnboardingToken)}, nonce);
 }
 
+TokenValidator::Result TokenValidator::validateDeviceOnboardingToken(const QString &token, const JwkSet &keys) const
+{
+    return validate(token, keys, {QLatin1String(Protocol::TypOnboardingToken)}, QString());
+}
+
 TokenValidator::Result TokenValidator::validate(const QString &token, const JwkSet &keys, const QStringList &types,
                                                 const QString &nonce) const
 {

@@ -57,6 +57,9 @@ public:
     // at sign-in, no nonce, and `sub` must be the session's.
     Result validateRefreshedIdToken(const QString &token, const JwkSet &keys, const QString &subject) const;
     Result validateOnboardingToken(const QString &token, const JwkSet &keys, const QString &nonce) const;
+    // From the device authorization grant (PROTOCOL.md 10): no nonce; its
+    // cch binds the device_code, which the onboard call proves.
+    Result validateDeviceOnboardingToken(const QString &token, const JwkSet &keys) const;
 
 private:
     Result validate(const QString &token, const JwkSet &keys, const QStringList &types, const QString &nonce) const;

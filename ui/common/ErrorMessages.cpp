@@ -49,6 +49,8 @@ QString ErrorMessages::sentence(const ClientError &error)
         return tr("The server publishes no signing key Latchkey can use.");
     case Code::CouldNotListen:
         return tr("Latchkey cannot receive the browser's answer: no loopback port is available.");
+    case Code::DeviceCodeExpired:
+        return tr("The code was not entered in time. Start signing in again for a new code.");
     case Code::BrowserTimedOut:
         return tr("The browser did not come back in time. Sign in again.");
     case Code::AccessDenied:

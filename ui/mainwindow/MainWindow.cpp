@@ -190,6 +190,7 @@ void MainWindow::onStateChanged(SessionManager::State state)
         m_stack->setCurrentWidget(view);
         break;
     }
+    case State::WaitingForDevice: // started from the command line, never by this window
     case State::Exchanging:
         showBusy(tr("Signing you in…"));
         break;
