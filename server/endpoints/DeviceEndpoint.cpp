@@ -68,9 +68,9 @@ QByteArray csrfCookie(const QByteArray &value, bool secure, qint64 maxAge)
 // A sentence the page announces (role="alert") and the field refers to.
 QString messageHtml(const QString &text)
 {
-    return text.isEmpty() ? QString()
-                          : QStringLiteral("<p id=\"device-message\" class=\"error\" role=\"alert\">%1</p>")
-                                .arg(PageRenderer::escape(text));
+    return text.isEmpty()
+        ? QString()
+        : QStringLiteral("<p id=\"device-message\" class=\"error\" role=\"alert\">%1</p>").arg(PageRenderer::escape(text));
 }
 
 // What /authorize accepts (PROTOCOL.md 4): known scopes, openid among them.
@@ -169,19 +169,18 @@ std::variant<DeviceGrant, QHttpServerResponse> DeviceEndpoint::grantOfCode(const
     const QString key = clientKey(request);
     if (const int wait = m_context.shared.wrongUserCodes.wait(key)) {
         m_context.metrics.countDeviceGrant(Metrics::DeviceGrant::RateLimited);
-        QHttpServerResponse limited = entryPage(
-            {},
-            QStringLiteral("Too many wrong codes were entered from your network. Try again in %1 minutes.")
-                .arg(std::max(1, (wait + 59) / 60)),
-            Status::TooManyRequests);
+        QHttpServerResponse limited
+            = entryPage({},
+                        QStringLiteral("Too many wrong codes were entered from your network. Try again in %1 minutes.")
+                            .arg(std::max(1, (wait + 59) / 60)),
+                        Status::TooManyRequests);
         limited.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(wait));
         return limited;
     }
     const QString shown = typed.left(MaxTypedCode);
     // A typo of length or letters is not a guess: it is not counted.
     if (DeviceGrantStore::normalizeUserCode(typed).isEmpty())
-        return entryPage(shown,
-                         QStringLiteral("A code has 8 letters, like BCDF-GHJK. Check the code on your device."),
+        return entryPage(shown, QStringLiteral("A code has 8 letters, like BCDF-GHJK. Check the code on your device."),
                          Status::BadRequest);
     const auto grant = m_context.devices.findByUserCode(typed);
     if (!grant)

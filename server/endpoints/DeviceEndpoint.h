@@ -38,8 +38,7 @@ private:
     // The pending grant of a typed user code, or the page to answer instead:
     // the entry form again (wrong, expired or used code, counted against the
     // client address), 429 once the address entered too many wrong codes.
-    std::variant<DeviceGrant, QHttpServerResponse> grantOfCode(const QHttpServerRequest &request,
-                                                               const QString &typed);
+    std::variant<DeviceGrant, QHttpServerResponse> grantOfCode(const QHttpServerRequest &request, const QString &typed);
     // Into the provider choice, as /authorize's sign-in page.
     QHttpServerResponse continueToSignIn(const QHttpServerRequest &request, const DeviceGrant &grant);
     QString clientKey(const QHttpServerRequest &request) const;
