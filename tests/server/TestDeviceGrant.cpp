@@ -181,9 +181,10 @@ DeviceCodes TestDeviceGrant::start(const QString &issuer)
 
 HttpResult TestDeviceGrant::poll(const QString &deviceCode, const QString &issuer, const QString &clientId)
 {
-    return m_http->postForm(at(issuer, QStringLiteral("/token")), {{QStringLiteral("grant_type"), DeviceGrantType},
-                                                                  {QStringLiteral("device_code"), deviceCode},
-                                                                  {QStringLiteral("client_id"), clientId}});
+    return m_http->postForm(at(issuer, QStringLiteral("/token")),
+                            {{QStringLiteral("grant_type"), DeviceGrantType},
+                             {QStringLiteral("device_code"), deviceCode},
+                             {QStringLiteral("client_id"), clientId}});
 }
 
 HttpResult TestDeviceGrant::pollOnTime(const QString &deviceCode)
@@ -197,8 +198,7 @@ HttpResult TestDeviceGrant::enterCode(const QString &userCode, const HeaderList 
     return m_http->postForm(at(issuer, QStringLiteral("/device")), {{QStringLiteral("user_code"), userCode}}, headers);
 }
 
-HttpResult TestDeviceGrant::confirm(const HttpResult &page, const QString &action, bool checked,
-                                    const QString &issuer)
+HttpResult TestDeviceGrant::confirm(const HttpResult &page, const QString &action, bool checked, const QString &issuer)
 {
     FieldList fields{{QStringLiteral("user_code"), hiddenField(page, QStringLiteral("user_code"))},
                      {QStringLiteral("csrf"), hiddenField(page, QStringLiteral("csrf"))},
@@ -213,8 +213,8 @@ QString TestDeviceGrant::requestIdOf(const HttpResult &chooser)
     return hiddenField(chooser, QStringLiteral("request"));
 }
 
-HttpResult TestDeviceGrant::throughProvider(const QString &requestId, const QString &provider,
-                                            const FieldList &fields, const QString &issuer)
+HttpResult TestDeviceGrant::throughProvider(const QString &requestId, const QString &provider, const FieldList &fields,
+                                            const QString &issuer)
 {
     QUrl signIn = at(issuer, QStringLiteral("/signin/") + provider);
     signIn.setQuery(QStringLiteral("request=") + requestId);
@@ -231,8 +231,8 @@ HttpResult TestDeviceGrant::throughProvider(const QString &requestId, const QStr
     return hop;
 }
 
-HttpResult TestDeviceGrant::signInOnThePage(const DeviceCodes &codes, const QString &provider,
-                                            const FieldList &fields, const QString &issuer)
+HttpResult TestDeviceGrant::signInOnThePage(const DeviceCodes &codes, const QString &provider, const FieldList &fields,
+                                            const QString &issuer)
 {
     const HttpResult confirmation = enterCode(codes.userCode, {}, issuer);
     if (confirmation.status != 200)
@@ -279,8 +279,8 @@ void TestDeviceGrant::authorizationErrors_data()
     QTest::addColumn<int>("status");
     QTest::addColumn<QString>("error");
     const auto scope = std::pair(QStringLiteral("scope"), QStringLiteral("openid"));
-    QTest::newRow("unknown client") << FieldList{{QStringLiteral("client_id"), QStringLiteral("someone")}, scope}
-                                    << 401 << "invalid_client";
+    QTest::newRow("unknown client") << FieldList{{QStringLiteral("client_id"), QStringLiteral("someone")}, scope} << 401
+                                    << "invalid_client";
     QTest::newRow("client secret") << FieldList{{QStringLiteral("client_id"), ClientId},
                                                 {QStringLiteral("client_secret"), QStringLiteral("x")},
                                                 scope}
@@ -424,9 +424,12 @@ void TestDeviceGrant::wrongCodeShowsTheFormAgain_data()
     QTest::addColumn<QString>("typed");
     QTest::addColumn<QString>("sentence");
     QTest::newRow("unknown") << UnknownUserCode << "That code is not valid";
-    QTest::newRow("too short") << "BCDF-GHJ" << "A code has 8 letters";
-    QTest::newRow("a vowel") << "BCDF-GHJA" << "A code has 8 letters";
-    QTest::newRow("empty") << "" << "A code has 8 letters";
+    QTest::newRow("too short") << "BCDF-GHJ"
+                               << "A code has 8 letters";
+    QTest::newRow("a vowel") << "BCDF-GHJA"
+                             << "A code has 8 letters";
+    QTest::newRow("empty") << ""
+                           << "A code has 8 letters";
 }
 
 void TestDeviceGrant::wrongCodeShowsTheFormAgain()
@@ -489,9 +492,12 @@ void TestDeviceGrant::endings_data()
 {
     QTest::addColumn<QString>("where");
     QTest::addColumn<QString>("heading");
-    QTest::newRow("deny at the confirmation") << "confirmation" << "Sign-in denied";
-    QTest::newRow("cancel on the provider choice") << "chooser" << "Sign-in cancelled";
-    QTest::newRow("cancel at the provider") << "provider" << "Sign-in cancelled";
+    QTest::newRow("deny at the confirmation") << "confirmation"
+                                              << "Sign-in denied";
+    QTest::newRow("cancel on the provider choice") << "chooser"
+                                                   << "Sign-in cancelled";
+    QTest::newRow("cancel at the provider") << "provider"
+                                            << "Sign-in cancelled";
 }
 
 void TestDeviceGrant::endings()
@@ -600,13 +606,12 @@ void TestDeviceGrant::returningPersonaGetsTokensOnce()
 void TestDeviceGrant::newPersonOnboardsWithTheDeviceCode()
 {
     const DeviceCodes codes = start();
-    const HttpResult done
-        = signInOnThePage(codes, QStringLiteral("google"),
-                          {{QStringLiteral("provider_user_id"), QStringLiteral("g-device-newcomer")},
-                           {QStringLiteral("email"), QStringLiteral("dev@example.org")},
-                           {QStringLiteral("email_verified"), QStringLiteral("true")},
-                           {QStringLiteral("name"), QStringLiteral("Devi Newcomer")},
-                           {QStringLiteral("action"), QStringLiteral("continue")}});
+    const HttpResult done = signInOnThePage(codes, QStringLiteral("google"),
+                                            {{QStringLiteral("provider_user_id"), QStringLiteral("g-device-newcomer")},
+                                             {QStringLiteral("email"), QStringLiteral("dev@example.org")},
+                                             {QStringLiteral("email_verified"), QStringLiteral("true")},
+                                             {QStringLiteral("name"), QStringLiteral("Devi Newcomer")},
+                                             {QStringLiteral("action"), QStringLiteral("continue")}});
     QVERIFY2(done.body.contains("You&#39;re signed in"), done.body.constData());
     const HttpResult answer = pollOnTime(codes.deviceCode);
     QCOMPARE(answer.status, 200);
