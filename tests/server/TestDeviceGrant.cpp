@@ -47,6 +47,14 @@ QString hiddenField(const HttpResult &page, const QString &name)
     return field.match(QString::fromUtf8(page.body)).captured(1);
 }
 
+// One sample of latchkey_device_grants_total in the server's metrics.
+bool counted(OidcServer &server, const char *outcome, int times)
+{
+    const QByteArray line = QByteArray("\nlatchkey_device_grants_total{outcome=\"") + outcome + "\"} "
+        + QByteArray::number(times) + '\n';
+    return server.metrics().exposition().contains(line);
+}
+
 QJsonObject payloadOf(const QString &jws)
 {
     return Jws::decodeUnverified(jws.toLatin1()).payload;
@@ -116,6 +124,7 @@ private Q_SLOTS:
     void newPersonOnboardsWithTheDeviceCode();
     void emailInUseOffersNoLink();
     void deviceCodeIsNoAuthorizationCode();
+    void qaFaultsRideAlong();
     void wrongCodesLimitedPerAddress();
     void anotherInstanceFinishes();
     void secretsStayOutOfTheLog();
@@ -601,6 +610,11 @@ void TestDeviceGrant::returningPersonaGetsTokensOnce()
     QCOMPARE(errorOf(m_robot->refresh(refreshToken)), QStringLiteral("invalid_grant"));
     // Nor can the code be entered again.
     QCOMPARE(enterCode(codes.userCode).status, 400);
+    QVERIFY(counted(m_server->server(), "started", 1));
+    QVERIFY(counted(m_server->server(), "approved", 1));
+    QVERIFY(counted(m_server->server(), "issued", 1));
+    QVERIFY(counted(m_server->server(), "wrong_code", 1)); // the used code, entered again
+    QVERIFY(counted(m_server->server(), "denied", 0));
 }
 
 void TestDeviceGrant::newPersonOnboardsWithTheDeviceCode()
@@ -685,6 +699,22 @@ void TestDeviceGrant::deviceCodeIsNoAuthorizationCode()
     QCOMPARE(pollOnTime(codes.deviceCode).status, 200);
 }
 
+void TestDeviceGrant::qaFaultsRideAlong()
+{
+    // A fault the tester attached on the provider page acts on the device's poll.
+    const DeviceCodes down = start();
+    signInOnThePage(down, QStringLiteral("github"),
+                    {{QStringLiteral("persona"), QStringLiteral("returning")},
+                     {QStringLiteral("fault"), QStringLiteral("token-endpoint-down")}});
+    QCOMPARE(pollOnTime(down.deviceCode).status, 503);
+    const DeviceCodes shortLived = start();
+    signInOnThePage(shortLived, QStringLiteral("google"),
+                    {{QStringLiteral("persona"), QStringLiteral("new")},
+                     {QStringLiteral("fault"), QStringLiteral("onboarding-expires-30s")}});
+    const HttpResult onboarding = pollOnTime(shortLived.deviceCode);
+    QCOMPARE(onboarding.json().value(QLatin1String("expires_in")).toInt(), 30);
+}
+
 void TestDeviceGrant::wrongCodesLimitedPerAddress()
 {
     // Behind a trusted proxy, as many people share nginx's address: each
@@ -705,6 +735,8 @@ void TestDeviceGrant::wrongCodesLimitedPerAddress()
         QCOMPARE(enterCode(UnknownUserCode, guesser).status, 400);
     const HttpResult limited = enterCode(codes.userCode, guesser);
     QCOMPARE(limited.status, 429);
+    QVERIFY(counted(m_server->server(), "wrong_code", ServerConfig().wrongUserCodesPerAddress));
+    QVERIFY(counted(m_server->server(), "rate_limited", 1));
     QVERIFY(!limited.header("Retry-After").isEmpty());
     QVERIFY2(limited.body.contains("Too many wrong codes"), limited.body.constData());
     QVERIFY(!limited.body.contains("name=\"csrf\""));
