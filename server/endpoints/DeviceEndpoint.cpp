@@ -247,6 +247,11 @@ QHttpServerResponse DeviceEndpoint::confirm(const QHttpServerRequest &request)
         const auto denied = m_context.devices.deny(grant.key);
         if (!denied)
             return SignInFlow::unavailablePage(denied.error());
+        if (!*denied) // another browser finished or refused it meanwhile
+            return SignInFlow::devicePage(QStringLiteral("This code was already used"),
+                                          QStringLiteral("This device sign-in was finished, refused or has expired "
+                                                         "meanwhile."),
+                                          Status::BadRequest);
         m_context.metrics.countDeviceGrant(Metrics::DeviceGrant::Denied);
         qCInfo(lcDevice, "a device sign-in was denied at its confirmation");
         return SignInFlow::devicePage(QStringLiteral("Sign-in denied"),

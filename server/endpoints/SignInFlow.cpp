@@ -151,8 +151,11 @@ QHttpServerResponse SignInFlow::endDevice(const Pending &p, const ServerError &e
     const auto denied = m_devices.deny(p.deviceGrant);
     if (!denied)
         return unavailablePage(denied.error());
-    if (*denied)
-        qCInfo(lcDevice, "a device sign-in was cancelled at the provider");
+    if (!*denied)
+        return devicePage(QStringLiteral("This code was already used"),
+                          QStringLiteral("This device sign-in was finished, refused or has expired meanwhile."),
+                          Reply::Status::BadRequest);
+    qCInfo(lcDevice, "a device sign-in was cancelled");
     return devicePage(QStringLiteral("Sign-in cancelled"),
                       QStringLiteral("Nothing was signed in, and your device was told so."));
 }

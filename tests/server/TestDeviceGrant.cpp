@@ -121,6 +121,7 @@ private Q_SLOTS:
     void expiry_data();
     void expiry();
     void returningPersonaGetsTokensOnce();
+    void twoBrowsersOneCode();
     void newPersonOnboardsWithTheDeviceCode();
     void emailInUseOffersNoLink();
     void deviceCodeIsNoAuthorizationCode();
@@ -615,6 +616,50 @@ void TestDeviceGrant::returningPersonaGetsTokensOnce()
     QVERIFY(counted(m_server->server(), "issued", 1));
     QVERIFY(counted(m_server->server(), "wrong_code", 1)); // the used code, entered again
     QVERIFY(counted(m_server->server(), "denied", 0));
+}
+
+void TestDeviceGrant::twoBrowsersOneCode()
+{
+    // Two browsers enter the same code (one of them perhaps someone who was
+    // sent it): both reach the provider choice, the first to finish decides.
+    const DeviceCodes codes = start();
+    auto other = std::make_unique<HttpRobot>();
+    const HttpResult mine = confirm(enterCode(codes.userCode), QStringLiteral("continue"), true);
+    std::swap(m_http, other);
+    const HttpResult theirs = confirm(enterCode(codes.userCode), QStringLiteral("continue"), true);
+    std::swap(m_http, other);
+    QVERIFY(!requestIdOf(mine).isEmpty());
+    QVERIFY(!requestIdOf(theirs).isEmpty());
+    const HttpResult done = throughProvider(requestIdOf(mine), QStringLiteral("github"),
+                                            {{QStringLiteral("persona"), QStringLiteral("returning")}});
+    QVERIFY2(done.body.contains("You&#39;re signed in"), done.body.constData());
+    std::swap(m_http, other);
+    const HttpResult late = throughProvider(requestIdOf(theirs), QStringLiteral("github"),
+                                            {{QStringLiteral("persona"), QStringLiteral("sam")}});
+    std::swap(m_http, other);
+    QCOMPARE(late.status, 400);
+    QVERIFY2(late.body.contains("This code was already used"), late.body.constData());
+    const HttpResult tokens = pollOnTime(codes.deviceCode);
+    QCOMPARE(tokens.status, 200);
+    QCOMPARE(payloadOf(tokens.json().value(QLatin1String("id_token")).toString())
+                 .value(QLatin1String("preferred_username"))
+                 .toString(),
+             QStringLiteral("rita"));
+
+    // A Cancel after the decision changes nothing either.
+    const DeviceCodes second = start();
+    const HttpResult chooser = confirm(enterCode(second.userCode), QStringLiteral("continue"), true);
+    std::swap(m_http, other);
+    const HttpResult theirChooser = confirm(enterCode(second.userCode), QStringLiteral("continue"), true);
+    std::swap(m_http, other);
+    throughProvider(requestIdOf(chooser), QStringLiteral("github"),
+                    {{QStringLiteral("persona"), QStringLiteral("returning")}});
+    std::swap(m_http, other);
+    const HttpResult cancelled = m_http->postForm(m_server->url(QStringLiteral("/signin/cancel")),
+                                                  {{QStringLiteral("request"), requestIdOf(theirChooser)}});
+    std::swap(m_http, other);
+    QVERIFY2(cancelled.body.contains("This code was already used"), cancelled.body.constData());
+    QCOMPARE(pollOnTime(second.deviceCode).status, 200);
 }
 
 void TestDeviceGrant::newPersonOnboardsWithTheDeviceCode()
