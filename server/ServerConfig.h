@@ -46,6 +46,9 @@ struct ServerConfig
     int onboardsPerAddressPerMinute = 60;
     // Each provider's /upstream/<id>/callback: one per sign-in, like /authorize.
     int callbacksPerAddressPerMinute = 120;
+    // Wrong device user codes one client address may enter per 10 minutes
+    // (RFC 8628 5.1, docs/limits.md); only wrong codes count.
+    int wrongUserCodesPerAddress = 10;
     // Sign-ins waiting for the person, per client address: one address can
     // only ever push out its own.
     int pendingSignInsPerAddress = 50;

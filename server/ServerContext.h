@@ -4,6 +4,7 @@ class AccountStore;
 class ClientRegistry;
 class Clock;
 class Database;
+class DeviceGrantStore;
 class KeyStore;
 class LinkStore;
 class Metrics;
@@ -29,6 +30,7 @@ struct ServerContext
     TokenStore &tokens;
     OnboardingStore &onboardings;
     LinkStore &links;
+    DeviceGrantStore &devices;
     TokenIssuer &issuer;
     const ClientRegistry &clients;
     UsernameSuggester &suggester;

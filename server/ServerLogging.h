@@ -12,3 +12,4 @@ Q_DECLARE_LOGGING_CATEGORY(lcKeys)     // latchkey.keys: signing keys
 Q_DECLARE_LOGGING_CATEGORY(lcTokens)   // latchkey.tokens: codes, sessions, refresh grace
 Q_DECLARE_LOGGING_CATEGORY(lcUpstream) // latchkey.upstream: upstream providers
 Q_DECLARE_LOGGING_CATEGORY(lcQa)       // latchkey.qa: QA mode's simulated providers and faults
+Q_DECLARE_LOGGING_CATEGORY(lcDevice)   // latchkey.device: device authorization grants (RFC 8628)

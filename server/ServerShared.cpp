@@ -1,5 +1,6 @@
 #include "ServerShared.h"
 
+#include "Protocol.h"
 #include "ProviderDirectory.h"
 #include "ServerConfig.h"
 #include "UpstreamEndpoint.h"
@@ -19,6 +20,7 @@ ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock,
                                                       config.connectionLimits.maxPerAddress))
     , usernameChecksPerToken(clock, config.usernameChecksPerMinute)
     , onboardsPerToken(clock, config.onboardAttemptsPerMinute)
+    , wrongUserCodes(clock, config.wrongUserCodesPerAddress, WrongUserCodeWindowSeconds)
 {
     const auto limit = [&](const QString &path, int perMinute) {
         perAddress.insert(path, std::make_shared<RateLimiter>(clock, perMinute));
@@ -27,6 +29,10 @@ ServerShared::ServerShared(const ServerConfig &serverConfig, Clock &serverClock,
     limit(QStringLiteral("/token"), config.tokenPerAddressPerMinute);
     limit(QStringLiteral("/api/account/username-check"), config.usernameChecksPerAddressPerMinute);
     limit(QStringLiteral("/api/account/onboard"), config.onboardsPerAddressPerMinute);
+    // Each starts a device grant, or shows or confirms one: as many as sign-ins.
+    limit(QLatin1String(Protocol::DeviceAuthorizationPath), config.authorizePerAddressPerMinute);
+    limit(QLatin1String(Protocol::DeviceVerificationPath), config.authorizePerAddressPerMinute);
+    limit(QStringLiteral("/device/confirm"), config.authorizePerAddressPerMinute);
     const QList<UpstreamSettings> providers = ProviderDirectory::offered(config.providers, config.qaMode);
     for (const UpstreamSettings &provider : providers)
         limit(UpstreamEndpoint::callbackPath(provider.id), config.callbacksPerAddressPerMinute);

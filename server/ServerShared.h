@@ -24,6 +24,8 @@ struct ServerConfig;
 // worker has for itself (ServerWorker).
 struct ServerShared
 {
+    static constexpr int WrongUserCodeWindowSeconds = 600;
+
     ServerShared(const ServerConfig &config, Clock &clock, const TrustedProxies &proxies, KeyStore &keys,
                  const KeyCipher &cipher, const ConnectorRegistry &connectors, const QString &issuer, Metrics &metrics);
 
@@ -40,5 +42,7 @@ struct ServerShared
     QHash<QString, std::shared_ptr<RateLimiter>> perAddress;
     RateLimiter usernameChecksPerToken;
     RateLimiter onboardsPerToken;
+    // By client address (TrustedProxies::key): wrong user codes at /device.
+    RateLimiter wrongUserCodes;
     QaStrikes qaStrikes;
 };

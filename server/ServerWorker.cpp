@@ -6,6 +6,8 @@
 #include "ClientRegistry.h"
 #include "ConnectorRegistry.h"
 #include "Database.h"
+#include "DeviceEndpoint.h"
+#include "DeviceGrantStore.h"
 #include "DiscoveryEndpoint.h"
 #include "HealthEndpoint.h"
 #include "HttpServer.h"
@@ -71,6 +73,7 @@ Result<void> ServerWorker::openStorage()
     m_tokens = std::make_unique<TokenStore>(*m_db, m_shared.clock);
     m_onboardings = std::make_unique<OnboardingStore>(*m_db, m_shared.clock, *m_accounts, *m_tokens);
     m_links = std::make_unique<LinkStore>(*m_db, m_shared.clock, *m_accounts);
+    m_devices = std::make_unique<DeviceGrantStore>(*m_db, m_shared.clock);
     m_signInStore = std::make_unique<SignInStore>(*m_db, m_shared.clock, m_shared.cipher,
                                                   config.pendingSignInsPerAddress, config.pendingSignIns);
     return {};
@@ -87,10 +90,10 @@ void ServerWorker::createServices()
     m_issuer = std::make_unique<TokenIssuer>(m_shared.issuer, m_shared.keys, m_shared.clock, config.minimalIdTokens);
     m_clients = std::make_unique<ClientRegistry>();
     m_suggester = std::make_unique<UsernameSuggester>(*m_accounts);
-    m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_shared.clock, *m_tokens, *m_issuer);
+    m_signIns = std::make_unique<SignInFlow>(*m_signInStore, m_shared.clock, *m_tokens, *m_issuer, *m_devices);
     m_context.reset(new ServerContext{config, m_shared.clock, *m_db, m_shared.keys, *m_accounts, *m_tokens,
-                                      *m_onboardings, *m_links, *m_issuer, *m_clients, *m_suggester, *m_providers,
-                                      *m_signIns, m_shared.proxies, m_shared, m_shared.metrics});
+                                      *m_onboardings, *m_links, *m_devices, *m_issuer, *m_clients, *m_suggester,
+                                      *m_providers, *m_signIns, m_shared.proxies, m_shared, m_shared.metrics});
 }
 
 void ServerWorker::registerRoutes()
@@ -102,6 +105,7 @@ void ServerWorker::registerRoutes()
     m_account = std::make_unique<AccountEndpoint>(*m_context);
     m_session = std::make_unique<SessionEndpoint>(*m_context);
     m_link = std::make_unique<LinkEndpoint>(*m_context);
+    m_device = std::make_unique<DeviceEndpoint>(*m_context);
     m_upstream = std::make_unique<UpstreamEndpoint>(*m_context);
     m_discovery->registerRoutes(*m_http);
     // Not limited per address: a prober's answer must say the server's state, never 429.
@@ -111,6 +115,7 @@ void ServerWorker::registerRoutes()
     m_account->registerRoutes(*m_http);
     m_session->registerRoutes(*m_http);
     m_link->registerRoutes(*m_http);
+    m_device->registerRoutes(*m_http);
     m_upstream->registerRoutes(*m_http);
     for (auto it = m_shared.perAddress.cbegin(); it != m_shared.perAddress.cend(); ++it)
         m_http->limitPerAddress(it.key(), it.value());

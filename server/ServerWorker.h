@@ -12,6 +12,8 @@ class AuthorizeEndpoint;
 class ClientRegistry;
 class ConnectionGuard;
 class Database;
+class DeviceEndpoint;
+class DeviceGrantStore;
 class DiscoveryEndpoint;
 class HealthEndpoint;
 class HttpServer;
@@ -63,6 +65,7 @@ private:
     std::unique_ptr<TokenStore> m_tokens;
     std::unique_ptr<OnboardingStore> m_onboardings;
     std::unique_ptr<LinkStore> m_links;
+    std::unique_ptr<DeviceGrantStore> m_devices;
     std::unique_ptr<SignInStore> m_signInStore;
     std::unique_ptr<TokenIssuer> m_issuer;
     std::unique_ptr<ClientRegistry> m_clients;
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<AccountEndpoint> m_account;
     std::unique_ptr<SessionEndpoint> m_session;
     std::unique_ptr<LinkEndpoint> m_link;
+    std::unique_ptr<DeviceEndpoint> m_device;
     std::unique_ptr<UpstreamEndpoint> m_upstream;
     std::unique_ptr<SimulatedSignInEndpoint> m_simulated;
     std::unique_ptr<QaFaultHook> m_qaFaults;

@@ -29,6 +29,19 @@ inline constexpr char OnboardingTokenTypesKey[] = "onboarding_token_types_suppor
 
 inline constexpr char IdempotencyKeyHeader[] = "Idempotency-Key";
 
+// The device authorization grant (RFC 8628, PROTOCOL.md 10).
+inline constexpr char DeviceCodeGrantType[] = "urn:ietf:params:oauth:grant-type:device_code";
+inline constexpr char DeviceAuthorizationEndpointKey[] = "device_authorization_endpoint";
+inline constexpr char DeviceAuthorizationPath[] = "/device_authorization";
+inline constexpr char DeviceVerificationPath[] = "/device";
+// The user code's letters: no vowels (no words), no look-alikes of digits.
+inline constexpr char UserCodeAlphabet[] = "BCDFGHJKLMNPQRSTVWXZ";
+inline constexpr int UserCodeLength = 8;
+inline constexpr int DeviceCodeLifetimeSeconds = 600;
+inline constexpr int DevicePollIntervalSeconds = 5;
+// RFC 8628 3.5: what slow_down adds to the interval.
+inline constexpr int DeviceSlowDownSeconds = 5;
+
 inline constexpr int MaxJwsSize = 16 * 1024;
 inline constexpr int MaxRequestBody = 64 * 1024;
 inline constexpr int ClockSkewLeewaySeconds = 60;

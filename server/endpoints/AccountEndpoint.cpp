@@ -215,7 +215,8 @@ Result<QJsonObject> AccountEndpoint::create(const OnboardingTokenVerifier::Token
         return *problem;
     const auto onboarded = m_context.onboardings.onboard(request);
     if (!onboarded)
-        return explained(onboarded.error(), wanted, c);
+        return explained(onboarded.error(), wanted, c,
+                         recorded->redirectUri != QLatin1String(Protocol::DeviceCodeGrantType));
     *replayed = onboarded->replayed;
     return m_context.issuer.tokenResponse({onboarded->account, token.clientId, request.scope,
                                            onboarded->family.sessionId, claim(c, Claim::Nonce),
@@ -230,7 +231,8 @@ QList<const ProviderDirectory::Entry *> AccountEndpoint::usableProvidersOf(const
 
 // The conflicts PROTOCOL.md 6.4 answers with more than a code: who holds
 // the email, which names are free.
-ServerError AccountEndpoint::explained(ServerError error, const Account &wanted, const QJsonObject &claims)
+ServerError AccountEndpoint::explained(ServerError error, const Account &wanted, const QJsonObject &claims,
+                                       bool linkable)
 {
     if (error.code == ErrorCode::EmailInUse) {
         QJsonArray providers;
@@ -242,8 +244,9 @@ ServerError AccountEndpoint::explained(ServerError error, const Account &wanted,
         error.description = QStringLiteral("Another account already uses this email. Sign in with the provider you "
                                            "used for it.");
         error.with(QStringLiteral("providers"), providers);
-        // PROTOCOL.md 6.5: linking needs a way into the existing account.
-        if (!providers.isEmpty())
+        // PROTOCOL.md 6.5: linking needs a way into the existing account, and a
+        // loopback redirect to confirm it: a device grant's client has none.
+        if (!providers.isEmpty() && linkable)
             error.with(QStringLiteral("link_available"), true);
     } else if (error.code == ErrorCode::UsernameTaken) {
         error.with(QStringLiteral("suggestions"), QJsonArray::fromStringList(suggestionsFor(wanted.username, claims)));

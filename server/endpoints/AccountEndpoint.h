@@ -34,7 +34,8 @@ private:
     Result<QJsonObject> create(const OnboardingTokenVerifier::Token &token, const QJsonObject &body,
                                const QString &idempotencyKey, bool *replayed);
     std::optional<ServerError> checkAccount(const Account &account, const QJsonObject &body);
-    ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims);
+    // `linkable`: whether the token's sign-in can go on to link (not a device grant's).
+    ServerError explained(ServerError error, const Account &wanted, const QJsonObject &claims, bool linkable);
     QList<const ProviderDirectory::Entry *> usableProvidersOf(const QString &accountId);
 
     QStringList suggestionsFor(const QString &wanted, const QJsonObject &claims);

@@ -157,7 +157,7 @@ QHttpServerResponse AuthorizeEndpoint::authorize(const QHttpServerRequest &reque
         next.setQuery(QStringLiteral("request=") + id);
         return Reply::redirect(next);
     }
-    return signInPage(id);
+    return signInPage(m_context, id);
 }
 
 // PROTOCOL.md 6.5: the first sign-in that presents a link_id spends it; the
@@ -189,10 +189,10 @@ Result<void> AuthorizeEndpoint::takeLink(const QString &linkId, SignInFlow::Pend
     return {};
 }
 
-QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
+QHttpServerResponse AuthorizeEndpoint::signInPage(ServerContext &context, const QString &requestId)
 {
     QString buttons;
-    for (const auto &provider : m_context.providers.entries()) {
+    for (const auto &provider : context.providers.entries()) {
         buttons += QStringLiteral(
                        "<li><a class=\"provider\" href=\"/signin/%1?request=%2\">Continue with %3</a></li>\n")
                        .arg(PageRenderer::escape(provider.id), PageRenderer::escape(requestId),
@@ -201,7 +201,7 @@ QHttpServerResponse AuthorizeEndpoint::signInPage(const QString &requestId)
     return Reply::html(PageRenderer::page(QStringLiteral("signin"), QStringLiteral("Sign in"),
                                           {{QStringLiteral("providers"), buttons},
                                            {QStringLiteral("request"), requestId}}),
-                       Reply::Status::Ok, m_context.signIns.returnTo(requestId));
+                       Reply::Status::Ok, context.signIns.returnTo(requestId));
 }
 
 QHttpServerResponse AuthorizeEndpoint::cancel(const QHttpServerRequest &request)

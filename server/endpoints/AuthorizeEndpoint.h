@@ -19,11 +19,13 @@ class AuthorizeEndpoint
 public:
     explicit AuthorizeEndpoint(ServerContext &context);
     void registerRoutes(HttpServer &server);
+    // The provider choice of the sign-in `requestId`: one button per provider
+    // and Cancel (also the device grant's, PROTOCOL.md 10).
+    static QHttpServerResponse signInPage(ServerContext &context, const QString &requestId);
 
 private:
     QHttpServerResponse authorize(const QHttpServerRequest &request);
     QHttpServerResponse cancel(const QHttpServerRequest &request);
-    QHttpServerResponse signInPage(const QString &requestId);
     Result<void> takeLink(const QString &linkId, SignInFlow::Pending &pending, QString *provider);
 
     ServerContext &m_context;

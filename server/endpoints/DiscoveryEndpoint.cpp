@@ -36,7 +36,8 @@ QJsonObject discoveryDocument(const QString &issuer)
         {QLatin1String("revocation_endpoint"), at("/revoke")},
         {QLatin1String("response_types_supported"), strings({"code"})},
         {QLatin1String("response_modes_supported"), strings({"query"})},
-        {QLatin1String("grant_types_supported"), strings({"authorization_code", "refresh_token"})},
+        {QLatin1String("grant_types_supported"),
+         strings({"authorization_code", "refresh_token", Protocol::DeviceCodeGrantType})},
         {QLatin1String("code_challenge_methods_supported"), strings({"S256"})},
         {QLatin1String("token_endpoint_auth_methods_supported"), strings({"none"})},
         {QLatin1String("revocation_endpoint_auth_methods_supported"), strings({"none"})},
@@ -55,6 +56,7 @@ QJsonObject discoveryDocument(const QString &issuer)
         {QLatin1String(Protocol::LinkRequestEndpointKey), at("/api/account/link-request")},
         {QLatin1String(Protocol::IdentitiesEndpointKey), at("/api/account/identities")},
         {QLatin1String(Protocol::OnboardingTokenTypesKey), strings({Protocol::TokenTypeOnboarding})},
+        {QLatin1String(Protocol::DeviceAuthorizationEndpointKey), at(Protocol::DeviceAuthorizationPath)},
     };
 }
 

@@ -8,6 +8,7 @@
 #include "HttpServer.h"
 #include "JsonBody.h"
 #include "LinkStore.h"
+#include "Protocol.h"
 #include "Reply.h"
 #include "ServerContext.h"
 #include "ServerShared.h"
@@ -92,6 +93,11 @@ Result<QJsonObject> LinkEndpoint::fromOnboarding(const QJsonObject &body)
     const auto grant = m_onboardingTokens.recordedGrant(*token);
     if (!grant)
         return grant.error();
+    // A link is confirmed by an authorization request with a loopback
+    // redirect, which a device grant's client has not got (docs/protocol-notes.md).
+    if (grant->redirectUri == QLatin1String(Protocol::DeviceCodeGrantType))
+        return unavailableLink(QStringLiteral("A sign-in on another device cannot be linked; sign in with the provider "
+                                              "the existing account uses instead."));
     const auto holder = grant->emailVerified ? m_context.accounts.findByVerifiedEmail(grant->email)
                                              : Result<std::optional<Account>>(std::optional<Account>());
     if (!holder)

@@ -1,20 +1,33 @@
 #include "SignInFlow.h"
 #include "ClaimNames.h"
 
+#include "Base64Url.h"
 #include "Clock.h"
+#include "DeviceGrantStore.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "LinkRequest.h"
 #include "PageRenderer.h"
+#include "Protocol.h"
 #include "Reply.h"
+#include "ServerLogging.h"
 #include "TokenIssuer.h"
 #include "TokenStore.h"
 
-SignInFlow::SignInFlow(SignInStore &store, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer)
+namespace {
+bool isDeviceRedirect(const QString &redirectUri)
+{
+    return redirectUri == QLatin1String(Protocol::DeviceCodeGrantType);
+}
+} // namespace
+
+SignInFlow::SignInFlow(SignInStore &store, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer,
+                       DeviceGrantStore &devices)
     : m_store(store)
     , m_clock(clock)
     , m_tokens(tokens)
     , m_issuer(issuer)
+    , m_devices(devices)
 {
 }
 
@@ -56,6 +69,8 @@ AuthorizationGrant SignInFlow::grantFor(const Pending &p, const UpstreamProfile 
 
 QHttpServerResponse SignInFlow::completeClaimed(const Pending &p, const UpstreamProfile &profile, bool *issued)
 {
+    if (!p.deviceGrant.isEmpty())
+        return approveDevice(p, profile, issued);
     const auto code = m_tokens.createCode(grantFor(p, profile));
     if (issued)
         *issued = bool(code);
@@ -92,8 +107,63 @@ QHttpServerResponse SignInFlow::fail(const QString &requestId, const ServerError
     return failClaimed(*pending, error);
 }
 
+// PROTOCOL.md 10: the code is the device code's (its hash the row's key,
+// its challenge BASE64URL(SHA256(device_code)), no nonce), valid while the
+// device code is; the grant and the code commit together.
+QHttpServerResponse SignInFlow::approveDevice(const Pending &p, const UpstreamProfile &profile, bool *issued)
+{
+    if (issued)
+        *issued = false;
+    const auto grant = m_devices.find(p.deviceGrant);
+    if (!grant)
+        return unavailablePage(grant.error());
+    const auto codeHash = Base64Url::decode(p.deviceGrant.toLatin1());
+    if (!*grant || !codeHash)
+        return devicePage(QStringLiteral("This code has expired"),
+                          QStringLiteral("Nothing was signed in. Start signing in again on your device."),
+                          Reply::Status::BadRequest);
+    const AuthorizationGrant code = grantFor(p, profile);
+    const auto approved = m_devices.approve(p.deviceGrant, [&] {
+        return m_tokens.createDeviceCode(*codeHash, code, (*grant)->expiresAt);
+    });
+    if (!approved)
+        return unavailablePage(approved.error());
+    if (!*approved)
+        return devicePage(QStringLiteral("This code was already used"),
+                          QStringLiteral("This device sign-in was finished, refused or has expired meanwhile. "
+                                         "Nothing more was signed in."),
+                          Reply::Status::BadRequest);
+    if (issued)
+        *issued = true;
+    qCInfo(lcDevice, "a device sign-in was approved at %s", qPrintable(profile.identity.providerId));
+    return devicePage(QStringLiteral("You're signed in"),
+                      QStringLiteral("Return to your device: the sign-in continues there by itself."));
+}
+
+QHttpServerResponse SignInFlow::endDevice(const Pending &p, const ServerError &error) const
+{
+    if (error.code != ErrorCode::AccessDenied)
+        return devicePage(QStringLiteral("Signing in did not work"),
+                          error.description
+                              + QStringLiteral(" Your device is still waiting: enter its code again to try once "
+                                               "more."),
+                          error.isUnavailable() ? Reply::Status::ServiceUnavailable : Reply::Status::BadRequest);
+    const auto denied = m_devices.deny(p.deviceGrant);
+    if (!denied)
+        return unavailablePage(denied.error());
+    if (!*denied)
+        return devicePage(QStringLiteral("This code was already used"),
+                          QStringLiteral("This device sign-in was finished, refused or has expired meanwhile."),
+                          Reply::Status::BadRequest);
+    qCInfo(lcDevice, "a device sign-in was cancelled");
+    return devicePage(QStringLiteral("Sign-in cancelled"),
+                      QStringLiteral("Nothing was signed in, and your device was told so."));
+}
+
 QHttpServerResponse SignInFlow::failClaimed(const Pending &p, const ServerError &error) const
 {
+    if (!p.deviceGrant.isEmpty())
+        return endDevice(p, error);
     if (p.linkId.isEmpty() || error.extra.contains(QLatin1String(LinkErrorField)))
         return redirectError(p.redirectUri, p.state, error);
     // PROTOCOL.md 6.5: a link sign-in that ended any other way linked nothing, and says so.
@@ -109,6 +179,9 @@ QHttpServerResponse SignInFlow::failClaimed(const Pending &p, const ServerError 
 QHttpServerResponse SignInFlow::redirectError(const QString &redirectUri, const QString &state,
                                               const ServerError &error) const
 {
+    // A device grant's sign-in has no app in this browser: the answer is a page.
+    if (isDeviceRedirect(redirectUri))
+        return devicePage(QStringLiteral("Signing in did not work"), error.description, Reply::Status::BadRequest);
     QList<std::pair<QString, QString>> fields{{QStringLiteral("error"), QString::fromLatin1(error.code)},
                                               {QStringLiteral("error_description"), error.description}};
     // docs/protocol-notes.md: why a link sign-in linked nothing.
@@ -151,6 +224,14 @@ QHttpServerResponse SignInFlow::errorPage(const QString &heading, const QString 
                                           QHttpServerResponse::StatusCode status)
 {
     return Reply::html(PageRenderer::page(QStringLiteral("error"), heading,
+                                          {{QStringLiteral("heading"), heading}, {QStringLiteral("message"), message}}),
+                       status);
+}
+
+QHttpServerResponse SignInFlow::devicePage(const QString &heading, const QString &message,
+                                           QHttpServerResponse::StatusCode status)
+{
+    return Reply::html(PageRenderer::page(QStringLiteral("device-done"), heading,
                                           {{QStringLiteral("heading"), heading}, {QStringLiteral("message"), message}}),
                        status);
 }

@@ -14,6 +14,7 @@
 #include <optional>
 
 class Clock;
+class DeviceGrantStore;
 class TokenIssuer;
 class TokenStore;
 
@@ -27,7 +28,8 @@ public:
     using Claim = SignInStore::Claim;
     static constexpr qint64 Lifetime = SignInStore::Lifetime;
 
-    SignInFlow(SignInStore &store, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer);
+    SignInFlow(SignInStore &store, const Clock &clock, TokenStore &tokens, const TokenIssuer &issuer,
+               DeviceGrantStore &devices);
 
     SignInStore &store() { return m_store; }
     // Nullopt when unknown or expired, or when the database could not be read
@@ -61,8 +63,16 @@ public:
     static QHttpServerResponse errorPage(const QString &heading, const QString &message,
                                          QHttpServerResponse::StatusCode status
                                          = QHttpServerResponse::StatusCode::BadRequest);
+    // PROTOCOL.md 10: how a device grant's sign-in ends in the browser, which
+    // has no app to return to.
+    static QHttpServerResponse devicePage(const QString &heading, const QString &message,
+                                          QHttpServerResponse::StatusCode status = QHttpServerResponse::StatusCode::Ok);
 
 private:
+    // A device grant's sign-in ends by approving the grant (the code the
+    // device redeems with its device code), or, cancelled, by denying it.
+    QHttpServerResponse approveDevice(const Pending &pending, const UpstreamProfile &profile, bool *issued);
+    QHttpServerResponse endDevice(const Pending &pending, const ServerError &error) const;
     qint64 authTimeOf(const UpstreamProfile &profile) const;
     QUrl redirectUrl(const QString &redirectUri, const QList<std::pair<QString, QString>> &fields) const;
 
@@ -70,5 +80,6 @@ private:
     const Clock &m_clock;
     TokenStore &m_tokens;
     const TokenIssuer &m_issuer;
+    DeviceGrantStore &m_devices;
     std::optional<ServerError> m_readError; // why the last find() found nothing, when it could not read
 };

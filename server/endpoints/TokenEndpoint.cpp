@@ -3,6 +3,7 @@
 #include "AccountStore.h"
 #include "ClaimNames.h"
 #include "ClientRegistry.h"
+#include "DeviceGrantStore.h"
 #include "ErrorCodes.h"
 #include "FormData.h"
 #include "HttpServer.h"
@@ -10,6 +11,7 @@
 #include "ProviderDirectory.h"
 #include "Reply.h"
 #include "ServerContext.h"
+#include "ServerLogging.h"
 #include "TokenIssuer.h"
 #include "TokenStore.h"
 #include "UsernameSuggester.h"
@@ -45,6 +47,8 @@ Result<QJsonObject> TokenEndpoint::token(const QHttpServerRequest &request)
         return authorizationCode(*fields);
     if (grantType == QLatin1String("refresh_token"))
         return refreshToken(*fields);
+    if (grantType == QLatin1String(Protocol::DeviceCodeGrantType))
+        return deviceCode(*fields);
     return ServerError{ErrorCode::UnsupportedGrantType,
                        QStringLiteral("grant_type \"%1\" is not supported.").arg(grantType), 400};
 }
@@ -55,6 +59,9 @@ Result<QJsonObject> TokenEndpoint::authorizationCode(const Fields &f)
         if (f.value(QLatin1String(name)).isEmpty())
             return ServerError::invalidRequest(QStringLiteral("%1 is missing.").arg(QLatin1String(name)));
     }
+    // A device grant's code is redeemed by its poll only (PROTOCOL.md 10).
+    if (f.value(QStringLiteral("redirect_uri")) == QLatin1String(Protocol::DeviceCodeGrantType))
+        return ServerError::invalidGrant(QStringLiteral("redirect_uri does not match the authorization request."));
     const QByteArray code = f.value(QStringLiteral("code")).toLatin1();
     const CodePresentation presented{f.value(QStringLiteral("client_id")), f.value(QStringLiteral("redirect_uri")),
                                      f.value(QStringLiteral("code_verifier")).toLatin1()};
@@ -63,6 +70,57 @@ Result<QJsonObject> TokenEndpoint::authorizationCode(const Fields &f)
                                                      [&](const AuthorizationGrant &g) { return issue(g, &answer); });
     if (!grant)
         return grant.error();
+    return answer;
+}
+
+// RFC 8628 3.5: every answer but the last is a 400 the device keeps polling
+// through (authorization_pending, slow_down) or stops at. Once the person
+// approved, the device code redeems the code the approval made, as
+// authorization_code does: exactly one answer of section 5.1, and a second
+// poll is a replayed code (invalid_grant, and what the first issued is revoked).
+Result<QJsonObject> TokenEndpoint::deviceCode(const Fields &f)
+{
+    const QByteArray deviceCode = f.value(QStringLiteral("device_code")).toLatin1();
+    if (deviceCode.isEmpty())
+        return ServerError::invalidRequest(QStringLiteral("device_code is missing."));
+    const QString clientId = f.value(QStringLiteral("client_id"));
+    const auto poll = m_context.devices.poll(deviceCode, clientId);
+    if (!poll)
+        return poll.error();
+    using Poll = DeviceGrantStore::Poll;
+    switch (*poll) {
+    case Poll::Unknown:
+        return ServerError::invalidGrant(QStringLiteral("The device code is not valid."));
+    case Poll::Expired:
+        return ServerError{ErrorCode::ExpiredToken,
+                           QStringLiteral("The device code has expired; start signing in again.")};
+    case Poll::SlowDown:
+        return ServerError{ErrorCode::SlowDown,
+                           QStringLiteral("Polled too soon: wait %1 seconds more between polls.")
+                               .arg(Protocol::DeviceSlowDownSeconds)};
+    case Poll::Pending:
+        return ServerError{ErrorCode::AuthorizationPending,
+                           QStringLiteral("The person has not finished signing in yet.")};
+    case Poll::Denied:
+        return ServerError{ErrorCode::AccessDenied, QStringLiteral("The person refused this sign-in.")};
+    case Poll::Approved:
+        break;
+    }
+    const CodePresentation presented{clientId, QLatin1String(Protocol::DeviceCodeGrantType), deviceCode};
+    QJsonObject answer;
+    const auto grant = m_context.tokens.exchangeCode(deviceCode, presented,
+                                                     [&](const AuthorizationGrant &g) { return issue(g, &answer); });
+    if (!grant && grant.error().code == ErrorCode::InvalidGrant) {
+        // The approval's code is spent: this device code was answered once already.
+        ServerError used = grant.error();
+        used.description = QStringLiteral("The device code was already used; what it issued is revoked.");
+        return used;
+    }
+    if (!grant)
+        return grant.error();
+    m_context.metrics.countDeviceGrant(Metrics::DeviceGrant::Issued);
+    qCInfo(lcDevice, "a device sign-in issued its %s",
+           answer.contains(QLatin1String(TokenField::OnboardingToken)) ? "onboarding token" : "tokens");
     return answer;
 }
 
@@ -99,7 +157,6 @@ Result<CodeResult> TokenEndpoint::issue(const AuthorizationGrant &grant, QJsonOb
 Result<CodeResult> TokenEndpoint::onboardingResponse(const AuthorizationGrant &grant, QJsonObject *answer)
 {
     QJsonObject claims{
-        {QLatin1String(Claim::Nonce), grant.nonce},
         {QLatin1String(Claim::Provider), m_context.providers.displayName(grant.identity.providerId)},
         {QLatin1String(Claim::ProviderId), grant.identity.providerId},
         {QLatin1String(Claim::ProviderUserId), grant.identity.providerUserId},
@@ -108,6 +165,9 @@ Result<CodeResult> TokenEndpoint::onboardingResponse(const AuthorizationGrant &g
         {QLatin1String(Claim::Scope), grant.scope},
         {QLatin1String(Claim::AuthTime), double(grant.authTime)},
     };
+    // PROTOCOL.md 10: a device grant's onboarding token carries no nonce.
+    if (!grant.nonce.isEmpty())
+        claims.insert(QLatin1String(Claim::Nonce), grant.nonce);
     if (!grant.email.isEmpty())
         claims.insert(QLatin1String(Claim::Email), grant.email);
     if (!grant.name.isEmpty())

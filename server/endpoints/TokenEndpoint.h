@@ -14,8 +14,9 @@ struct CodeResult;
 struct ServerContext;
 
 // POST /token (PROTOCOL.md 5): authorization_code, answered with Bearer
-// tokens for linked identities and an onboarding token for new ones, and
-// refresh_token with rotation and reuse detection.
+// tokens for linked identities and an onboarding token for new ones,
+// refresh_token with rotation and reuse detection, and the device grant's
+// polls (PROTOCOL.md 10), answered as authorization_code once approved.
 class TokenEndpoint
 {
 public:
@@ -27,6 +28,8 @@ private:
 
     Result<QJsonObject> token(const QHttpServerRequest &request);
     Result<QJsonObject> authorizationCode(const Fields &f);
+    // PROTOCOL.md 10 (RFC 8628 3.4): a device's poll.
+    Result<QJsonObject> deviceCode(const Fields &f);
     // Counts the outcome (latchkey_refresh_total).
     Result<QJsonObject> refreshToken(const Fields &f);
     Result<QJsonObject> rotate(const Fields &f, Metrics::Refresh *outcome);

@@ -282,6 +282,8 @@ QHttpServerResponse UpstreamEndpoint::finishClaimed(const SignInFlow::Pending &p
         const auto account = m_context.accounts.findByIdentity(profile.identity);
         bool issued = false;
         QHttpServerResponse response = m_context.signIns.completeClaimed(pending, profile, &issued);
+        if (issued && !pending.deviceGrant.isEmpty())
+            m_context.metrics.countDeviceGrant(Metrics::DeviceGrant::Approved);
         count(providerId,
               !issued                    ? Metrics::SignIn::Unavailable
                   : account && !*account ? Metrics::SignIn::Onboarding

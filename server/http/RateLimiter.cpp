@@ -11,28 +11,51 @@ constexpr int MaxBuckets = 100000;
 }
 
 RateLimiter::RateLimiter(const Clock &clock, int perMinute)
-    : m_clock(clock)
-    , m_capacity(std::max(1, perMinute))
+    : RateLimiter(clock, perMinute, 60)
 {
+}
+
+RateLimiter::RateLimiter(const Clock &clock, int count, int windowSeconds)
+    : m_clock(clock)
+    , m_capacity(std::max(1, count))
+    , m_perSecond(m_capacity / std::max(1, windowSeconds))
+    , m_windowSeconds(std::max(1, windowSeconds))
+{
+}
+
+RateLimiter::Bucket &RateLimiter::refilled(const QString &key, qint64 now)
+{
+    if (m_buckets.size() > MaxBuckets) {
+        // Full buckets carry no state worth keeping.
+        m_buckets.removeIf([&](const auto &it) { return now - it.value().updatedAt > m_windowSeconds; });
+    }
+    auto it = m_buckets.find(key);
+    if (it == m_buckets.end())
+        it = m_buckets.insert(key, {m_capacity, now});
+    it->tokens = std::min(m_capacity, it->tokens + double(now - it->updatedAt) * m_perSecond);
+    it->updatedAt = now;
+    return *it;
+}
+
+int RateLimiter::waitFor(const Bucket &bucket) const
+{
+    return bucket.tokens >= 1.0 ? 0 : std::max(1, int(qCeil((1.0 - bucket.tokens) / m_perSecond)));
 }
 
 int RateLimiter::acquire(const QString &key)
 {
     const qint64 now = m_clock.now();
     const QMutexLocker locker(&m_mutex);
-    if (m_buckets.size() > MaxBuckets) {
-        // Full buckets carry no state worth keeping.
-        m_buckets.removeIf([&](const auto &it) { return now - it.value().updatedAt > 60; });
-    }
-    auto it = m_buckets.find(key);
-    if (it == m_buckets.end())
-        it = m_buckets.insert(key, {m_capacity, now});
-    const double perSecond = m_capacity / 60.0;
-    it->tokens = std::min(m_capacity, it->tokens + double(now - it->updatedAt) * perSecond);
-    it->updatedAt = now;
-    if (it->tokens >= 1.0) {
-        it->tokens -= 1.0;
-        return 0;
-    }
-    return std::max(1, int(qCeil((1.0 - it->tokens) / perSecond)));
+    Bucket &bucket = refilled(key, now);
+    const int seconds = waitFor(bucket);
+    if (seconds == 0)
+        bucket.tokens -= 1.0;
+    return seconds;
+}
+
+int RateLimiter::wait(const QString &key)
+{
+    const qint64 now = m_clock.now();
+    const QMutexLocker locker(&m_mutex);
+    return waitFor(refilled(key, now));
 }

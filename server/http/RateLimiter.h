@@ -14,9 +14,14 @@ class RateLimiter
 {
 public:
     RateLimiter(const Clock &clock, int perMinute);
+    // `count` attempts per `windowSeconds`, refilled continuously.
+    RateLimiter(const Clock &clock, int count, int windowSeconds);
 
     // 0 when allowed (and counted); otherwise the seconds to wait.
     int acquire(const QString &key);
+    // The same answer as acquire(), counting nothing: for limits that count
+    // only failures (wrong device user codes), asked before the attempt.
+    int wait(const QString &key);
 
 private:
     struct Bucket
@@ -25,8 +30,14 @@ private:
         qint64 updatedAt;
     };
 
+    // Refills the key's bucket to now; the caller holds the mutex.
+    Bucket &refilled(const QString &key, qint64 now);
+    int waitFor(const Bucket &bucket) const;
+
     const Clock &m_clock;
     double m_capacity;
+    double m_perSecond;
+    qint64 m_windowSeconds;
     QMutex m_mutex;
     QHash<QString, Bucket> m_buckets;
 };

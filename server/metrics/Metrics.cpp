@@ -23,6 +23,8 @@ const char *const RefreshNames[] = {"rotated", "grace",   "reuse_revoked", "revo
                                     "expired", "invalid", "invalid_scope", "unavailable"};
 const char *const GuardNames[] = {"header_too_large", "body_too_large", "transfer_encoding", "bad_content_length",
                                   "timeout",          "per_address",    "server_full"};
+const char *const DeviceGrantNames[] = {"started", "wrong_code", "rate_limited", "denied", "approved", "issued"};
+static_assert(std::size(DeviceGrantNames) == size_t(Metrics::DeviceGrant::Count));
 static_assert(std::size(SignInNames) == size_t(Metrics::SignIn::Count));
 static_assert(std::size(OnboardingNames) == size_t(Metrics::Onboarding::Count));
 static_assert(std::size(RefreshNames) == size_t(Metrics::Refresh::Count));
@@ -107,6 +109,12 @@ void Metrics::countGuardRefusal(GuardRefusal reason)
     ++m_guardRefusals[size_t(reason)];
 }
 
+void Metrics::countDeviceGrant(DeviceGrant outcome)
+{
+    const QMutexLocker lock(&m_mutex);
+    ++m_deviceGrants[size_t(outcome)];
+}
+
 void Metrics::countDatabaseError()
 {
     const QMutexLocker lock(&m_mutex);
@@ -189,6 +197,9 @@ void Metrics::writeOutcomes(QByteArray &out) const
     family(out, "latchkey_guard_refusals_total", "counter",
            "Requests and connections the connection guard refused before the HTTP server saw them, by reason.");
     outcomes(out, "latchkey_guard_refusals_total", "reason", m_guardRefusals, GuardNames);
+    family(out, "latchkey_device_grants_total", "counter",
+           "Device authorization grants (RFC 8628): started, wrong user codes, approved or denied, tokens issued.");
+    outcomes(out, "latchkey_device_grants_total", "outcome", m_deviceGrants, DeviceGrantNames);
     family(out, "latchkey_database_errors_total", "counter",
            "Failed database statements and connections (constraint violations, which are answers, excluded).");
     sample(out, "latchkey_database_errors_total", {}, QByteArray::number(m_databaseErrors));

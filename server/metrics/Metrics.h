@@ -37,6 +37,8 @@ public:
         Count
     };
     enum class Refresh { Rotated, Grace, ReuseRevoked, Revoked, Expired, Invalid, InvalidScope, Unavailable, Count };
+    // PROTOCOL.md 10: device authorization grants, from their start to the device's tokens.
+    enum class DeviceGrant { Started, WrongCode, RateLimited, Denied, Approved, Issued, Count };
     enum class GuardRefusal {
         HeaderTooLarge,
         BodyTooLarge,
@@ -64,6 +66,7 @@ public:
     void countOnboarding(Onboarding outcome);
     void countRefresh(Refresh outcome);
     void countGuardRefusal(GuardRefusal reason);
+    void countDeviceGrant(DeviceGrant outcome);
     void countDatabaseError();
     // Set before the first scrape; called in the scraping thread, outside the lock.
     void setPendingSignIns(GaugeSource source);
@@ -95,6 +98,7 @@ private:
     ByOutcome<Onboarding> m_onboardings{};
     ByOutcome<Refresh> m_refreshes{};
     ByOutcome<GuardRefusal> m_guardRefusals{};
+    ByOutcome<DeviceGrant> m_deviceGrants{};
     quint64 m_databaseErrors = 0;
     GaugeSource m_pendingSignIns;
 };

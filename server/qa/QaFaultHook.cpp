@@ -67,7 +67,12 @@ QHttpServerResponse QaFaultHook::token(const QHttpServerRequest &request, QHttpS
         return std::move(response);
     QString duplicate;
     const auto fields = FormData::parse(request.body(), &duplicate);
-    const QByteArray code = fields ? fields->value(QStringLiteral("code")).toLatin1() : QByteArray();
+    // A device's poll redeems the code its approval made, under the device code (PROTOCOL.md 10).
+    const bool device = fields
+        && fields->value(QStringLiteral("grant_type")) == QLatin1String(Protocol::DeviceCodeGrantType);
+    const QByteArray code = fields
+        ? fields->value(device ? QStringLiteral("device_code") : QStringLiteral("code")).toLatin1()
+        : QByteArray();
     if (code.isEmpty())
         return std::move(response);
     const QString fault = m_context.tokens.qaFaultOfCode(code);

@@ -27,7 +27,7 @@ constexpr qsizetype MaxLoggedError = 500;
 constexpr int EmailKeyVersion = 5;
 
 // Each entry upgrades the schema by one version; never edit a released one.
-const std::array<const char *, 7> Migrations{{
+const std::array<const char *, 8> Migrations{{
     R"sql(
 CREATE TABLE accounts (
     id TEXT PRIMARY KEY,
@@ -212,6 +212,28 @@ CREATE TABLE link_requests (
     taken_by BLOB
 );
 CREATE INDEX link_requests_expires ON link_requests (expires_at);
+)sql",
+    // Version 8: the device authorization grant (RFC 8628, PROTOCOL.md 10).
+    R"sql(
+-- A device waiting for its person (DeviceGrantStore). The device code is
+-- kept only as BASE64URL(SHA256(device_code)), which is also the PKCE
+-- challenge of the authorization code its approval makes; the user code only
+-- as the SHA-256 of its 8 letters, uppercase, without the dash.
+CREATE TABLE device_grants (
+    device_code_hash TEXT PRIMARY KEY,
+    user_code_hash BLOB NOT NULL UNIQUE,
+    client_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    status TEXT NOT NULL,
+    poll_interval BIGINT NOT NULL,
+    polled_at BIGINT,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    decided_at BIGINT
+);
+CREATE INDEX device_grants_expires ON device_grants (expires_at);
+-- The device grant a sign-in approves, instead of a redirect with a code.
+ALTER TABLE pending_sign_ins ADD COLUMN device_grant TEXT;
 )sql",
 }};
 

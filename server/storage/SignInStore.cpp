@@ -13,7 +13,7 @@ namespace {
 constexpr int BusyRetryAfter = 60;
 const QString SelectPending = QStringLiteral(
     "SELECT id, client_id, redirect_uri, state, nonce, code_challenge, scope, login_hint, prompt, max_age, link_id, "
-    "created_at, "
+    "device_grant, created_at, "
     "client_address, provider_id, upstream_state, upstream_nonce, upstream_verifier, upstream_redirect_uri, "
     "browser_binding_hash, finished FROM pending_sign_ins ");
 
@@ -74,12 +74,12 @@ Result<QString> SignInStore::add(const PendingSignIn &pending)
     // Orders one address's sign-ins for eviction; across instances it is as good as their clocks.
     const qint64 arrival = QDateTime::currentMSecsSinceEpoch() * 1000 + qint64(++m_arrivals % 1000);
     if (!m_db.exec(QStringLiteral("INSERT INTO pending_sign_ins (id, client_id, redirect_uri, state, nonce, "
-                                  "code_challenge, scope, login_hint, prompt, max_age, link_id, client_address, "
-                                  "created_at, arrival) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                                  "code_challenge, scope, login_hint, prompt, max_age, link_id, device_grant, "
+                                  "client_address, created_at, arrival) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                    {id, pending.clientId, pending.redirectUri, pending.state, pending.nonce, pending.codeChallenge,
                     pending.scope, orNull(pending.loginHint), orNull(pending.prompt),
                     pending.maxAge < 0 ? QVariant() : QVariant(pending.maxAge), orNull(pending.linkId),
-                    pending.clientAddress, pending.createdAt, arrival}))
+                    orNull(pending.deviceGrant), pending.clientAddress, pending.createdAt, arrival}))
         return notSaved();
     return id;
 }
@@ -185,6 +185,7 @@ PendingSignIn SignInStore::read(const SqlRow &row) const
     p.prompt = row.text("prompt");
     p.maxAge = row.isNull("max_age") ? -1 : row.number("max_age");
     p.linkId = row.text("link_id");
+    p.deviceGrant = row.text("device_grant");
     p.createdAt = row.number("created_at");
     p.clientAddress = row.text("client_address");
     p.providerId = row.text("provider_id");

@@ -76,18 +76,30 @@ QByteArray TokenStore::hash(const QByteArray &secret)
 Result<QByteArray> TokenStore::createCode(const AuthorizationGrant &g)
 {
     const QByteArray code = SecureRandom::token(CodeBytes);
-    const qint64 now = m_clock.now();
+    if (auto inserted = insertCode(hash(code), g, m_clock.now() + Protocol::AuthorizationCodeLifetimeSeconds); !inserted)
+        return inserted.error();
+    return code;
+}
+
+Result<void> TokenStore::createDeviceCode(const QByteArray &deviceCode, const AuthorizationGrant &grant,
+                                          qint64 expiresAt)
+{
+    return insertCode(deviceCode, grant, expiresAt);
+}
+
+Result<void> TokenStore::insertCode(const QByteArray &codeHash, const AuthorizationGrant &g, qint64 expiresAt)
+{
     if (!m_db.exec(QStringLiteral("INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, "
                                   "code_challenge, nonce, scope, provider_id, upstream_issuer, provider_user_id, "
                                   "email, email_verified, name, upstream_username, auth_time, expires_at, qa_fault, "
                                   "linked_provider) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
-                   {hash(code), g.clientId, g.redirectUri, g.codeChallenge, g.nonce, g.scope, g.identity.providerId,
-                    notNull(g.identity.upstreamIssuer), g.identity.providerUserId, g.email, g.emailVerified ? 1 : 0,
-                    g.name, g.upstreamUsername, g.authTime, now + Protocol::AuthorizationCodeLifetimeSeconds,
+                   {codeHash, g.clientId, g.redirectUri, g.codeChallenge, notNull(g.nonce), g.scope,
+                    g.identity.providerId, notNull(g.identity.upstreamIssuer), g.identity.providerUserId, g.email,
+                    g.emailVerified ? 1 : 0, g.name, g.upstreamUsername, g.authTime, expiresAt,
                     g.qaFault.isEmpty() ? QVariant() : QVariant(g.qaFault),
                     g.linkedProvider.isEmpty() ? QVariant() : QVariant(g.linkedProvider)}))
         return unavailable(QStringLiteral("The sign-in could not be saved"));
-    return code;
+    return {};
 }
 
 Result<AuthorizationGrant> TokenStore::exchangeCode(const QByteArray &code, const CodePresentation &presented,
@@ -444,6 +456,8 @@ int TokenStore::purgeExpired()
         {QStringLiteral("DELETE FROM onboardings WHERE expires_at < ? AND account_id IS NULL"), now},
         // Link requests (LinkStore): kept an hour past expiry, so a late replay reads as spent.
         {QStringLiteral("DELETE FROM link_requests WHERE expires_at < ?"), now - 3600},
+        // Device grants (DeviceGrantStore): kept a while, so a late poll reads expired_token.
+        {QStringLiteral("DELETE FROM device_grants WHERE expires_at < ?"), now - Protocol::DeviceCodeLifetimeSeconds},
     };
     int deleted = 0;
     for (const auto &[sql, cutoff] : purges) {

@@ -101,6 +101,11 @@ public:
     TokenStore(Database &db, const Clock &clock);
 
     Result<QByteArray> createCode(const AuthorizationGrant &grant);
+    // PROTOCOL.md 10: the code a device grant's approval makes, valid until
+    // `expiresAt` (the device code's end). `deviceCodeHash` is the SHA-256 of
+    // the device code, which the device presents as the code and, with the
+    // grant's code_challenge BASE64URL(SHA256(device_code)), as its verifier.
+    Result<void> createDeviceCode(const QByteArray &deviceCodeHash, const AuthorizationGrant &grant, qint64 expiresAt);
     // Redeems the code in one transaction with the row locked: checks it
     // against `presented` (a mismatch spends nothing), marks it used, runs
     // `issue` and records what it issued. A second use of a spent code waits
@@ -145,6 +150,7 @@ public:
 
 private:
     static QByteArray newRefreshToken(const QString &familyId);
+    Result<void> insertCode(const QByteArray &codeHash, const AuthorizationGrant &grant, qint64 expiresAt);
     bool withinGrace(const QVariant &retiredAt) const;
     Result<AuthorizationGrant> redeemLocked(const QByteArray &code, const CodePresentation &presented,
                                             const Issue &issue, bool *replayed);

@@ -9,6 +9,11 @@ bool ClientRegistry::isKnown(const QString &clientId) const
     return clientId == QLatin1String(Protocol::DefaultClientId);
 }
 
+QString ClientRegistry::displayName(const QString &clientId) const
+{
+    return isKnown(clientId) ? QStringLiteral("The Latchkey app") : clientId;
+}
+
 bool ClientRegistry::isRegisteredRedirect(const QString &clientId, const QString &redirectUri) const
 {
     if (!isKnown(clientId))

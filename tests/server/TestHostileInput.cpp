@@ -192,6 +192,8 @@ private:
         QList<QByteArray> callbackQueries; // state=..&code=.. as the upstream sent them
         QByteArray bindingCookie;
         QByteArray publicJwk;
+        QByteArray deviceCode; // a pending device grant's (PROTOCOL.md 10)
+        QByteArray userCode;
     };
 
     bool prepareMaterial();
@@ -308,9 +310,9 @@ bool TestHostileInput::prepareMaterial()
 {
     const HttpResult discovery = m_http->get(m_server->url(QLatin1String(Protocol::DiscoveryPath)));
     const QJsonObject document = discovery.json();
-    for (const char *key :
-         {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint",
-          "op_tos_uri", "op_policy_uri", Protocol::OnboardingEndpointKey, Protocol::UsernameCheckEndpointKey}) {
+    for (const char *key : {"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri",
+                            "revocation_endpoint", "op_tos_uri", "op_policy_uri", Protocol::OnboardingEndpointKey,
+                            Protocol::UsernameCheckEndpointKey, Protocol::DeviceAuthorizationEndpointKey}) {
         const QUrl url(document.value(QLatin1String(key)).toString());
         if (!url.isValid() || url.path().isEmpty()) {
             qWarning("discovery has no %s", key);
@@ -327,7 +329,12 @@ bool TestHostileInput::prepareMaterial()
             m_simulatedProviders.append(id);
         }
     }
-    m_paths += QList<QByteArray>{QByteArray(Protocol::DiscoveryPath), "/", "/signin/cancel", "/static/style.css"};
+    m_paths += QList<QByteArray>{QByteArray(Protocol::DiscoveryPath),
+                                 "/",
+                                 "/signin/cancel",
+                                 "/static/style.css",
+                                 "/device",
+                                 "/device/confirm"};
     if (!m_paths.contains("/upstream/fake/callback") || m_simulatedProviders.isEmpty()) {
         qWarning("the fake upstream or the simulated providers are missing from discovery");
         return false;
@@ -363,6 +370,13 @@ bool TestHostileInput::prepareMaterial()
                                                           QStringLiteral("Hostile Input"))
                                      .toLatin1();
     m_material.verifier = newcomer.verifier;
+    const QJsonObject device = m_http
+                                   ->postForm(m_server->url(QStringLiteral("/device_authorization")),
+                                              {{QStringLiteral("client_id"), QStringLiteral("latchkey-desktop")},
+                                               {QStringLiteral("scope"), QStringLiteral("openid")}})
+                                   .json();
+    m_material.deviceCode = device.value(QLatin1String("device_code")).toString().toLatin1();
+    m_material.userCode = device.value(QLatin1String("user_code")).toString().toLatin1();
     for (int i = 0; i < 3; ++i) {
         if (!startUpstreamSignIn()) {
             qWarning("no sign-in through the fake upstream");
@@ -370,7 +384,8 @@ bool TestHostileInput::prepareMaterial()
         }
     }
     return !m_witnessAccessToken.isEmpty() && !m_material.accessToken.isEmpty() && !m_material.idToken.isEmpty()
-        && !m_material.refreshToken.isEmpty() && !m_material.onboardingToken.isEmpty();
+        && !m_material.refreshToken.isEmpty() && !m_material.onboardingToken.isEmpty()
+        && !m_material.deviceCode.isEmpty();
 }
 
 // ---- mutations ----
@@ -497,7 +512,10 @@ QByteArray TestHostileInput::formBodyFor(Rng &rng, const QByteArray &path)
     const QByteArray client = "client_id=latchkey-desktop";
     QList<QByteArray> fields;
     if (path == "/token") {
-        if (rng.chance(50))
+        if (rng.chance(20))
+            fields = {"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code",
+                      "device_code=" + m_material.deviceCode, client};
+        else if (rng.chance(50))
             fields = {"grant_type=refresh_token", "refresh_token=" + m_material.refreshToken.left(20) + "x", client};
         else
             fields = {"grant_type=authorization_code", "code=" + m_material.usedCode, client,
@@ -515,6 +533,12 @@ QByteArray TestHostileInput::formBodyFor(Rng &rng, const QByteArray &path)
                   "code_challenge_method=S256"};
     } else if (path == "/signin/cancel") {
         fields = {"request=" + m_material.pendingRequest};
+    } else if (path == "/device_authorization") {
+        fields = {client, "scope=openid%20profile"};
+    } else if (path == "/device") {
+        fields = {"user_code=" + m_material.userCode};
+    } else if (path == "/device/confirm") {
+        fields = {"user_code=" + m_material.userCode, "csrf=" + rng.printable(32), "action=continue", "confirm=yes"};
     } else {
         fields = {"request=" + m_material.pendingRequest,
                   "state=" + rng.printable(32),
@@ -612,7 +636,8 @@ Probe TestHostileInput::jwtProbe(Rng &rng)
 
 Probe TestHostileInput::formProbe(Rng &rng)
 {
-    QList<QByteArray> targets{"/token", "/revoke", "/authorize", "/signin/cancel"};
+    QList<QByteArray> targets{"/token",  "/revoke",        "/authorize", "/signin/cancel", "/device_authorization",
+                              "/device", "/device/confirm"};
     for (const QByteArray &id : m_simulatedProviders)
         targets.append("/qa/signin/" + id);
     const QByteArray path = rng.pick(targets);

@@ -39,6 +39,7 @@ const QStringList Families{QStringLiteral("latchkey_http_requests_total"),
                            QStringLiteral("latchkey_refresh_total"),
                            QStringLiteral("latchkey_pending_sign_ins"),
                            QStringLiteral("latchkey_guard_refusals_total"),
+                           QStringLiteral("latchkey_device_grants_total"),
                            QStringLiteral("latchkey_database_errors_total")};
 
 // A scrape, by series ("name{labels}" as written): the value.
@@ -183,6 +184,8 @@ void TestMetrics::validRightAfterStart()
     QVERIFY(text.contains("\nlatchkey_database_errors_total 0\n"));
     QCOMPARE(first[outcome("latchkey_guard_refusals_total", "reason", "header_too_large")], 0.0);
     QVERIFY(first.has(outcome("latchkey_refresh_total", "outcome", "rotated")));
+    QCOMPARE(first[outcome("latchkey_device_grants_total", "outcome", "started")], 0.0);
+    QVERIFY(first.has(outcome("latchkey_device_grants_total", "outcome", "issued")));
     QCOMPARE(first[QStringLiteral("latchkey_pending_sign_ins")], 0.0);
     QVERIFY(first.has(QStringLiteral("latchkey_pending_sign_ins")));
     for (const QByteArray &line : text.split('\n')) {

@@ -12,6 +12,7 @@
 #include "Clock.h"
 #include "Database.h"
 #include "DatabaseUrl.h"
+#include "DeviceGrantStore.h"
 #include "ErrorCodes.h"
 #include "KeyCipher.h"
 #include "OnboardingStore.h"
@@ -25,6 +26,7 @@
 
 #include <QSemaphore>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -210,6 +212,12 @@ private Q_SLOTS:
     void pendingLinkLosesToAConcurrentOnboarding_data();
     void pendingLinkLosesToAConcurrentOnboarding();
     void addLinkKeepsOthersIdentities();
+
+    // DeviceGrantStore
+    void deviceGrantRoundTrip();
+    void deviceGrantDecidedOnceAcrossInstances_data();
+    void deviceGrantDecidedOnceAcrossInstances();
+    void deviceGrantPollsAcrossInstances();
 
     // OnboardingStore
     void onboardCreatesAccountAndSession_data();
@@ -592,6 +600,162 @@ void TestStoreConformance::claimRaceHasOneWinner()
         QVERIFY2(outcomes[0][i] >= 0 && outcomes[1][i] >= 0, "a claim failed");
         QCOMPARE(outcomes[0][i] + outcomes[1][i], 1);
     }
+}
+
+// ---- DeviceGrantStore ----
+
+namespace {
+// What a device grant's approval binds its code to (SignInFlow::approveDevice).
+AuthorizationGrant deviceGrantFor(const QString &key, const QString &userId)
+{
+    AuthorizationGrant grant = grantFor(userId);
+    grant.redirectUri = QLatin1String(Protocol::DeviceCodeGrantType);
+    grant.codeChallenge = key;
+    grant.nonce.clear();
+    return grant;
+}
+
+CodePresentation devicePresentation(const QByteArray &deviceCode)
+{
+    return {ClientId, QLatin1String(Protocol::DeviceCodeGrantType), deviceCode};
+}
+} // namespace
+
+void TestStoreConformance::deviceGrantRoundTrip()
+{
+    const auto created = m_a->devices.create(ClientId, QLatin1String(Protocol::DefaultScope));
+    QVERIFY_OK(created);
+    QVERIFY(created->deviceCode.size() >= 43);
+    QCOMPARE(created->userCode.size(), 9);
+    QCOMPARE(created->expiresIn, qint64(Protocol::DeviceCodeLifetimeSeconds));
+    const QString key = DeviceGrantStore::keyOf(created->deviceCode);
+    // Stored as hashes only: neither code is in the table.
+    QCOMPARE(rowsWhere(m_a->db, QStringLiteral("device_grants"), QStringLiteral("device_code_hash"), key), 1);
+    QSqlQuery q(m_a->db.connection());
+    QVERIFY(q.exec(QStringLiteral("SELECT * FROM device_grants")));
+    while (q.next()) {
+        for (int i = 0; i < q.record().count(); ++i) {
+            const QByteArray value = q.value(i).toByteArray();
+            QVERIFY(!value.contains(created->deviceCode));
+            QVERIFY(!value.contains(QString(created->userCode).remove(u'-').toLatin1()));
+        }
+    }
+    for (const QString &typed :
+         {created->userCode, created->userCode.toLower(), QString(created->userCode).remove(u'-')}) {
+        const auto found = m_a->devices.findByUserCode(typed);
+        QVERIFY(found && *found);
+        QCOMPARE((*found)->key, key);
+        QCOMPARE((*found)->clientId, ClientId);
+        QCOMPARE((*found)->scope, QLatin1String(Protocol::DefaultScope));
+        QCOMPARE((*found)->status, DeviceGrant::Status::Pending);
+    }
+    const auto byKey = m_a->devices.find(key);
+    QVERIFY(byKey && *byKey);
+    QCOMPARE((*byKey)->expiresAt, m_a->clock.now() + Protocol::DeviceCodeLifetimeSeconds);
+    for (const QString &wrong : {QStringLiteral("BBBB-BBBB"), QStringLiteral("BCD"), QString()}) {
+        const auto none = m_a->devices.findByUserCode(wrong);
+        QVERIFY(none && !*none);
+    }
+    m_a->clock.advance(Protocol::DeviceCodeLifetimeSeconds + 1);
+    const auto expired = m_a->devices.findByUserCode(created->userCode);
+    QVERIFY(expired && !*expired);
+    QCOMPARE(m_a->devices.deny(key).value_or(true), false);
+}
+
+void TestStoreConformance::deviceGrantDecidedOnceAcrossInstances_data()
+{
+    QTest::addColumn<bool>("secondDenies");
+    QTest::newRow("two approvals") << false;
+    QTest::newRow("an approval and a denial") << true;
+}
+
+// Two instances decide the same grants at once (two browsers that entered
+// one code): each grant is decided once, and has a code only when approved.
+void TestStoreConformance::deviceGrantDecidedOnceAcrossInstances()
+{
+    QFETCH(bool, secondDenies);
+    constexpr int Grants = 10;
+    QList<DeviceAuthorization> grants;
+    for (int i = 0; i < Grants; ++i) {
+        const auto created = m_a->devices.create(ClientId, QLatin1String(Protocol::DefaultScope));
+        QVERIFY_OK(created);
+        grants.append(*created);
+    }
+    std::latch start(2);
+    std::array<std::array<int, Grants>, 2> outcomes{}; // 1 decided, 0 too late, -1 error
+    auto racer = [&](int which) {
+        Instance instance(m_url);
+        start.arrive_and_wait();
+        for (int i = 0; i < Grants; ++i) {
+            const QString key = DeviceGrantStore::keyOf(grants.at(i).deviceCode);
+            const QByteArray codeHash = TokenStore::hash(grants.at(i).deviceCode);
+            const auto decided = !instance.ok ? Result<bool>(ServerError())
+                : which == 1 && secondDenies
+                ? instance.devices.deny(key)
+                : instance.devices.approve(key, [&] {
+                      return instance.tokens.createDeviceCode(codeHash, deviceGrantFor(key, QStringLiteral("u")),
+                                                              instance.clock.now() + 600);
+                  });
+            outcomes[which][i] = !decided ? -1 : *decided ? 1 : 0;
+        }
+    };
+    std::thread first(racer, 0);
+    std::thread second(racer, 1);
+    first.join();
+    second.join();
+    for (int i = 0; i < Grants; ++i) {
+        QVERIFY2(outcomes[0][i] >= 0 && outcomes[1][i] >= 0, "a decision failed");
+        QCOMPARE(outcomes[0][i] + outcomes[1][i], 1);
+        const QString key = DeviceGrantStore::keyOf(grants.at(i).deviceCode);
+        const auto grant = m_a->devices.find(key);
+        QVERIFY(grant && *grant);
+        const bool approved = !secondDenies || outcomes[0][i] == 1;
+        QCOMPARE((*grant)->status, approved ? DeviceGrant::Status::Approved : DeviceGrant::Status::Denied);
+        QCOMPARE(rowsWhere(m_a->db, QStringLiteral("authorization_codes"), QStringLiteral("code_hash"),
+                           TokenStore::hash(grants.at(i).deviceCode)),
+                 approved ? 1 : 0);
+    }
+}
+
+void TestStoreConformance::deviceGrantPollsAcrossInstances()
+{
+    const auto created = m_a->devices.create(ClientId, QLatin1String(Protocol::DefaultScope));
+    QVERIFY_OK(created);
+    const QByteArray deviceCode = created->deviceCode;
+    const QString key = DeviceGrantStore::keyOf(deviceCode);
+    Instance b(m_url);
+    QVERIFY(b.ok);
+    using Poll = DeviceGrantStore::Poll;
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::Pending);
+    // The interval is the grant's, wherever the next poll lands.
+    QCOMPARE(b.devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::SlowDown);
+    m_a->clock.advance(5);
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::SlowDown); // now 10 s
+    m_a->clock.advance(10);
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::SlowDown); // 10 < 15 s; now 20 s
+    m_a->clock.advance(20);
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::Pending); // 20 s
+    // Another client's poll is no poll of this grant's.
+    m_a->clock.advance(20);
+    QCOMPARE(m_a->devices.poll(deviceCode, QStringLiteral("another-app")).value_or(Poll::Pending), Poll::Unknown);
+    QCOMPARE(m_a->devices.poll("unknown", ClientId).value_or(Poll::Pending), Poll::Unknown);
+    // Approved at B; the code is redeemed once, at either.
+    QVERIFY(b.devices
+                .approve(key,
+                         [&] {
+                             return b.tokens.createDeviceCode(TokenStore::hash(deviceCode),
+                                                              deviceGrantFor(key, QStringLiteral("u")),
+                                                              b.clock.now() + 600);
+                         })
+                .value_or(false));
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::Approved);
+    QVERIFY_OK(m_a->tokens.exchangeCode(deviceCode, devicePresentation(deviceCode), issuing({})));
+    const auto replay = b.tokens.exchangeCode(deviceCode, devicePresentation(deviceCode), issuing({}));
+    QVERIFY(!replay);
+    QCOMPARE(replay.error().code, QByteArray(ErrorCode::InvalidGrant));
+    // Past its end the grant is expired_token, approved or not.
+    m_a->clock.advance(Protocol::DeviceCodeLifetimeSeconds);
+    QCOMPARE(m_a->devices.poll(deviceCode, ClientId).value_or(Poll::Unknown), Poll::Expired);
 }
 
 // ---- TokenStore: codes ----
@@ -1173,10 +1337,12 @@ void TestStoreConformance::findByVerifiedEmail()
         QCOMPARE((*answer)->id, holder->id);
 }
 
-// What schema version 7 added, taken back: the migration runs again.
+// What schema versions 8 and 7 added, taken back: the migrations run again.
 QStringList TestStoreConformance::undoVersion7() const
 {
-    QStringList statements{QStringLiteral("DROP TABLE link_requests"),
+    QStringList statements{QStringLiteral("DROP TABLE device_grants"),
+                           QStringLiteral("ALTER TABLE pending_sign_ins DROP COLUMN device_grant"),
+                           QStringLiteral("DROP TABLE link_requests"),
                            QStringLiteral("DROP INDEX authorization_codes_onboarding")};
     for (const char *column : {"upstream_issuer", "linked_provider"})
         statements.append(QStringLiteral("ALTER TABLE authorization_codes DROP COLUMN %1").arg(QLatin1String(column)));

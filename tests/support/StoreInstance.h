@@ -4,6 +4,7 @@
 #include "Clock.h"
 #include "Database.h"
 #include "DatabaseUrl.h"
+#include "DeviceGrantStore.h"
 #include "KeyCipher.h"
 #include "LinkStore.h"
 #include "OnboardingStore.h"
@@ -38,5 +39,6 @@ struct StoreInstance
     TokenStore tokens{db, clock};
     OnboardingStore onboardings{db, clock, accounts, tokens};
     LinkStore links{db, clock, accounts};
+    DeviceGrantStore devices{db, clock};
     SignInStore signIns{db, clock, cipher, MaxPendingPerAddress, MaxPending};
 };
