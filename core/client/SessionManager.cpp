@@ -9,6 +9,7 @@
 #include "LoopbackReceiver.h"
 #include "NetworkJob.h"
 #include "OnboardingClient.h"
+#include "Protocol.h"
 #include "ProviderCache.h"
 #include "RefreshLock.h"
 #include "RevokeJob.h"
@@ -379,7 +380,7 @@ void SessionManager::devicePolled(SessionStep *step, const TokenJob &job)
     }
     const QString &said = error.serverError;
     if (said == QLatin1String(ErrorCode::SlowDown))
-        m_device.interval += 5; // RFC 8628 3.5: for this and every later poll
+        m_device.interval += Protocol::DeviceSlowDownSeconds; // for this and every later poll
     const bool hiccup = error.code == ClientError::Code::Network || error.code == ClientError::Code::Timeout
         || error.code == ClientError::Code::ServerFailure;
     if (said == QLatin1String(ErrorCode::AuthorizationPending) || said == QLatin1String(ErrorCode::SlowDown) || hiccup) {

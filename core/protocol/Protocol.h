@@ -22,9 +22,6 @@ inline constexpr char OnboardingEndpointKey[] = "onboarding_endpoint";
 inline constexpr char UsernameCheckEndpointKey[] = "username_check_endpoint";
 inline constexpr char LinkRequestEndpointKey[] = "link_request_endpoint";
 inline constexpr char IdentitiesEndpointKey[] = "identities_endpoint";
-// RFC 8628 (PROTOCOL.md 10).
-inline constexpr char DeviceAuthorizationEndpointKey[] = "device_authorization_endpoint";
-inline constexpr char DeviceCodeGrantType[] = "urn:ietf:params:oauth:grant-type:device_code";
 inline constexpr char OnboardingTokenTypesKey[] = "onboarding_token_types_supported";
 
 inline constexpr char IdempotencyKeyHeader[] = "Idempotency-Key";
