@@ -7,6 +7,7 @@
 // codes limited per client address, and a second instance finishing what the
 // first started.
 
+#include "DevicePageRobot.h"
 #include "Jws.h"
 #include "Pkce.h"
 #include "Protocol.h"
@@ -43,8 +44,7 @@ QString errorOf(const HttpResult &result)
 
 QString hiddenField(const HttpResult &page, const QString &name)
 {
-    const QRegularExpression field(QStringLiteral("name=\"%1\" value=\"([^\"]*)\"").arg(name));
-    return field.match(QString::fromUtf8(page.body)).captured(1);
+    return DevicePageRobot::hiddenField(page, name);
 }
 
 // One sample of latchkey_device_grants_total in the server's metrics.
@@ -205,17 +205,12 @@ HttpResult TestDeviceGrant::pollOnTime(const QString &deviceCode)
 
 HttpResult TestDeviceGrant::enterCode(const QString &userCode, const HeaderList &headers, const QString &issuer)
 {
-    return m_http->postForm(at(issuer, QStringLiteral("/device")), {{QStringLiteral("user_code"), userCode}}, headers);
+    return DevicePageRobot(m_http.get(), issuer.isEmpty() ? m_server->issuer() : issuer).enterCode(userCode, headers);
 }
 
 HttpResult TestDeviceGrant::confirm(const HttpResult &page, const QString &action, bool checked, const QString &issuer)
 {
-    FieldList fields{{QStringLiteral("user_code"), hiddenField(page, QStringLiteral("user_code"))},
-                     {QStringLiteral("csrf"), hiddenField(page, QStringLiteral("csrf"))},
-                     {QStringLiteral("action"), action}};
-    if (checked)
-        fields.append({QStringLiteral("confirm"), QStringLiteral("yes")});
-    return m_http->postForm(at(issuer, QStringLiteral("/device/confirm")), fields);
+    return DevicePageRobot(m_http.get(), issuer.isEmpty() ? m_server->issuer() : issuer).confirm(page, action, checked);
 }
 
 QString TestDeviceGrant::requestIdOf(const HttpResult &chooser)
@@ -226,31 +221,15 @@ QString TestDeviceGrant::requestIdOf(const HttpResult &chooser)
 HttpResult TestDeviceGrant::throughProvider(const QString &requestId, const QString &provider, const FieldList &fields,
                                             const QString &issuer)
 {
-    QUrl signIn = at(issuer, QStringLiteral("/signin/") + provider);
-    signIn.setQuery(QStringLiteral("request=") + requestId);
-    const HttpResult begun = m_http->get(signIn);
-    if (begun.status != 302)
-        return begun;
-    const QUrl page = begun.location();
-    FieldList all{
-        {QStringLiteral("state"), QUrlQuery(page).queryItemValue(QStringLiteral("state"), QUrl::FullyDecoded)}};
-    all += fields;
-    HttpResult hop = m_http->postForm(page.adjusted(QUrl::RemoveQuery), all);
-    for (int hops = 0; hops < 4 && hop.status == 302; ++hops)
-        hop = m_http->get(hop.location());
-    return hop;
+    return DevicePageRobot(m_http.get(), issuer.isEmpty() ? m_server->issuer() : issuer)
+        .throughProvider(requestId, provider, fields);
 }
 
 HttpResult TestDeviceGrant::signInOnThePage(const DeviceCodes &codes, const QString &provider, const FieldList &fields,
                                             const QString &issuer)
 {
-    const HttpResult confirmation = enterCode(codes.userCode, {}, issuer);
-    if (confirmation.status != 200)
-        return confirmation;
-    const HttpResult chooser = confirm(confirmation, QStringLiteral("continue"), true, issuer);
-    if (chooser.status != 200)
-        return chooser;
-    return throughProvider(requestIdOf(chooser), provider, fields, issuer);
+    return DevicePageRobot(m_http.get(), issuer.isEmpty() ? m_server->issuer() : issuer)
+        .signIn(codes.userCode, provider, fields);
 }
 
 void TestDeviceGrant::discoveryNamesTheGrant()
