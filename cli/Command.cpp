@@ -4,6 +4,8 @@
 #include "SessionManager.h"
 #include "Terminal.h"
 
+#include <QUrl>
+
 Command::Command(SessionManager *session, TokenVault *vault, Terminal *terminal, QObject *parent)
     : QObject(parent)
     , m_session(session)
@@ -40,6 +42,11 @@ void Command::whenRestored(std::function<void()> then)
     // Connected first: restore() may sign out before it returns.
     connect(m_session, &SessionManager::stepChanged, once, check);
     m_session->restore();
+}
+
+QString Command::providerOf(const AccountProfile &profile)
+{
+    return profile.provider.isEmpty() ? QUrl(profile.issuer).authority() : profile.provider;
 }
 
 void Command::notSignedIn()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StoredSession.h"
+
 #include <QObject>
 
 #include <functional>
@@ -35,6 +37,8 @@ protected:
     void whenRestored(std::function<void()> then);
     // For a session that is not there: the sentence and exit status 1.
     void notSignedIn();
+    // The provider's name, or the server's address at a standard provider (which names none).
+    static QString providerOf(const AccountProfile &profile);
 
     SessionManager *m_session;
     TokenVault *m_vault;

@@ -54,8 +54,9 @@ int CommandLine::run(int argc, char *argv[], const char *version)
     QCoreApplication::setApplicationName(QStringLiteral("latchkey"));
     QCoreApplication::setApplicationVersion(QLatin1String(version));
     Localization::install(&app);
+    // The person reads sentences here, not log lines (a pending device poll is a "failed" request); --verbose has them all.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false\nlatchkey.*.info=false"));
+        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=false"));
 
     const QString name = QString::fromLocal8Bit(argv[1]);
     QCommandLineParser parser;

@@ -37,7 +37,7 @@ void StatusCommand::printText()
     const QString until = QLocale().toString(QDateTime::fromSecsSinceEpoch(m_session->accessTokenExpiresAt()),
                                              QLocale::ShortFormat);
     m_terminal->print(tr("Signed in as %1 (@%2)").arg(p.name.isEmpty() ? p.username : p.name, p.username));
-    m_terminal->print(tr("  Provider: %1").arg(p.provider));
+    m_terminal->print(tr("  Provider: %1").arg(providerOf(p)));
     m_terminal->print(tr("  Server:   %1").arg(p.issuer));
     if (!p.email.isEmpty())
         m_terminal->print(tr("  Email:    %1").arg(p.email));

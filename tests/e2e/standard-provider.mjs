@@ -27,7 +27,7 @@ const provider = new Provider(issuer, {
     application_type: 'native', // RFC 8252: loopback redirects on any port
     token_endpoint_auth_method: 'none',
     redirect_uris: ['http://127.0.0.1/callback'],
-    grant_types: ['authorization_code', 'refresh_token'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     response_types: ['code'],
   }],
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
@@ -35,7 +35,8 @@ const provider = new Provider(issuer, {
     accountId: id,
     claims: () => ({ sub: id, name: 'Stan Dard', preferred_username: id, email: `${id}@example.org`, email_verified: true }),
   }),
-  features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
+  // deviceFlow: RFC 8628 as a provider nobody here wrote does it (`latchkey login --device`).
+  features: { devInteractions: { enabled: true }, revocation: { enabled: true }, deviceFlow: { enabled: true } },
   cookies: { keys: ['end-to-end tests only'] },
 });
 provider.listen(port, '127.0.0.1', () => console.log(`issuer: ${issuer}`));
