@@ -160,6 +160,7 @@ void LoginCommand::onSignedIn()
 
 void LoginCommand::interrupt()
 {
+    disconnect(m_session, nullptr, this, nullptr); // this says what happened, not the steps it causes
     if (m_started)
         m_session->cancel(); // nothing half-made stays: no account, no session
     m_terminal->say();
