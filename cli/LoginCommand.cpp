@@ -160,8 +160,11 @@ void LoginCommand::onSignedIn()
 
 void LoginCommand::interrupt()
 {
-    if (m_started)
+    if (m_started) {
+        // Said here, once: the sign-out the cancel causes is not "Nothing was signed in." and status 1.
+        disconnect(m_session, nullptr, this, nullptr);
         m_session->cancel(); // nothing half-made stays: no account, no session
+    }
     m_terminal->say();
     m_terminal->say(tr("Cancelled. Nothing was signed in or created."));
     finish(Cancelled);

@@ -11,6 +11,7 @@ Each test has its own server (free port, own data directory, so its own
 issuer) and its own HOME and XDG_CONFIG_HOME for latchkey's settings and
 refresh lock. DISPLAY and WAYLAND_DISPLAY are never in latchkey's environment.
 """
+import datetime
 import json
 import os
 import re
@@ -192,6 +193,10 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(info["username"], username)
         self.assertEqual(info["provider"], "GitHub")
         self.assertEqual(info["issuer"], self.server.issuer)
+        expires = datetime.datetime.fromisoformat(info["access_token_expires_at"].replace("Z", "+00:00"))
+        left = expires.timestamp() - time.time()
+        self.assertTrue(ACCESS_TOKEN_LIFETIME - 120 < left <= ACCESS_TOKEN_LIFETIME + 1, left)
+        self.assertIs(info["renews"], True)
         plain = self.run_latchkey("status")
         self.assertEqual(plain.returncode, 0, plain.stderr)
         self.assertIn("@" + username, plain.stdout + plain.stderr)

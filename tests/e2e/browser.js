@@ -13,7 +13,8 @@
 //                                  (the app's provider=<id> skips that page: then any
 //                                  upstream, whichever the broker sent the browser to)
 //   device:<provider>:<persona>    a device sign-in (PROTOCOL.md 10) from its
-//                                  verification_uri_complete: tick "I started this
+//                                  verification_uri_complete: Continue with the code
+//                                  filled in, tick "I started this
 //                                  sign-in on my device", Continue, the provider, the
 //                                  persona; ends at "Return to your device"
 // It writes the moment the redirect leaves for the app (ms since the epoch)
@@ -86,6 +87,8 @@ async function main() {
       return;
     }
     if (kind === 'device') {
+      // verification_uri_complete fills the code in; the person still sends it.
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.getByLabel('I started this sign-in on my device').check();
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
