@@ -23,6 +23,24 @@
     </message>
 </context>
 <context>
+    <name>Command</name>
+    <message>
+        <location filename="../../cli/Command.cpp" line="+18"/>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Your session has ended. Sign in again with: latchkey login</source>
+        <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an mit: latchkey login</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not signed in. Sign in with: latchkey login</source>
+        <translation>Nicht angemeldet. Melden Sie sich an mit: latchkey login</translation>
+    </message>
+</context>
+<context>
     <name>CountdownLabel</name>
     <message>
         <location filename="../../ui/onboarding/CountdownLabel.cpp" line="+20"/>
@@ -177,6 +195,11 @@
         <location line="+2"/>
         <source>Latchkey cannot receive the browser&apos;s answer: no loopback port is available.</source>
         <translation>Latchkey kann die Antwort des Browsers nicht empfangen: Kein lokaler Port ist frei.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The code was not entered in time. Start signing in again for a new code.</source>
+        <translation>Der Code wurde nicht rechtzeitig eingegeben. Beginnen Sie die Anmeldung erneut, um einen neuen Code zu erhalten.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -620,6 +643,87 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
     </message>
 </context>
 <context>
+    <name>LoginCommand</name>
+    <message>
+        <location filename="../../cli/LoginCommand.cpp" line="+40"/>
+        <source>Already signed in as @%1 with %2. To sign in as someone else, run latchkey logout first.</source>
+        <translation>Bereits als @%1 mit %2 angemeldet. Um sich als jemand anderes anzumelden, führen Sie zuerst latchkey logout aus.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>No keychain answers in this session (%1). Latchkey keeps sessions only in a keychain, never in a plain file, so nothing was signed in.</source>
+        <translation>In dieser Sitzung antwortet kein Schlüsselbund (%1). Latchkey speichert Sitzungen nur in einem Schlüsselbund, nie in einer einfachen Datei, daher wurde niemand angemeldet.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign in from your desktop session, or start a keychain here first, for example:</source>
+        <translation>Melden Sie sich in Ihrer Desktop-Sitzung an, oder starten Sie hier zuerst einen Schlüsselbund, zum Beispiel:</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Signing in was cancelled; nothing was signed in.</source>
+        <translation>Die Anmeldung wurde abgebrochen; niemand wurde angemeldet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nothing was signed in.</source>
+        <translation>Niemand wurde angemeldet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Signing in didn&apos;t work: %1</source>
+        <translation>Die Anmeldung hat nicht geklappt: %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>To sign in, open %1 on any device and enter the code:</source>
+        <translation>Öffnen Sie zum Anmelden %1 auf einem beliebigen Gerät und geben Sie diesen Code ein:</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Or open %1</source>
+        <translation>Oder öffnen Sie %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for you to finish (the code works until %1; Ctrl+C to cancel)…</source>
+        <translation>Warten, bis Sie fertig sind (der Code gilt bis %1; Strg+C bricht ab) …</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Continue in your browser. If it did not open, open this link:</source>
+        <translation>Machen Sie in Ihrem Browser weiter. Wenn er sich nicht geöffnet hat, öffnen Sie diesen Link:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No browser could be opened. Open this link in a browser on this computer:</source>
+        <translation>Es konnte kein Browser geöffnet werden. Öffnen Sie diesen Link in einem Browser auf diesem Computer:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Signed in as %1 (@%2) with %3.</source>
+        <translation>Angemeldet als %1 (@%2) mit %3.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Cancelled. Nothing was signed in or created.</source>
+        <translation>Abgebrochen. Niemand wurde angemeldet, nichts wurde erstellt.</translation>
+    </message>
+</context>
+<context>
+    <name>LogoutCommand</name>
+    <message>
+        <location filename="../../cli/LogoutCommand.cpp" line="+13"/>
+        <source>Not signed in.</source>
+        <translation>Nicht angemeldet.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Signed out of @%1.</source>
+        <translation>Von @%1 abgemeldet.</translation>
+    </message>
+</context>
+<context>
     <name>LoopbackReceiver</name>
     <message>
         <location filename="../../core/client/LoopbackReceiver.cpp" line="+265"/>
@@ -776,7 +880,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Ihre Sitzung wird wiederhergestellt …</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+133"/>
         <source>Signing you in…</source>
         <translation>Sie werden angemeldet …</translation>
     </message>
@@ -945,12 +1049,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Der Server unterstützt kein PKCE mit S256, das Latchkey voraussetzt.</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>&quot;%1&quot; uses plain http. Latchkey only signs in over https, except to a server on this computer (127.0.0.1 or [::1]).</source>
         <translation>„%1“ verwendet unverschlüsseltes http. Latchkey meldet Sie nur über https an, außer bei einem Server auf diesem Computer (127.0.0.1 oder [::1]).</translation>
     </message>
     <message>
-        <location line="-38"/>
+        <location line="-39"/>
         <source>The server names an address without encryption (%1). Latchkey only uses https, except on this computer.</source>
         <translation>Der Server nennt eine Adresse ohne Verschlüsselung (%1). Latchkey verwendet nur https, außer auf diesem Computer.</translation>
     </message>
@@ -1332,6 +1436,179 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
     </message>
 </context>
 <context>
+    <name>StatusCommand</name>
+    <message>
+        <location filename="../../cli/StatusCommand.cpp" line="+39"/>
+        <source>Signed in as %1 (@%2)</source>
+        <translation>Angemeldet als %1 (@%2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  Provider: %1</source>
+        <translation>  Anbieter: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  Server:   %1</source>
+        <translation>  Server:   %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>  Email:    %1</source>
+        <translation>  E-Mail:   %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  Access:   until %1, renews automatically</source>
+        <translation>  Zugang:   bis %1, wird automatisch erneuert</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>  Access:   until %1, then sign in again</source>
+        <translation>  Zugang:   bis %1, danach erneut anmelden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>  Offline:  %1</source>
+        <translation>  Offline:  %1</translation>
+    </message>
+</context>
+<context>
+    <name>TerminalOnboarding</name>
+    <message>
+        <location filename="../../cli/TerminalOnboarding.cpp" line="+22"/>
+        <source>The username could not be checked now (%1); it is checked again when the account is created.</source>
+        <translation>Der Benutzername konnte gerade nicht geprüft werden (%1); er wird beim Erstellen des Kontos erneut geprüft.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Welcome! You signed in with %1. Create your Latchkey account:</source>
+        <translation>Willkommen! Sie haben sich mit %1 angemeldet. Erstellen Sie Ihr Latchkey-Konto:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Welcome! You signed in with %1 as %2. Create your Latchkey account:</source>
+        <translation>Willkommen! Sie haben sich mit %1 als %2 angemeldet. Erstellen Sie Ihr Latchkey-Konto:</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Display name: </source>
+        <translation>Anzeigename: </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Display name [%1]: </source>
+        <translation>Anzeigename [%1]: </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter the name others see, for example your full name.</source>
+        <translation>Geben Sie den Namen ein, den andere sehen, zum Beispiel Ihren vollständigen Namen.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Username: </source>
+        <translation>Benutzername: </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Username [%1]: </source>
+        <translation>Benutzername [%1]: </translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>@%1 is available.</source>
+        <translation>@%1 ist verfügbar.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Available instead: %1 (press Enter for the first).</source>
+        <translation>Stattdessen verfügbar: %1 (Eingabetaste für den ersten).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Read the terms of service (version %1): %2</source>
+        <translation>Lesen Sie die Nutzungsbedingungen (Fassung %1): %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Do you accept the terms of service? [y/N]: </source>
+        <translation>Akzeptieren Sie die Nutzungsbedingungen? [j/N]: </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The terms of service could not be loaded: %1</source>
+        <translation>Die Nutzungsbedingungen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>y</source>
+        <extracomment>The short and long &quot;yes&quot; accepted at a [y/N] question, besides English y and yes.</extracomment>
+        <translation>j</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>You did not accept the terms of service, so no account was created.</source>
+        <translation>Sie haben die Nutzungsbedingungen nicht akzeptiert, daher wurde kein Konto erstellt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+51"/>
+        <source>Creating your account…</source>
+        <translation>Ihr Konto wird erstellt …</translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <source>Your account @%1 is ready.</source>
+        <translation>Ihr Konto @%1 ist bereit.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>@%1 was taken a moment ago.</source>
+        <translation>@%1 wurde gerade eben vergeben.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The terms of service have changed.</source>
+        <translation>Die Nutzungsbedingungen haben sich geändert.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 already belongs to a Latchkey account. Sign in with the provider you used for it: latchkey login</source>
+        <translation>%1 gehört bereits zu einem Latchkey-Konto. Melden Sie sich mit dem Anbieter an, den Sie dafür verwendet haben: latchkey login</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 already belongs to a Latchkey account that signs in with %2. Sign in with %2 instead: latchkey login</source>
+        <translation>%1 gehört bereits zu einem Latchkey-Konto, das sich mit %2 anmeldet. Melden Sie sich stattdessen mit %2 an: latchkey login</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This registration is no longer valid (it expired, or the account was already created). Start again: latchkey login</source>
+        <translation>Diese Registrierung ist nicht mehr gültig (abgelaufen oder das Konto wurde bereits erstellt). Beginnen Sie neu: latchkey login</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The account could not be created: %1</source>
+        <translation>Das Konto konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Press Enter to try again, or Ctrl+C to stop. </source>
+        <translation>Drücken Sie die Eingabetaste, um es erneut zu versuchen, oder Strg+C zum Beenden. </translation>
+    </message>
+</context>
+<context>
     <name>TermsPage</name>
     <message>
         <location filename="../../ui/onboarding/TermsPage.cpp" line="+31"/>
@@ -1380,6 +1657,14 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <location line="+6"/>
         <source>Version %1</source>
         <translation>Version %1</translation>
+    </message>
+</context>
+<context>
+    <name>TokenCommand</name>
+    <message>
+        <location filename="../../cli/TokenCommand.cpp" line="+17"/>
+        <source>The access token has run out and can&apos;t be renewed right now: %1</source>
+        <translation>Das Zugriffstoken ist abgelaufen und kann gerade nicht erneuert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1512,12 +1797,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.cpp" line="+78"/>
+        <location filename="../../app/main.cpp" line="+62"/>
         <source>Sign in with OpenID Connect through your browser.</source>
         <translation>Anmelden mit OpenID Connect über Ihren Browser.</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location filename="../../cli/ClientOptions.cpp" line="+17"/>
         <source>Server (issuer) URL.</source>
         <translation>URL des Servers (Issuer).</translation>
     </message>
@@ -1532,7 +1817,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Browser statt des Systembrowsers; %u ist die Anmelde-URL, z. B. „firefox %u“.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../app/main.cpp" line="-22"/>
         <source>Start signing in right away.</source>
         <translation>Sofort mit der Anmeldung beginnen.</translation>
     </message>
@@ -1547,7 +1832,20 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Einen privaten Referenzserver auf einem freien Port starten und sich dort anmelden (für QA und Vorführungen).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+19"/>
+        <source>Commands (no display needed; each takes --help and the server options):
+  login [--device]  sign in, in the browser or with a code on another device
+  status [--json]   who is signed in, and until when
+  token             print a valid access token
+  logout            sign out</source>
+        <translation>Befehle (ohne Bildschirm; jeder kennt --help und die Serveroptionen):
+  login [--device]  anmelden, im Browser oder mit einem Code auf einem anderen Gerät
+  status [--json]   wer angemeldet ist, und bis wann
+  token             ein gültiges Zugriffstoken ausgeben
+  logout            abmelden</translation>
+    </message>
+    <message>
+        <location filename="../../cli/ClientOptions.cpp" line="+5"/>
         <source>Proxy for every connection instead of the system&apos;s, as http://host:port or socks5://host:port (no password: it is asked for when needed).</source>
         <translation>Proxy für jede Verbindung statt des Systemproxys, als http://host:port oder socks5://host:port (ohne Passwort: danach wird bei Bedarf gefragt).</translation>
     </message>
@@ -1557,9 +1855,39 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Jeden Schritt der Anmeldung im Terminal protokollieren (nie ein Passwort, Token oder Code).</translation>
     </message>
     <message>
-        <location line="+143"/>
+        <location filename="../../app/main.cpp" line="+102"/>
         <source>Latchkey</source>
         <translation>Latchkey</translation>
+    </message>
+    <message>
+        <location filename="../../cli/CommandLine.cpp" line="+30"/>
+        <source>Sign in: in the browser, or with a code on another device.</source>
+        <translation>Anmelden: im Browser oder mit einem Code auf einem anderen Gerät.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Who is signed in, and until when.</source>
+        <translation>Wer angemeldet ist, und bis wann.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Print a valid access token (renewed first when needed).</source>
+        <translation>Ein gültiges Zugriffstoken ausgeben (wenn nötig zuerst erneuert).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign out and forget the session.</source>
+        <translation>Abmelden und die Sitzung vergessen.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Sign in with a code on another device.</source>
+        <translation>Mit einem Code auf einem anderen Gerät anmelden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Print JSON.</source>
+        <translation>JSON ausgeben.</translation>
     </message>
 </context>
 </TS>
