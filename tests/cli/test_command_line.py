@@ -114,8 +114,8 @@ class CommandLineTest(unittest.TestCase):
         return subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=60)
 
-    def spawn_login(self):
-        command, env = self.latchkey("login", "--device")
+    def spawn_login(self, device=True):
+        command, env = self.latchkey("login", *(["--device"] if device else []))
         child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30,
                               dimensions=(50, 250))
         child.logfile_read = open(os.path.join(self.out, "terminal.txt"), "a")
@@ -242,7 +242,8 @@ class CommandLineTest(unittest.TestCase):
         self.assertIn(NOT_SIGNED_IN, after.stderr)
 
     def test_ctrl_c_while_waiting_for_the_device(self):
-        child = self.spawn_login()
+        # No --device: without DISPLAY and WAYLAND_DISPLAY the code is the way.
+        child = self.spawn_login(device=False)
         self.wait_for_code(child)
         child.sendintr()
         child.expect_exact(CANCELLED)
@@ -278,6 +279,36 @@ class CommandLineTest(unittest.TestCase):
         token = self.run_latchkey("token")
         self.assertEqual(token.returncode, 0, token.stderr)
         self.assertRegex(token.stdout.strip(), JWT)
+
+
+class HelpTest(unittest.TestCase):
+    """latchkey --help and each command's --help against the man page."""
+
+    def test_man_page_names_every_command_and_option(self):
+        man_page = os.path.join(os.path.dirname(os.path.dirname(E2E_DIR)), "packaging", "client", "latchkey.1")
+        with open(man_page) as f:
+            man = f.read().replace("\\-", "-")
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        env.update(LANG="C.UTF-8")
+        env.pop("LANGUAGE", None)
+        main = subprocess.run([LATCHKEY, "--help"], env=env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(main.returncode, 0, main.stderr)
+        for command in ("login", "status", "token", "logout"):
+            self.assertRegex(main.stdout, r"\n  %s\b" % command)
+            self.assertIn(".B latchkey %s" % command, man)
+            self.assertIn("\\fB%s\\fR" % command, man)
+            help_text = subprocess.run([LATCHKEY, command, "--help"], env=env, capture_output=True, text=True,
+                                       timeout=30)
+            self.assertEqual(help_text.returncode, 0, help_text.stderr)
+            for option in self.options(help_text.stdout):
+                self.assertTrue("\\fB%s\\fR" % option in man, f"{command} {option} is not in the man page")
+        for option in self.options(main.stdout):
+            self.assertTrue("\\fB%s\\fR" % option in man, f"{option} is not in the man page")
+
+    @staticmethod
+    def options(help_text):
+        # --help-all is Qt's own (its options for every Qt program).
+        return set(re.findall(r"^\s+(?:-\w, )?(--[a-z-]+)", help_text, re.M)) - {"--help-all"}
 
 
 if __name__ == "__main__":
