@@ -1481,7 +1481,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Der Benutzername konnte gerade nicht geprüft werden (%1); er wird beim Erstellen des Kontos erneut geprüft.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
+        <source>The input ended before the questions were answered, so no account was created.</source>
+        <translation>Die Eingabe endete, bevor die Fragen beantwortet waren, daher wurde kein Konto erstellt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Welcome! You signed in with %1. Create your Latchkey account:</source>
         <translation>Willkommen! Sie haben sich mit %1 angemeldet. Erstellen Sie Ihr Latchkey-Konto:</translation>
     </message>

@@ -270,6 +270,19 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(self.onboard_new_person(child, first_username=None), suggested)
         self.expect_end(child, 0)
 
+    def test_end_of_input_during_onboarding_creates_nothing(self):
+        child = self.spawn_login()
+        self.browser(self.wait_for_code(child), "device:github:new")
+        child.expect(r"Display name \[[^\]\r\n]+\]: ")
+        child.sendline("")
+        child.expect(r"Username \[[^\]\r\n]+\]: ")
+        child.sendeof()  # Ctrl+D
+        child.expect_exact("The input ended before the questions were answered, so no account was created.")
+        self.expect_end(child, 1)
+        self.assertEqual(sum(self.server.metric("latchkey_onboardings_total", "outcome").values()), 0)
+        status = self.run_latchkey("status", "--json")
+        self.assertIs(json.loads(status.stdout)["signed_in"], False)
+
     def test_returning_person_without_onboarding(self):
         child = self.spawn_login()
         self.browser(self.wait_for_code(child), "device:github:returning")
