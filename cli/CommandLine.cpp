@@ -54,8 +54,10 @@ int CommandLine::run(int argc, char *argv[], const char *version)
     QCoreApplication::setApplicationName(QStringLiteral("latchkey"));
     QCoreApplication::setApplicationVersion(QLatin1String(version));
     Localization::install(&app);
+    // The commands say what happened in sentences; the log (a refused poll is a warning there) is for --verbose.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*.debug=false\nlatchkey.*.info=false"));
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("latchkey.*.debug=false\nlatchkey.*.info=false\nlatchkey.*.warning=false"));
 
     const QString name = QString::fromLocal8Bit(argv[1]);
     QCommandLineParser parser;
