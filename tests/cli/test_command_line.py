@@ -93,7 +93,8 @@ class CommandLineTest(unittest.TestCase):
                     if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_DATA_HOME", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
         self.env.update(HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"), LANG="C.UTF-8")
         self.out = os.path.join(OUT_DIR, self.id().rsplit(".", 1)[-1])
-        os.makedirs(self.out, exist_ok=True)
+        shutil.rmtree(self.out, ignore_errors=True)
+        os.makedirs(self.out)
 
     def tearDown(self):
         shutil.rmtree(self.work, ignore_errors=True)
@@ -148,6 +149,10 @@ class CommandLineTest(unittest.TestCase):
         child.expect(pexpect.EOF)
         child.close()
         self.assertEqual(child.exitstatus, status, f"signal {child.signalstatus}")
+        # Sentences only: log lines are for --verbose.
+        child.logfile_read.flush()
+        with open(child.logfile_read.name) as transcript:
+            self.assertNotRegex(transcript.read(), r"(?m)^latchkey\.[a-z.]+: ")
 
     def onboard_new_person(self, child, first_username):
         """Terminal onboarding, the display name prefilled; returns the username."""
@@ -283,6 +288,27 @@ class CommandLineTest(unittest.TestCase):
         status = self.run_latchkey("status", "--json")
         self.assertIs(json.loads(status.stdout)["signed_in"], False)
 
+    def test_terms_declined_creates_nothing(self):
+        child = self.spawn_login()
+        self.browser(self.wait_for_code(child), "device:github:new")
+        child.expect(r"Display name \[[^\]\r\n]+\]: ")
+        child.sendline("")
+        child.expect(r"Username \[[^\]\r\n]+\]: ")
+        child.sendline("")
+        child.expect(r"Do you accept the terms of service\? \[y/N\]: ")
+        child.sendline("")  # N, the default
+        child.expect_exact("You did not accept the terms of service, so no account was created.")
+        self.expect_end(child, 1)
+        self.assertEqual(sum(self.server.metric("latchkey_onboardings_total", "outcome").values()), 0)
+
+    def test_deny_in_the_browser(self):
+        child = self.spawn_login()
+        self.browser(self.wait_for_code(child), "device-deny")
+        child.expect_exact("Signing in was cancelled; nothing was signed in.")
+        self.expect_end(child, 1)
+        status = self.run_latchkey("status", "--json")
+        self.assertIs(json.loads(status.stdout)["signed_in"], False)
+
     def test_returning_person_without_onboarding(self):
         child = self.spawn_login()
         self.browser(self.wait_for_code(child), "device:github:returning")
@@ -292,6 +318,10 @@ class CommandLineTest(unittest.TestCase):
         token = self.run_latchkey("token")
         self.assertEqual(token.returncode, 0, token.stderr)
         self.assertRegex(token.stdout.strip(), JWT)
+        again = self.run_latchkey("login", "--device")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn("Already signed in as @rita with GitHub.", again.stderr)
+        self.assertEqual(self.server.metric("latchkey_device_grants_total", "outcome")["started"], 1)
 
 
 class HelpTest(unittest.TestCase):

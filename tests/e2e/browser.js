@@ -17,6 +17,7 @@
 //                                  filled in, tick "I started this
 //                                  sign-in on my device", Continue, the provider, the
 //                                  persona; ends at "Return to your device"
+//   device-deny                    the same page, but Deny on the confirmation
 // It writes the moment the redirect leaves for the app (ms since the epoch)
 // to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw; each
 // run ends with a "done: ..." line in browser.log (for a sign-in at
@@ -86,9 +87,15 @@ async function main() {
       log(`done: ${kind}, landed on ${new URL(page.url()).pathname}`);
       return;
     }
-    if (kind === 'device') {
+    if (kind === 'device' || kind === 'device-deny') {
       // verification_uri_complete fills the code in; the person still sends it.
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      if (kind === 'device-deny') {
+        await page.getByRole('button', { name: 'Deny', exact: true }).click();
+        await page.getByText('Sign-in denied').waitFor({ timeout: 15000 });
+        log('done: device sign-in denied');
+        return;
+      }
       await page.getByLabel('I started this sign-in on my device').check();
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
