@@ -68,6 +68,13 @@ class Server:
             raise AssertionError(f"no {family} in /metrics")
         return found
 
+    def requests(self, route):
+        """HTTP requests answered on a route of the main port, any status."""
+        with urllib.request.urlopen(self.metrics_url, timeout=10) as answer:
+            text = answer.read().decode()
+        pattern = r'^latchkey_http_requests_total\{route="%s",status="\d+"\} (\d+)$' % re.escape(route)
+        return sum(int(n) for n in re.findall(pattern, text, re.M))
+
     def refreshes(self):
         return sum(self.metric("latchkey_refresh_total", "outcome").values())
 
@@ -208,6 +215,8 @@ class CommandLineTest(unittest.TestCase):
 
         # 3. token: alone on stdout, the same while valid, no refresh asked for.
         refreshes = self.server.refreshes()
+        token_requests = self.server.requests("/token")
+        self.assertGreater(token_requests, 0)  # the device flow's polls: the route is counted
         first = self.run_latchkey("token")
         self.assertEqual(first.returncode, 0, first.stderr)
         self.assertEqual(first.stderr, "")
@@ -217,6 +226,7 @@ class CommandLineTest(unittest.TestCase):
         second = self.run_latchkey("token")
         self.assertEqual((second.returncode, second.stdout), (0, first.stdout))
         self.assertEqual(self.server.refreshes(), refreshes)
+        self.assertEqual(self.server.requests("/token"), token_requests)
 
         # 4. 16 minutes later by the wall clock: eleven callers at once, one refresh.
         ahead = ACCESS_TOKEN_LIFETIME + 60
@@ -237,10 +247,12 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(self.server.refreshes() - refreshes, 1, rotated)
         self.assertEqual(rotated["rotated"], 1, rotated)
 
-        # 5. logout, then no token.
+        # 5. logout (revoked at the server), then no token.
+        revocations = self.server.requests("/revoke")
         logout = self.run_latchkey("logout")
         self.assertEqual(logout.returncode, 0, logout.stderr)
         self.assertIn(f"Signed out of @{username}.", logout.stdout + logout.stderr)
+        self.assertGreater(self.server.requests("/revoke"), revocations)
         after = self.run_latchkey("token")
         self.assertEqual(after.returncode, 1)
         self.assertEqual(after.stdout, "")
