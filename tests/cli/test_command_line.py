@@ -92,6 +92,8 @@ class Server:
         return sum(self.metric("latchkey_refresh_total", "outcome").values())
 
     def stop(self):
+        if self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(10)
@@ -347,6 +349,13 @@ class CommandLineTest(unittest.TestCase):
         self.assertEqual(again.returncode, 0, again.stderr)
         self.assertIn("Already signed in as @rita with GitHub.", again.stderr)
         self.assertEqual(self.server.metric("latchkey_device_grants_total", "outcome")["started"], 1)
+        # Run out, and the server gone: no expired token for anyone, and the session stays.
+        self.server.stop()
+        late = self.run_latchkey("token", faked_ahead=ACCESS_TOKEN_LIFETIME + 60)
+        self.assertEqual((late.returncode, late.stdout), (1, ""), late.stderr)
+        self.assertIn("The access token has run out and can't be renewed right now: ", late.stderr)
+        status = self.run_latchkey("status", "--json")
+        self.assertIs(json.loads(status.stdout)["signed_in"], True)
 
 
 class HelpTest(unittest.TestCase):
