@@ -54,9 +54,10 @@ int CommandLine::run(int argc, char *argv[], const char *version)
     QCoreApplication::setApplicationName(QStringLiteral("latchkey"));
     QCoreApplication::setApplicationVersion(QLatin1String(version));
     Localization::install(&app);
-    // The person reads sentences here, not log lines (a pending device poll is a "failed" request); --verbose has them all.
+    // The commands say what happened in sentences; the log (a refused poll is a warning there) is for --verbose.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
-        QLoggingCategory::setFilterRules(QStringLiteral("latchkey.*=false"));
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("latchkey.*.debug=false\nlatchkey.*.info=false\nlatchkey.*.warning=false"));
 
     const QString name = QString::fromLocal8Bit(argv[1]);
     QCommandLineParser parser;

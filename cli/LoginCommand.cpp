@@ -39,7 +39,7 @@ void LoginCommand::start()
             const AccountProfile &p = m_session->profile();
             m_terminal->say(tr("Already signed in as @%1 with %2. To sign in as someone else, run latchkey logout "
                                "first.")
-                                .arg(p.username, providerOf(p)));
+                                .arg(p.username, p.provider));
             finish(0);
             return;
         }
@@ -154,15 +154,17 @@ void LoginCommand::onSignedIn()
         return;
     }
     m_terminal->say(tr("Signed in as %1 (@%2) with %3.").arg(p.name.isEmpty() ? p.username : p.name, p.username,
-                                                               providerOf(p)));
+                                                               p.provider));
     finish(0);
 }
 
 void LoginCommand::interrupt()
 {
-    disconnect(m_session, nullptr, this, nullptr); // this says what happened, not the steps it causes
-    if (m_started)
+    if (m_started) {
+        // Said here, once: the sign-out the cancel causes is not "Nothing was signed in." and status 1.
+        disconnect(m_session, nullptr, this, nullptr);
         m_session->cancel(); // nothing half-made stays: no account, no session
+    }
     m_terminal->say();
     m_terminal->say(tr("Cancelled. Nothing was signed in or created."));
     finish(Cancelled);

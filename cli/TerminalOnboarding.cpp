@@ -26,6 +26,13 @@ TerminalOnboarding::TerminalOnboarding(OnboardingClient *client, QNetworkAccessM
     });
     connect(client, &OnboardingClient::submitted, this,
             [this](OnboardingClient::Outcome outcome, const TokenResponse &) { onSubmitted(outcome); });
+    // Ctrl+D at a question, or input from a file or pipe that ran out: no answer will ever come.
+    connect(terminal, &Terminal::closed, this, [this] {
+        if (m_step == Step::Done)
+            return;
+        m_terminal->say(); // the question's line was not ended by the person
+        giveUp(tr("The input ended before the questions were answered, so no account was created."));
+    });
 }
 
 void TerminalOnboarding::start()

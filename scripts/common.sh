@@ -12,6 +12,8 @@ LATCHKEY_ASAN_BUILD=${LATCHKEY_ASAN_BUILD:-$LATCHKEY_ROOT/build-asan}
 # for the CJK and emoji of the QA personas, so screenshots show no boxes),
 # and clang with its sanitizer and libFuzzer runtimes (and llvm-symbolizer for
 # readable reports) for build-asan; clang-format-14 for scripts/check-format.sh;
+# python3-pexpect (a terminal for TestCommandLine) and faketime (its callers
+# after the access token ran out);
 # PostgreSQL 15 with postgresql-common's pg_virtualenv, which gives the server
 # suites a throwaway cluster, and Qt's driver for it; nginx-light (the reverse
 # proxy in front of two instances in the deployment tests, and TLS in front of
@@ -26,7 +28,7 @@ LATCHKEY_PACKAGES=(
   qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools xdotool
   fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji
-  chromium python3-pyatspi at-spi2-core imagemagick nodejs
+  chromium python3-pyatspi at-spi2-core imagemagick nodejs python3-pexpect faketime
   dpkg-dev file lintian desktop-file-utils appstream
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14
   nginx-light prometheus tinyproxy

@@ -25,12 +25,12 @@
 <context>
     <name>Command</name>
     <message>
-        <location filename="../../cli/Command.cpp" line="+18"/>
+        <location filename="../../cli/Command.cpp" line="+20"/>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>Your session has ended. Sign in again with: latchkey login</source>
         <translation>Ihre Sitzung ist beendet. Melden Sie sich erneut an mit: latchkey login</translation>
     </message>
@@ -705,7 +705,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Angemeldet als %1 (@%2) mit %3.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Cancelled. Nothing was signed in or created.</source>
         <translation>Abgebrochen. Niemand wurde angemeldet, nichts wurde angelegt.</translation>
     </message>
@@ -1481,7 +1481,12 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Der Benutzername konnte gerade nicht geprüft werden (%1); er wird beim Anlegen des Kontos erneut geprüft.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
+        <source>The input ended before the questions were answered, so no account was created.</source>
+        <translation>Die Eingabe endete, bevor die Fragen beantwortet waren, daher wurde kein Konto erstellt.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Welcome! You signed in with %1. Create your Latchkey account:</source>
         <translation>Willkommen! Sie haben sich mit %1 angemeldet. Legen Sie Ihr Latchkey-Konto an:</translation>
     </message>
@@ -1880,7 +1885,7 @@ Verknüpfen Sie %3 damit, dann können Sie sich bei diesem Konto auch mit %3 anm
         <translation>Abmelden und die Sitzung vergessen.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Sign in with a code on another device.</source>
         <translation>Mit einem Code auf einem anderen Gerät anmelden.</translation>
     </message>

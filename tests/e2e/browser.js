@@ -12,6 +12,12 @@
 //                                  the provider if its page shows, then sign in there
 //                                  (the app's provider=<id> skips that page: then any
 //                                  upstream, whichever the broker sent the browser to)
+//   device:<provider>:<persona>    a device sign-in (PROTOCOL.md 10) from its
+//                                  verification_uri_complete: Continue with the code
+//                                  filled in, tick "I started this
+//                                  sign-in on my device", Continue, the provider, the
+//                                  persona; ends at "Return to your device"
+//   device-deny                    the same page, but Deny on the confirmation
 // It writes the moment the redirect leaves for the app (ms since the epoch)
 // to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw; each
 // run ends with a "done: ..." line in browser.log (for a sign-in at
@@ -79,6 +85,25 @@ async function main() {
       await page.waitForURL(/\/callback\?/, { timeout: 15000 });
       await page.screenshot({ path: path.join(outDir, `browser-${kind}.png`) });
       log(`done: ${kind}, landed on ${new URL(page.url()).pathname}`);
+      return;
+    }
+    if (kind === 'device' || kind === 'device-deny') {
+      // verification_uri_complete fills the code in; the person still sends it.
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      if (kind === 'device-deny') {
+        await page.getByRole('button', { name: 'Deny', exact: true }).click();
+        await page.getByText('Sign-in denied').waitFor({ timeout: 15000 });
+        log('done: device sign-in denied');
+        return;
+      }
+      await page.getByLabel('I started this sign-in on my device').check();
+      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      await page.getByRole('link', { name: `Continue with ${providerNames[provider]}` }).click();
+      await page.waitForSelector('form.personas');
+      await page.click(`button[name="persona"][value="${persona}"]`);
+      await page.getByText('Return to your device').waitFor({ timeout: 15000 });
+      await page.screenshot({ path: path.join(outDir, `browser-device-${provider}-${persona}.png`) });
+      log(`done: device sign-in at ${provider} as ${persona}`);
       return;
     }
     if (kind === 'broker') {
