@@ -39,7 +39,7 @@ void LoginCommand::start()
             const AccountProfile &p = m_session->profile();
             m_terminal->say(tr("Already signed in as @%1 with %2. To sign in as someone else, run latchkey logout "
                                "first.")
-                                .arg(p.username, p.provider));
+                                .arg(p.username, providerOf(p)));
             finish(0);
             return;
         }
@@ -154,7 +154,7 @@ void LoginCommand::onSignedIn()
         return;
     }
     m_terminal->say(tr("Signed in as %1 (@%2) with %3.").arg(p.name.isEmpty() ? p.username : p.name, p.username,
-                                                               p.provider));
+                                                               providerOf(p)));
     finish(0);
 }
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -335,6 +336,46 @@ class CommandLineTest(unittest.TestCase):
         self.expect_end(child, 1)
         status = self.run_latchkey("status", "--json")
         self.assertIs(json.loads(status.stdout)["signed_in"], False)
+
+    def test_device_flow_at_a_standard_provider(self):
+        """node-oidc-provider with its device flow on: RFC 8628 as a provider nobody here wrote does it."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = open(os.path.join(self.out, "standard-op.log"), "w")
+        self.addCleanup(log.close)
+        op = subprocess.Popen(["node", os.path.join(E2E_DIR, "standard-provider.mjs"), str(port)], cwd=E2E_DIR,
+                              stdout=log, stderr=subprocess.STDOUT)
+        self.addCleanup(lambda: (op.terminate(), op.wait()))
+        issuer = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                discovery = json.load(urllib.request.urlopen(issuer + "/.well-known/openid-configuration"))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.fail("node-oidc-provider did not answer within 30 s")
+                time.sleep(0.2)
+        self.assertIn("device_authorization_endpoint", discovery)
+        self.assertNotIn("onboarding_endpoint", discovery)  # a standard provider, none of Latchkey's extensions
+        env = dict(self.env)
+        child = pexpect.spawn(LATCHKEY, ["login", "--device", "--issuer", issuer], env=env, encoding="utf-8",
+                              timeout=30, dimensions=(50, 250))
+        child.logfile_read = open(os.path.join(self.out, "terminal.txt"), "a")
+        self.addCleanup(child.logfile_read.close)
+        self.addCleanup(lambda: child.terminate(force=True))
+        child.expect(r"To sign in, open (\S+) on any device and enter the code:\r\n\r\n {4}(\S+)\r\n")
+        self.assertEqual(child.match.group(1), issuer + "/device")
+        child.expect(r"Or open (\S+)\r\n")
+        self.browser(child.match.group(1), "standard-device:stan")
+        child.expect(r"Signed in as Stan Dard \(@stan\) with 127\.0\.0\.1:%d\." % port)
+        self.expect_end(child, 0)
+        token = subprocess.run([LATCHKEY, "token", "--issuer", issuer], env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=60)
+        self.assertEqual(token.returncode, 0, token.stderr)
+        self.assertEqual(len(token.stdout.splitlines()), 1)
+        self.assertGreater(len(token.stdout.strip()), 20)
 
     def test_returning_person_without_onboarding(self):
         child = self.spawn_login()

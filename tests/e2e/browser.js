@@ -18,6 +18,8 @@
 //                                  sign-in on my device", Continue, the provider, the
 //                                  persona; ends at "Return to your device"
 //   device-deny                    the same page, but Deny on the confirmation
+//   standard-device:<login>        node-oidc-provider's device pages: confirm the code,
+//                                  sign in as <login>, consent; ends at "Sign-in Success"
 // It writes the moment the redirect leaves for the app (ms since the epoch)
 // to $LATCHKEY_E2E_DIR/redirect-at, and a screenshot of each page it saw; each
 // run ends with a "done: ..." line in browser.log (for a sign-in at
@@ -104,6 +106,18 @@ async function main() {
       await page.getByText('Return to your device').waitFor({ timeout: 15000 });
       await page.screenshot({ path: path.join(outDir, `browser-device-${provider}-${persona}.png`) });
       log(`done: device sign-in at ${provider} as ${persona}`);
+      return;
+    }
+    if (kind === 'standard-device') {
+      // verification_uri_complete fills the code in; node-oidc-provider asks to confirm it.
+      await page.locator('button[type="submit"]').first().click();
+      await page.fill('input[name="login"]', provider);
+      await page.fill('input[name="password"]', 'any');
+      await page.click('button[type="submit"]');
+      await page.getByText('Authorize').first().waitFor({ timeout: 15000 });
+      await page.click('button[type="submit"]');
+      await page.getByText('Sign-in Success').waitFor({ timeout: 15000 });
+      log(`done: standard device sign-in as ${provider}`);
       return;
     }
     if (kind === 'broker') {
