@@ -348,7 +348,10 @@ def case_forged(binary, work, database, key_file):
         if status == 429:
             break
     took = time.monotonic() - started
-    plain, _, _ = From(a.port, forger).request("GET", authorize_path())
+    # Three at once: the bucket refills 2 a second, so one may find a fresh token; all three
+    # only if the forged requests were not counted as the forger's.
+    plains = [From(a.port, forger).request("GET", authorize_path())[0] for _ in range(3)]
+    plain = 429 if 429 in plains else plains[0]
     other, _, _ = From(a.port, bystander).request("GET", authorize_path())
     # Through nginx, the same forged header is kept but the real address is appended: the
     # server takes the nearest untrusted one, the client's.
@@ -361,7 +364,7 @@ def case_forged(binary, work, database, key_file):
     by_via = [line for line in lines if line.endswith(" " + via_proxy) and "openid-configuration" in line]
     as_proxy = [line for line in lines if line.endswith(" 127.0.0.1")]
     print(f"forged: {len(statuses)} /authorize from {forger} straight to A, each with a forged "
-          f"X-Forwarded-For or Forwarded, in {took:.1f} s: {tally(statuses)}; then without a header: {plain}; "
+          f"X-Forwarded-For or Forwarded, in {took:.1f} s: {tally(statuses)}; then without a header: {plains}; "
           f"from {bystander}: {other}; A's log names {forger} in {len(by_forger)} lines, a forged address in "
           f"{len(forged_named)}; through nginx with a forged header from {via_proxy}: {through}, logged as "
           f"{via_proxy} in {len(by_via)} line(s)")
@@ -372,8 +375,8 @@ def case_forged(binary, work, database, key_file):
                                   "were not counted as its own")
     check(failures, other == 200, f"{bystander} answered {other}: it paid for {forger}'s requests")
     check(failures, not forged_named, f"a log line names a forged address: {forged_named[:2]}")
-    check(failures, len(by_forger) == len(statuses) + 1,
-          f"A logged {len(by_forger)} /authorize from {forger}, not {len(statuses) + 1}")
+    check(failures, len(by_forger) == len(statuses) + len(plains),
+          f"A logged {len(by_forger)} /authorize from {forger}, not {len(statuses) + len(plains)}")
     check(failures, through == 200 and len(by_via) == 1,
           f"through nginx the request answered {through} and was logged as {via_proxy} {len(by_via)} times")
     check(failures, not as_proxy, f"requests through nginx were logged as nginx's own: {as_proxy[:2]}")

@@ -100,6 +100,9 @@ void TestMainWindow::startWindow(const ClientConfig &config)
     m_window = std::make_unique<MainWindow>(m_session.get(), &m_harness->network(), &m_harness->settings());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    // Keyboard focus goes to the active window only; under load activation may come later than exposure.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
     if (!m_session->hasRememberedSession()) // otherwise the list is not asked for: restore() comes first
         waitForProviders(config.issuer);
 }
