@@ -1,6 +1,7 @@
 #include "DeviceEndpoint.h"
 
 #include "AuthorizeEndpoint.h"
+#include "ClientForm.h"
 #include "ClientRegistry.h"
 #include "Clock.h"
 #include "ErrorCodes.h"
@@ -119,17 +120,10 @@ QString DeviceEndpoint::clientKey(const QHttpServerRequest &request) const
 // RFC 8628 3.1 and 3.2.
 Result<QJsonObject> DeviceEndpoint::authorize(const QHttpServerRequest &request)
 {
-    if (!FormData::isFormContentType(request.value(QByteArrayLiteral("Content-Type"))))
-        return ServerError::invalidRequest(QStringLiteral("The body must be application/x-www-form-urlencoded."));
-    QString duplicate;
-    const auto fields = FormData::parse(request.body(), &duplicate);
+    const auto fields = ClientForm::of(request, m_context.clients);
     if (!fields)
-        return ServerError::invalidRequest(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
+        return fields.error();
     const QString clientId = fields->value(QStringLiteral("client_id"));
-    if (clientId.isEmpty())
-        return ServerError::invalidRequest(QStringLiteral("client_id is missing."));
-    if (!m_context.clients.isKnown(clientId) || fields->contains(QStringLiteral("client_secret")))
-        return ServerError{ErrorCode::InvalidClient, QStringLiteral("Unknown client."), 401};
     const QString scope = fields->value(QStringLiteral("scope")).split(u' ', Qt::SkipEmptyParts).join(u' ');
     if (const auto problem = checkScope(scope))
         return *problem;

@@ -2,6 +2,7 @@
 
 #include "AccountStore.h"
 #include "ClaimNames.h"
+#include "ClientForm.h"
 #include "ClientRegistry.h"
 #include "DeviceGrantStore.h"
 #include "ErrorCodes.h"
@@ -29,17 +30,10 @@ void TokenEndpoint::registerRoutes(HttpServer &server)
 
 Result<QJsonObject> TokenEndpoint::token(const QHttpServerRequest &request)
 {
-    if (!FormData::isFormContentType(request.value(QByteArrayLiteral("Content-Type"))))
-        return ServerError::invalidRequest(QStringLiteral("The body must be application/x-www-form-urlencoded."));
-    QString duplicate;
-    const auto fields = FormData::parse(request.body(), &duplicate);
+    const auto fields = ClientForm::of(request, m_context.clients);
     if (!fields)
-        return ServerError::invalidRequest(QStringLiteral("The parameter %1 was sent more than once.").arg(duplicate));
+        return fields.error();
     const QString clientId = fields->value(QStringLiteral("client_id"));
-    if (clientId.isEmpty())
-        return ServerError::invalidRequest(QStringLiteral("client_id is missing."));
-    if (!m_context.clients.isKnown(clientId) || fields->contains(QStringLiteral("client_secret")))
-        return ServerError{ErrorCode::InvalidClient, QStringLiteral("Unknown client."), 401};
     const QString grantType = fields->value(QStringLiteral("grant_type"));
     if (grantType.isEmpty())
         return ServerError::invalidRequest(QStringLiteral("grant_type is missing."));

@@ -172,20 +172,25 @@ Result<std::optional<DeviceGrant>> DeviceGrantStore::find(const QString &key)
     return read(QStringLiteral("device_code_hash"), key);
 }
 
-Result<bool> DeviceGrantStore::deny(const QString &key)
+Result<bool> DeviceGrantStore::decide(const QString &key, Status decision)
 {
     QSqlQuery &q = m_db.query(QStringLiteral("UPDATE device_grants SET status = ?, decided_at = ? WHERE "
                                              "device_code_hash = ? AND status = ? AND expires_at >= ?"));
-    q.bindValue(0, statusText(Status::Denied));
+    q.bindValue(0, statusText(decision));
     q.bindValue(1, m_clock.now());
     q.bindValue(2, key);
     q.bindValue(3, statusText(Status::Pending));
     q.bindValue(4, m_clock.now());
     if (!m_db.run(q))
         return notSaved();
-    const bool denied = q.numRowsAffected() == 1;
+    const bool decided = q.numRowsAffected() == 1;
     q.finish();
-    return denied;
+    return decided;
+}
+
+Result<bool> DeviceGrantStore::deny(const QString &key)
+{
+    return decide(key, Status::Denied);
 }
 
 Result<bool> DeviceGrantStore::approve(const QString &key, const std::function<Result<void>()> &issue)
@@ -196,18 +201,10 @@ Result<bool> DeviceGrantStore::approve(const QString &key, const std::function<R
     // The conditional write decides: of two sign-ins of one grant, at any
     // instances, the second finds it no longer pending (PostgreSQL makes it
     // wait for the first's commit, SQLite has one writer at a time).
-    QSqlQuery &q = m_db.query(QStringLiteral("UPDATE device_grants SET status = ?, decided_at = ? WHERE "
-                                             "device_code_hash = ? AND status = ? AND expires_at >= ?"));
-    q.bindValue(0, statusText(Status::Approved));
-    q.bindValue(1, m_clock.now());
-    q.bindValue(2, key);
-    q.bindValue(3, statusText(Status::Pending));
-    q.bindValue(4, m_clock.now());
-    if (!m_db.run(q))
-        return notSaved();
-    const bool won = q.numRowsAffected() == 1;
-    q.finish();
+    const auto won = decide(key, Status::Approved);
     if (!won)
+        return won.error();
+    if (!*won)
         return false;
     if (auto issued = issue(); !issued)
         return issued.error();

@@ -76,6 +76,8 @@ public:
     static QString keyOf(const QByteArray &deviceCode);
 
 private:
+    // The one conditional UPDATE from pending: true when this call decided it.
+    Result<bool> decide(const QString &key, Status decision);
     void purgeExpired();
     Result<std::optional<DeviceGrant>> read(const QString &where, const QVariant &value);
 
